@@ -1,0 +1,586 @@
+//! The queue engine: validates a command against the state, returns its events, applies them.
+//!
+//! `execute` checks everything before it changes anything, so a refused command
+//! leaves the state untouched. `apply` is the only code that changes state, and
+//! replaying stored events through it rebuilds exactly the same state.
+
+use crate::error::QueueError;
+use crate::event::{Alert, Event, EventKind};
+use crate::ids::{DeskId, ServiceId, SiteId, StaffId, TicketId};
+use crate::model::{DeskState, DeskStatus, JourneyStep, Priority, Status, Target, Ticket, format_number};
+use crate::routing::{Ctx, WaitingIndex, may_serve, reservation_active, reserved_for};
+use crate::rules::Rules;
+use jiff::Timestamp;
+use jiff::civil::Date;
+use std::collections::{BTreeMap, VecDeque};
+
+/// How many recent service times per service feed the estimate.
+const RECENT_SERVICE_TIMES: usize = 20;
+/// Largest household on one ticket.
+pub const MAX_PARTY_SIZE: u32 = 30;
+
+/// A request to change the queues. Ids and times of new tickets come from the caller.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    Issue(IssueTicket),
+    OpenDesk { desk: DeskId, staff: StaffId, languages: Vec<String>, professions: Vec<String> },
+    PauseDesk { desk: DeskId },
+    CloseDesk { desk: DeskId },
+    /// Call the next ticket by policy, or `ticket` out of order where the site allows it.
+    CallNext { desk: DeskId, ticket: Option<TicketId> },
+    Recall { ticket: TicketId },
+    Start { ticket: TicketId },
+    Finish { ticket: TicketId },
+    NoShow { ticket: TicketId },
+    Cancel { ticket: TicketId },
+    Hold { ticket: TicketId },
+    /// Back to the queue (from called/serving), or resume a held ticket.
+    Return { ticket: TicketId, keep_position: bool },
+    Transfer {
+        ticket: TicketId,
+        service: Option<ServiceId>,
+        desk: Option<DeskId>,
+        staff: Option<StaffId>,
+        keep_position: bool,
+    },
+    RaiseAlert { site: SiteId, alert: Alert },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct IssueTicket {
+    pub id: TicketId,
+    pub site: SiteId,
+    pub service: ServiceId,
+    pub priority: Priority,
+    pub appointment_at: Option<Timestamp>,
+    pub language: String,
+    pub party_size: u32,
+    pub needs: Vec<String>,
+}
+
+/// The state that events build. Two engines fed the same events compare equal.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct State {
+    /// Tickets that can still change (not done, no-show or cancelled).
+    pub tickets: BTreeMap<TicketId, Ticket>,
+    pub desks: BTreeMap<DeskId, DeskState>,
+    /// Last number given per site and service, with its local day.
+    pub counters: BTreeMap<(SiteId, ServiceId), (Date, u32)>,
+    /// Recent called→done durations per service, in seconds.
+    pub service_times: BTreeMap<(SiteId, ServiceId), VecDeque<u32>>,
+    pub index: WaitingIndex,
+}
+
+#[derive(Debug, Clone)]
+pub struct Engine {
+    rules: Rules,
+    state: State,
+}
+
+/// Queue figures for one service (the `queues` route and `queue.updated`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServiceQueue {
+    pub service: ServiceId,
+    pub waiting: u32,
+    pub longest_wait_s: u32,
+    pub estimated_wait_s: u32,
+    pub open_desks: u32,
+}
+
+impl Engine {
+    pub fn new(rules: Rules) -> Engine {
+        let mut state = State::default();
+        for d in rules.desks.values() {
+            state.desks.insert(
+                d.id.clone(),
+                DeskState {
+                    id: d.id.clone(),
+                    site: d.site.clone(),
+                    status: DeskStatus::Closed,
+                    staff: None,
+                    languages: vec![],
+                    professions: vec![],
+                    current: None,
+                    since: None,
+                },
+            );
+        }
+        Engine { rules, state }
+    }
+
+    pub fn rules(&self) -> &Rules {
+        &self.rules
+    }
+    pub fn state(&self) -> &State {
+        &self.state
+    }
+    pub fn ticket(&self, id: &TicketId) -> Option<&Ticket> {
+        self.state.tickets.get(id)
+    }
+    pub fn desk(&self, id: &DeskId) -> Option<&DeskState> {
+        self.state.desks.get(id)
+    }
+    pub fn desks(&self) -> impl Iterator<Item = &DeskState> {
+        self.state.desks.values()
+    }
+    pub fn tickets(&self) -> impl Iterator<Item = &Ticket> {
+        self.state.tickets.values()
+    }
+
+    fn ctx(&self, now: Timestamp) -> Ctx<'_> {
+        Ctx {
+            rules: &self.rules,
+            tickets: &self.state.tickets,
+            desks: &self.state.desks,
+            index: &self.state.index,
+            now,
+        }
+    }
+
+    /// Validate `cmd` and return the events it causes, already applied.
+    /// On error nothing has changed.
+    pub fn execute(&mut self, cmd: Command, now: Timestamp) -> Result<Vec<Event>, QueueError> {
+        let events = self.decide(cmd, now)?;
+        for e in &events {
+            self.apply(e);
+        }
+        Ok(events)
+    }
+
+    fn active(&self, id: &TicketId) -> Result<&Ticket, QueueError> {
+        self.state.tickets.get(id).ok_or_else(|| QueueError::UnknownTicket(id.clone()))
+    }
+
+    fn transition(&self, id: &TicketId, from: &[Status], to: Status) -> Result<&Ticket, QueueError> {
+        let t = self.active(id)?;
+        if from.contains(&t.status) {
+            Ok(t)
+        } else {
+            Err(QueueError::IllegalTransition { number: t.number.clone(), from: t.status, to })
+        }
+    }
+
+    fn desk_rules(&self, id: &DeskId) -> Result<(&crate::rules::DeskRules, &DeskState), QueueError> {
+        match (self.rules.desk(id), self.state.desks.get(id)) {
+            (Some(r), Some(s)) => Ok((r, s)),
+            _ => Err(QueueError::UnknownDesk(id.clone())),
+        }
+    }
+
+    fn decide(&self, cmd: Command, now: Timestamp) -> Result<Vec<Event>, QueueError> {
+        let ev = |site: &SiteId, kind: EventKind| Event { at: now, site: site.clone(), kind };
+        let ticket_ev = |t: &Ticket, kind: EventKind| vec![ev(&t.site, kind)];
+        match cmd {
+            Command::Issue(req) => {
+                let t = self.new_ticket(req, now)?;
+                Ok(vec![ev(&t.site.clone(), EventKind::TicketIssued { ticket: Box::new(t) })])
+            }
+            Command::OpenDesk { desk, staff, languages, professions } => {
+                let (_, d) = self.desk_rules(&desk)?;
+                if let Some(other) = self
+                    .state
+                    .desks
+                    .values()
+                    .find(|o| o.id != desk && o.status != DeskStatus::Closed && o.staff.as_ref() == Some(&staff))
+                {
+                    return Err(QueueError::StaffAtOtherDesk { staff: staff.0, desk: other.id.clone() });
+                }
+                if d.status != DeskStatus::Closed && d.staff.as_ref() != Some(&staff) {
+                    let holder = d.staff.clone().map(|s| s.0).unwrap_or_default();
+                    return Err(QueueError::DeskTaken { desk, staff: holder });
+                }
+                if d.status == DeskStatus::Open {
+                    return Ok(vec![]);
+                }
+                Ok(vec![ev(&d.site, EventKind::DeskOpened { desk, staff, languages, professions })])
+            }
+            Command::PauseDesk { desk } => {
+                let (_, d) = self.desk_rules(&desk)?;
+                match d.status {
+                    DeskStatus::Closed => Err(QueueError::DeskNotOpen(desk)),
+                    DeskStatus::Paused => Ok(vec![]),
+                    DeskStatus::Open => Ok(vec![ev(&d.site, EventKind::DeskPaused { desk })]),
+                }
+            }
+            Command::CloseDesk { desk } => {
+                let (_, d) = self.desk_rules(&desk)?;
+                if let Some(cur) = &d.current {
+                    let number = self.state.tickets.get(cur).map(|t| t.number.clone()).unwrap_or_default();
+                    return Err(QueueError::DeskBusy { desk, number });
+                }
+                if d.status == DeskStatus::Closed {
+                    return Ok(vec![]);
+                }
+                Ok(vec![ev(&d.site, EventKind::DeskClosed { desk })])
+            }
+            Command::CallNext { desk, ticket } => {
+                let (dr, d) = self.desk_rules(&desk)?;
+                if d.status != DeskStatus::Open {
+                    return Err(QueueError::DeskNotOpen(desk));
+                }
+                if let Some(cur) = &d.current {
+                    let number = self.state.tickets.get(cur).map(|t| t.number.clone()).unwrap_or_default();
+                    return Err(QueueError::DeskBusy { desk, number });
+                }
+                let staff = d.staff.clone().ok_or_else(|| QueueError::DeskNotOpen(desk.clone()))?;
+                let ctx = self.ctx(now);
+                let (chosen, out_of_order) = match ticket {
+                    None => match ctx.pick(d) {
+                        Some(id) => (id, false),
+                        None => return Ok(vec![]),
+                    },
+                    Some(id) => {
+                        let site = self.rules.site(&d.site).ok_or_else(|| QueueError::UnknownSite(d.site.clone()))?;
+                        if !site.out_of_order_calls {
+                            return Err(QueueError::OutOfOrderNotAllowed);
+                        }
+                        let t = self.transition(&id, &[Status::Waiting], Status::Called)?;
+                        let svc = self
+                            .rules
+                            .service(&t.site, &t.service)
+                            .ok_or_else(|| QueueError::UnknownService(t.site.clone(), t.service.clone()))?;
+                        if t.site != d.site || !dr.services.contains(&t.service) || !may_serve(d, svc) {
+                            return Err(QueueError::DeskDoesNotServe { desk, service: t.service.clone() });
+                        }
+                        if reservation_active(t, site, now) && !reserved_for(t, d) {
+                            return Err(QueueError::ReservedElsewhere(t.number.clone()));
+                        }
+                        let out_of_order = ctx.pick(d).as_ref() != Some(&id);
+                        (id, out_of_order)
+                    }
+                };
+                Ok(vec![ev(&d.site, EventKind::TicketCalled { ticket: chosen, desk, staff, out_of_order })])
+            }
+            Command::Recall { ticket } => {
+                let t = self.transition(&ticket, &[Status::Called], Status::Called)?;
+                Ok(ticket_ev(t, EventKind::TicketRecalled { ticket }))
+            }
+            Command::Start { ticket } => {
+                let t = self.transition(&ticket, &[Status::Called], Status::Serving)?;
+                Ok(ticket_ev(t, EventKind::TicketServing { ticket }))
+            }
+            Command::Finish { ticket } => {
+                let t = self.transition(&ticket, &[Status::Serving], Status::Done)?;
+                Ok(ticket_ev(t, EventKind::TicketDone { ticket }))
+            }
+            Command::NoShow { ticket } => {
+                let t = self.transition(&ticket, &[Status::Called], Status::NoShow)?;
+                Ok(ticket_ev(t, EventKind::TicketNoShow { ticket }))
+            }
+            Command::Cancel { ticket } => {
+                let t = self.transition(&ticket, &[Status::Waiting, Status::Called], Status::Cancelled)?;
+                Ok(ticket_ev(t, EventKind::TicketCancelled { ticket }))
+            }
+            Command::Hold { ticket } => {
+                let t = self.transition(&ticket, &[Status::Called, Status::Serving], Status::OnHold)?;
+                Ok(ticket_ev(t, EventKind::TicketOnHold { ticket }))
+            }
+            Command::Return { ticket, keep_position } => {
+                let t =
+                    self.transition(&ticket, &[Status::Called, Status::Serving, Status::OnHold], Status::Waiting)?;
+                // A held ticket resumes its place, reserved for the desk that parked it.
+                let (keep_position, target_desk) =
+                    if t.status == Status::OnHold { (true, t.desk.clone()) } else { (keep_position, None) };
+                Ok(ticket_ev(t, EventKind::TicketReturned { ticket, keep_position, target_desk }))
+            }
+            Command::Transfer { ticket, service, desk, staff, keep_position } => {
+                let t = self.transition(&ticket, &[Status::Called, Status::Serving], Status::Waiting)?;
+                if service.is_none() && desk.is_none() && staff.is_none() {
+                    return Err(QueueError::Invalid(
+                        "a transfer needs a service, a desk or a staff member to go to".into(),
+                    ));
+                }
+                let target_service = match (&service, &desk) {
+                    (Some(s), _) => s.clone(),
+                    (None, Some(d)) => {
+                        let (dr, _) = self.desk_rules(d)?;
+                        if dr.services.contains(&t.service) {
+                            t.service.clone()
+                        } else {
+                            dr.services.first().cloned().ok_or_else(|| QueueError::UnknownDesk(d.clone()))?
+                        }
+                    }
+                    (None, None) => t.service.clone(),
+                };
+                if self.rules.service(&t.site, &target_service).is_none() {
+                    return Err(QueueError::UnknownService(t.site.clone(), target_service));
+                }
+                if let Some(d) = &desk {
+                    let (dr, _) = self.desk_rules(d)?;
+                    if dr.site != t.site {
+                        return Err(QueueError::UnknownDesk(d.clone()));
+                    }
+                    if !dr.services.contains(&target_service) {
+                        return Err(QueueError::DeskDoesNotServe { desk: d.clone(), service: target_service });
+                    }
+                }
+                Ok(ticket_ev(
+                    t,
+                    EventKind::TicketTransferred {
+                        ticket,
+                        from_service: t.service.clone(),
+                        service: target_service,
+                        desk,
+                        staff,
+                        keep_position,
+                    },
+                ))
+            }
+            Command::RaiseAlert { site, alert } => {
+                if self.rules.site(&site).is_none() {
+                    return Err(QueueError::UnknownSite(site));
+                }
+                Ok(vec![ev(&site, EventKind::AlertRaised { alert })])
+            }
+        }
+    }
+
+    fn new_ticket(&self, req: IssueTicket, now: Timestamp) -> Result<Ticket, QueueError> {
+        let site = self.rules.site(&req.site).ok_or_else(|| QueueError::UnknownSite(req.site.clone()))?;
+        let svc = self
+            .rules
+            .service(&req.site, &req.service)
+            .ok_or_else(|| QueueError::UnknownService(req.site.clone(), req.service.clone()))?;
+        if req.party_size == 0 || req.party_size > MAX_PARTY_SIZE {
+            return Err(QueueError::Invalid(format!("party_size must be between 1 and {MAX_PARTY_SIZE}")));
+        }
+        if self.state.tickets.contains_key(&req.id) {
+            return Err(QueueError::Invalid(format!("ticket id {} is already in use", req.id)));
+        }
+        let local = self.rules.local(site, now);
+        let hours = svc.opening_hours.as_ref().or(site.opening_hours.as_ref());
+        if hours.is_some_and(|h| !h.is_open(&local)) {
+            return Err(QueueError::ServiceClosed(req.service));
+        }
+        let day = local.date();
+        let seq = match self.state.counters.get(&(req.site.clone(), req.service.clone())) {
+            Some(&(d, n)) if d == day => n + 1,
+            _ => 1,
+        };
+        if let Some(cap) = svc.daily_cap
+            && seq > cap
+        {
+            return Err(QueueError::DailyCapReached(req.service, cap));
+        }
+        let estimated_wait_s = self.estimate_new(&req.site, &req.service, req.priority);
+        Ok(Ticket {
+            number: format_number(svc.prefix, seq),
+            seq,
+            day,
+            journey: vec![JourneyStep { service: req.service.clone(), at: now }],
+            id: req.id,
+            site: req.site,
+            service: req.service,
+            status: Status::Waiting,
+            priority: req.priority,
+            appointment_at: req.appointment_at,
+            language: req.language,
+            party_size: req.party_size,
+            needs: req.needs,
+            issued_at: now,
+            queued_at: now,
+            desk: None,
+            staff: None,
+            target: None,
+            called_at: None,
+            recalls: 0,
+            estimated_wait_s,
+        })
+    }
+
+    /// Mean recent service time (called → done) of a service, or its configured default.
+    pub fn mean_service_time_s(&self, site: &SiteId, service: &ServiceId) -> u32 {
+        match self.state.service_times.get(&(site.clone(), service.clone())) {
+            Some(v) if !v.is_empty() => (v.iter().map(|&x| u64::from(x)).sum::<u64>() / v.len() as u64) as u32,
+            _ => self.rules.service(site, service).map_or(600, |s| s.default_service_time_s),
+        }
+    }
+
+    /// Open (not paused) desks that serve a service.
+    pub fn open_desks(&self, site: &SiteId, service: &ServiceId) -> u32 {
+        self.state
+            .desks
+            .values()
+            .filter(|d| &d.site == site && d.status == DeskStatus::Open)
+            .filter(|d| self.rules.desk(&d.id).is_some_and(|r| r.services.contains(service)))
+            .count() as u32
+    }
+
+    /// Estimated wait for a new ticket of class `priority`: the people it would queue
+    /// behind, times the recent service time, shared among the open desks.
+    pub fn estimate_new(&self, site: &SiteId, service: &ServiceId, priority: Priority) -> u32 {
+        let ahead: usize = self
+            .state
+            .index
+            .service(site, service)
+            .map_or(0, |b| b.iter().enumerate().filter(|(c, _)| *c >= priority as usize).map(|(_, s)| s.len()).sum());
+        self.estimate_for_ahead(site, service, ahead as u32)
+    }
+
+    fn estimate_for_ahead(&self, site: &SiteId, service: &ServiceId, ahead: u32) -> u32 {
+        let desks = self.open_desks(site, service).max(1);
+        let mean = self.mean_service_time_s(site, service);
+        (u64::from(ahead) * u64::from(mean) / u64::from(desks)).min(u64::from(u32::MAX)) as u32
+    }
+
+    /// People ahead of a waiting ticket and its estimated wait now; `(0, 0)` otherwise.
+    pub fn position(&self, id: &TicketId, now: Timestamp) -> (u32, u32) {
+        match self.state.tickets.get(id) {
+            Some(t) if t.status == Status::Waiting => {
+                let ahead = self.ctx(now).people_ahead(t);
+                (ahead, self.estimate_for_ahead(&t.site, &t.service, ahead))
+            }
+            _ => (0, 0),
+        }
+    }
+
+    /// Per-service queue figures of a site, in configuration order.
+    pub fn queues(&self, site: &SiteId, now: Timestamp) -> Vec<ServiceQueue> {
+        self.rules
+            .services_of(site)
+            .map(|svc| {
+                let buckets = self.state.index.service(site, &svc.id);
+                let waiting = self.state.index.waiting_count(site, &svc.id) as u32;
+                let oldest = buckets.and_then(|b| b.iter().filter_map(|s| s.first().map(|(at, _)| *at)).min());
+                let longest_wait_s = oldest.map_or(0, |at| now.duration_since(at).as_secs().max(0) as u32);
+                ServiceQueue {
+                    service: svc.id.clone(),
+                    waiting,
+                    longest_wait_s,
+                    estimated_wait_s: self.estimate_new(site, &svc.id, Priority::Standard),
+                    open_desks: self.open_desks(site, &svc.id),
+                }
+            })
+            .collect()
+    }
+
+    /// Apply one event. The only place state changes; used live and for replay.
+    pub fn apply(&mut self, e: &Event) {
+        let s = &mut self.state;
+        let at = e.at;
+        match &e.kind {
+            EventKind::TicketIssued { ticket } => {
+                let key = (ticket.site.clone(), ticket.service.clone());
+                let entry = s.counters.entry(key).or_insert((ticket.day, 0));
+                if entry.0 < ticket.day || (entry.0 == ticket.day && entry.1 < ticket.seq) {
+                    *entry = (ticket.day, ticket.seq);
+                }
+                s.index.insert(ticket);
+                s.tickets.insert(ticket.id.clone(), (**ticket).clone());
+            }
+            EventKind::TicketCalled { ticket, desk, staff, .. } => {
+                if let Some(t) = s.tickets.get_mut(ticket) {
+                    s.index.remove(t);
+                    t.status = Status::Called;
+                    t.desk = Some(desk.clone());
+                    t.staff = Some(staff.clone());
+                    t.called_at = Some(at);
+                    t.target = None;
+                }
+                if let Some(d) = s.desks.get_mut(desk) {
+                    d.current = Some(ticket.clone());
+                }
+            }
+            EventKind::TicketRecalled { ticket } => {
+                if let Some(t) = s.tickets.get_mut(ticket) {
+                    t.recalls += 1;
+                }
+            }
+            EventKind::TicketServing { ticket } => {
+                if let Some(t) = s.tickets.get_mut(ticket) {
+                    t.status = Status::Serving;
+                }
+            }
+            EventKind::TicketDone { ticket } | EventKind::TicketNoShow { ticket } | EventKind::TicketCancelled { ticket } => {
+                if let Some(t) = s.tickets.remove(ticket) {
+                    s.index.remove(&t);
+                    free_desk(&mut s.desks, &t);
+                    if let (EventKind::TicketDone { .. }, Some(called)) = (&e.kind, t.called_at) {
+                        let d = at.duration_since(called).as_secs().clamp(0, i64::from(u32::MAX)) as u32;
+                        let v = s.service_times.entry((t.site.clone(), t.service.clone())).or_default();
+                        v.push_back(d);
+                        while v.len() > RECENT_SERVICE_TIMES {
+                            v.pop_front();
+                        }
+                    }
+                }
+            }
+            EventKind::TicketOnHold { ticket } => {
+                if let Some(t) = s.tickets.get_mut(ticket) {
+                    free_desk(&mut s.desks, t);
+                    t.status = Status::OnHold;
+                }
+            }
+            EventKind::TicketReturned { ticket, keep_position, target_desk } => {
+                if let Some(t) = s.tickets.get_mut(ticket) {
+                    if t.status != Status::OnHold {
+                        free_desk(&mut s.desks, t);
+                    }
+                    requeue(t, at, *keep_position);
+                    t.target = target_desk.clone().map(|d| Target { desk: Some(d), staff: None, since: at });
+                    s.index.insert(t);
+                }
+            }
+            EventKind::TicketTransferred { ticket, service, desk, staff, keep_position, .. } => {
+                if let Some(t) = s.tickets.get_mut(ticket) {
+                    free_desk(&mut s.desks, t);
+                    requeue(t, at, *keep_position);
+                    t.service = service.clone();
+                    t.journey.push(JourneyStep { service: service.clone(), at });
+                    t.target = (desk.is_some() || staff.is_some()).then(|| Target {
+                        desk: desk.clone(),
+                        staff: staff.clone(),
+                        since: at,
+                    });
+                    s.index.insert(t);
+                }
+            }
+            EventKind::DeskOpened { desk, staff, languages, professions } => {
+                if let Some(d) = s.desks.get_mut(desk) {
+                    if d.status == DeskStatus::Closed {
+                        d.since = Some(at);
+                    }
+                    d.status = DeskStatus::Open;
+                    d.staff = Some(staff.clone());
+                    d.languages = languages.clone();
+                    d.professions = professions.clone();
+                }
+            }
+            EventKind::DeskPaused { desk } => {
+                if let Some(d) = s.desks.get_mut(desk) {
+                    d.status = DeskStatus::Paused;
+                }
+            }
+            EventKind::DeskClosed { desk } => {
+                if let Some(d) = s.desks.get_mut(desk) {
+                    d.status = DeskStatus::Closed;
+                    d.staff = None;
+                    d.languages.clear();
+                    d.professions.clear();
+                    d.current = None;
+                    d.since = None;
+                }
+            }
+            EventKind::AlertRaised { .. } => {}
+        }
+    }
+}
+
+/// The desk holding `t` (called or serving) lets it go.
+fn free_desk(desks: &mut BTreeMap<DeskId, DeskState>, t: &Ticket) {
+    if let Some(d) = t.desk.as_ref().and_then(|d| desks.get_mut(d))
+        && d.current.as_ref() == Some(&t.id)
+    {
+        d.current = None;
+    }
+}
+
+fn requeue(t: &mut Ticket, at: Timestamp, keep_position: bool) {
+    t.status = Status::Waiting;
+    if !keep_position {
+        t.queued_at = at;
+    }
+    t.desk = None;
+    t.staff = None;
+    t.called_at = None;
+}

@@ -1,0 +1,20 @@
+//! Sportello's pure domain: ids, tickets, the state machine, routing, numbering, estimates, wire types.
+//!
+//! Nothing here does I/O or reads a clock: time comes in as `now`, and the
+//! engine *returns events* for the caller to persist and broadcast.
+
+pub mod engine;
+pub mod error;
+pub mod event;
+pub mod ids;
+pub mod model;
+pub mod routing;
+pub mod rules;
+pub mod wire;
+
+pub use engine::{Command, Engine};
+pub use error::QueueError;
+pub use event::{Event, EventKind};
+pub use ids::{DeskId, ServiceId, SiteId, StaffId, TicketId};
+pub use model::{DeskState, DeskStatus, JourneyStep, Priority, Status, Target, Ticket};
+pub use rules::{DeskRules, OpeningHours, Rules, ServiceRules, SiteRules};

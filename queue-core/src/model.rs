@@ -1,0 +1,182 @@
+//! The domain model: priority classes, ticket states, tickets with their journey, desks.
+
+use crate::ids::{DeskId, ServiceId, SiteId, StaffId, TicketId};
+use jiff::Timestamp;
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Priority class, lowest first; `Ord` follows the routing order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Priority {
+    #[default]
+    Standard,
+    /// A configured target group (families with young children, disability, pregnancy…).
+    Priority,
+    /// An appointment, once it is due.
+    Appointment,
+    /// Set by staff only.
+    Urgent,
+}
+
+impl Priority {
+    pub const ALL: [Priority; 4] = [Priority::Standard, Priority::Priority, Priority::Appointment, Priority::Urgent];
+
+    /// One class up (aging); `Urgent` stays.
+    pub fn promoted(self) -> Priority {
+        match self {
+            Priority::Standard => Priority::Priority,
+            Priority::Priority => Priority::Appointment,
+            Priority::Appointment | Priority::Urgent => Priority::Urgent,
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Priority::Standard => "standard",
+            Priority::Priority => "priority",
+            Priority::Appointment => "appointment",
+            Priority::Urgent => "urgent",
+        }
+    }
+}
+
+/// Ticket state. See DESIGN.md for the transitions; `Engine` enforces them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Waiting,
+    Called,
+    Serving,
+    OnHold,
+    Done,
+    NoShow,
+    Cancelled,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Waiting => "waiting",
+            Status::Called => "called",
+            Status::Serving => "serving",
+            Status::OnHold => "on_hold",
+            Status::Done => "done",
+            Status::NoShow => "no_show",
+            Status::Cancelled => "cancelled",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Status> {
+        [
+            Status::Waiting,
+            Status::Called,
+            Status::Serving,
+            Status::OnHold,
+            Status::Done,
+            Status::NoShow,
+            Status::Cancelled,
+        ]
+        .into_iter()
+        .find(|st| st.as_str() == s)
+    }
+    /// Done, no-show and cancelled tickets never change again.
+    pub fn is_terminal(self) -> bool {
+        matches!(self, Status::Done | Status::NoShow | Status::Cancelled)
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One step of a visit: the service the ticket was queued in, from when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct JourneyStep {
+    pub service: ServiceId,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub at: Timestamp,
+}
+
+/// A ticket reserved for one desk and/or one staff member until `since + fallback`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Target {
+    pub desk: Option<DeskId>,
+    pub staff: Option<StaffId>,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub since: Timestamp,
+}
+
+/// One visit of one person or household.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ticket {
+    pub id: TicketId,
+    /// Human number: service prefix + daily sequence, e.g. `A023`.
+    pub number: String,
+    /// The daily sequence behind `number`.
+    pub seq: u32,
+    /// The site-local day the number belongs to.
+    pub day: Date,
+    pub site: SiteId,
+    /// The service the ticket is queued in now (the last journey step).
+    pub service: ServiceId,
+    pub status: Status,
+    pub priority: Priority,
+    /// Due time of an appointment; before it, an appointment ranks as standard.
+    pub appointment_at: Option<Timestamp>,
+    pub language: String,
+    pub party_size: u32,
+    pub needs: Vec<String>,
+    pub issued_at: Timestamp,
+    /// FIFO key: arrival time, kept by keep-position transfers, holds and returns.
+    pub queued_at: Timestamp,
+    /// The desk that called it (called, serving, on hold).
+    pub desk: Option<DeskId>,
+    pub staff: Option<StaffId>,
+    pub target: Option<Target>,
+    pub called_at: Option<Timestamp>,
+    pub recalls: u32,
+    pub estimated_wait_s: u32,
+    pub journey: Vec<JourneyStep>,
+}
+
+impl Ticket {
+    /// Languages a mediator is needed for (`needs` entries `mediator:L`).
+    pub fn mediator_languages(&self) -> impl Iterator<Item = &str> {
+        self.needs.iter().filter_map(|n| n.strip_prefix("mediator:"))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum DeskStatus {
+    Closed,
+    Open,
+    Paused,
+}
+
+/// A desk now: who sits there, what it holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeskState {
+    pub id: DeskId,
+    pub site: SiteId,
+    pub status: DeskStatus,
+    pub staff: Option<StaffId>,
+    /// Languages the staff member at the desk speaks (mediator preference).
+    pub languages: Vec<String>,
+    /// Professional roles of the staff member at the desk (empty: serves every service of the desk).
+    pub professions: Vec<String>,
+    pub current: Option<TicketId>,
+    pub since: Option<Timestamp>,
+}
+
+/// Format a ticket number: prefix and at least three digits (`A007`, `A1000`).
+pub fn format_number(prefix: char, seq: u32) -> String {
+    format!("{prefix}{seq:03}")
+}

@@ -1,0 +1,219 @@
+//! The routing policy: which waiting ticket a desk calls next, and who is ahead of whom.
+//!
+//! The order, written down (DESIGN.md "Routing"), for a desk calling next:
+//! 1. eligibility: the ticket waits in a service the desk serves (and the staff member's
+//!    professional roles allow); a ticket reserved for a desk or colleague is eligible only
+//!    there until the site's transfer fallback elapses; a ticket needing a mediator in
+//!    language L is left for an open desk whose staff speak L, if there is one serving its
+//!    service, until it has waited past its service's target wait;
+//! 2. effective class, highest first: `urgent` > `appointment` (once due; before, standard)
+//!    > `priority` > `standard`, each promoted one class once the ticket waited longer than
+//!    its service's target wait (if the site enables aging);
+//! 3. tickets reserved for this desk or this staff member first;
+//! 4. the desk's order of services;
+//! 5. earliest queue time (arrival; kept by keep-position transfers and holds), then id.
+
+use crate::ids::{DeskId, ServiceId, SiteId, TicketId};
+use crate::model::{DeskState, DeskStatus, Priority, Ticket};
+use crate::rules::{Rules, ServiceRules, SiteRules};
+use jiff::{SignedDuration, Timestamp};
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Waiting tickets indexed by service and base class, each ordered by queue time.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WaitingIndex {
+    buckets: BTreeMap<(SiteId, ServiceId), [BTreeSet<(Timestamp, TicketId)>; 4]>,
+    /// Waiting tickets reserved for a desk or a staff member (few).
+    reserved: BTreeSet<TicketId>,
+}
+
+fn class_slot(p: Priority) -> usize {
+    p as usize
+}
+
+impl WaitingIndex {
+    pub fn insert(&mut self, t: &Ticket) {
+        let b = self.buckets.entry((t.site.clone(), t.service.clone())).or_default();
+        b[class_slot(t.priority)].insert((t.queued_at, t.id.clone()));
+        if t.target.is_some() {
+            self.reserved.insert(t.id.clone());
+        }
+    }
+    pub fn remove(&mut self, t: &Ticket) {
+        if let Some(b) = self.buckets.get_mut(&(t.site.clone(), t.service.clone())) {
+            b[class_slot(t.priority)].remove(&(t.queued_at, t.id.clone()));
+        }
+        self.reserved.remove(&t.id);
+    }
+    /// Waiting tickets of a service, per base class (index = `Priority as usize`).
+    pub fn service(&self, site: &SiteId, service: &ServiceId) -> Option<&[BTreeSet<(Timestamp, TicketId)>; 4]> {
+        self.buckets.get(&(site.clone(), service.clone()))
+    }
+    pub fn waiting_count(&self, site: &SiteId, service: &ServiceId) -> usize {
+        self.service(site, service).map_or(0, |b| b.iter().map(BTreeSet::len).sum())
+    }
+    pub fn reserved(&self) -> impl Iterator<Item = &TicketId> {
+        self.reserved.iter()
+    }
+}
+
+fn secs(s: u32) -> SignedDuration {
+    SignedDuration::from_secs(i64::from(s))
+}
+
+/// The class a ticket ranks in now: appointment only once due, then aging.
+pub fn effective_class(t: &Ticket, svc: &ServiceRules, site: &SiteRules, now: Timestamp) -> Priority {
+    let base = match (t.priority, t.appointment_at) {
+        (Priority::Appointment, Some(due)) if due > now => Priority::Standard,
+        (p, _) => p,
+    };
+    if site.aging && is_aged(t, svc, now) { base.promoted() } else { base }
+}
+
+/// Has the ticket waited longer than its service's target wait?
+pub fn is_aged(t: &Ticket, svc: &ServiceRules, now: Timestamp) -> bool {
+    now.duration_since(t.queued_at) > secs(svc.target_wait_s)
+}
+
+/// Is the ticket's reservation (transfer to a desk or colleague) still in force?
+pub fn reservation_active(t: &Ticket, site: &SiteRules, now: Timestamp) -> bool {
+    t.target.as_ref().is_some_and(|tg| now.duration_since(tg.since) < secs(site.transfer_fallback_s))
+}
+
+/// Is the ticket reserved for this desk (or the staff member sitting there)?
+pub fn reserved_for(t: &Ticket, desk: &DeskState) -> bool {
+    t.target.as_ref().is_some_and(|tg| {
+        tg.desk.as_ref() == Some(&desk.id) || (tg.staff.is_some() && tg.staff == desk.staff)
+    })
+}
+
+/// May this staff member (by professional role) serve this service?
+pub fn may_serve(desk: &DeskState, svc: &ServiceRules) -> bool {
+    svc.roles.is_empty() || desk.professions.is_empty() || desk.professions.iter().any(|p| svc.roles.contains(p))
+}
+
+/// Everything a pick needs to see.
+pub struct Ctx<'a> {
+    pub rules: &'a Rules,
+    pub tickets: &'a BTreeMap<TicketId, Ticket>,
+    pub desks: &'a BTreeMap<DeskId, DeskState>,
+    pub index: &'a WaitingIndex,
+    pub now: Timestamp,
+}
+
+type Key = (Reverse<Priority>, Reverse<bool>, usize, Timestamp, TicketId);
+
+impl Ctx<'_> {
+    /// Languages spoken at open desks of the site that serve `service` (mediator preference).
+    fn languages_at_open_desks(&self, site: &SiteId, service: &ServiceId) -> BTreeSet<&str> {
+        let mut out = BTreeSet::new();
+        for d in self.desks.values() {
+            if &d.site != site || d.status != DeskStatus::Open {
+                continue;
+            }
+            let serves = self.rules.desk(&d.id).is_some_and(|r| r.services.contains(service));
+            if serves {
+                out.extend(d.languages.iter().map(String::as_str));
+            }
+        }
+        out
+    }
+
+    /// Is ticket `t` eligible at `desk` (step 1 of the policy)?
+    pub fn eligible(&self, t: &Ticket, desk: &DeskState, site: &SiteRules, svc: &ServiceRules) -> bool {
+        if reservation_active(t, site, self.now) && !reserved_for(t, desk) {
+            return false;
+        }
+        if !is_aged(t, svc, self.now) {
+            let mut langs = t.mediator_languages().peekable();
+            if langs.peek().is_some() {
+                let at_desk = |l: &str| desk.languages.iter().any(|x| x == l);
+                let needed: Vec<&str> = langs.collect();
+                if !needed.iter().any(|l| at_desk(l)) {
+                    let spoken = self.languages_at_open_desks(&t.site, &t.service);
+                    if needed.iter().any(|l| spoken.contains(l)) {
+                        return false;
+                    }
+                }
+            }
+        }
+        true
+    }
+
+    fn key(&self, t: &Ticket, desk: &DeskState, rank: usize, site: &SiteRules, svc: &ServiceRules) -> Key {
+        (
+            Reverse(effective_class(t, svc, site, self.now)),
+            Reverse(reserved_for(t, desk)),
+            rank,
+            t.queued_at,
+            t.id.clone(),
+        )
+    }
+
+    /// The ticket `desk` should call next, if any.
+    pub fn pick(&self, desk: &DeskState) -> Option<TicketId> {
+        let site = self.rules.site(&desk.site)?;
+        let desk_rules = self.rules.desk(&desk.id)?;
+        let mut best: Option<Key> = None;
+        let mut consider = |k: Key| {
+            if best.as_ref().is_none_or(|b| k < *b) {
+                best = Some(k);
+            }
+        };
+        for (rank, service) in desk_rules.services.iter().enumerate() {
+            let Some(svc) = self.rules.service(&desk.site, service) else { continue };
+            if !may_serve(desk, svc) {
+                continue;
+            }
+            let Some(buckets) = self.index.service(&desk.site, service) else { continue };
+            for (slot, bucket) in buckets.iter().enumerate() {
+                let scan_all = slot == Priority::Appointment as usize;
+                for (_, id) in bucket {
+                    let t = &self.tickets[id];
+                    if self.eligible(t, desk, site, svc) {
+                        consider(self.key(t, desk, rank, site, svc));
+                        if !scan_all {
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+        // Reserved tickets may rank first at their desk although deep in their bucket.
+        for id in self.index.reserved() {
+            let t = &self.tickets[id];
+            if t.site != desk.site || !reserved_for(t, desk) {
+                continue;
+            }
+            let Some(rank) = desk_rules.services.iter().position(|s| s == &t.service) else { continue };
+            let Some(svc) = self.rules.service(&desk.site, &t.service) else { continue };
+            if may_serve(desk, svc) && self.eligible(t, desk, site, svc) {
+                consider(self.key(t, desk, rank, site, svc));
+            }
+        }
+        best.map(|k| k.4)
+    }
+
+    /// How many waiting tickets of the same service rank before `t` (class, then queue time).
+    pub fn people_ahead(&self, t: &Ticket) -> u32 {
+        let (Some(site), Some(svc)) = (self.rules.site(&t.site), self.rules.service(&t.site, &t.service)) else {
+            return 0;
+        };
+        let Some(buckets) = self.index.service(&t.site, &t.service) else { return 0 };
+        let mine = (Reverse(effective_class(t, svc, site, self.now)), t.queued_at, &t.id);
+        let mut n = 0;
+        for bucket in buckets {
+            for (_, id) in bucket {
+                if id == &t.id {
+                    continue;
+                }
+                let o = &self.tickets[id];
+                if (Reverse(effective_class(o, svc, site, self.now)), o.queued_at, &o.id) < mine {
+                    n += 1;
+                }
+            }
+        }
+        n
+    }
+}

@@ -1,0 +1,90 @@
+//! The slice of configuration the engine decides with: sites, services, desks and site policy.
+
+use crate::ids::{DeskId, ServiceId, SiteId};
+use jiff::tz::TimeZone;
+use jiff::{Timestamp, Zoned};
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Default)]
+pub struct Rules {
+    pub sites: BTreeMap<SiteId, SiteRules>,
+    pub services: BTreeMap<(SiteId, ServiceId), ServiceRules>,
+    pub desks: BTreeMap<DeskId, DeskRules>,
+}
+
+#[derive(Debug, Clone)]
+pub struct SiteRules {
+    pub id: SiteId,
+    pub time_zone: TimeZone,
+    /// Default language: public labels in the public API and announcements start with it.
+    pub default_language: String,
+    pub opening_hours: Option<OpeningHours>,
+    /// May staff call a specific waiting ticket out of order?
+    pub out_of_order_calls: bool,
+    /// Promote a ticket one class once it waited past its service's target wait.
+    pub aging: bool,
+    /// A ticket transferred to a desk or staff member falls back to the service queue after this.
+    pub transfer_fallback_s: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct ServiceRules {
+    pub site: SiteId,
+    pub id: ServiceId,
+    pub prefix: char,
+    /// Public label in the site's default language (shown on displays).
+    pub public_label: String,
+    pub target_wait_s: u32,
+    pub daily_cap: Option<u32>,
+    pub opening_hours: Option<OpeningHours>,
+    /// Professional roles allowed to serve it; empty = any.
+    pub roles: Vec<String>,
+    /// Service time assumed before any was measured.
+    pub default_service_time_s: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct DeskRules {
+    pub id: DeskId,
+    pub site: SiteId,
+    pub label: String,
+    /// Services in the desk's order of preference.
+    pub services: Vec<ServiceId>,
+}
+
+/// Weekly opening hours in site-local time: for each weekday (Monday = 0) a list of
+/// `[from, to)` minute-of-day ranges.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct OpeningHours {
+    pub days: [Vec<(u16, u16)>; 7],
+}
+
+impl OpeningHours {
+    pub fn is_open(&self, local: &Zoned) -> bool {
+        let day = local.weekday().to_monday_zero_offset() as usize;
+        let minute = local.hour() as u16 * 60 + local.minute() as u16;
+        self.days[day].iter().any(|&(from, to)| from <= minute && minute < to)
+    }
+}
+
+impl Rules {
+    pub fn site(&self, site: &SiteId) -> Option<&SiteRules> {
+        self.sites.get(site)
+    }
+    pub fn service(&self, site: &SiteId, service: &ServiceId) -> Option<&ServiceRules> {
+        self.services.get(&(site.clone(), service.clone()))
+    }
+    pub fn desk(&self, desk: &DeskId) -> Option<&DeskRules> {
+        self.desks.get(desk)
+    }
+    pub fn services_of<'a>(&'a self, site: &'a SiteId) -> impl Iterator<Item = &'a ServiceRules> + 'a {
+        self.services.values().filter(move |s| &s.site == site)
+    }
+    pub fn desks_of<'a>(&'a self, site: &'a SiteId) -> impl Iterator<Item = &'a DeskRules> + 'a {
+        self.desks.values().filter(move |d| &d.site == site)
+    }
+    /// Local time at a site.
+    pub fn local(&self, site: &SiteRules, now: Timestamp) -> Zoned {
+        now.to_zoned(site.time_zone.clone())
+    }
+}

@@ -1,0 +1,362 @@
+//! Wire types of HTTP API v1, shared by the server, the kiosk and the display.
+//!
+//! Field names here are the contract in DESIGN.md: fields may be added, none removed or renamed.
+
+use crate::event::Alert;
+use crate::ids::{DeskId, ServiceId, SiteId, StaffId, TicketId};
+use crate::model::{DeskStatus, JourneyStep, Priority, Status};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+#[cfg(feature = "openapi")]
+use utoipa::ToSchema;
+
+/// Text per language code (`it`, `en`, `fr`, `ar`, `ro`, `uk`).
+pub type Texts = BTreeMap<String, String>;
+
+/// The error body of every failed request.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ErrorDetail {
+    pub code: String,
+    pub message: String,
+}
+
+/// `POST /api/v1/sites/{site}/tickets`
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct IssueRequest {
+    pub service: ServiceId,
+    /// `standard` (default) or `priority` from a kiosk; staff may also set `appointment` or `urgent`.
+    #[serde(default)]
+    pub priority: Option<Priority>,
+    /// RFC 3339 due time of an appointment.
+    #[serde(default)]
+    pub appointment_at: Option<String>,
+    /// One of the site's languages; default: the site's default language.
+    #[serde(default)]
+    pub language: Option<String>,
+    /// E.g. `mediator:ar`, `wheelchair`.
+    #[serde(default)]
+    pub needs: Option<Vec<String>>,
+    #[serde(default)]
+    pub party_size: Option<u32>,
+}
+
+/// A ticket as staff (and the issuing kiosk) see it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct TicketView {
+    pub id: TicketId,
+    pub number: String,
+    pub site: SiteId,
+    pub service: ServiceId,
+    pub service_label: String,
+    pub status: Status,
+    pub priority: Priority,
+    pub language: String,
+    pub party_size: u32,
+    pub needs: Vec<String>,
+    pub issued_at: String,
+    pub desk: Option<DeskId>,
+    pub desk_label: Option<String>,
+    pub staff: Option<StaffId>,
+    pub people_ahead: u32,
+    pub estimated_wait_s: u32,
+    pub status_url: String,
+    /// Only in the answer to the request that issued the ticket.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
+    pub journey: Vec<JourneyStep>,
+    /// Present in `GET /api/v1/tickets/{id}`: the ticket's events, oldest first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub events: Option<Vec<TicketEventView>>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct TicketEventView {
+    pub id: u64,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub at: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub data: serde_json::Value,
+}
+
+/// What anyone with the token, a display or a ticket page may see. Nothing else.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PublicTicket {
+    pub number: String,
+    pub service_label: String,
+    pub status: Status,
+    pub people_ahead: u32,
+    pub estimated_wait_s: u32,
+    pub desk_label: Option<String>,
+}
+
+/// `data:` of a Server-Sent Event.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct StreamEvent {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub at: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ticket: Option<PublicTicket>,
+    /// The visitor's language, on calls and recalls, so displays announce in it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+    /// Desk id on calls and desk updates (displays filter by it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub desk: Option<DeskId>,
+    /// `queue.updated`: the site's queues.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queues: Option<Vec<QueueView>>,
+    /// Staff streams only: the ticket id and its staff-side details.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub staff: Option<StaffEventDetail>,
+    /// Staff streams only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alert: Option<Alert>,
+}
+
+/// Details added to events on staff streams (never on display streams).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct StaffEventDetail {
+    pub ticket_id: Option<TicketId>,
+    pub service: Option<ServiceId>,
+    pub priority: Option<Priority>,
+    pub needs: Option<Vec<String>>,
+    pub party_size: Option<u32>,
+    pub staff: Option<StaffId>,
+    pub desk_status: Option<DeskStatus>,
+    /// A transfer's reservation: the desk or colleague it waits for.
+    pub target_desk: Option<DeskId>,
+    pub target_staff: Option<StaffId>,
+}
+
+/// Per-service queue figures (`GET /api/v1/sites/{site}/queues`, `queue.updated`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct QueueView {
+    pub service: ServiceId,
+    pub service_label: String,
+    pub waiting: u32,
+    pub longest_wait_s: u32,
+    pub estimated_wait_s: u32,
+    pub open_desks: u32,
+}
+
+/// `GET /api/v1/sites/{site}/desks`
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct DeskView {
+    pub id: DeskId,
+    pub label: String,
+    pub site: SiteId,
+    pub services: Vec<ServiceId>,
+    pub status: DeskStatus,
+    pub staff: Option<StaffId>,
+    pub current: Option<TicketView>,
+}
+
+/// `POST /api/v1/session`
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    pub username: String,
+    pub password: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct LoginResponse {
+    /// Bearer token for scripts (`Authorization: Bearer …`).
+    pub token: String,
+    /// Send as `X-CSRF-Token` with state-changing requests authenticated by the cookie.
+    pub csrf_token: String,
+    pub username: String,
+    pub display_name: String,
+    pub role: String,
+    pub languages: Vec<String>,
+    pub expires_at: String,
+}
+
+/// `POST /api/v1/desks/{desk}/call-next` (body optional).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CallNextRequest {
+    /// Call this waiting ticket out of order (only where the site allows it).
+    #[serde(default)]
+    pub ticket: Option<TicketId>,
+}
+
+/// `POST /api/v1/tickets/{id}/transfer`
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct TransferRequest {
+    #[serde(default)]
+    pub service: Option<ServiceId>,
+    #[serde(default)]
+    pub desk: Option<DeskId>,
+    #[serde(default)]
+    pub staff: Option<StaffId>,
+    pub keep_position: bool,
+}
+
+/// `POST /api/v1/tickets/{id}/return` (body optional; default keeps the position).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ReturnRequest {
+    #[serde(default = "yes")]
+    pub keep_position: bool,
+}
+
+impl Default for ReturnRequest {
+    fn default() -> Self {
+        ReturnRequest { keep_position: true }
+    }
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// `POST /api/v1/sites/{site}/alerts` (kiosk "I need help now", printer failure).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct AlertRequest {
+    /// `help_requested` or `printer_failure`.
+    pub kind: String,
+    #[serde(default)]
+    pub message: Option<String>,
+    #[serde(default)]
+    pub ticket_number: Option<String>,
+}
+
+/// `GET /api/v1/sites`
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct SiteView {
+    pub id: SiteId,
+    pub name: String,
+    pub address: String,
+    pub time_zone: String,
+    pub languages: Vec<String>,
+    pub services: Vec<ServiceView>,
+}
+
+/// A service's public fields. Discreet services show their public label only.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ServiceView {
+    pub id: ServiceId,
+    pub prefix: String,
+    /// Public label per language.
+    pub public_label: Texts,
+    /// Names per language; empty for a discreet service.
+    pub names: Texts,
+    pub target_wait_s: u32,
+}
+
+/// `GET /api/v1/sites/{site}/kiosk`: everything a kiosk shows.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct KioskInfo {
+    pub site: SiteId,
+    pub name: String,
+    pub languages: Vec<LanguageInfo>,
+    pub services: Vec<KioskService>,
+    pub triage: Triage,
+    /// Where to wait, per language.
+    pub waiting_area: Texts,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct LanguageInfo {
+    pub code: String,
+    /// The language's name in itself: "Italiano", "العربية", "Українська".
+    pub native_name: String,
+    pub rtl: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct KioskService {
+    pub id: ServiceId,
+    pub names: Texts,
+    pub public_label: Texts,
+    /// Open now (hours) and under its daily cap.
+    pub open: bool,
+    /// Why not, in the site's languages ("closed" / "full"), when `open` is false.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closed_reason: Option<String>,
+    pub waiting: u32,
+    pub estimated_wait_s: u32,
+}
+
+/// The kiosk's question tree.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Triage {
+    /// First question id.
+    pub start: String,
+    pub questions: Vec<Question>,
+    /// Ask how many people the ticket is for.
+    pub ask_party_size: bool,
+    /// Yes/no questions that make the ticket `priority` when answered yes.
+    pub priority_questions: Vec<PriorityQuestion>,
+    /// Ask whether a mediator is needed, and for which language.
+    pub ask_mediator: bool,
+    /// Languages mediators can be asked for (codes); may go beyond the kiosk languages.
+    pub mediator_languages: Vec<LanguageInfo>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Question {
+    pub id: String,
+    pub text: Texts,
+    pub pictogram: Option<String>,
+    pub choices: Vec<Choice>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Choice {
+    pub label: Texts,
+    pub pictogram: Option<String>,
+    /// Either the next question…
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
+    /// …or the service the answer leads to (the first step of the journey).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service: Option<ServiceId>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct PriorityQuestion {
+    pub id: String,
+    pub text: Texts,
+    pub pictogram: Option<String>,
+    /// Target group recorded in the ticket's needs as `group:ID` (statistics).
+    pub group: String,
+}
