@@ -360,3 +360,45 @@ pub struct PriorityQuestion {
     /// Target group recorded in the ticket's needs as `group:ID` (statistics).
     pub group: String,
 }
+
+/// One call as displays show it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CallView {
+    pub ticket: PublicTicket,
+    pub desk: DeskId,
+    /// The visitor's language (announcements).
+    pub language: String,
+    pub at: String,
+    /// How many times it was called again.
+    pub recalls: u32,
+}
+
+/// `GET /api/v1/sites/{site}/display`: the full state a display (re)starts from.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct DisplaySnapshot {
+    pub site: SiteId,
+    pub name: String,
+    /// The site's languages; the first is the default (announcements start with it).
+    pub languages: Vec<String>,
+    /// Scrolling notice per language.
+    pub notice: Texts,
+    /// Recent calls, newest first (tickets still called or serving, and the last finished ones).
+    pub calls: Vec<CallView>,
+    pub queues: Vec<QueueView>,
+    /// Desk ids with their labels and services, so a display can be limited to some of them.
+    pub desks: Vec<DisplayDesk>,
+    /// Resume the event stream after this id (`Last-Event-ID`).
+    pub last_event_id: u64,
+    /// Seconds between `heartbeat` events on the stream.
+    pub heartbeat_s: u32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct DisplayDesk {
+    pub id: DeskId,
+    pub label: String,
+    pub services: Vec<ServiceId>,
+}
