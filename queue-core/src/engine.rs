@@ -23,19 +23,46 @@ pub const MAX_PARTY_SIZE: u32 = 30;
 #[derive(Debug, Clone, PartialEq)]
 pub enum Command {
     Issue(IssueTicket),
-    OpenDesk { desk: DeskId, staff: StaffId, languages: Vec<String>, professions: Vec<String> },
-    PauseDesk { desk: DeskId },
-    CloseDesk { desk: DeskId },
+    OpenDesk {
+        desk: DeskId,
+        staff: StaffId,
+        languages: Vec<String>,
+        professions: Vec<String>,
+    },
+    PauseDesk {
+        desk: DeskId,
+    },
+    CloseDesk {
+        desk: DeskId,
+    },
     /// Call the next ticket by policy, or `ticket` out of order where the site allows it.
-    CallNext { desk: DeskId, ticket: Option<TicketId> },
-    Recall { ticket: TicketId },
-    Start { ticket: TicketId },
-    Finish { ticket: TicketId },
-    NoShow { ticket: TicketId },
-    Cancel { ticket: TicketId },
-    Hold { ticket: TicketId },
+    CallNext {
+        desk: DeskId,
+        ticket: Option<TicketId>,
+    },
+    Recall {
+        ticket: TicketId,
+    },
+    Start {
+        ticket: TicketId,
+    },
+    Finish {
+        ticket: TicketId,
+    },
+    NoShow {
+        ticket: TicketId,
+    },
+    Cancel {
+        ticket: TicketId,
+    },
+    Hold {
+        ticket: TicketId,
+    },
     /// Back to the queue (from called/serving), or resume a held ticket.
-    Return { ticket: TicketId, keep_position: bool },
+    Return {
+        ticket: TicketId,
+        keep_position: bool,
+    },
     Transfer {
         ticket: TicketId,
         service: Option<ServiceId>,
@@ -43,7 +70,10 @@ pub enum Command {
         staff: Option<StaffId>,
         keep_position: bool,
     },
-    RaiseAlert { site: SiteId, alert: Alert },
+    RaiseAlert {
+        site: SiteId,
+        alert: Alert,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -409,11 +439,10 @@ impl Engine {
     /// Estimated wait for a new ticket of class `priority`: the people it would queue
     /// behind, times the recent service time, shared among the open desks.
     pub fn estimate_new(&self, site: &SiteId, service: &ServiceId, priority: Priority) -> u32 {
-        let ahead: usize = self
-            .state
-            .index
-            .service(site, service)
-            .map_or(0, |b| b.iter().enumerate().filter(|(c, _)| *c >= priority as usize).map(|(_, s)| s.len()).sum());
+        let ahead: usize =
+            self.state.index.service(site, service).map_or(0, |b| {
+                b.iter().enumerate().filter(|(c, _)| *c >= priority as usize).map(|(_, s)| s.len()).sum()
+            });
         self.estimate_for_ahead(site, service, ahead as u32)
     }
 
@@ -491,7 +520,9 @@ impl Engine {
                     t.status = Status::Serving;
                 }
             }
-            EventKind::TicketDone { ticket } | EventKind::TicketNoShow { ticket } | EventKind::TicketCancelled { ticket } => {
+            EventKind::TicketDone { ticket }
+            | EventKind::TicketNoShow { ticket }
+            | EventKind::TicketCancelled { ticket } => {
                 if let Some(t) = s.tickets.remove(ticket) {
                     s.index.remove(&t);
                     free_desk(&mut s.desks, &t);

@@ -83,9 +83,9 @@ pub fn reservation_active(t: &Ticket, site: &SiteRules, now: Timestamp) -> bool 
 
 /// Is the ticket reserved for this desk (or the staff member sitting there)?
 pub fn reserved_for(t: &Ticket, desk: &DeskState) -> bool {
-    t.target.as_ref().is_some_and(|tg| {
-        tg.desk.as_ref() == Some(&desk.id) || (tg.staff.is_some() && tg.staff == desk.staff)
-    })
+    t.target
+        .as_ref()
+        .is_some_and(|tg| tg.desk.as_ref() == Some(&desk.id) || (tg.staff.is_some() && tg.staff == desk.staff))
 }
 
 /// May this staff member (by professional role) serve this service?
