@@ -138,6 +138,32 @@ impl Engine {
         Engine { rules, state }
     }
 
+    /// Rebuild an engine from stored projections (start-up). Desks that are no longer
+    /// configured are dropped; new ones start closed.
+    pub fn restore(
+        rules: Rules,
+        tickets: Vec<Ticket>,
+        desks: Vec<DeskState>,
+        counters: BTreeMap<(SiteId, ServiceId), (Date, u32)>,
+        service_times: BTreeMap<(SiteId, ServiceId), VecDeque<u32>>,
+    ) -> Engine {
+        let mut engine = Engine::new(rules);
+        for d in desks {
+            if let Some(slot) = engine.state.desks.get_mut(&d.id) {
+                *slot = d;
+            }
+        }
+        for t in tickets {
+            if t.status == Status::Waiting {
+                engine.state.index.insert(&t);
+            }
+            engine.state.tickets.insert(t.id.clone(), t);
+        }
+        engine.state.counters = counters;
+        engine.state.service_times = service_times;
+        engine
+    }
+
     pub fn rules(&self) -> &Rules {
         &self.rules
     }
@@ -320,6 +346,13 @@ impl Engine {
                         "a transfer needs a service, a desk or a staff member to go to".into(),
                     ));
                 }
+                // A desk of another site is unknown here (checked first: its services are
+                // another site's, and naming them in the error would mislead).
+                if let Some(d) = &desk
+                    && self.desk_rules(d)?.0.site != t.site
+                {
+                    return Err(QueueError::UnknownDesk(d.clone()));
+                }
                 let target_service = match (&service, &desk) {
                     (Some(s), _) => s.clone(),
                     (None, Some(d)) => {
@@ -382,10 +415,11 @@ impl Engine {
         if hours.is_some_and(|h| !h.is_open(&local)) {
             return Err(QueueError::ServiceClosed(req.service));
         }
-        let day = local.date();
-        let seq = match self.state.counters.get(&(req.site.clone(), req.service.clone())) {
-            Some(&(d, n)) if d == day => n + 1,
-            _ => 1,
+        // If the clock went back across midnight, keep counting in the later day: a number
+        // is never given twice.
+        let (day, seq) = match self.state.counters.get(&(req.site.clone(), req.service.clone())) {
+            Some(&(d, n)) if d >= local.date() => (d, n + 1),
+            _ => (local.date(), 1),
         };
         if let Some(cap) = svc.daily_cap
             && seq > cap
@@ -426,13 +460,15 @@ impl Engine {
         }
     }
 
-    /// Open (not paused) desks that serve a service.
+    /// Open (not paused) desks that serve a service, whose staff may serve it by role.
     pub fn open_desks(&self, site: &SiteId, service: &ServiceId) -> u32 {
+        let svc = self.rules.service(site, service);
         self.state
             .desks
             .values()
             .filter(|d| &d.site == site && d.status == DeskStatus::Open)
             .filter(|d| self.rules.desk(&d.id).is_some_and(|r| r.services.contains(service)))
+            .filter(|d| svc.is_some_and(|svc| may_serve(d, svc)))
             .count() as u32
     }
 

@@ -18,3 +18,6 @@ pub use event::{Event, EventKind};
 pub use ids::{DeskId, ServiceId, SiteId, StaffId, TicketId};
 pub use model::{DeskState, DeskStatus, JourneyStep, Priority, Status, Target, Ticket};
 pub use rules::{DeskRules, OpeningHours, Rules, ServiceRules, SiteRules};
+
+#[cfg(test)]
+mod tests;

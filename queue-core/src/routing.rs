@@ -3,11 +3,12 @@
 //! The order, written down (DESIGN.md "Routing"), for a desk calling next:
 //! 1. eligibility: the ticket waits in a service the desk serves (and the staff member's
 //!    professional roles allow); a ticket reserved for a desk or colleague is eligible only
-//!    there until the site's transfer fallback elapses; a ticket needing a mediator in
-//!    language L is left for an open desk whose staff speak L, if there is one serving its
-//!    service, until it has waited past its service's target wait;
-//! 2. effective class, highest first: `urgent` > `appointment` (once due; before, standard)
-//!    > `priority` > `standard`, each promoted one class once the ticket waited longer than
+//!    there until the site's transfer fallback elapses (and there, whatever its needs); a
+//!    ticket needing a mediator in language L is left for an open desk whose staff speak L,
+//!    if there is one that serves its service (roles included), until it has waited past its
+//!    service's target wait;
+//! 2. effective class, highest first: `urgent` > `appointment` (once due; before, standard) >
+//!    `priority` > `standard`, each promoted one class once the ticket waited longer than
 //!    its service's target wait (if the site enables aging);
 //! 3. tickets reserved for this desk or this staff member first;
 //! 4. the desk's order of services;
@@ -20,10 +21,13 @@ use jiff::{SignedDuration, Timestamp};
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet};
 
+/// Waiting tickets of one service and base class, ordered by queue time (then id).
+pub type Bucket = BTreeSet<(Timestamp, TicketId)>;
+
 /// Waiting tickets indexed by service and base class, each ordered by queue time.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct WaitingIndex {
-    buckets: BTreeMap<(SiteId, ServiceId), [BTreeSet<(Timestamp, TicketId)>; 4]>,
+    buckets: BTreeMap<(SiteId, ServiceId), [Bucket; 4]>,
     /// Waiting tickets reserved for a desk or a staff member (few).
     reserved: BTreeSet<TicketId>,
 }
@@ -41,8 +45,13 @@ impl WaitingIndex {
         }
     }
     pub fn remove(&mut self, t: &Ticket) {
-        if let Some(b) = self.buckets.get_mut(&(t.site.clone(), t.service.clone())) {
+        let key = (t.site.clone(), t.service.clone());
+        if let Some(b) = self.buckets.get_mut(&key) {
             b[class_slot(t.priority)].remove(&(t.queued_at, t.id.clone()));
+            // No empty entries: an index rebuilt from stored tickets must compare equal.
+            if b.iter().all(BTreeSet::is_empty) {
+                self.buckets.remove(&key);
+            }
         }
         self.reserved.remove(&t.id);
     }
@@ -106,13 +115,14 @@ type Key = (Reverse<Priority>, Reverse<bool>, usize, Timestamp, TicketId);
 
 impl Ctx<'_> {
     /// Languages spoken at open desks of the site that serve `service` (mediator preference).
-    fn languages_at_open_desks(&self, site: &SiteId, service: &ServiceId) -> BTreeSet<&str> {
+    /// A desk whose staff may not serve it by role does not count: nobody would ever call the ticket.
+    fn languages_at_open_desks(&self, site: &SiteId, service: &ServiceId, svc: &ServiceRules) -> BTreeSet<&str> {
         let mut out = BTreeSet::new();
         for d in self.desks.values() {
             if &d.site != site || d.status != DeskStatus::Open {
                 continue;
             }
-            let serves = self.rules.desk(&d.id).is_some_and(|r| r.services.contains(service));
+            let serves = self.rules.desk(&d.id).is_some_and(|r| r.services.contains(service)) && may_serve(d, svc);
             if serves {
                 out.extend(d.languages.iter().map(String::as_str));
             }
@@ -122,8 +132,10 @@ impl Ctx<'_> {
 
     /// Is ticket `t` eligible at `desk` (step 1 of the policy)?
     pub fn eligible(&self, t: &Ticket, desk: &DeskState, site: &SiteRules, svc: &ServiceRules) -> bool {
-        if reservation_active(t, site, self.now) && !reserved_for(t, desk) {
-            return false;
+        if reservation_active(t, site, self.now) {
+            // Addressed to a desk or colleague (a transfer, a held ticket coming back): theirs
+            // to take, and nobody else's, whatever the mediator preference would say.
+            return reserved_for(t, desk);
         }
         if !is_aged(t, svc, self.now) {
             let mut langs = t.mediator_languages().peekable();
@@ -131,7 +143,7 @@ impl Ctx<'_> {
                 let at_desk = |l: &str| desk.languages.iter().any(|x| x == l);
                 let needed: Vec<&str> = langs.collect();
                 if !needed.iter().any(|l| at_desk(l)) {
-                    let spoken = self.languages_at_open_desks(&t.site, &t.service);
+                    let spoken = self.languages_at_open_desks(&t.site, &t.service, svc);
                     if needed.iter().any(|l| spoken.contains(l)) {
                         return false;
                     }

@@ -1,0 +1,404 @@
+//! Daily numbering per site and service (reset at Europe/Rome local midnight, DST days
+//! included), daily caps and opening hours.
+
+use super::script::check;
+use expect_test::expect;
+
+#[test]
+fn numbers_count_per_site_and_service() {
+    check(
+        "
+        site lt; site gr
+        service lt/A; service lt/B; service lt/lavoro prefix=L
+        service gr/A
+        at 09:00; issue t1 lt/A; issue t2 lt/B; issue t3 lt/A; issue t4 gr/A; issue t5 lt/lavoro; issue t6 lt/A
+        ",
+        expect![[r#"
+            > issue t1 lt/A
+              issued t1 A001 lt/A standard lang=it est=0s
+            > issue t2 lt/B
+              issued t2 B001 lt/B standard lang=it est=0s
+            > issue t3 lt/A
+              issued t3 A002 lt/A standard lang=it est=600s
+            > issue t4 gr/A
+              issued t4 A001 gr/A standard lang=it est=0s
+            > issue t5 lt/lavoro
+              issued t5 L001 lt/lavoro standard lang=it est=0s
+            > issue t6 lt/A
+              issued t6 A003 lt/A standard lang=it est=1200s
+            -- state
+              gr/A waiting=1 longest=0s est=600s
+                t4 A001 standard queued=09:00 ahead=0 est=0s
+              lt/A waiting=3 longest=0s est=1800s
+                t1 A001 standard queued=09:00 ahead=0 est=0s
+                t3 A002 standard queued=09:00 ahead=1 est=600s
+                t6 A003 standard queued=09:00 ahead=2 est=1200s
+              lt/B waiting=1 longest=0s est=600s
+                t2 B001 standard queued=09:00 ahead=0 est=0s
+              lt/lavoro waiting=1 longest=0s est=600s
+                t5 L001 standard queued=09:00 ahead=0 est=0s
+        "#]],
+    );
+}
+
+#[test]
+fn numbers_reset_at_local_midnight_not_utc_midnight() {
+    // 2026-11-23 is CET (UTC+1): local midnight is 23:00 UTC.
+    check(
+        "
+        site lt
+        service lt/A
+        at 2026-11-23 23:59; issue t1 lt/A
+        at 2026-11-23T23:00:00Z; issue t2 lt/A
+        at 2026-11-24T00:30:00Z; issue t3 lt/A
+        ",
+        expect![[r#"
+            > at 2026-11-23 23:59  = 2026-11-23 23:59:00 +01:00 (22:59Z)
+            > issue t1 lt/A
+              issued t1 A001 lt/A standard lang=it est=0s
+            > at 2026-11-23T23:00:00Z  = 2026-11-24 00:00:00 +01:00 (23:00Z)
+            > issue t2 lt/A
+              issued t2 A001 lt/A standard lang=it est=600s
+            > at 2026-11-24T00:30:00Z  = 2026-11-24 01:30:00 +01:00 (00:30Z)
+            > issue t3 lt/A
+              issued t3 A002 lt/A standard lang=it est=1200s
+            -- state
+              lt/A waiting=3 longest=5460s est=1800s
+                t1 A001 standard queued=23:59 ahead=0 est=0s
+                t2 A001 standard queued=00:00 ahead=1 est=600s
+                t3 A002 standard queued=01:30 ahead=2 est=1200s
+        "#]],
+    );
+}
+
+#[test]
+fn numbering_across_the_spring_dst_change() {
+    // 2026-03-29: at 02:00 CET the clocks jump to 03:00 CEST; the day has 23 hours.
+    check(
+        "
+        site lt
+        service lt/A
+        at 2026-03-28 23:59; issue t1 lt/A
+        at 2026-03-29 00:00; issue t2 lt/A
+        at 2026-03-29 01:59; issue t3 lt/A
+        at 2026-03-29T01:00:00Z; issue t4 lt/A # 03:00 CEST
+        at 2026-03-29 23:59; issue t5 lt/A
+        at 2026-03-29T22:00:00Z; issue t6 lt/A # midnight CEST is 22:00 UTC
+        ",
+        expect![[r#"
+            > at 2026-03-28 23:59  = 2026-03-28 23:59:00 +01:00 (22:59Z)
+            > issue t1 lt/A
+              issued t1 A001 lt/A standard lang=it est=0s
+            > at 2026-03-29 00:00  = 2026-03-29 00:00:00 +01:00 (23:00Z)
+            > issue t2 lt/A
+              issued t2 A001 lt/A standard lang=it est=600s
+            > at 2026-03-29 01:59  = 2026-03-29 01:59:00 +01:00 (00:59Z)
+            > issue t3 lt/A
+              issued t3 A002 lt/A standard lang=it est=1200s
+            > at 2026-03-29T01:00:00Z  = 2026-03-29 03:00:00 +02:00 (01:00Z)
+            > issue t4 lt/A
+              issued t4 A003 lt/A standard lang=it est=1800s
+            > at 2026-03-29 23:59  = 2026-03-29 23:59:00 +02:00 (21:59Z)
+            > issue t5 lt/A
+              issued t5 A004 lt/A standard lang=it est=2400s
+            > at 2026-03-29T22:00:00Z  = 2026-03-30 00:00:00 +02:00 (22:00Z)
+            > issue t6 lt/A
+              issued t6 A001 lt/A standard lang=it est=3000s
+            -- state
+              lt/A waiting=6 longest=82860s est=3600s
+                t1 A001 standard queued=23:59 ahead=0 est=0s
+                t2 A001 standard queued=00:00 ahead=1 est=600s
+                t3 A002 standard queued=01:59 ahead=2 est=1200s
+                t4 A003 standard queued=03:00 ahead=3 est=1800s
+                t5 A004 standard queued=23:59 ahead=4 est=2400s
+                t6 A001 standard queued=00:00 ahead=5 est=3000s
+        "#]],
+    );
+}
+
+#[test]
+fn numbering_across_the_autumn_dst_change() {
+    // 2026-10-25: at 03:00 CEST the clocks go back to 02:00 CET; 02:30 happens twice.
+    check(
+        "
+        site lt
+        service lt/A
+        at 2026-10-24T21:59:00Z; issue t1 lt/A # 23:59 CEST
+        at 2026-10-24T22:00:00Z; issue t2 lt/A # midnight CEST
+        at 2026-10-25T00:30:00Z; issue t3 lt/A # 02:30 CEST
+        at 2026-10-25T01:30:00Z; issue t4 lt/A # 02:30 CET, the second time
+        at 2026-10-25T22:59:00Z; issue t5 lt/A # 23:59 CET
+        at 2026-10-25T23:00:00Z; issue t6 lt/A # midnight CET
+        ",
+        expect![[r#"
+            > at 2026-10-24T21:59:00Z  = 2026-10-24 23:59:00 +02:00 (21:59Z)
+            > issue t1 lt/A
+              issued t1 A001 lt/A standard lang=it est=0s
+            > at 2026-10-24T22:00:00Z  = 2026-10-25 00:00:00 +02:00 (22:00Z)
+            > issue t2 lt/A
+              issued t2 A001 lt/A standard lang=it est=600s
+            > at 2026-10-25T00:30:00Z  = 2026-10-25 02:30:00 +02:00 (00:30Z)
+            > issue t3 lt/A
+              issued t3 A002 lt/A standard lang=it est=1200s
+            > at 2026-10-25T01:30:00Z  = 2026-10-25 02:30:00 +01:00 (01:30Z)
+            > issue t4 lt/A
+              issued t4 A003 lt/A standard lang=it est=1800s
+            > at 2026-10-25T22:59:00Z  = 2026-10-25 23:59:00 +01:00 (22:59Z)
+            > issue t5 lt/A
+              issued t5 A004 lt/A standard lang=it est=2400s
+            > at 2026-10-25T23:00:00Z  = 2026-10-26 00:00:00 +01:00 (23:00Z)
+            > issue t6 lt/A
+              issued t6 A001 lt/A standard lang=it est=3000s
+            -- state
+              lt/A waiting=6 longest=90060s est=3600s
+                t1 A001 standard queued=23:59 ahead=0 est=0s
+                t2 A001 standard queued=00:00 ahead=1 est=600s
+                t3 A002 standard queued=02:30 ahead=2 est=1200s
+                t4 A003 standard queued=02:30 ahead=3 est=1800s
+                t5 A004 standard queued=23:59 ahead=4 est=2400s
+                t6 A001 standard queued=00:00 ahead=5 est=3000s
+        "#]],
+    );
+}
+
+#[test]
+fn waiting_ticket_keeps_yesterdays_number() {
+    check(
+        "
+        site lt
+        service lt/A
+        desk d1 lt A
+        at 2026-11-23 23:50; issue t1 lt/A
+        at 2026-11-24 00:10; issue t2 lt/A
+        open d1 alice; call d1
+        ",
+        expect![[r#"
+            > at 2026-11-23 23:50  = 2026-11-23 23:50:00 +01:00 (22:50Z)
+            > issue t1 lt/A
+              issued t1 A001 lt/A standard lang=it est=0s
+            > at 2026-11-24 00:10  = 2026-11-24 00:10:00 +01:00 (23:10Z)
+            > issue t2 lt/A
+              issued t2 A001 lt/A standard lang=it est=600s
+            > open d1 alice
+              desk d1 opened by alice
+            > call d1
+              called t1 A001 -> d1 (alice)
+            -- state
+              lt/A waiting=1 longest=0s est=600s
+                t2 A001 standard queued=00:10 ahead=0 est=0s
+              d1 open alice: t1 A001 called
+        "#]],
+    );
+}
+
+#[test]
+fn daily_cap() {
+    check(
+        "
+        site lt
+        service lt/A cap=2; service lt/B
+        desk d1 lt A
+        at 09:00; issue t1 lt/A; issue t2 lt/A
+        issue t3 lt/A
+        issue t3 lt/B # other services are not capped
+        open d1 alice; call d1; cancel t1
+        issue t4 lt/A # a cancelled ticket still counts
+        at 2026-11-24 08:00; issue t5 lt/A
+        ",
+        expect![[r#"
+            > issue t1 lt/A
+              issued t1 A001 lt/A standard lang=it est=0s
+            > issue t2 lt/A
+              issued t2 A002 lt/A standard lang=it est=600s
+            > issue t3 lt/A
+              error daily_cap_reached: service 'A' has reached its daily limit of 2 tickets
+            > issue t3 lt/B
+              issued t3 B001 lt/B standard lang=it est=0s
+            > open d1 alice
+              desk d1 opened by alice
+            > call d1
+              called t1 A001 -> d1 (alice)
+            > cancel t1
+              cancelled t1
+            > issue t4 lt/A
+              error daily_cap_reached: service 'A' has reached its daily limit of 2 tickets
+            > at 2026-11-24 08:00  = 2026-11-24 08:00:00 +01:00 (07:00Z)
+            > issue t5 lt/A
+              issued t5 A001 lt/A standard lang=it est=600s
+            -- state
+              lt/A waiting=2 longest=82800s est=1200s
+                t2 A002 standard queued=09:00 ahead=0 est=0s
+                t5 A001 standard queued=08:00 ahead=1 est=600s
+              lt/B waiting=1 longest=82800s est=600s
+                t3 B001 standard queued=09:00 ahead=0 est=0s
+              d1 open alice
+        "#]],
+    );
+}
+
+#[test]
+fn opening_hours() {
+    // 2026-11-23 is a Monday; the site opens 08:00-13:00 and 14:00-18:00 on weekdays;
+    // the service L keeps its own hours.
+    check(
+        "
+        site lt hours=08:00-13:00,14:00-18:00 closed=sat,sun
+        service lt/A
+        service lt/L hours=09:00-10:00
+        at 07:59; issue t1 lt/A
+        at 08:00; issue t2 lt/A
+        issue t3 lt/L
+        at 09:30; issue t7 lt/L
+        at 12:59; issue t4 lt/A
+        at 13:00; issue t5 lt/A
+        at 14:00; issue t6 lt/A
+        at 2026-11-28 10:00; issue t8 lt/A # Saturday
+        at 2026-11-30 17:59; issue t9 lt/A
+        at 18:00; issue t10 lt/A
+        ",
+        expect![[r#"
+            > issue t1 lt/A
+              error service_closed: service 'A' is closed now (outside its opening hours)
+            > issue t2 lt/A
+              issued t2 A001 lt/A standard lang=it est=0s
+            > issue t3 lt/L
+              error service_closed: service 'L' is closed now (outside its opening hours)
+            > issue t7 lt/L
+              issued t7 L001 lt/L standard lang=it est=0s
+            > issue t4 lt/A
+              issued t4 A002 lt/A standard lang=it est=600s
+            > issue t5 lt/A
+              error service_closed: service 'A' is closed now (outside its opening hours)
+            > issue t6 lt/A
+              issued t6 A003 lt/A standard lang=it est=1200s
+            > at 2026-11-28 10:00  = 2026-11-28 10:00:00 +01:00 (09:00Z)
+            > issue t8 lt/A
+              error service_closed: service 'A' is closed now (outside its opening hours)
+            > at 2026-11-30 17:59  = 2026-11-30 17:59:00 +01:00 (16:59Z)
+            > issue t9 lt/A
+              issued t9 A001 lt/A standard lang=it est=1800s
+            > issue t10 lt/A
+              error service_closed: service 'A' is closed now (outside its opening hours)
+            -- state
+              lt/A waiting=4 longest=640800s est=2400s
+                t2 A001 standard queued=08:00 ahead=0 est=0s
+                t4 A002 standard queued=12:59 ahead=1 est=600s
+                t6 A003 standard queued=14:00 ahead=2 est=1200s
+                t9 A001 standard queued=17:59 ahead=3 est=1800s
+              lt/L waiting=1 longest=635400s est=600s
+                t7 L001 standard queued=09:30 ahead=0 est=0s
+        "#]],
+    );
+}
+
+#[test]
+fn numbers_grow_past_three_digits() {
+    use super::reference::Checker;
+    use crate::engine::{Command, IssueTicket};
+    use crate::rules::{Rules, ServiceRules, SiteRules};
+    let site = SiteRules {
+        id: "lt".into(),
+        time_zone: jiff::tz::TimeZone::get("Europe/Rome").unwrap(),
+        default_language: "it".into(),
+        opening_hours: None,
+        out_of_order_calls: false,
+        aging: false,
+        transfer_fallback_s: 600,
+    };
+    let service = ServiceRules {
+        site: "lt".into(),
+        id: "A".into(),
+        prefix: 'A',
+        public_label: "Room A".into(),
+        target_wait_s: 900,
+        daily_cap: Some(1000),
+        opening_hours: None,
+        roles: vec![],
+        default_service_time_s: 600,
+    };
+    let mut rules = Rules::default();
+    rules.sites.insert("lt".into(), site);
+    rules.services.insert(("lt".into(), "A".into()), service);
+    let mut c = Checker::new(rules);
+    let now: jiff::Timestamp = "2026-11-23T09:00:00Z".parse().unwrap();
+    let issue = |n: u32| {
+        Command::Issue(IssueTicket {
+            id: format!("t{n}").as_str().into(),
+            site: "lt".into(),
+            service: "A".into(),
+            priority: Default::default(),
+            appointment_at: None,
+            language: "it".into(),
+            party_size: 1,
+            needs: vec![],
+        })
+    };
+    let mut numbers = vec![];
+    for n in 1..=1001 {
+        match c.step(issue(n), now) {
+            Ok(events) => numbers.extend(events.iter().filter_map(|e| match &e.kind {
+                crate::event::EventKind::TicketIssued { ticket } => Some(ticket.number.clone()),
+                _ => None,
+            })),
+            Err(e) => numbers.push(e.code().to_owned()),
+        }
+    }
+    expect![[r#"["A001", "A009", "A010", "A099", "A100", "A999", "A1000", "daily_cap_reached"]"#]]
+        .assert_eq(&format!("{:?}", [0, 8, 9, 98, 99, 998, 999, 1000].map(|i| numbers[i].as_str())));
+    c.check_replay();
+}
+
+#[test]
+fn a_clock_that_goes_back_across_midnight_never_repeats_a_number() {
+    use crate::engine::IssueTicket;
+    use crate::rules::{Rules, ServiceRules, SiteRules};
+    use crate::{Command, Engine, EventKind, Priority, ServiceId, SiteId, TicketId};
+    let (site, svc) = (SiteId::from("lt"), ServiceId::from("A"));
+    let mut rules = Rules::default();
+    rules.sites.insert(
+        site.clone(),
+        SiteRules {
+            id: site.clone(),
+            time_zone: jiff::tz::TimeZone::get("Europe/Rome").unwrap(),
+            default_language: "it".into(),
+            opening_hours: None,
+            out_of_order_calls: false,
+            aging: true,
+            transfer_fallback_s: 600,
+        },
+    );
+    rules.services.insert(
+        (site.clone(), svc.clone()),
+        ServiceRules {
+            site: site.clone(),
+            id: svc.clone(),
+            prefix: 'A',
+            public_label: "A".into(),
+            target_wait_s: 900,
+            daily_cap: None,
+            opening_hours: None,
+            roles: vec![],
+            default_service_time_s: 600,
+        },
+    );
+    let mut engine = Engine::new(rules);
+    let mut issue = |id: &str, at: &str| {
+        let cmd = Command::Issue(IssueTicket {
+            id: TicketId::from(id),
+            site: site.clone(),
+            service: svc.clone(),
+            priority: Priority::Standard,
+            appointment_at: None,
+            language: "it".into(),
+            party_size: 1,
+            needs: vec![],
+        });
+        match &engine.execute(cmd, at.parse().unwrap()).unwrap()[0].kind {
+            EventKind::TicketIssued { ticket } => (ticket.number.clone(), ticket.day.to_string()),
+            other => panic!("{other:?}"),
+        }
+    };
+    // 01:10 local on the 24th, then the clock jumps back to 23:50 on the 23rd.
+    assert_eq!(issue("t1", "2026-11-24T00:10:00Z"), ("A001".into(), "2026-11-24".into()));
+    assert_eq!(issue("t2", "2026-11-23T22:50:00Z"), ("A002".into(), "2026-11-24".into()));
+}

@@ -1,0 +1,277 @@
+//! An independent, naive statement of the routing policy and the invariants every command must keep.
+//!
+//! Written from the policy text at the top of `routing.rs` and DESIGN.md, not from the
+//! engine's code: it scans every ticket, where the engine uses its index. The `Checker`
+//! runs one command through the engine and asserts the step against this reference.
+
+use crate::engine::{Command, Engine, State};
+use crate::error::QueueError;
+use crate::event::{Event, EventKind};
+use crate::ids::{DeskId, ServiceId, SiteId, TicketId};
+use crate::model::{DeskState, DeskStatus, Priority, Status, Ticket};
+use crate::rules::{Rules, ServiceRules};
+use jiff::Timestamp;
+use jiff::civil::Date;
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BTreeSet};
+
+fn waited_s(since: Timestamp, now: Timestamp) -> i64 {
+    now.duration_since(since).as_secs()
+}
+
+/// Professional roles: a service with roles is served only by staff holding one of them
+/// (staff who declared no role serve everything their desk serves).
+fn role_ok(desk: &DeskState, svc: &ServiceRules) -> bool {
+    svc.roles.is_empty() || desk.professions.is_empty() || desk.professions.iter().any(|p| svc.roles.contains(p))
+}
+
+/// Is `t` addressed to this desk or to the staff member sitting at it?
+fn for_desk(t: &Ticket, desk: &DeskState) -> bool {
+    t.target.as_ref().is_some_and(|tg| {
+        tg.desk.as_ref() == Some(&desk.id) || (tg.staff.is_some() && tg.staff.as_ref() == desk.staff.as_ref())
+    })
+}
+
+/// The class `t` ranks in now, as a number: 0 standard … 3 urgent.
+pub(crate) fn class_now(rules: &Rules, t: &Ticket, now: Timestamp) -> u8 {
+    let site = &rules.sites[&t.site];
+    let svc = &rules.services[&(t.site.clone(), t.service.clone())];
+    let mut class = match t.priority {
+        Priority::Standard => 0,
+        Priority::Priority => 1,
+        Priority::Appointment if t.appointment_at.is_some_and(|due| due > now) => 0,
+        Priority::Appointment => 2,
+        Priority::Urgent => 3,
+    };
+    if site.aging && waited_s(t.queued_at, now) > i64::from(svc.target_wait_s) {
+        class = (class + 1).min(3);
+    }
+    class
+}
+
+/// Sort key of an eligible ticket at a desk: smaller is better.
+type RefKey = (Reverse<u8>, bool, usize, Timestamp, TicketId);
+
+/// The ranking key of `t` at `desk_id` now, or `None` if the desk may not call it by policy.
+pub(crate) fn key_at(rules: &Rules, state: &State, desk_id: &DeskId, t: &Ticket, now: Timestamp) -> Option<RefKey> {
+    let desk = state.desks.get(desk_id)?;
+    let desk_rules = rules.desks.get(desk_id)?;
+    if t.status != Status::Waiting || t.site != desk.site {
+        return None;
+    }
+    let rank = desk_rules.services.iter().position(|s| *s == t.service)?;
+    let site = &rules.sites[&t.site];
+    let svc = &rules.services[&(t.site.clone(), t.service.clone())];
+    if !role_ok(desk, svc) {
+        return None;
+    }
+    let mine = for_desk(t, desk);
+    let reservation_on =
+        t.target.as_ref().is_some_and(|tg| waited_s(tg.since, now) < i64::from(site.transfer_fallback_s));
+    if reservation_on && !mine {
+        return None;
+    }
+    let aged = waited_s(t.queued_at, now) > i64::from(svc.target_wait_s);
+    let langs: Vec<&str> = t.needs.iter().filter_map(|n| n.strip_prefix("mediator:")).collect();
+    let speaks = |d: &DeskState| d.languages.iter().any(|l| langs.contains(&l.as_str()));
+    // Here a reservation in force is this desk's (a transfer, a held ticket coming back):
+    // the ticket is its to take, whatever the mediator preference would say.
+    if !reservation_on && !aged && !langs.is_empty() && !speaks(desk) {
+        let mediator_desk_open = state.desks.values().any(|d| {
+            d.site == t.site
+                && d.status == DeskStatus::Open
+                && rules.desks.get(&d.id).is_some_and(|r| r.services.contains(&t.service))
+                && role_ok(d, svc)
+                && speaks(d)
+        });
+        if mediator_desk_open {
+            return None;
+        }
+    }
+    Some((Reverse(class_now(rules, t, now)), !mine, rank, t.queued_at, t.id.clone()))
+}
+
+/// The ticket the policy says `desk` calls next: the best key over every waiting ticket.
+pub(crate) fn pick(rules: &Rules, state: &State, desk: &DeskId, now: Timestamp) -> Option<TicketId> {
+    if state.desks.get(desk)?.status != DeskStatus::Open {
+        return None;
+    }
+    state.tickets.values().filter_map(|t| key_at(rules, state, desk, t, now)).min().map(|k| k.4)
+}
+
+/// Invariants of any state the engine reaches.
+pub(crate) fn check_invariants(engine: &Engine) {
+    let state = engine.state();
+    let mut held_by: BTreeMap<&DeskId, &TicketId> = BTreeMap::new();
+    for t in state.tickets.values() {
+        assert!(!t.status.is_terminal(), "{}: terminal tickets leave the active set", t.number);
+        match t.status {
+            Status::Called | Status::Serving => {
+                let desk = t.desk.as_ref().unwrap_or_else(|| panic!("{} is {} without a desk", t.number, t.status));
+                let holders: Vec<&DeskState> =
+                    state.desks.values().filter(|d| d.current.as_ref() == Some(&t.id)).collect();
+                assert_eq!(
+                    holders.len(),
+                    1,
+                    "{} ({}) must be the current ticket of exactly one desk",
+                    t.number,
+                    t.status
+                );
+                assert_eq!(&holders[0].id, desk, "{} is held by a desk other than its own", t.number);
+                assert!(held_by.insert(desk, &t.id).is_none(), "desk {desk} holds two tickets");
+                assert!(t.staff.is_some() && t.called_at.is_some());
+            }
+            Status::Waiting => {
+                assert!(t.desk.is_none() && t.staff.is_none() && t.called_at.is_none(), "{}", t.number);
+            }
+            Status::OnHold => assert!(t.desk.is_some(), "{} on hold remembers its desk", t.number),
+            _ => {}
+        }
+        assert_eq!(t.journey.last().map(|s| &s.service), Some(&t.service), "{}: journey ends in its service", t.number);
+        let first = &t.journey[0].service;
+        let prefix = engine.rules().services[&(t.site.clone(), first.clone())].prefix;
+        assert_eq!(t.number, crate::model::format_number(prefix, t.seq), "a transfer keeps the number");
+        let (day, last) = state.counters[&(t.site.clone(), first.clone())];
+        assert!(t.day < day || (t.day == day && t.seq <= last), "{}: the counter is past it", t.number);
+    }
+    for d in state.desks.values() {
+        if let Some(cur) = &d.current {
+            let t = state.tickets.get(cur).unwrap_or_else(|| panic!("desk {} holds an unknown ticket", d.id));
+            assert!(
+                matches!(t.status, Status::Called | Status::Serving),
+                "desk {} holds {} ({})",
+                d.id,
+                t.number,
+                t.status
+            );
+            assert_ne!(d.status, DeskStatus::Closed, "closed desk {} holds a ticket", d.id);
+        }
+        assert_eq!(d.status == DeskStatus::Closed, d.staff.is_none(), "desk {}: staff iff not closed", d.id);
+    }
+    // The waiting index holds exactly the waiting tickets.
+    let mut per_service: BTreeMap<(SiteId, ServiceId), usize> = BTreeMap::new();
+    for t in state.tickets.values().filter(|t| t.status == Status::Waiting) {
+        *per_service.entry((t.site.clone(), t.service.clone())).or_default() += 1;
+    }
+    for (site, service) in engine.rules().services.keys() {
+        let want = per_service.get(&(site.clone(), service.clone())).copied().unwrap_or(0);
+        assert_eq!(state.index.waiting_count(site, service), want, "index of {site}/{service}");
+    }
+    let staff: Vec<_> = state.desks.values().filter_map(|d| d.staff.as_ref()).collect();
+    let unique: BTreeSet<_> = staff.iter().collect();
+    assert_eq!(staff.len(), unique.len(), "a staff member sits at two desks");
+}
+
+/// Runs commands through an engine and checks every step against the reference.
+pub(crate) struct Checker {
+    pub(crate) engine: Engine,
+    pub(crate) log: Vec<Event>,
+    numbers: BTreeSet<(SiteId, ServiceId, Date, String)>,
+    last_now: Option<Timestamp>,
+}
+
+impl Checker {
+    pub(crate) fn new(rules: Rules) -> Checker {
+        Checker { engine: Engine::new(rules), log: vec![], numbers: BTreeSet::new(), last_now: None }
+    }
+
+    pub(crate) fn step(&mut self, cmd: Command, now: Timestamp) -> Result<Vec<Event>, QueueError> {
+        assert!(self.last_now.is_none_or(|t| t <= now), "the test clock must not go back");
+        self.last_now = Some(now);
+        let before = self.engine.clone();
+        let result = self.engine.execute(cmd.clone(), now);
+        match &result {
+            Err(_) => assert_eq!(self.engine.state(), before.state(), "a refused command changed the state"),
+            Ok(events) => self.check_events(&before, &cmd, events, now),
+        }
+        check_invariants(&self.engine);
+        if let Ok(events) = &result {
+            self.log.extend(events.iter().cloned());
+        }
+        result
+    }
+
+    fn check_events(&mut self, before: &Engine, cmd: &Command, events: &[Event], now: Timestamp) {
+        let rules = before.rules();
+        if let Command::CallNext { desk, ticket: None } = cmd {
+            let expected = pick(rules, before.state(), desk, now);
+            let called = events.iter().find_map(|e| match &e.kind {
+                EventKind::TicketCalled { ticket, .. } => Some(ticket.clone()),
+                _ => None,
+            });
+            if called != expected {
+                let show = |id: &Option<TicketId>| {
+                    id.as_ref().map_or("nobody".to_owned(), |id| {
+                        let t = &before.state().tickets[id];
+                        format!("{} {} {:?}", t.number, t.service, key_at(rules, before.state(), desk, t, now))
+                    })
+                };
+                panic!("desk {desk} called {} but the policy says {}", show(&called), show(&expected));
+            }
+        }
+        for e in events {
+            assert_eq!(e.at, now, "events carry the command's time");
+            match &e.kind {
+                EventKind::TicketIssued { ticket } => {
+                    let key = (ticket.site.clone(), ticket.service.clone(), ticket.day, ticket.number.clone());
+                    assert!(self.numbers.insert(key), "number {} given twice on {}", ticket.number, ticket.day);
+                    let local = now.to_zoned(rules.sites[&ticket.site].time_zone.clone());
+                    assert_eq!(ticket.day, local.date(), "the number's day is the site-local day");
+                }
+                EventKind::TicketCalled { ticket, desk, out_of_order, .. } => {
+                    let expected = pick(rules, before.state(), desk, now);
+                    assert_eq!(*out_of_order, expected.as_ref() != Some(ticket), "out_of_order flag of {ticket}");
+                    // FIFO within a class: nobody eligible here, in the same service and class, queued earlier.
+                    let t = &before.state().tickets[ticket];
+                    if !out_of_order {
+                        let mine = key_at(rules, before.state(), desk, t, now).expect("a policy pick is eligible");
+                        for o in before.state().tickets.values().filter(|o| o.service == t.service && o.id != t.id) {
+                            if let Some(k) = key_at(rules, before.state(), desk, o, now)
+                                && k.0 == mine.0
+                                && k.1 == mine.1
+                            {
+                                assert!(o.queued_at >= t.queued_at, "FIFO: {} queued before {}", o.number, t.number);
+                            }
+                        }
+                    }
+                    assert_eq!(self.engine.state().tickets[ticket].status, Status::Called);
+                    assert_eq!(self.engine.state().desks[desk].current.as_ref(), Some(ticket));
+                }
+                EventKind::TicketReturned { ticket, keep_position, .. }
+                | EventKind::TicketTransferred { ticket, keep_position, .. } => {
+                    let old = &before.state().tickets[ticket];
+                    let new = &self.engine.state().tickets[ticket];
+                    let want = if *keep_position { old.queued_at } else { now };
+                    assert_eq!(new.queued_at, want, "{}: keep_position={keep_position}", old.number);
+                    assert_eq!(new.status, Status::Waiting);
+                    if let Command::Return { keep_position: asked, .. }
+                    | Command::Transfer { keep_position: asked, .. } = cmd
+                    {
+                        // A held ticket always keeps its place; otherwise as asked.
+                        assert_eq!(*keep_position, *asked || old.status == Status::OnHold);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Replaying the log rebuilds the same state, and so does a restore from the projections.
+    pub(crate) fn check_replay(&self) {
+        let rules = self.engine.rules().clone();
+        let mut fresh = Engine::new(rules.clone());
+        for e in &self.log {
+            fresh.apply(e);
+        }
+        assert_eq!(fresh.state(), self.engine.state(), "replaying the events rebuilds the state");
+        let s = self.engine.state();
+        let restored = Engine::restore(
+            rules,
+            s.tickets.values().cloned().collect(),
+            s.desks.values().cloned().collect(),
+            s.counters.clone(),
+            s.service_times.clone(),
+        );
+        assert_eq!(restored.state(), s, "restoring the projections rebuilds the state");
+    }
+}

@@ -1,0 +1,1099 @@
+//! The routing policy (DESIGN.md "Routing", `routing.rs`): who a desk calls next, and why.
+//! Every `call` here is also re-checked against `reference::pick`.
+
+use super::script::check;
+use expect_test::expect;
+
+#[test]
+fn class_order_urgent_appointment_priority_standard() {
+    check(
+        "
+        site lt
+        service lt/A target=3600
+        desk d1 lt A
+        open d1 alice
+        at 09:00; issue s1 lt/A standard
+        at 09:01; issue p1 lt/A priority
+        at 09:02; issue a1 lt/A appointment appt=09:00
+        at 09:03; issue u1 lt/A urgent
+        at 09:04; issue u2 lt/A urgent
+        state
+        call d1; start u1; finish u1
+        call d1; start u2; finish u2
+        call d1; start a1; finish a1
+        call d1; start p1; finish p1
+        call d1; start s1; finish s1
+        call d1
+        ",
+        expect![[r#"
+            > open d1 alice
+              desk d1 opened by alice
+            > issue s1 lt/A standard
+              issued s1 A001 lt/A standard lang=it est=0s
+            > issue p1 lt/A priority
+              issued p1 A002 lt/A priority lang=it est=0s
+            > issue a1 lt/A appointment appt=09:00
+              issued a1 A003 lt/A appointment lang=it est=0s
+            > issue u1 lt/A urgent
+              issued u1 A004 lt/A urgent lang=it est=0s
+            > issue u2 lt/A urgent
+              issued u2 A005 lt/A urgent lang=it est=600s
+            -- state
+              lt/A waiting=5 longest=240s est=3000s
+                u1 A004 urgent queued=09:03 ahead=0 est=0s
+                u2 A005 urgent queued=09:04 ahead=1 est=600s
+                a1 A003 appointment queued=09:02 ahead=2 est=1200s
+                p1 A002 priority queued=09:01 ahead=3 est=1800s
+                s1 A001 standard queued=09:00 ahead=4 est=2400s
+              d1 open alice
+            > call d1
+              called u1 A004 -> d1 (alice)
+            > start u1
+              serving u1 A004
+            > finish u1
+              done u1
+            > call d1
+              called u2 A005 -> d1 (alice)
+            > start u2
+              serving u2 A005
+            > finish u2
+              done u2
+            > call d1
+              called a1 A003 -> d1 (alice)
+            > start a1
+              serving a1 A003
+            > finish a1
+              done a1
+            > call d1
+              called p1 A002 -> d1 (alice)
+            > start p1
+              serving p1 A002
+            > finish p1
+              done p1
+            > call d1
+              called s1 A001 -> d1 (alice)
+            > start s1
+              serving s1 A001
+            > finish s1
+              done s1
+            > call d1
+              (no events)
+            -- state
+              d1 open alice
+        "#]],
+    );
+}
+
+#[test]
+fn appointment_not_yet_due_ranks_standard() {
+    check(
+        "
+        site lt
+        service lt/A target=3600
+        desk d1 lt A
+        open d1 alice
+        at 09:00; issue s1 lt/A
+        at 09:01; issue a1 lt/A appointment appt=09:30
+        at 09:02; issue s2 lt/A
+        at 09:03; issue p1 lt/A priority
+        state
+        at 09:29; call d1 # p1; then a1 ranks standard, behind s1
+        start p1; finish p1; call d1
+        return s1 keep
+        at 09:30; call d1 # due now: appointment beats the standard s1
+        ",
+        expect![[r#"
+            > open d1 alice
+              desk d1 opened by alice
+            > issue s1 lt/A
+              issued s1 A001 lt/A standard lang=it est=0s
+            > issue a1 lt/A appointment appt=09:30
+              issued a1 A002 lt/A appointment lang=it est=0s
+            > issue s2 lt/A
+              issued s2 A003 lt/A standard lang=it est=1200s
+            > issue p1 lt/A priority
+              issued p1 A004 lt/A priority lang=it est=600s
+            -- state
+              lt/A waiting=4 longest=180s est=2400s
+                p1 A004 priority queued=09:03 ahead=0 est=0s
+                s1 A001 standard queued=09:00 ahead=1 est=600s
+                a1 A002 appointment queued=09:01 ahead=2 est=1200s
+                s2 A003 standard queued=09:02 ahead=3 est=1800s
+              d1 open alice
+            > call d1
+              called p1 A004 -> d1 (alice)
+            > start p1
+              serving p1 A004
+            > finish p1
+              done p1
+            > call d1
+              called s1 A001 -> d1 (alice)
+            > return s1 keep
+              returned s1 A001 keep_position=true
+            > call d1
+              called a1 A002 -> d1 (alice)
+            -- state
+              lt/A waiting=2 longest=1800s est=0s
+                s1 A001 standard queued=09:00 ahead=0 est=0s
+                s2 A003 standard queued=09:02 ahead=1 est=0s
+              d1 open alice: a1 A002 called
+        "#]],
+    );
+}
+
+#[test]
+fn aging_promotes_exactly_one_class_after_the_target_wait() {
+    check(
+        "
+        site lt aging
+        service lt/A target=600
+        desk d1 lt A
+        open d1 alice
+        at 09:00; issue s1 lt/A standard
+        at 09:05; issue p1 lt/A priority
+        at 09:10; call d1 # s1 waited exactly the target: not aged yet
+        return p1 keep
+        at 09:10:01; call d1 # s1 aged to priority, and it came first
+        return s1 keep
+        at 09:12; issue a1 lt/A appointment
+        call d1 # s1 aged one class only: below the appointment
+        return a1 keep
+        at 09:15:01; call d1 # p1 aged to appointment, queued before a1
+        return p1 keep
+        at 09:22:01; call d1 # a1 aged to urgent
+        return a1 keep
+        at 09:40 # s1 waited 40 minutes, still one class up only
+        ",
+        expect![[r#"
+            > open d1 alice
+              desk d1 opened by alice
+            > issue s1 lt/A standard
+              issued s1 A001 lt/A standard lang=it est=0s
+            > issue p1 lt/A priority
+              issued p1 A002 lt/A priority lang=it est=0s
+            > call d1
+              called p1 A002 -> d1 (alice)
+            > return p1 keep
+              returned p1 A002 keep_position=true
+            > call d1
+              called s1 A001 -> d1 (alice)
+            > return s1 keep
+              returned s1 A001 keep_position=true
+            > issue a1 lt/A appointment
+              issued a1 A003 lt/A appointment lang=it est=0s
+            > call d1
+              called a1 A003 -> d1 (alice)
+            > return a1 keep
+              returned a1 A003 keep_position=true
+            > call d1
+              called p1 A002 -> d1 (alice)
+            > return p1 keep
+              returned p1 A002 keep_position=true
+            > call d1
+              called a1 A003 -> d1 (alice)
+            > return a1 keep
+              returned a1 A003 keep_position=true
+            -- state
+              lt/A waiting=3 longest=2400s est=1800s
+                a1 A003 appointment queued=09:12 ahead=0 est=0s
+                p1 A002 priority queued=09:05 ahead=1 est=600s
+                s1 A001 standard queued=09:00 ahead=2 est=1200s
+              d1 open alice
+        "#]],
+    );
+}
+
+#[test]
+fn no_aging_where_the_site_does_not_enable_it() {
+    check(
+        "
+        site lt
+        service lt/A target=60
+        desk d1 lt A
+        open d1 alice
+        at 09:00; issue s1 lt/A
+        at 11:00; issue p1 lt/A priority
+        call d1
+        ",
+        expect![[r#"
+            > open d1 alice
+              desk d1 opened by alice
+            > issue s1 lt/A
+              issued s1 A001 lt/A standard lang=it est=0s
+            > issue p1 lt/A priority
+              issued p1 A002 lt/A priority lang=it est=0s
+            > call d1
+              called p1 A002 -> d1 (alice)
+            -- state
+              lt/A waiting=1 longest=7200s est=600s
+                s1 A001 standard queued=09:00 ahead=0 est=0s
+              d1 open alice: p1 A002 called
+        "#]],
+    );
+}
+
+#[test]
+fn fifo_within_a_class() {
+    check(
+        "
+        site lt
+        service lt/A
+        desk d1 lt A
+        open d1 alice
+        at 09:00; issue t3 lt/A
+        at 09:01; issue t1 lt/A
+        at 09:02; issue t2 lt/A
+        at 09:02; issue t0 lt/A # same second: the id breaks the tie
+        call d1; start t3; finish t3
+        call d1; start t1; finish t1
+        call d1; start t0; finish t0
+        call d1
+        ",
+        expect![[r#"
+            > open d1 alice
+              desk d1 opened by alice
+            > issue t3 lt/A
+              issued t3 A001 lt/A standard lang=it est=0s
+            > issue t1 lt/A
+              issued t1 A002 lt/A standard lang=it est=600s
+            > issue t2 lt/A
+              issued t2 A003 lt/A standard lang=it est=1200s
+            > issue t0 lt/A
+              issued t0 A004 lt/A standard lang=it est=1800s
+            > call d1
+              called t3 A001 -> d1 (alice)
+            > start t3
+              serving t3 A001
+            > finish t3
+              done t3
+            > call d1
+              called t1 A002 -> d1 (alice)
+            > start t1
+              serving t1 A002
+            > finish t1
+              done t1
+            > call d1
+              called t0 A004 -> d1 (alice)
+            > start t0
+              serving t0 A004
+            > finish t0
+              done t0
+            > call d1
+              called t2 A003 -> d1 (alice)
+            -- state
+              d1 open alice: t2 A003 called
+        "#]],
+    );
+}
+
+#[test]
+fn desk_service_order_within_a_class() {
+    check(
+        "
+        site lt
+        service lt/A; service lt/B
+        desk d1 lt B,A
+        desk d2 lt A,B
+        open d1 alice; open d2 bob
+        at 09:00; issue a1 lt/A
+        at 09:01; issue b1 lt/B
+        at 09:02; issue a2 lt/A priority
+        call d1 # class first: a2
+        start a2; finish a2
+        call d1 # then its own order of services: B before the earlier a1
+        call d2
+        ",
+        expect![[r#"
+            > open d1 alice
+              desk d1 opened by alice
+            > open d2 bob
+              desk d2 opened by bob
+            > issue a1 lt/A
+              issued a1 A001 lt/A standard lang=it est=0s
+            > issue b1 lt/B
+              issued b1 B001 lt/B standard lang=it est=0s
+            > issue a2 lt/A priority
+              issued a2 A002 lt/A priority lang=it est=0s
+            > call d1
+              called a2 A002 -> d1 (alice)
+            > start a2
+              serving a2 A002
+            > finish a2
+              done a2
+            > call d1
+              called b1 B001 -> d1 (alice)
+            > call d2
+              called a1 A001 -> d2 (bob)
+            -- state
+              d1 open alice: b1 B001 called
+              d2 open bob: a1 A001 called
+        "#]],
+    );
+}
+
+#[test]
+fn transfer_keep_position_true_and_false() {
+    check(
+        "
+        site lt
+        service lt/A; service lt/B
+        desk d1 lt A; desk d2 lt B
+        open d1 alice
+        at 09:00; issue a1 lt/A; issue a2 lt/A
+        at 09:10; issue b1 lt/B
+        at 09:20; issue b2 lt/B
+        at 09:30; call d1; start a1
+        transfer a1 service=B keep # keeps 09:00: first in B
+        call d1; start a2
+        transfer a2 service=B # queues at 09:30: last in B
+        position a1; position b1; position a2
+        open d2 bob
+        call d2; start a1; finish a1
+        call d2; start b1; finish b1
+        call d2; start b2; finish b2
+        call d2
+        ",
+        expect![[r#"
+            > open d1 alice
+              desk d1 opened by alice
+            > issue a1 lt/A
+              issued a1 A001 lt/A standard lang=it est=0s
+            > issue a2 lt/A
+              issued a2 A002 lt/A standard lang=it est=600s
+            > issue b1 lt/B
+              issued b1 B001 lt/B standard lang=it est=0s
+            > issue b2 lt/B
+              issued b2 B002 lt/B standard lang=it est=600s
+            > call d1
+              called a1 A001 -> d1 (alice)
+            > start a1
+              serving a1 A001
+            > transfer a1 service=B keep
+              transferred a1 A001 A->B keep_position=true
+            > call d1
+              called a2 A002 -> d1 (alice)
+            > start a2
+              serving a2 A002
+            > transfer a2 service=B
+              transferred a2 A002 A->B keep_position=false
+            > position a1
+              people_ahead=0 estimated_wait=0s
+            > position b1
+              people_ahead=1 estimated_wait=600s
+            > position a2
+              people_ahead=3 estimated_wait=1800s
+            > open d2 bob
+              desk d2 opened by bob
+            > call d2
+              called a1 A001 -> d2 (bob)
+            > start a1
+              serving a1 A001
+            > finish a1
+              done a1
+            > call d2
+              called b1 B001 -> d2 (bob)
+            > start b1
+              serving b1 B001
+            > finish b1
+              done b1
+            > call d2
+              called b2 B002 -> d2 (bob)
+            > start b2
+              serving b2 B002
+            > finish b2
+              done b2
+            > call d2
+              called a2 A002 -> d2 (bob)
+            -- state
+              d1 open alice
+              d2 open bob: a2 A002 called
+        "#]],
+    );
+}
+
+#[test]
+fn transfer_to_a_desk_waits_only_for_it_until_the_fallback() {
+    check(
+        "
+        site lt fallback=600
+        service lt/A; service lt/B
+        desk d1 lt A,B; desk d2 lt B; desk d3 lt B
+        open d1 alice; open d3 carol
+        at 09:00; issue a1 lt/A
+        at 09:05; issue b1 lt/B
+        call d1; start a1
+        transfer a1 desk=d2 keep # d2 serves B only: the ticket goes to B, for d2
+        state
+        call d3 # a1 is d2's; d3 takes b1
+        at 09:14; open d2 bob
+        call d2
+        ",
+        expect![[r#"
+            > open d1 alice
+              desk d1 opened by alice
+            > open d3 carol
+              desk d3 opened by carol
+            > issue a1 lt/A
+              issued a1 A001 lt/A standard lang=it est=0s
+            > issue b1 lt/B
+              issued b1 B001 lt/B standard lang=it est=0s
+            > call d1
+              called a1 A001 -> d1 (alice)
+            > start a1
+              serving a1 A001
+            > transfer a1 desk=d2 keep
+              transferred a1 A001 A->B desk=d2 keep_position=true
+            -- state
+              lt/B waiting=2 longest=300s est=600s
+                a1 A001 standard queued=09:00 for=d2 ahead=0 est=0s
+                b1 B001 standard queued=09:05 ahead=1 est=300s
+              d1 open alice
+              d2 closed
+              d3 open carol
+            > call d3
+              called b1 B001 -> d3 (carol)
+            > open d2 bob
+              desk d2 opened by bob
+            > call d2
+              called a1 A001 -> d2 (bob)
+            -- state
+              d1 open alice
+              d2 open bob: a1 A001 called
+              d3 open carol: b1 B001 called
+        "#]],
+    );
+}
+
+#[test]
+fn transfer_to_a_desk_falls_back_to_the_service_queue() {
+    check(
+        "
+        site lt fallback=600
+        service lt/A; service lt/B
+        desk d1 lt A,B; desk d2 lt B
+        open d1 alice
+        at 09:00; issue a1 lt/A
+        call d1; start a1
+        at 09:05; transfer a1 desk=d2 keep
+        call d1
+        at 09:14:59; call d1
+        at 09:15; call d1 # the fallback elapsed: anyone serving B
+        ",
+        expect![[r#"
+            > open d1 alice
+              desk d1 opened by alice
+            > issue a1 lt/A
+              issued a1 A001 lt/A standard lang=it est=0s
+            > call d1
+              called a1 A001 -> d1 (alice)
+            > start a1
+              serving a1 A001
+            > transfer a1 desk=d2 keep
+              transferred a1 A001 A->B desk=d2 keep_position=true
+            > call d1
+              (no events)
+            > call d1
+              (no events)
+            > call d1
+              called a1 A001 -> d1 (alice)
+            -- state
+              d1 open alice: a1 A001 called
+              d2 closed
+        "#]],
+    );
+}
+
+#[test]
+fn transfer_to_a_staff_member_follows_them_to_any_desk() {
+    check(
+        "
+        site lt fallback=900
+        service lt/A; service lt/B
+        desk d1 lt A; desk d2 lt A,B; desk d3 lt A,B
+        open d1 alice; open d2 carol
+        at 09:00; issue a1 lt/A; issue a2 lt/A priority
+        call d1 # a2, priority
+        start a2; transfer a2 service=A staff=bob keep
+        call d2 # a2 waits for bob although it ranks first
+        at 09:05; open d3 bob
+        call d3
+        ",
+        expect![[r#"
+            > open d1 alice
+              desk d1 opened by alice
+            > open d2 carol
+              desk d2 opened by carol
+            > issue a1 lt/A
+              issued a1 A001 lt/A standard lang=it est=0s
+            > issue a2 lt/A priority
+              issued a2 A002 lt/A priority lang=it est=0s
+            > call d1
+              called a2 A002 -> d1 (alice)
+            > start a2
+              serving a2 A002
+            > transfer a2 service=A staff=bob keep
+              transferred a2 A002 A->A staff=bob keep_position=true
+            > call d2
+              called a1 A001 -> d2 (carol)
+            > open d3 bob
+              desk d3 opened by bob
+            > call d3
+              called a2 A002 -> d3 (bob)
+            -- state
+              d1 open alice
+              d2 open carol: a1 A001 called
+              d3 open bob: a2 A002 called
+        "#]],
+    );
+}
+
+#[test]
+fn reserved_ticket_ranks_first_within_its_class_at_its_desk() {
+    check(
+        "
+        site lt fallback=600
+        service lt/A
+        desk d1 lt A; desk d2 lt A
+        open d1 alice; open d2 bob
+        at 09:00; issue a1 lt/A; issue a2 lt/A; issue a3 lt/A; issue u1 lt/A urgent
+        at 09:10; call d1; transfer u1 desk=d2
+        call d1; transfer a1 desk=d2 # queued 09:10 now, but d2's
+        call d2 # urgent first, then reservation
+        start u1; finish u1; call d2
+        ",
+        expect![[r#"
+            > open d1 alice
+              desk d1 opened by alice
+            > open d2 bob
+              desk d2 opened by bob
+            > issue a1 lt/A
+              issued a1 A001 lt/A standard lang=it est=0s
+            > issue a2 lt/A
+              issued a2 A002 lt/A standard lang=it est=300s
+            > issue a3 lt/A
+              issued a3 A003 lt/A standard lang=it est=600s
+            > issue u1 lt/A urgent
+              issued u1 A004 lt/A urgent lang=it est=0s
+            > call d1
+              called u1 A004 -> d1 (alice)
+            > transfer u1 desk=d2
+              transferred u1 A004 A->A desk=d2 keep_position=false
+            > call d1
+              called a1 A001 -> d1 (alice)
+            > transfer a1 desk=d2
+              transferred a1 A001 A->A desk=d2 keep_position=false
+            > call d2
+              called u1 A004 -> d2 (bob)
+            > start u1
+              serving u1 A004
+            > finish u1
+              done u1
+            > call d2
+              called a1 A001 -> d2 (bob)
+            -- state
+              lt/A waiting=2 longest=600s est=0s
+                a2 A002 standard queued=09:00 ahead=0 est=0s
+                a3 A003 standard queued=09:00 ahead=1 est=0s
+              d1 open alice
+              d2 open bob: a1 A001 called
+        "#]],
+    );
+}
+
+#[test]
+fn mediator_ticket_is_left_for_a_desk_that_speaks_the_language() {
+    check(
+        "
+        site lt
+        service lt/A target=900
+        desk d1 lt A; desk d2 lt A
+        open d1 alice langs=it
+        at 09:00; issue m1 lt/A lang=ar needs=mediator:ar
+        at 09:01; issue s1 lt/A
+        open d2 karim langs=it,ar
+        call d1 # m1 is left for d2
+        call d2
+        ",
+        expect![[r#"
+            > open d1 alice langs=it
+              desk d1 opened by alice langs=it
+            > issue m1 lt/A lang=ar needs=mediator:ar
+              issued m1 A001 lt/A standard lang=ar needs=mediator:ar est=0s
+            > issue s1 lt/A
+              issued s1 A002 lt/A standard lang=it est=600s
+            > open d2 karim langs=it,ar
+              desk d2 opened by karim langs=it,ar
+            > call d1
+              called s1 A002 -> d1 (alice)
+            > call d2
+              called m1 A001 -> d2 (karim)
+            -- state
+              d1 open alice langs=it: s1 A002 called
+              d2 open karim langs=it,ar: m1 A001 called
+        "#]],
+    );
+}
+
+#[test]
+fn mediator_ticket_is_taken_by_others_when_no_such_desk_is_open() {
+    check(
+        "
+        site lt
+        service lt/A target=900
+        desk d1 lt A; desk d2 lt A; desk d3 lt B
+        service lt/B
+        open d1 alice langs=it
+        open d3 karim langs=ar # open, speaks ar, but does not serve A
+        at 09:00; issue m1 lt/A lang=ar needs=mediator:ar
+        at 09:01; issue s1 lt/A
+        call d1
+        ",
+        expect![[r#"
+            > open d1 alice langs=it
+              desk d1 opened by alice langs=it
+            > open d3 karim langs=ar
+              desk d3 opened by karim langs=ar
+            > issue m1 lt/A lang=ar needs=mediator:ar
+              issued m1 A001 lt/A standard lang=ar needs=mediator:ar est=0s
+            > issue s1 lt/A
+              issued s1 A002 lt/A standard lang=it est=600s
+            > call d1
+              called m1 A001 -> d1 (alice)
+            -- state
+              lt/A waiting=1 longest=0s est=600s
+                s1 A002 standard queued=09:01 ahead=0 est=0s
+              d1 open alice langs=it: m1 A001 called
+              d2 closed
+              d3 open karim langs=ar
+        "#]],
+    );
+}
+
+#[test]
+fn mediator_preference_ends_once_the_ticket_waited_past_its_target() {
+    check(
+        "
+        site lt
+        service lt/A target=600
+        desk d1 lt A; desk d2 lt A
+        at 08:59; issue s0 lt/A
+        open d1 alice langs=it
+        open d2 karim langs=ar
+        at 09:00; issue m1 lt/A needs=mediator:ar
+        at 09:01; issue s1 lt/A
+        call d2; start s0 # karim is busy
+        at 09:10; call d1 # m1 still waits for karim
+        start s1; finish s1
+        at 09:10:01; call d1 # m1 waited past 600s: anyone
+        ",
+        expect![[r#"
+            > issue s0 lt/A
+              issued s0 A001 lt/A standard lang=it est=0s
+            > open d1 alice langs=it
+              desk d1 opened by alice langs=it
+            > open d2 karim langs=ar
+              desk d2 opened by karim langs=ar
+            > issue m1 lt/A needs=mediator:ar
+              issued m1 A002 lt/A standard lang=it needs=mediator:ar est=300s
+            > issue s1 lt/A
+              issued s1 A003 lt/A standard lang=it est=600s
+            > call d2
+              called s0 A001 -> d2 (karim)
+            > start s0
+              serving s0 A001
+            > call d1
+              called s1 A003 -> d1 (alice)
+            > start s1
+              serving s1 A003
+            > finish s1
+              done s1
+            > call d1
+              called m1 A002 -> d1 (alice)
+            -- state
+              d1 open alice langs=it: m1 A002 called
+              d2 open karim langs=ar: s0 A001 serving
+        "#]],
+    );
+}
+
+#[test]
+fn mediator_desk_whose_staff_may_not_serve_the_service_does_not_hold_tickets_back() {
+    // karim speaks ar but, by role, cannot serve B: the ticket must not wait for him.
+    check(
+        "
+        site lt
+        service lt/B target=900 roles=legal
+        desk d1 lt B; desk d2 lt B
+        open d1 lucia roles=legal langs=it
+        open d2 karim roles=mediator langs=ar
+        at 09:00; issue m1 lt/B needs=mediator:ar
+        call d2
+        call d1
+        ",
+        expect![[r#"
+            > open d1 lucia roles=legal langs=it
+              desk d1 opened by lucia langs=it roles=legal
+            > open d2 karim roles=mediator langs=ar
+              desk d2 opened by karim langs=ar roles=mediator
+            > issue m1 lt/B needs=mediator:ar
+              issued m1 B001 lt/B standard lang=it needs=mediator:ar est=0s
+            > call d2
+              (no events)
+            > call d1
+              called m1 B001 -> d1 (lucia)
+            -- state
+              d1 open lucia langs=it: m1 B001 called
+              d2 open karim langs=ar
+        "#]],
+    );
+}
+
+#[test]
+fn held_mediator_ticket_comes_back_to_its_desk() {
+    // m1 was being served at d1 (karim was busy); parked, it is reserved for d1 and must
+    // not be held back for karim's desk, which may not call it either.
+    check(
+        "
+        site lt fallback=600
+        service lt/A target=900
+        desk d1 lt A; desk d2 lt A
+        open d1 alice langs=it
+        at 09:00; issue m1 lt/A needs=mediator:ar
+        call d1; start m1; hold m1
+        open d2 karim langs=ar
+        at 09:02; return m1
+        call d2
+        call d1
+        ",
+        expect![[r#"
+            > open d1 alice langs=it
+              desk d1 opened by alice langs=it
+            > issue m1 lt/A needs=mediator:ar
+              issued m1 A001 lt/A standard lang=it needs=mediator:ar est=0s
+            > call d1
+              called m1 A001 -> d1 (alice)
+            > start m1
+              serving m1 A001
+            > hold m1
+              on_hold m1 A001
+            > open d2 karim langs=ar
+              desk d2 opened by karim langs=ar
+            > return m1
+              returned m1 A001 keep_position=true for_desk=d1
+            > call d2
+              (no events)
+            > call d1
+              called m1 A001 -> d1 (alice)
+            -- state
+              d1 open alice langs=it: m1 A001 called
+              d2 open karim langs=ar
+        "#]],
+    );
+}
+
+#[test]
+fn out_of_order_call_where_the_site_allows_it() {
+    check(
+        "
+        site lt out_of_order fallback=600
+        service lt/A; service lt/B
+        desk d1 lt A; desk d2 lt A
+        open d1 alice; open d2 bob
+        at 09:00; issue a1 lt/A; issue a2 lt/A; issue a3 lt/A
+        issue b1 lt/B
+        call d1 a3
+        call d2 a1 # the policy's own pick: not out of order
+        start a1; transfer a1 desk=d1 keep
+        call d2 a1 # reserved for d1
+        call d2 b1 # d2 does not serve B
+        call d2 a3 # already called
+        call d2 zz
+        ",
+        expect![[r#"
+            > open d1 alice
+              desk d1 opened by alice
+            > open d2 bob
+              desk d2 opened by bob
+            > issue a1 lt/A
+              issued a1 A001 lt/A standard lang=it est=0s
+            > issue a2 lt/A
+              issued a2 A002 lt/A standard lang=it est=300s
+            > issue a3 lt/A
+              issued a3 A003 lt/A standard lang=it est=600s
+            > issue b1 lt/B
+              issued b1 B001 lt/B standard lang=it est=0s
+            > call d1 a3
+              called a3 A003 -> d1 (alice) out of order
+            > call d2 a1
+              called a1 A001 -> d2 (bob)
+            > start a1
+              serving a1 A001
+            > transfer a1 desk=d1 keep
+              transferred a1 A001 A->A desk=d1 keep_position=true
+            > call d2 a1
+              error reserved_elsewhere: ticket A001 is reserved for another desk or colleague
+            > call d2 b1
+              error desk_does_not_serve: desk 'd2' does not serve 'B'
+            > call d2 a3
+              error illegal_transition: ticket A003 is called; it cannot become called
+            > call d2 zz
+              error unknown_ticket: unknown ticket 'zz'
+            -- state
+              lt/A waiting=2 longest=0s est=600s
+                a1 A001 standard queued=09:00 for=d1 ahead=0 est=0s
+                a2 A002 standard queued=09:00 ahead=1 est=300s
+              lt/B waiting=1 longest=0s est=600s
+                b1 B001 standard queued=09:00 ahead=0 est=0s
+              d1 open alice: a3 A003 called
+              d2 open bob
+        "#]],
+    );
+}
+
+#[test]
+fn out_of_order_call_refused_by_site_policy() {
+    check(
+        "
+        site gr
+        service gr/A
+        desk g1 gr A
+        open g1 alice
+        issue a1 gr/A; issue a2 gr/A
+        call g1 a2
+        call g1
+        ",
+        expect![[r#"
+            > open g1 alice
+              desk g1 opened by alice
+            > issue a1 gr/A
+              issued a1 A001 gr/A standard lang=it est=0s
+            > issue a2 gr/A
+              issued a2 A002 gr/A standard lang=it est=600s
+            > call g1 a2
+              error out_of_order_not_allowed: this site does not allow calling a ticket out of order
+            > call g1
+              called a1 A001 -> g1 (alice)
+            -- state
+              gr/A waiting=1 longest=0s est=600s
+                a2 A002 standard queued=09:00 ahead=0 est=0s
+              g1 open alice: a1 A001 called
+        "#]],
+    );
+}
+
+#[test]
+fn professional_roles() {
+    check(
+        "
+        site lt
+        service lt/S; service lt/L roles=legal,lawyer
+        desk d1 lt L,S; desk d2 lt L,S; desk d3 lt L
+        open d1 sara roles=social
+        open d2 luca roles=legal
+        open d3 anna # no declared role: serves what the desk serves
+        at 09:00; issue l1 lt/L; issue l2 lt/L; issue l3 lt/L
+        at 09:01; issue s1 lt/S
+        call d1 # not L: its S ticket
+        call d2
+        call d3
+        start s1; finish s1
+        call d1 # only L tickets wait
+        queues lt # sara does not count for L
+        ",
+        expect![[r#"
+            > open d1 sara roles=social
+              desk d1 opened by sara roles=social
+            > open d2 luca roles=legal
+              desk d2 opened by luca roles=legal
+            > open d3 anna
+              desk d3 opened by anna
+            > issue l1 lt/L
+              issued l1 L001 lt/L standard lang=it est=0s
+            > issue l2 lt/L
+              issued l2 L002 lt/L standard lang=it est=300s
+            > issue l3 lt/L
+              issued l3 L003 lt/L standard lang=it est=600s
+            > issue s1 lt/S
+              issued s1 S001 lt/S standard lang=it est=0s
+            > call d1
+              called s1 S001 -> d1 (sara)
+            > call d2
+              called l1 L001 -> d2 (luca)
+            > call d3
+              called l2 L002 -> d3 (anna)
+            > start s1
+              serving s1 S001
+            > finish s1
+              done s1
+            > call d1
+              (no events)
+            > queues lt
+              L waiting=1 longest=60s est=300s open_desks=2
+              S waiting=0 longest=0s est=0s open_desks=2
+            -- state
+              lt/L waiting=1 longest=60s est=300s
+                l3 L003 standard queued=09:00 ahead=0 est=0s
+              d1 open sara
+              d2 open luca: l1 L001 called
+              d3 open anna: l2 L002 called
+        "#]],
+    );
+}
+
+#[test]
+fn queues_people_ahead_and_estimated_waits() {
+    check(
+        "
+        site lt
+        service lt/A st=300; service lt/B st=600
+        desk d1 lt A; desk d2 lt A,B
+        at 09:00; issue a1 lt/A
+        at 09:01; issue a2 lt/A; issue b1 lt/B
+        at 09:02; issue a3 lt/A priority
+        queues lt
+        position a1; position a2; position a3
+        open d1 alice; open d2 bob
+        queues lt
+        position a2
+        at 09:10; call d1; start a3
+        at 09:14; finish a3 # 4 minutes from call to done
+        queues lt
+        issue a4 lt/A
+        position a4; position b1; position zz
+        ",
+        expect![[r#"
+            > issue a1 lt/A
+              issued a1 A001 lt/A standard lang=it est=0s
+            > issue a2 lt/A
+              issued a2 A002 lt/A standard lang=it est=300s
+            > issue b1 lt/B
+              issued b1 B001 lt/B standard lang=it est=0s
+            > issue a3 lt/A priority
+              issued a3 A003 lt/A priority lang=it est=0s
+            > queues lt
+              A waiting=3 longest=120s est=900s open_desks=0
+              B waiting=1 longest=60s est=600s open_desks=0
+            > position a1
+              people_ahead=1 estimated_wait=300s
+            > position a2
+              people_ahead=2 estimated_wait=600s
+            > position a3
+              people_ahead=0 estimated_wait=0s
+            > open d1 alice
+              desk d1 opened by alice
+            > open d2 bob
+              desk d2 opened by bob
+            > queues lt
+              A waiting=3 longest=120s est=450s open_desks=2
+              B waiting=1 longest=60s est=600s open_desks=1
+            > position a2
+              people_ahead=2 estimated_wait=300s
+            > call d1
+              called a3 A003 -> d1 (alice)
+            > start a3
+              serving a3 A003
+            > finish a3
+              done a3
+            > queues lt
+              A waiting=2 longest=840s est=240s open_desks=2
+              B waiting=1 longest=780s est=600s open_desks=1
+            > issue a4 lt/A
+              issued a4 A004 lt/A standard lang=it est=240s
+            > position a4
+              people_ahead=2 estimated_wait=240s
+            > position b1
+              people_ahead=0 estimated_wait=0s
+            > position zz
+              people_ahead=0 estimated_wait=0s
+            -- state
+              lt/A waiting=3 longest=840s est=360s
+                a1 A001 standard queued=09:00 ahead=0 est=0s
+                a2 A002 standard queued=09:01 ahead=1 est=120s
+                a4 A004 standard queued=09:14 ahead=2 est=240s
+              lt/B waiting=1 longest=780s est=600s
+                b1 B001 standard queued=09:01 ahead=0 est=0s
+              d1 open alice
+              d2 open bob
+        "#]],
+    );
+}
+
+#[test]
+fn transfer_destinations() {
+    check(
+        "
+        site lt fallback=600
+        service lt/A; service lt/B; service lt/C
+        desk d1 lt A; desk d2 lt C,B; desk d3 lt A,B
+        open d1 alice
+        at 09:00; issue a1 lt/A
+        call d1
+        transfer a1 service=B desk=d1 # d1 does not serve B
+        transfer a1 desk=d2 # d2 does not serve A: its first service, C
+        call d1
+        open d2 bob; call d2; start a1
+        transfer a1 desk=d3 keep # d3 does not serve C: its first service, A
+        ",
+        expect![[r#"
+            > open d1 alice
+              desk d1 opened by alice
+            > issue a1 lt/A
+              issued a1 A001 lt/A standard lang=it est=0s
+            > call d1
+              called a1 A001 -> d1 (alice)
+            > transfer a1 service=B desk=d1
+              error desk_does_not_serve: desk 'd1' does not serve 'B'
+            > transfer a1 desk=d2
+              transferred a1 A001 A->C desk=d2 keep_position=false
+            > call d1
+              (no events)
+            > open d2 bob
+              desk d2 opened by bob
+            > call d2
+              called a1 A001 -> d2 (bob)
+            > start a1
+              serving a1 A001
+            > transfer a1 desk=d3 keep
+              transferred a1 A001 C->A desk=d3 keep_position=true
+            -- state
+              lt/A waiting=1 longest=0s est=600s
+                a1 A001 standard queued=09:00 for=d3 ahead=0 est=0s
+              d1 open alice
+              d2 open bob
+              d3 closed
+        "#]],
+    );
+}
+
+#[test]
+fn paused_mediator_desk_does_not_hold_tickets_back() {
+    check(
+        "
+        site lt
+        service lt/A
+        desk d1 lt A; desk d2 lt A
+        open d1 alice; open d2 karim langs=ar
+        at 09:00; issue m1 lt/A needs=mediator:ar
+        call d1
+        pause d2
+        call d1
+        ",
+        expect![[r#"
+            > open d1 alice
+              desk d1 opened by alice
+            > open d2 karim langs=ar
+              desk d2 opened by karim langs=ar
+            > issue m1 lt/A needs=mediator:ar
+              issued m1 A001 lt/A standard lang=it needs=mediator:ar est=0s
+            > call d1
+              (no events)
+            > pause d2
+              desk d2 paused
+            > call d1
+              called m1 A001 -> d1 (alice)
+            -- state
+              d1 open alice: m1 A001 called
+              d2 paused karim langs=ar
+        "#]],
+    );
+}

@@ -1,0 +1,659 @@
+//! The ticket state machine (DESIGN.md "Domain"): every legal transition, and refused ones
+//! (a 409-style error naming both states, the state unchanged — the harness asserts that).
+
+use super::script::check;
+use expect_test::expect;
+
+#[test]
+fn waiting_called_serving_done() {
+    check(
+        "
+        site lt
+        service lt/A target=900
+        desk d1 lt A
+        open d1 alice
+        issue t1 lt/A
+        issue t2 lt/A
+        +1m; call d1
+        state
+        +1m; start t1
+        +5m; finish t1
+        ",
+        expect![[r#"
+            > open d1 alice
+              desk d1 opened by alice
+            > issue t1 lt/A
+              issued t1 A001 lt/A standard lang=it est=0s
+            > issue t2 lt/A
+              issued t2 A002 lt/A standard lang=it est=600s
+            > call d1
+              called t1 A001 -> d1 (alice)
+            -- state
+              lt/A waiting=1 longest=60s est=600s
+                t2 A002 standard queued=09:00 ahead=0 est=0s
+              d1 open alice: t1 A001 called
+            > start t1
+              serving t1 A001
+            > finish t1
+              done t1
+            -- state
+              lt/A waiting=1 longest=420s est=360s
+                t2 A002 standard queued=09:00 ahead=0 est=0s
+              d1 open alice
+        "#]],
+    );
+}
+
+#[test]
+fn recall_keeps_the_ticket_called() {
+    check(
+        "
+        site lt
+        service lt/A
+        desk d1 lt A
+        open d1 alice
+        issue t1 lt/A
+        recall t1
+        call d1
+        +1m; recall t1
+        +1m; recall t1
+        start t1
+        recall t1
+        ",
+        expect![[r#"
+            > open d1 alice
+              desk d1 opened by alice
+            > issue t1 lt/A
+              issued t1 A001 lt/A standard lang=it est=0s
+            > recall t1
+              error illegal_transition: ticket A001 is waiting; it cannot become called
+            > call d1
+              called t1 A001 -> d1 (alice)
+            > recall t1
+              recalled t1 A001
+            > recall t1
+              recalled t1 A001
+            > start t1
+              serving t1 A001
+            > recall t1
+              error illegal_transition: ticket A001 is serving; it cannot become called
+            -- state
+              d1 open alice: t1 A001 serving
+        "#]],
+    );
+}
+
+#[test]
+fn no_show_only_from_called() {
+    check(
+        "
+        site lt
+        service lt/A
+        desk d1 lt A
+        open d1 alice
+        issue t1 lt/A; issue t2 lt/A
+        noshow t1
+        call d1
+        +3m; noshow t1
+        call d1
+        start t2
+        noshow t2
+        ",
+        expect![[r#"
+            > open d1 alice
+              desk d1 opened by alice
+            > issue t1 lt/A
+              issued t1 A001 lt/A standard lang=it est=0s
+            > issue t2 lt/A
+              issued t2 A002 lt/A standard lang=it est=600s
+            > noshow t1
+              error illegal_transition: ticket A001 is waiting; it cannot become no_show
+            > call d1
+              called t1 A001 -> d1 (alice)
+            > noshow t1
+              no_show t1
+            > call d1
+              called t2 A002 -> d1 (alice)
+            > start t2
+              serving t2 A002
+            > noshow t2
+              error illegal_transition: ticket A002 is serving; it cannot become no_show
+            -- state
+              d1 open alice: t2 A002 serving
+        "#]],
+    );
+}
+
+#[test]
+fn cancel_from_waiting_or_called_only() {
+    check(
+        "
+        site lt
+        service lt/A
+        desk d1 lt A
+        open d1 alice
+        issue t1 lt/A; issue t2 lt/A; issue t3 lt/A; issue t4 lt/A
+        cancel t2
+        call d1
+        cancel t1
+        call d1
+        start t3
+        cancel t3
+        hold t3
+        cancel t3
+        ",
+        expect![[r#"
+            > open d1 alice
+              desk d1 opened by alice
+            > issue t1 lt/A
+              issued t1 A001 lt/A standard lang=it est=0s
+            > issue t2 lt/A
+              issued t2 A002 lt/A standard lang=it est=600s
+            > issue t3 lt/A
+              issued t3 A003 lt/A standard lang=it est=1200s
+            > issue t4 lt/A
+              issued t4 A004 lt/A standard lang=it est=1800s
+            > cancel t2
+              cancelled t2
+            > call d1
+              called t1 A001 -> d1 (alice)
+            > cancel t1
+              cancelled t1
+            > call d1
+              called t3 A003 -> d1 (alice)
+            > start t3
+              serving t3 A003
+            > cancel t3
+              error illegal_transition: ticket A003 is serving; it cannot become cancelled
+            > hold t3
+              on_hold t3 A003
+            > cancel t3
+              error illegal_transition: ticket A003 is on_hold; it cannot become cancelled
+            -- state
+              lt/A waiting=1 longest=0s est=600s
+                t4 A004 standard queued=09:00 ahead=0 est=0s
+              d1 open alice
+              held t3 A003 (desk d1)
+        "#]],
+    );
+}
+
+#[test]
+fn return_from_called_or_serving_with_and_without_keeping_position() {
+    check(
+        "
+        site lt
+        service lt/A
+        desk d1 lt A
+        open d1 alice
+        at 09:00; issue t1 lt/A
+        at 09:01; issue t2 lt/A
+        at 09:02; issue t3 lt/A
+        at 09:10; call d1
+        return t1 keep
+        state
+        call d1
+        start t1
+        +1m; return t1
+        state
+        return t1
+        ",
+        expect![[r#"
+            > open d1 alice
+              desk d1 opened by alice
+            > issue t1 lt/A
+              issued t1 A001 lt/A standard lang=it est=0s
+            > issue t2 lt/A
+              issued t2 A002 lt/A standard lang=it est=600s
+            > issue t3 lt/A
+              issued t3 A003 lt/A standard lang=it est=1200s
+            > call d1
+              called t1 A001 -> d1 (alice)
+            > return t1 keep
+              returned t1 A001 keep_position=true
+            -- state
+              lt/A waiting=3 longest=600s est=1800s
+                t1 A001 standard queued=09:00 ahead=0 est=0s
+                t2 A002 standard queued=09:01 ahead=1 est=600s
+                t3 A003 standard queued=09:02 ahead=2 est=1200s
+              d1 open alice
+            > call d1
+              called t1 A001 -> d1 (alice)
+            > start t1
+              serving t1 A001
+            > return t1
+              returned t1 A001 keep_position=false
+            -- state
+              lt/A waiting=3 longest=600s est=1800s
+                t2 A002 standard queued=09:01 ahead=0 est=0s
+                t3 A003 standard queued=09:02 ahead=1 est=600s
+                t1 A001 standard queued=09:11 ahead=2 est=1200s
+              d1 open alice
+            > return t1
+              error illegal_transition: ticket A001 is waiting; it cannot become waiting
+            -- state
+              lt/A waiting=3 longest=600s est=1800s
+                t2 A002 standard queued=09:01 ahead=0 est=0s
+                t3 A003 standard queued=09:02 ahead=1 est=600s
+                t1 A001 standard queued=09:11 ahead=2 est=1200s
+              d1 open alice
+        "#]],
+    );
+}
+
+#[test]
+fn transfer_from_called_or_serving_to_another_service() {
+    check(
+        "
+        site lt
+        service lt/A; service lt/B
+        desk d1 lt A; desk d2 lt B
+        open d1 alice; open d2 bob
+        at 09:00; issue t1 lt/A; issue t2 lt/A
+        at 09:05; issue t3 lt/B
+        at 09:10; call d1
+        transfer t1 service=B keep
+        call d1
+        start t2
+        transfer t2 service=B
+        state
+        call d2
+        call d2 # d2 is busy
+        transfer t3 service=A # waiting tickets are not transferred
+        ",
+        expect![[r#"
+            > open d1 alice
+              desk d1 opened by alice
+            > open d2 bob
+              desk d2 opened by bob
+            > issue t1 lt/A
+              issued t1 A001 lt/A standard lang=it est=0s
+            > issue t2 lt/A
+              issued t2 A002 lt/A standard lang=it est=600s
+            > issue t3 lt/B
+              issued t3 B001 lt/B standard lang=it est=0s
+            > call d1
+              called t1 A001 -> d1 (alice)
+            > transfer t1 service=B keep
+              transferred t1 A001 A->B keep_position=true
+            > call d1
+              called t2 A002 -> d1 (alice)
+            > start t2
+              serving t2 A002
+            > transfer t2 service=B
+              transferred t2 A002 A->B keep_position=false
+            -- state
+              lt/B waiting=3 longest=600s est=1800s
+                t1 A001 standard queued=09:00 ahead=0 est=0s
+                t3 B001 standard queued=09:05 ahead=1 est=600s
+                t2 A002 standard queued=09:10 ahead=2 est=1200s
+              d1 open alice
+              d2 open bob
+            > call d2
+              called t1 A001 -> d2 (bob)
+            > call d2
+              error desk_busy: desk 'd2' already holds ticket A001: finish, return or hold it first
+            > transfer t3 service=A
+              error illegal_transition: ticket B001 is waiting; it cannot become waiting
+            -- state
+              lt/B waiting=2 longest=300s est=1200s
+                t3 B001 standard queued=09:05 ahead=0 est=0s
+                t2 A002 standard queued=09:10 ahead=1 est=600s
+              d1 open alice
+              d2 open bob: t1 A001 called
+        "#]],
+    );
+}
+
+#[test]
+fn hold_parks_the_ticket_and_it_comes_back_to_the_holding_desk_in_its_place() {
+    check(
+        "
+        site lt fallback=600
+        service lt/A
+        desk d1 lt A; desk d2 lt A
+        open d1 alice
+        at 09:00; issue t1 lt/A
+        at 09:01; issue t2 lt/A
+        at 09:02; issue t3 lt/A
+        at 09:05; call d1; start t1
+        hold t1
+        hold t1
+        call d1
+        start t2
+        open d2 bob
+        +1m; return t1 # keep is implied for a held ticket
+        state
+        call d2 # t1 waits for d1 only
+        finish t2
+        call d1
+        ",
+        expect![[r#"
+            > open d1 alice
+              desk d1 opened by alice
+            > issue t1 lt/A
+              issued t1 A001 lt/A standard lang=it est=0s
+            > issue t2 lt/A
+              issued t2 A002 lt/A standard lang=it est=600s
+            > issue t3 lt/A
+              issued t3 A003 lt/A standard lang=it est=1200s
+            > call d1
+              called t1 A001 -> d1 (alice)
+            > start t1
+              serving t1 A001
+            > hold t1
+              on_hold t1 A001
+            > hold t1
+              error illegal_transition: ticket A001 is on_hold; it cannot become on_hold
+            > call d1
+              called t2 A002 -> d1 (alice)
+            > start t2
+              serving t2 A002
+            > open d2 bob
+              desk d2 opened by bob
+            > return t1
+              returned t1 A001 keep_position=true for_desk=d1
+            -- state
+              lt/A waiting=2 longest=360s est=600s
+                t1 A001 standard queued=09:00 for=d1 ahead=0 est=0s
+                t3 A003 standard queued=09:02 ahead=1 est=300s
+              d1 open alice: t2 A002 serving
+              d2 open bob
+            > call d2
+              called t3 A003 -> d2 (bob)
+            > finish t2
+              done t2
+            > call d1
+              called t1 A001 -> d1 (alice)
+            -- state
+              d1 open alice: t1 A001 called
+              d2 open bob: t3 A003 called
+        "#]],
+    );
+}
+
+#[test]
+fn held_ticket_falls_back_to_anyone_after_the_timeout() {
+    check(
+        "
+        site lt fallback=300
+        service lt/A
+        desk d1 lt A; desk d2 lt A
+        open d1 alice; open d2 bob
+        at 09:00; issue t1 lt/A; issue t2 lt/A
+        call d1
+        hold t1
+        return t1
+        call d2
+        finish t2 # not serving
+        start t2; finish t2
+        +4m; call d2
+        +1m; call d2
+        ",
+        expect![[r#"
+            > open d1 alice
+              desk d1 opened by alice
+            > open d2 bob
+              desk d2 opened by bob
+            > issue t1 lt/A
+              issued t1 A001 lt/A standard lang=it est=0s
+            > issue t2 lt/A
+              issued t2 A002 lt/A standard lang=it est=300s
+            > call d1
+              called t1 A001 -> d1 (alice)
+            > hold t1
+              on_hold t1 A001
+            > return t1
+              returned t1 A001 keep_position=true for_desk=d1
+            > call d2
+              called t2 A002 -> d2 (bob)
+            > finish t2
+              error illegal_transition: ticket A002 is called; it cannot become done
+            > start t2
+              serving t2 A002
+            > finish t2
+              done t2
+            > call d2
+              (no events)
+            > call d2
+              called t1 A001 -> d2 (bob)
+            -- state
+              d1 open alice
+              d2 open bob: t1 A001 called
+        "#]],
+    );
+}
+
+#[test]
+fn refused_transitions_name_both_states() {
+    check(
+        "
+        site lt
+        service lt/A; service lt/B
+        desk d1 lt A
+        open d1 alice
+        issue t1 lt/A
+        start t1
+        finish t1
+        hold t1
+        return t1
+        transfer t1 service=B
+        call d1
+        finish t1
+        start t1
+        start t1
+        noshow t1
+        hold t1
+        start t1
+        finish t1
+        recall t1
+        transfer t1 service=B
+        return t1
+        call d1
+        start t1
+        finish t1
+        finish t1 # done tickets leave the engine's active set: the server answers from its store
+        ",
+        expect![[r#"
+            > open d1 alice
+              desk d1 opened by alice
+            > issue t1 lt/A
+              issued t1 A001 lt/A standard lang=it est=0s
+            > start t1
+              error illegal_transition: ticket A001 is waiting; it cannot become serving
+            > finish t1
+              error illegal_transition: ticket A001 is waiting; it cannot become done
+            > hold t1
+              error illegal_transition: ticket A001 is waiting; it cannot become on_hold
+            > return t1
+              error illegal_transition: ticket A001 is waiting; it cannot become waiting
+            > transfer t1 service=B
+              error illegal_transition: ticket A001 is waiting; it cannot become waiting
+            > call d1
+              called t1 A001 -> d1 (alice)
+            > finish t1
+              error illegal_transition: ticket A001 is called; it cannot become done
+            > start t1
+              serving t1 A001
+            > start t1
+              error illegal_transition: ticket A001 is serving; it cannot become serving
+            > noshow t1
+              error illegal_transition: ticket A001 is serving; it cannot become no_show
+            > hold t1
+              on_hold t1 A001
+            > start t1
+              error illegal_transition: ticket A001 is on_hold; it cannot become serving
+            > finish t1
+              error illegal_transition: ticket A001 is on_hold; it cannot become done
+            > recall t1
+              error illegal_transition: ticket A001 is on_hold; it cannot become called
+            > transfer t1 service=B
+              error illegal_transition: ticket A001 is on_hold; it cannot become waiting
+            > return t1
+              returned t1 A001 keep_position=true for_desk=d1
+            > call d1
+              called t1 A001 -> d1 (alice)
+            > start t1
+              serving t1 A001
+            > finish t1
+              done t1
+            > finish t1
+              error unknown_ticket: unknown ticket 't1'
+            -- state
+              d1 open alice
+        "#]],
+    );
+}
+
+#[test]
+fn desk_rules() {
+    check(
+        "
+        site lt
+        service lt/A
+        desk d1 lt A; desk d2 lt A
+        issue t1 lt/A; issue t2 lt/A
+        call d1 # closed
+        open d1 alice
+        open d1 alice # again: nothing new
+        open d1 bob
+        open d2 alice
+        open d2 bob
+        pause d2
+        call d2 # paused
+        pause d2
+        open d2 bob
+        call d1
+        call d1 # busy
+        close d1
+        finish t1
+        start t1; finish t1
+        close d1
+        close d1
+        open d2 alice
+        call d3
+        pause d3
+        ",
+        expect![[r#"
+            > issue t1 lt/A
+              issued t1 A001 lt/A standard lang=it est=0s
+            > issue t2 lt/A
+              issued t2 A002 lt/A standard lang=it est=600s
+            > call d1
+              error desk_not_open: desk 'd1' is not open: open it first
+            > open d1 alice
+              desk d1 opened by alice
+            > open d1 alice
+              (no events)
+            > open d1 bob
+              error desk_taken: desk 'd1' is held by alice: they must close it first
+            > open d2 alice
+              error staff_at_other_desk: alice already sits at desk 'd1': close it first
+            > open d2 bob
+              desk d2 opened by bob
+            > pause d2
+              desk d2 paused
+            > call d2
+              error desk_not_open: desk 'd2' is not open: open it first
+            > pause d2
+              (no events)
+            > open d2 bob
+              desk d2 opened by bob
+            > call d1
+              called t1 A001 -> d1 (alice)
+            > call d1
+              error desk_busy: desk 'd1' already holds ticket A001: finish, return or hold it first
+            > close d1
+              error desk_busy: desk 'd1' already holds ticket A001: finish, return or hold it first
+            > finish t1
+              error illegal_transition: ticket A001 is called; it cannot become done
+            > start t1
+              serving t1 A001
+            > finish t1
+              done t1
+            > close d1
+              desk d1 closed
+            > close d1
+              (no events)
+            > open d2 alice
+              error desk_taken: desk 'd2' is held by bob: they must close it first
+            > call d3
+              error unknown_desk: unknown desk 'd3'
+            > pause d3
+              error unknown_desk: unknown desk 'd3'
+            -- state
+              lt/A waiting=1 longest=0s est=0s
+                t2 A002 standard queued=09:00 ahead=0 est=0s
+              d1 closed
+              d2 open bob
+        "#]],
+    );
+}
+
+#[test]
+fn unknown_ids_and_bad_requests() {
+    check(
+        "
+        site lt
+        site gr
+        service lt/A
+        service gr/S
+        desk d1 lt A
+        desk g1 gr S
+        issue t1 lt/X
+        issue t1 xx/A
+        issue t1 lt/A party=0
+        issue t1 lt/A party=31
+        issue t1 lt/A party=30
+        issue t1 lt/A
+        start nope
+        alert xx help_requested
+        alert lt help_requested
+        open d1 alice; call d1
+        transfer t1
+        transfer t1 service=X
+        transfer t1 desk=g1
+        transfer t1 desk=zz
+        transfer t1 service=A staff=bob
+        ",
+        expect![[r#"
+            > issue t1 lt/X
+              error unknown_service: unknown service 'X' at site 'lt'
+            > issue t1 xx/A
+              error unknown_site: unknown site 'xx'
+            > issue t1 lt/A party=0
+              error invalid_request: party_size must be between 1 and 30
+            > issue t1 lt/A party=31
+              error invalid_request: party_size must be between 1 and 30
+            > issue t1 lt/A party=30
+              issued t1 A001 lt/A standard lang=it party=30 est=0s
+            > issue t1 lt/A
+              error invalid_request: ticket id t1 is already in use
+            > start nope
+              error unknown_ticket: unknown ticket 'nope'
+            > alert xx help_requested
+              error unknown_site: unknown site 'xx'
+            > alert lt help_requested
+              alert help_requested from kiosk-1
+            > open d1 alice
+              desk d1 opened by alice
+            > call d1
+              called t1 A001 -> d1 (alice)
+            > transfer t1
+              error invalid_request: a transfer needs a service, a desk or a staff member to go to
+            > transfer t1 service=X
+              error unknown_service: unknown service 'X' at site 'lt'
+            > transfer t1 desk=g1
+              error unknown_desk: unknown desk 'g1'
+            > transfer t1 desk=zz
+              error unknown_desk: unknown desk 'zz'
+            > transfer t1 service=A staff=bob
+              transferred t1 A001 A->A staff=bob keep_position=false
+            -- state
+              lt/A waiting=1 longest=0s est=600s
+                t1 A001 standard queued=09:00 for=bob ahead=0 est=0s
+              d1 open alice
+              g1 closed
+        "#]],
+    );
+}
