@@ -1,5 +1,726 @@
-//! Sportello configuration: TOML files → raw (serde) → validated, typed `Config`.
+//! Sportello configuration: TOML files → raw (serde, `deny_unknown_fields`) → validated,
+//! typed `Config`. Every error names its file, line and field; all errors are collected.
+//!
+//! Layout of a configuration directory: `sportello.toml` (languages, retention, statistics)
+//! and `sites/<site>.toml`, one file per site (services, desks, triage). See REFERENCE.md.
 
 mod model;
+mod raw;
+#[cfg(test)]
+mod tests;
 
 pub use model::*;
+
+use jiff::tz::TimeZone;
+use queue_core::ids::is_slug;
+use queue_core::wire::{Choice, LanguageInfo, PriorityQuestion, Question, Texts, Triage};
+use queue_core::{DeskId, OpeningHours, Rules, ServiceId, SiteId};
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use toml::Spanned;
+
+/// One problem in a configuration file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    pub file: PathBuf,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    pub field: String,
+    pub message: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file.display())?;
+        if let Some(l) = self.line {
+            write!(f, ":{l}")?;
+            if let Some(c) = self.column {
+                write!(f, ":{c}")?;
+            }
+        }
+        if !self.field.is_empty() {
+            write!(f, ": {}", self.field)?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+/// Every problem found, in file order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigErrors(pub Vec<ConfigError>);
+
+impl fmt::Display for ConfigErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, e) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{e}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ConfigErrors {}
+
+/// A file being validated: its name, text, and the errors found in it.
+struct Src<'a> {
+    file: PathBuf,
+    text: &'a str,
+    errors: &'a mut Vec<ConfigError>,
+}
+
+impl Src<'_> {
+    fn err(&mut self, span: Range<usize>, field: impl Into<String>, message: impl Into<String>) {
+        let (line, column) = if span.start == 0 && span.end == 0 {
+            (None, None)
+        } else {
+            let before = &self.text[..span.start.min(self.text.len())];
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            (Some(line), Some(column))
+        };
+        self.errors.push(ConfigError {
+            file: self.file.clone(),
+            line,
+            column,
+            field: field.into(),
+            message: message.into(),
+        });
+    }
+}
+
+/// Load and validate a configuration directory.
+pub fn load(dir: &Path) -> Result<Config, ConfigErrors> {
+    let mut sources = Vec::new();
+    let global = dir.join("sportello.toml");
+    let read = |p: &Path| std::fs::read_to_string(p);
+    let mut errors = Vec::new();
+    match read(&global) {
+        Ok(t) => sources.push((PathBuf::from("sportello.toml"), t)),
+        Err(e) => errors.push(ConfigError {
+            file: global.clone(),
+            line: None,
+            column: None,
+            field: String::new(),
+            message: format!("cannot read it: {e}"),
+        }),
+    }
+    let sites_dir = dir.join("sites");
+    match std::fs::read_dir(&sites_dir) {
+        Ok(entries) => {
+            let mut files: Vec<PathBuf> = entries
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+                .collect();
+            files.sort();
+            for p in files {
+                match read(&p) {
+                    Ok(t) => sources.push((Path::new("sites").join(p.file_name().unwrap_or_default()), t)),
+                    Err(e) => errors.push(ConfigError {
+                        file: p.clone(),
+                        line: None,
+                        column: None,
+                        field: String::new(),
+                        message: format!("cannot read it: {e}"),
+                    }),
+                }
+            }
+        }
+        Err(e) => errors.push(ConfigError {
+            file: sites_dir.clone(),
+            line: None,
+            column: None,
+            field: String::new(),
+            message: format!("cannot read the sites directory: {e}"),
+        }),
+    }
+    if !errors.is_empty() {
+        return Err(ConfigErrors(errors));
+    }
+    let mut cfg = load_sources(&sources)?;
+    cfg.dir = dir.to_owned();
+    Ok(cfg)
+}
+
+/// Validate configuration sources: `(path, text)` with `sportello.toml` first, then `sites/*.toml`.
+pub fn load_sources(sources: &[(PathBuf, String)]) -> Result<Config, ConfigErrors> {
+    let mut errors = Vec::new();
+    let mut global: Option<(usize, raw::Global)> = None;
+    let mut sites: Vec<(usize, raw::Site)> = Vec::new();
+    for (i, (path, text)) in sources.iter().enumerate() {
+        let is_global = path.file_name().is_some_and(|n| n == "sportello.toml")
+            && path.parent().is_none_or(|p| p.as_os_str().is_empty());
+        let parsed = if is_global {
+            toml::from_str::<raw::Global>(text).map(|g| global = Some((i, g)))
+        } else {
+            toml::from_str::<raw::Site>(text).map(|s| sites.push((i, s)))
+        };
+        if let Err(e) = parsed {
+            let mut src = Src { file: path.clone(), text, errors: &mut errors };
+            let span = e.span().unwrap_or(0..0);
+            let message = e.message().to_owned();
+            src.err(if span == (0..0) { 0..0 } else { span }, "", message);
+        }
+    }
+    let Some((gi, global)) = global else {
+        if errors.is_empty() {
+            errors.push(ConfigError {
+                file: "sportello.toml".into(),
+                line: None,
+                column: None,
+                field: String::new(),
+                message: "missing: the global file with languages, retention and min_group_size".into(),
+            });
+        }
+        return Err(ConfigErrors(errors));
+    };
+    let mut cfg = Config {
+        dir: PathBuf::new(),
+        languages: Vec::new(),
+        retention_days: *global.retention_days.get_ref(),
+        min_group_size: *global.min_group_size.get_ref(),
+        sites: Vec::new(),
+    };
+    {
+        let (path, text) = &sources[gi];
+        let mut src = Src { file: path.clone(), text, errors: &mut errors };
+        let mut seen = BTreeSet::new();
+        for (i, l) in global.languages.iter().enumerate() {
+            let code = l.code.get_ref();
+            let ok = (2..=3).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_lowercase());
+            if !ok {
+                src.err(
+                    l.code.span(),
+                    format!("languages[{i}].code"),
+                    format!("'{code}' is not a language code (two or three letters a-z, e.g. 'ar')"),
+                );
+            } else if !seen.insert(code.clone()) {
+                src.err(l.code.span(), format!("languages[{i}].code"), format!("language '{code}' is listed twice"));
+            }
+            if l.native_name.get_ref().trim().is_empty() {
+                src.err(
+                    l.native_name.span(),
+                    format!("languages[{i}].native_name"),
+                    "the language's name in itself is empty",
+                );
+            }
+            cfg.languages.push(LanguageInfo {
+                code: code.clone(),
+                native_name: l.native_name.get_ref().clone(),
+                rtl: l.rtl,
+            });
+        }
+        if *global.retention_days.get_ref() == 0 {
+            src.err(global.retention_days.span(), "retention_days", "must be at least 1 day");
+        }
+        if *global.min_group_size.get_ref() == 0 {
+            src.err(global.min_group_size.span(), "min_group_size", "must be at least 1");
+        }
+    }
+    let known: BTreeSet<String> = cfg.languages.iter().map(|l| l.code.clone()).collect();
+    let mut site_ids = BTreeMap::new();
+    let mut desk_ids: BTreeMap<String, String> = BTreeMap::new();
+    if sites.is_empty() && errors.is_empty() {
+        errors.push(ConfigError {
+            file: "sites".into(),
+            line: None,
+            column: None,
+            field: String::new(),
+            message: "no site: add one file per site in sites/".into(),
+        });
+    }
+    for (i, raw) in sites {
+        let (path, text) = &sources[i];
+        let mut src = Src { file: path.clone(), text, errors: &mut errors };
+        if let Some(site) = site(&mut src, raw, &known, &mut site_ids, &mut desk_ids) {
+            cfg.sites.push(site);
+        }
+    }
+    // Mediator languages carry their native names.
+    let all = cfg.languages.clone();
+    for s in &mut cfg.sites {
+        for l in &mut s.triage.mediator_languages {
+            if let Some(k) = all.iter().find(|k| k.code == l.code) {
+                *l = k.clone();
+            }
+        }
+    }
+    if errors.is_empty() { Ok(cfg) } else { Err(ConfigErrors(errors)) }
+}
+
+fn slug(src: &mut Src<'_>, s: &Spanned<String>, field: &str, what: &str) -> bool {
+    if is_slug(s.get_ref()) {
+        true
+    } else {
+        src.err(
+            s.span(),
+            field,
+            format!("{what} id '{}' must be 1–40 characters of a-z, 0-9, '-' or '_'", s.get_ref()),
+        );
+        false
+    }
+}
+
+/// Texts present and non-empty in every language of the site; unknown languages refused.
+fn texts(src: &mut Src<'_>, t: &Spanned<raw::Texts>, field: &str, langs: &[String]) -> Texts {
+    let mut out = Texts::new();
+    for (code, v) in t.get_ref() {
+        if !langs.contains(code) {
+            src.err(
+                v.span(),
+                format!("{field}.{code}"),
+                format!("'{code}' is not one of the site's languages ({})", langs.join(", ")),
+            );
+        } else if v.get_ref().trim().is_empty() {
+            src.err(v.span(), format!("{field}.{code}"), "the text is empty");
+        }
+        out.insert(code.clone(), v.get_ref().clone());
+    }
+    let missing: Vec<&str> = langs.iter().filter(|l| !t.get_ref().contains_key(*l)).map(String::as_str).collect();
+    if !missing.is_empty() {
+        src.err(
+            t.span(),
+            field,
+            format!("missing the text in {} (every offered language needs it)", missing.join(", ")),
+        );
+    }
+    out
+}
+
+const WEEKDAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+
+fn minutes(s: &str) -> Option<u16> {
+    let (h, m) = s.split_once(':')?;
+    let (h, m): (u16, u16) = (h.parse().ok()?, m.parse().ok()?);
+    (h <= 24 && m < 60 && h * 60 + m <= 24 * 60 && h.to_string().len() <= 2 && m.to_string().len() <= 2)
+        .then_some(h * 60 + m)
+}
+
+fn hours(src: &mut Src<'_>, h: &Spanned<raw::Hours>, field: &str) -> OpeningHours {
+    let mut out = OpeningHours::default();
+    for (day, ranges) in h.get_ref() {
+        let Some(d) = WEEKDAYS.iter().position(|w| w == day.get_ref()) else {
+            src.err(
+                day.span(),
+                format!("{field}.{}", day.get_ref()),
+                "weekday must be one of mon, tue, wed, thu, fri, sat, sun",
+            );
+            continue;
+        };
+        let mut parsed: Vec<(u16, u16)> = Vec::new();
+        for (i, r) in ranges.iter().enumerate() {
+            let f = format!("{field}.{}[{i}]", day.get_ref());
+            let range = r.get_ref().split_once('-').and_then(|(a, b)| Some((minutes(a.trim())?, minutes(b.trim())?)));
+            match range {
+                Some((a, b)) if a < b => {
+                    if parsed.iter().any(|&(x, y)| a < y && x < b) {
+                        src.err(r.span(), f, format!("'{}' overlaps another range of the same day", r.get_ref()));
+                    }
+                    parsed.push((a, b));
+                }
+                Some(_) => src.err(r.span(), f, format!("'{}': the opening must be before the closing", r.get_ref())),
+                None => src.err(r.span(), f, format!("'{}' is not a range like \"09:00-13:00\"", r.get_ref())),
+            }
+        }
+        parsed.sort();
+        out.days[d] = parsed;
+    }
+    out
+}
+
+fn positive(src: &mut Src<'_>, v: &Spanned<u32>, field: &str) -> u32 {
+    if *v.get_ref() == 0 {
+        src.err(v.span(), field, "must be greater than 0");
+    }
+    *v.get_ref()
+}
+
+fn service_kind(s: &str) -> Option<ServiceKind> {
+    Some(match s {
+        "social" => ServiceKind::Social,
+        "employment" => ServiceKind::Employment,
+        "health" => ServiceKind::Health,
+        "legal" => ServiceKind::Legal,
+        "mediation" => ServiceKind::Mediation,
+        "basic_needs" => ServiceKind::BasicNeeds,
+        "other" => ServiceKind::Other,
+        _ => return None,
+    })
+}
+
+fn site(
+    src: &mut Src<'_>,
+    raw: raw::Site,
+    known: &BTreeSet<String>,
+    site_ids: &mut BTreeMap<String, PathBuf>,
+    desk_ids: &mut BTreeMap<String, String>,
+) -> Option<Site> {
+    slug(src, &raw.id, "id", "site");
+    let id = raw.id.get_ref().clone();
+    if let Some(other) = site_ids.insert(id.clone(), src.file.clone()) {
+        src.err(raw.id.span(), "id", format!("site '{id}' is already defined in {}", other.display()));
+    }
+    let time_zone = match TimeZone::get(raw.time_zone.get_ref()) {
+        Ok(tz) => tz,
+        Err(_) => {
+            src.err(
+                raw.time_zone.span(),
+                "time_zone",
+                format!("'{}' is not a known IANA time zone (e.g. \"Europe/Rome\")", raw.time_zone.get_ref()),
+            );
+            TimeZone::UTC
+        }
+    };
+    let mut languages = Vec::new();
+    for (i, l) in raw.languages.get_ref().iter().enumerate() {
+        if !known.contains(l.get_ref()) {
+            src.err(
+                l.span(),
+                format!("languages[{i}]"),
+                format!("'{}' is not listed in sportello.toml's languages", l.get_ref()),
+            );
+        } else if languages.contains(l.get_ref()) {
+            src.err(l.span(), format!("languages[{i}]"), format!("'{}' is listed twice", l.get_ref()));
+        } else {
+            languages.push(l.get_ref().clone());
+        }
+    }
+    if raw.languages.get_ref().is_empty() {
+        src.err(raw.languages.span(), "languages", "a site offers at least one language (the first is its default)");
+    }
+    let langs = languages.clone();
+    let opening_hours = raw.opening_hours.as_ref().map(|h| hours(src, h, "opening_hours"));
+    let policy = Policy {
+        out_of_order_calls: raw.policy.out_of_order_calls,
+        aging: raw.policy.aging,
+        transfer_fallback_s: positive(src, &raw.policy.transfer_fallback_s, "policy.transfer_fallback_s"),
+    };
+    let rate_limits = RateLimits {
+        tickets_per_minute_per_kiosk: positive(
+            src,
+            &raw.rate_limits.tickets_per_minute_per_kiosk,
+            "rate_limits.tickets_per_minute_per_kiosk",
+        ),
+        logins_per_minute_per_address: positive(
+            src,
+            &raw.rate_limits.logins_per_minute_per_address,
+            "rate_limits.logins_per_minute_per_address",
+        ),
+        public_lookups_per_minute_per_address: positive(
+            src,
+            &raw.rate_limits.public_lookups_per_minute_per_address,
+            "rate_limits.public_lookups_per_minute_per_address",
+        ),
+    };
+    let waiting_area = texts(src, &raw.waiting_area, "waiting_area", &langs);
+    let notice = raw.notice.as_ref().map(|n| texts(src, n, "notice", &langs)).unwrap_or_default();
+
+    let mut services = Vec::new();
+    let mut prefixes: BTreeMap<char, String> = BTreeMap::new();
+    for (i, s) in raw.services.iter().enumerate() {
+        let f = |x: &str| format!("services[{i}].{x}");
+        slug(src, &s.id, &f("id"), "service");
+        if services.iter().any(|o: &Service| o.id.as_str() == s.id.get_ref()) {
+            src.err(s.id.span(), f("id"), format!("service '{}' is defined twice at this site", s.id.get_ref()));
+        }
+        let p = s.prefix.get_ref();
+        let prefix = p.chars().next().unwrap_or('?');
+        if p.chars().count() != 1 || !prefix.is_ascii_uppercase() {
+            src.err(s.prefix.span(), f("prefix"), format!("prefix '{p}' must be one letter A-Z"));
+        } else if let Some(other) = prefixes.insert(prefix, s.id.get_ref().clone()) {
+            src.err(s.prefix.span(), f("prefix"), format!("prefix '{prefix}' is already used by service '{other}'"));
+        }
+        let kind = service_kind(s.kind.get_ref()).unwrap_or_else(|| {
+            src.err(
+                s.kind.span(),
+                f("kind"),
+                format!(
+                    "'{}' must be one of social, employment, health, legal, mediation, basic_needs, other",
+                    s.kind.get_ref()
+                ),
+            );
+            ServiceKind::Other
+        });
+        let daily_cap = s.daily_cap.as_ref().map(|c| positive(src, c, &f("daily_cap")));
+        services.push(Service {
+            id: ServiceId(s.id.get_ref().clone()),
+            prefix,
+            names: texts(src, &s.names, &f("names"), &langs),
+            public_label: texts(src, &s.public_label, &f("public_label"), &langs),
+            discreet: s.discreet,
+            kind,
+            target_wait_s: positive(src, &s.target_wait_s, &f("target_wait_s")),
+            daily_cap,
+            opening_hours: s.opening_hours.as_ref().map(|h| hours(src, h, &f("opening_hours"))),
+            roles: s.roles.clone(),
+            default_service_time_s: positive(src, &s.default_service_time_s, &f("default_service_time_s")),
+        });
+    }
+    if raw.services.is_empty() {
+        src.err(0..0, "services", "a site needs at least one service");
+    }
+    let known_service = |id: &str| services.iter().any(|s| s.id.as_str() == id);
+
+    let mut desks = Vec::new();
+    for (i, d) in raw.desks.iter().enumerate() {
+        let f = |x: &str| format!("desks[{i}].{x}");
+        slug(src, &d.id, &f("id"), "desk");
+        if let Some(other) = desk_ids.insert(d.id.get_ref().clone(), id.clone()) {
+            src.err(
+                d.id.span(),
+                f("id"),
+                format!(
+                    "desk '{}' is already defined at site '{other}' (desk ids are unique across all sites)",
+                    d.id.get_ref()
+                ),
+            );
+        }
+        if d.label.get_ref().trim().is_empty() {
+            src.err(d.label.span(), f("label"), "the label visitors see is empty");
+        }
+        for (j, s) in d.services.iter().enumerate() {
+            if !known_service(s.get_ref()) {
+                src.err(
+                    s.span(),
+                    format!("desks[{i}].services[{j}]"),
+                    format!("no service '{}' at this site", s.get_ref()),
+                );
+            }
+        }
+        if d.services.is_empty() {
+            src.err(d.id.span(), f("services"), "a desk serves at least one service");
+        }
+        desks.push(Desk {
+            id: DeskId(d.id.get_ref().clone()),
+            label: d.label.get_ref().clone(),
+            services: d.services.iter().map(|s| ServiceId(s.get_ref().clone())).collect(),
+        });
+    }
+    for (i, s) in raw.services.iter().enumerate() {
+        if !desks.iter().any(|d| d.services.iter().any(|x| x.as_str() == s.id.get_ref())) {
+            src.err(
+                s.id.span(),
+                format!("services[{i}].id"),
+                format!("no desk serves '{}': add it to a desk's services", s.id.get_ref()),
+            );
+        }
+    }
+    let triage = triage(src, &raw.triage, &langs, known, &known_service);
+    Some(Site {
+        id: SiteId(id),
+        name: raw.name.get_ref().clone(),
+        address: raw.address.clone(),
+        time_zone_name: raw.time_zone.get_ref().clone(),
+        time_zone,
+        languages,
+        opening_hours,
+        policy,
+        rate_limits,
+        waiting_area,
+        notice,
+        services,
+        desks,
+        triage,
+    })
+}
+
+fn triage(
+    src: &mut Src<'_>,
+    t: &raw::Triage,
+    langs: &[String],
+    known: &BTreeSet<String>,
+    known_service: &dyn Fn(&str) -> bool,
+) -> Triage {
+    let ids: Vec<&str> = t.questions.iter().map(|q| q.id.get_ref().as_str()).collect();
+    let mut questions = Vec::new();
+    for (i, q) in t.questions.iter().enumerate() {
+        let f = |x: &str| format!("triage.questions[{i}].{x}");
+        slug(src, &q.id, &f("id"), "question");
+        if ids.iter().filter(|x| **x == q.id.get_ref()).count() > 1 {
+            src.err(q.id.span(), f("id"), format!("question '{}' is defined twice", q.id.get_ref()));
+        }
+        if q.choices.is_empty() {
+            src.err(q.id.span(), f("choices"), "a question needs at least one choice");
+        }
+        let mut choices = Vec::new();
+        for (j, c) in q.choices.iter().enumerate() {
+            let cf = |x: &str| format!("triage.questions[{i}].choices[{j}].{x}");
+            match (&c.next, &c.service) {
+                (Some(n), None) if !ids.contains(&n.get_ref().as_str()) => {
+                    src.err(n.span(), cf("next"), format!("no question '{}'", n.get_ref()));
+                }
+                (None, Some(s)) if !known_service(s.get_ref()) => {
+                    src.err(s.span(), cf("service"), format!("no service '{}' at this site", s.get_ref()));
+                }
+                (Some(_), None) | (None, Some(_)) => {}
+                _ => src.err(
+                    c.label.span(),
+                    format!("triage.questions[{i}].choices[{j}]"),
+                    "a choice has exactly one of 'next' (a question) or 'service'",
+                ),
+            }
+            choices.push(Choice {
+                label: texts(src, &c.label, &cf("label"), langs),
+                pictogram: c.pictogram.clone(),
+                next: c.next.as_ref().map(|n| n.get_ref().clone()),
+                service: c.service.as_ref().map(|s| ServiceId(s.get_ref().clone())),
+            });
+        }
+        questions.push(Question {
+            id: q.id.get_ref().clone(),
+            text: texts(src, &q.text, &f("text"), langs),
+            pictogram: q.pictogram.clone(),
+            choices,
+        });
+    }
+    if !ids.contains(&t.start.get_ref().as_str()) {
+        src.err(t.start.span(), "triage.start", format!("no question '{}'", t.start.get_ref()));
+    } else {
+        // Every question reachable from the start, and no cycles.
+        let next = |id: &str| -> Vec<String> {
+            questions
+                .iter()
+                .find(|q| q.id == id)
+                .map(|q| q.choices.iter().filter_map(|c| c.next.clone()).collect())
+                .unwrap_or_default()
+        };
+        let mut reached = BTreeSet::new();
+        let mut cycle = None;
+        fn walk(
+            id: &str,
+            path: &mut Vec<String>,
+            reached: &mut BTreeSet<String>,
+            cycle: &mut Option<String>,
+            next: &dyn Fn(&str) -> Vec<String>,
+        ) {
+            if path.iter().any(|p| p == id) {
+                cycle.get_or_insert_with(|| format!("{} → {id}", path.join(" → ")));
+                return;
+            }
+            reached.insert(id.to_owned());
+            path.push(id.to_owned());
+            for n in next(id) {
+                walk(&n, path, reached, cycle, next);
+            }
+            path.pop();
+        }
+        walk(t.start.get_ref(), &mut Vec::new(), &mut reached, &mut cycle, &next);
+        if let Some(c) = cycle {
+            src.err(t.start.span(), "triage", format!("the questions loop: {c}"));
+        }
+        for (i, q) in t.questions.iter().enumerate() {
+            if !reached.contains(q.id.get_ref()) {
+                src.err(
+                    q.id.span(),
+                    format!("triage.questions[{i}].id"),
+                    format!("question '{}' cannot be reached from '{}'", q.id.get_ref(), t.start.get_ref()),
+                );
+            }
+        }
+    }
+    let mut priority_questions = Vec::new();
+    for (i, p) in t.priority_questions.iter().enumerate() {
+        let f = |x: &str| format!("triage.priority_questions[{i}].{x}");
+        slug(src, &p.id, &f("id"), "priority question");
+        slug(src, &p.group, &f("group"), "target group");
+        priority_questions.push(PriorityQuestion {
+            id: p.id.get_ref().clone(),
+            text: texts(src, &p.text, &f("text"), langs),
+            pictogram: p.pictogram.clone(),
+            group: p.group.get_ref().clone(),
+        });
+    }
+    let mut mediator_languages = Vec::new();
+    for (i, l) in t.mediator_languages.iter().enumerate() {
+        if !known.contains(l.get_ref()) {
+            src.err(
+                l.span(),
+                format!("triage.mediator_languages[{i}]"),
+                format!("'{}' is not listed in sportello.toml's languages", l.get_ref()),
+            );
+        }
+        mediator_languages.push(l.get_ref().clone());
+    }
+    Triage {
+        start: t.start.get_ref().clone(),
+        questions,
+        ask_party_size: t.ask_party_size,
+        priority_questions,
+        ask_mediator: t.ask_mediator,
+        // Native names are filled in by `load_sources`.
+        mediator_languages: mediator_languages
+            .into_iter()
+            .map(|code| LanguageInfo { code, native_name: String::new(), rtl: false })
+            .collect(),
+    }
+}
+
+impl Config {
+    pub fn site(&self, id: &SiteId) -> Option<&Site> {
+        self.sites.iter().find(|s| &s.id == id)
+    }
+    pub fn service(&self, site: &SiteId, service: &ServiceId) -> Option<&Service> {
+        self.site(site)?.services.iter().find(|s| &s.id == service)
+    }
+    pub fn desk(&self, id: &DeskId) -> Option<(&Site, &Desk)> {
+        self.sites.iter().find_map(|s| s.desks.iter().find(|d| &d.id == id).map(|d| (s, d)))
+    }
+    pub fn language(&self, code: &str) -> Option<&LanguageInfo> {
+        self.languages.iter().find(|l| l.code == code)
+    }
+
+    /// The slice of the configuration the queue engine decides with.
+    pub fn rules(&self) -> Rules {
+        let mut rules = Rules::default();
+        for s in &self.sites {
+            let default_language = s.languages.first().cloned().unwrap_or_default();
+            rules.sites.insert(
+                s.id.clone(),
+                queue_core::SiteRules {
+                    id: s.id.clone(),
+                    time_zone: s.time_zone.clone(),
+                    default_language: default_language.clone(),
+                    opening_hours: s.opening_hours.clone(),
+                    out_of_order_calls: s.policy.out_of_order_calls,
+                    aging: s.policy.aging,
+                    transfer_fallback_s: s.policy.transfer_fallback_s,
+                },
+            );
+            for svc in &s.services {
+                rules.services.insert(
+                    (s.id.clone(), svc.id.clone()),
+                    queue_core::ServiceRules {
+                        site: s.id.clone(),
+                        id: svc.id.clone(),
+                        prefix: svc.prefix,
+                        public_label: svc
+                            .public_label
+                            .get(&default_language)
+                            .cloned()
+                            .unwrap_or_else(|| svc.id.to_string()),
+                        target_wait_s: svc.target_wait_s,
+                        daily_cap: svc.daily_cap,
+                        opening_hours: svc.opening_hours.clone(),
+                        roles: svc.roles.clone(),
+                        default_service_time_s: svc.default_service_time_s,
+                    },
+                );
+            }
+            for d in &s.desks {
+                rules.desks.insert(
+                    d.id.clone(),
+                    queue_core::DeskRules {
+                        id: d.id.clone(),
+                        site: s.id.clone(),
+                        label: d.label.clone(),
+                        services: d.services.clone(),
+                    },
+                );
+            }
+        }
+        rules
+    }
+}

@@ -1,0 +1,194 @@
+//! The configuration files as written: serde structs with `deny_unknown_fields`, spans kept
+//! on every value a validation error may point at.
+
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use toml::Spanned;
+
+pub type Texts = BTreeMap<String, Spanned<String>>;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Global {
+    #[serde(default = "default_retention")]
+    pub retention_days: Spanned<u32>,
+    #[serde(default = "default_min_group")]
+    pub min_group_size: Spanned<u32>,
+    pub languages: Vec<Language>,
+}
+
+fn default_retention() -> Spanned<u32> {
+    Spanned::new(0..0, 365)
+}
+fn default_min_group() -> Spanned<u32> {
+    Spanned::new(0..0, 5)
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Language {
+    pub code: Spanned<String>,
+    pub native_name: Spanned<String>,
+    #[serde(default)]
+    pub rtl: bool,
+}
+
+pub type Hours = BTreeMap<Spanned<String>, Vec<Spanned<String>>>;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Site {
+    pub id: Spanned<String>,
+    pub name: Spanned<String>,
+    #[serde(default)]
+    pub address: String,
+    pub time_zone: Spanned<String>,
+    pub languages: Spanned<Vec<Spanned<String>>>,
+    #[serde(default)]
+    pub opening_hours: Option<Spanned<Hours>>,
+    #[serde(default)]
+    pub policy: Policy,
+    #[serde(default)]
+    pub rate_limits: RateLimits,
+    pub waiting_area: Spanned<Texts>,
+    #[serde(default)]
+    pub notice: Option<Spanned<Texts>>,
+    pub services: Vec<Service>,
+    pub desks: Vec<Desk>,
+    pub triage: Triage,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Policy {
+    #[serde(default)]
+    pub out_of_order_calls: bool,
+    #[serde(default = "yes")]
+    pub aging: bool,
+    #[serde(default = "default_fallback")]
+    pub transfer_fallback_s: Spanned<u32>,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy { out_of_order_calls: false, aging: true, transfer_fallback_s: default_fallback() }
+    }
+}
+
+fn yes() -> bool {
+    true
+}
+fn default_fallback() -> Spanned<u32> {
+    Spanned::new(0..0, 600)
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RateLimits {
+    #[serde(default = "default_tickets")]
+    pub tickets_per_minute_per_kiosk: Spanned<u32>,
+    #[serde(default = "default_logins")]
+    pub logins_per_minute_per_address: Spanned<u32>,
+    #[serde(default = "default_lookups")]
+    pub public_lookups_per_minute_per_address: Spanned<u32>,
+}
+
+impl Default for RateLimits {
+    fn default() -> Self {
+        RateLimits {
+            tickets_per_minute_per_kiosk: default_tickets(),
+            logins_per_minute_per_address: default_logins(),
+            public_lookups_per_minute_per_address: default_lookups(),
+        }
+    }
+}
+
+fn default_tickets() -> Spanned<u32> {
+    Spanned::new(0..0, 30)
+}
+fn default_logins() -> Spanned<u32> {
+    Spanned::new(0..0, 10)
+}
+fn default_lookups() -> Spanned<u32> {
+    Spanned::new(0..0, 120)
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Service {
+    pub id: Spanned<String>,
+    pub prefix: Spanned<String>,
+    pub kind: Spanned<String>,
+    #[serde(default)]
+    pub discreet: bool,
+    pub target_wait_s: Spanned<u32>,
+    #[serde(default)]
+    pub daily_cap: Option<Spanned<u32>>,
+    #[serde(default)]
+    pub opening_hours: Option<Spanned<Hours>>,
+    #[serde(default)]
+    pub roles: Vec<String>,
+    #[serde(default = "default_service_time")]
+    pub default_service_time_s: Spanned<u32>,
+    pub names: Spanned<Texts>,
+    pub public_label: Spanned<Texts>,
+}
+
+fn default_service_time() -> Spanned<u32> {
+    Spanned::new(0..0, 600)
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Desk {
+    pub id: Spanned<String>,
+    pub label: Spanned<String>,
+    pub services: Vec<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Triage {
+    pub start: Spanned<String>,
+    #[serde(default)]
+    pub ask_party_size: bool,
+    #[serde(default)]
+    pub ask_mediator: bool,
+    #[serde(default)]
+    pub mediator_languages: Vec<Spanned<String>>,
+    pub questions: Vec<Question>,
+    #[serde(default)]
+    pub priority_questions: Vec<PriorityQuestion>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Question {
+    pub id: Spanned<String>,
+    #[serde(default)]
+    pub pictogram: Option<String>,
+    pub text: Spanned<Texts>,
+    pub choices: Vec<Choice>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Choice {
+    pub label: Spanned<Texts>,
+    #[serde(default)]
+    pub pictogram: Option<String>,
+    #[serde(default)]
+    pub next: Option<Spanned<String>>,
+    #[serde(default)]
+    pub service: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PriorityQuestion {
+    pub id: Spanned<String>,
+    pub group: Spanned<String>,
+    #[serde(default)]
+    pub pictogram: Option<String>,
+    pub text: Spanned<Texts>,
+}

@@ -1,0 +1,183 @@
+//! Config tests: the demo and test configurations load; broken files give every error with
+//! file, line and field.
+
+use crate::load_sources;
+use expect_test::{Expect, expect};
+use std::path::{Path, PathBuf};
+
+const GLOBAL: &str = r#"
+[[languages]]
+code = "it"
+native_name = "Italiano"
+[[languages]]
+code = "ar"
+native_name = "العربية"
+rtl = true
+"#;
+
+/// A small valid site; tests break it with replacements.
+const SITE: &str = r#"id = "s1"
+name = "Sito"
+time_zone = "Europe/Rome"
+languages = ["it", "ar"]
+waiting_area = { it = "Attendi", ar = "انتظر" }
+
+[[services]]
+id = "a"
+prefix = "A"
+kind = "social"
+target_wait_s = 600
+names = { it = "Servizio A", ar = "الخدمة أ" }
+public_label = { it = "Area A", ar = "المنطقة A" }
+
+[[services]]
+id = "b"
+prefix = "B"
+kind = "employment"
+target_wait_s = 600
+names = { it = "Servizio B", ar = "الخدمة ب" }
+public_label = { it = "Area B", ar = "المنطقة B" }
+
+[[desks]]
+id = "d1"
+label = "Sportello 1"
+services = ["a", "b"]
+
+[triage]
+start = "q1"
+[[triage.questions]]
+id = "q1"
+text = { it = "Cosa ti serve?", ar = "ماذا تحتاج؟" }
+[[triage.questions.choices]]
+label = { it = "A", ar = "أ" }
+service = "a"
+[[triage.questions.choices]]
+label = { it = "Altro", ar = "آخر" }
+next = "q2"
+[[triage.questions]]
+id = "q2"
+text = { it = "Quale?", ar = "أيّ؟" }
+[[triage.questions.choices]]
+label = { it = "B", ar = "ب" }
+service = "b"
+"#;
+
+fn check(sites: &[(&str, &str)], expect: Expect) {
+    let mut sources = vec![(PathBuf::from("sportello.toml"), GLOBAL.to_owned())];
+    sources.extend(sites.iter().map(|(name, text)| (Path::new("sites").join(name), (*text).to_owned())));
+    let out = match load_sources(&sources) {
+        Ok(cfg) => format!("ok: {} sites", cfg.sites.len()),
+        Err(e) => e.to_string(),
+    };
+    expect.assert_eq(&out);
+}
+
+fn broken(from: &str, to: &str) -> String {
+    assert!(SITE.contains(from), "{from}");
+    SITE.replacen(from, to, 1)
+}
+
+#[test]
+fn the_small_site_is_valid() {
+    check(&[("s1.toml", SITE)], expect!["ok: 1 sites"]);
+}
+
+#[test]
+fn demo_and_test_configurations_load() {
+    for dir in ["demo", "../tests/data/config"] {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+        let cfg = crate::load(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let ids: Vec<&str> = cfg.sites.iter().map(|s| s.id.as_str()).collect();
+        assert_eq!(ids, ["grosseto-stazione", "livorno-terreni"]);
+        let livorno = &cfg.sites[1];
+        assert_eq!(livorno.services.len(), 9);
+        assert_eq!(livorno.languages, ["it", "en", "fr", "ar", "ro", "uk"]);
+        assert_eq!(cfg.sites[0].services.len(), 3);
+        let rules = cfg.rules();
+        assert_eq!(rules.desks.len(), 9);
+        assert!(livorno.triage.mediator_languages.iter().all(|l| !l.native_name.is_empty()));
+    }
+}
+
+#[test]
+fn duplicate_prefix_and_unknown_desk_service() {
+    let text = broken("prefix = \"B\"", "prefix = \"A\"")
+        .replace("services = [\"a\", \"b\"]", "services = [\"a\", \"b\", \"zz\"]");
+    check(
+        &[("s1.toml", &text)],
+        expect![[r#"
+            sites/s1.toml:17:10: services[1].prefix: prefix 'A' is already used by service 'a'
+            sites/s1.toml:26:23: desks[0].services[2]: no service 'zz' at this site"#]],
+    );
+}
+
+#[test]
+fn missing_arabic_text_and_unknown_language() {
+    let text =
+        broken("names = { it = \"Servizio B\", ar = \"الخدمة ب\" }", "names = { it = \"Servizio B\", xx = \"?\" }");
+    check(
+        &[("s1.toml", &text)],
+        expect![[r#"
+            sites/s1.toml:20:35: services[1].names.xx: 'xx' is not one of the site's languages (it, ar)
+            sites/s1.toml:20:9: services[1].names: missing the text in ar (every offered language needs it)"#]],
+    );
+}
+
+#[test]
+fn unknown_field_and_syntax_error() {
+    check(
+        &[
+            ("s1.toml", &broken("kind = \"social\"", "kind = \"social\"\ncolour = \"red\"")),
+            ("s2.toml", "id = \"s2\"\nname = "),
+        ],
+        expect![[r#"
+            sites/s1.toml:11:1: unknown field `colour`, expected one of `id`, `prefix`, `kind`, `discreet`, `target_wait_s`, `daily_cap`, `opening_hours`, `roles`, `default_service_time_s`, `names`, `public_label`
+            sites/s2.toml:2:8: string values must be quoted, expected literal string"#]],
+    );
+}
+
+#[test]
+fn bad_time_zone_and_opening_hours() {
+    let text = broken(
+        "time_zone = \"Europe/Rome\"",
+        "time_zone = \"Europe/Livorno\"\n[opening_hours]\nmon = [\"09:00-13:00\", \"12:00-14:00\"]\nxyz = [\"9-10\"]\ntue = [\"13:00-09:00\"]",
+    );
+    let text = text.replace("languages = [\"it\", \"ar\"]\n", "");
+    let text = format!(
+        "languages = [\"it\", \"ar\"]\nwaiting_area = {{ it = \"Attendi\", ar = \"انتظر\" }}\n{}",
+        text.replace("waiting_area = { it = \"Attendi\", ar = \"انتظر\" }\n", "")
+    );
+    check(
+        &[("s1.toml", &text)],
+        expect![[r#"
+            sites/s1.toml:5:13: time_zone: 'Europe/Livorno' is not a known IANA time zone (e.g. "Europe/Rome")
+            sites/s1.toml:7:23: opening_hours.mon[1]: '12:00-14:00' overlaps another range of the same day
+            sites/s1.toml:9:8: opening_hours.tue[0]: '13:00-09:00': the opening must be before the closing
+            sites/s1.toml:8:1: opening_hours.xyz: weekday must be one of mon, tue, wed, thu, fri, sat, sun"#]],
+    );
+}
+
+#[test]
+fn triage_cycle_and_dangling_next() {
+    let text = broken("service = \"b\"\n", "next = \"q1\"\n").replace(
+        "next = \"q2\"",
+        "next = \"q2\"\n[[triage.questions.choices]]\nlabel = { it = \"X\", ar = \"س\" }\nnext = \"nowhere\"",
+    );
+    check(
+        &[("s1.toml", &text)],
+        expect![[r#"
+            sites/s1.toml:41:8: triage.questions[0].choices[2].next: no question 'nowhere'
+            sites/s1.toml:29:9: triage: the questions loop: q1 → q2 → q1"#]],
+    );
+}
+
+#[test]
+fn duplicate_desk_id_across_sites() {
+    let other = SITE.replace("id = \"s1\"", "id = \"s2\"");
+    check(
+        &[("s1.toml", SITE), ("s2.toml", &other)],
+        expect![
+            "sites/s2.toml:24:6: desks[0].id: desk 'd1' is already defined at site 's1' (desk ids are unique across all sites)"
+        ],
+    );
+}

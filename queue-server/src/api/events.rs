@@ -1,0 +1,132 @@
+//! The per-site Server-Sent Events stream: resume from `Last-Event-ID`, heartbeats, resync.
+//! Staff get staff payloads (with alerts); displays get public payloads only.
+
+use super::sites::site_id;
+use crate::auth::{DeviceKind, Identity};
+use crate::error::ApiResult;
+use crate::hub::{Msg, Start};
+use crate::metrics::Metrics;
+use crate::state::AppState;
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::response::sse::{Event, Sse};
+use futures_util::Stream;
+use std::collections::VecDeque;
+use std::convert::Infallible;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{broadcast, watch};
+
+/// Counts a subscriber while its stream lives.
+struct Subscribed(Arc<Metrics>);
+
+impl Drop for Subscribed {
+    fn drop(&mut self) {
+        self.0.subscribers.dec();
+    }
+}
+
+struct Sub {
+    backlog: VecDeque<Event>,
+    rx: broadcast::Receiver<Arc<Msg>>,
+    heartbeat: tokio::time::Interval,
+    shutdown: watch::Receiver<bool>,
+    staff: bool,
+    clock: crate::writer::Clock,
+    _guard: Subscribed,
+}
+
+fn to_event(msg: &Msg, staff: bool) -> Option<Event> {
+    let data = if staff { Some(msg.staff.as_str()) } else { msg.public.as_deref() }?;
+    let e = Event::default().event(msg.event).data(data);
+    Some(match msg.id {
+        Some(id) => e.id(id.to_string()),
+        None => e,
+    })
+}
+
+fn resync() -> Event {
+    Event::default().event("resync").data(r#"{"type":"resync"}"#)
+}
+
+/// Live events of a site. Send `Last-Event-ID` to resume; `event: resync` means re-read the snapshot.
+#[utoipa::path(get, path = "/api/v1/sites/{site}/events", tag = "sites",
+    params(("site" = String, Path, description = "site id"),
+        ("Last-Event-ID" = Option<String>, Header, description = "resume after this event id"),
+        ("key" = Option<String>, Query, description = "display key, for browsers' EventSource")),
+    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, description = "text/event-stream of StreamEvent messages", content_type = "text/event-stream"),
+        (status = 401, body = queue_core::wire::ErrorBody), (status = 403, body = queue_core::wire::ErrorBody),
+        (status = 404, body = queue_core::wire::ErrorBody)))]
+pub async fn stream(
+    State(state): State<AppState>,
+    id: Identity,
+    Path(site): Path<String>,
+    headers: HeaderMap,
+) -> ApiResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
+    let site = site_id(&state, &site)?;
+    id.staff_or_device(&site, &[DeviceKind::Display])?;
+    let staff = matches!(id, Identity::Staff(_));
+    let last_id = headers.get("last-event-id").and_then(|v| v.to_str().ok()).map(|v| v.trim().parse::<u64>());
+    let (start, rx) = match last_id {
+        // An id we cannot read: start over from a snapshot.
+        Some(Err(_)) => {
+            let (_, rx) =
+                state.hub.subscribe(&site, None).ok_or_else(|| crate::error::ApiError::not_found("no such site"))?;
+            (Start::Resync, rx)
+        }
+        other => state
+            .hub
+            .subscribe(&site, other.and_then(Result::ok))
+            .ok_or_else(|| crate::error::ApiError::not_found("no such site"))?,
+    };
+    let mut backlog = VecDeque::new();
+    // Ask browsers to reconnect quickly after a cut.
+    backlog.push_back(Event::default().retry(Duration::from_secs(2)).comment("sportello"));
+    match start {
+        Start::Resync => backlog.push_back(resync()),
+        Start::Resume(missed) => backlog.extend(missed.iter().filter_map(|m| to_event(m, staff))),
+    }
+    state.metrics.subscribers.inc();
+    let period = Duration::from_secs(u64::from(state.heartbeat_s));
+    let mut heartbeat = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
+    heartbeat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let sub = Sub {
+        backlog,
+        rx,
+        heartbeat,
+        shutdown: state.shutdown.clone(),
+        staff,
+        clock: state.clock.clone(),
+        _guard: Subscribed(state.metrics.clone()),
+    };
+    let s = futures_util::stream::unfold(sub, |mut sub| async move {
+        if let Some(e) = sub.backlog.pop_front() {
+            return Some((Ok(e), sub));
+        }
+        loop {
+            if *sub.shutdown.borrow() {
+                return None;
+            }
+            tokio::select! {
+                msg = sub.rx.recv() => match msg {
+                    Ok(m) => {
+                        if let Some(e) = to_event(&m, sub.staff) {
+                            return Some((Ok(e), sub));
+                        }
+                    }
+                    // Too slow to keep up: tell the client to re-read the snapshot.
+                    Err(broadcast::error::RecvError::Lagged(_)) => return Some((Ok(resync()), sub)),
+                    Err(broadcast::error::RecvError::Closed) => return None,
+                },
+                _ = sub.heartbeat.tick() => {
+                    let at = (sub.clock)().to_string();
+                    let e = Event::default().event("heartbeat").data(format!(r#"{{"type":"heartbeat","at":"{at}"}}"#));
+                    return Some((Ok(e), sub));
+                }
+                _ = sub.shutdown.changed() => return None,
+            }
+        }
+    });
+    Ok(Sse::new(s))
+}

@@ -1,0 +1,192 @@
+//! HTTP API v1: the router, OpenAPI document, and the extractors that keep bad input out.
+//! Handlers are thin: parse, authorize, send a command or a read to the writer, answer.
+
+mod desks;
+mod events;
+mod session;
+mod sites;
+mod system;
+mod tickets;
+
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::writer::{ExecError, Outcome};
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::de::DeserializeOwned;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// Largest accepted request body.
+pub const BODY_LIMIT: usize = 16 * 1024;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Sportello queue server", description = "HTTP API v1 of Sportello: tickets, desks, live events.", license(name = "GPL-3.0-only")),
+    components(schemas(queue_core::wire::ErrorBody, queue_core::wire::StreamEvent)),
+    modifiers(&BearerAuth)
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+        components.add_security_scheme(
+            "cookie",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(crate::auth::SESSION_COOKIE))),
+        );
+    }
+}
+
+/// The API routes and their OpenAPI document.
+pub fn routes() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(sites::list_sites))
+        .routes(routes!(sites::kiosk))
+        .routes(routes!(sites::queues))
+        .routes(routes!(sites::desks))
+        .routes(routes!(sites::display))
+        .routes(routes!(sites::raise_alert))
+        .routes(routes!(tickets::issue))
+        .routes(routes!(tickets::get_ticket))
+        .routes(routes!(tickets::recall))
+        .routes(routes!(tickets::start))
+        .routes(routes!(tickets::finish))
+        .routes(routes!(tickets::no_show))
+        .routes(routes!(tickets::cancel))
+        .routes(routes!(tickets::hold))
+        .routes(routes!(tickets::return_to_queue))
+        .routes(routes!(tickets::transfer))
+        .routes(routes!(tickets::public_ticket))
+        .routes(routes!(desks::open))
+        .routes(routes!(desks::pause))
+        .routes(routes!(desks::close))
+        .routes(routes!(desks::call_next))
+        .routes(routes!(session::login, session::whoami, session::logout))
+        .routes(routes!(events::stream))
+        .routes(routes!(system::healthz))
+        .routes(routes!(system::metrics))
+        .routes(routes!(system::openapi_json))
+        .split_for_parts()
+}
+
+/// A JSON body parsed into `T`; every rejection in our error shape.
+/// An empty body means `T::default()` when `T` allows it (see `OptionalJson`).
+pub struct ApiJson<T>(pub T);
+
+fn parse_json<T: DeserializeOwned>(parts_ct: Option<&HeaderValue>, bytes: &[u8]) -> Result<T, ApiError> {
+    let is_json = parts_ct
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(';').next().is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json")));
+    if !is_json {
+        return Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "send the body as JSON with 'Content-Type: application/json'",
+        ));
+    }
+    serde_json::from_slice(bytes).map_err(|e| match e.classify() {
+        serde_json::error::Category::Data => ApiError::unprocessable(format!("invalid request body: {e}")),
+        _ => ApiError::new(StatusCode::BAD_REQUEST, "malformed_json", format!("the body is not valid JSON: {e}")),
+    })
+}
+
+async fn body_bytes(req: Request, state: &AppState) -> Result<(Option<HeaderValue>, Bytes), ApiError> {
+    let ct = req.headers().get(header::CONTENT_TYPE).cloned();
+    let bytes = Bytes::from_request(req, state).await.map_err(|r| {
+        if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "body_too_large",
+                format!("the body is larger than {BODY_LIMIT} bytes"),
+            )
+        } else {
+            ApiError::bad_request(format!("could not read the body: {r}"))
+        }
+    })?;
+    Ok((ct, bytes))
+}
+
+impl<T: DeserializeOwned> FromRequest<AppState> for ApiJson<T> {
+    type Rejection = ApiError;
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let (ct, bytes) = body_bytes(req, state).await?;
+        parse_json(ct.as_ref(), &bytes).map(ApiJson)
+    }
+}
+
+/// Like `ApiJson`, but an empty body (or `null`) is `T::default()`.
+pub struct OptionalJson<T>(pub T);
+
+impl<T: DeserializeOwned + Default> FromRequest<AppState> for OptionalJson<T> {
+    type Rejection = ApiError;
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let (ct, bytes) = body_bytes(req, state).await?;
+        if bytes.iter().all(u8::is_ascii_whitespace) || bytes.trim_ascii() == b"null" {
+            return Ok(OptionalJson(T::default()));
+        }
+        parse_json(ct.as_ref(), &bytes).map(OptionalJson)
+    }
+}
+
+/// The `Idempotency-Key` header, if sent (1–200 visible ASCII characters).
+pub struct IdempotencyKey(pub Option<String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for IdempotencyKey {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        match parts.headers.get("idempotency-key") {
+            None => Ok(IdempotencyKey(None)),
+            Some(v) => {
+                let s = v
+                    .to_str()
+                    .ok()
+                    .filter(|s| !s.is_empty() && s.len() <= 200 && s.bytes().all(|b| b.is_ascii_graphic()));
+                s.map(|s| IdempotencyKey(Some(s.to_owned())))
+                    .ok_or_else(|| ApiError::bad_request("Idempotency-Key must be 1–200 visible ASCII characters"))
+            }
+        }
+    }
+}
+
+impl From<ExecError> for ApiError {
+    fn from(e: ExecError) -> ApiError {
+        match e {
+            ExecError::Queue(q) => q.into(),
+            ExecError::Storage(s) => ApiError::unavailable(s),
+            ExecError::ShuttingDown => ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "shutting_down",
+                "the server is shutting down; try again",
+            ),
+        }
+    }
+}
+
+impl IntoResponse for Outcome {
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(self.status()).unwrap_or(StatusCode::OK);
+        if status == StatusCode::NO_CONTENT {
+            return status.into_response();
+        }
+        (status, [(header::CONTENT_TYPE, "application/json")], self.body()).into_response()
+    }
+}
+
+/// Validate a path id (config slug or ULID) before it goes anywhere.
+pub fn check_id(kind: &str, id: &str) -> Result<(), ApiError> {
+    let ok =
+        !id.is_empty() && id.len() <= 64 && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if ok { Ok(()) } else { Err(ApiError::not_found(format!("no {kind} '{id}'"))) }
+}

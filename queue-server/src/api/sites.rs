@@ -1,0 +1,231 @@
+//! Site routes: public site list, what a kiosk shows, queues, desks, the display snapshot, alerts.
+
+use super::{ApiJson, check_id};
+use crate::auth::{DeviceKind, Identity, Role};
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+use crate::views;
+use crate::writer::{Exec, Live, Outcome};
+use axum::Json;
+use axum::extract::{Path, State};
+use queue_core::event::Alert;
+use queue_core::wire::{
+    AlertRequest, DeskView, DisplayDesk, DisplaySnapshot, KioskInfo, KioskService, QueueView, ServiceView, SiteView,
+};
+use queue_core::{Command, SiteId};
+
+pub(super) fn site_id(state: &AppState, site: &str) -> ApiResult<SiteId> {
+    check_id("site", site)?;
+    let id = SiteId::from(site);
+    if state.cfg.site(&id).is_none() {
+        return Err(ApiError::not_found(format!("no site '{site}'")));
+    }
+    Ok(id)
+}
+
+/// Sites with their services (public fields only).
+#[utoipa::path(get, path = "/api/v1/sites", tag = "sites",
+    responses((status = 200, body = [SiteView])))]
+pub async fn list_sites(State(state): State<AppState>) -> Json<Vec<SiteView>> {
+    let sites = state
+        .cfg
+        .sites
+        .iter()
+        .map(|s| SiteView {
+            id: s.id.clone(),
+            name: s.name.clone(),
+            address: s.address.clone(),
+            time_zone: s.time_zone_name.clone(),
+            languages: s.languages.clone(),
+            services: s
+                .services
+                .iter()
+                .map(|svc| ServiceView {
+                    id: svc.id.clone(),
+                    prefix: svc.prefix.to_string(),
+                    public_label: svc.public_label.clone(),
+                    names: if svc.discreet { Default::default() } else { svc.names.clone() },
+                    target_wait_s: svc.target_wait_s,
+                })
+                .collect(),
+        })
+        .collect();
+    Json(sites)
+}
+
+fn kiosk_info(live: &Live<'_>, site: &SiteId) -> Option<KioskInfo> {
+    let s = live.cfg.site(site)?;
+    let rules = live.engine.rules();
+    let site_rules = rules.site(site)?;
+    let local = rules.local(site_rules, live.now);
+    let queues = live.engine.queues(site, live.now);
+    let services = s
+        .services
+        .iter()
+        .map(|svc| {
+            let hours = svc.opening_hours.as_ref().or(s.opening_hours.as_ref());
+            let open_now = hours.is_none_or(|h| h.is_open(&local));
+            let issued_today = live
+                .engine
+                .state()
+                .counters
+                .get(&(site.clone(), svc.id.clone()))
+                .filter(|(day, _)| *day == local.date())
+                .map_or(0, |(_, n)| *n);
+            let full = svc.daily_cap.is_some_and(|cap| issued_today >= cap);
+            let q = queues.iter().find(|q| q.service == svc.id);
+            KioskService {
+                id: svc.id.clone(),
+                names: svc.names.clone(),
+                public_label: svc.public_label.clone(),
+                open: open_now && !full,
+                closed_reason: if !open_now {
+                    Some("closed".into())
+                } else if full {
+                    Some("full".into())
+                } else {
+                    None
+                },
+                waiting: q.map_or(0, |q| q.waiting),
+                estimated_wait_s: q.map_or(0, |q| q.estimated_wait_s),
+            }
+        })
+        .collect();
+    Some(KioskInfo {
+        site: site.clone(),
+        name: s.name.clone(),
+        languages: s.languages.iter().filter_map(|l| live.cfg.language(l).cloned()).collect(),
+        services,
+        triage: s.triage.clone(),
+        waiting_area: s.waiting_area.clone(),
+    })
+}
+
+/// What a kiosk shows: languages, triage tree, services (open or not), current waits.
+#[utoipa::path(get, path = "/api/v1/sites/{site}/kiosk", tag = "sites",
+    params(("site" = String, Path, description = "site id")),
+    security(("bearer" = [])),
+    responses((status = 200, body = KioskInfo), (status = 401, body = queue_core::wire::ErrorBody),
+        (status = 403, body = queue_core::wire::ErrorBody), (status = 404, body = queue_core::wire::ErrorBody)))]
+pub async fn kiosk(
+    State(state): State<AppState>,
+    id: Identity,
+    Path(site): Path<String>,
+) -> ApiResult<Json<KioskInfo>> {
+    let site = site_id(&state, &site)?;
+    id.staff_or_device(&site, &[DeviceKind::Kiosk])?;
+    let info = state.writer.read(move |live| kiosk_info(live, &site)).await.flatten();
+    info.map(Json).ok_or_else(|| ApiError::unavailable("writer stopped"))
+}
+
+/// Per service: waiting count, longest wait, estimated wait, open desks.
+#[utoipa::path(get, path = "/api/v1/sites/{site}/queues", tag = "sites",
+    params(("site" = String, Path, description = "site id")),
+    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, body = [QueueView]), (status = 401, body = queue_core::wire::ErrorBody),
+        (status = 403, body = queue_core::wire::ErrorBody), (status = 404, body = queue_core::wire::ErrorBody)))]
+pub async fn queues(
+    State(state): State<AppState>,
+    id: Identity,
+    Path(site): Path<String>,
+) -> ApiResult<Json<Vec<QueueView>>> {
+    let site = site_id(&state, &site)?;
+    id.staff_or_device(&site, &[DeviceKind::Display])?;
+    let out =
+        state.writer.read(move |live| views::queue_views(live.cfg, &site, live.engine.queues(&site, live.now))).await;
+    out.map(Json).ok_or_else(|| ApiError::unavailable("writer stopped"))
+}
+
+/// Desks with their services, who sits there, what they serve now.
+#[utoipa::path(get, path = "/api/v1/sites/{site}/desks", tag = "desks",
+    params(("site" = String, Path, description = "site id")),
+    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, body = [DeskView]), (status = 401, body = queue_core::wire::ErrorBody),
+        (status = 403, body = queue_core::wire::ErrorBody), (status = 404, body = queue_core::wire::ErrorBody)))]
+pub async fn desks(
+    State(state): State<AppState>,
+    id: Identity,
+    Path(site): Path<String>,
+) -> ApiResult<Json<Vec<DeskView>>> {
+    let site = site_id(&state, &site)?;
+    id.staff(Role::Staff)?;
+    let out = state
+        .writer
+        .read(move |live| {
+            live.engine
+                .desks()
+                .filter(|d| d.site == site)
+                .map(|d| views::desk_view(live.cfg, live.engine, d, live.now))
+                .collect()
+        })
+        .await;
+    out.map(Json).ok_or_else(|| ApiError::unavailable("writer stopped"))
+}
+
+/// The full state a waiting-room display starts (and re-syncs) from.
+#[utoipa::path(get, path = "/api/v1/sites/{site}/display", tag = "sites",
+    params(("site" = String, Path, description = "site id"), ("key" = Option<String>, Query, description = "display key, for browsers")),
+    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, body = DisplaySnapshot), (status = 401, body = queue_core::wire::ErrorBody),
+        (status = 403, body = queue_core::wire::ErrorBody), (status = 404, body = queue_core::wire::ErrorBody)))]
+pub async fn display(
+    State(state): State<AppState>,
+    id: Identity,
+    Path(site): Path<String>,
+) -> ApiResult<Json<DisplaySnapshot>> {
+    let site = site_id(&state, &site)?;
+    id.staff_or_device(&site, &[DeviceKind::Display])?;
+    let heartbeat_s = state.heartbeat_s;
+    let out = state
+        .writer
+        .read(move |live| {
+            let s = live.cfg.site(&site)?;
+            Some(DisplaySnapshot {
+                site: site.clone(),
+                name: s.name.clone(),
+                languages: s.languages.clone(),
+                notice: s.notice.clone(),
+                calls: live.recent_calls.get(&site).map(|c| c.iter().cloned().collect()).unwrap_or_default(),
+                queues: views::queue_views(live.cfg, &site, live.engine.queues(&site, live.now)),
+                desks: s
+                    .desks
+                    .iter()
+                    .map(|d| DisplayDesk { id: d.id.clone(), label: d.label.clone(), services: d.services.clone() })
+                    .collect(),
+                last_event_id: live.last_event_id,
+                heartbeat_s,
+            })
+        })
+        .await
+        .flatten();
+    out.map(Json).ok_or_else(|| ApiError::unavailable("writer stopped"))
+}
+
+/// Raise an alert for the staff on duty ("I need help now", printer failure). Never shown on displays.
+#[utoipa::path(post, path = "/api/v1/sites/{site}/alerts", tag = "sites",
+    params(("site" = String, Path, description = "site id")),
+    request_body = AlertRequest,
+    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 202, description = "raised"), (status = 400, body = queue_core::wire::ErrorBody),
+        (status = 401, body = queue_core::wire::ErrorBody), (status = 403, body = queue_core::wire::ErrorBody),
+        (status = 404, body = queue_core::wire::ErrorBody), (status = 422, body = queue_core::wire::ErrorBody)))]
+pub async fn raise_alert(
+    State(state): State<AppState>,
+    id: Identity,
+    Path(site): Path<String>,
+    ApiJson(req): ApiJson<AlertRequest>,
+) -> ApiResult<Outcome> {
+    let site = site_id(&state, &site)?;
+    id.staff_or_device(&site, &[DeviceKind::Kiosk])?;
+    if !matches!(req.kind.as_str(), "help_requested" | "printer_failure" | "other") {
+        return Err(ApiError::unprocessable("kind must be 'help_requested', 'printer_failure' or 'other'"));
+    }
+    if let Identity::Device(d) = &id {
+        state.limits.ticket(&site, &d.id)?;
+    }
+    let message = req.message.unwrap_or_default().chars().take(500).collect();
+    let ticket_number = req.ticket_number.map(|n| n.chars().take(16).collect());
+    let alert = Alert { kind: req.kind, source: id.principal(), message, ticket_number };
+    let exec = Exec { cmd: Command::RaiseAlert { site, alert }, token_hash: None, token: None, idempotency: None };
+    Ok(state.writer.exec(exec).await?)
+}

@@ -1,0 +1,32 @@
+//! Health, Prometheus metrics, and the OpenAPI document.
+
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::State;
+use axum::http::header;
+use axum::response::IntoResponse;
+
+/// Liveness and readiness: answers when the writer answers.
+#[utoipa::path(get, path = "/healthz", tag = "system",
+    responses((status = 200, description = "ok"), (status = 503, body = queue_core::wire::ErrorBody)))]
+pub async fn healthz(State(state): State<AppState>) -> axum::response::Response {
+    match state.writer.read(|live| live.last_event_id).await {
+        Some(last) => Json(serde_json::json!({"status": "ok", "last_event_id": last})).into_response(),
+        None => crate::error::ApiError::unavailable("writer stopped").into_response(),
+    }
+}
+
+/// Prometheus metrics in the text exposition format.
+#[utoipa::path(get, path = "/metrics", tag = "system",
+    responses((status = 200, description = "Prometheus text format", content_type = "text/plain")))]
+pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
+    state.metrics.subscribers.set(state.hub.subscribers() as i64);
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], state.metrics.encode())
+}
+
+/// The OpenAPI document of every route.
+#[utoipa::path(get, path = "/api/v1/openapi.json", tag = "system",
+    responses((status = 200, description = "this document", content_type = "application/json")))]
+pub async fn openapi_json(axum::Extension(doc): axum::Extension<std::sync::Arc<String>>) -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "application/json")], (*doc).clone())
+}

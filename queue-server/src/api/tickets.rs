@@ -1,0 +1,285 @@
+//! Ticket routes: issue, look up, the state transitions, transfer, and the public view by token.
+
+use super::sites::site_id;
+use super::{ApiJson, IdempotencyKey, OptionalJson, check_id};
+use crate::auth::{DeviceKind, Identity, Role, random_secret, secret_hash};
+use crate::db;
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+use crate::views;
+use crate::writer::{Exec, Outcome};
+use axum::Json;
+use axum::extract::{ConnectInfo, FromRequestParts, Path, State};
+use axum::http::request::Parts;
+use jiff::Timestamp;
+use queue_core::engine::IssueTicket;
+use queue_core::wire::{
+    ErrorBody, IssueRequest, PublicTicket, ReturnRequest, TicketEventView, TicketView, TransferRequest,
+};
+use queue_core::{Command, DeskId, Priority, ServiceId, StaffId, TicketId};
+use std::net::{IpAddr, SocketAddr};
+
+const MAX_NEEDS: usize = 10;
+
+fn valid_need(n: &str) -> bool {
+    !n.is_empty()
+        && n.len() <= 40
+        && n.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"_:-".contains(&b))
+}
+
+/// Issue a ticket. Honours `Idempotency-Key`: a repeated request answers the first ticket again.
+#[utoipa::path(post, path = "/api/v1/sites/{site}/tickets", tag = "tickets",
+    params(("site" = String, Path, description = "site id"),
+        ("Idempotency-Key" = Option<String>, Header, description = "repeat-safe key")),
+    request_body = IssueRequest,
+    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 201, body = TicketView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 413, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
+pub async fn issue(
+    State(state): State<AppState>,
+    id: Identity,
+    Path(site): Path<String>,
+    IdempotencyKey(key): IdempotencyKey,
+    ApiJson(req): ApiJson<IssueRequest>,
+) -> ApiResult<Outcome> {
+    let site = site_id(&state, &site)?;
+    id.staff_or_device(&site, &[DeviceKind::Kiosk])?;
+    let cfg_site = state.cfg.site(&site).ok_or_else(|| ApiError::not_found("no such site"))?;
+    check_id("service", req.service.as_str())?;
+    if state.cfg.service(&site, &req.service).is_none() {
+        return Err(ApiError::not_found(format!("no service '{}' at site '{site}'", req.service)));
+    }
+    let priority = req.priority.unwrap_or_default();
+    if matches!(id, Identity::Device(_)) && priority > Priority::Priority {
+        return Err(ApiError::forbidden("a kiosk may only issue 'standard' or 'priority' tickets"));
+    }
+    let language = req.language.unwrap_or_else(|| cfg_site.languages[0].clone());
+    if !cfg_site.languages.contains(&language) {
+        return Err(ApiError::unprocessable(format!(
+            "language '{language}' is not offered at this site (offered: {})",
+            cfg_site.languages.join(", ")
+        )));
+    }
+    let needs = req.needs.unwrap_or_default();
+    if needs.len() > MAX_NEEDS || !needs.iter().all(|n| valid_need(n)) {
+        return Err(ApiError::unprocessable(format!(
+            "needs must be at most {MAX_NEEDS} short codes of a-z, 0-9, '_', ':' or '-' (e.g. 'mediator:ar')"
+        )));
+    }
+    if let Some(bad) =
+        needs.iter().filter_map(|n| n.strip_prefix("mediator:")).find(|l| state.cfg.language(l).is_none())
+    {
+        return Err(ApiError::unprocessable(format!("no mediator language '{bad}' is configured")));
+    }
+    let appointment_at = match req.appointment_at {
+        Some(s) => Some(s.parse::<Timestamp>().map_err(|e| ApiError::unprocessable(format!("appointment_at: {e}")))?),
+        None => None,
+    };
+    if appointment_at.is_some() && priority != Priority::Appointment {
+        return Err(ApiError::unprocessable("appointment_at needs priority 'appointment'"));
+    }
+    if let Identity::Device(d) = &id {
+        state.limits.ticket(&site, &d.id)?;
+    }
+    let token = random_secret(24);
+    let cmd = Command::Issue(IssueTicket {
+        id: TicketId(ulid::Ulid::new().to_string()),
+        site,
+        service: req.service,
+        priority,
+        appointment_at,
+        language,
+        party_size: req.party_size.unwrap_or(1),
+        needs,
+    });
+    let exec = Exec {
+        cmd,
+        token_hash: Some(secret_hash(&token)),
+        token: Some(token),
+        idempotency: key.map(|k| (format!("{}:issue", id.principal()), k)),
+    };
+    Ok(state.writer.exec(exec).await?)
+}
+
+fn ticket_id(ticket: &str) -> ApiResult<TicketId> {
+    check_id("ticket", ticket)?;
+    Ok(TicketId::from(ticket))
+}
+
+/// The ticket with its journey and events (staff).
+#[utoipa::path(get, path = "/api/v1/tickets/{id}", tag = "tickets",
+    params(("id" = String, Path, description = "ticket id")),
+    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, body = TicketView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody)))]
+pub async fn get_ticket(
+    State(state): State<AppState>,
+    id: Identity,
+    Path(ticket): Path<String>,
+) -> ApiResult<Json<TicketView>> {
+    id.staff(Role::Staff)?;
+    let tid = ticket_id(&ticket)?;
+    let live = state
+        .writer
+        .read({
+            let tid = tid.clone();
+            move |live| {
+                live.engine
+                    .ticket(&tid)
+                    .map(|t| views::ticket_view(live.cfg, t, views::position(live.engine, t, live.now), None))
+            }
+        })
+        .await
+        .flatten();
+    let (stored, events) = state.reads.with(|conn| -> db::Result<_> {
+        Ok((db::ticket_by_id(conn, tid.as_str())?, db::ticket_events(conn, tid.as_str())?))
+    })?;
+    let mut view = match (live, stored) {
+        (Some(v), _) => v,
+        (None, Some(t)) => views::ticket_view(&state.cfg, &t, (0, 0), None),
+        (None, None) => return Err(ApiError::not_found(format!("no ticket '{ticket}'"))),
+    };
+    view.events = Some(
+        events
+            .into_iter()
+            .map(|(seq, kind, at, e)| TicketEventView {
+                id: seq,
+                kind,
+                at: views::local_time(&state.cfg, &e.site, at),
+                data: serde_json::to_value(&e.kind).unwrap_or_default(),
+            })
+            .collect(),
+    );
+    Ok(Json(view))
+}
+
+async fn run(state: &AppState, id: &Identity, cmd: Command) -> ApiResult<Outcome> {
+    id.staff(Role::Staff)?;
+    Ok(state.writer.exec(Exec { cmd, token_hash: None, token: None, idempotency: None }).await?)
+}
+
+macro_rules! transition {
+    ($name:ident, $path:literal, $doc:literal, $variant:ident) => {
+        #[doc = $doc]
+        #[utoipa::path(post, path = $path, tag = "tickets",
+            params(("id" = String, Path, description = "ticket id")),
+            security(("bearer" = []), ("cookie" = [])),
+            responses((status = 200, body = TicketView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+                (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+        pub async fn $name(State(state): State<AppState>, id: Identity, Path(ticket): Path<String>) -> ApiResult<Outcome> {
+            let ticket = ticket_id(&ticket)?;
+            run(&state, &id, Command::$variant { ticket }).await
+        }
+    };
+}
+
+transition!(recall, "/api/v1/tickets/{id}/recall", "Call a called ticket again (called → called).", Recall);
+transition!(start, "/api/v1/tickets/{id}/start", "The person arrived at the desk (called → serving).", Start);
+transition!(finish, "/api/v1/tickets/{id}/finish", "Done (serving → done).", Finish);
+transition!(no_show, "/api/v1/tickets/{id}/no-show", "Nobody came (called → no_show).", NoShow);
+transition!(cancel, "/api/v1/tickets/{id}/cancel", "Cancel (waiting|called → cancelled).", Cancel);
+transition!(hold, "/api/v1/tickets/{id}/hold", "Park without losing the place (called|serving → on_hold).", Hold);
+
+/// Back to the queue (called|serving → waiting; body `{keep_position}` defaults to true),
+/// or resume a held ticket (on_hold → waiting, keeping its place, reserved for the desk that parked it).
+#[utoipa::path(post, path = "/api/v1/tickets/{id}/return", tag = "tickets",
+    params(("id" = String, Path, description = "ticket id")),
+    request_body(content = Option<ReturnRequest>, description = "optional"),
+    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, body = TicketView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn return_to_queue(
+    State(state): State<AppState>,
+    id: Identity,
+    Path(ticket): Path<String>,
+    OptionalJson(req): OptionalJson<ReturnRequest>,
+) -> ApiResult<Outcome> {
+    let ticket = ticket_id(&ticket)?;
+    run(&state, &id, Command::Return { ticket, keep_position: req.keep_position }).await
+}
+
+/// Transfer to another service, a desk or a colleague (called|serving → waiting), keeping the place or not.
+#[utoipa::path(post, path = "/api/v1/tickets/{id}/transfer", tag = "tickets",
+    params(("id" = String, Path, description = "ticket id")),
+    request_body = TransferRequest,
+    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, body = TicketView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+pub async fn transfer(
+    State(state): State<AppState>,
+    id: Identity,
+    Path(ticket): Path<String>,
+    ApiJson(req): ApiJson<TransferRequest>,
+) -> ApiResult<Outcome> {
+    id.staff(Role::Staff)?;
+    let ticket = ticket_id(&ticket)?;
+    let service: Option<ServiceId> = req.service;
+    let desk: Option<DeskId> = req.desk;
+    if let Some(s) = &service {
+        check_id("service", s.as_str())?;
+    }
+    if let Some(d) = &desk {
+        check_id("desk", d.as_str())?;
+    }
+    let staff: Option<StaffId> = match req.staff {
+        Some(s) => {
+            let row = state.reads.with(|conn| db::staff(conn, s.as_str()))?;
+            if row.is_none_or(|r| r.disabled) {
+                return Err(ApiError::not_found(format!("no staff member '{s}'")));
+            }
+            Some(s)
+        }
+        None => None,
+    };
+    run(&state, &id, Command::Transfer { ticket, service, desk, staff, keep_position: req.keep_position }).await
+}
+
+/// The client's address (rate limits); loopback when the server was not told.
+pub struct ClientIp(pub IpAddr);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let ip = parts.extensions.get::<ConnectInfo<SocketAddr>>().map_or(IpAddr::from([127, 0, 0, 1]), |c| c.0.ip());
+        Ok(ClientIp(ip))
+    }
+}
+
+/// What anyone holding the ticket's token may see: number, label, status, people ahead, wait, desk.
+#[utoipa::path(get, path = "/api/v1/public/tickets/{token}", tag = "public",
+    params(("token" = String, Path, description = "the token from the ticket's QR code")),
+    responses((status = 200, body = PublicTicket), (status = 404, body = ErrorBody), (status = 429, body = ErrorBody)))]
+pub async fn public_ticket(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    Path(token): Path<String>,
+) -> ApiResult<Json<PublicTicket>> {
+    state.limits.lookup(ip)?;
+    Ok(Json(lookup_public(&state, &token).await?))
+}
+
+/// A public ticket by token (also used by the ticket page).
+pub async fn lookup_public(state: &AppState, token: &str) -> ApiResult<PublicTicket> {
+    let not_found = || ApiError::not_found("no ticket with this code: it may have expired");
+    if token.len() < 16
+        || token.len() > 64
+        || !token.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
+        return Err(not_found());
+    }
+    let hash = secret_hash(token);
+    let stored = state.reads.with(|conn| db::ticket_by_token_hash(conn, &hash))?.ok_or_else(not_found)?;
+    let id = stored.id.clone();
+    let live = state
+        .writer
+        .read(move |live| {
+            live.engine
+                .ticket(&id)
+                .map(|t| views::public_ticket(live.cfg, t, views::position(live.engine, t, live.now)))
+        })
+        .await
+        .flatten();
+    Ok(live.unwrap_or_else(|| views::public_ticket(&state.cfg, &stored, (0, 0))))
+}

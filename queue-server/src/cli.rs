@@ -1,0 +1,295 @@
+//! The command line: run the server, check a configuration, manage staff and device keys.
+//! Admin commands work while the server runs (they share the SQLite file in WAL mode).
+
+use crate::auth::{Role, hash_password, random_secret, secret_hash};
+use crate::db::{self, DeviceRow, StaffRow};
+use crate::{Options, demo};
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand};
+use jiff::Timestamp;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Parser, Debug)]
+#[command(name = "queue-server", version, about = "Sportello queue server")]
+pub struct Cli {
+    /// Configuration directory (default: the demo configuration, config/demo, in demo mode).
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    /// Data directory (the SQLite database lives here).
+    #[arg(long, global = true, default_value = "./data")]
+    data: PathBuf,
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    listen: String,
+    /// Seed the public demo accounts and keys (on by default with the demo configuration).
+    #[arg(long)]
+    demo: bool,
+    /// Seconds between heartbeat events on live streams.
+    #[arg(long, default_value_t = 10)]
+    heartbeat: u32,
+    #[command(subcommand)]
+    command: Option<Cmd>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Cmd {
+    /// Validate a configuration directory; prints every error with file, line and field.
+    CheckConfig { dir: PathBuf },
+    /// Staff accounts.
+    Staff {
+        #[command(subcommand)]
+        command: StaffCmd,
+    },
+    /// Device keys (kiosks and displays).
+    Device {
+        #[command(subcommand)]
+        command: DeviceCmd,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum StaffCmd {
+    /// Add an account; the password is read from standard input.
+    Add {
+        username: String,
+        #[arg(long)]
+        role: String,
+        /// Languages spoken, e.g. ar,fr (mediator routing).
+        #[arg(long, value_delimiter = ',')]
+        languages: Vec<String>,
+        /// Professional roles, e.g. social_worker (which services they may serve).
+        #[arg(long, value_delimiter = ',')]
+        professions: Vec<String>,
+        /// Name shown to colleagues (never to visitors).
+        #[arg(long)]
+        name: Option<String>,
+    },
+    List,
+    /// Disable an account and end its sessions.
+    Disable {
+        username: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum DeviceCmd {
+    /// Create a device key; the key is printed alone on the last line (only its hash is stored).
+    Add {
+        #[arg(long)]
+        site: String,
+        #[arg(long)]
+        kind: String,
+        #[arg(long)]
+        name: Option<String>,
+    },
+    List,
+    Revoke {
+        id: String,
+    },
+}
+
+/// The demo configuration: `config/demo` here, or beside the workspace this binary was built from.
+fn demo_config_dir() -> PathBuf {
+    let here = PathBuf::from("config/demo");
+    if here.is_dir() { here } else { Path::new(env!("CARGO_MANIFEST_DIR")).join("../config/demo") }
+}
+
+pub fn main() -> ExitCode {
+    dispatch(Cli::parse())
+}
+
+/// Run with these arguments (without the program name), e.g. from another binary.
+pub fn main_with(args: impl IntoIterator<Item = String>) -> ExitCode {
+    dispatch(Cli::parse_from(std::iter::once("queue-server".to_owned()).chain(args)))
+}
+
+fn dispatch(cli: Cli) -> ExitCode {
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn open_db(data: &Path) -> anyhow::Result<rusqlite::Connection> {
+    std::fs::create_dir_all(data).with_context(|| format!("cannot create {}", data.display()))?;
+    let path = db::path(data);
+    db::open_migrated(&path).with_context(|| format!("cannot open {}", path.display()))
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let now = Timestamp::now();
+    match cli.command {
+        None => serve(cli),
+        Some(Cmd::CheckConfig { dir }) => match config::load(&dir) {
+            Ok(cfg) => {
+                let desks: usize = cfg.sites.iter().map(|s| s.desks.len()).sum();
+                let services: usize = cfg.sites.iter().map(|s| s.services.len()).sum();
+                println!("{}: ok ({} sites, {services} services, {desks} desks)", dir.display(), cfg.sites.len());
+                Ok(ExitCode::SUCCESS)
+            }
+            Err(errors) => {
+                eprintln!("{errors}");
+                eprintln!("{}: {} error(s)", dir.display(), errors.0.len());
+                Ok(ExitCode::FAILURE)
+            }
+        },
+        Some(Cmd::Staff { command }) => {
+            let conn = open_db(&cli.data)?;
+            match command {
+                StaffCmd::Add { username, role, languages, professions, name } => {
+                    if Role::parse(&role).is_none() {
+                        bail!("--role must be staff, manager or admin (got '{role}')");
+                    }
+                    if !queue_core::ids::is_slug(&username) {
+                        bail!("username must be 1–40 characters of a-z, 0-9, '-' or '_'");
+                    }
+                    if db::staff(&conn, &username)?.is_some() {
+                        bail!("staff member '{username}' already exists");
+                    }
+                    let mut password = String::new();
+                    std::io::stdin().read_to_string(&mut password).context("cannot read the password from stdin")?;
+                    let password = password.trim_end_matches(['\r', '\n']);
+                    if password.chars().count() < 10 {
+                        bail!("the password (from standard input) must have at least 10 characters");
+                    }
+                    let row = StaffRow {
+                        display_name: name.unwrap_or_else(|| username.clone()),
+                        username,
+                        role,
+                        languages,
+                        professions,
+                        password_hash: hash_password(password).map_err(anyhow::Error::msg)?,
+                        disabled: false,
+                    };
+                    db::insert_staff(&conn, &row, now)?;
+                    println!("added {} ({})", row.username, row.role);
+                }
+                StaffCmd::List => {
+                    for s in db::list_staff(&conn)? {
+                        let state = if s.disabled { "disabled" } else { "active" };
+                        println!(
+                            "{:<16} {:<8} {:<8} languages={:<10} professions={:<16} {}",
+                            s.username,
+                            s.role,
+                            state,
+                            s.languages.join(","),
+                            s.professions.join(","),
+                            s.display_name
+                        );
+                    }
+                }
+                StaffCmd::Disable { username } => {
+                    if !db::disable_staff(&conn, &username)? {
+                        bail!("no staff member '{username}'");
+                    }
+                    println!("disabled {username} (sessions ended; takes effect within 5 s on a running server)");
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Cmd::Device { command }) => {
+            let conn = open_db(&cli.data)?;
+            match command {
+                DeviceCmd::Add { site, kind, name } => {
+                    if !matches!(kind.as_str(), "kiosk" | "display") {
+                        bail!("--kind must be kiosk or display (got '{kind}')");
+                    }
+                    let dir = cli.config.clone().unwrap_or_else(demo_config_dir);
+                    let cfg = config::load(&dir).map_err(|e| anyhow::anyhow!("configuration errors:\n{e}"))?;
+                    if cfg.site(&queue_core::SiteId::from(site.as_str())).is_none() {
+                        let known: Vec<_> = cfg.sites.iter().map(|s| s.id.to_string()).collect();
+                        bail!("no site '{site}' in {} (sites: {})", dir.display(), known.join(", "));
+                    }
+                    let key = format!("sp_{}", random_secret(32));
+                    let id = format!("{kind}-{}", &ulid::Ulid::new().to_string()[16..].to_lowercase());
+                    let row = DeviceRow {
+                        id: id.clone(),
+                        name: name.unwrap_or_else(|| id.clone()),
+                        site,
+                        kind,
+                        revoked: false,
+                    };
+                    db::insert_device(&conn, &row, &secret_hash(&key), now)?;
+                    println!("added {} {} for site {} (the key is shown only now):", row.kind, row.id, row.site);
+                    println!("{key}");
+                }
+                DeviceCmd::List => {
+                    for d in db::list_devices(&conn)? {
+                        let state = if d.revoked { "revoked" } else { "active" };
+                        println!("{:<28} {:<8} {:<20} {:<8} {}", d.id, d.kind, d.site, state, d.name);
+                    }
+                }
+                DeviceCmd::Revoke { id } => {
+                    if !db::revoke_device(&conn, &id, now)? {
+                        bail!("no active device '{id}'");
+                    }
+                    println!("revoked {id} (takes effect within 5 s on a running server)");
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn serve(cli: Cli) -> anyhow::Result<ExitCode> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,tower_http=warn".into()),
+        )
+        .init();
+    let demo = cli.demo || cli.config.is_none();
+    let config_dir = cli.config.clone().unwrap_or_else(demo_config_dir);
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    rt.block_on(async move {
+        let started_at = std::time::Instant::now();
+        let listener = tokio::net::TcpListener::bind(&cli.listen)
+            .await
+            .with_context(|| format!("cannot listen on {}", cli.listen))?;
+        let addr = listener.local_addr()?;
+        let mut opts = Options::new(&config_dir, &cli.data);
+        opts.demo = demo;
+        opts.heartbeat_s = cli.heartbeat;
+        let started = crate::start(opts)?;
+        let base = format!("http://{addr}");
+        if demo {
+            println!("{}", demo::banner(&started.state.cfg, &base));
+        }
+        println!(
+            "Sportello queue server ready on {base} in {} ms (config {}, data {})",
+            started_at.elapsed().as_millis(),
+            config_dir.display(),
+            cli.data.display()
+        );
+        let writer_thread = started.writer_thread;
+        crate::serve(listener, started.state, started.shutdown, shutdown_signal()).await?;
+        tokio::task::spawn_blocking(move || writer_thread.join())
+            .await?
+            .map_err(|_| anyhow::anyhow!("the writer thread panicked"))?;
+        println!("stopped");
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down");
+}

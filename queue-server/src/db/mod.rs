@@ -1,0 +1,532 @@
+//! All SQL of the server: opening and migrating the database, the event log and its
+//! projections, staff, sessions, devices and idempotency records.
+//!
+//! **Architecture Invariant:** no SQL outside this module. Functions are plain and
+//! synchronous over `&Connection` / `&Transaction`; callers choose the thread.
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+use queue_core::{DeskState, Event, ServiceId, SiteId, Status, Ticket};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use std::collections::{BTreeMap, VecDeque};
+use std::path::Path;
+
+pub type Result<T> = std::result::Result<T, DbError>;
+
+/// Storage failures. Callers answer 503 for `Sqlite` (disk full, I/O) and log the detail.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("stored JSON does not parse: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error("the database is not durable: {0}")]
+    NotDurable(String),
+    #[error("the database was written by a newer Sportello (schema {found}, this one knows {known})")]
+    TooNew { found: i64, known: i64 },
+}
+
+const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_init.sql")];
+
+/// The database file inside the data directory.
+pub fn path(data_dir: &Path) -> std::path::PathBuf {
+    data_dir.join("sportello.sqlite3")
+}
+
+/// Open a connection with the durability settings, checking they took effect.
+pub fn open(path: &Path) -> Result<Connection> {
+    let conn = Connection::open(path)?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    let mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
+    conn.execute_batch("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;")?;
+    let sync: i64 = conn.query_row("PRAGMA synchronous", [], |r| r.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") || sync != 2 {
+        return Err(DbError::NotDurable(format!("journal_mode={mode}, synchronous={sync} (want wal, 2=FULL)")));
+    }
+    Ok(conn)
+}
+
+/// Apply the numbered migrations not yet applied (tracked in `PRAGMA user_version`).
+pub fn migrate(conn: &mut Connection) -> Result<()> {
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let known = MIGRATIONS.len() as i64;
+    if version > known {
+        return Err(DbError::TooNew { found: version, known });
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+/// Open and migrate: the one way the server and the admin commands get a database.
+pub fn open_migrated(path: &Path) -> Result<Connection> {
+    let mut conn = open(path)?;
+    migrate(&mut conn)?;
+    Ok(conn)
+}
+
+pub fn integrity_check(conn: &Connection) -> Result<String> {
+    Ok(conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
+}
+
+fn ms(t: Timestamp) -> i64 {
+    t.as_millisecond()
+}
+
+// ---------------------------------------------------------------- events and projections
+
+/// Append an event; returns its sequence number.
+pub fn insert_event(tx: &Transaction, e: &Event) -> Result<u64> {
+    let mut st = tx.prepare_cached(
+        "INSERT INTO events (at_ms, site, type, ticket_id, desk, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    st.execute(params![
+        ms(e.at),
+        e.site.as_str(),
+        e.kind.name(),
+        e.kind.ticket_id().map(|t| t.as_str()),
+        e.kind.desk_id().map(|d| d.as_str()),
+        serde_json::to_string(e)?,
+    ])?;
+    Ok(tx.last_insert_rowid() as u64)
+}
+
+/// Insert a new ticket with its token hash.
+pub fn insert_ticket(tx: &Transaction, t: &Ticket, token_hash: &str) -> Result<()> {
+    let mut st = tx.prepare_cached(
+        "INSERT INTO tickets (id, site, service, day, number, status, token_hash, issued_ms, data)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?;
+    st.execute(params![
+        t.id.as_str(),
+        t.site.as_str(),
+        t.service.as_str(),
+        t.day.to_string(),
+        t.number,
+        t.status.as_str(),
+        token_hash,
+        ms(t.issued_at),
+        serde_json::to_string(t)?,
+    ])?;
+    Ok(())
+}
+
+/// Store a ticket's latest state.
+pub fn update_ticket(tx: &Transaction, t: &Ticket) -> Result<()> {
+    let mut st = tx.prepare_cached("UPDATE tickets SET service = ?2, status = ?3, data = ?4 WHERE id = ?1")?;
+    st.execute(params![t.id.as_str(), t.service.as_str(), t.status.as_str(), serde_json::to_string(t)?])?;
+    Ok(())
+}
+
+pub fn upsert_desk(tx: &Transaction, d: &DeskState) -> Result<()> {
+    let mut st = tx.prepare_cached(
+        "INSERT INTO desks (id, data) VALUES (?1, ?2) ON CONFLICT(id) DO UPDATE SET data = excluded.data",
+    )?;
+    st.execute(params![d.id.as_str(), serde_json::to_string(d)?])?;
+    Ok(())
+}
+
+pub fn upsert_counter(tx: &Transaction, site: &SiteId, service: &ServiceId, day: Date, last: u32) -> Result<()> {
+    let mut st = tx.prepare_cached(
+        "INSERT INTO counters (site, service, day, last) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT(site, service) DO UPDATE SET day = excluded.day, last = excluded.last",
+    )?;
+    st.execute(params![site.as_str(), service.as_str(), day.to_string(), last])?;
+    Ok(())
+}
+
+pub fn upsert_service_times(
+    tx: &Transaction,
+    site: &SiteId,
+    service: &ServiceId,
+    recent: &VecDeque<u32>,
+) -> Result<()> {
+    let mut st = tx.prepare_cached(
+        "INSERT INTO service_times (site, service, recent) VALUES (?1, ?2, ?3)
+         ON CONFLICT(site, service) DO UPDATE SET recent = excluded.recent",
+    )?;
+    st.execute(params![site.as_str(), service.as_str(), serde_json::to_string(recent)?])?;
+    Ok(())
+}
+
+/// The live state as the projections hold it.
+pub struct Stored {
+    pub tickets: Vec<Ticket>,
+    pub desks: Vec<DeskState>,
+    pub counters: BTreeMap<(SiteId, ServiceId), (Date, u32)>,
+    pub service_times: BTreeMap<(SiteId, ServiceId), VecDeque<u32>>,
+}
+
+pub fn load_state(conn: &Connection) -> Result<Stored> {
+    let mut tickets = Vec::new();
+    let mut st = conn
+        .prepare("SELECT data FROM tickets WHERE status IN ('waiting', 'called', 'serving', 'on_hold') ORDER BY id")?;
+    for row in st.query_map([], |r| r.get::<_, String>(0))? {
+        tickets.push(serde_json::from_str(&row?)?);
+    }
+    let mut desks = Vec::new();
+    let mut st = conn.prepare("SELECT data FROM desks ORDER BY id")?;
+    for row in st.query_map([], |r| r.get::<_, String>(0))? {
+        desks.push(serde_json::from_str(&row?)?);
+    }
+    let mut counters = BTreeMap::new();
+    let mut st = conn.prepare("SELECT site, service, day, last FROM counters")?;
+    let rows = st.query_map([], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, u32>(3)?))
+    })?;
+    for row in rows {
+        let (site, service, day, last) = row?;
+        let day: Date = day.parse().map_err(|e| DbError::NotDurable(format!("bad day in counters: {e}")))?;
+        counters.insert((SiteId(site), ServiceId(service)), (day, last));
+    }
+    let mut service_times = BTreeMap::new();
+    let mut st = conn.prepare("SELECT site, service, recent FROM service_times")?;
+    let rows = st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
+    for row in rows {
+        let (site, service, recent) = row?;
+        service_times.insert((SiteId(site), ServiceId(service)), serde_json::from_str(&recent)?);
+    }
+    Ok(Stored { tickets, desks, counters, service_times })
+}
+
+/// Every stored event in order (replay checks, statistics).
+pub fn all_events(conn: &Connection) -> Result<Vec<(u64, Event)>> {
+    let mut st = conn.prepare("SELECT seq, data FROM events ORDER BY seq")?;
+    let rows = st.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (seq, data) = row?;
+        out.push((seq as u64, serde_json::from_str(&data)?));
+    }
+    Ok(out)
+}
+
+pub fn max_event_seq(conn: &Connection) -> Result<u64> {
+    Ok(conn.query_row("SELECT COALESCE(MAX(seq), 0) FROM events", [], |r| r.get::<_, i64>(0))? as u64)
+}
+
+/// A stored ticket: its last state and the event list.
+pub fn ticket_by_id(conn: &Connection, id: &str) -> Result<Option<Ticket>> {
+    let data: Option<String> =
+        conn.query_row("SELECT data FROM tickets WHERE id = ?1", [id], |r| r.get(0)).optional()?;
+    Ok(data.map(|d| serde_json::from_str(&d)).transpose()?)
+}
+
+pub fn ticket_by_token_hash(conn: &Connection, token_hash: &str) -> Result<Option<Ticket>> {
+    let data: Option<String> =
+        conn.query_row("SELECT data FROM tickets WHERE token_hash = ?1", [token_hash], |r| r.get(0)).optional()?;
+    Ok(data.map(|d| serde_json::from_str(&d)).transpose()?)
+}
+
+/// Status of a stored ticket (to explain a refused transition of a finished ticket).
+pub fn ticket_status(conn: &Connection, id: &str) -> Result<Option<(String, Status)>> {
+    let row: Option<(String, String)> = conn
+        .query_row("SELECT number, status FROM tickets WHERE id = ?1", [id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    Ok(row.and_then(|(n, s)| Status::parse(&s).map(|s| (n, s))))
+}
+
+/// A ticket's events, oldest first: (seq, type, at, event JSON).
+pub fn ticket_events(conn: &Connection, id: &str) -> Result<Vec<(u64, String, Timestamp, Event)>> {
+    let mut st = conn.prepare("SELECT seq, type, data FROM events WHERE ticket_id = ?1 ORDER BY seq")?;
+    let rows = st.query_map([id], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (seq, kind, data) = row?;
+        let e: Event = serde_json::from_str(&data)?;
+        out.push((seq as u64, kind, e.at, e));
+    }
+    Ok(out)
+}
+
+/// The last calls of a site (called/recalled events), newest first, with the ticket's stored state.
+pub fn recent_calls(conn: &Connection, site: &SiteId, limit: usize) -> Result<Vec<(u64, Event, Ticket)>> {
+    let mut st = conn.prepare(
+        "SELECT e.seq, e.data, t.data FROM events e JOIN tickets t ON t.id = e.ticket_id
+         WHERE e.site = ?1 AND e.type IN ('ticket.called', 'ticket.recalled')
+         ORDER BY e.seq DESC LIMIT ?2",
+    )?;
+    let rows = st.query_map(params![site.as_str(), limit as i64], |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (seq, e, t) = row?;
+        out.push((seq as u64, serde_json::from_str(&e)?, serde_json::from_str(&t)?));
+    }
+    Ok(out)
+}
+
+// ---------------------------------------------------------------- idempotency
+
+pub fn idempotent_reply(conn: &Connection, scope: &str, key: &str) -> Result<Option<(u16, String)>> {
+    let mut st = conn.prepare_cached("SELECT status, body FROM idempotency WHERE scope = ?1 AND key = ?2")?;
+    Ok(st.query_row(params![scope, key], |r| Ok((r.get::<_, u16>(0)?, r.get::<_, String>(1)?))).optional()?)
+}
+
+pub fn store_idempotent_reply(
+    tx: &Transaction,
+    scope: &str,
+    key: &str,
+    status: u16,
+    body: &str,
+    now: Timestamp,
+) -> Result<()> {
+    let mut st = tx
+        .prepare_cached("INSERT INTO idempotency (scope, key, status, body, created_ms) VALUES (?1, ?2, ?3, ?4, ?5)")?;
+    st.execute(params![scope, key, status, body, ms(now)])?;
+    Ok(())
+}
+
+/// Forget idempotency records older than `before`.
+pub fn purge_idempotency(conn: &Connection, before: Timestamp) -> Result<usize> {
+    Ok(conn.execute("DELETE FROM idempotency WHERE created_ms < ?1", [ms(before)])?)
+}
+
+// ---------------------------------------------------------------- staff and sessions
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaffRow {
+    pub username: String,
+    pub display_name: String,
+    pub role: String,
+    pub languages: Vec<String>,
+    pub professions: Vec<String>,
+    pub password_hash: String,
+    pub disabled: bool,
+}
+
+fn split(s: String) -> Vec<String> {
+    s.split(',').filter(|x| !x.is_empty()).map(str::to_owned).collect()
+}
+
+fn staff_from_row(r: &rusqlite::Row) -> rusqlite::Result<StaffRow> {
+    Ok(StaffRow {
+        username: r.get(0)?,
+        display_name: r.get(1)?,
+        role: r.get(2)?,
+        languages: split(r.get(3)?),
+        professions: split(r.get(4)?),
+        password_hash: r.get(5)?,
+        disabled: r.get(6)?,
+    })
+}
+
+const STAFF_COLUMNS: &str = "username, display_name, role, languages, professions, password_hash, disabled";
+
+pub fn insert_staff(conn: &Connection, s: &StaffRow, now: Timestamp) -> Result<()> {
+    conn.execute(
+        "INSERT INTO staff (username, display_name, role, languages, professions, password_hash, disabled, created_ms)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![
+            s.username,
+            s.display_name,
+            s.role,
+            s.languages.join(","),
+            s.professions.join(","),
+            s.password_hash,
+            s.disabled,
+            ms(now)
+        ],
+    )?;
+    Ok(())
+}
+
+pub fn staff(conn: &Connection, username: &str) -> Result<Option<StaffRow>> {
+    let sql = format!("SELECT {STAFF_COLUMNS} FROM staff WHERE username = ?1");
+    Ok(conn.query_row(&sql, [username], staff_from_row).optional()?)
+}
+
+pub fn list_staff(conn: &Connection) -> Result<Vec<StaffRow>> {
+    let sql = format!("SELECT {STAFF_COLUMNS} FROM staff ORDER BY username");
+    let mut st = conn.prepare(&sql)?;
+    let rows = st.query_map([], staff_from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Disable an account and end its sessions. False if there is no such account.
+pub fn disable_staff(conn: &Connection, username: &str) -> Result<bool> {
+    let n = conn.execute("UPDATE staff SET disabled = 1 WHERE username = ?1", [username])?;
+    conn.execute("DELETE FROM sessions WHERE username = ?1", [username])?;
+    Ok(n == 1)
+}
+
+pub fn insert_session(
+    conn: &Connection,
+    token_hash: &str,
+    username: &str,
+    csrf: &str,
+    now: Timestamp,
+    expires: Timestamp,
+) -> Result<()> {
+    conn.execute(
+        "INSERT INTO sessions (token_hash, username, csrf, created_ms, expires_ms) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![token_hash, username, csrf, ms(now), ms(expires)],
+    )?;
+    Ok(())
+}
+
+/// The staff member and CSRF token of a live session.
+pub fn session(conn: &Connection, token_hash: &str, now: Timestamp) -> Result<Option<(StaffRow, String)>> {
+    let sql = format!(
+        "SELECT {}, se.csrf FROM sessions se JOIN staff s ON s.username = se.username
+         WHERE se.token_hash = ?1 AND se.expires_ms > ?2 AND s.disabled = 0",
+        STAFF_COLUMNS.split(", ").map(|c| format!("s.{c}")).collect::<Vec<_>>().join(", ")
+    );
+    let mut st = conn.prepare_cached(&sql)?;
+    Ok(st.query_row(params![token_hash, ms(now)], |r| Ok((staff_from_row(r)?, r.get::<_, String>(7)?))).optional()?)
+}
+
+pub fn delete_session(conn: &Connection, token_hash: &str) -> Result<()> {
+    conn.execute("DELETE FROM sessions WHERE token_hash = ?1", [token_hash])?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------- devices
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeviceRow {
+    pub id: String,
+    pub site: String,
+    pub kind: String,
+    pub name: String,
+    pub revoked: bool,
+}
+
+pub fn insert_device(conn: &Connection, d: &DeviceRow, key_hash: &str, now: Timestamp) -> Result<()> {
+    conn.execute(
+        "INSERT INTO devices (id, site, kind, name, key_hash, created_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![d.id, d.site, d.kind, d.name, key_hash, ms(now)],
+    )?;
+    Ok(())
+}
+
+fn device_from_row(r: &rusqlite::Row) -> rusqlite::Result<DeviceRow> {
+    Ok(DeviceRow {
+        id: r.get(0)?,
+        site: r.get(1)?,
+        kind: r.get(2)?,
+        name: r.get(3)?,
+        revoked: r.get::<_, Option<i64>>(4)?.is_some(),
+    })
+}
+
+/// The live (not revoked) device with this key hash.
+pub fn device_by_key_hash(conn: &Connection, key_hash: &str) -> Result<Option<DeviceRow>> {
+    let mut st = conn.prepare_cached(
+        "SELECT id, site, kind, name, revoked_ms FROM devices WHERE key_hash = ?1 AND revoked_ms IS NULL",
+    )?;
+    Ok(st.query_row([key_hash], device_from_row).optional()?)
+}
+
+pub fn device_exists(conn: &Connection, id: &str) -> Result<bool> {
+    Ok(conn.query_row("SELECT COUNT(*) FROM devices WHERE id = ?1", [id], |r| r.get::<_, i64>(0))? > 0)
+}
+
+pub fn list_devices(conn: &Connection) -> Result<Vec<DeviceRow>> {
+    let mut st = conn.prepare("SELECT id, site, kind, name, revoked_ms FROM devices ORDER BY site, kind, id")?;
+    let rows = st.query_map([], device_from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Revoke a device key. False if there is no such live device.
+pub fn revoke_device(conn: &Connection, id: &str, now: Timestamp) -> Result<bool> {
+    Ok(conn.execute("UPDATE devices SET revoked_ms = ?2 WHERE id = ?1 AND revoked_ms IS NULL", params![id, ms(now)])?
+        == 1)
+}
+
+// ---------------------------------------------------------------- read connections
+
+/// A few read-only connections for request handlers. Reads in WAL mode never wait for the
+/// writer; each is a point look-up of microseconds, run inline on the async thread.
+pub struct ReadPool {
+    path: std::path::PathBuf,
+    idle: std::sync::Mutex<Vec<Connection>>,
+}
+
+impl ReadPool {
+    pub fn new(path: &Path) -> ReadPool {
+        ReadPool { path: path.to_owned(), idle: std::sync::Mutex::new(Vec::new()) }
+    }
+
+    pub fn with<T, E: From<DbError>>(
+        &self,
+        f: impl FnOnce(&Connection) -> std::result::Result<T, E>,
+    ) -> std::result::Result<T, E> {
+        let conn = self.idle.lock().unwrap_or_else(|p| p.into_inner()).pop();
+        let conn = match conn {
+            Some(c) => c,
+            None => {
+                let c = Connection::open_with_flags(
+                    &self.path,
+                    rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+                )
+                .map_err(DbError::from)?;
+                c.busy_timeout(std::time::Duration::from_secs(5)).map_err(DbError::from)?;
+                c
+            }
+        };
+        let out = f(&conn);
+        let mut idle = self.idle.lock().unwrap_or_else(|p| p.into_inner());
+        if idle.len() < 8 {
+            idle.push(conn);
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_apply_once_and_schema_is_current() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate(&mut conn).unwrap();
+        migrate(&mut conn).unwrap();
+        let v: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        assert_eq!(v, MIGRATIONS.len() as i64);
+        conn.pragma_update(None, "user_version", 99).unwrap();
+        assert!(matches!(migrate(&mut conn), Err(DbError::TooNew { found: 99, .. })));
+    }
+
+    #[test]
+    fn staff_sessions_and_devices_round_trip() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate(&mut conn).unwrap();
+        let now = Timestamp::from_second(1_800_000_000).unwrap();
+        let s = StaffRow {
+            username: "giulia".into(),
+            display_name: "Giulia".into(),
+            role: "staff".into(),
+            languages: vec!["it".into(), "ar".into()],
+            professions: vec![],
+            password_hash: "x".into(),
+            disabled: false,
+        };
+        insert_staff(&conn, &s, now).unwrap();
+        assert_eq!(staff(&conn, "giulia").unwrap().unwrap(), s);
+        insert_session(&conn, "h", "giulia", "c", now, now + jiff::SignedDuration::from_secs(60)).unwrap();
+        assert_eq!(session(&conn, "h", now).unwrap().unwrap().1, "c");
+        assert!(session(&conn, "h", now + jiff::SignedDuration::from_secs(61)).unwrap().is_none());
+        assert!(disable_staff(&conn, "giulia").unwrap());
+        assert!(session(&conn, "h", now).unwrap().is_none());
+
+        let d = DeviceRow {
+            id: "k1".into(),
+            site: "livorno-terreni".into(),
+            kind: "kiosk".into(),
+            name: "ingresso".into(),
+            revoked: false,
+        };
+        insert_device(&conn, &d, "kh", now).unwrap();
+        assert_eq!(device_by_key_hash(&conn, "kh").unwrap().unwrap(), d);
+        assert!(revoke_device(&conn, "k1", now).unwrap());
+        assert!(!revoke_device(&conn, "k1", now).unwrap());
+        assert!(device_by_key_hash(&conn, "kh").unwrap().is_none());
+    }
+}

@@ -1,0 +1,196 @@
+//! Turning engine state into wire types: ticket views, public tickets, queues, desks, SSE payloads.
+//! Only this module decides which fields reach which audience.
+
+use config::Config;
+use jiff::Timestamp;
+use queue_core::engine::ServiceQueue;
+use queue_core::wire::{CallView, DeskView, PublicTicket, QueueView, StaffEventDetail, StreamEvent, TicketView};
+use queue_core::{DeskState, Engine, Event, EventKind, SiteId, Status, Ticket};
+
+/// RFC 3339 in the site's time zone, e.g. `2026-11-23T09:14:03+01:00`.
+pub fn local_time(cfg: &Config, site: &SiteId, at: Timestamp) -> String {
+    match cfg.site(site) {
+        Some(s) => at.to_zoned(s.time_zone.clone()).strftime("%Y-%m-%dT%H:%M:%S%:z").to_string(),
+        None => at.to_string(),
+    }
+}
+
+/// The public label of a service in the site's default language.
+pub fn service_label(cfg: &Config, t: &Ticket) -> String {
+    let site = cfg.site(&t.site);
+    let default = site.and_then(|s| s.languages.first()).map(String::as_str).unwrap_or("it");
+    cfg.service(&t.site, &t.service)
+        .and_then(|s| s.public_label.get(default).or_else(|| s.public_label.values().next()))
+        .cloned()
+        .unwrap_or_else(|| t.service.to_string())
+}
+
+pub fn desk_label(cfg: &Config, t: &Ticket) -> Option<String> {
+    if !matches!(t.status, Status::Called | Status::Serving | Status::Done | Status::NoShow) {
+        return None;
+    }
+    t.desk.as_ref().and_then(|d| cfg.desk(d)).map(|(_, d)| d.label.clone())
+}
+
+pub fn status_url(token: &str) -> String {
+    format!("/t/{token}")
+}
+
+/// People ahead and estimated wait of a ticket now (exact; O(waiting in its service)).
+pub fn position(engine: &Engine, t: &Ticket, now: Timestamp) -> (u32, u32) {
+    engine.position(&t.id, now)
+}
+
+/// People ahead of a just-issued ticket: the tickets of its class or higher before it.
+/// (Cheap; ignores aging, which only ever moves older tickets ahead.)
+pub fn issued_position(engine: &Engine, t: &Ticket) -> (u32, u32) {
+    let ahead = engine
+        .state()
+        .index
+        .service(&t.site, &t.service)
+        .map_or(0, |b| b.iter().skip(t.priority as usize).map(|s| s.len()).sum::<usize>())
+        .saturating_sub(1) as u32;
+    (ahead, t.estimated_wait_s)
+}
+
+pub fn ticket_view(cfg: &Config, t: &Ticket, (ahead, wait): (u32, u32), token: Option<String>) -> TicketView {
+    TicketView {
+        id: t.id.clone(),
+        number: t.number.clone(),
+        site: t.site.clone(),
+        service: t.service.clone(),
+        service_label: service_label(cfg, t),
+        status: t.status,
+        priority: t.priority,
+        language: t.language.clone(),
+        party_size: t.party_size,
+        needs: t.needs.clone(),
+        issued_at: local_time(cfg, &t.site, t.issued_at),
+        desk: t.desk.clone(),
+        desk_label: t.desk.as_ref().and_then(|d| cfg.desk(d)).map(|(_, d)| d.label.clone()),
+        staff: t.staff.clone(),
+        people_ahead: ahead,
+        estimated_wait_s: wait,
+        // The token is never stored: the URL is only known to the issuing request.
+        status_url: token.as_deref().map(status_url).unwrap_or_default(),
+        token,
+        journey: t.journey.clone(),
+        events: None,
+    }
+}
+
+pub fn public_ticket(cfg: &Config, t: &Ticket, (ahead, wait): (u32, u32)) -> PublicTicket {
+    PublicTicket {
+        number: t.number.clone(),
+        service_label: service_label(cfg, t),
+        status: t.status,
+        people_ahead: ahead,
+        estimated_wait_s: wait,
+        desk_label: desk_label(cfg, t),
+    }
+}
+
+pub fn queue_views(cfg: &Config, site: &SiteId, queues: Vec<ServiceQueue>) -> Vec<QueueView> {
+    let default = cfg.site(site).and_then(|s| s.languages.first()).cloned().unwrap_or_default();
+    queues
+        .into_iter()
+        .map(|q| QueueView {
+            service_label: cfg
+                .service(site, &q.service)
+                .and_then(|s| s.public_label.get(&default).cloned())
+                .unwrap_or_else(|| q.service.to_string()),
+            service: q.service,
+            waiting: q.waiting,
+            longest_wait_s: q.longest_wait_s,
+            estimated_wait_s: q.estimated_wait_s,
+            open_desks: q.open_desks,
+        })
+        .collect()
+}
+
+pub fn desk_view(cfg: &Config, engine: &Engine, d: &DeskState, now: Timestamp) -> DeskView {
+    let rules = cfg.desk(&d.id);
+    DeskView {
+        id: d.id.clone(),
+        label: rules.map(|(_, r)| r.label.clone()).unwrap_or_default(),
+        site: d.site.clone(),
+        services: rules.map(|(_, r)| r.services.clone()).unwrap_or_default(),
+        status: d.status,
+        staff: d.staff.clone(),
+        current: d
+            .current
+            .as_ref()
+            .and_then(|id| engine.ticket(id))
+            .map(|t| ticket_view(cfg, t, position(engine, t, now), None)),
+    }
+}
+
+pub fn call_view(cfg: &Config, t: &Ticket, at: Timestamp) -> Option<CallView> {
+    Some(CallView {
+        ticket: public_ticket(cfg, t, (0, 0)),
+        desk: t.desk.clone()?,
+        language: t.language.clone(),
+        at: local_time(cfg, &t.site, at),
+        recalls: t.recalls,
+    })
+}
+
+/// The two payloads of one event: public (None for alerts) and staff.
+pub fn stream_payloads(
+    cfg: &Config,
+    e: &Event,
+    ticket: Option<&Ticket>,
+    pos: (u32, u32),
+    desk: Option<&DeskState>,
+) -> (Option<String>, String) {
+    let is_call = matches!(e.kind, EventKind::TicketCalled { .. } | EventKind::TicketRecalled { .. });
+    let mut public = StreamEvent {
+        kind: e.kind.name().to_owned(),
+        at: local_time(cfg, &e.site, e.at),
+        ticket: ticket.map(|t| public_ticket(cfg, t, pos)),
+        language: ticket.filter(|_| is_call).map(|t| t.language.clone()),
+        desk: ticket.and_then(|t| t.desk.clone()).filter(|_| is_call).or_else(|| desk.map(|d| d.id.clone())),
+        queues: None,
+        staff: None,
+        alert: None,
+    };
+    let staff_detail = StaffEventDetail {
+        ticket_id: ticket.map(|t| t.id.clone()),
+        service: ticket.map(|t| t.service.clone()),
+        priority: ticket.map(|t| t.priority),
+        needs: ticket.map(|t| t.needs.clone()),
+        party_size: ticket.map(|t| t.party_size),
+        staff: ticket.and_then(|t| t.staff.clone()).or_else(|| desk.and_then(|d| d.staff.clone())),
+        desk_status: desk.map(|d| d.status),
+        target_desk: ticket.and_then(|t| t.target.as_ref()).and_then(|tg| tg.desk.clone()),
+        target_staff: ticket.and_then(|t| t.target.as_ref()).and_then(|tg| tg.staff.clone()),
+    };
+    let mut staff = public.clone();
+    staff.staff = Some(staff_detail);
+    if let EventKind::AlertRaised { alert } = &e.kind {
+        staff.alert = Some(alert.clone());
+        return (None, to_json(&staff));
+    }
+    if matches!(e.kind, EventKind::TicketIssued { .. }) {
+        // Displays need counts, not every new number: keep the public issued event minimal.
+        public.language = None;
+    }
+    (Some(to_json(&public)), to_json(&staff))
+}
+
+pub fn queue_payload(cfg: &Config, site: &SiteId, at: Timestamp, queues: Vec<QueueView>) -> String {
+    to_json(&StreamEvent {
+        kind: "queue.updated".into(),
+        at: local_time(cfg, site, at),
+        ticket: None,
+        language: None,
+        desk: None,
+        queues: Some(queues),
+        staff: None,
+        alert: None,
+    })
+}
+
+pub fn to_json<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_string(v).unwrap_or_else(|_| "{}".into())
+}

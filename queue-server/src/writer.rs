@@ -1,0 +1,498 @@
+//! The queue actor: one thread owns the SQLite write connection and the engine. It takes
+//! jobs from a channel, executes a batch of commands in one transaction (group commit),
+//! replies only after the commit, then broadcasts. Reads that need the live state run on
+//! this thread too, after the batch's commit, so they never see uncommitted changes.
+//!
+//! If a transaction fails (disk full, I/O error), every change of the batch is answered
+//! 503 and the engine is reloaded from the database: nothing unacknowledged is kept,
+//! nothing acknowledged is lost.
+
+use crate::db;
+use crate::hub::{Hub, Msg};
+use crate::metrics::Metrics;
+use crate::views;
+use config::Config;
+use jiff::Timestamp;
+use queue_core::wire::{CallView, TicketView};
+use queue_core::{Command, Engine, Event, EventKind, QueueError, SiteId, Status, Ticket, TicketId};
+use rusqlite::Connection;
+use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::sync::Arc;
+use tokio::sync::{mpsc, oneshot};
+
+/// Commands committed together at most.
+const MAX_BATCH: usize = 512;
+/// Recent calls kept per site for display snapshots.
+const RECENT_CALLS: usize = 12;
+
+pub type Clock = Arc<dyn Fn() -> Timestamp + Send + Sync>;
+
+/// What a command answers.
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    /// 201 for an issued ticket, 200 otherwise.
+    Ticket {
+        view: Box<TicketView>,
+        created: bool,
+    },
+    Desk(Box<queue_core::wire::DeskView>),
+    /// 204: nobody waits.
+    NoContent,
+    /// 202: an alert was raised.
+    Accepted,
+    /// The stored answer of an earlier request with the same `Idempotency-Key`.
+    Replay {
+        status: u16,
+        body: String,
+    },
+}
+
+impl Outcome {
+    pub fn status(&self) -> u16 {
+        match self {
+            Outcome::Ticket { created: true, .. } => 201,
+            Outcome::Ticket { .. } | Outcome::Desk(_) => 200,
+            Outcome::NoContent => 204,
+            Outcome::Accepted => 202,
+            Outcome::Replay { status, .. } => *status,
+        }
+    }
+    pub fn body(&self) -> String {
+        match self {
+            Outcome::Ticket { view, .. } => views::to_json(view),
+            Outcome::Desk(d) => views::to_json(d),
+            Outcome::NoContent => String::new(),
+            Outcome::Accepted => "{}".into(),
+            Outcome::Replay { body, .. } => body.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum ExecError {
+    #[error(transparent)]
+    Queue(#[from] QueueError),
+    #[error("storage failed: {0}")]
+    Storage(String),
+    #[error("the server is shutting down")]
+    ShuttingDown,
+}
+
+/// One change to make.
+pub struct Exec {
+    pub cmd: Command,
+    /// For `Issue`: the new ticket's token hash (the token itself is never stored).
+    pub token_hash: Option<String>,
+    /// For `Issue`: the token, returned once in the answer.
+    pub token: Option<String>,
+    /// `(scope, key)` of an `Idempotency-Key`.
+    pub idempotency: Option<(String, String)>,
+}
+
+type Reply = oneshot::Sender<Result<Outcome, ExecError>>;
+/// A read of the live state, run on the actor thread.
+pub type ReadFn = Box<dyn FnOnce(&Live<'_>) + Send>;
+
+enum Job {
+    Exec(Box<Exec>, Reply),
+    Read(ReadFn),
+}
+
+/// What reads see: configuration, engine, the write connection (for consistent reads), recent calls.
+pub struct Live<'a> {
+    pub cfg: &'a Config,
+    pub engine: &'a Engine,
+    pub conn: &'a Connection,
+    pub recent_calls: &'a HashMap<SiteId, VecDeque<CallView>>,
+    pub last_event_id: u64,
+    pub now: Timestamp,
+}
+
+#[derive(Clone)]
+pub struct Writer {
+    tx: mpsc::Sender<Job>,
+}
+
+impl Writer {
+    /// Execute one command; the answer arrives after its commit.
+    pub async fn exec(&self, exec: Exec) -> Result<Outcome, ExecError> {
+        let (reply, rx) = oneshot::channel();
+        self.tx.send(Job::Exec(Box::new(exec), reply)).await.map_err(|_| ExecError::ShuttingDown)?;
+        rx.await.map_err(|_| ExecError::ShuttingDown)?
+    }
+
+    /// Run `f` against the live state on the actor thread.
+    pub async fn read<T: Send + 'static>(&self, f: impl FnOnce(&Live<'_>) -> T + Send + 'static) -> Option<T> {
+        let (reply, rx) = oneshot::channel();
+        let job: ReadFn = Box::new(move |live| {
+            let _ = reply.send(f(live));
+        });
+        self.tx.send(Job::Read(job)).await.ok()?;
+        rx.await.ok()
+    }
+}
+
+struct Actor {
+    cfg: Arc<Config>,
+    conn: Connection,
+    engine: Engine,
+    hub: Arc<Hub>,
+    metrics: Arc<Metrics>,
+    clock: Clock,
+    recent_calls: HashMap<SiteId, VecDeque<CallView>>,
+    last_event_id: u64,
+}
+
+/// Load the engine from the database's projections.
+pub fn load_engine(cfg: &Config, conn: &Connection) -> db::Result<Engine> {
+    let s = db::load_state(conn)?;
+    Ok(Engine::restore(cfg.rules(), s.tickets, s.desks, s.counters, s.service_times))
+}
+
+/// Start the actor thread. It stops when every `Writer` is dropped, after finishing its jobs.
+pub fn start(
+    cfg: Arc<Config>,
+    conn: Connection,
+    hub: Arc<Hub>,
+    metrics: Arc<Metrics>,
+    clock: Clock,
+) -> db::Result<(Writer, std::thread::JoinHandle<()>)> {
+    let engine = load_engine(&cfg, &conn)?;
+    let last_event_id = db::max_event_seq(&conn)?;
+    let mut recent_calls = HashMap::new();
+    for site in &cfg.sites {
+        let mut calls = VecDeque::new();
+        for (_, e, t) in db::recent_calls(&conn, &site.id, RECENT_CALLS * 2)?.into_iter().rev() {
+            note_call(&cfg, &mut calls, &e, &t);
+        }
+        recent_calls.insert(site.id.clone(), calls);
+    }
+    let (tx, rx) = mpsc::channel(16 * 1024);
+    let mut actor = Actor { cfg, conn, engine, hub, metrics, clock, recent_calls, last_event_id };
+    let handle = std::thread::Builder::new()
+        .name("queue-writer".into())
+        .spawn(move || actor.run(rx))
+        .map_err(|e| db::DbError::NotDurable(format!("cannot start the writer thread: {e}")))?;
+    Ok((Writer { tx }, handle))
+}
+
+/// Keep the recent-calls list of a site up to date with a call or recall.
+fn note_call(cfg: &Config, calls: &mut VecDeque<CallView>, e: &Event, t: &Ticket) {
+    match &e.kind {
+        EventKind::TicketCalled { .. } | EventKind::TicketRecalled { .. } => {
+            let recalls = calls.iter().position(|c| c.ticket.number == t.number).and_then(|i| calls.remove(i));
+            if let Some(mut view) = views::call_view(cfg, t, e.at) {
+                if matches!(e.kind, EventKind::TicketRecalled { .. }) {
+                    view.recalls = recalls.map_or(1, |c| c.recalls + 1);
+                }
+                view.ticket.status = Status::Called;
+                calls.push_front(view);
+                calls.truncate(RECENT_CALLS);
+            }
+        }
+        _ => {
+            if let Some(c) = calls.iter_mut().find(|c| c.ticket.number == t.number) {
+                c.ticket.status = t.status;
+            }
+        }
+    }
+}
+
+/// The state a command is about to move a ticket to (for refusals of finished tickets).
+fn target_status(cmd: &Command) -> Option<(&TicketId, Status)> {
+    Some(match cmd {
+        Command::Recall { ticket } => (ticket, Status::Called),
+        Command::Start { ticket } => (ticket, Status::Serving),
+        Command::Finish { ticket } => (ticket, Status::Done),
+        Command::NoShow { ticket } => (ticket, Status::NoShow),
+        Command::Cancel { ticket } => (ticket, Status::Cancelled),
+        Command::Hold { ticket } => (ticket, Status::OnHold),
+        Command::Return { ticket, .. } | Command::Transfer { ticket, .. } => (ticket, Status::Waiting),
+        Command::CallNext { ticket: Some(ticket), .. } => (ticket, Status::Called),
+        _ => return None,
+    })
+}
+
+fn command_ticket(cmd: &Command) -> Option<&TicketId> {
+    target_status(cmd).map(|(t, _)| t)
+}
+
+struct Pending {
+    reply: Reply,
+    result: Result<Outcome, ExecError>,
+    /// Whether this answer depends on the batch's commit.
+    changed: bool,
+}
+
+impl Actor {
+    fn run(&mut self, mut rx: mpsc::Receiver<Job>) {
+        while let Some(first) = rx.blocking_recv() {
+            let mut jobs = vec![first];
+            while jobs.len() < MAX_BATCH {
+                match rx.try_recv() {
+                    Ok(j) => jobs.push(j),
+                    Err(_) => break,
+                }
+            }
+            let mut execs = Vec::new();
+            let mut reads = Vec::new();
+            for j in jobs {
+                match j {
+                    Job::Exec(e, r) => execs.push((*e, r)),
+                    Job::Read(f) => reads.push(f),
+                }
+            }
+            if !execs.is_empty() {
+                self.batch(execs);
+            }
+            if !reads.is_empty() {
+                let live = Live {
+                    cfg: &self.cfg,
+                    engine: &self.engine,
+                    conn: &self.conn,
+                    recent_calls: &self.recent_calls,
+                    last_event_id: self.last_event_id,
+                    now: (self.clock)(),
+                };
+                for f in reads {
+                    f(&live);
+                }
+            }
+        }
+        tracing::info!("queue writer stopped");
+    }
+
+    fn batch(&mut self, execs: Vec<(Exec, Reply)>) {
+        let started = std::time::Instant::now();
+        let n = execs.len();
+        let mut pending = Vec::with_capacity(n);
+        let mut msgs: Vec<(SiteId, Msg)> = Vec::new();
+        let mut calls: Vec<(SiteId, Event, Ticket)> = Vec::new();
+        let mut sites = BTreeSet::new();
+        let tx = match self.conn.transaction() {
+            Ok(tx) => tx,
+            Err(e) => {
+                for (_, reply) in execs {
+                    let _ = reply.send(Err(ExecError::Storage(e.to_string())));
+                }
+                return;
+            }
+        };
+        let mut failure: Option<String> = None;
+        let mut next_seq = self.last_event_id;
+        for (exec, reply) in execs {
+            if failure.is_some() {
+                pending.push(Pending { reply, result: Err(ExecError::Storage("batch failed".into())), changed: true });
+                continue;
+            }
+            let step = step(&self.cfg, &mut self.engine, &tx, exec, (self.clock)(), &mut next_seq);
+            match step {
+                Ok(StepOut { outcome, events, changed }) => {
+                    for (seq, e, t, pos, desk) in events {
+                        if let (EventKind::TicketCalled { .. }, Some(t)) = (&e.kind, &t) {
+                            let waited = e.at.duration_since(t.issued_at).as_secs_f64();
+                            self.metrics.estimate_error_seconds.observe((waited - f64::from(t.estimated_wait_s)).abs());
+                        }
+                        let (public, staff) = views::stream_payloads(&self.cfg, &e, t.as_ref(), pos, desk.as_ref());
+                        sites.insert(e.site.clone());
+                        if let Some(t) = t.filter(|_| e.kind.ticket_id().is_some()) {
+                            calls.push((e.site.clone(), e.clone(), t));
+                        }
+                        msgs.push((e.site.clone(), Msg { id: Some(seq), event: e.kind.name(), public, staff }));
+                    }
+                    pending.push(Pending { reply, result: Ok(outcome), changed });
+                }
+                Err(StepErr::Refused(e)) => pending.push(Pending { reply, result: Err(e), changed: false }),
+                Err(StepErr::Storage(e)) => {
+                    failure = Some(e.clone());
+                    pending.push(Pending { reply, result: Err(ExecError::Storage(e)), changed: true });
+                }
+            }
+        }
+        if failure.is_none() {
+            if let Err(e) = tx.commit() {
+                failure = Some(e.to_string());
+            }
+        } else {
+            // Dropping the transaction rolls it back.
+            drop(tx);
+        }
+        if let Some(err) = failure {
+            tracing::error!(error = %err, batch = n, "commit failed; reloading state from the database");
+            self.metrics.commit_failures.inc();
+            match load_engine(&self.cfg, &self.conn) {
+                Ok(engine) => self.engine = engine,
+                Err(e) => tracing::error!(error = %e, "reloading state failed"),
+            }
+            for p in pending {
+                let result = if p.changed { Err(ExecError::Storage(err.clone())) } else { p.result };
+                let _ = p.reply.send(result);
+            }
+            return;
+        }
+        self.last_event_id = next_seq;
+        self.metrics.observe_batch(n, started.elapsed());
+        for p in pending {
+            let _ = p.reply.send(p.result);
+        }
+        for (site, e, t) in calls {
+            if let Some(list) = self.recent_calls.get_mut(&site) {
+                note_call(&self.cfg, list, &e, &t);
+            }
+        }
+        for (site, msg) in msgs {
+            self.hub.publish(&site, msg);
+        }
+        let now = (self.clock)();
+        for site in sites {
+            let queues = views::queue_views(&self.cfg, &site, self.engine.queues(&site, now));
+            let payload = views::queue_payload(&self.cfg, &site, now, queues);
+            self.hub.publish(
+                &site,
+                Msg { id: None, event: "queue.updated", public: Some(payload.clone()), staff: payload },
+            );
+        }
+    }
+}
+
+type EventOut = (u64, Event, Option<Ticket>, (u32, u32), Option<queue_core::DeskState>);
+
+struct StepOut {
+    outcome: Outcome,
+    events: Vec<EventOut>,
+    changed: bool,
+}
+
+enum StepErr {
+    Refused(ExecError),
+    Storage(String),
+}
+
+impl From<db::DbError> for StepErr {
+    fn from(e: db::DbError) -> StepErr {
+        StepErr::Storage(e.to_string())
+    }
+}
+
+/// Execute one command inside the batch's transaction.
+fn step(
+    cfg: &Config,
+    engine: &mut Engine,
+    tx: &rusqlite::Transaction<'_>,
+    exec: Exec,
+    now: Timestamp,
+    next_seq: &mut u64,
+) -> Result<StepOut, StepErr> {
+    if let Some((scope, key)) = &exec.idempotency
+        && let Some((status, body)) = db::idempotent_reply(tx, scope, key)?
+    {
+        return Ok(StepOut { outcome: Outcome::Replay { status, body }, events: vec![], changed: false });
+    }
+    let before = command_ticket(&exec.cmd).and_then(|id| engine.ticket(id)).cloned();
+    let desk_cmd = match &exec.cmd {
+        Command::OpenDesk { desk, .. }
+        | Command::PauseDesk { desk }
+        | Command::CloseDesk { desk }
+        | Command::CallNext { desk, .. } => Some(desk.clone()),
+        _ => None,
+    };
+    let cmd_for_errors = exec.cmd.clone();
+    let events = match engine.execute(exec.cmd, now) {
+        Ok(ev) => ev,
+        Err(QueueError::UnknownTicket(id)) => {
+            // A finished ticket is not in the engine: explain with its stored state.
+            if let (Some((_, to)), Some((number, from))) =
+                (target_status(&cmd_for_errors), db::ticket_status(tx, id.as_str())?)
+            {
+                return Err(StepErr::Refused(QueueError::IllegalTransition { number, from, to }.into()));
+            }
+            return Err(StepErr::Refused(QueueError::UnknownTicket(id).into()));
+        }
+        Err(e) => return Err(StepErr::Refused(e.into())),
+    };
+    let mut out = Vec::with_capacity(events.len());
+    let mut touched_ticket: Option<Ticket> = None;
+    for e in events {
+        let seq = db::insert_event(tx, &e)?;
+        *next_seq = seq;
+        let ticket = match &e.kind {
+            EventKind::TicketIssued { ticket } => {
+                let token_hash =
+                    exec.token_hash.as_deref().ok_or_else(|| StepErr::Storage("issue without token".into()))?;
+                let t = engine.ticket(&ticket.id).cloned().unwrap_or_else(|| (**ticket).clone());
+                db::insert_ticket(tx, &t, token_hash)?;
+                if let Some(&(day, last)) = engine.state().counters.get(&(t.site.clone(), t.service.clone())) {
+                    db::upsert_counter(tx, &t.site, &t.service, day, last)?;
+                }
+                Some(t)
+            }
+            kind => match kind.ticket_id() {
+                Some(id) => {
+                    let t = match engine.ticket(id) {
+                        Some(t) => t.clone(),
+                        None => {
+                            // Finished: the engine let it go; store its last state.
+                            let mut t =
+                                before.clone().ok_or_else(|| StepErr::Storage(format!("ticket {id} vanished")))?;
+                            t.status = match kind {
+                                EventKind::TicketDone { .. } => Status::Done,
+                                EventKind::TicketNoShow { .. } => Status::NoShow,
+                                _ => Status::Cancelled,
+                            };
+                            if let Some(times) = engine.state().service_times.get(&(t.site.clone(), t.service.clone()))
+                            {
+                                db::upsert_service_times(tx, &t.site, &t.service, times)?;
+                            }
+                            t
+                        }
+                    };
+                    db::update_ticket(tx, &t)?;
+                    Some(t)
+                }
+                None => None,
+            },
+        };
+        // Desks whose state this event changed: the event's desk and the desk the ticket left.
+        let mut desks: Vec<&queue_core::DeskId> = Vec::new();
+        if let Some(d) = e.kind.desk_id() {
+            desks.push(d);
+        }
+        if let Some(d) = before.as_ref().and_then(|b| b.desk.as_ref()) {
+            desks.push(d);
+        }
+        for d in desks {
+            if let Some(state) = engine.desk(d) {
+                db::upsert_desk(tx, state)?;
+            }
+        }
+        let pos = match &ticket {
+            Some(t) if matches!(e.kind, EventKind::TicketIssued { .. }) => views::issued_position(engine, t),
+            Some(t) if t.status == Status::Waiting => views::position(engine, t, now),
+            _ => (0, 0),
+        };
+        let desk_state = e.kind.desk_id().and_then(|d| engine.desk(d)).cloned();
+        if ticket.is_some() {
+            touched_ticket.clone_from(&ticket);
+        }
+        out.push((seq, e, ticket, pos, desk_state));
+    }
+    let outcome = if let Some(t) = touched_ticket {
+        let created = matches!(cmd_for_errors, Command::Issue(_));
+        let pos = if created { views::issued_position(engine, &t) } else { views::position(engine, &t, now) };
+        Outcome::Ticket { view: Box::new(views::ticket_view(cfg, &t, pos, exec.token.clone())), created }
+    } else if let Some(d) = desk_cmd.as_ref().filter(|_| !matches!(cmd_for_errors, Command::CallNext { .. })) {
+        match engine.desk(d) {
+            Some(state) => Outcome::Desk(Box::new(views::desk_view(cfg, engine, state, now))),
+            None => Outcome::NoContent,
+        }
+    } else if matches!(cmd_for_errors, Command::RaiseAlert { .. }) {
+        Outcome::Accepted
+    } else {
+        Outcome::NoContent
+    };
+    let changed = !out.is_empty();
+    if let Some((scope, key)) = &exec.idempotency {
+        db::store_idempotent_reply(tx, scope, key, outcome.status(), &outcome.body(), now)?;
+    }
+    Ok(StepOut { outcome, events: out, changed: changed || exec.idempotency.is_some() })
+}

@@ -1,0 +1,102 @@
+//! Issue #2: the live stream — resume with Last-Event-ID, resync when it cannot, heartbeats,
+//! and displays see public fields only (no alerts, no ids, no staff).
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use std::time::Duration;
+use tests::sse::SseReader;
+use tests::{LIVORNO, TestServer, display_key};
+
+const WAIT: Duration = Duration::from_secs(10);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn displays_resume_and_see_public_fields_only() {
+    let server = TestServer::start().await;
+    let url = format!("{}/api/v1/sites/{LIVORNO}/events", server.url);
+    let key = display_key(LIVORNO);
+    let mut display = SseReader::connect(&url, Some(&key), None).await;
+    let giulia = server.staff("giulia").await;
+    let kiosk = server.kiosk(LIVORNO).await;
+    let (_, desks) = giulia.get(&format!("/api/v1/sites/{LIVORNO}/desks")).await;
+    let desk = desks[0]["id"].as_str().unwrap().to_owned();
+    let service = desks[0]["services"][0].as_str().unwrap().to_owned();
+    giulia.post_ok(&format!("/api/v1/desks/{desk}/open"), Value::Null, StatusCode::OK).await;
+    let t = kiosk.issue(LIVORNO, json!({"service": service, "language": "ar", "needs": ["mediator:ar"]})).await;
+    kiosk
+        .post_ok(&format!("/api/v1/sites/{LIVORNO}/alerts"), json!({"kind": "help_requested"}), StatusCode::ACCEPTED)
+        .await;
+    let called = giulia.call_next(&desk).await.unwrap();
+    assert_eq!(called["number"], t["number"]);
+
+    // desk.updated, ticket.issued, ticket.called — and no alert.
+    let mut seen = Vec::new();
+    while seen.len() < 3 {
+        let m = display.next(WAIT).await.expect("events arrive");
+        if m.event == "heartbeat" || m.event == "queue.updated" {
+            continue;
+        }
+        assert_ne!(m.event, "alert.raised", "displays never see alerts");
+        seen.push(m);
+    }
+    let names: Vec<&str> = seen.iter().map(|m| m.event.as_str()).collect();
+    assert_eq!(names, ["desk.updated", "ticket.issued", "ticket.called"]);
+    let call = &seen[2].data;
+    let public = call["ticket"].as_object().unwrap();
+    let mut fields: Vec<&str> = public.keys().map(String::as_str).collect();
+    fields.sort();
+    assert_eq!(fields, ["desk_label", "estimated_wait_s", "number", "people_ahead", "service_label", "status"]);
+    assert_eq!(call["language"], "ar");
+    assert_eq!(call["desk"], desk.as_str());
+    assert!(call.get("staff").is_none() && call.get("alert").is_none());
+    let text = call.to_string();
+    assert!(!text.contains("giulia") && !text.contains(t["id"].as_str().unwrap()) && !text.contains("mediator"));
+
+    // Resume after the issued event: exactly the call again.
+    let issued_id = seen[1].id.unwrap();
+    let mut resumed = SseReader::connect(&url, Some(&key), Some(issued_id)).await;
+    let m = resumed.next_with_id(WAIT).await.unwrap();
+    assert_eq!((m.event.as_str(), m.id), ("ticket.called", seen[2].id));
+
+    // An id from nowhere: resync.
+    let mut lost = SseReader::connect(&url, Some(&key), Some(999_999)).await;
+    assert_eq!(lost.next_with_id(WAIT).await.unwrap().event, "resync");
+
+    // Heartbeats keep an idle stream visibly alive (the test server beats every second).
+    let mut idle = SseReader::connect(&url, Some(&key), None).await;
+    loop {
+        let m = idle.next(WAIT).await.expect("a heartbeat");
+        if m.event == "heartbeat" {
+            break;
+        }
+    }
+
+    // Staff streams carry the alert, with who raised it.
+    let admin = server.staff("admin").await;
+    let mut staff = SseReader::connect(&url, admin.bearer.as_deref(), Some(0)).await;
+    let mut got_alert = false;
+    while let Some(m) = staff.next_with_id(Duration::from_secs(2)).await {
+        if m.event == "alert.raised" {
+            assert_eq!(m.data["alert"]["kind"], "help_requested");
+            got_alert = true;
+            break;
+        }
+    }
+    assert!(got_alert, "staff see the kiosk's alert");
+
+    // After a restart, a display resumes from where it was (nothing missed) or re-syncs.
+    let last = seen[2].id.unwrap();
+    let server = server.restart().await;
+    let url = format!("{}/api/v1/sites/{LIVORNO}/events", server.url);
+    let giulia = server.staff("giulia").await;
+    let mut after = SseReader::connect(&url, Some(&key), Some(last)).await;
+    giulia.act(called["id"].as_str().unwrap(), "recall").await;
+    let m = after.next_with_id(WAIT).await.unwrap();
+    assert_eq!(m.event, "ticket.recalled");
+    assert!(m.id.unwrap() > last);
+    let (status, snap) = server.display(LIVORNO).await.get(&format!("/api/v1/sites/{LIVORNO}/display")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(snap["calls"][0]["ticket"]["number"], t["number"]);
+    assert_eq!(snap["calls"][0]["recalls"], 1);
+    assert_eq!(snap["last_event_id"], m.id.unwrap());
+    server.stop().await;
+}
