@@ -171,6 +171,40 @@ pub struct DeskView {
     pub current: Option<TicketView>,
 }
 
+/// `GET /api/v1/sites/{site}/waiting`: the tickets waiting (or parked) at a site, for desk pages.
+/// Never a name: numbers, needs codes, language, household size.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct WaitingList {
+    /// Whether staff may call a specific ticket out of order at this site.
+    pub out_of_order_calls: bool,
+    /// Oldest first.
+    pub tickets: Vec<WaitingTicket>,
+}
+
+/// One waiting or held ticket in a `WaitingList`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct WaitingTicket {
+    pub id: TicketId,
+    pub number: String,
+    pub service: ServiceId,
+    pub service_label: String,
+    pub status: Status,
+    pub priority: Priority,
+    pub language: String,
+    pub party_size: u32,
+    pub needs: Vec<String>,
+    /// Seconds since it joined the queue (kept by keep-position transfers).
+    pub waited_s: u32,
+    pub people_ahead: u32,
+    /// The desk that parked it (on hold).
+    pub desk: Option<DeskId>,
+    /// A transfer's reservation: the desk or colleague it waits for.
+    pub target_desk: Option<DeskId>,
+    pub target_staff: Option<StaffId>,
+}
+
 /// `POST /api/v1/session`
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]

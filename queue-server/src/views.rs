@@ -4,7 +4,9 @@
 use config::Config;
 use jiff::Timestamp;
 use queue_core::engine::ServiceQueue;
-use queue_core::wire::{CallView, DeskView, PublicTicket, QueueView, StaffEventDetail, StreamEvent, TicketView};
+use queue_core::wire::{
+    CallView, DeskView, PublicTicket, QueueView, StaffEventDetail, StreamEvent, TicketView, WaitingList, WaitingTicket,
+};
 use queue_core::{DeskState, Engine, Event, EventKind, SiteId, Status, Ticket};
 
 /// RFC 3339 in the site's time zone, e.g. `2026-11-23T09:14:03+01:00`.
@@ -193,4 +195,33 @@ pub fn queue_payload(cfg: &Config, site: &SiteId, at: Timestamp, queues: Vec<Que
 
 pub fn to_json<T: serde::Serialize>(v: &T) -> String {
     serde_json::to_string(v).unwrap_or_else(|_| "{}".into())
+}
+
+/// The waiting and held tickets of a site, oldest first, for desk pages (no names exist to leak).
+pub fn waiting_list(cfg: &Config, engine: &Engine, site: &SiteId, now: Timestamp) -> WaitingList {
+    let mut tickets: Vec<&Ticket> =
+        engine.tickets().filter(|t| &t.site == site && matches!(t.status, Status::Waiting | Status::OnHold)).collect();
+    tickets.sort_by_key(|t| (t.queued_at, t.seq));
+    WaitingList {
+        out_of_order_calls: cfg.site(site).is_some_and(|s| s.policy.out_of_order_calls),
+        tickets: tickets
+            .into_iter()
+            .map(|t| WaitingTicket {
+                id: t.id.clone(),
+                number: t.number.clone(),
+                service: t.service.clone(),
+                service_label: service_label(cfg, t),
+                status: t.status,
+                priority: t.priority,
+                language: t.language.clone(),
+                party_size: t.party_size,
+                needs: t.needs.clone(),
+                waited_s: now.duration_since(t.queued_at).as_secs().clamp(0, i64::from(u32::MAX)) as u32,
+                people_ahead: position(engine, t, now).0,
+                desk: t.desk.clone().filter(|_| t.status == Status::OnHold),
+                target_desk: t.target.as_ref().and_then(|tg| tg.desk.clone()),
+                target_staff: t.target.as_ref().and_then(|tg| tg.staff.clone()),
+            })
+            .collect(),
+    }
 }

@@ -1,21 +1,39 @@
-//! The server's web pages (not part of the JSON API): the web display for TVs.
-//! Pages are compiled into the binary and load nothing from other sites.
+//! The server's web pages (not part of the JSON API): the web display for TVs, the staff desk
+//! page (`/desk`) and the visitor's ticket page (`/t/{token}`). Pages and their scripts are
+//! compiled into the binary and load nothing from other sites.
 
+mod desk_page;
+mod texts;
+mod ticket_page;
+
+use crate::api::{ClientIp, lookup_public_ticket};
 use crate::state::AppState;
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
-/// No outside network: everything the pages use comes from this server.
+/// No outside network: everything the display uses comes from this server.
 const CSP: &str = "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; \
                    img-src 'self' data:; connect-src 'self'; media-src 'self' data: blob:; frame-ancestors 'none'";
 
+/// The desk and ticket pages are stricter: no inline script or style at all, forms post only here.
+const STRICT_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+                          connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
 const DISPLAY_PAGE: &str = include_str!("../web/display/index.html");
+const DESK_JS: &str = include_str!("../web/desk/desk.js");
+const DESK_CSS: &str = include_str!("../web/desk/desk.css");
+const TICKET_JS: &str = include_str!("../web/ticket/ticket.js");
+const TICKET_CSS: &str = include_str!("../web/ticket/ticket.css");
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/display/{site}", get(display_page))
+    Router::new()
+        .route("/display/{site}", get(display_page))
+        .route("/desk", get(desk))
+        .route("/t/{token}", get(ticket))
+        .route("/assets/{file}", get(asset))
 }
 
 fn page(html: &'static str) -> Response {
@@ -31,10 +49,87 @@ fn page(html: &'static str) -> Response {
         .into_response()
 }
 
+/// A page of ours with the strict policy; never cached (it shows live state), never framed.
+fn strict_page(status: StatusCode, html: String) -> Response {
+    (
+        status,
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::CONTENT_SECURITY_POLICY, STRICT_CSP),
+            (header::CACHE_CONTROL, "no-store"),
+            (header::REFERRER_POLICY, "no-referrer"),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+            (header::X_FRAME_OPTIONS, "DENY"),
+        ],
+        html,
+    )
+        .into_response()
+}
+
 /// `/display/{site}?key=…`: the waiting-room display for any browser with EventSource.
 async fn display_page(State(state): State<AppState>, Path(site): Path<String>) -> Response {
     if state.cfg.site(&queue_core::SiteId::from(site.as_str())).is_none() {
         return (StatusCode::NOT_FOUND, "no such site").into_response();
     }
     page(DISPLAY_PAGE)
+}
+
+/// `/desk`: the staff desk page. A shell: its script logs in and works through API v1.
+async fn desk() -> Response {
+    strict_page(StatusCode::OK, desk_page::render())
+}
+
+/// `/t/{token}`: the visitor's ticket page, in the ticket's language; rate-limited like the API.
+async fn ticket(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let fallback = || {
+        texts::from_accept_language(headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or(""))
+    };
+    if let Err(e) = state.limits.lookup(ip) {
+        let mut resp = strict_page(StatusCode::TOO_MANY_REQUESTS, ticket_page::too_many(fallback()));
+        if let Some(retry) = e.retry_after {
+            resp.headers_mut().insert(header::RETRY_AFTER, retry.into());
+        }
+        return resp;
+    }
+    match lookup_public_ticket(&state, &token).await {
+        Ok((stored, public)) => {
+            let t = texts::ticket_texts(&stored.language);
+            let label = state
+                .cfg
+                .service(&stored.site, &stored.service)
+                .and_then(|s| s.public_label.get(t.lang))
+                .cloned()
+                .unwrap_or_else(|| public.service_label.clone());
+            strict_page(StatusCode::OK, ticket_page::render(t, &public, &label))
+        }
+        Err(e) if e.status == StatusCode::NOT_FOUND => {
+            strict_page(StatusCode::NOT_FOUND, ticket_page::not_found(fallback()))
+        }
+        Err(e) => e.into_response(),
+    }
+}
+
+/// The pages' scripts and styles.
+async fn asset(Path(file): Path<String>) -> Response {
+    let (body, mime) = match file.as_str() {
+        "desk.js" => (DESK_JS, "text/javascript; charset=utf-8"),
+        "desk.css" => (DESK_CSS, "text/css; charset=utf-8"),
+        "ticket.js" => (TICKET_JS, "text/javascript; charset=utf-8"),
+        "ticket.css" => (TICKET_CSS, "text/css; charset=utf-8"),
+        _ => return crate::error::ApiError::not_found("no such asset").into_response(),
+    };
+    (
+        [
+            (header::CONTENT_TYPE, mime),
+            (header::CACHE_CONTROL, "no-cache"),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        ],
+        body,
+    )
+        .into_response()
 }

@@ -66,6 +66,7 @@ async fn every_role_against_every_route() {
         ("POST", "/api/v1/sites/{site}/tickets", Some(issue), [401, 201, 403, 403, 403, 201, 201, 201]),
         ("GET", "/api/v1/sites/{site}/queues", None, [401, 403, 403, 200, 403, 200, 200, 200]),
         ("GET", "/api/v1/sites/{site}/desks", None, [401, 403, 403, 403, 403, 200, 200, 200]),
+        ("GET", "/api/v1/sites/{site}/waiting", None, [401, 403, 403, 403, 403, 200, 200, 200]),
         ("GET", "/api/v1/sites/{site}/display", None, [401, 403, 403, 200, 403, 200, 200, 200]),
         ("GET", "/api/v1/sites/{site}/events", None, [401, 403, 403, 200, 403, 200, 200, 200]),
         ("POST", "/api/v1/sites/{site}/alerts", Some(alert), [401, 202, 403, 403, 403, 202, 202, 202]),

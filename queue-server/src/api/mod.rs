@@ -8,6 +8,8 @@ mod sites;
 mod system;
 mod tickets;
 
+pub use tickets::{ClientIp, lookup_public_ticket};
+
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::writer::{ExecError, Outcome};
@@ -56,6 +58,7 @@ pub fn routes() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(sites::kiosk))
         .routes(routes!(sites::queues))
         .routes(routes!(sites::desks))
+        .routes(routes!(sites::waiting))
         .routes(routes!(sites::display))
         .routes(routes!(sites::raise_alert))
         .routes(routes!(tickets::issue))

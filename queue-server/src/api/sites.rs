@@ -11,6 +11,7 @@ use axum::extract::{Path, State};
 use queue_core::event::Alert;
 use queue_core::wire::{
     AlertRequest, DeskView, DisplayDesk, DisplaySnapshot, KioskInfo, KioskService, QueueView, ServiceView, SiteView,
+    WaitingList,
 };
 use queue_core::{Command, SiteId};
 
@@ -159,6 +160,24 @@ pub async fn desks(
                 .collect()
         })
         .await;
+    out.map(Json).ok_or_else(|| ApiError::unavailable("writer stopped"))
+}
+
+/// The waiting and held tickets of a site, oldest first (numbers, needs, language, household size; never names),
+/// and whether the site allows calling one out of order. For the desk page.
+#[utoipa::path(get, path = "/api/v1/sites/{site}/waiting", tag = "desks",
+    params(("site" = String, Path, description = "site id")),
+    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, body = WaitingList), (status = 401, body = queue_core::wire::ErrorBody),
+        (status = 403, body = queue_core::wire::ErrorBody), (status = 404, body = queue_core::wire::ErrorBody)))]
+pub async fn waiting(
+    State(state): State<AppState>,
+    id: Identity,
+    Path(site): Path<String>,
+) -> ApiResult<Json<WaitingList>> {
+    let site = site_id(&state, &site)?;
+    id.staff(Role::Staff)?;
+    let out = state.writer.read(move |live| views::waiting_list(live.cfg, live.engine, &site, live.now)).await;
     out.map(Json).ok_or_else(|| ApiError::unavailable("writer stopped"))
 }
 

@@ -260,8 +260,14 @@ pub async fn public_ticket(
     Ok(Json(lookup_public(&state, &token).await?))
 }
 
-/// A public ticket by token (also used by the ticket page).
+/// A public ticket by token.
 pub async fn lookup_public(state: &AppState, token: &str) -> ApiResult<PublicTicket> {
+    lookup_public_ticket(state, token).await.map(|(_, p)| p)
+}
+
+/// A ticket by token: the stored ticket (for its site, service and language) and its public view now.
+/// Used by the API and by the visitor's ticket page.
+pub async fn lookup_public_ticket(state: &AppState, token: &str) -> ApiResult<(queue_core::Ticket, PublicTicket)> {
     let not_found = || ApiError::not_found("no ticket with this code: it may have expired");
     if token.len() < 16
         || token.len() > 64
@@ -277,9 +283,12 @@ pub async fn lookup_public(state: &AppState, token: &str) -> ApiResult<PublicTic
         .read(move |live| {
             live.engine
                 .ticket(&id)
-                .map(|t| views::public_ticket(live.cfg, t, views::position(live.engine, t, live.now)))
+                .map(|t| (t.clone(), views::public_ticket(live.cfg, t, views::position(live.engine, t, live.now))))
         })
         .await
         .flatten();
-    Ok(live.unwrap_or_else(|| views::public_ticket(&state.cfg, &stored, (0, 0))))
+    Ok(live.unwrap_or_else(|| {
+        let p = views::public_ticket(&state.cfg, &stored, (0, 0));
+        (stored, p)
+    }))
 }
