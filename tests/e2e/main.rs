@@ -7,3 +7,4 @@ mod crash;
 mod restart;
 mod scripted_day;
 mod streams;
+mod web_pages;

@@ -1,6 +1,7 @@
 //! Helpers for the end-to-end tests: a real server on 127.0.0.1:0 with a fresh SQLite file,
-//! an HTTP client that speaks the API, and a Server-Sent Events reader.
+//! an HTTP client that speaks the API, a Server-Sent Events reader, and a headless browser.
 
+pub mod browser;
 pub mod sse;
 
 use reqwest::{Method, StatusCode};

@@ -149,7 +149,7 @@ pub fn render() -> String {
                         }
                         section id="alerts-box" class="card" aria-labelledby="alerts-h" {
                             h2 id="alerts-h" { (i18n("alerts")) }
-                            ul id="alerts" role="log" aria-live="assertive" {}
+                            div role="log" aria-live="assertive" { ul id="alerts" {} }
                             div class="check" {
                                 input type="checkbox" id="sound";
                                 label for="sound" { (i18n("sound")) }
