@@ -272,10 +272,17 @@ async fn desk_and_ticket_pages_in_a_real_browser() {
     let all: Vec<String> = desk_violations.into_iter().chain(ticket_violations).chain(ticket2_violations).collect();
     assert!(all.is_empty(), "accessibility violations:\n{}", all.join("\n"));
 
-    // When the server goes away the page says it is not connected.
-    server.stop().await;
+    // A server restart: the page says it is not connected, then comes back by itself and is live again.
+    giulia.click("#no-show").await;
+    giulia.wait("an empty desk", "!document.getElementById('current-none').hidden").await;
+    let restarting = tokio::spawn(server.restart_same_port());
     giulia.wait("the not-connected banner", "!document.getElementById('conn').hidden").await;
     giulia.screenshot("desk-offline").await;
+    let server = restarting.await.unwrap();
+    giulia.wait("connected again", "document.getElementById('conn').hidden").await;
+    let t3 = server.kiosk(LIVORNO).await.issue(LIVORNO, json!({"service": "lavoro"})).await;
+    giulia.wait("a ticket issued after the restart", &row(t3["number"].as_str().unwrap())).await;
+    server.stop().await;
 
     for s in [giulia, marco, visitor] {
         s.close().await;

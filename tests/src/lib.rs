@@ -58,6 +58,19 @@ impl TestServer {
         Self::start_with(self.config_dir, self.data).await
     }
 
+    /// Stop gracefully and start again on the same data and the same port (pages keep their URL).
+    pub async fn restart_same_port(mut self) -> TestServer {
+        let running = self.running.take().expect("running");
+        let addr = running.addr;
+        running.stop().await.expect("clean stop");
+        let mut opts = queue_server::Options::new(&self.config_dir, self.data.path());
+        opts.demo = true;
+        opts.heartbeat_s = 1;
+        let listener = tokio::net::TcpListener::bind(addr).await.expect("bind the same port again");
+        let running = queue_server::Running::start(opts, listener).await.expect("server starts");
+        TestServer { running: Some(running), data: self.data, config_dir: self.config_dir, url: self.url }
+    }
+
     /// Stop gracefully; returns the data directory (deleted when dropped).
     pub async fn stop(mut self) -> tempfile::TempDir {
         if let Some(r) = self.running.take() {
