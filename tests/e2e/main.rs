@@ -1,5 +1,6 @@
 //! Sportello end-to-end tests: one binary, a real server on 127.0.0.1:0, real HTTP, real SQLite.
 
+mod admin_cli;
 mod auth_matrix;
 mod bad_input;
 mod concurrency;
