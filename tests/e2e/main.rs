@@ -7,4 +7,5 @@ mod concurrency;
 mod crash;
 mod restart;
 mod scripted_day;
+mod storage_failure;
 mod streams;
