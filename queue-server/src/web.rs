@@ -1,4 +1,4 @@
-//! The server's web pages (not part of the JSON API): the web display for TVs.
+//! The server's web pages (not part of the JSON API): the web display for TVs, and the fonts it uses.
 //! Pages are compiled into the binary and load nothing from other sites.
 
 use crate::state::AppState;
@@ -14,8 +14,27 @@ const CSP: &str = "default-src 'self'; script-src 'self' 'unsafe-inline'; style-
 
 const DISPLAY_PAGE: &str = include_str!("../web/display/index.html");
 
+/// The fonts shipped with the apps (OFL, `assets/fonts/`), so pages render every script
+/// without anything installed on the TV.
+const FONTS: &[(&str, &[u8])] = &[
+    ("NotoSans-Regular.ttf", include_bytes!("../../assets/fonts/NotoSans-Regular.ttf")),
+    ("NotoSans-Bold.ttf", include_bytes!("../../assets/fonts/NotoSans-Bold.ttf")),
+    ("NotoSansArabic-Regular.ttf", include_bytes!("../../assets/fonts/NotoSansArabic-Regular.ttf")),
+    ("NotoSansArabic-Bold.ttf", include_bytes!("../../assets/fonts/NotoSansArabic-Bold.ttf")),
+];
+
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/display/{site}", get(display_page))
+    Router::new().route("/display/{site}", get(display_page)).route("/display/assets/fonts/{file}", get(font))
+}
+
+async fn font(Path(file): Path<String>) -> Response {
+    match FONTS.iter().find(|(name, _)| *name == file) {
+        Some((_, bytes)) => {
+            ([(header::CONTENT_TYPE, "font/ttf"), (header::CACHE_CONTROL, "public, max-age=604800")], *bytes)
+                .into_response()
+        }
+        None => (StatusCode::NOT_FOUND, "no such font").into_response(),
+    }
 }
 
 fn page(html: &'static str) -> Response {

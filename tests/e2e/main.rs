@@ -5,6 +5,7 @@ mod auth_matrix;
 mod bad_input;
 mod concurrency;
 mod crash;
+mod display;
 mod kiosk;
 mod restart;
 mod scripted_day;

@@ -58,6 +58,20 @@ impl TestServer {
     }
 
     /// Stop gracefully; returns the data directory (deleted when dropped).
+    /// Stop gracefully and start again on the same data and the same address, as a real
+    /// restart looks to clients that stay configured with one URL.
+    pub async fn restart_same_port(mut self) -> TestServer {
+        let running = self.running.take().expect("running");
+        let addr = running.addr;
+        running.stop().await.expect("clean stop");
+        let mut opts = queue_server::Options::new(&self.config_dir, self.data.path());
+        opts.demo = true;
+        opts.heartbeat_s = 1;
+        let listener = tokio::net::TcpListener::bind(addr).await.expect("the same address is free again");
+        let running = queue_server::Running::start(opts, listener).await.expect("server starts");
+        TestServer { url: running.url(), running: Some(running), data: self.data, config_dir: self.config_dir }
+    }
+
     pub async fn stop(mut self) -> tempfile::TempDir {
         if let Some(r) = self.running.take() {
             r.stop().await.expect("clean stop");
