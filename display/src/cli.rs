@@ -15,6 +15,23 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Measure call → shown: make calls at a desk of the site and time until the display shows each.
+    Bench {
+        #[arg(long, default_value = "http://127.0.0.1:8080")]
+        server: String,
+        #[arg(long, default_value = "livorno-terreni")]
+        site: String,
+        /// The display key.
+        #[arg(long, default_value = "demo-display-livorno-terreni")]
+        key: String,
+        /// A staff account to make the calls with.
+        #[arg(long, default_value = "luca")]
+        user: String,
+        #[arg(long, default_value = "sportello-demo")]
+        password: String,
+        #[arg(long, default_value_t = 200)]
+        calls: usize,
+    },
     /// Render the display headless (software renderer) as landscape and portrait PNGs.
     Screenshots {
         /// Directory to write `display-landscape.png`, `display-portrait.png` and their

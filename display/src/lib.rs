@@ -7,6 +7,7 @@
 //! one after the other; [`ui`] puts a `View` on the slint window and renders headless screenshots.
 
 pub mod audio;
+pub mod bench;
 pub mod cli;
 pub mod client;
 pub mod controller;

@@ -23,6 +23,17 @@ fn main() -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Some(Command::Bench { server, site, key, user, password, calls }) => {
+            let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+            let args = display::bench::BenchArgs { server, site, key, user, password, calls };
+            let samples = rt.block_on(display::bench::run(args))?;
+            println!("{}", display::bench::summary(&samples));
+            let rss = std::fs::read_to_string("/proc/self/status")
+                .ok()
+                .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).map(str::to_owned));
+            println!("peak RSS of the display client without a window: {}", rss.unwrap_or_default());
+            Ok(())
+        }
         None => run(cli.run),
     }
 }
