@@ -6,4 +6,5 @@ mod concurrency;
 mod crash;
 mod restart;
 mod scripted_day;
+mod stats;
 mod streams;
