@@ -232,6 +232,50 @@ pub fn summarize<'a>(
     s
 }
 
+/// Counts per category, for the mix tables and the funder report.
+pub type Counts = std::collections::BTreeMap<String, u64>;
+
+/// Where arrivals, languages, priorities, needs and transfers fall.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Breakdown {
+    /// Tickets issued per site-local weekday (0 = Monday) and hour (0–23).
+    pub arrivals_by_hour_of_week: Vec<Vec<u64>>,
+    /// Tickets per language.
+    pub languages: Counts,
+    /// Tickets per priority class.
+    pub priorities: Counts,
+    /// Tickets per need code (`group:…` target groups, `mediator:L`, …); a ticket counts once per need.
+    pub needs: Counts,
+    /// Transfers per `from→to` pair of services.
+    pub transfers: Counts,
+}
+
+/// The breakdown of tickets, with times taken in `tz` (the site's time zone).
+pub fn breakdown<'a>(tickets: impl IntoIterator<Item = &'a TicketStats>, tz: &jiff::tz::TimeZone) -> Breakdown {
+    let mut b = Breakdown { arrivals_by_hour_of_week: vec![vec![0; 24]; 7], ..Default::default() };
+    for t in tickets {
+        let local = t.issued_at.to_zoned(tz.clone());
+        let day = local.weekday().to_monday_zero_offset() as usize;
+        b.arrivals_by_hour_of_week[day][local.hour() as usize] += 1;
+        *b.languages.entry(t.language.clone()).or_default() += 1;
+        *b.priorities.entry(t.priority.as_str().to_owned()).or_default() += 1;
+        for n in &t.needs {
+            *b.needs.entry(n.clone()).or_default() += 1;
+        }
+        for w in t.services.windows(2) {
+            *b.transfers.entry(format!("{}→{}", w[0], w[1])).or_default() += 1;
+        }
+    }
+    b
+}
+
+/// A cell of a funder report: `None` (suppressed) when below `min` but not zero, so no
+/// individual can be picked out.
+pub fn suppress(n: u64, min: u32) -> Option<u64> {
+    (n == 0 || n >= u64::from(min)).then_some(n)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -369,6 +413,44 @@ mod tests {
         // First waits: A 100, B 200, C 50, D 30; within 120: A, C, D.
         assert_eq!(s.service_level, Some(0.75));
         assert_eq!((s.transfers, s.recalls), (1, 1));
+    }
+
+    #[test]
+    fn breakdown_by_local_hour_across_dst() {
+        let rome = jiff::tz::TimeZone::get("Europe/Rome").unwrap();
+        let mut log = Vec::new();
+        // 2026-03-29T00:30Z is 01:30 CET, 01:30Z is 03:30 CEST (Sunday = 6).
+        for (i, at) in ["2026-03-29T00:30:00Z", "2026-03-29T01:30:00Z", "2026-10-25T00:30:00Z", "2026-10-25T01:30:00Z"]
+            .iter()
+            .enumerate()
+        {
+            let mut e = issued(&format!("T{i}"), "sociale", 0, 1);
+            e.at = at.parse().unwrap();
+            if let EventKind::TicketIssued { ticket } = &mut e.kind {
+                ticket.needs = vec!["group:migranti".into(), "mediator:ar".into()];
+            }
+            log.push(e);
+        }
+        log.push(ev(
+            10,
+            EventKind::TicketTransferred {
+                ticket: t("T0"),
+                from_service: ServiceId::from("sociale"),
+                service: ServiceId::from("lavoro"),
+                desk: None,
+                staff: None,
+                keep_position: true,
+            },
+        ));
+        let b = breakdown(&tickets_from_events(&log), &rome);
+        // 25 October: 00:30Z is 02:30 CEST, 01:30Z is 02:30 CET: the repeated hour.
+        assert_eq!((b.arrivals_by_hour_of_week[6][1], b.arrivals_by_hour_of_week[6][3]), (1, 1));
+        assert_eq!(b.arrivals_by_hour_of_week[6][2], 2);
+        assert_eq!(b.arrivals_by_hour_of_week.iter().flatten().sum::<u64>(), 4);
+        assert_eq!(b.needs["group:migranti"], 4);
+        assert_eq!(b.languages["it"], 4);
+        assert_eq!(b.transfers["sociale→lavoro"], 1);
+        assert_eq!((suppress(0, 5), suppress(4, 5), suppress(5, 5)), (Some(0), None, Some(5)));
     }
 
     #[test]

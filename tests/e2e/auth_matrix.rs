@@ -84,6 +84,8 @@ async fn every_role_against_every_route() {
         ("POST", "/api/v1/tickets/{id}/transfer", Some(xfer), [401, 403, 403, 403, 403, 404, 404, 404]),
         ("GET", "/api/v1/public/tickets/{token}", None, [200, 200, 200, 200, 200, 200, 200, 200]),
         ("GET", "/api/v1/stats/summary?site={site}", None, [401, 403, 403, 403, 403, 403, 200, 200]),
+        ("GET", "/api/v1/stats/breakdown?site={site}", None, [401, 403, 403, 403, 403, 403, 200, 200]),
+        ("GET", "/api/v1/stats/funder?site={site}&month=2026-03", None, [401, 403, 403, 403, 403, 403, 200, 200]),
         ("GET", "/api/v1/stats/export.csv?table=summary&site={site}", None, [401, 403, 403, 403, 403, 403, 200, 200]),
         ("POST", "/api/v1/session", Some(bad_login), [401, 401, 401, 401, 401, 401, 401, 401]),
         ("GET", "/api/v1/session", None, [401, 403, 403, 403, 403, 200, 200, 200]),

@@ -38,7 +38,12 @@ impl Log {
             appointment_at: None,
             language: "it".into(),
             party_size: party,
-            needs: vec![],
+            // T2..T4 are of the `migranti` target group; T3 also asked for an Arabic mediator.
+            needs: match id {
+                "T2" | "T4" => vec!["group:migranti".into()],
+                "T3" => vec!["group:migranti".into(), "mediator:ar".into()],
+                _ => vec![],
+            },
             issued_at: issued,
             queued_at: issued,
             desk: None,
@@ -238,6 +243,44 @@ async fn summary_matches_hand_computed_figures() {
     let (st, _) = m.get(&format!("/api/v1/stats/summary?site={LIVORNO}&service=nessuno")).await;
     assert_eq!(st, StatusCode::NOT_FOUND);
 
+    // Breakdown of the 29th: arrivals at local 01:30 CET, 10:00, 11:00 and 23:30 CEST on a Sunday.
+    let (st, b) = m.get(&format!("/api/v1/stats/breakdown?site={LIVORNO}&from=2026-03-29&to=2026-03-29")).await;
+    assert_eq!(st, StatusCode::OK, "{b}");
+    let sunday = &b["arrivals_by_hour_of_week"][6];
+    let hours: Vec<usize> = (0..24).filter(|h| sunday[*h].as_u64() == Some(1)).collect();
+    assert_eq!(hours, [1, 10, 11, 23], "{b}");
+    assert_eq!(
+        b["arrivals_by_hour_of_week"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|d| d.as_array().unwrap())
+            .filter_map(Value::as_u64)
+            .sum::<u64>(),
+        4
+    );
+    assert_eq!((b["needs"]["group:migranti"].as_u64(), b["needs"]["mediator:ar"].as_u64()), (Some(3), Some(1)));
+    assert_eq!((b["languages"]["it"].as_u64(), b["priorities"]["standard"].as_u64()), (Some(4), Some(4)));
+    assert_eq!(b["transfers"]["sociale→lavoro"].as_u64(), Some(1));
+
+    // Funder report for March (min_group_size 5): T1..T6; cells of 1–4 are null.
+    let (st, r) = m.get(&format!("/api/v1/stats/funder?site={LIVORNO}&month=2026-03")).await;
+    assert_eq!(st, StatusCode::OK, "{r}");
+    assert_eq!(
+        (r["tickets"].as_u64(), r["people"].as_u64(), r["min_group_size"].as_u64()),
+        (Some(6), Some(8), Some(5))
+    );
+    assert_eq!(r["people_by_group"]["migranti"].as_u64(), Some(5), "{r}");
+    assert!(r["services_used"]["sociale"].is_null() && r["services_used"]["lavoro"].is_null(), "{r}");
+    assert!(r["services_used"]["residenza"].is_null() && r["integrated_journeys"].is_null(), "{r}");
+    // Called: T1 1800, T2 7200, T3 3000, T4 1200, T6 600 → mean 2760, p90 7200.
+    assert_eq!((r["wait_mean_s"].as_f64(), r["wait_p90_s"].as_f64()), (Some(2760.0), Some(7200.0)));
+    // October: two tickets, everything small is suppressed.
+    let (_, r) = m.get(&format!("/api/v1/stats/funder?site={LIVORNO}&month=2026-10")).await;
+    assert!(r["tickets"].is_null() && r["wait_mean_s"].is_null(), "{r}");
+    let (st, _) = m.get(&format!("/api/v1/stats/funder?site={LIVORNO}&month=marzo")).await;
+    assert_eq!(st, StatusCode::BAD_REQUEST);
+
     // CSV: the summary row and one row per ticket.
     let r = m
         .request(
@@ -271,6 +314,11 @@ async fn summary_matches_hand_computed_figures() {
     let row: Vec<&str> = lines.next().unwrap().split(',').collect();
     let issued = head.iter().position(|h| *h == "issued").unwrap();
     assert_eq!(row[issued], "4");
+    for (table, line) in [("arrivals", "7,23,1"), ("mix", "need,group:migranti,3")] {
+        let path = format!("/api/v1/stats/export.csv?table={table}&site={LIVORNO}&from=2026-03-29&to=2026-03-29");
+        let csv = m.request(reqwest::Method::GET, &path).send().await.unwrap().text().await.unwrap();
+        assert!(csv.lines().any(|l| l == line), "{table}: {csv}");
+    }
     let (st, _) = m.get(&format!("/api/v1/stats/export.csv?table=nope&site={LIVORNO}")).await;
     assert_eq!(st, StatusCode::BAD_REQUEST);
     server.stop().await;

@@ -77,6 +77,8 @@ pub fn routes() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(session::login, session::whoami, session::logout))
         .routes(routes!(events::stream))
         .routes(routes!(stats::summary))
+        .routes(routes!(stats::breakdown_route))
+        .routes(routes!(stats::funder))
         .routes(routes!(stats::export_csv))
         .routes(routes!(system::healthz))
         .routes(routes!(system::metrics))

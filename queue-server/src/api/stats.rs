@@ -12,9 +12,10 @@ use axum::response::{IntoResponse, Response};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
-use queue_core::stats::{Summary, TicketStats, summarize};
+use queue_core::stats::{Breakdown, Summary, TicketStats, breakdown, summarize, suppress};
 use queue_core::{ServiceId, SiteId};
 use serde::Deserialize;
+use std::collections::BTreeMap;
 
 /// Filters shared by the statistics routes.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -30,11 +31,12 @@ pub struct StatsQuery {
     pub to: Option<String>,
 }
 
-/// CSV export: `table` is `summary` or `tickets`.
+/// CSV export: `table` is `summary`, `tickets`, `arrivals` or `mix`.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ExportQuery {
-    /// `summary` (one row) or `tickets` (one row per ticket).
+    /// `summary` (one row), `tickets` (one row per ticket), `arrivals` (weekday 1 = Monday, hour,
+    /// tickets) or `mix` (language, priority, need and transfer counts).
     pub table: String,
     pub site: String,
     pub service: Option<String>,
@@ -115,7 +117,103 @@ pub async fn summary(
     Ok(Json(sel.summary))
 }
 
-/// A statistics table as CSV (`table=summary` or `table=tickets`), same filters as the summary.
+/// Arrivals by hour of the week (heat map), language, priority and need mix, transfers between
+/// services, for the tickets a site issued in a period (same filters as the summary).
+#[utoipa::path(get, path = "/api/v1/stats/breakdown", tag = "stats",
+    params(StatsQuery),
+    security(("bearer" = [])),
+    responses((status = 200, body = Breakdown), (status = 400, body = queue_core::wire::ErrorBody),
+        (status = 401, body = queue_core::wire::ErrorBody), (status = 403, body = queue_core::wire::ErrorBody),
+        (status = 404, body = queue_core::wire::ErrorBody)))]
+pub async fn breakdown_route(
+    State(state): State<AppState>,
+    id: Identity,
+    Query(q): Query<StatsQuery>,
+) -> ApiResult<Json<Breakdown>> {
+    let sel = select(&state, &id, &q.site, q.service.as_deref(), q.from.as_deref(), q.to.as_deref())?;
+    let tz = &state.cfg.site(&SiteId::from(q.site.as_str())).expect("checked by select").time_zone;
+    Ok(Json(breakdown(&sel.tickets, tz)))
+}
+
+/// Funder report query: a site and a month.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct FunderQuery {
+    pub site: String,
+    /// `YYYY-MM`, site-local.
+    pub month: String,
+}
+
+/// A funder report: every cell below the configuration's `min_group_size` (but not zero) is null.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct FunderReport {
+    pub site: String,
+    pub month: String,
+    pub min_group_size: u32,
+    /// Tickets issued in the month.
+    pub tickets: Option<u64>,
+    /// People reached (party sizes summed).
+    pub people: Option<u64>,
+    /// People reached per target group (`group:…` needs).
+    pub people_by_group: BTreeMap<String, Option<u64>>,
+    /// Tickets that went through each service (transfers included).
+    pub services_used: BTreeMap<String, Option<u64>>,
+    /// Visits through both a social and an employment service.
+    pub integrated_journeys: Option<u64>,
+    /// Waits, over the tickets called; null when fewer than `min_group_size` were.
+    pub wait_mean_s: Option<f64>,
+    pub wait_p90_s: Option<f64>,
+}
+
+/// Funder report per site and month, with small cells suppressed.
+#[utoipa::path(get, path = "/api/v1/stats/funder", tag = "stats",
+    params(FunderQuery),
+    security(("bearer" = [])),
+    responses((status = 200, body = FunderReport), (status = 400, body = queue_core::wire::ErrorBody),
+        (status = 401, body = queue_core::wire::ErrorBody), (status = 403, body = queue_core::wire::ErrorBody),
+        (status = 404, body = queue_core::wire::ErrorBody)))]
+pub async fn funder(
+    State(state): State<AppState>,
+    id: Identity,
+    Query(q): Query<FunderQuery>,
+) -> ApiResult<Json<FunderReport>> {
+    id.staff(Role::Manager)?;
+    let first: Date = format!("{}-01", q.month)
+        .parse()
+        .map_err(|_| ApiError::bad_request(format!("month '{}' is not YYYY-MM", q.month)))?;
+    let last = first.last_of_month().to_string();
+    let sel = select(&state, &id, &q.site, None, Some(&first.to_string()), Some(&last))?;
+    let min = state.cfg.min_group_size;
+    let mut groups: BTreeMap<String, u64> = BTreeMap::new();
+    let mut services: BTreeMap<String, u64> = BTreeMap::new();
+    for t in &sel.tickets {
+        for g in t.needs.iter().filter(|n| n.starts_with("group:")) {
+            *groups.entry(g.trim_start_matches("group:").to_owned()).or_default() += u64::from(t.party_size);
+        }
+        let mut seen: Vec<&ServiceId> = t.services.iter().collect();
+        seen.sort();
+        seen.dedup();
+        for s in seen {
+            *services.entry(s.to_string()).or_default() += 1;
+        }
+    }
+    let called = sel.tickets.iter().filter(|t| t.first_wait_ms.is_some()).count() as u64;
+    let waits_shown = called >= u64::from(min);
+    Ok(Json(FunderReport {
+        site: q.site,
+        month: q.month,
+        min_group_size: min,
+        tickets: suppress(sel.summary.issued, min),
+        people: suppress(sel.summary.people, min),
+        people_by_group: groups.into_iter().map(|(k, n)| (k, suppress(n, min))).collect(),
+        services_used: services.into_iter().map(|(k, n)| (k, suppress(n, min))).collect(),
+        integrated_journeys: suppress(sel.summary.integrated_journeys, min),
+        wait_mean_s: waits_shown.then_some(sel.summary.wait_mean_s),
+        wait_p90_s: waits_shown.then_some(sel.summary.wait_p90_s),
+    }))
+}
+
+/// A statistics table as CSV (`table=summary|tickets|arrivals|mix`), same filters as the summary.
 #[utoipa::path(get, path = "/api/v1/stats/export.csv", tag = "stats",
     params(ExportQuery),
     security(("bearer" = [])),
@@ -127,18 +225,50 @@ pub async fn export_csv(
     id: Identity,
     Query(q): Query<ExportQuery>,
 ) -> ApiResult<Response> {
-    if !matches!(q.table.as_str(), "summary" | "tickets") {
+    const TABLES: [&str; 4] = ["summary", "tickets", "arrivals", "mix"];
+    if !TABLES.contains(&q.table.as_str()) {
         id.staff(Role::Manager)?;
-        return Err(ApiError::bad_request(format!("unknown table '{}' (summary, tickets)", q.table)));
+        return Err(ApiError::bad_request(format!("unknown table '{}' ({})", q.table, TABLES.join(", "))));
     }
     let sel = select(&state, &id, &q.site, q.service.as_deref(), q.from.as_deref(), q.to.as_deref())?;
+    let tz = &state.cfg.site(&SiteId::from(q.site.as_str())).expect("checked by select").time_zone;
     let csv = match q.table.as_str() {
         "summary" => summary_csv(&sel.summary),
-        _ => tickets_csv(&sel.tickets),
+        "tickets" => tickets_csv(&sel.tickets),
+        "arrivals" => {
+            let b = breakdown(&sel.tickets, tz);
+            let mut out = String::from("weekday,hour,tickets\n");
+            for (d, hours) in b.arrivals_by_hour_of_week.iter().enumerate() {
+                for (h, n) in hours.iter().enumerate() {
+                    out.push_str(&format!("{},{h},{n}\n", d + 1));
+                }
+            }
+            out
+        }
+        _ => {
+            let b = breakdown(&sel.tickets, tz);
+            let mut out = String::from("kind,key,tickets\n");
+            for (kind, counts) in [
+                ("language", &b.languages),
+                ("priority", &b.priorities),
+                ("need", &b.needs),
+                ("transfer", &b.transfers),
+            ] {
+                for (k, n) in counts {
+                    out.push_str(&format!("{kind},{},{n}\n", csv_field(k)));
+                }
+            }
+            out
+        }
     };
     let name = format!("attachment; filename=\"sportello-{}-{}.csv\"", q.site, q.table);
     Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()), (header::CONTENT_DISPOSITION, name)], csv)
         .into_response())
+}
+
+/// Quote a field when it holds a comma, quote or newline.
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_owned() }
 }
 
 fn summary_csv(s: &Summary) -> String {
