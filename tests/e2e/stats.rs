@@ -319,6 +319,24 @@ async fn summary_matches_hand_computed_figures() {
         let csv = m.request(reqwest::Method::GET, &path).send().await.unwrap().text().await.unwrap();
         assert!(csv.lines().any(|l| l == line), "{table}: {csv}");
     }
+    // The /stats page: the same figures, the heat map as inline SVG, CSV links; managers only.
+    // (The headless-browser test of the dashboard belongs to the browser harness, not here.)
+    let page = |c: tests::Client, q: String| async move {
+        let r = c.request(reqwest::Method::GET, &format!("/stats?{q}")).send().await.unwrap();
+        (r.status(), r.text().await.unwrap())
+    };
+    let (st, html) = page(m.clone(), format!("site={LIVORNO}&from=2026-03-29&to=2026-03-29")).await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(html.contains("<th>Biglietti emessi</th><td>4</td>"), "{html}");
+    assert!(html.contains(r#"<svg id="heatmap""#) && html.matches(r#"class="cell""#).count() == 168);
+    assert!(html.contains("Dom 23:00 — 1") && html.contains("export.csv?table=tickets"));
+    let (_, html) = page(m.clone(), format!("site={LIVORNO}&from=2026-10-25&to=2026-10-25")).await;
+    assert!(html.contains("<th>Biglietti emessi</th><td>2</td>"), "{html}");
+    let (st, _) = page(server.staff("giulia").await, format!("site={LIVORNO}")).await;
+    assert_eq!(st, StatusCode::FORBIDDEN);
+    let (st, _) = page(server.client(), format!("site={LIVORNO}")).await;
+    assert_eq!(st, StatusCode::UNAUTHORIZED);
+
     let (st, _) = m.get(&format!("/api/v1/stats/export.csv?table=nope&site={LIVORNO}")).await;
     assert_eq!(st, StatusCode::BAD_REQUEST);
     server.stop().await;

@@ -5,7 +5,7 @@ mod desks;
 mod events;
 mod session;
 mod sites;
-mod stats;
+pub(crate) mod stats;
 mod system;
 mod tickets;
 

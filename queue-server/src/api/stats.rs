@@ -54,12 +54,12 @@ pub fn parse_bound(s: &str, tz: &TimeZone, end: bool) -> Result<Timestamp, Strin
     d.to_zoned(tz.clone()).map(|z| z.timestamp()).map_err(|e| e.to_string())
 }
 
-struct Selection {
-    tickets: Vec<TicketStats>,
-    summary: Summary,
+pub(crate) struct Selection {
+    pub(crate) tickets: Vec<TicketStats>,
+    pub(crate) summary: Summary,
 }
 
-fn select(
+pub(crate) fn select(
     state: &AppState,
     id: &Identity,
     site: &str,
