@@ -20,7 +20,8 @@ fn cli(data: &std::path::Path, args: &[&str], stdin: Option<&str>) -> (bool, Str
         .spawn()
         .expect("binary runs");
     if let Some(input) = stdin {
-        child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+        // A command that fails before reading its input closes the pipe: its stderr tells why.
+        let _ = child.stdin.take().unwrap().write_all(input.as_bytes());
     }
     drop(child.stdin.take());
     let out = child.wait_with_output().unwrap();

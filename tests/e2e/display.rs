@@ -71,15 +71,15 @@ async fn the_display_catches_up_after_a_server_restart() {
     giulia.act(first["id"].as_str().unwrap(), "start").await;
     giulia.act(first["id"].as_str().unwrap(), "finish").await;
 
-    // Restart on the same address; make calls before the display has reconnected.
+    // Restart on the same address; make calls at two desks before the display has reconnected
+    // (the people called are still on their way, so the display must show and announce them).
     let server = server.restart_same_port().await;
-    let giulia = server.staff("giulia").await;
     let mut made = Vec::new();
-    for _ in 0..2 {
-        let t = giulia.call_next("lt-sportello-1").await.unwrap();
+    for (user, desk) in [("giulia", "lt-sportello-1"), ("luca", "lt-sportello-2")] {
+        let staff = server.staff(user).await;
+        staff.post_ok(&format!("/api/v1/desks/{desk}/open"), Value::Null, StatusCode::OK).await;
+        let t = staff.call_next(desk).await.unwrap();
         made.push(t["number"].as_str().unwrap().to_owned());
-        giulia.act(t["id"].as_str().unwrap(), "start").await;
-        giulia.act(t["id"].as_str().unwrap(), "finish").await;
     }
     let v = view_where(&mut views, Duration::from_secs(20), |v| made.iter().all(|n| shows(v, n))).await;
     assert!(v.stale.is_none(), "the warning is cleared once it caught up");

@@ -9,5 +9,6 @@ mod display;
 mod kiosk;
 mod restart;
 mod scripted_day;
+mod stats;
 mod storage_failure;
 mod streams;

@@ -132,7 +132,7 @@ impl Client {
     }
 
     pub async fn send(&self, r: reqwest::RequestBuilder) -> (StatusCode, Value) {
-        let resp = r.send().await.expect("request reaches the server");
+        let resp = r.send().await.unwrap_or_else(|e| panic!("request reaches the server: {e:?}"));
         let status = resp.status();
         let text = resp.text().await.expect("body");
         let body =

@@ -8,6 +8,8 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use queue_core::{DeskState, Event, ServiceId, SiteId, Status, Ticket};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
+
+pub mod stats;
 use std::collections::{BTreeMap, VecDeque};
 use std::path::Path;
 
@@ -26,7 +28,7 @@ pub enum DbError {
     TooNew { found: i64, known: i64 },
 }
 
-const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_init.sql")];
+const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_init.sql"), include_str!("migrations/0002_stats.sql")];
 
 /// The database file inside the data directory.
 pub fn path(data_dir: &Path) -> std::path::PathBuf {
