@@ -12,3 +12,4 @@ mod scripted_day;
 mod stats;
 mod storage_failure;
 mod streams;
+mod web_display;

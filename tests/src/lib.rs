@@ -2,6 +2,7 @@
 //! an HTTP client that speaks the API, and a Server-Sent Events reader.
 
 pub mod sse;
+pub mod webdriver;
 
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
