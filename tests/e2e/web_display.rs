@@ -48,4 +48,5 @@ async fn a_call_appears_on_the_web_display() {
         )
         .await;
     browser.screenshot(&webdriver::screenshot_dir().join("web-display-stale.png")).await;
+    browser.quit().await;
 }

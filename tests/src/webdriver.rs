@@ -115,6 +115,13 @@ impl Browser {
     }
 }
 
+impl Browser {
+    /// End the session: chromedriver closes chromium (dropping without it leaves chromium running).
+    pub async fn quit(self) {
+        let _ = self.http.delete(format!("{}/session/{}", self.base, self.session)).send().await;
+    }
+}
+
 impl Drop for Browser {
     fn drop(&mut self) {
         let _ = self.driver.kill();
