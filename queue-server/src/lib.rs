@@ -14,6 +14,7 @@ pub mod hub;
 pub mod metrics;
 pub mod state;
 pub mod stats_page;
+pub mod ticket_page;
 pub mod views;
 pub mod web;
 pub mod writer;
@@ -34,6 +35,7 @@ pub fn router(state: AppState) -> Router {
     let (api, openapi) = api::routes();
     let doc = Arc::new(openapi.to_pretty_json().unwrap_or_else(|_| "{}".into()));
     api.merge(web::routes())
+        .merge(ticket_page::routes())
         .merge(stats_page::routes())
         .fallback(|| async { error::ApiError::not_found("no such route") })
         .method_not_allowed_fallback(|| async {

@@ -90,6 +90,10 @@ async fn a_ticket_taken_at_the_kiosk_in_arabic_is_stored_with_the_answers() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(public["number"], shown.number.as_str());
 
+    // The QR code opens the visitor's ticket page, in Arabic.
+    let html = reqwest::get(&shown.qr_url).await.unwrap().text().await.unwrap();
+    assert!(html.contains(&shown.number) && html.contains(r#"dir="rtl""#), "{html}");
+
     // The printed bytes carry the number.
     let printed = printer.tickets();
     assert_eq!(printed.len(), 1);

@@ -12,4 +12,5 @@ mod scripted_day;
 mod stats;
 mod storage_failure;
 mod streams;
+mod ticket_page;
 mod web_display;

@@ -7,7 +7,7 @@ mod session;
 mod sites;
 pub(crate) mod stats;
 mod system;
-mod tickets;
+pub(crate) mod tickets;
 
 use crate::error::ApiError;
 use crate::state::AppState;

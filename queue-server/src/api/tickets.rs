@@ -262,6 +262,11 @@ pub async fn public_ticket(
 
 /// A public ticket by token (also used by the ticket page).
 pub async fn lookup_public(state: &AppState, token: &str) -> ApiResult<PublicTicket> {
+    lookup_ticket(state, token).await.map(|(_, public)| public)
+}
+
+/// The stored ticket behind a token (for its language and service) and its public view now.
+pub async fn lookup_ticket(state: &AppState, token: &str) -> ApiResult<(queue_core::Ticket, PublicTicket)> {
     let not_found = || ApiError::not_found("no ticket with this code: it may have expired");
     if token.len() < 16
         || token.len() > 64
@@ -277,9 +282,12 @@ pub async fn lookup_public(state: &AppState, token: &str) -> ApiResult<PublicTic
         .read(move |live| {
             live.engine
                 .ticket(&id)
-                .map(|t| views::public_ticket(live.cfg, t, views::position(live.engine, t, live.now)))
+                .map(|t| (t.clone(), views::public_ticket(live.cfg, t, views::position(live.engine, t, live.now))))
         })
         .await
         .flatten();
-    Ok(live.unwrap_or_else(|| views::public_ticket(&state.cfg, &stored, (0, 0))))
+    Ok(live.unwrap_or_else(|| {
+        let public = views::public_ticket(&state.cfg, &stored, (0, 0));
+        (stored, public)
+    }))
 }
