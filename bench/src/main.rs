@@ -98,7 +98,7 @@ fn run() -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The test configuration with limits a load test needs (no per-kiosk rate limit).
+/// The test configuration without the limits a load test would hit (rate limits, daily caps).
 fn write_config(dir: &Path) -> anyhow::Result<PathBuf> {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/data/config");
     let dst = dir.join("config");
@@ -109,6 +109,12 @@ fn write_config(dir: &Path) -> anyhow::Result<PathBuf> {
         let limits = table.entry("rate_limits").or_insert_with(|| toml::Value::Table(toml::Table::new()));
         if let toml::Value::Table(t) = limits {
             t.insert("tickets_per_minute_per_kiosk".into(), toml::Value::Integer(100_000_000));
+        }
+        // No daily caps: every request of the run must be a ticket.
+        if let Some(toml::Value::Array(services)) = table.get_mut("services") {
+            for s in services.iter_mut().filter_map(toml::Value::as_table_mut) {
+                s.remove("daily_cap");
+            }
         }
         std::fs::write(&path, toml::to_string(&table)?)?;
     }

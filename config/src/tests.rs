@@ -181,3 +181,40 @@ fn duplicate_desk_id_across_sites() {
         ],
     );
 }
+
+#[test]
+fn the_reference_example_is_valid() {
+    let reference = include_str!("../REFERENCE.md");
+    let example = reference.split("### Example\n\n```toml\n").nth(1).and_then(|s| s.split("```").next());
+    let example = example.expect("REFERENCE.md has an example site");
+    check(&[("grosseto-stazione.toml", example)], expect!["ok: 1 sites"]);
+}
+
+#[test]
+fn the_test_configuration_is_always_open_with_one_cap() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/data/config");
+    let cfg = crate::load(&path).unwrap_or_else(|e| panic!("{e}"));
+    let caps: Vec<(&str, &str, u32)> = cfg
+        .sites
+        .iter()
+        .flat_map(|s| s.services.iter().filter_map(|v| Some((s.id.as_str(), v.id.as_str(), v.daily_cap?))))
+        .collect();
+    assert_eq!(caps, [("livorno-terreni", "computer", 5)]);
+    for s in &cfg.sites {
+        assert!(s.opening_hours.is_none() && s.services.iter().all(|v| v.opening_hours.is_none()), "{}", s.id);
+        assert_eq!(s.policy.transfer_fallback_s, 600);
+        assert_eq!(s.policy.out_of_order_calls, s.id.as_str() == "livorno-terreni");
+    }
+    assert!(cfg.sites[0].desks.len() >= 2 && cfg.sites[1].desks.len() >= 4);
+}
+
+#[test]
+fn unserved_service_and_unreachable_question() {
+    let text = broken("services = [\"a\", \"b\"]", "services = [\"a\"]").replace("next = \"q2\"", "service = \"a\"");
+    check(
+        &[("s1.toml", &text)],
+        expect![[r#"
+        sites/s1.toml:16:6: services[1].id: no desk serves 'b': add it to a desk's services
+        sites/s1.toml:40:6: triage.questions[1].id: question 'q2' cannot be reached from 'q1'"#]],
+    );
+}

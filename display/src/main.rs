@@ -1,4 +1,126 @@
-//! Sportello display (placeholder until its issue lands).
-fn main() {
-    println!("the display is not built yet");
+//! `display`: starts the waiting-room display (window, network thread, announcer) or renders screenshots.
+
+use anyhow::{Context, bail};
+use clap::Parser;
+use display::audio::{CommandPlayer, EspeakNg, MAX_DELAY, Player, Silent, Speech, spawn_announcer};
+use display::cli::{Cli, Command, RunArgs};
+use display::client::{Driver, Endpoint, HttpClient, Sink};
+use display::controller::{Announcement, DisplayController, Settings, View};
+use display::texts::Texts;
+use display::ui::{AppWindow, apply};
+use slint::ComponentHandle;
+use std::sync::mpsc;
+
+fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
+        .init();
+    let cli = Cli::parse();
+    match cli.command {
+        Some(Command::Screenshots { out }) => {
+            for path in display::ui::screenshots(&out)? {
+                println!("{}", path.display());
+            }
+            Ok(())
+        }
+        Some(Command::Bench { server, site, key, user, password, calls }) => {
+            let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+            let args = display::bench::BenchArgs { server, site, key, user, password, calls };
+            let samples = rt.block_on(display::bench::run(args))?;
+            println!("{}", display::bench::summary(&samples));
+            let rss = std::fs::read_to_string("/proc/self/status")
+                .ok()
+                .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).map(str::to_owned));
+            println!("peak RSS of the display client without a window: {}", rss.unwrap_or_default());
+            Ok(())
+        }
+        None => run(cli.run),
+    }
+}
+
+/// Delivers views to the window (only when they change) and announcements to the announcer.
+struct AppSink {
+    window: slint::Weak<AppWindow>,
+    announcer: mpsc::Sender<Announcement>,
+    last: Option<View>,
+}
+
+impl Sink for AppSink {
+    fn publish(&mut self, view: View) {
+        if self.last.as_ref() == Some(&view) {
+            return;
+        }
+        self.last = Some(view.clone());
+        if let Err(e) = self.window.upgrade_in_event_loop(move |w| apply(&w, &view)) {
+            tracing::error!("cannot update the window: {e}");
+        }
+    }
+
+    fn announce(&mut self, a: Announcement) {
+        let _ = self.announcer.send(a);
+    }
+}
+
+fn run(args: RunArgs) -> anyhow::Result<()> {
+    let (Some(server), Some(site)) = (args.server.clone(), args.site.clone()) else {
+        bail!("--server URL and --site SITE are needed (or `display screenshots --out DIR`); see --help");
+    };
+    let key = match (&args.key, &args.key_file) {
+        (Some(k), _) => k.clone(),
+        (None, Some(f)) => std::fs::read_to_string(f)
+            .with_context(|| format!("reading the display key from {}", f.display()))?
+            .trim()
+            .to_owned(),
+        (None, None) => bail!("--key KEY (or --key-file PATH) is needed: a display device key of site {site}"),
+    };
+    let tz =
+        jiff::tz::TimeZone::get(&args.time_zone).with_context(|| format!("unknown time zone {}", args.time_zone))?;
+    let mut texts = Texts::builtin();
+    if let Some(dir) = &args.translations {
+        texts = texts.with_dir(dir)?;
+    }
+    let settings = Settings {
+        previous: args.previous,
+        highlight: jiff::SignedDuration::from_secs(i64::from(args.highlight_s)),
+        services: args.services.iter().map(|s| s.as_str().into()).collect(),
+        desks: args.desks.iter().map(|s| s.as_str().into()).collect(),
+        tz,
+        ..Settings::default()
+    };
+
+    let player: Box<dyn Player> = match CommandPlayer::find() {
+        Some(p) => {
+            tracing::info!("sound through {}", p.program().display());
+            Box::new(p)
+        }
+        None => {
+            tracing::warn!("no sound player found (pw-play, paplay, aplay or play): announcements are silent");
+            Box::new(Silent)
+        }
+    };
+    let speech: Option<Box<dyn Speech>> = match (args.voice(), EspeakNg::find()) {
+        (true, Some(e)) => Some(Box::new(e)),
+        (true, None) => {
+            tracing::warn!("espeak-ng is not installed: chime only (apt-get install espeak-ng)");
+            None
+        }
+        (false, _) => None,
+    };
+    let (announcer, _announcer_thread) = spawn_announcer(speech, player, MAX_DELAY);
+
+    let window =
+        AppWindow::new().context("creating the window (is there a display? try SLINT_BACKEND=winit-software)")?;
+    if args.fullscreen {
+        window.window().set_fullscreen(true);
+        window.global::<display::ui::DisplayAdapter>().set_hide_cursor(true);
+    }
+    let sink = AppSink { window: window.as_weak(), announcer, last: None };
+    let client = HttpClient::new(Endpoint { server, key, site });
+    let ctl = DisplayController::new(settings, texts, jiff::Timestamp::now());
+    std::thread::Builder::new().name("network".into()).spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a tokio runtime");
+        rt.block_on(Driver::new(client, ctl, sink).run());
+    })?;
+    window.run().context("running the window")?;
+    Ok(())
 }

@@ -1,4 +1,161 @@
-//! Sportello kiosk (placeholder until its issue lands).
-fn main() {
-    println!("the kiosk is not built yet");
+//! The `kiosk` command: run the touch kiosk, print a test ticket, or render screenshots.
+
+use anyhow::Context as _;
+use clap::{Parser, Subcommand};
+use kiosk::controller::Controller;
+use kiosk::printer::PrinterTarget;
+use kiosk::server::HttpServer;
+use kiosk::ticket::{self, PrintTicket};
+use std::path::PathBuf;
+use std::time::Instant;
+
+/// Sportello kiosk: triage in the visitor's language, tickets with a QR code.
+#[derive(Parser)]
+#[command(version, args_conflicts_with_subcommands = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    run: RunArgs,
+}
+
+#[derive(clap::Args, serde::Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RunArgs {
+    /// A TOML file with any of the options below (`server`, `key`, `site`, `printer`, `fullscreen`,
+    /// `low_reach`); options on the command line win. Keeps the device key out of `ps`.
+    #[arg(long)]
+    #[serde(skip)]
+    config: Option<PathBuf>,
+    /// The queue server's base URL [default: http://127.0.0.1:8080].
+    #[arg(long)]
+    server: Option<String>,
+    /// This kiosk's device key (`queue-server device add --kind kiosk` prints one)
+    /// [default: demo-kiosk-livorno-terreni].
+    #[arg(long)]
+    key: Option<String>,
+    /// The site this kiosk stands in [default: livorno-terreni].
+    #[arg(long)]
+    site: Option<String>,
+    /// `file:PATH`, `/dev/usb/lp0`, `tcp://HOST:9100` or `none` [default: none].
+    #[arg(long)]
+    printer: Option<String>,
+    #[arg(long)]
+    #[serde(default)]
+    fullscreen: bool,
+    /// Start in the low-reach layout (every control in the lower part of the screen).
+    #[arg(long)]
+    #[serde(default)]
+    low_reach: bool,
+    /// Do not read screens aloud even if espeak-ng is installed.
+    #[arg(long)]
+    #[serde(default)]
+    silent: bool,
+}
+
+impl RunArgs {
+    /// Command-line options over the config file's over the demo defaults.
+    fn resolve(self) -> anyhow::Result<(String, String, String, PrinterTarget, bool, bool, bool)> {
+        let file = match &self.config {
+            Some(path) => {
+                let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+                toml::from_str::<RunArgs>(&text).with_context(|| format!("in {}", path.display()))?
+            }
+            None => RunArgs::default(),
+        };
+        let printer = self.printer.or(file.printer).unwrap_or_else(|| "none".into());
+        Ok((
+            self.server.or(file.server).unwrap_or_else(|| "http://127.0.0.1:8080".into()),
+            self.key.or(file.key).unwrap_or_else(|| "demo-kiosk-livorno-terreni".into()),
+            self.site.or(file.site).unwrap_or_else(|| "livorno-terreni".into()),
+            printer.parse().map_err(anyhow::Error::msg)?,
+            self.fullscreen || file.fullscreen,
+            self.low_reach || file.low_reach,
+            self.silent || file.silent,
+        ))
+    }
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Print a sample ticket, for installers.
+    TestPrint {
+        #[arg(long)]
+        printer: PrinterTarget,
+        #[arg(long, default_value = "it")]
+        lang: String,
+        /// Also write a readable listing of the bytes to standard output.
+        #[arg(long)]
+        dump: bool,
+    },
+    /// Time the last touch → ticket bytes at the printer against a server (the issue's ≤ 200 ms p99 target).
+    Bench {
+        #[arg(long, default_value = "http://127.0.0.1:8080")]
+        server: String,
+        #[arg(long, default_value = "demo-kiosk-livorno-terreni")]
+        key: String,
+        #[arg(long, default_value = "livorno-terreni")]
+        site: String,
+        /// Where the tickets go (default: kept in memory).
+        #[arg(long)]
+        printer: Option<PrinterTarget>,
+        #[arg(long, default_value_t = 200)]
+        tickets: usize,
+    },
+    /// Render every screen in Italian and Arabic as PNG files (headless, software renderer).
+    Screenshots {
+        #[arg(long, default_value = "screenshots")]
+        out: PathBuf,
+    },
+}
+
+fn main() -> anyhow::Result<()> {
+    let started = Instant::now();
+    let cli = Cli::parse();
+    match cli.command {
+        Some(Command::TestPrint { printer, lang, dump }) => {
+            let bytes = ticket::escpos_bytes(&PrintTicket::sample(&lang));
+            if dump {
+                print!("{}", ticket::dump(&bytes));
+            }
+            let mut device = printer.open();
+            device.check().with_context(|| format!("printer {printer:?} is not ready"))?;
+            device.print(&bytes).with_context(|| format!("printing to {printer:?}"))?;
+            eprintln!("printed a {lang} sample ticket ({} bytes) to {printer:?}", bytes.len());
+            Ok(())
+        }
+        Some(Command::Bench { server, key, site, printer, tickets }) => {
+            let client = HttpServer::new(&server, &site, &key)?;
+            let device = match printer {
+                Some(target) => target.open(),
+                None => Box::new(kiosk::printer::MemoryPrinter::default()),
+            };
+            let report = kiosk::bench::run(Box::new(client), device, tickets)?;
+            println!("{report}");
+            if let Ok(status) = std::fs::read_to_string("/proc/self/status") {
+                let peak = status.lines().find(|l| l.starts_with("VmHWM")).unwrap_or("VmHWM: ?");
+                println!("peak RSS of the controller without a window: {}", peak.trim_start_matches("VmHWM:").trim());
+            }
+            Ok(())
+        }
+        Some(Command::Screenshots { out }) => {
+            kiosk::screenshots::init_headless()?;
+            let written = kiosk::screenshots::write_all(&out)?;
+            eprintln!("wrote {} screenshots to {}", written.len(), out.display());
+            Ok(())
+        }
+        None => {
+            let (server, key, site, printer, fullscreen, low_reach, silent) = cli.run.resolve()?;
+            if key.starts_with("demo-") {
+                eprintln!("kiosk: using the DEMO device key {key} for site {site} on {server}");
+            }
+            let client = HttpServer::new(&server, &site, &key)?;
+            let controller = Controller::new(Box::new(client), printer.open(), low_reach, Instant::now());
+            let speaker = if silent { kiosk::speech::Speaker::silent() } else { kiosk::speech::Speaker::new() };
+            if !speaker.enabled() && !silent {
+                eprintln!("kiosk: espeak-ng not found, screens will not be read aloud (apt-get install espeak-ng)");
+            }
+            kiosk::ui::run(controller, fullscreen, speaker, started)
+        }
+    }
 }

@@ -10,6 +10,7 @@ pub mod ids;
 pub mod model;
 pub mod routing;
 pub mod rules;
+pub mod stats;
 pub mod wire;
 
 pub use engine::{Command, Engine};

@@ -13,6 +13,7 @@ pub mod error;
 pub mod hub;
 pub mod metrics;
 pub mod state;
+pub mod stats_page;
 pub mod views;
 pub mod web;
 pub mod writer;
@@ -33,6 +34,7 @@ pub fn router(state: AppState) -> Router {
     let (api, openapi) = api::routes();
     let doc = Arc::new(openapi.to_pretty_json().unwrap_or_else(|_| "{}".into()));
     api.merge(web::routes())
+        .merge(stats_page::routes())
         .fallback(|| async { error::ApiError::not_found("no such route") })
         .method_not_allowed_fallback(|| async {
             error::ApiError::new(

@@ -1,4 +1,4 @@
-//! The server's web pages (not part of the JSON API): the web display for TVs, the staff desk
+//! The server's web pages (not part of the JSON API): the web display for TVs (and the fonts it uses), the staff desk
 //! page (`/desk`) and the visitor's ticket page (`/t/{token}`). Pages and their scripts are
 //! compiled into the binary and load nothing from other sites.
 
@@ -6,7 +6,7 @@ mod desk_page;
 mod texts;
 mod ticket_page;
 
-use crate::api::{ClientIp, lookup_public_ticket};
+use crate::api::{ClientIp, lookup_ticket};
 use crate::state::AppState;
 use axum::Router;
 use axum::extract::{Path, State};
@@ -28,12 +28,32 @@ const DESK_CSS: &str = include_str!("../web/desk/desk.css");
 const TICKET_JS: &str = include_str!("../web/ticket/ticket.js");
 const TICKET_CSS: &str = include_str!("../web/ticket/ticket.css");
 
+/// The fonts shipped with the apps (OFL, `assets/fonts/`), so pages render every script
+/// without anything installed on the TV.
+const FONTS: &[(&str, &[u8])] = &[
+    ("NotoSans-Regular.ttf", include_bytes!("../../assets/fonts/NotoSans-Regular.ttf")),
+    ("NotoSans-Bold.ttf", include_bytes!("../../assets/fonts/NotoSans-Bold.ttf")),
+    ("NotoSansArabic-Regular.ttf", include_bytes!("../../assets/fonts/NotoSansArabic-Regular.ttf")),
+    ("NotoSansArabic-Bold.ttf", include_bytes!("../../assets/fonts/NotoSansArabic-Bold.ttf")),
+];
+
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/display/{site}", get(display_page))
+        .route("/display/assets/fonts/{file}", get(font))
         .route("/desk", get(desk))
         .route("/t/{token}", get(ticket))
         .route("/assets/{file}", get(asset))
+}
+
+async fn font(Path(file): Path<String>) -> Response {
+    match FONTS.iter().find(|(name, _)| *name == file) {
+        Some((_, bytes)) => {
+            ([(header::CONTENT_TYPE, "font/ttf"), (header::CACHE_CONTROL, "public, max-age=604800")], *bytes)
+                .into_response()
+        }
+        None => (StatusCode::NOT_FOUND, "no such font").into_response(),
+    }
 }
 
 fn page(html: &'static str) -> Response {
@@ -96,7 +116,7 @@ async fn ticket(
         }
         return resp;
     }
-    match lookup_public_ticket(&state, &token).await {
+    match lookup_ticket(&state, &token).await {
         Ok((stored, public)) => {
             let t = texts::ticket_texts(&stored.language);
             let label = state

@@ -225,7 +225,22 @@ struct Pending {
 }
 
 impl Actor {
+    /// Housekeeping between batches, at most hourly: old idempotency records, expired sessions.
+    fn maintain(&mut self, last: &mut Option<std::time::Instant>) {
+        if last.is_some_and(|t| t.elapsed() < std::time::Duration::from_secs(3600)) {
+            return;
+        }
+        *last = Some(std::time::Instant::now());
+        match db::purge_expired(&self.conn, (self.clock)()) {
+            Ok(n) if n > 0 => tracing::info!(purged = n, "purged old idempotency records and sessions"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "housekeeping failed; will retry in an hour"),
+        }
+    }
+
     fn run(&mut self, mut rx: mpsc::Receiver<Job>) {
+        let mut maintained = None;
+        self.maintain(&mut maintained);
         while let Some(first) = rx.blocking_recv() {
             let mut jobs = vec![first];
             while jobs.len() < MAX_BATCH {
@@ -244,6 +259,7 @@ impl Actor {
             }
             if !execs.is_empty() {
                 self.batch(execs);
+                self.maintain(&mut maintained);
             }
             if !reads.is_empty() {
                 let live = Live {

@@ -46,7 +46,7 @@ async fn bad_input_is_refused_clearly_and_changes_nothing() {
     assert_error(s, &b, StatusCode::UNPROCESSABLE_ENTITY, "invalid_request");
     let (s, b) = kiosk.send(kiosk.request(Method::POST, &tickets).body("{}")).await;
     assert_error(s, &b, StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type");
-    let huge = format!("{{\"service\": \"{}\"}}", "x".repeat(100_000));
+    let huge = format!("{{\"service\": \"{}\"}}", "x".repeat(20_000));
     let (s, b) =
         kiosk.send(kiosk.request(Method::POST, &tickets).header("content-type", "application/json").body(huge)).await;
     assert_error(s, &b, StatusCode::PAYLOAD_TOO_LARGE, "body_too_large");

@@ -1,10 +1,16 @@
 //! Sportello end-to-end tests: one binary, a real server on 127.0.0.1:0, real HTTP, real SQLite.
 
+mod admin_cli;
 mod auth_matrix;
 mod bad_input;
 mod concurrency;
 mod crash;
+mod display;
+mod kiosk;
 mod restart;
 mod scripted_day;
+mod stats;
+mod storage_failure;
 mod streams;
+mod web_display;
 mod web_pages;

@@ -58,7 +58,8 @@ impl TestServer {
         Self::start_with(self.config_dir, self.data).await
     }
 
-    /// Stop gracefully and start again on the same data and the same port (pages keep their URL).
+    /// Stop gracefully and start again on the same data and the same address, as a real
+    /// restart looks to clients that stay configured with one URL.
     pub async fn restart_same_port(mut self) -> TestServer {
         let running = self.running.take().expect("running");
         let addr = running.addr;
@@ -66,9 +67,9 @@ impl TestServer {
         let mut opts = queue_server::Options::new(&self.config_dir, self.data.path());
         opts.demo = true;
         opts.heartbeat_s = 1;
-        let listener = tokio::net::TcpListener::bind(addr).await.expect("bind the same port again");
+        let listener = tokio::net::TcpListener::bind(addr).await.expect("the same address is free again");
         let running = queue_server::Running::start(opts, listener).await.expect("server starts");
-        TestServer { running: Some(running), data: self.data, config_dir: self.config_dir, url: self.url }
+        TestServer { url: running.url(), running: Some(running), data: self.data, config_dir: self.config_dir }
     }
 
     /// Stop gracefully; returns the data directory (deleted when dropped).
@@ -132,7 +133,7 @@ impl Client {
     }
 
     pub async fn send(&self, r: reqwest::RequestBuilder) -> (StatusCode, Value) {
-        let resp = r.send().await.expect("request reaches the server");
+        let resp = r.send().await.unwrap_or_else(|e| panic!("request reaches the server: {e:?}"));
         let status = resp.status();
         let text = resp.text().await.expect("body");
         let body =

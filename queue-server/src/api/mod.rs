@@ -5,10 +5,11 @@ mod desks;
 mod events;
 mod session;
 mod sites;
+pub(crate) mod stats;
 mod system;
-mod tickets;
+pub(crate) mod tickets;
 
-pub use tickets::{ClientIp, lookup_public_ticket};
+pub use tickets::{ClientIp, lookup_ticket};
 
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -78,6 +79,10 @@ pub fn routes() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(desks::call_next))
         .routes(routes!(session::login, session::whoami, session::logout))
         .routes(routes!(events::stream))
+        .routes(routes!(stats::summary))
+        .routes(routes!(stats::breakdown_route))
+        .routes(routes!(stats::funder))
+        .routes(routes!(stats::export_csv))
         .routes(routes!(system::healthz))
         .routes(routes!(system::metrics))
         .routes(routes!(system::openapi_json))

@@ -262,12 +262,11 @@ pub async fn public_ticket(
 
 /// A public ticket by token.
 pub async fn lookup_public(state: &AppState, token: &str) -> ApiResult<PublicTicket> {
-    lookup_public_ticket(state, token).await.map(|(_, p)| p)
+    lookup_ticket(state, token).await.map(|(_, public)| public)
 }
 
-/// A ticket by token: the stored ticket (for its site, service and language) and its public view now.
-/// Used by the API and by the visitor's ticket page.
-pub async fn lookup_public_ticket(state: &AppState, token: &str) -> ApiResult<(queue_core::Ticket, PublicTicket)> {
+/// The stored ticket behind a token (for its language and service) and its public view now.
+pub async fn lookup_ticket(state: &AppState, token: &str) -> ApiResult<(queue_core::Ticket, PublicTicket)> {
     let not_found = || ApiError::not_found("no ticket with this code: it may have expired");
     if token.len() < 16
         || token.len() > 64
@@ -288,7 +287,7 @@ pub async fn lookup_public_ticket(state: &AppState, token: &str) -> ApiResult<(q
         .await
         .flatten();
     Ok(live.unwrap_or_else(|| {
-        let p = views::public_ticket(&state.cfg, &stored, (0, 0));
-        (stored, p)
+        let public = views::public_ticket(&state.cfg, &stored, (0, 0));
+        (stored, public)
     }))
 }

@@ -8,6 +8,8 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use queue_core::{DeskState, Event, ServiceId, SiteId, Status, Ticket};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
+
+pub mod stats;
 use std::collections::{BTreeMap, VecDeque};
 use std::path::Path;
 
@@ -26,7 +28,7 @@ pub enum DbError {
     TooNew { found: i64, known: i64 },
 }
 
-const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_init.sql")];
+const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_init.sql"), include_str!("migrations/0002_stats.sql")];
 
 /// The database file inside the data directory.
 pub fn path(data_dir: &Path) -> std::path::PathBuf {
@@ -282,9 +284,11 @@ pub fn store_idempotent_reply(
     Ok(())
 }
 
-/// Forget idempotency records older than `before`.
-pub fn purge_idempotency(conn: &Connection, before: Timestamp) -> Result<usize> {
-    Ok(conn.execute("DELETE FROM idempotency WHERE created_ms < ?1", [ms(before)])?)
+/// Forget idempotency records older than a day and sessions that expired.
+pub fn purge_expired(conn: &Connection, now: Timestamp) -> Result<usize> {
+    let day_ago = now - jiff::SignedDuration::from_hours(24);
+    let n = conn.execute("DELETE FROM idempotency WHERE created_ms < ?1", [ms(day_ago)])?;
+    Ok(n + conn.execute("DELETE FROM sessions WHERE expires_ms <= ?1", [ms(now)])?)
 }
 
 // ---------------------------------------------------------------- staff and sessions
@@ -528,5 +532,33 @@ mod tests {
         assert!(revoke_device(&conn, "k1", now).unwrap());
         assert!(!revoke_device(&conn, "k1", now).unwrap());
         assert!(device_by_key_hash(&conn, "kh").unwrap().is_none());
+    }
+
+    #[test]
+    fn housekeeping_forgets_day_old_idempotency_records_and_expired_sessions() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate(&mut conn).unwrap();
+        let t0 = Timestamp::from_second(1_800_000_000).unwrap();
+        let hours = |h| t0 + jiff::SignedDuration::from_hours(h);
+        let s = StaffRow {
+            username: "u".into(),
+            display_name: "U".into(),
+            role: "staff".into(),
+            languages: vec![],
+            professions: vec![],
+            password_hash: "x".into(),
+            disabled: false,
+        };
+        insert_staff(&conn, &s, t0).unwrap();
+        insert_session(&conn, "old", "u", "c", t0, hours(12)).unwrap();
+        insert_session(&conn, "new", "u", "c", hours(20), hours(32)).unwrap();
+        let tx = conn.transaction().unwrap();
+        store_idempotent_reply(&tx, "k", "old", 201, "{}", t0).unwrap();
+        store_idempotent_reply(&tx, "k", "new", 201, "{}", hours(20)).unwrap();
+        tx.commit().unwrap();
+        assert_eq!(purge_expired(&conn, hours(25)).unwrap(), 2);
+        assert!(idempotent_reply(&conn, "k", "old").unwrap().is_none());
+        assert!(idempotent_reply(&conn, "k", "new").unwrap().is_some());
+        assert!(session(&conn, "new", hours(25)).unwrap().is_some());
     }
 }

@@ -1,0 +1,307 @@
+//! Sound: the chime (synthesized here, no audio files), speech with `espeak-ng`, playback with the
+//! system's player, and the announcer thread that plays announcements one after the other.
+//!
+//! One thread plays everything and each `play` blocks until the sound has finished, so two
+//! announcements can never talk over each other; they wait in the channel in the order they came.
+
+use crate::controller::Announcement;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::mpsc;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AudioError {
+    #[error("running {program}: {source}")]
+    Spawn { program: String, source: std::io::Error },
+    #[error("{program} failed ({status}): {stderr}")]
+    Failed { program: String, status: std::process::ExitStatus, stderr: String },
+    #[error("not a 16-bit PCM WAV file: {0}")]
+    BadWav(&'static str),
+    #[error("writing a temporary sound file: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Sample rate of the chime (espeak-ng speaks at 22 050 Hz too).
+pub const RATE: u32 = 22_050;
+
+/// A two-note "ding-dong" chime (E5 then C5, bell-like partials, exponential decay), 16-bit mono WAV.
+pub fn chime_wav() -> Vec<u8> {
+    let note = |freq: f64, len_s: f64| -> Vec<f64> {
+        let n = (len_s * f64::from(RATE)) as usize;
+        (0..n)
+            .map(|i| {
+                let t = i as f64 / f64::from(RATE);
+                let attack = (t / 0.005).min(1.0);
+                let decay = (-t * 3.2).exp();
+                let partials = [(1.0, 1.0), (2.0, 0.35), (3.01, 0.12), (4.2, 0.05)];
+                let s: f64 = partials
+                    .iter()
+                    .map(|(m, a)| a * (2.0 * std::f64::consts::PI * freq * m * t).sin() * (-t * 2.0 * m).exp())
+                    .sum();
+                s * attack * decay
+            })
+            .collect()
+    };
+    let gap = (0.45 * f64::from(RATE)) as usize;
+    let first = note(659.25, 1.6);
+    let second = note(523.25, 1.8);
+    let mut mix = vec![0.0; gap + second.len()];
+    for (i, s) in first.iter().enumerate() {
+        mix[i] += s;
+    }
+    for (i, s) in second.iter().enumerate() {
+        mix[gap + i] += s;
+    }
+    let peak = mix.iter().fold(0.0f64, |m, s| m.max(s.abs()));
+    let samples: Vec<i16> = mix.iter().map(|s| (s / peak * 0.7 * f64::from(i16::MAX)) as i16).collect();
+    wav_bytes(&samples, RATE)
+}
+
+/// A mono 16-bit PCM WAV file.
+pub fn wav_bytes(samples: &[i16], rate: u32) -> Vec<u8> {
+    let data_len = (samples.len() * 2) as u32;
+    let mut out = Vec::with_capacity(44 + samples.len() * 2);
+    out.extend_from_slice(b"RIFF");
+    out.extend_from_slice(&(36 + data_len).to_le_bytes());
+    out.extend_from_slice(b"WAVEfmt ");
+    out.extend_from_slice(&16u32.to_le_bytes());
+    out.extend_from_slice(&1u16.to_le_bytes()); // PCM
+    out.extend_from_slice(&1u16.to_le_bytes()); // mono
+    out.extend_from_slice(&rate.to_le_bytes());
+    out.extend_from_slice(&(rate * 2).to_le_bytes());
+    out.extend_from_slice(&2u16.to_le_bytes());
+    out.extend_from_slice(&16u16.to_le_bytes());
+    out.extend_from_slice(b"data");
+    out.extend_from_slice(&data_len.to_le_bytes());
+    for s in samples {
+        out.extend_from_slice(&s.to_le_bytes());
+    }
+    out
+}
+
+/// The samples of a 16-bit PCM WAV (all channels interleaved) and its rate. Accepts the
+/// "unknown length" data chunk that `espeak-ng --stdout` writes.
+pub fn wav_samples(wav: &[u8]) -> Result<(u32, Vec<i16>), AudioError> {
+    if wav.len() < 12 || &wav[0..4] != b"RIFF" || &wav[8..12] != b"WAVE" {
+        return Err(AudioError::BadWav("no RIFF/WAVE header"));
+    }
+    let mut pos = 12;
+    let mut rate = None;
+    while pos + 8 <= wav.len() {
+        let id = &wav[pos..pos + 4];
+        let len = u32::from_le_bytes([wav[pos + 4], wav[pos + 5], wav[pos + 6], wav[pos + 7]]) as usize;
+        let body = pos + 8;
+        if id == b"fmt " {
+            if body + 16 > wav.len() {
+                return Err(AudioError::BadWav("short fmt chunk"));
+            }
+            let format = u16::from_le_bytes([wav[body], wav[body + 1]]);
+            let bits = u16::from_le_bytes([wav[body + 14], wav[body + 15]]);
+            if format != 1 || bits != 16 {
+                return Err(AudioError::BadWav("not 16-bit PCM"));
+            }
+            rate = Some(u32::from_le_bytes([wav[body + 4], wav[body + 5], wav[body + 6], wav[body + 7]]));
+        } else if id == b"data" {
+            let rate = rate.ok_or(AudioError::BadWav("data before fmt"))?;
+            let end = body.saturating_add(len).min(wav.len());
+            let samples = wav[body..end].chunks_exact(2).map(|b| i16::from_le_bytes([b[0], b[1]])).collect();
+            return Ok((rate, samples));
+        }
+        pos = body.saturating_add(len + (len & 1));
+    }
+    Err(AudioError::BadWav("no data chunk"))
+}
+
+/// Root mean square of the samples, 0.0 (silence) to 1.0 (full scale).
+pub fn rms(samples: &[i16]) -> f64 {
+    if samples.is_empty() {
+        return 0.0;
+    }
+    let sum: f64 = samples.iter().map(|s| (f64::from(*s) / f64::from(i16::MAX)).powi(2)).sum();
+    (sum / samples.len() as f64).sqrt()
+}
+
+/// Text to speech as WAV bytes.
+pub trait Speech: Send {
+    fn synthesize(&self, lang: &str, text: &str) -> Result<Vec<u8>, AudioError>;
+}
+
+/// Plays a WAV and returns when it has finished.
+pub trait Player: Send {
+    fn play(&mut self, wav: &[u8]) -> Result<(), AudioError>;
+}
+
+/// The first program of that name on `PATH`.
+pub fn which(program: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path).map(|d| d.join(program)).find(|p| p.is_file())
+}
+
+/// `espeak-ng` (Debian package `espeak-ng`), offline.
+pub struct EspeakNg {
+    program: PathBuf,
+}
+
+impl EspeakNg {
+    /// `espeak-ng` from `PATH`, if installed.
+    pub fn find() -> Option<EspeakNg> {
+        which("espeak-ng").map(|program| EspeakNg { program })
+    }
+
+    /// espeak-ng's voice for a language code (they coincide for ours).
+    pub fn voice(lang: &str) -> &str {
+        match lang {
+            "en" => "en-gb",
+            other => other,
+        }
+    }
+}
+
+impl Speech for EspeakNg {
+    fn synthesize(&self, lang: &str, text: &str) -> Result<Vec<u8>, AudioError> {
+        let program = self.program.display().to_string();
+        let out = Command::new(&self.program)
+            .args(["-v", EspeakNg::voice(lang), "-s", "140", "--stdout", "--", text])
+            .stdin(Stdio::null())
+            .output()
+            .map_err(|source| AudioError::Spawn { program: program.clone(), source })?;
+        if !out.status.success() || out.stdout.is_empty() {
+            return Err(AudioError::Failed {
+                program,
+                status: out.status,
+                stderr: String::from_utf8_lossy(&out.stderr).trim().to_owned(),
+            });
+        }
+        Ok(out.stdout)
+    }
+}
+
+/// Plays through the first of `pw-play`, `paplay`, `aplay`, `play` (sox) found on `PATH`.
+pub struct CommandPlayer {
+    program: PathBuf,
+    args: Vec<&'static str>,
+    file: PathBuf,
+}
+
+impl CommandPlayer {
+    pub fn find() -> Option<CommandPlayer> {
+        let candidates: [(&str, &[&'static str]); 4] =
+            [("pw-play", &[]), ("paplay", &[]), ("aplay", &["-q"]), ("play", &["-q"])];
+        let file = std::env::temp_dir().join(format!("sportello-display-{}.wav", std::process::id()));
+        candidates.iter().find_map(|(name, args)| {
+            which(name).map(|program| CommandPlayer { program, args: args.to_vec(), file: file.clone() })
+        })
+    }
+
+    pub fn program(&self) -> &Path {
+        &self.program
+    }
+}
+
+impl Player for CommandPlayer {
+    fn play(&mut self, wav: &[u8]) -> Result<(), AudioError> {
+        std::fs::write(&self.file, wav)?;
+        let program = self.program.display().to_string();
+        let out = Command::new(&self.program)
+            .args(&self.args)
+            .arg(&self.file)
+            .stdin(Stdio::null())
+            .output()
+            .map_err(|source| AudioError::Spawn { program: program.clone(), source })?;
+        if !out.status.success() {
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            let last = stderr.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("").trim().to_owned();
+            return Err(AudioError::Failed { program, status: out.status, stderr: last });
+        }
+        Ok(())
+    }
+}
+
+impl Drop for CommandPlayer {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.file);
+    }
+}
+
+/// Logs sound failures: the first one (and the first after a success) as a warning, repeats quietly,
+/// so a display without a sound card does not flood its log.
+#[derive(Default)]
+struct Complaints {
+    failing: bool,
+}
+
+impl Complaints {
+    fn report(&mut self, what: std::fmt::Arguments<'_>, result: Result<(), AudioError>) {
+        match result {
+            Ok(()) => self.failing = false,
+            Err(e) if !self.failing => {
+                self.failing = true;
+                tracing::warn!("{what}: {e} (further failures are logged at debug level)");
+            }
+            Err(e) => tracing::debug!("{what}: {e}"),
+        }
+    }
+}
+
+/// Plays one announcement: the chime, then each sentence (when there is a speech engine).
+pub fn play_announcement(a: &Announcement, chime: &[u8], speech: Option<&dyn Speech>, player: &mut dyn Player) {
+    play_with(a, chime, speech, player, &mut Complaints::default());
+}
+
+fn play_with(
+    a: &Announcement,
+    chime: &[u8],
+    speech: Option<&dyn Speech>,
+    player: &mut dyn Player,
+    log: &mut Complaints,
+) {
+    log.report(format_args!("cannot play the chime"), player.play(chime));
+    let Some(speech) = speech else { return };
+    for u in &a.utterances {
+        let result = speech.synthesize(&u.lang, &u.text).and_then(|wav| player.play(&wav));
+        log.report(format_args!("cannot speak the announcement of {} in {}", a.number, u.lang), result);
+    }
+}
+
+/// How long an announcement may wait in the queue before it is pointless (the person has long
+/// seen the screen) and is dropped instead of played.
+pub const MAX_DELAY: jiff::SignedDuration = jiff::SignedDuration::from_secs(90);
+
+/// Starts the announcer thread; send it announcements. It ends when every sender is dropped.
+/// Announcements older than `max_delay` when their turn comes are skipped (a burst of calls must
+/// not leave the room listening to calls from minutes ago).
+pub fn spawn_announcer(
+    speech: Option<Box<dyn Speech>>,
+    mut player: Box<dyn Player>,
+    max_delay: jiff::SignedDuration,
+) -> (mpsc::Sender<Announcement>, std::thread::JoinHandle<()>) {
+    let (tx, rx) = mpsc::channel::<Announcement>();
+    let chime = chime_wav();
+    let handle = std::thread::Builder::new()
+        .name("announcer".into())
+        .spawn(move || {
+            let mut log = Complaints::default();
+            for a in rx {
+                let waited = jiff::Timestamp::now().duration_since(a.at);
+                if waited > max_delay {
+                    tracing::info!("not announcing {}: it waited {waited:#} in the queue", a.number);
+                    continue;
+                }
+                play_with(&a, &chime, speech.as_deref(), player.as_mut(), &mut log);
+            }
+        })
+        .expect("the announcer thread starts");
+    (tx, handle)
+}
+
+/// A player for machines without sound: it plays nothing.
+pub struct Silent;
+
+impl Player for Silent {
+    fn play(&mut self, _wav: &[u8]) -> Result<(), AudioError> {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests;

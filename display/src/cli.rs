@@ -1,0 +1,127 @@
+//! The command line: `display --server URL --key KEY --site SITE …` and `display screenshots --out DIR`.
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+/// Sportello waiting-room display: live calls, waiting counts, chime and spoken announcements.
+#[derive(Debug, Parser)]
+#[command(name = "display", version, args_conflicts_with_subcommands = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub run: RunArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Measure call → shown: make calls at a desk of the site and time until the display shows each.
+    Bench {
+        #[arg(long, default_value = "http://127.0.0.1:8080")]
+        server: String,
+        #[arg(long, default_value = "livorno-terreni")]
+        site: String,
+        /// The display key.
+        #[arg(long, default_value = "demo-display-livorno-terreni")]
+        key: String,
+        /// A staff account to make the calls with.
+        #[arg(long, default_value = "luca")]
+        user: String,
+        #[arg(long, default_value = "sportello-demo")]
+        password: String,
+        #[arg(long, default_value_t = 200)]
+        calls: usize,
+    },
+    /// Render the display headless (software renderer) as landscape and portrait PNGs.
+    Screenshots {
+        /// Directory to write `display-landscape.png`, `display-portrait.png` and their
+        /// "reconnecting" variants into.
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RunArgs {
+    /// The queue server, e.g. http://127.0.0.1:8080
+    #[arg(long, value_name = "URL")]
+    pub server: Option<String>,
+    /// The display device key (from `queue-server device add --kind display`).
+    #[arg(long, value_name = "KEY", conflicts_with = "key_file")]
+    pub key: Option<String>,
+    /// Read the display key from this file instead (keeps it out of the process list).
+    #[arg(long, value_name = "PATH")]
+    pub key_file: Option<PathBuf>,
+    /// The site id, e.g. livorno-terreni
+    #[arg(long, value_name = "SITE")]
+    pub site: Option<String>,
+    /// Show only these services (ids, comma-separated): one room of a site.
+    #[arg(long, value_delimiter = ',', value_name = "a,b")]
+    pub services: Vec<String>,
+    /// Show only calls to these desks (ids, comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "d1,d2")]
+    pub desks: Vec<String>,
+    /// Fill the screen.
+    #[arg(long)]
+    pub fullscreen: bool,
+    /// Speak announcements with espeak-ng (the default).
+    #[arg(long, overrides_with = "no_voice")]
+    pub voice: bool,
+    /// Chime only, no speech.
+    #[arg(long, overrides_with = "voice")]
+    pub no_voice: bool,
+    /// How many previous calls to show under the newest one.
+    #[arg(long, default_value_t = 5)]
+    pub previous: usize,
+    /// Seconds the newest call stays highlighted.
+    #[arg(long, default_value_t = 8)]
+    pub highlight_s: u32,
+    /// The site's time zone (clock).
+    #[arg(long, default_value = "Europe/Rome")]
+    pub time_zone: String,
+    /// Directory of `<lang>.toml` translation files overriding the built-in ones.
+    #[arg(long, value_name = "DIR")]
+    pub translations: Option<PathBuf>,
+}
+
+impl RunArgs {
+    pub fn voice(&self) -> bool {
+        !self.no_voice
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Cli {
+        Cli::try_parse_from(std::iter::once("display").chain(args.iter().copied())).unwrap()
+    }
+
+    #[test]
+    fn run_flags() {
+        let c = parse(&[
+            "--server",
+            "http://x",
+            "--key",
+            "k",
+            "--site",
+            "s",
+            "--services",
+            "a,b",
+            "--no-voice",
+            "--fullscreen",
+        ]);
+        assert!(c.command.is_none());
+        assert_eq!(c.run.services, ["a", "b"]);
+        assert!(!c.run.voice() && c.run.fullscreen);
+        assert!(parse(&["--no-voice", "--voice"]).run.voice());
+        assert!(parse(&[]).run.voice());
+    }
+
+    #[test]
+    fn screenshots_subcommand() {
+        let c = parse(&["screenshots", "--out", "shots"]);
+        assert!(matches!(c.command, Some(Command::Screenshots { out }) if out == std::path::Path::new("shots")));
+    }
+}

@@ -1,0 +1,213 @@
+//! Controller tests (issue 4): a scripted event stream and clock drive the controller; we check the view.
+
+use super::*;
+use crate::demo::{call_msg, demo_snapshot, msg, queue_msg, t};
+
+fn controller(settings: Settings) -> DisplayController {
+    let mut c = DisplayController::new(settings, Texts::builtin(), t(0));
+    c.apply_snapshot(demo_snapshot(), t(1));
+    c
+}
+
+fn numbers(v: &View) -> (Option<String>, Vec<String>) {
+    (v.latest.as_ref().map(|l| l.number.clone()), v.previous.iter().map(|l| l.number.clone()).collect())
+}
+
+fn spoken(c: &mut DisplayController) -> Vec<String> {
+    c.take_announcements()
+        .into_iter()
+        .flat_map(|a| a.utterances.into_iter().map(|u| format!("{}: {}", u.lang, u.text)))
+        .collect()
+}
+
+#[test]
+fn snapshot_shows_calls_newest_first_queues_and_notice() {
+    let mut c = controller(Settings::default());
+    let v = c.view(t(2));
+    assert_eq!(v.site_name, "Livorno – Via Terreni 7");
+    assert_eq!(numbers(&v), (Some("B004".into()), vec!["A012".into(), "C002".into()]));
+    assert_eq!(v.latest.as_ref().unwrap().desk, "Sportello 2");
+    assert!(!v.highlight, "a call loaded at start-up is not flashed");
+    assert_eq!(v.queues.len(), 3);
+    assert_eq!(v.queues[0], QueueLine { label: "A".into(), waiting: 4, wait: "12 min".into() });
+    assert_eq!(v.queues[2].wait, "–");
+    assert!(v.notice.starts_with("\u{2068}Benvenuti") && v.notice.contains("\u{2068}Welcome"), "{}", v.notice);
+    assert!(v.notice.contains("\u{2068}أهلاً") && v.notice.ends_with("\u{2069}"), "Arabic isolated: {}", v.notice);
+    assert_eq!(v.stale, None);
+    assert_eq!(v.labels.waiting, "In attesa · Waiting");
+    assert!(spoken(&mut c).is_empty(), "nothing is announced at start-up");
+    // The clock is in Europe/Rome: t(0) is 09:00 UTC = 10:00 in November.
+    assert_eq!(v.clock, "10:00");
+}
+
+#[test]
+fn calls_go_on_top_in_order_and_flash_for_a_few_seconds() {
+    let mut c = controller(Settings { previous: 3, ..Settings::default() });
+    for (i, (n, desk)) in
+        [("A013", "lt-sportello-1"), ("A014", "lt-sportello-2"), ("B005", "lt-sportello-3")].iter().enumerate()
+    {
+        assert_eq!(c.apply_message(&call_msg(101 + i as u64, "ticket.called", n, desk, "it"), t(10)), Outcome::Ok);
+    }
+    let v = c.view(t(11));
+    assert_eq!(numbers(&v), (Some("B005".into()), vec!["A014".into(), "A013".into(), "B004".into()]));
+    assert_eq!(v.latest.unwrap().desk, "Sportello 3");
+    assert!(v.highlight);
+    assert!(!c.view(t(10 + 9)).highlight, "the highlight ends after 8 s");
+    assert_eq!(c.last_event_id(), Some(103));
+}
+
+#[test]
+fn recall_moves_the_call_back_on_top_and_is_announced_again() {
+    let mut c = controller(Settings::default());
+    c.apply_message(&call_msg(101, "ticket.called", "A013", "lt-sportello-1", "ar"), t(10));
+    c.apply_message(&call_msg(102, "ticket.called", "A014", "lt-sportello-2", "it"), t(20));
+    c.apply_message(&call_msg(103, "ticket.recalled", "A013", "lt-sportello-1", "ar"), t(60));
+    let v = c.view(t(61));
+    assert_eq!(numbers(&v), (Some("A013".into()), vec!["A014".into(), "B004".into(), "A012".into(), "C002".into()]));
+    assert!(v.highlight);
+    assert_eq!(
+        spoken(&mut c),
+        [
+            "it: Numero A 13, Sportello 1.",
+            "ar: الرقم A 13، Sportello 1.",
+            "it: Numero A 14, Sportello 2.",
+            "it: Si ricorda il numero A 13, Sportello 1.",
+            "ar: تذكير: الرقم A 13، Sportello 1.",
+        ]
+    );
+}
+
+#[test]
+fn announcement_queue_keeps_order_one_per_call() {
+    let mut c = controller(Settings::default());
+    let calls = [("A013", "uk"), ("B005", "fr"), ("C003", "ro"), ("A014", "en"), ("A015", "xx")];
+    for (i, (n, lang)) in calls.iter().enumerate() {
+        c.apply_message(&call_msg(101 + i as u64, "ticket.called", n, "lt-sportello-1", lang), t(10));
+    }
+    let a = c.take_announcements();
+    assert_eq!(a.iter().map(|a| a.number.as_str()).collect::<Vec<_>>(), ["A013", "B005", "C003", "A014", "A015"]);
+    let langs: Vec<Vec<&str>> = a.iter().map(|a| a.utterances.iter().map(|u| u.lang.as_str()).collect()).collect();
+    assert_eq!(langs, [vec!["it", "uk"], vec!["it", "fr"], vec!["it", "ro"], vec!["it", "en"], vec!["it"]]);
+    assert!(c.take_announcements().is_empty(), "taken once");
+}
+
+#[test]
+fn withdrawn_calls_leave_the_screen_served_ones_stay() {
+    let mut c = controller(Settings::default());
+    c.apply_message(&call_msg(101, "ticket.called", "A013", "lt-sportello-1", "it"), t(10));
+    c.apply_message(&call_msg(102, "ticket.serving", "A013", "lt-sportello-1", "it"), t(11));
+    c.apply_message(&call_msg(103, "ticket.done", "A013", "lt-sportello-1", "it"), t(12));
+    assert_eq!(numbers(&c.view(t(13))).0.as_deref(), Some("A013"));
+    c.apply_message(&call_msg(104, "ticket.transferred", "A013", "lt-sportello-1", "it"), t(14));
+    c.apply_message(&call_msg(105, "ticket.no_show", "B004", "lt-sportello-2", "it"), t(15));
+    assert_eq!(numbers(&c.view(t(16))), (Some("A012".into()), vec!["C002".into()]));
+}
+
+#[test]
+fn queue_updates_replace_the_figures() {
+    let mut c = controller(Settings::default());
+    c.apply_message(&queue_msg(101, &[("alloggio", "A", 9, 1500)]), t(10));
+    let v = c.view(t(10));
+    assert_eq!(v.queues, [QueueLine { label: "A".into(), waiting: 9, wait: "25 min".into() }]);
+}
+
+#[test]
+fn service_filter_keeps_one_room() {
+    let mut c = controller(Settings { services: vec!["igiene".into()], ..Settings::default() });
+    let v = c.view(t(2));
+    assert_eq!(numbers(&v), (Some("B004".into()), vec![]));
+    assert_eq!(v.queues.iter().map(|q| q.label.as_str()).collect::<Vec<_>>(), ["B"]);
+    c.apply_message(&call_msg(101, "ticket.called", "A013", "lt-sportello-1", "it"), t(10));
+    c.apply_message(&call_msg(102, "ticket.called", "B005", "lt-sportello-2", "it"), t(11));
+    assert_eq!(numbers(&c.view(t(12))), (Some("B005".into()), vec!["B004".into()]));
+    assert_eq!(c.take_announcements().len(), 1, "only the room's calls are announced");
+}
+
+#[test]
+fn desk_filter() {
+    let mut c = controller(Settings { desks: vec!["lt-sportello-1".into()], ..Settings::default() });
+    assert_eq!(numbers(&c.view(t(2))), (Some("A012".into()), vec!["C002".into()]));
+    c.apply_message(&call_msg(101, "ticket.called", "B005", "lt-sportello-2", "it"), t(10));
+    c.apply_message(&call_msg(102, "ticket.called", "A013", "lt-sportello-1", "it"), t(11));
+    let v = c.view(t(12));
+    assert_eq!(numbers(&v), (Some("A013".into()), vec!["A012".into(), "C002".into()]));
+    // Desk 1 serves A and C.
+    assert_eq!(v.queues.iter().map(|q| q.label.as_str()).collect::<Vec<_>>(), ["A", "C"]);
+}
+
+#[test]
+fn staleness_is_shown_when_heartbeats_stop_and_cleared_when_they_come_back() {
+    let mut c = controller(Settings::default());
+    c.stream_opened(t(1));
+    c.apply_message(&msg(None, "heartbeat", "{}"), t(11));
+    assert_eq!(c.view(t(30)).stale, None, "within two heartbeats and a margin");
+    let v = c.view(t(35));
+    assert_eq!(
+        v.stale.as_deref(),
+        Some("Dati non aggiornati dalle 10:00: riconnessione in corso · Not updated since 10:00: reconnecting")
+    );
+    c.connection_lost(t(36));
+    assert!(c.view(t(300)).stale.is_some());
+    // Reconnected: resumed stream, first heartbeat.
+    c.stream_opened(t(301));
+    assert_eq!(c.view(t(301)).stale, None);
+}
+
+#[test]
+fn a_short_drop_is_not_flagged_a_long_one_is() {
+    let mut c = controller(Settings::default());
+    c.apply_message(&msg(None, "heartbeat", "{}"), t(99));
+    c.connection_lost(t(100));
+    assert_eq!(c.view(t(101)).stale, None, "a reconnect within the grace period is invisible");
+    assert!(c.view(t(104)).stale.unwrap().contains("10:01"), "since the last contact at t(99)");
+    c.apply_message(&call_msg(101, "ticket.called", "A013", "lt-sportello-1", "it"), t(105));
+    assert_eq!(c.view(t(105)).stale, None);
+}
+
+#[test]
+fn before_the_first_snapshot_the_display_says_it_is_connecting() {
+    let c = DisplayController::new(Settings::default(), Texts::builtin(), t(0));
+    assert_eq!(c.view(t(1)).stale, None);
+    assert!(c.view(t(5)).stale.unwrap().contains("--:--"));
+}
+
+#[test]
+fn resync_message_and_backwards_ids_ask_for_the_snapshot() {
+    let mut c = controller(Settings::default());
+    assert_eq!(c.apply_message(&msg(None, "resync", r#"{"type":"resync"}"#), t(5)), Outcome::Resync);
+    c.apply_message(&call_msg(150, "ticket.called", "A013", "lt-sportello-1", "it"), t(10));
+    // Forward jumps are normal: other sites' and staff-only events share the numbering.
+    assert_eq!(c.apply_message(&call_msg(170, "ticket.called", "A014", "lt-sportello-1", "it"), t(11)), Outcome::Ok);
+    // The server's log restarted: ids go backwards.
+    assert_eq!(c.apply_message(&call_msg(3, "ticket.called", "A001", "lt-sportello-1", "it"), t(12)), Outcome::Resync);
+    assert_eq!(c.last_event_id(), Some(170));
+    assert_eq!(numbers(&c.view(t(12))).0.as_deref(), Some("A014"), "the suspicious event is not applied");
+}
+
+#[test]
+fn resync_snapshot_replaces_state_and_announces_calls_missed_meanwhile() {
+    let mut c = controller(Settings::default());
+    c.take_announcements();
+    c.connection_lost(t(20));
+    let mut snap = demo_snapshot();
+    snap.last_event_id = 500;
+    let mut missed = snap.calls[0].clone();
+    missed.ticket.number = "A020".into();
+    missed.language = "fr".into();
+    missed.at = t(60).to_string();
+    snap.calls.insert(0, missed);
+    c.apply_snapshot(snap, t(70));
+    let v = c.view(t(70));
+    assert_eq!(numbers(&v).0.as_deref(), Some("A020"));
+    assert!(v.highlight);
+    assert_eq!(v.stale, None);
+    assert_eq!(c.last_event_id(), Some(500));
+    assert_eq!(spoken(&mut c), ["it: Numero A 20, Sportello 2.", "fr: Numéro A 20, Sportello 2."]);
+}
+
+#[test]
+fn bad_event_data_is_skipped_without_losing_the_stream() {
+    let mut c = controller(Settings::default());
+    assert_eq!(c.apply_message(&msg(Some(101), "ticket.called", "{not json"), t(5)), Outcome::Ok);
+    assert_eq!(c.last_event_id(), Some(101));
+}

@@ -1,0 +1,725 @@
+//! The kiosk's brain in plain Rust: the visitor's path, timeouts, failures and retries; no UI, no clock reads.
+//!
+//! The UI sends [`Input`]s; [`Controller::work`] does the slow part (server, printer) and
+//! [`Controller::tick`] moves time on. Tests drive all three with fakes and made-up instants.
+
+use crate::printer::{PrinterError, TicketPrinter};
+use crate::server::{ServerClient, ServerError};
+use crate::texts::{self, Key};
+use crate::ticket::{self, PrintTicket};
+use queue_core::ids::ServiceId;
+use queue_core::model::Priority;
+use queue_core::wire::{AlertRequest, IssueRequest, KioskInfo, KioskService, TicketView};
+use std::time::{Duration, Instant};
+
+/// How long things last at the kiosk.
+#[derive(Debug, Clone, Copy)]
+pub struct Timeouts {
+    /// No touch for this long on a question → "are you still there?".
+    pub idle_warning: Duration,
+    /// The warning's countdown before everything is forgotten.
+    pub warning_grace: Duration,
+    /// The result screen when the ticket came out of the printer.
+    pub ticket_printed: Duration,
+    /// The result screen when it did not (the visitor photographs or remembers it).
+    pub ticket_not_printed: Duration,
+    /// Background retry while the server cannot be reached.
+    pub retry_every: Duration,
+    /// The "staff are coming" message.
+    pub help_shown: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Timeouts {
+            idle_warning: Duration::from_secs(45),
+            warning_grace: Duration::from_secs(20),
+            ticket_printed: Duration::from_secs(30),
+            ticket_not_printed: Duration::from_secs(180),
+            retry_every: Duration::from_secs(10),
+            help_shown: Duration::from_secs(20),
+        }
+    }
+}
+
+/// The screen the visitor sees.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Screen {
+    /// First start: fetching what to show.
+    Loading,
+    /// The server cannot be reached: go to reception; retrying in the background.
+    Offline,
+    /// Start: the site's languages, and the low-reach switch.
+    Language,
+    /// A triage question from the configuration.
+    Question(String),
+    PartySize,
+    /// The n-th configured priority question.
+    Priority(usize),
+    Mediator,
+    Issuing,
+    Ticket,
+    /// The service is closed now or full today.
+    Closed,
+    /// The server refused for another reason.
+    Error,
+}
+
+/// What the visitor did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    Language(String),
+    /// The n-th choice on a question screen.
+    Choose(usize),
+    StartOver,
+    Help,
+    DismissHelp,
+    /// "I need more time" on the inactivity warning (any touch extends too).
+    Extend,
+    ToggleLowReach,
+    /// "Try again" on the offline screen.
+    Retry,
+    /// "Done" on the result screen.
+    Done,
+}
+
+/// The "I need help now" alert's state, shown as a discreet overlay.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Help {
+    Sending,
+    Sent,
+    Failed,
+}
+
+/// The ticket as the result screen shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ShownTicket {
+    pub number: String,
+    pub label: String,
+    pub people_ahead: u32,
+    pub wait_minutes: u32,
+    pub qr_url: String,
+    pub waiting_area: String,
+    /// `None` when printed; else why not.
+    pub printer_problem: Option<String>,
+}
+
+/// A choice on a question screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChoiceView {
+    pub label: String,
+    pub pictogram: String,
+}
+
+/// Everything the UI shows, computed from the controller's state.
+#[derive(Debug, Clone, PartialEq)]
+pub struct View {
+    pub screen: Screen,
+    pub lang: String,
+    pub rtl: bool,
+    pub low_reach: bool,
+    /// `(code, native name)` of the site's languages.
+    pub languages: Vec<(String, String)>,
+    /// The screen's question or heading in the visitor's language (also read aloud).
+    pub title: String,
+    pub pictogram: String,
+    pub choices: Vec<ChoiceView>,
+    /// The explanation on closed/offline/error screens and the printer-failure line.
+    pub message: String,
+    pub ticket: Option<ShownTicket>,
+    /// Seconds left on the inactivity warning, when it is up.
+    pub warning_seconds: Option<u32>,
+    pub help: Option<Help>,
+    pub help_message: String,
+    pub site_name: String,
+}
+
+impl View {
+    /// What `espeak-ng` reads for this screen.
+    pub fn speech(&self) -> String {
+        if self.warning_seconds.is_some() {
+            return texts::t(&self.lang, Key::StillThere).to_string();
+        }
+        let mut s = self.title.clone();
+        if let Some(t) = &self.ticket {
+            s = format!("{s}. {}. {}.", spell_number(&t.number), t.label);
+        }
+        // A message in every language is read in the voice of the current one only.
+        if let Some(first) = self.message.lines().next() {
+            s = format!("{s} {first}");
+        }
+        s
+    }
+}
+
+/// "A023" → "A 23", which speech engines read as a letter and a number.
+fn spell_number(number: &str) -> String {
+    let letters: String = number.chars().take_while(|c| !c.is_ascii_digit()).collect();
+    let digits = number[letters.len()..].trim_start_matches('0');
+    format!("{letters} {}", if digits.is_empty() { "0" } else { digits })
+}
+
+#[derive(Debug, Clone, Default)]
+struct Answers {
+    service: Option<ServiceId>,
+    party_size: Option<u32>,
+    groups: Vec<String>,
+    mediator: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Work {
+    Load,
+    /// Ask the printer for its status between visitors, so staff hear of paper out before a visitor does.
+    PrinterCheck,
+    Issue,
+    HelpAlert,
+}
+
+/// The kiosk's state machine.
+pub struct Controller {
+    server: Box<dyn ServerClient>,
+    printer: Box<dyn TicketPrinter>,
+    pub timeouts: Timeouts,
+    info: Option<KioskInfo>,
+    screen: Screen,
+    lang: String,
+    low_reach_default: bool,
+    low_reach: bool,
+    answers: Answers,
+    idempotency_key: Option<String>,
+    last_touch: Instant,
+    screen_since: Instant,
+    warning_since: Option<Instant>,
+    next_retry: Option<Instant>,
+    offline_during_issue: bool,
+    ticket: Option<ShownTicket>,
+    message: String,
+    help: Option<Help>,
+    help_since: Instant,
+    pending: Vec<Work>,
+    /// Staff have been told the printer is not ready (told once until it recovers).
+    printer_alerted: bool,
+    /// The last issued ticket's bytes (what went, or should have gone, to the printer).
+    pub last_bytes: Option<Vec<u8>>,
+}
+
+impl Controller {
+    pub fn new(server: Box<dyn ServerClient>, printer: Box<dyn TicketPrinter>, low_reach: bool, now: Instant) -> Self {
+        Controller {
+            server,
+            printer,
+            timeouts: Timeouts::default(),
+            info: None,
+            screen: Screen::Loading,
+            lang: "it".into(),
+            low_reach_default: low_reach,
+            low_reach,
+            answers: Answers::default(),
+            idempotency_key: None,
+            last_touch: now,
+            screen_since: now,
+            warning_since: None,
+            next_retry: None,
+            offline_during_issue: false,
+            ticket: None,
+            message: String::new(),
+            help: None,
+            help_since: now,
+            pending: vec![Work::Load, Work::PrinterCheck],
+            printer_alerted: false,
+            last_bytes: None,
+        }
+    }
+
+    pub fn screen(&self) -> &Screen {
+        &self.screen
+    }
+
+    /// On a triage question, the first choice that leads to another question or to an open service.
+    pub fn open_choice(&self) -> Option<usize> {
+        let Screen::Question(id) = &self.screen else { return None };
+        let q = self.info.as_ref()?.triage.questions.iter().find(|q| &q.id == id)?;
+        q.choices
+            .iter()
+            .position(|c| c.next.is_some() || c.service.as_ref().and_then(|s| self.service(s)).is_some_and(|s| s.open))
+    }
+
+    /// Whether [`Controller::work`] has something to do.
+    pub fn has_work(&self) -> bool {
+        !self.pending.is_empty()
+    }
+
+    fn go(&mut self, screen: Screen, now: Instant) {
+        self.screen = screen;
+        self.screen_since = now;
+    }
+
+    fn default_lang(&self) -> String {
+        self.info.as_ref().and_then(|i| i.languages.first()).map(|l| l.code.clone()).unwrap_or_else(|| "it".into())
+    }
+
+    /// Forgets the visitor and goes back to the start, refreshing what to show.
+    fn reset(&mut self, now: Instant) {
+        self.answers = Answers::default();
+        self.idempotency_key = None;
+        self.ticket = None;
+        self.message.clear();
+        self.help = None;
+        self.warning_since = None;
+        self.offline_during_issue = false;
+        self.low_reach = self.low_reach_default;
+        self.lang = self.default_lang();
+        self.last_touch = now;
+        let screen = if self.info.is_some() { Screen::Language } else { Screen::Loading };
+        self.go(screen, now);
+        self.pending.retain(|w| *w == Work::HelpAlert);
+        self.pending.push(Work::Load);
+        self.pending.push(Work::PrinterCheck);
+    }
+
+    /// A touch. Returns whether the view changed.
+    pub fn handle(&mut self, input: Input, now: Instant) -> bool {
+        self.last_touch = now;
+        self.warning_since = None;
+        match input {
+            Input::StartOver | Input::Done => self.reset(now),
+            Input::Extend => {}
+            Input::ToggleLowReach => self.low_reach = !self.low_reach,
+            Input::Help => {
+                self.help = Some(Help::Sending);
+                self.help_since = now;
+                self.pending.push(Work::HelpAlert);
+            }
+            Input::DismissHelp => self.help = None,
+            Input::Retry => {
+                if self.screen == Screen::Offline {
+                    if self.offline_during_issue && self.idempotency_key.is_some() {
+                        self.go(Screen::Issuing, now);
+                        self.pending.push(Work::Issue);
+                    } else {
+                        self.pending.push(Work::Load);
+                    }
+                }
+            }
+            Input::Language(code) => {
+                let Some(info) = &self.info else { return false };
+                if self.screen != Screen::Language || !info.languages.iter().any(|l| l.code == code) {
+                    return false;
+                }
+                self.lang = code;
+                let start = info.triage.start.clone();
+                if info.triage.questions.iter().any(|q| q.id == start) {
+                    self.go(Screen::Question(start), now);
+                } else if let Some(service) = info.services.first().map(|s| s.id.clone()) {
+                    // A site with one service and no questions.
+                    self.select_service(service, now);
+                }
+            }
+            Input::Choose(i) => return self.choose(i, now),
+        }
+        true
+    }
+
+    fn choose(&mut self, i: usize, now: Instant) -> bool {
+        let Some(info) = &self.info else { return false };
+        match self.screen.clone() {
+            Screen::Question(id) => {
+                let Some(choice) = info.triage.questions.iter().find(|q| q.id == id).and_then(|q| q.choices.get(i))
+                else {
+                    return false;
+                };
+                if let Some(next) = choice.next.clone() {
+                    self.go(Screen::Question(next), now);
+                } else if let Some(service) = choice.service.clone() {
+                    self.select_service(service, now);
+                }
+            }
+            Screen::PartySize => {
+                if i >= PARTY_SIZES {
+                    return false;
+                }
+                self.answers.party_size = Some(i as u32 + 1);
+                self.after(Screen::PartySize, now);
+            }
+            Screen::Priority(k) => {
+                let Some(q) = info.triage.priority_questions.get(k) else { return false };
+                if i == 0 {
+                    self.answers.groups.push(q.group.clone());
+                }
+                self.after(Screen::Priority(k), now);
+            }
+            Screen::Mediator => {
+                if i > 0 {
+                    let Some(l) = info.triage.mediator_languages.get(i - 1) else { return false };
+                    self.answers.mediator = Some(l.code.clone());
+                }
+                self.after(Screen::Mediator, now);
+            }
+            _ => return false,
+        }
+        true
+    }
+
+    fn service(&self, id: &ServiceId) -> Option<&KioskService> {
+        self.info.as_ref()?.services.iter().find(|s| &s.id == id)
+    }
+
+    fn select_service(&mut self, id: ServiceId, now: Instant) {
+        let Some(service) = self.service(&id) else {
+            self.message = texts::t(&self.lang, Key::ServerError).to_string();
+            self.go(Screen::Error, now);
+            return;
+        };
+        if !service.open {
+            self.message = closed_message(&self.lang, service.closed_reason.as_deref());
+            self.go(Screen::Closed, now);
+            return;
+        }
+        self.answers.service = Some(id);
+        self.after(Screen::Question(String::new()), now);
+    }
+
+    /// The screen after `from` (which was just answered), skipping what the site does not ask.
+    fn after(&mut self, from: Screen, now: Instant) {
+        let Some(triage) = self.info.as_ref().map(|i| &i.triage) else { return };
+        let mut order: Vec<Screen> = Vec::new();
+        if triage.ask_party_size {
+            order.push(Screen::PartySize);
+        }
+        order.extend((0..triage.priority_questions.len()).map(Screen::Priority));
+        if triage.ask_mediator && !triage.mediator_languages.is_empty() {
+            order.push(Screen::Mediator);
+        }
+        let next = match order.iter().position(|s| *s == from) {
+            Some(p) => order.get(p + 1).cloned(),
+            None => order.first().cloned(),
+        };
+        match next {
+            Some(screen) => self.go(screen, now),
+            None => {
+                self.idempotency_key.get_or_insert_with(|| format!("kiosk-{:032x}", rand::random::<u128>()));
+                self.go(Screen::Issuing, now);
+                self.pending.push(Work::Issue);
+            }
+        }
+    }
+
+    /// Does what [`Controller::handle`] or [`Controller::tick`] asked for: talks to the server and the printer.
+    /// Runs on the controller's thread, never on the UI's. Returns whether the view changed.
+    pub fn work(&mut self, now: Instant) -> bool {
+        let pending = std::mem::take(&mut self.pending);
+        let changed = !pending.is_empty();
+        for work in pending {
+            match work {
+                Work::Load => self.load(now),
+                Work::PrinterCheck => self.check_printer(),
+                Work::Issue => self.issue(now),
+                Work::HelpAlert => {
+                    let alert = AlertRequest {
+                        kind: "help_requested".into(),
+                        message: Some(format!("{:?} ({})", self.screen, self.lang)),
+                        ticket_number: self.ticket.as_ref().map(|t| t.number.clone()),
+                    };
+                    self.help = Some(if self.server.alert(&alert).is_ok() { Help::Sent } else { Help::Failed });
+                    self.help_since = now;
+                }
+            }
+        }
+        changed
+    }
+
+    fn load(&mut self, now: Instant) {
+        match self.server.kiosk_info() {
+            Ok(info) => {
+                let first = self.info.is_none();
+                self.info = Some(info);
+                self.next_retry = None;
+                if first {
+                    self.lang = self.default_lang();
+                }
+                if matches!(self.screen, Screen::Loading)
+                    || (self.screen == Screen::Offline && !self.offline_during_issue)
+                {
+                    self.reset_after_load(now);
+                }
+            }
+            Err(_) => {
+                // Only interrupt a visitor at the start (or still loading): mid-path they find out on issue.
+                if matches!(self.screen, Screen::Loading | Screen::Language | Screen::Offline) {
+                    // Nobody has chosen a language yet: say it in all of them.
+                    self.message =
+                        texts::LANGUAGES.iter().map(|l| texts::t(l, Key::Offline)).collect::<Vec<_>>().join("\n");
+                    if self.screen != Screen::Offline {
+                        self.go(Screen::Offline, now);
+                    }
+                }
+                self.next_retry = Some(now + self.timeouts.retry_every);
+            }
+        }
+    }
+
+    fn reset_after_load(&mut self, now: Instant) {
+        self.reset(now);
+        self.pending.retain(|w| *w != Work::Load && *w != Work::PrinterCheck);
+    }
+
+    fn check_printer(&mut self) {
+        if !self.printer.makes_paper() {
+            return;
+        }
+        match self.printer.check() {
+            Ok(()) => self.printer_alerted = false,
+            Err(e) if !self.printer_alerted => {
+                let alert = AlertRequest {
+                    kind: "printer_failure".into(),
+                    message: Some(format!("kiosk printer not ready: {e}")),
+                    ticket_number: None,
+                };
+                // Told once; if the server cannot be reached now, the next check tries again.
+                self.printer_alerted = self.server.alert(&alert).is_ok();
+            }
+            Err(_) => {}
+        }
+    }
+
+    fn issue(&mut self, now: Instant) {
+        let (Some(service), Some(key)) = (self.answers.service.clone(), self.idempotency_key.clone()) else {
+            return;
+        };
+        let mut needs: Vec<String> = self.answers.groups.iter().map(|g| format!("group:{g}")).collect();
+        if let Some(m) = &self.answers.mediator {
+            needs.push(format!("mediator:{m}"));
+        }
+        let request = IssueRequest {
+            service,
+            priority: Some(if self.answers.groups.is_empty() { Priority::Standard } else { Priority::Priority }),
+            appointment_at: None,
+            language: Some(self.lang.clone()),
+            needs: Some(needs),
+            party_size: self.answers.party_size,
+        };
+        match self.server.issue(&request, &key) {
+            Ok(view) => self.issued(view, now),
+            Err(ServerError::Unreachable(_)) => {
+                self.offline_during_issue = true;
+                self.message = texts::t(&self.lang, Key::Offline).to_string();
+                self.next_retry = Some(now + self.timeouts.retry_every);
+                self.go(Screen::Offline, now);
+            }
+            Err(ServerError::Closed { message, .. }) => {
+                self.message = closed_message(&self.lang, Some(&message));
+                self.go(Screen::Closed, now);
+            }
+            Err(ServerError::RateLimited(_) | ServerError::Refused { .. }) => {
+                self.message = texts::t(&self.lang, Key::ServerError).to_string();
+                self.go(Screen::Error, now);
+            }
+        }
+    }
+
+    fn issued(&mut self, view: TicketView, now: Instant) {
+        let lang = self.lang.clone();
+        let service = self.service(&view.service);
+        let label = service.map(|s| texts::pick(&s.public_label, &lang).to_string()).filter(|l| !l.is_empty());
+        let label_it = service.map(|s| texts::pick(&s.public_label, "it").to_string()).filter(|l| !l.is_empty());
+        let label = label.unwrap_or_else(|| view.service_label.clone());
+        let label_it = label_it.unwrap_or_else(|| view.service_label.clone());
+        let info = self.info.as_ref();
+        let qr_url = format!("{}{}", self.server.base_url(), view.status_url);
+        let print = PrintTicket {
+            site_name: info.map(|i| i.name.clone()).unwrap_or_default(),
+            number: view.number.clone(),
+            label: label.clone(),
+            label_it,
+            language: lang.clone(),
+            issued_at: local_time(&view.issued_at),
+            people_ahead: view.people_ahead,
+            estimated_wait_s: view.estimated_wait_s,
+            qr_url: qr_url.clone(),
+        };
+        let bytes = ticket::escpos_bytes(&print);
+        let printed: Result<(), Option<PrinterError>> = if self.printer.makes_paper() {
+            self.printer.check().and_then(|()| self.printer.print(&bytes)).map_err(Some)
+        } else {
+            Err(None)
+        };
+        self.last_bytes = Some(bytes);
+        let printer_problem = match printed {
+            Ok(()) => None,
+            Err(None) => Some(String::new()),
+            Err(Some(e)) => {
+                // Staff are told; the visitor sees the ticket on screen for longer. A failed alert changes nothing more.
+                let _ = self.server.alert(&AlertRequest {
+                    kind: "printer_failure".into(),
+                    message: Some(e.to_string()),
+                    ticket_number: Some(view.number.clone()),
+                });
+                Some(e.to_string())
+            }
+        };
+        self.message =
+            if printer_problem.is_some() { texts::t(&lang, Key::PrinterFailed).to_string() } else { String::new() };
+        self.ticket = Some(ShownTicket {
+            number: view.number,
+            label,
+            people_ahead: view.people_ahead,
+            wait_minutes: ticket::wait_minutes(view.estimated_wait_s),
+            qr_url,
+            waiting_area: info.map(|i| texts::pick(&i.waiting_area, &lang).to_string()).unwrap_or_default(),
+            printer_problem,
+        });
+        self.go(Screen::Ticket, now);
+    }
+
+    /// Moves time on: inactivity warning and reset, the result screen's end, background retries.
+    /// Returns whether the view changed (the warning's countdown changes every second).
+    pub fn tick(&mut self, now: Instant) -> bool {
+        let mut changed = false;
+        if self.help.is_some_and(|h| h != Help::Sending) && now >= self.help_since + self.timeouts.help_shown {
+            self.help = None;
+            changed = true;
+        }
+        match self.screen {
+            Screen::Offline | Screen::Loading
+                if self.next_retry.is_some_and(|t| now >= t) && !self.pending.contains(&Work::Load) =>
+            {
+                self.next_retry = None;
+                self.pending.push(Work::Load);
+                changed = true;
+            }
+            Screen::Ticket => {
+                let printed = self.ticket.as_ref().is_some_and(|t| t.printer_problem.is_none());
+                let shown = if printed { self.timeouts.ticket_printed } else { self.timeouts.ticket_not_printed };
+                if now >= self.screen_since.max(self.last_touch) + shown {
+                    self.reset(now);
+                    return true;
+                }
+            }
+            _ => {}
+        }
+        let idle_applies =
+            !matches!(self.screen, Screen::Language | Screen::Loading | Screen::Issuing | Screen::Ticket)
+                && (self.screen != Screen::Offline || self.offline_during_issue);
+        // The start screen only times out once the visitor has changed something there.
+        let start_touched = self.screen == Screen::Language && self.low_reach != self.low_reach_default;
+        if idle_applies || start_touched {
+            match self.warning_since {
+                None if now >= self.last_touch + self.timeouts.idle_warning => {
+                    self.warning_since = Some(now);
+                    changed = true;
+                }
+                Some(since) if now >= since + self.timeouts.warning_grace => {
+                    self.reset(now);
+                    changed = true;
+                }
+                Some(_) => changed = true,
+                None => {}
+            }
+        }
+        changed
+    }
+
+    /// What the UI shows now.
+    pub fn view(&self, now: Instant) -> View {
+        let lang = self.lang.as_str();
+        let info = self.info.as_ref();
+        let languages = info
+            .map(|i| i.languages.iter().map(|l| (l.code.clone(), l.native_name.clone())).collect())
+            .unwrap_or_default();
+        let rtl = info.and_then(|i| i.languages.iter().find(|l| l.code == lang)).is_some_and(|l| l.rtl);
+        let mut title = String::new();
+        let mut pictogram = String::new();
+        let mut choices = Vec::new();
+        let choice =
+            |label: &str, pictogram: &str| ChoiceView { label: label.to_string(), pictogram: pictogram.to_string() };
+        match &self.screen {
+            Screen::Language => title = texts::t(lang, Key::ChooseLanguage).into(),
+            Screen::Question(id) => {
+                if let Some(q) = info.and_then(|i| i.triage.questions.iter().find(|q| &q.id == id)) {
+                    title = texts::pick(&q.text, lang).into();
+                    pictogram = q.pictogram.clone().unwrap_or_default();
+                    choices = q
+                        .choices
+                        .iter()
+                        .map(|c| choice(texts::pick(&c.label, lang), c.pictogram.as_deref().unwrap_or("")))
+                        .collect();
+                }
+            }
+            Screen::PartySize => {
+                title = texts::t(lang, Key::PartySize).into();
+                pictogram = "family".into();
+                choices = (1..=PARTY_SIZES).map(|n| choice(&party_label(n), "person")).collect();
+            }
+            Screen::Priority(k) => {
+                if let Some(q) = info.and_then(|i| i.triage.priority_questions.get(*k)) {
+                    title = texts::pick(&q.text, lang).into();
+                    pictogram = q.pictogram.clone().unwrap_or_default();
+                    choices = vec![choice(texts::t(lang, Key::Yes), "yes"), choice(texts::t(lang, Key::No), "no")];
+                }
+            }
+            Screen::Mediator => {
+                title = texts::t(lang, Key::Mediator).into();
+                pictogram = "mediator".into();
+                choices.push(choice(texts::t(lang, Key::NoMediator), "no"));
+                if let Some(i) = info {
+                    choices.extend(i.triage.mediator_languages.iter().map(|l| choice(&l.native_name, "language")));
+                }
+            }
+            Screen::Issuing => title = texts::t(lang, Key::Issuing).into(),
+            Screen::Ticket => title = texts::t(lang, Key::YourTicket).into(),
+            Screen::Closed => title = texts::t(lang, Key::Closed).into(),
+            Screen::Offline | Screen::Error | Screen::Loading => {}
+        }
+        let warning_seconds = self.warning_since.map(|since| {
+            (since + self.timeouts.warning_grace).saturating_duration_since(now).as_secs_f32().ceil() as u32
+        });
+        let help_message = match self.help {
+            Some(Help::Sent) => texts::t(lang, Key::HelpSent),
+            Some(Help::Failed) => texts::t(lang, Key::HelpFailed),
+            _ => "",
+        };
+        View {
+            screen: self.screen.clone(),
+            lang: self.lang.clone(),
+            rtl,
+            low_reach: self.low_reach,
+            languages,
+            title,
+            pictogram,
+            choices,
+            message: self.message.clone(),
+            ticket: self.ticket.clone(),
+            warning_seconds,
+            help: self.help,
+            help_message: help_message.into(),
+            site_name: info.map(|i| i.name.clone()).unwrap_or_default(),
+        }
+    }
+}
+
+/// Party sizes offered: 1 to 5, and "6+" (counted as 6).
+pub const PARTY_SIZES: usize = 6;
+
+fn party_label(n: usize) -> String {
+    if n == PARTY_SIZES { format!("{n}+") } else { n.to_string() }
+}
+
+fn closed_message(lang: &str, reason: Option<&str>) -> String {
+    let advice = texts::t(lang, Key::ClosedAdvice);
+    match reason.filter(|r| !r.is_empty()) {
+        Some(r) => format!("{advice} ({r})"),
+        None => advice.to_string(),
+    }
+}
+
+/// `2026-11-23T09:14:03+01:00` → `23/11/2026 09:14` (the server sends the site's local time).
+pub fn local_time(rfc3339: &str) -> String {
+    match (rfc3339.get(0..4), rfc3339.get(5..7), rfc3339.get(8..10), rfc3339.get(11..16)) {
+        (Some(y), Some(m), Some(d), Some(hm)) => format!("{d}/{m}/{y} {hm}"),
+        _ => rfc3339.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests;

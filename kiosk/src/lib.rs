@@ -1,0 +1,17 @@
+//! Sportello kiosk: the visitor's path from language to printed ticket, as a library the binary and tests share.
+//!
+//! Codemap: `controller` (the state machine, plain Rust), `server` (`ServerClient`, HTTP), `printer`
+//! (`TicketPrinter` targets), `ticket` (ticket → ESC/POS bytes, pure), `raster` (fonts and QR → `GS v 0`),
+//! `texts` (spoken/printed texts), `speech` (`espeak-ng`), `ui` (slint adapters and the controller thread).
+
+pub mod bench;
+pub mod controller;
+pub mod demo;
+pub mod printer;
+pub mod raster;
+pub mod screenshots;
+pub mod server;
+pub mod speech;
+pub mod texts;
+pub mod ticket;
+pub mod ui;

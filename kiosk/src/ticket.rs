@@ -1,0 +1,441 @@
+//! The paper ticket as a pure function: ticket data → ESC/POS bytes (via the `escpos` crate), and a readable dump of them.
+
+use crate::raster::{self, Align, Bitmap};
+use crate::texts::{self, Key};
+use escpos::driver::Driver;
+use escpos::printer::Printer;
+use escpos::printer_options::PrinterOptions;
+use escpos::utils::{JustifyMode, PageCode, Protocol};
+use std::cell::RefCell;
+use std::rc::Rc;
+
+/// Dots across an 80 mm paper roll at 203 dpi.
+pub const PAPER_DOTS: usize = 576;
+/// Dots a QR module: 6 dots ≈ 0.75 mm, a 33-module code ≈ 30 mm.
+pub const QR_MODULE_DOTS: usize = 6;
+/// `ESC t 19`: PC858 (Latin-1 with the euro sign), which has every Italian accent.
+pub const CODE_PAGE: PageCode = PageCode::PC858;
+
+/// Everything printed on a ticket, already in the visitor's language.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PrintTicket {
+    pub site_name: String,
+    pub number: String,
+    /// The service's public label in the visitor's language.
+    pub label: String,
+    /// The same label in Italian (printed too when the visitor chose another language).
+    pub label_it: String,
+    pub language: String,
+    /// Local date and time, already formatted (`23/11/2026 09:14`).
+    pub issued_at: String,
+    pub people_ahead: u32,
+    pub estimated_wait_s: u32,
+    /// `{server}{status_url}`, encoded in the QR code.
+    pub qr_url: String,
+}
+
+impl PrintTicket {
+    /// A sample ticket for `kiosk test-print`.
+    pub fn sample(language: &str) -> PrintTicket {
+        let label = match language {
+            "ar" => "الخدمات الاجتماعية - الغرفة ب",
+            "uk" => "Соціальні послуги - кімната Б",
+            "ro" => "Servicii sociale - camera B",
+            "fr" => "Services sociaux - salle B",
+            "en" => "Social services - room B",
+            _ => "Servizi sociali - stanza B",
+        };
+        PrintTicket {
+            site_name: "Sportello - prova di stampa".into(),
+            number: "A023".into(),
+            label: label.into(),
+            label_it: "Servizi sociali - stanza B".into(),
+            language: language.into(),
+            issued_at: "23/11/2026 09:14".into(),
+            people_ahead: 3,
+            estimated_wait_s: 540,
+            qr_url: "http://127.0.0.1:8080/t/TEST-PRINT-NOT-A-TICKET".into(),
+        }
+    }
+}
+
+/// Whether the printer's code page can print `text` (else it goes as a raster image).
+pub fn fits_code_page(text: &str) -> bool {
+    text.chars().all(|c| (' '..='~').contains(&c) || ('\u{a0}'..='\u{ff}').contains(&c) || c == '€')
+}
+
+/// The minutes shown for an estimated wait (rounded up, at least 1 when there is a wait).
+pub fn wait_minutes(seconds: u32) -> u32 {
+    seconds.div_ceil(60)
+}
+
+#[derive(Clone, Default)]
+struct MemoryDriver(Rc<RefCell<Vec<u8>>>);
+
+impl Driver for MemoryDriver {
+    fn name(&self) -> String {
+        "memory".into()
+    }
+    fn write(&self, data: &[u8]) -> escpos::errors::Result<()> {
+        self.0.borrow_mut().extend_from_slice(data);
+        Ok(())
+    }
+    fn read(&self, _buf: &mut [u8]) -> escpos::errors::Result<usize> {
+        Ok(0)
+    }
+    fn flush(&self) -> escpos::errors::Result<()> {
+        Ok(())
+    }
+}
+
+/// The ESC/POS bytes of a ticket. Pure: the same ticket gives the same bytes.
+pub fn escpos_bytes(ticket: &PrintTicket) -> Vec<u8> {
+    // Only fails on out-of-range arguments, which are constants here.
+    build(ticket).expect("constant ESC/POS arguments are valid")
+}
+
+fn build(ticket: &PrintTicket) -> escpos::errors::Result<Vec<u8>> {
+    let driver = MemoryDriver::default();
+    let options = PrinterOptions::new(Some(CODE_PAGE), None, 48);
+    let mut p = Printer::new(driver.clone(), Protocol::default(), Some(options));
+    let lang = ticket.language.as_str();
+    p.init()?.justify(JustifyMode::CENTER)?;
+    line(&mut p, &ticket.site_name, 1, true)?;
+    p.feed()?;
+    // The number: large, printable in every code page.
+    p.size(4, 4)?.bold(true)?;
+    write_pc858(&mut p, &ticket.number)?;
+    p.feed()?.bold(false)?.reset_size()?;
+    p.feed()?;
+    line(&mut p, &ticket.label, 2, true)?;
+    if lang != "it" && ticket.label_it != ticket.label {
+        line(&mut p, &ticket.label_it, 1, false)?;
+    }
+    p.feed()?;
+    line(&mut p, &format!("{}: {}", texts::t(lang, Key::PeopleAhead), ticket.people_ahead), 1, false)?;
+    let wait = format!(
+        "{}: {} {}",
+        texts::t(lang, Key::EstimatedWait),
+        wait_minutes(ticket.estimated_wait_s),
+        texts::t(lang, Key::Minutes)
+    );
+    line(&mut p, &wait, 1, false)?;
+    line(&mut p, &ticket.issued_at, 1, false)?;
+    p.feed()?;
+    let qr = raster::render_qr(&ticket.qr_url, QR_MODULE_DOTS, PAPER_DOTS);
+    p.custom(&qr.to_gs_v0())?;
+    p.feed()?;
+    for part in wrap(texts::t(lang, Key::Privacy), 42) {
+        line(&mut p, &part, 1, false)?;
+    }
+    p.feeds(3)?.print_cut()?;
+    let bytes = driver.0.borrow().clone();
+    Ok(bytes)
+}
+
+/// One centred line: printer text when the code page has it, else a raster image drawn from the fonts.
+fn line(p: &mut Printer<MemoryDriver>, text: &str, size: u8, bold: bool) -> escpos::errors::Result<()> {
+    if fits_code_page(text) {
+        p.size(size, size)?.bold(bold)?;
+        write_pc858(p, text)?;
+        p.feed()?.bold(false)?.reset_size()?;
+    } else {
+        let px = if size > 1 { 48.0 } else { 30.0 };
+        let image = raster::render_line(text, px, bold, PAPER_DOTS, Align::Center);
+        p.custom(&image.to_gs_v0())?;
+    }
+    Ok(())
+}
+
+/// Writes text in PC858. ASCII goes through byte for byte: `escpos` 0.20.1's PC858 table also lists `-` at
+/// 0xF0 (the soft hyphen), so its encoder would turn every hyphen into a soft hyphen.
+fn write_pc858(p: &mut Printer<MemoryDriver>, text: &str) -> escpos::errors::Result<()> {
+    let mut rest = text;
+    while !rest.is_empty() {
+        let ascii = rest.find(|c: char| !c.is_ascii()).unwrap_or(rest.len());
+        if ascii > 0 {
+            p.custom(&rest.as_bytes()[..ascii])?;
+            rest = &rest[ascii..];
+        }
+        let other = rest.find(|c: char| c.is_ascii()).unwrap_or(rest.len());
+        if other > 0 {
+            p.write(&rest[..other])?;
+            rest = &rest[other..];
+        }
+    }
+    Ok(())
+}
+
+/// Splits a sentence into lines of at most `width` characters at spaces.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for word in text.split_whitespace() {
+        match lines.last_mut() {
+            Some(last) if last.chars().count() + 1 + word.chars().count() <= width => {
+                last.push(' ');
+                last.push_str(word);
+            }
+            _ => lines.push(word.to_string()),
+        }
+    }
+    lines
+}
+
+/// Every raster image in a byte stream, in order.
+pub fn rasters(bytes: &[u8]) -> Vec<Bitmap> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        match Bitmap::from_gs_v0(&bytes[i..]) {
+            Some((bitmap, len)) => {
+                out.push(bitmap);
+                i += len;
+            }
+            None => i += 1,
+        }
+    }
+    out
+}
+
+/// A readable listing of ESC/POS bytes: one command or text run a line, rasters as their size.
+pub fn dump(bytes: &[u8]) -> String {
+    let mut out = String::new();
+    let mut text = String::new();
+    let flush = |text: &mut String, out: &mut String| {
+        if !text.is_empty() {
+            out.push_str(&format!("TEXT {text:?}\n"));
+            text.clear();
+        }
+    };
+    let mut i = 0;
+    while i < bytes.len() {
+        let rest = &bytes[i..];
+        let arg = |n: usize| rest.get(n).copied().unwrap_or(0);
+        let (desc, len): (String, usize) = match rest {
+            [0x1b, b'@', ..] => ("INIT".into(), 2),
+            [0x1b, b't', ..] => (format!("CODE_PAGE {}", arg(2)), 3),
+            [0x1b, b'a', ..] => {
+                (format!("ALIGN {}", ["left", "center", "right"].get(usize::from(arg(2))).unwrap_or(&"?")), 3)
+            }
+            [0x1b, b'E', ..] => (format!("BOLD {}", arg(2)), 3),
+            [0x1b, b'd', ..] => (format!("FEED {}", arg(2)), 3),
+            [0x1d, b'!', ..] => (format!("SIZE {}x{}", (arg(2) >> 4) + 1, (arg(2) & 0xf) + 1), 3),
+            [0x1d, b'V', b'A', ..] => (format!("CUT {}", if arg(3) == 0 { "full" } else { "partial" }), 4),
+            [0x1d, b'V', ..] => ("CUT".into(), 3),
+            [0x1d, b'v', b'0', ..] => match Bitmap::from_gs_v0(rest) {
+                Some((bitmap, len)) => (format!("RASTER {}x{}", bitmap.width, bitmap.height), len),
+                None => ("RASTER (truncated)".into(), rest.len()),
+            },
+            [b'\n', ..] => ("LF".into(), 1),
+            [b, ..] if *b >= 0x20 => {
+                text.push(pc858_char(*b));
+                i += 1;
+                continue;
+            }
+            [b, ..] => (format!("BYTE 0x{b:02x}"), 1),
+            [] => break,
+        };
+        flush(&mut text, &mut out);
+        out.push_str(&desc);
+        out.push('\n');
+        i += len;
+    }
+    flush(&mut text, &mut out);
+    out
+}
+
+/// Decodes a PC858 byte (ASCII plus the accented letters Italian needs; others shown as `\xNN`).
+fn pc858_char(b: u8) -> char {
+    match b {
+        0x20..=0x7e => b as char,
+        0x85 => 'à',
+        0x8a => 'è',
+        0x82 => 'é',
+        0x8d => 'ì',
+        0x95 => 'ò',
+        0x97 => 'ù',
+        0xb7 => 'À',
+        0xd4 => 'È',
+        0x90 => 'É',
+        0xde => 'Ì',
+        0xe3 => 'Ò',
+        0xeb => 'Ù',
+        0xd5 => '€',
+        _ => '\u{fffd}',
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use expect_test::expect;
+
+    fn decode_qr(bitmap: &Bitmap) -> Option<String> {
+        let mut img = rqrr::PreparedImage::prepare_from_greyscale(bitmap.width, bitmap.height, |x, y| {
+            if bitmap.get(x, y) { 0 } else { 255 }
+        });
+        let grids = img.detect_grids();
+        grids.first().and_then(|g| g.decode().ok()).map(|(_, content)| content)
+    }
+
+    fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+        haystack.windows(needle.len()).any(|w| w == needle)
+    }
+
+    // Issue 3: the QR raster decodes back to the status URL.
+    #[test]
+    fn qr_raster_decodes_to_status_url() {
+        for lang in ["it", "ar", "uk"] {
+            let ticket = PrintTicket::sample(lang);
+            let bytes = escpos_bytes(&ticket);
+            let decoded: Vec<String> = rasters(&bytes).iter().filter_map(decode_qr).collect();
+            assert_eq!(decoded, vec![ticket.qr_url.clone()], "{lang}");
+        }
+    }
+
+    // Issue 3: the number and label are in the bytes as text; Italian accents in PC858.
+    #[test]
+    fn number_and_latin_label_are_text_in_pc858() {
+        let mut ticket = PrintTicket::sample("it");
+        ticket.label = "Attività è più".into();
+        let bytes = escpos_bytes(&ticket);
+        assert!(contains(&bytes, b"A023"));
+        assert!(contains(
+            &bytes,
+            &[b'A', b't', b't', b'i', b'v', b'i', b't', 0x85, b' ', 0x8a, b' ', b'p', b'i', 0x97]
+        ));
+        assert!(contains(&bytes, &[0x1b, b't', 19]), "selects PC858");
+    }
+
+    // Issue 3: Arabic and Cyrillic go as raster images, never as code-page bytes.
+    #[test]
+    fn arabic_and_cyrillic_labels_are_rasters() {
+        let it = rasters(&escpos_bytes(&PrintTicket::sample("it"))).len();
+        let ar = escpos_bytes(&PrintTicket::sample("ar"));
+        assert!(contains(&ar, b"A023"));
+        assert!(rasters(&ar).len() > it + 3, "label, people ahead, wait and privacy lines are images");
+        assert!(!ar.iter().any(|b| *b == 0xd8 || *b == 0xd9), "no UTF-8 Arabic bytes leaked");
+        let uk = escpos_bytes(&PrintTicket::sample("uk"));
+        assert!(rasters(&uk).len() > it + 3);
+    }
+
+    #[test]
+    fn bytes_are_deterministic() {
+        assert_eq!(escpos_bytes(&PrintTicket::sample("ar")), escpos_bytes(&PrintTicket::sample("ar")));
+    }
+
+    #[test]
+    fn dump_of_italian_ticket() {
+        let dump = dump(&escpos_bytes(&PrintTicket::sample("it")));
+        expect![[r#"
+            INIT
+            CODE_PAGE 19
+            ALIGN center
+            SIZE 1x1
+            BOLD 1
+            TEXT "Sportello - prova di stampa"
+            FEED 1
+            BOLD 0
+            SIZE 1x1
+            FEED 1
+            SIZE 4x4
+            BOLD 1
+            TEXT "A023"
+            FEED 1
+            BOLD 0
+            SIZE 1x1
+            FEED 1
+            SIZE 2x2
+            BOLD 1
+            TEXT "Servizi sociali - stanza B"
+            FEED 1
+            BOLD 0
+            SIZE 1x1
+            FEED 1
+            SIZE 1x1
+            BOLD 0
+            TEXT "Persone prima di te: 3"
+            FEED 1
+            BOLD 0
+            SIZE 1x1
+            SIZE 1x1
+            BOLD 0
+            TEXT "Attesa stimata: 9 min"
+            FEED 1
+            BOLD 0
+            SIZE 1x1
+            SIZE 1x1
+            BOLD 0
+            TEXT "23/11/2026 09:14"
+            FEED 1
+            BOLD 0
+            SIZE 1x1
+            FEED 1
+            RASTER 576x246
+            FEED 1
+            SIZE 1x1
+            BOLD 0
+            TEXT "Il biglietto non contiene il tuo nome. Con"
+            FEED 1
+            BOLD 0
+            SIZE 1x1
+            SIZE 1x1
+            BOLD 0
+            TEXT "il QR segui il tuo turno."
+            FEED 1
+            BOLD 0
+            SIZE 1x1
+            FEED 3
+            CUT full
+        "#]]
+        .assert_eq(&dump);
+    }
+
+    #[test]
+    fn dump_of_arabic_ticket() {
+        let dump = dump(&escpos_bytes(&PrintTicket::sample("ar")));
+        expect![[r#"
+            INIT
+            CODE_PAGE 19
+            ALIGN center
+            SIZE 1x1
+            BOLD 1
+            TEXT "Sportello - prova di stampa"
+            FEED 1
+            BOLD 0
+            SIZE 1x1
+            FEED 1
+            SIZE 4x4
+            BOLD 1
+            TEXT "A023"
+            FEED 1
+            BOLD 0
+            SIZE 1x1
+            FEED 1
+            RASTER 576x48
+            SIZE 1x1
+            BOLD 0
+            TEXT "Servizi sociali - stanza B"
+            FEED 1
+            BOLD 0
+            SIZE 1x1
+            FEED 1
+            RASTER 576x30
+            RASTER 576x30
+            SIZE 1x1
+            BOLD 0
+            TEXT "23/11/2026 09:14"
+            FEED 1
+            BOLD 0
+            SIZE 1x1
+            FEED 1
+            RASTER 576x246
+            FEED 1
+            RASTER 576x30
+            RASTER 576x30
+            FEED 3
+            CUT full
+        "#]]
+        .assert_eq(&dump);
+    }
+}

@@ -1,0 +1,189 @@
+//! The slint side: applies a controller `View` to the adapter globals, wires callbacks to `Input`s, and runs
+//! the controller on its own thread, delivering views with `upgrade_in_event_loop`.
+
+use crate::controller::{Controller, Help, Input, Screen, View};
+use crate::raster;
+use crate::speech::Speaker;
+use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
+use std::rc::Rc;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+pub use kiosk_ui::{AppWindow, ChoiceItem, KioskAdapter, LanguageItem, Page};
+
+/// The QR code as an image for the screen (8 px a module, black on white).
+pub fn qr_image(url: &str) -> slint::Image {
+    let bitmap = raster::render_qr(url, 8, 0);
+    let mut buffer = slint::SharedPixelBuffer::<slint::Rgb8Pixel>::new(bitmap.width as u32, bitmap.height as u32);
+    for (pixel, dot) in buffer.make_mut_slice().iter_mut().zip(&bitmap.dots) {
+        let v = if *dot { 0 } else { 255 };
+        *pixel = slint::Rgb8Pixel { r: v, g: v, b: v };
+    }
+    slint::Image::from_rgb8(buffer)
+}
+
+/// Shows `view` in the window. `previous` avoids redrawing the QR code when it did not change.
+pub fn apply(window: &AppWindow, view: &View, previous: Option<&View>) {
+    if previous.map(|p| p.lang.as_str()) != Some(view.lang.as_str()) {
+        let _ = slint::select_bundled_translation(&view.lang);
+    }
+    let a = window.global::<KioskAdapter>();
+    a.set_page(match view.screen {
+        Screen::Loading => Page::Loading,
+        Screen::Offline => Page::Offline,
+        Screen::Language => Page::Language,
+        Screen::Question(_) | Screen::PartySize | Screen::Priority(_) | Screen::Mediator => Page::Question,
+        Screen::Issuing => Page::Issuing,
+        Screen::Ticket => Page::Ticket,
+        Screen::Closed => Page::Closed,
+        Screen::Error => Page::Error,
+    });
+    a.set_rtl(view.rtl);
+    a.set_low_reach(view.low_reach);
+    a.set_site_name(view.site_name.as_str().into());
+    let languages: Vec<LanguageItem> = view
+        .languages
+        .iter()
+        .map(|(code, name)| LanguageItem { code: code.into(), name: name.into(), arabic: raster::is_arabic(name) })
+        .collect();
+    a.set_languages(ModelRc::new(VecModel::from(languages)));
+    a.set_title(view.title.as_str().into());
+    a.set_pictogram(view.pictogram.as_str().into());
+    let choices: Vec<ChoiceItem> = view
+        .choices
+        .iter()
+        .map(|c| ChoiceItem {
+            label: c.label.as_str().into(),
+            pictogram: c.pictogram.as_str().into(),
+            arabic: raster::is_arabic(&c.label),
+        })
+        .collect();
+    a.set_choices(ModelRc::new(VecModel::from(choices)));
+    a.set_message(view.message.as_str().into());
+    if let Some(t) = &view.ticket {
+        a.set_ticket_number(t.number.as_str().into());
+        a.set_ticket_label(t.label.as_str().into());
+        a.set_people_ahead(t.people_ahead as i32);
+        a.set_wait_minutes(t.wait_minutes as i32);
+        a.set_waiting_area(t.waiting_area.as_str().into());
+        a.set_printer_problem(t.printer_problem.is_some());
+        if previous.and_then(|p| p.ticket.as_ref()).map(|p| p.qr_url.as_str()) != Some(t.qr_url.as_str()) {
+            a.set_qr(qr_image(&t.qr_url));
+        }
+    } else {
+        a.set_ticket_number(SharedString::new());
+        a.set_printer_problem(false);
+        a.set_qr(slint::Image::default());
+    }
+    a.set_warning(view.warning_seconds.is_some());
+    a.set_warning_seconds(view.warning_seconds.unwrap_or(0) as i32);
+    a.set_help_state(match view.help {
+        None => 0,
+        Some(Help::Sending) => 1,
+        Some(Help::Sent) => 2,
+        Some(Help::Failed) => 3,
+    });
+    a.set_help_message(view.help_message.as_str().into());
+}
+
+/// Connects the adapter's callbacks to `sink`.
+pub fn wire(window: &AppWindow, sink: Rc<dyn Fn(Input)>) {
+    let a = window.global::<KioskAdapter>();
+    let s = sink.clone();
+    a.on_choose_language(move |code| s(Input::Language(code.to_string())));
+    let s = sink.clone();
+    a.on_choose(move |i| s(Input::Choose(i.max(0) as usize)));
+    let s = sink.clone();
+    a.on_start_over(move || s(Input::StartOver));
+    let s = sink.clone();
+    a.on_help(move || s(Input::Help));
+    let s = sink.clone();
+    a.on_dismiss_help(move || s(Input::DismissHelp));
+    let s = sink.clone();
+    a.on_extend(move || s(Input::Extend));
+    let s = sink.clone();
+    a.on_toggle_low_reach(move || s(Input::ToggleLowReach));
+    let s = sink.clone();
+    a.on_retry(move || s(Input::Retry));
+    a.on_done(move || sink(Input::Done));
+}
+
+/// Runs the kiosk: the window on this thread, the controller (network, printer, speech) on its own.
+/// `started` is when the process started: the time to the running window is logged against it.
+pub fn run(controller: Controller, fullscreen: bool, speaker: Speaker, started: Instant) -> anyhow::Result<()> {
+    let window = AppWindow::new()?;
+    // The software renderer has no rendering notifier: log when the event loop first runs, which is
+    // when the window is up and its first frame is being drawn.
+    let _ = slint::invoke_from_event_loop(move || {
+        eprintln!("kiosk: window up, event loop running {} ms after start", started.elapsed().as_millis());
+    });
+    // Not the preview's defaults, even for the first frame.
+    window.global::<KioskAdapter>().set_page(Page::Loading);
+    window.global::<KioskAdapter>().set_title(SharedString::new());
+    if fullscreen {
+        window.window().set_fullscreen(true);
+    }
+    let (tx, rx) = mpsc::channel::<Input>();
+    wire(
+        &window,
+        Rc::new(move |input| {
+            let _ = tx.send(input);
+        }),
+    );
+    let weak = window.as_weak();
+    let show = move |view: View, previous: Option<View>| {
+        // Fails only when the event loop is gone, and then the input channel closes too.
+        let _ = weak.upgrade_in_event_loop(move |w| apply(&w, &view, previous.as_ref()));
+    };
+    let worker = std::thread::Builder::new()
+        .name("kiosk-controller".into())
+        .spawn(move || controller_loop(controller, rx, show, speaker))?;
+    window.run()?;
+    drop(window);
+    // The window closed, its callbacks (and the input sender) are gone: the controller loop ends.
+    let _ = worker.join();
+    Ok(())
+}
+
+/// The controller thread: takes touches from `rx`, moves time on every 250 ms, does the slow work, and hands
+/// every new view to `show` (with the previous one). Returns when `rx` closes.
+pub fn controller_loop(
+    mut c: Controller,
+    rx: mpsc::Receiver<Input>,
+    mut show: impl FnMut(View, Option<View>),
+    mut speaker: Speaker,
+) {
+    let mut shown: Option<View> = None;
+    let mut publish = |c: &Controller, shown: &mut Option<View>| {
+        let view = c.view(Instant::now());
+        if shown.as_ref() == Some(&view) {
+            return;
+        }
+        let speech = view.speech();
+        if shown.as_ref().map(View::speech) != Some(speech.clone()) {
+            speaker.say(&view.lang, &speech);
+        }
+        let previous = shown.replace(view.clone());
+        show(view, previous);
+    };
+    loop {
+        c.tick(Instant::now());
+        if c.has_work() {
+            // Show "one moment" first, then talk to the server and the printer.
+            publish(&c, &mut shown);
+            c.work(Instant::now());
+        }
+        publish(&c, &mut shown);
+        match rx.recv_timeout(Duration::from_millis(250)) {
+            Ok(input) => {
+                c.handle(input, Instant::now());
+                publish(&c, &mut shown);
+            }
+            Err(mpsc::RecvTimeoutError::Timeout) => {}
+            Err(mpsc::RecvTimeoutError::Disconnected) => return,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,197 @@
+//! Headless UI tests (issue 3): the visitor's path by accessible labels, in Italian and Arabic.
+
+use super::*;
+use crate::controller::Controller;
+use crate::demo::{self, FakeServer};
+use crate::printer::{MemoryPrinter, PrinterError};
+use i_slint_backend_testing::ElementHandle;
+use std::cell::RefCell;
+use std::time::{Duration, Instant};
+
+struct Ui {
+    window: AppWindow,
+    c: Rc<RefCell<Controller>>,
+    now: Rc<RefCell<Instant>>,
+    server: FakeServer,
+    printer: MemoryPrinter,
+}
+
+impl Ui {
+    fn new() -> Ui {
+        i_slint_backend_testing::init_no_event_loop();
+        let window = AppWindow::new().unwrap();
+        let server = FakeServer::new(demo::livorno());
+        let printer = MemoryPrinter::default();
+        let now = Rc::new(RefCell::new(Instant::now()));
+        let c = Rc::new(RefCell::new(Controller::new(
+            Box::new(server.clone()),
+            Box::new(printer.clone()),
+            false,
+            *now.borrow(),
+        )));
+        c.borrow_mut().work(*now.borrow());
+        let (c2, now2, weak) = (c.clone(), now.clone(), window.as_weak());
+        // Synchronous stand-in for the controller thread: handle, work, show.
+        wire(
+            &window,
+            Rc::new(move |input| {
+                let now = *now2.borrow();
+                let view = {
+                    let mut c = c2.borrow_mut();
+                    c.handle(input, now);
+                    c.work(now);
+                    c.view(now)
+                };
+                apply(&weak.upgrade().unwrap(), &view, None);
+            }),
+        );
+        apply(&window, &c.borrow().view(*now.borrow()), None);
+        window.show().unwrap();
+        Ui { window, c, now, server, printer }
+    }
+
+    fn find(&self, label: &str) -> Vec<ElementHandle> {
+        ElementHandle::find_by_accessible_label(&self.window, label).collect()
+    }
+
+    fn has(&self, label: &str) -> bool {
+        !self.find(label).is_empty()
+    }
+
+    fn touch(&self, label: &str) {
+        let found = self.find(label);
+        assert!(!found.is_empty(), "nothing labelled {label:?} on page {:?}", self.c.borrow().screen());
+        found[0].invoke_accessible_default_action();
+    }
+
+    fn wait(&self, seconds: u64) {
+        for _ in 0..seconds {
+            *self.now.borrow_mut() += Duration::from_secs(1);
+            let now = *self.now.borrow();
+            let mut c = self.c.borrow_mut();
+            c.tick(now);
+            c.work(now);
+        }
+        let view = self.c.borrow().view(*self.now.borrow());
+        apply(&self.window, &view, None);
+    }
+}
+
+#[test]
+fn italian_path_by_accessible_labels() {
+    let ui = Ui::new();
+    assert!(ui.has("Comandi in basso (sedia a rotelle)") || ui.has("Low-reach layout (wheelchair)"));
+    ui.touch("Italiano");
+    assert!(ui.has("Di cosa hai bisogno oggi?"));
+    assert!(ui.has("Ricomincia"), "start over on every screen");
+    assert!(ui.has("Ho bisogno di aiuto ora"));
+    ui.touch("Lavoro");
+    ui.touch("1");
+    ui.touch("No");
+    ui.touch("No, non serve");
+    assert!(ui.has("Il tuo numero: A023"), "the number is on screen");
+    assert!(ui.has("Codice QR per seguire il tuo turno sul telefono"));
+    assert_eq!(ui.printer.tickets().len(), 1);
+    assert_eq!(ui.window.global::<KioskAdapter>().get_page(), Page::Ticket);
+    ui.touch("Fatto");
+    assert!(ui.has("Italiano") && ui.has("العربية"), "back to the languages");
+}
+
+#[test]
+fn arabic_path_by_accessible_labels_right_to_left() {
+    let ui = Ui::new();
+    ui.touch("العربية");
+    let adapter = ui.window.global::<KioskAdapter>();
+    assert!(adapter.get_rtl());
+    assert!(ui.has("ماذا تحتاج اليوم؟"));
+    assert!(ui.has("ابدأ من جديد"));
+    ui.touch("شيء آخر: التحدث مع شخص");
+    ui.touch("أخصائي اجتماعي");
+    ui.touch("2");
+    ui.touch("نعم");
+    ui.touch("العربية");
+    assert!(ui.has("رقمك: A023"));
+    let (request, _) = ui.server.with(|s| s.requests[0].clone());
+    assert_eq!(request.needs, Some(vec!["group:families_young_children".into(), "mediator:ar".into()]));
+    ui.touch("أحتاج إلى مساعدة الآن");
+    assert!(ui.has("أبلغنا الموظفين: سيأتي أحدهم لمساعدتك."));
+    assert_eq!(ui.server.with(|s| s.alerts[0].kind.clone()), "help_requested");
+    ui.touch("حسنًا");
+    assert_eq!(adapter.get_help_state(), 0);
+}
+
+#[test]
+fn start_over_and_inactivity_warning_in_the_ui() {
+    let ui = Ui::new();
+    ui.touch("Italiano");
+    ui.touch("Altro: parlare con qualcuno");
+    ui.wait(45);
+    assert!(ui.has("Mi serve più tempo"), "the warning is up");
+    ui.touch("Mi serve più tempo");
+    assert!(!ui.has("Mi serve più tempo"));
+    assert!(ui.has("Con chi vuoi parlare?"), "answers kept");
+    ui.touch("Ricomincia");
+    assert!(ui.has("Italiano"));
+}
+
+#[test]
+fn printer_failure_and_closed_service_in_the_ui() {
+    let ui = Ui::new();
+    ui.printer.fail_with(Some(PrinterError::CoverOpen));
+    ui.touch("Italiano");
+    ui.touch("Doccia e igiene");
+    assert!(ui.has("Chiedi all'accoglienza: ti diranno quando tornare o dove andare. (closed)"));
+    ui.touch("Ricomincia");
+    ui.touch("Italiano");
+    ui.touch("Lavoro");
+    ui.touch("3");
+    ui.touch("No");
+    ui.touch("No, non serve");
+    assert!(ui.has("Il tuo numero: A023"));
+    assert!(ui.has("La stampante non funziona. Fai una foto allo schermo o ricorda il tuo numero."));
+}
+
+#[test]
+fn offline_then_retry_in_the_ui() {
+    let ui = Ui::new();
+    ui.server.with(|s| s.reachable = false);
+    ui.touch("Italiano");
+    ui.touch("Lavoro");
+    ui.touch("1");
+    ui.touch("No");
+    ui.touch("No, non serve");
+    assert!(ui.has("Ora non possiamo dare biglietti. Per favore vai all'accoglienza."));
+    ui.server.with(|s| s.reachable = true);
+    ui.touch("Riprova");
+    assert!(ui.has("Il tuo numero: A023"));
+}
+
+// Issue 3: the controller thread shows "one moment" before it talks to the server, then the ticket.
+#[test]
+fn controller_thread_publishes_views_in_order_and_stops_with_the_window() {
+    let server = FakeServer::new(demo::livorno());
+    let printer = MemoryPrinter::default();
+    let c = Controller::new(Box::new(server.clone()), Box::new(printer.clone()), false, Instant::now());
+    let (tx, rx) = mpsc::channel();
+    let (views_tx, views) = mpsc::channel::<View>();
+    let worker = std::thread::spawn(move || {
+        controller_loop(c, rx, move |view, _| views_tx.send(view).unwrap(), Speaker::silent())
+    });
+    let next = || views.recv_timeout(Duration::from_secs(10)).expect("a view from the controller thread");
+    let mut screens = vec![next().screen];
+    while screens.last() != Some(&Screen::Language) {
+        screens.push(next().screen);
+    }
+    for input in [Input::Language("it".into()), Input::Choose(2), Input::Choose(0), Input::Choose(1), Input::Choose(0)]
+    {
+        tx.send(input).unwrap();
+    }
+    while screens.last() != Some(&Screen::Ticket) {
+        screens.push(next().screen);
+    }
+    assert_eq!(screens[0], Screen::Loading);
+    assert_eq!(screens[screens.len() - 2], Screen::Issuing, "{screens:?}");
+    assert_eq!(printer.tickets().len(), 1);
+    drop(tx);
+    worker.join().unwrap();
+}

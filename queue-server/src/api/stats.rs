@@ -1,0 +1,327 @@
+//! Statistics routes (manager role): the summary and CSV export. The maths is in
+//! `queue_core::stats`, the reads in `db::stats`; these handlers parse, authorize and answer.
+
+use super::check_id;
+use crate::auth::{Identity, Role};
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::{Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use jiff::Timestamp;
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+use queue_core::stats::{Breakdown, Summary, TicketStats, breakdown, summarize, suppress};
+use queue_core::{ServiceId, SiteId};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+/// Filters shared by the statistics routes.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct StatsQuery {
+    /// Site id.
+    pub site: String,
+    /// Only tickets issued for this service.
+    pub service: Option<String>,
+    /// Site-local date (`2026-03-29`, from the start of that day) or RFC 3339 time. Default: today.
+    pub from: Option<String>,
+    /// Site-local date (inclusive: to the end of that day) or RFC 3339 time (exclusive). Default: end of today.
+    pub to: Option<String>,
+}
+
+/// CSV export: `table` is `summary`, `tickets`, `arrivals` or `mix`.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ExportQuery {
+    /// `summary` (one row), `tickets` (one row per ticket), `arrivals` (weekday 1 = Monday, hour,
+    /// tickets) or `mix` (language, priority, need and transfer counts).
+    pub table: String,
+    pub site: String,
+    pub service: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
+/// A bound of the window: a date means the site-local start of that day (`end`: of the next day).
+pub fn parse_bound(s: &str, tz: &TimeZone, end: bool) -> Result<Timestamp, String> {
+    if let Ok(t) = s.parse::<Timestamp>() {
+        return Ok(t);
+    }
+    let d: Date = s.parse().map_err(|_| format!("'{s}' is neither a date (YYYY-MM-DD) nor an RFC 3339 time"))?;
+    let d = if end { d.tomorrow().map_err(|e| e.to_string())? } else { d };
+    d.to_zoned(tz.clone()).map(|z| z.timestamp()).map_err(|e| e.to_string())
+}
+
+pub(crate) struct Selection {
+    pub(crate) tickets: Vec<TicketStats>,
+    pub(crate) summary: Summary,
+}
+
+pub(crate) fn select(
+    state: &AppState,
+    id: &Identity,
+    site: &str,
+    service: Option<&str>,
+    from: Option<&str>,
+    to: Option<&str>,
+) -> ApiResult<Selection> {
+    id.staff(Role::Manager)?;
+    check_id("site", site)?;
+    let site_id = SiteId::from(site);
+    let cfg_site = state.cfg.site(&site_id).ok_or_else(|| ApiError::not_found(format!("no site '{site}'")))?;
+    let service = match service {
+        Some(s) => {
+            check_id("service", s)?;
+            let s = ServiceId::from(s);
+            if !cfg_site.services.iter().any(|x| x.id == s) {
+                return Err(ApiError::not_found(format!("no service '{s}' at '{site}'")));
+            }
+            Some(s)
+        }
+        None => None,
+    };
+    let tz = &cfg_site.time_zone;
+    let today = state.now().to_zoned(tz.clone()).date().to_string();
+    let from = parse_bound(from.unwrap_or(&today), tz, false).map_err(ApiError::bad_request)?;
+    let to = parse_bound(to.unwrap_or(&today), tz, true).map_err(ApiError::bad_request)?;
+    if to < from {
+        return Err(ApiError::bad_request("'to' is before 'from'"));
+    }
+    let mut tickets = state.reads.with(|c| crate::db::stats::tickets(c, &site_id, from, to))?;
+    if let Some(s) = &service {
+        tickets.retain(|t| &t.service == s);
+    }
+    let target = |s: &ServiceId| cfg_site.services.iter().find(|x| &x.id == s).map_or(0, |x| x.target_wait_s);
+    let kind = |s: &ServiceId| cfg_site.services.iter().find(|x| &x.id == s).map(|x| x.kind.as_str());
+    let mut summary = summarize(&tickets, target);
+    summary.integrated_journeys = tickets.iter().filter(|t| t.integrated(kind, "social", "employment")).count() as u64;
+    Ok(Selection { tickets, summary })
+}
+
+/// Summary of the tickets a site issued in a period: counts, people, waits, walk-to-desk and
+/// service times, service level, transfers, holds, integrated journeys (definitions: README, "Statistics").
+#[utoipa::path(get, path = "/api/v1/stats/summary", tag = "stats",
+    params(StatsQuery),
+    security(("bearer" = [])),
+    responses((status = 200, body = Summary), (status = 400, body = queue_core::wire::ErrorBody),
+        (status = 401, body = queue_core::wire::ErrorBody), (status = 403, body = queue_core::wire::ErrorBody),
+        (status = 404, body = queue_core::wire::ErrorBody)))]
+pub async fn summary(
+    State(state): State<AppState>,
+    id: Identity,
+    Query(q): Query<StatsQuery>,
+) -> ApiResult<Json<Summary>> {
+    let sel = select(&state, &id, &q.site, q.service.as_deref(), q.from.as_deref(), q.to.as_deref())?;
+    Ok(Json(sel.summary))
+}
+
+/// Arrivals by hour of the week (heat map), language, priority and need mix, transfers between
+/// services, for the tickets a site issued in a period (same filters as the summary).
+#[utoipa::path(get, path = "/api/v1/stats/breakdown", tag = "stats",
+    params(StatsQuery),
+    security(("bearer" = [])),
+    responses((status = 200, body = Breakdown), (status = 400, body = queue_core::wire::ErrorBody),
+        (status = 401, body = queue_core::wire::ErrorBody), (status = 403, body = queue_core::wire::ErrorBody),
+        (status = 404, body = queue_core::wire::ErrorBody)))]
+pub async fn breakdown_route(
+    State(state): State<AppState>,
+    id: Identity,
+    Query(q): Query<StatsQuery>,
+) -> ApiResult<Json<Breakdown>> {
+    let sel = select(&state, &id, &q.site, q.service.as_deref(), q.from.as_deref(), q.to.as_deref())?;
+    let tz = &state.cfg.site(&SiteId::from(q.site.as_str())).expect("checked by select").time_zone;
+    Ok(Json(breakdown(&sel.tickets, tz)))
+}
+
+/// Funder report query: a site and a month.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct FunderQuery {
+    pub site: String,
+    /// `YYYY-MM`, site-local.
+    pub month: String,
+}
+
+/// A funder report: every cell below the configuration's `min_group_size` (but not zero) is null.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct FunderReport {
+    pub site: String,
+    pub month: String,
+    pub min_group_size: u32,
+    /// Tickets issued in the month.
+    pub tickets: Option<u64>,
+    /// People reached (party sizes summed).
+    pub people: Option<u64>,
+    /// People reached per target group (`group:…` needs).
+    pub people_by_group: BTreeMap<String, Option<u64>>,
+    /// Tickets that went through each service (transfers included).
+    pub services_used: BTreeMap<String, Option<u64>>,
+    /// Visits through both a social and an employment service.
+    pub integrated_journeys: Option<u64>,
+    /// Waits, over the tickets called; null when fewer than `min_group_size` were.
+    pub wait_mean_s: Option<f64>,
+    pub wait_p90_s: Option<f64>,
+}
+
+/// Funder report per site and month, with small cells suppressed.
+#[utoipa::path(get, path = "/api/v1/stats/funder", tag = "stats",
+    params(FunderQuery),
+    security(("bearer" = [])),
+    responses((status = 200, body = FunderReport), (status = 400, body = queue_core::wire::ErrorBody),
+        (status = 401, body = queue_core::wire::ErrorBody), (status = 403, body = queue_core::wire::ErrorBody),
+        (status = 404, body = queue_core::wire::ErrorBody)))]
+pub async fn funder(
+    State(state): State<AppState>,
+    id: Identity,
+    Query(q): Query<FunderQuery>,
+) -> ApiResult<Json<FunderReport>> {
+    id.staff(Role::Manager)?;
+    let first: Date = format!("{}-01", q.month)
+        .parse()
+        .map_err(|_| ApiError::bad_request(format!("month '{}' is not YYYY-MM", q.month)))?;
+    let last = first.last_of_month().to_string();
+    let sel = select(&state, &id, &q.site, None, Some(&first.to_string()), Some(&last))?;
+    let min = state.cfg.min_group_size;
+    let mut groups: BTreeMap<String, u64> = BTreeMap::new();
+    let mut services: BTreeMap<String, u64> = BTreeMap::new();
+    for t in &sel.tickets {
+        for g in t.needs.iter().filter(|n| n.starts_with("group:")) {
+            *groups.entry(g.trim_start_matches("group:").to_owned()).or_default() += u64::from(t.party_size);
+        }
+        let mut seen: Vec<&ServiceId> = t.services.iter().collect();
+        seen.sort();
+        seen.dedup();
+        for s in seen {
+            *services.entry(s.to_string()).or_default() += 1;
+        }
+    }
+    let called = sel.tickets.iter().filter(|t| t.first_wait_ms.is_some()).count() as u64;
+    let waits_shown = called >= u64::from(min);
+    Ok(Json(FunderReport {
+        site: q.site,
+        month: q.month,
+        min_group_size: min,
+        tickets: suppress(sel.summary.issued, min),
+        people: suppress(sel.summary.people, min),
+        people_by_group: groups.into_iter().map(|(k, n)| (k, suppress(n, min))).collect(),
+        services_used: services.into_iter().map(|(k, n)| (k, suppress(n, min))).collect(),
+        integrated_journeys: suppress(sel.summary.integrated_journeys, min),
+        wait_mean_s: waits_shown.then_some(sel.summary.wait_mean_s),
+        wait_p90_s: waits_shown.then_some(sel.summary.wait_p90_s),
+    }))
+}
+
+/// A statistics table as CSV (`table=summary|tickets|arrivals|mix`), same filters as the summary.
+#[utoipa::path(get, path = "/api/v1/stats/export.csv", tag = "stats",
+    params(ExportQuery),
+    security(("bearer" = [])),
+    responses((status = 200, content_type = "text/csv", body = String), (status = 400, body = queue_core::wire::ErrorBody),
+        (status = 401, body = queue_core::wire::ErrorBody), (status = 403, body = queue_core::wire::ErrorBody),
+        (status = 404, body = queue_core::wire::ErrorBody)))]
+pub async fn export_csv(
+    State(state): State<AppState>,
+    id: Identity,
+    Query(q): Query<ExportQuery>,
+) -> ApiResult<Response> {
+    const TABLES: [&str; 4] = ["summary", "tickets", "arrivals", "mix"];
+    if !TABLES.contains(&q.table.as_str()) {
+        id.staff(Role::Manager)?;
+        return Err(ApiError::bad_request(format!("unknown table '{}' ({})", q.table, TABLES.join(", "))));
+    }
+    let sel = select(&state, &id, &q.site, q.service.as_deref(), q.from.as_deref(), q.to.as_deref())?;
+    let tz = &state.cfg.site(&SiteId::from(q.site.as_str())).expect("checked by select").time_zone;
+    let csv = match q.table.as_str() {
+        "summary" => summary_csv(&sel.summary),
+        "tickets" => tickets_csv(&sel.tickets),
+        "arrivals" => {
+            let b = breakdown(&sel.tickets, tz);
+            let mut out = String::from("weekday,hour,tickets\n");
+            for (d, hours) in b.arrivals_by_hour_of_week.iter().enumerate() {
+                for (h, n) in hours.iter().enumerate() {
+                    out.push_str(&format!("{},{h},{n}\n", d + 1));
+                }
+            }
+            out
+        }
+        _ => {
+            let b = breakdown(&sel.tickets, tz);
+            let mut out = String::from("kind,key,tickets\n");
+            for (kind, counts) in [
+                ("language", &b.languages),
+                ("priority", &b.priorities),
+                ("need", &b.needs),
+                ("transfer", &b.transfers),
+            ] {
+                for (k, n) in counts {
+                    out.push_str(&format!("{kind},{},{n}\n", csv_field(k)));
+                }
+            }
+            out
+        }
+    };
+    let name = format!("attachment; filename=\"sportello-{}-{}.csv\"", q.site, q.table);
+    Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()), (header::CONTENT_DISPOSITION, name)], csv)
+        .into_response())
+}
+
+/// Quote a field when it holds a comma, quote or newline.
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_owned() }
+}
+
+fn summary_csv(s: &Summary) -> String {
+    let v = serde_json::to_value(s).unwrap_or_default();
+    let obj = v.as_object().cloned().unwrap_or_default();
+    let head: Vec<&str> = obj.keys().map(String::as_str).collect();
+    let row: Vec<String> = obj.values().map(|x| if x.is_null() { String::new() } else { x.to_string() }).collect();
+    format!("{}\n{}\n", head.join(","), row.join(","))
+}
+
+fn tickets_csv(ts: &[TicketStats]) -> String {
+    let mut out = String::from(
+        "ticket,service,services,issued_at,status,priority,language,party_size,wait_s,first_wait_s,walk_s,service_s,hold_s,transfers,recalls\n",
+    );
+    for t in ts {
+        let services: Vec<&str> = t.services.iter().map(|s| s.as_str()).collect();
+        let walk: i64 = t.walk_ms.iter().sum();
+        out.push_str(&format!(
+            "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
+            t.id,
+            t.service,
+            services.join("|"),
+            t.issued_at,
+            t.status,
+            t.priority.as_str(),
+            t.language,
+            t.party_size,
+            t.wait_ms as f64 / 1000.0,
+            t.first_wait_ms.map(|w| (w as f64 / 1000.0).to_string()).unwrap_or_default(),
+            walk as f64 / 1000.0,
+            t.service_ms as f64 / 1000.0,
+            t.hold_ms as f64 / 1000.0,
+            t.transfers,
+            t.recalls,
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bounds_follow_the_site_day_across_dst() {
+        let rome = TimeZone::get("Europe/Rome").unwrap();
+        let f = |s, end| parse_bound(s, &rome, end).unwrap().to_string();
+        // 29 March 2026 is 23 hours long, 25 October 25 hours.
+        assert_eq!(f("2026-03-29", false), "2026-03-28T23:00:00Z");
+        assert_eq!(f("2026-03-29", true), "2026-03-29T22:00:00Z");
+        assert_eq!(f("2026-10-25", false), "2026-10-24T22:00:00Z");
+        assert_eq!(f("2026-10-25", true), "2026-10-25T23:00:00Z");
+        assert_eq!(f("2026-10-25T08:00:00+01:00", false), "2026-10-25T07:00:00Z");
+        assert!(parse_bound("yesterday", &rome, false).is_err());
+    }
+}

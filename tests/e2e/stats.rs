@@ -1,0 +1,343 @@
+//! Issue #6: statistics figures against values computed by hand from a fixture event log
+//! written straight into the storage: transfers with and without keep-position, holds, recalls,
+//! no-shows, tickets crossing midnight, and both daylight-saving change days in Europe/Rome.
+
+use jiff::Timestamp;
+use queue_core::model::{Priority, Status, Ticket};
+use queue_core::{DeskId, Event, EventKind, ServiceId, SiteId, StaffId, TicketId};
+use reqwest::StatusCode;
+use serde_json::Value;
+use tests::{LIVORNO, TestServer, test_config_dir};
+
+fn ts(s: &str) -> Timestamp {
+    s.parse().unwrap()
+}
+
+struct Log {
+    events: Vec<Event>,
+    tickets: Vec<Ticket>,
+}
+
+impl Log {
+    fn ev(&mut self, at: &str, kind: EventKind) {
+        self.events.push(Event { at: ts(at), site: SiteId::from(LIVORNO), kind });
+    }
+    fn issue(&mut self, id: &str, service: &str, at: &str, party: u32) {
+        let issued = ts(at);
+        let tz = jiff::tz::TimeZone::get("Europe/Rome").unwrap();
+        let n = self.tickets.len() as u32 + 1;
+        let t = Ticket {
+            id: TicketId::from(id),
+            number: format!("S{n:03}"),
+            seq: n,
+            day: issued.to_zoned(tz).date(),
+            site: SiteId::from(LIVORNO),
+            service: ServiceId::from(service),
+            status: Status::Waiting,
+            priority: Priority::Standard,
+            appointment_at: None,
+            language: "it".into(),
+            party_size: party,
+            // T2..T4 are of the `migranti` target group; T3 also asked for an Arabic mediator.
+            needs: match id {
+                "T2" | "T4" => vec!["group:migranti".into()],
+                "T3" => vec!["group:migranti".into(), "mediator:ar".into()],
+                _ => vec![],
+            },
+            issued_at: issued,
+            queued_at: issued,
+            desk: None,
+            staff: None,
+            target: None,
+            called_at: None,
+            recalls: 0,
+            estimated_wait_s: 0,
+            journey: vec![],
+        };
+        self.ev(at, EventKind::TicketIssued { ticket: Box::new(t.clone()) });
+        self.tickets.push(t);
+    }
+    fn call(&mut self, id: &str, at: &str) {
+        self.ev(
+            at,
+            EventKind::TicketCalled {
+                ticket: TicketId::from(id),
+                desk: DeskId::from("d1"),
+                staff: StaffId::from("giulia"),
+                out_of_order: false,
+            },
+        );
+    }
+    fn serve(&mut self, id: &str, at: &str) {
+        self.ev(at, EventKind::TicketServing { ticket: TicketId::from(id) });
+    }
+    fn done(&mut self, id: &str, at: &str) {
+        self.ev(at, EventKind::TicketDone { ticket: TicketId::from(id) });
+    }
+    fn status(&mut self, id: &str, st: Status) {
+        self.tickets.iter_mut().find(|t| t.id.as_str() == id).unwrap().status = st;
+    }
+}
+
+/// The fixture. Livorno is in Europe/Rome: UTC+1 until 2026-03-29 01:00Z, UTC+2 until 2026-10-25 01:00Z.
+fn fixture() -> Log {
+    let mut l = Log { events: vec![], tickets: vec![] };
+    // T1 (28 March, local 23:50) served after midnight: belongs to the 28th. wait 1800, walk 60, service 600.
+    l.issue("T1", "sociale", "2026-03-28T22:50:00Z", 1);
+    l.call("T1", "2026-03-28T23:20:00Z");
+    l.serve("T1", "2026-03-28T23:21:00Z");
+    l.done("T1", "2026-03-28T23:31:00Z");
+    // T2 (29th, local 01:30 CET) called at local 03:30 CEST: one real hour of wait (3600, within
+    // sociale's 3600), walk 60, serving 600, transferred without keep-position to lavoro
+    // (employment: an integrated journey), waits 3600, walk 60, serving 600.
+    l.issue("T2", "sociale", "2026-03-29T00:30:00Z", 1);
+    l.call("T2", "2026-03-29T01:30:00Z");
+    l.serve("T2", "2026-03-29T01:31:00Z");
+    l.ev(
+        "2026-03-29T01:41:00Z",
+        EventKind::TicketTransferred {
+            ticket: TicketId::from("T2"),
+            from_service: ServiceId::from("sociale"),
+            service: ServiceId::from("lavoro"),
+            desk: None,
+            staff: None,
+            keep_position: false,
+        },
+    );
+    l.call("T2", "2026-03-29T02:41:00Z");
+    l.serve("T2", "2026-03-29T02:42:00Z");
+    l.done("T2", "2026-03-29T02:52:00Z");
+    // T3 lavoro, party of 3: wait 3000 (> 2700), recalled, no-show.
+    l.issue("T3", "lavoro", "2026-03-29T08:00:00Z", 3);
+    l.call("T3", "2026-03-29T08:50:00Z");
+    l.ev("2026-03-29T08:52:00Z", EventKind::TicketRecalled { ticket: TicketId::from("T3") });
+    l.ev("2026-03-29T08:55:00Z", EventKind::TicketNoShow { ticket: TicketId::from("T3") });
+    // T4 residenza (social): wait 600, walk 120, serving 480, on hold 1800, returned with
+    // keep-position, wait 600, walk 60, serving 600.
+    l.issue("T4", "residenza", "2026-03-29T09:00:00Z", 1);
+    l.call("T4", "2026-03-29T09:10:00Z");
+    l.serve("T4", "2026-03-29T09:12:00Z");
+    l.ev("2026-03-29T09:20:00Z", EventKind::TicketOnHold { ticket: TicketId::from("T4") });
+    l.ev(
+        "2026-03-29T09:50:00Z",
+        EventKind::TicketReturned { ticket: TicketId::from("T4"), keep_position: true, target_desk: None },
+    );
+    l.call("T4", "2026-03-29T10:00:00Z");
+    l.serve("T4", "2026-03-29T10:01:00Z");
+    l.done("T4", "2026-03-29T10:11:00Z");
+    // T5 lavoro at local 23:30 CEST on the 29th, cancelled.
+    l.issue("T5", "lavoro", "2026-03-29T21:30:00Z", 1);
+    l.ev("2026-03-29T21:45:00Z", EventKind::TicketCancelled { ticket: TicketId::from("T5") });
+    // T6 at local 00:10 on the 30th: not the 29th.
+    l.issue("T6", "lavoro", "2026-03-29T22:10:00Z", 1);
+    l.call("T6", "2026-03-29T22:20:00Z");
+    l.serve("T6", "2026-03-29T22:20:00Z");
+    l.done("T6", "2026-03-29T22:30:00Z");
+    // 25 October (25 hours). T7 at local 00:30 CEST: wait 7200, walk 60, service 600.
+    l.issue("T7", "sociale", "2026-10-24T22:30:00Z", 2);
+    l.call("T7", "2026-10-25T00:30:00Z");
+    l.serve("T7", "2026-10-25T00:31:00Z");
+    l.done("T7", "2026-10-25T00:41:00Z");
+    // T8 at local 23:30 CET, done after midnight: wait 600, walk 60, service 1440.
+    l.issue("T8", "sociale", "2026-10-25T22:30:00Z", 1);
+    l.call("T8", "2026-10-25T22:40:00Z");
+    l.serve("T8", "2026-10-25T22:41:00Z");
+    l.done("T8", "2026-10-25T23:05:00Z");
+    for id in ["T1", "T2", "T4", "T6", "T7", "T8"] {
+        l.status(id, Status::Done);
+    }
+    l.status("T3", Status::NoShow);
+    l.status("T5", Status::Cancelled);
+    l
+}
+
+async fn server_with_fixture() -> TestServer {
+    let data = tempfile::tempdir().unwrap();
+    let mut conn = queue_server::db::open_migrated(&queue_server::db::path(data.path())).unwrap();
+    let log = fixture();
+    let tx = conn.transaction().unwrap();
+    for (i, t) in log.tickets.iter().enumerate() {
+        queue_server::db::insert_ticket(&tx, t, &format!("hash{i}")).unwrap();
+    }
+    let mut events = log.events.clone();
+    events.sort_by_key(|e| e.at);
+    for e in &events {
+        queue_server::db::insert_event(&tx, e).unwrap();
+    }
+    tx.commit().unwrap();
+    drop(conn);
+    TestServer::start_with(test_config_dir(), data).await
+}
+
+fn f(v: &Value, k: &str) -> f64 {
+    v[k].as_f64().unwrap_or_else(|| panic!("{k} in {v}"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn summary_matches_hand_computed_figures() {
+    let server = server_with_fixture().await;
+    let m = server.staff("responsabile").await;
+    let get = |q: String| {
+        let m = m.clone();
+        async move {
+            let (st, v) = m.get(&format!("/api/v1/stats/summary?site={LIVORNO}&{q}")).await;
+            assert_eq!(st, StatusCode::OK, "{q}: {v}");
+            v
+        }
+    };
+
+    // 29 March (23 hours): T2, T3, T4, T5.
+    let s = get("from=2026-03-29&to=2026-03-29".into()).await;
+    let counts: Vec<f64> =
+        ["issued", "served", "no_show", "cancelled", "open", "on_hold", "people"].iter().map(|k| f(&s, k)).collect();
+    assert_eq!(counts, [4.0, 2.0, 1.0, 1.0, 0.0, 1.0, 6.0], "{s}");
+    // Waits of called tickets: T2 7200, T3 3000, T4 1200.
+    assert_eq!(
+        (f(&s, "wait_mean_s"), f(&s, "wait_p50_s"), f(&s, "wait_p90_s"), f(&s, "wait_max_s")),
+        (3800.0, 3000.0, 7200.0, 7200.0)
+    );
+    // Walks 60, 60, 120, 60; service of done tickets T2 1200, T4 1080; T4 held 1800.
+    assert_eq!(
+        (f(&s, "walk_mean_s"), f(&s, "walk_p90_s"), f(&s, "service_mean_s"), f(&s, "hold_mean_s")),
+        (75.0, 120.0, 1140.0, 1800.0)
+    );
+    // First waits: T2 3600 ≤ 3600, T3 3000 > 2700, T4 600 ≤ 2700.
+    assert!((f(&s, "service_level") - 2.0 / 3.0).abs() < 1e-9);
+    assert_eq!((f(&s, "transfers"), f(&s, "recalls"), f(&s, "integrated_journeys")), (1.0, 1.0, 1.0));
+
+    // Filter by the service a ticket was issued for.
+    let s = get("from=2026-03-29&to=2026-03-29&service=lavoro".into()).await;
+    assert_eq!((f(&s, "issued"), f(&s, "no_show"), f(&s, "cancelled"), f(&s, "people")), (2.0, 1.0, 1.0, 4.0));
+    assert_eq!((f(&s, "wait_mean_s"), f(&s, "service_level")), (3000.0, 0.0));
+
+    // The 28th holds T1, issued before midnight and served after it.
+    let s = get("from=2026-03-28&to=2026-03-28".into()).await;
+    assert_eq!(
+        (f(&s, "issued"), f(&s, "served"), f(&s, "wait_max_s"), f(&s, "service_mean_s")),
+        (1.0, 1.0, 1800.0, 600.0)
+    );
+    // The 30th holds T6 (issued at 00:10 local).
+    let s = get("from=2026-03-30&to=2026-03-30".into()).await;
+    assert_eq!(f(&s, "issued"), 1.0);
+    // The whole spring: T1..T6.
+    let s = get("from=2026-03-28&to=2026-03-30".into()).await;
+    assert_eq!((f(&s, "issued"), f(&s, "people")), (6.0, 8.0));
+
+    // 25 October (25 hours): T7 and T8.
+    let s = get("from=2026-10-25&to=2026-10-25".into()).await;
+    assert_eq!((f(&s, "issued"), f(&s, "served"), f(&s, "people")), (2.0, 2.0, 3.0));
+    assert_eq!((f(&s, "wait_mean_s"), f(&s, "wait_p50_s"), f(&s, "wait_p90_s")), (3900.0, 600.0, 7200.0));
+    assert_eq!((f(&s, "walk_mean_s"), f(&s, "service_mean_s"), f(&s, "service_level")), (60.0, 1020.0, 0.5));
+    // RFC 3339 bounds: the last local hour of the 25th holds T8 only.
+    let s = get("from=2026-10-25T23:00:00%2B01:00&to=2026-10-26T00:00:00%2B01:00".into()).await;
+    assert_eq!(f(&s, "issued"), 1.0);
+    // An empty period.
+    let s = get("from=2026-01-01&to=2026-01-02".into()).await;
+    assert_eq!((f(&s, "issued"), s["service_level"].clone()), (0.0, Value::Null));
+
+    // Bad input.
+    let (st, _) = m.get(&format!("/api/v1/stats/summary?site={LIVORNO}&from=ieri")).await;
+    assert_eq!(st, StatusCode::BAD_REQUEST);
+    let (st, _) = m.get(&format!("/api/v1/stats/summary?site={LIVORNO}&from=2026-03-31&to=2026-03-29")).await;
+    assert_eq!(st, StatusCode::BAD_REQUEST);
+    let (st, _) = m.get(&format!("/api/v1/stats/summary?site={LIVORNO}&service=nessuno")).await;
+    assert_eq!(st, StatusCode::NOT_FOUND);
+
+    // Breakdown of the 29th: arrivals at local 01:30 CET, 10:00, 11:00 and 23:30 CEST on a Sunday.
+    let (st, b) = m.get(&format!("/api/v1/stats/breakdown?site={LIVORNO}&from=2026-03-29&to=2026-03-29")).await;
+    assert_eq!(st, StatusCode::OK, "{b}");
+    let sunday = &b["arrivals_by_hour_of_week"][6];
+    let hours: Vec<usize> = (0..24).filter(|h| sunday[*h].as_u64() == Some(1)).collect();
+    assert_eq!(hours, [1, 10, 11, 23], "{b}");
+    assert_eq!(
+        b["arrivals_by_hour_of_week"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|d| d.as_array().unwrap())
+            .filter_map(Value::as_u64)
+            .sum::<u64>(),
+        4
+    );
+    assert_eq!((b["needs"]["group:migranti"].as_u64(), b["needs"]["mediator:ar"].as_u64()), (Some(3), Some(1)));
+    assert_eq!((b["languages"]["it"].as_u64(), b["priorities"]["standard"].as_u64()), (Some(4), Some(4)));
+    assert_eq!(b["transfers"]["sociale→lavoro"].as_u64(), Some(1));
+
+    // Funder report for March (min_group_size 5): T1..T6; cells of 1–4 are null.
+    let (st, r) = m.get(&format!("/api/v1/stats/funder?site={LIVORNO}&month=2026-03")).await;
+    assert_eq!(st, StatusCode::OK, "{r}");
+    assert_eq!(
+        (r["tickets"].as_u64(), r["people"].as_u64(), r["min_group_size"].as_u64()),
+        (Some(6), Some(8), Some(5))
+    );
+    assert_eq!(r["people_by_group"]["migranti"].as_u64(), Some(5), "{r}");
+    assert!(r["services_used"]["sociale"].is_null() && r["services_used"]["lavoro"].is_null(), "{r}");
+    assert!(r["services_used"]["residenza"].is_null() && r["integrated_journeys"].is_null(), "{r}");
+    // Called: T1 1800, T2 7200, T3 3000, T4 1200, T6 600 → mean 2760, p90 7200.
+    assert_eq!((r["wait_mean_s"].as_f64(), r["wait_p90_s"].as_f64()), (Some(2760.0), Some(7200.0)));
+    // October: two tickets, everything small is suppressed.
+    let (_, r) = m.get(&format!("/api/v1/stats/funder?site={LIVORNO}&month=2026-10")).await;
+    assert!(r["tickets"].is_null() && r["wait_mean_s"].is_null(), "{r}");
+    let (st, _) = m.get(&format!("/api/v1/stats/funder?site={LIVORNO}&month=marzo")).await;
+    assert_eq!(st, StatusCode::BAD_REQUEST);
+
+    // CSV: the summary row and one row per ticket.
+    let r = m
+        .request(
+            reqwest::Method::GET,
+            &format!("/api/v1/stats/export.csv?table=tickets&site={LIVORNO}&from=2026-03-29&to=2026-03-29"),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.headers()["content-type"].to_str().unwrap().starts_with("text/csv"));
+    let csv = r.text().await.unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 5, "{csv}");
+    assert!(lines[0].starts_with("ticket,service,services,"));
+    assert!(
+        lines.iter().any(|l| l.starts_with("T2,sociale,sociale|lavoro,") && l.contains(",7200,3600,120,1200,0,1,0")),
+        "{csv}"
+    );
+    let r = m
+        .request(
+            reqwest::Method::GET,
+            &format!("/api/v1/stats/export.csv?table=summary&site={LIVORNO}&from=2026-03-29&to=2026-03-29"),
+        )
+        .send()
+        .await
+        .unwrap();
+    let csv = r.text().await.unwrap();
+    let mut lines = csv.lines();
+    let head: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let row: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let issued = head.iter().position(|h| *h == "issued").unwrap();
+    assert_eq!(row[issued], "4");
+    for (table, line) in [("arrivals", "7,23,1"), ("mix", "need,group:migranti,3")] {
+        let path = format!("/api/v1/stats/export.csv?table={table}&site={LIVORNO}&from=2026-03-29&to=2026-03-29");
+        let csv = m.request(reqwest::Method::GET, &path).send().await.unwrap().text().await.unwrap();
+        assert!(csv.lines().any(|l| l == line), "{table}: {csv}");
+    }
+    // The /stats page: the same figures, the heat map as inline SVG, CSV links; managers only.
+    // (The headless-browser test of the dashboard belongs to the browser harness, not here.)
+    let page = |c: tests::Client, q: String| async move {
+        let r = c.request(reqwest::Method::GET, &format!("/stats?{q}")).send().await.unwrap();
+        (r.status(), r.text().await.unwrap())
+    };
+    let (st, html) = page(m.clone(), format!("site={LIVORNO}&from=2026-03-29&to=2026-03-29")).await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(html.contains("<th>Biglietti emessi</th><td>4</td>"), "{html}");
+    assert!(html.contains(r#"<svg id="heatmap""#) && html.matches(r#"class="cell""#).count() == 168);
+    assert!(html.contains("Dom 23:00 — 1") && html.contains("export.csv?table=tickets"));
+    let (_, html) = page(m.clone(), format!("site={LIVORNO}&from=2026-10-25&to=2026-10-25")).await;
+    assert!(html.contains("<th>Biglietti emessi</th><td>2</td>"), "{html}");
+    let (st, _) = page(server.staff("giulia").await, format!("site={LIVORNO}")).await;
+    assert_eq!(st, StatusCode::FORBIDDEN);
+    let (st, _) = page(server.client(), format!("site={LIVORNO}")).await;
+    assert_eq!(st, StatusCode::UNAUTHORIZED);
+
+    let (st, _) = m.get(&format!("/api/v1/stats/export.csv?table=nope&site={LIVORNO}")).await;
+    assert_eq!(st, StatusCode::BAD_REQUEST);
+    server.stop().await;
+}
