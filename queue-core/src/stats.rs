@@ -242,12 +242,16 @@ pub struct Breakdown {
     /// Tickets issued per site-local weekday (0 = Monday) and hour (0–23).
     pub arrivals_by_hour_of_week: Vec<Vec<u64>>,
     /// Tickets per language.
+    #[cfg_attr(feature = "openapi", schema(inline))]
     pub languages: Counts,
     /// Tickets per priority class.
+    #[cfg_attr(feature = "openapi", schema(inline))]
     pub priorities: Counts,
     /// Tickets per need code (`group:…` target groups, `mediator:L`, …); a ticket counts once per need.
+    #[cfg_attr(feature = "openapi", schema(inline))]
     pub needs: Counts,
     /// Transfers per `from→to` pair of services.
+    #[cfg_attr(feature = "openapi", schema(inline))]
     pub transfers: Counts,
 }
 

@@ -303,8 +303,10 @@ pub struct ServiceView {
     pub id: ServiceId,
     pub prefix: String,
     /// Public label per language.
+    #[cfg_attr(feature = "openapi", schema(inline))]
     pub public_label: Texts,
     /// Names per language; empty for a discreet service.
+    #[cfg_attr(feature = "openapi", schema(inline))]
     pub names: Texts,
     pub target_wait_s: u32,
 }
@@ -319,6 +321,7 @@ pub struct KioskInfo {
     pub services: Vec<KioskService>,
     pub triage: Triage,
     /// Where to wait, per language.
+    #[cfg_attr(feature = "openapi", schema(inline))]
     pub waiting_area: Texts,
 }
 
@@ -335,7 +338,9 @@ pub struct LanguageInfo {
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct KioskService {
     pub id: ServiceId,
+    #[cfg_attr(feature = "openapi", schema(inline))]
     pub names: Texts,
+    #[cfg_attr(feature = "openapi", schema(inline))]
     pub public_label: Texts,
     /// Open now (hours) and under its daily cap.
     pub open: bool,
@@ -367,6 +372,7 @@ pub struct Triage {
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct Question {
     pub id: String,
+    #[cfg_attr(feature = "openapi", schema(inline))]
     pub text: Texts,
     pub pictogram: Option<String>,
     pub choices: Vec<Choice>,
@@ -375,6 +381,7 @@ pub struct Question {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct Choice {
+    #[cfg_attr(feature = "openapi", schema(inline))]
     pub label: Texts,
     pub pictogram: Option<String>,
     /// Either the next question…
@@ -389,6 +396,7 @@ pub struct Choice {
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct PriorityQuestion {
     pub id: String,
+    #[cfg_attr(feature = "openapi", schema(inline))]
     pub text: Texts,
     pub pictogram: Option<String>,
     /// Target group recorded in the ticket's needs as `group:ID` (statistics).
@@ -417,6 +425,7 @@ pub struct DisplaySnapshot {
     /// The site's languages; the first is the default (announcements start with it).
     pub languages: Vec<String>,
     /// Scrolling notice per language.
+    #[cfg_attr(feature = "openapi", schema(inline))]
     pub notice: Texts,
     /// Recent calls, newest first (tickets still called or serving, and the last finished ones).
     pub calls: Vec<CallView>,

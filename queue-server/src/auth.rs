@@ -201,8 +201,9 @@ fn cookie<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
 }
 
 /// `?key=` in the query string (for the browser's EventSource, which cannot send headers).
-fn query_key(parts: &Parts) -> Option<&str> {
-    parts.uri.query()?.split('&').filter_map(|kv| kv.split_once('=')).find(|(k, _)| *k == "key").map(|(_, v)| v)
+/// Percent-decoded, so a key with reserved characters works when the URL encodes it.
+fn query_key(parts: &Parts) -> Option<String> {
+    form_urlencoded::parse(parts.uri.query()?.as_bytes()).find(|(k, _)| k == "key").map(|(_, v)| v.into_owned())
 }
 
 impl FromRequestParts<AppState> for Identity {
@@ -232,7 +233,7 @@ impl FromRequestParts<AppState> for Identity {
         }
         if let Some(key) = query_key(parts) {
             // Only device keys travel in URLs (they are shown on no page and logged nowhere).
-            if let Some(id @ Identity::Device(_)) = lookup(state, key)? {
+            if let Some(id @ Identity::Device(_)) = lookup(state, &key)? {
                 return Ok(id);
             }
         }

@@ -142,5 +142,16 @@ async fn every_role_against_every_route() {
     let missing: Vec<_> = documented.difference(&tested).collect();
     let undocumented: Vec<_> = tested.difference(&documented).collect();
     assert!(missing.is_empty() && undocumented.is_empty(), "untested: {missing:?}; undocumented: {undocumented:?}");
+
+    // Per-language texts and per-category counts are two different maps: each field documents its own
+    // value type (they once shared one component, so texts were documented as integers).
+    let schemas = &doc["components"]["schemas"];
+    let value_type = |schema: &str, field: &str| {
+        let f = &schemas[schema]["properties"][field];
+        let map = f.get("oneOf").and_then(|o| o.get(0)).unwrap_or(f);
+        map["additionalProperties"]["type"].as_str().unwrap_or_default().to_owned()
+    };
+    assert_eq!(value_type("ServiceView", "public_label"), "string", "{}", schemas["ServiceView"]);
+    assert_eq!(value_type("Breakdown", "languages"), "integer", "{}", schemas["Breakdown"]);
     server.stop().await;
 }

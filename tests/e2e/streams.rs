@@ -100,3 +100,21 @@ async fn displays_resume_and_see_public_fields_only() {
     assert_eq!(snap["last_event_id"], m.id.unwrap());
     server.stop().await;
 }
+
+/// Browsers' EventSource cannot send headers: the display key travels as `?key=`, percent-encoded
+/// like any query value; staff tokens never work there.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_display_key_in_the_query_string_is_percent_decoded() {
+    let server = TestServer::start().await;
+    let encoded: String = display_key(LIVORNO).bytes().map(|b| format!("%{b:02X}")).collect();
+    let http = reqwest::Client::new();
+    let snapshot = format!("{}/api/v1/sites/{LIVORNO}/display?key=", server.url);
+    let resp = http.get(format!("{snapshot}{encoded}")).send().await.unwrap();
+    assert_eq!(resp.status(), StatusCode::OK, "an encoded key is the same key");
+    let resp = http.get(format!("{snapshot}{encoded}%41")).send().await.unwrap();
+    assert_eq!(resp.status(), StatusCode::UNAUTHORIZED, "a different key is refused");
+    let giulia = server.staff("giulia").await;
+    let resp = http.get(format!("{snapshot}{}", giulia.bearer.as_deref().unwrap())).send().await.unwrap();
+    assert_eq!(resp.status(), StatusCode::UNAUTHORIZED, "staff tokens never travel in URLs");
+    server.stop().await;
+}
