@@ -24,6 +24,8 @@ use tokio::sync::{mpsc, oneshot};
 const MAX_BATCH: usize = 512;
 /// Recent calls kept per site for display snapshots.
 const RECENT_CALLS: usize = 12;
+/// Tickets whose details one retention step forgets (one short transaction).
+const PURGE_CHUNK: usize = 2000;
 
 pub type Clock = Arc<dyn Fn() -> Timestamp + Send + Sync>;
 
@@ -225,21 +227,38 @@ struct Pending {
 }
 
 impl Actor {
-    /// Housekeeping between batches, at most hourly: old idempotency records, expired sessions.
-    fn maintain(&mut self, last: &mut Option<std::time::Instant>) {
-        if last.is_some_and(|t| t.elapsed() < std::time::Duration::from_secs(3600)) {
+    /// Housekeeping between batches, at most hourly: old idempotency records, expired sessions, and
+    /// the details of tickets older than the retention. A backlog of old tickets goes a chunk at a time,
+    /// a second apart, so the writer is never held for long.
+    fn maintain(&mut self, next: &mut std::time::Instant) {
+        let now = std::time::Instant::now();
+        if now < *next {
             return;
         }
-        *last = Some(std::time::Instant::now());
-        match db::purge_expired(&self.conn, (self.clock)()) {
+        *next = now + std::time::Duration::from_secs(3600);
+        let at = (self.clock)();
+        match db::purge_expired(&self.conn, at) {
             Ok(n) if n > 0 => tracing::info!(purged = n, "purged old idempotency records and sessions"),
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "housekeeping failed; will retry in an hour"),
         }
+        let cutoff = at - jiff::SignedDuration::from_hours(24 * i64::from(self.cfg.retention_days));
+        for site in &self.cfg.sites {
+            match db::purge_tickets_before(&self.conn, &site.id.0, cutoff, PURGE_CHUNK) {
+                Ok(0) => {}
+                Ok(n) => {
+                    tracing::info!(site = %site.id.0, tickets = n, "purged ticket details older than the retention");
+                    if n == PURGE_CHUNK {
+                        *next = now + std::time::Duration::from_secs(1);
+                    }
+                }
+                Err(e) => tracing::warn!(error = %e, "retention purge failed; will retry in an hour"),
+            }
+        }
     }
 
     fn run(&mut self, mut rx: mpsc::Receiver<Job>) {
-        let mut maintained = None;
+        let mut maintained = std::time::Instant::now();
         self.maintain(&mut maintained);
         while let Some(first) = rx.blocking_recv() {
             let mut jobs = vec![first];

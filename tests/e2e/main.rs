@@ -8,6 +8,7 @@ mod crash;
 mod display;
 mod kiosk;
 mod restart;
+mod retention;
 mod scripted_day;
 mod stats;
 mod storage_failure;

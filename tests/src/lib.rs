@@ -43,7 +43,22 @@ impl TestServer {
     }
 
     pub async fn start_with(config_dir: PathBuf, data: tempfile::TempDir) -> TestServer {
+        Self::start_with_clock(config_dir, data, None).await
+    }
+
+    /// Start on existing data with the server's clock moved by `ahead` (e.g. years later).
+    pub async fn start_later(data: tempfile::TempDir, ahead: jiff::SignedDuration) -> TestServer {
+        let clock: queue_server::writer::Clock = std::sync::Arc::new(move || jiff::Timestamp::now() + ahead);
+        Self::start_with_clock(test_config_dir(), data, Some(clock)).await
+    }
+
+    async fn start_with_clock(
+        config_dir: PathBuf,
+        data: tempfile::TempDir,
+        clock: Option<queue_server::writer::Clock>,
+    ) -> TestServer {
         let mut opts = queue_server::Options::new(&config_dir, data.path());
+        opts.clock = clock;
         opts.demo = true;
         opts.heartbeat_s = 1;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");

@@ -291,6 +291,31 @@ pub fn purge_expired(conn: &Connection, now: Timestamp) -> Result<usize> {
     Ok(n + conn.execute("DELETE FROM sessions WHERE expires_ms <= ?1", [ms(now)])?)
 }
 
+/// Retention: forget the details of finished tickets of `site` issued before `cutoff` — their events
+/// and their row — at most `limit` tickets in one transaction (so the writer is never held long).
+/// Returns how many tickets went. Tickets still open are kept, whatever their age; aggregated
+/// statistics and the numbering counters are not touched.
+pub fn purge_tickets_before(conn: &Connection, site: &str, cutoff: Timestamp, limit: usize) -> Result<usize> {
+    let tx = conn.unchecked_transaction()?;
+    let ids: Vec<String> = {
+        let mut st = tx.prepare_cached(
+            "SELECT id FROM tickets WHERE site = ?1 AND issued_ms < ?2 \
+             AND status IN ('done', 'no_show', 'cancelled') ORDER BY issued_ms LIMIT ?3",
+        )?;
+        st.query_map(params![site, ms(cutoff), limit as i64], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?
+    };
+    {
+        let mut events = tx.prepare_cached("DELETE FROM events WHERE ticket_id = ?1")?;
+        let mut tickets = tx.prepare_cached("DELETE FROM tickets WHERE id = ?1")?;
+        for id in &ids {
+            events.execute([id])?;
+            tickets.execute([id])?;
+        }
+    }
+    tx.commit()?;
+    Ok(ids.len())
+}
+
 // ---------------------------------------------------------------- staff and sessions
 
 #[derive(Debug, Clone, PartialEq, Eq)]
