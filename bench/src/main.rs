@@ -1,37 +1,55 @@
-//! `bench`: starts a real queue server as a child process on loopback, drives it with
-//! concurrent kiosks, and prints throughput and latency percentiles with baselines.
+//! `bench`: starts the real queue server as a child process on loopback and drives it: kiosks
+//! issuing, desks calling next, displays on the live stream; prints a table with baselines and
+//! writes JSON. Targets are in DESIGN.md ("Performance targets"); README "Performance" has figures.
 //!
-//! `cargo run --release -p bench -- --quick` runs every scenario briefly.
+//! `cargo run --release -p bench -- --quick` runs every scenario briefly (under a minute).
 
-use anyhow::{Context, bail};
+mod drive;
+mod server;
+
 use clap::Parser;
-use hdrhistogram::Histogram;
-use serde_json::json;
-use std::io::{BufRead, BufReader};
+use drive::Op;
+use serde_json::{Value, json};
+use server::{SITE, Server};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 #[derive(Parser, Debug)]
 #[command(about = "Sportello load benchmark")]
 struct Args {
-    /// Short runs (a few seconds each).
+    /// Short runs (3 s a scenario, 500 subscribers): a smoke run that fails only on errors.
     #[arg(long)]
     quick: bool,
+    /// Seconds per scenario (default 15, or 3 with --quick).
+    #[arg(long)]
+    seconds: Option<u64>,
     /// Concurrent kiosks issuing tickets.
     #[arg(long, default_value_t = 64)]
     kiosks: usize,
-    /// Seconds per scenario (default 20, or 3 with --quick).
+    /// Target rate of the open-loop issue scenario (tickets/s).
+    #[arg(long, default_value_t = 5000.0)]
+    issue_rate: f64,
+    /// Desks calling next.
+    #[arg(long, default_value_t = 200)]
+    desks: usize,
+    /// Target rate of the open-loop call-next scenario (calls/s, shared by the desks).
+    #[arg(long, default_value_t = 5000.0)]
+    call_rate: f64,
+    /// Display subscribers on the live stream (default 2,000, or 500 with --quick).
     #[arg(long)]
-    seconds: Option<u64>,
+    subscribers: Option<usize>,
+    /// Calls per second made while the subscribers listen.
+    #[arg(long, default_value_t = 20.0)]
+    fanout_calls: f64,
+    /// Also measure issue and call-next with this many finished tickets already stored (e.g.
+    /// 10000000), against the same with 10,000.
+    #[arg(long)]
+    history: Option<u64>,
     /// Where to write the JSON results.
     #[arg(long, default_value = "bench-results.json")]
     out: PathBuf,
 }
-
-const SITE: &str = "livorno-terreni";
 
 fn main() -> std::process::ExitCode {
     // `bench serve …` is the server child process.
@@ -39,7 +57,8 @@ fn main() -> std::process::ExitCode {
         return queue_server::cli::main_with(std::env::args().skip(2));
     }
     match run() {
-        Ok(()) => std::process::ExitCode::SUCCESS,
+        Ok(true) => std::process::ExitCode::SUCCESS,
+        Ok(false) => std::process::ExitCode::FAILURE,
         Err(e) => {
             eprintln!("bench failed: {e:#}");
             std::process::ExitCode::FAILURE
@@ -47,36 +66,197 @@ fn main() -> std::process::ExitCode {
     }
 }
 
-fn run() -> anyhow::Result<()> {
-    let args = Args::parse();
-    let seconds = args.seconds.unwrap_or(if args.quick { 3 } else { 20 });
-    let dir = tempfile::tempdir()?;
-    let config = write_config(dir.path())?;
-    let data = dir.path().join("data");
-    let mut server = Server::spawn(&config, &data)?;
-    println!("server ready in {} ms (pid {})", server.ready_ms, server.child.id());
+struct Ctx {
+    args: Args,
+    seconds: Duration,
+    results: Vec<Value>,
+    failures: Vec<String>,
+}
 
+impl Ctx {
+    fn push(&mut self, r: Value) {
+        let name = r["scenario"].as_str().unwrap_or_default().to_owned();
+        println!(
+            "  {name}: {:.0}/s, p99 {:.2} ms, errors {}",
+            r["ops_per_s"].as_f64().unwrap_or(0.0),
+            r["p99_ms"].as_f64().unwrap_or(0.0),
+            r["errors"]
+        );
+        if r["errors"].as_u64().unwrap_or(0) > 0 {
+            self.failures.push(format!("{name}: {} errors", r["errors"]));
+        }
+        self.results.push(r);
+    }
+}
+
+fn run() -> anyhow::Result<bool> {
+    let args = Args::parse();
+    let seconds = Duration::from_secs(args.seconds.unwrap_or(if args.quick { 3 } else { 15 }));
+    let subscribers = args.subscribers.unwrap_or(if args.quick { 500 } else { 2000 });
+    let mut ctx = Ctx { args, seconds, results: Vec::new(), failures: Vec::new() };
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
-    let mut results = Vec::new();
+    let dir = tempfile::tempdir()?;
+    let config = server::write_config(dir.path(), ctx.args.desks)?;
+
+    // 1. Throughput and latency: issue, then call-next at the desks, on one server.
+    println!("== issue and call-next ({} s a scenario)", seconds.as_secs());
+    let data = dir.path().join("data");
+    let tokens = server::seed_staff(&data, ctx.args.desks)?;
+    let mut srv = Server::spawn(&config, &data)?;
+    let ready = srv.ready_ms;
+    println!("  server ready in {ready:.0} ms (spawn to ready line)");
+    rt.block_on(throughput(&mut ctx, &mut srv, &tokens, "", 0))?;
+    srv.stop();
+    let (twice, called) = server::called_twice(&data)?;
+    println!("  from the database: {called} tickets called, {twice} of them more than once");
+    if twice > 0 {
+        ctx.failures.push(format!("{twice} tickets were called twice"));
+    }
+
+    // 2. Fan-out and footprint on a fresh server.
+    println!("== live fan-out to {subscribers} subscribers");
+    let data2 = dir.path().join("data-fanout");
+    let tokens2 = server::seed_staff(&data2, 1)?;
+    let srv = Server::spawn(&config, &data2)?;
+    let idle = srv.rss_kib();
     rt.block_on(async {
-        let services = open_services(&server.url).await?;
-        let noop = load(&server.url, args.kiosks, Duration::from_secs(seconds), Route::Noop, &services).await?;
-        results.push(noop.report("http no-op baseline (GET /api/v1/sites)", server.rss_kib()));
-        let issue = load(&server.url, args.kiosks, Duration::from_secs(seconds), Route::Issue, &services).await?;
-        results.push(issue.report(&format!("durable ticket issue, {} kiosks", args.kiosks), server.rss_kib()));
+        let key = queue_server::demo::demo_key("kiosk", SITE);
+        let services = Arc::new(open_services(&srv.url).await?);
+        let n = (ctx.args.fanout_calls * seconds.as_secs_f64() * 1.2) as u64 + 10;
+        drive::prefill(&srv.url, &key, services, n).await?;
+        let display = queue_server::demo::demo_key("display", SITE);
+        let (out, rss_after) =
+            drive::fanout(&srv.url, &display, &tokens2[0], subscribers, ctx.args.fanout_calls, seconds, || {
+                srv.rss_kib()
+            })
+            .await?;
+        let mut r = out.report(&format!("call seen by each of {subscribers} subscribers"), rss_after);
+        r["extra"]["rss_mib_idle"] = json!(idle.map(|k| k as f64 / 1024.0));
+        ctx.push(r);
         anyhow::Ok(())
     })?;
-    server.stop();
-    let sqlite = sqlite_baseline(dir.path(), Duration::from_secs(seconds.min(5)))?;
-    results.push(sqlite);
+    drop(srv);
 
+    // 3. Cost as history grows.
+    if let Some(n) = ctx.args.history {
+        for stored in [10_000, n] {
+            println!("== with {stored} finished tickets stored");
+            let data = dir.path().join(format!("data-history-{stored}"));
+            let tokens = server::seed_staff(&data, ctx.args.desks)?;
+            let t = Instant::now();
+            server::seed_history(&data, &config, stored)?;
+            println!("  seeded in {:.0} s", t.elapsed().as_secs_f64());
+            let mut srv = Server::spawn(&config, &data)?;
+            println!("  server ready in {:.0} ms", srv.ready_ms);
+            ctx.results.push(json!({"scenario": format!("ready with {stored} stored"), "ready_ms": srv.ready_ms}));
+            rt.block_on(throughput(&mut ctx, &mut srv, &tokens, &format!(", {stored} stored"), 1))?;
+        }
+    }
+
+    // 4. The durability floor on this disk.
+    let sqlite = sqlite_baseline(dir.path(), seconds.min(Duration::from_secs(5)))?;
+    ctx.push(sqlite);
+
+    print_table(&ctx.results, ready);
+    let by = |prefix: &str| {
+        ctx.results
+            .iter()
+            .find(|r| r["scenario"].as_str().is_some_and(|s| s.starts_with(prefix)))
+            .and_then(|r| r["ops_per_s"].as_f64())
+            .unwrap_or(f64::NAN)
+    };
+    let (noop, issue, sqlite) = (by("http no-op"), by("issue capacity"), by("raw sqlite"));
     println!(
-        "\n{:<48} {:>10} {:>9} {:>9} {:>9} {:>9} {:>7} {:>9}",
+        "\nratios: issue capacity / http no-op = {:.3}; issue capacity / raw sqlite FULL commits = {:.1}",
+        issue / noop,
+        issue / sqlite
+    );
+    std::fs::write(
+        &ctx.args.out,
+        serde_json::to_string_pretty(&json!({
+            "seconds": seconds.as_secs(), "ready_ms": ready, "results": ctx.results, "failures": ctx.failures,
+            "machine": {"cpus": std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0)},
+        }))?,
+    )?;
+    println!("wrote {}", ctx.args.out.display());
+    if ctx.failures.is_empty() {
+        Ok(true)
+    } else {
+        eprintln!("FAILED: {}", ctx.failures.join("; "));
+        Ok(false)
+    }
+}
+
+/// No-op and issue capacity (closed loop), issue and call-next at their target rates (open loop).
+async fn throughput(ctx: &mut Ctx, srv: &mut Server, tokens: &[String], suffix: &str, only: u8) -> anyhow::Result<()> {
+    let (url, seconds, kiosks) = (srv.url.clone(), ctx.seconds, ctx.args.kiosks);
+    let key = queue_server::demo::demo_key("kiosk", SITE);
+    let services = Arc::new(open_services(&url).await?);
+    let issue = Op::Issue { key: key.clone(), services: services.clone() };
+    if only == 0 {
+        let out = drive::run(&url, kiosks, None, seconds, Op::Noop).await;
+        ctx.push(out.report("http no-op baseline (GET /api/v1/sites), closed loop", srv.rss_kib()));
+        let out = drive::run(&url, kiosks, None, seconds, issue.clone()).await;
+        ctx.push(out.report(&format!("issue capacity, {kiosks} kiosks, closed loop{suffix}"), srv.rss_kib()));
+    }
+    let rate = ctx.args.issue_rate;
+    let out = drive::run(&url, kiosks, Some(rate), seconds, issue).await;
+    ctx.push(out.report(&format!("issue at {rate:.0}/s, {kiosks} kiosks, open loop{suffix}"), srv.rss_kib()));
+
+    // Enough waiting tickets for every call of the run.
+    let rate = ctx.args.call_rate;
+    let needed = (rate * seconds.as_secs_f64() * 1.1) as u64;
+    let waiting = waiting_count(&url, tokens.first().map(String::as_str).unwrap_or_default()).await?;
+    if waiting < needed {
+        drive::prefill(&url, &key, services, needed - waiting).await?;
+    }
+    let out = drive::desks(&url, tokens, rate, seconds).await?;
+    ctx.push(
+        out.report(&format!("call-next at {rate:.0}/s, {} desks, open loop{suffix}", tokens.len()), srv.rss_kib()),
+    );
+    anyhow::ensure!(srv.alive(), "the server died during the run");
+    Ok(())
+}
+
+async fn open_services(url: &str) -> anyhow::Result<Vec<String>> {
+    let kiosk: Value = reqwest::Client::new()
+        .get(format!("{url}/api/v1/sites/{SITE}/kiosk"))
+        .bearer_auth(queue_server::demo::demo_key("kiosk", SITE))
+        .send()
+        .await?
+        .json()
+        .await?;
+    let services: Vec<String> = kiosk["services"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|s| s["open"] == true)
+        .filter_map(|s| s["id"].as_str().map(str::to_owned))
+        .collect();
+    anyhow::ensure!(!services.is_empty(), "no open service at {SITE}");
+    Ok(services)
+}
+
+/// Tickets waiting at the site now (from the staff queues view).
+async fn waiting_count(url: &str, token: &str) -> anyhow::Result<u64> {
+    let queues: Value = reqwest::Client::new()
+        .get(format!("{url}/api/v1/sites/{SITE}/queues"))
+        .bearer_auth(token)
+        .send()
+        .await?
+        .json()
+        .await?;
+    Ok(queues.as_array().into_iter().flatten().filter_map(|q| q["waiting"].as_u64()).sum())
+}
+
+fn print_table(results: &[Value], ready_ms: f64) {
+    println!(
+        "\n{:<62} {:>9} {:>8} {:>8} {:>9} {:>8} {:>7} {:>8}",
         "scenario", "ops/s", "p50 ms", "p99 ms", "p99.9 ms", "max ms", "errors", "RSS MiB"
     );
-    for r in &results {
+    for r in results.iter().filter(|r| r.get("ops_per_s").is_some()) {
         println!(
-            "{:<48} {:>10.0} {:>9.2} {:>9.2} {:>9.2} {:>9.2} {:>7} {:>9}",
+            "{:<62} {:>9.0} {:>8.2} {:>8.2} {:>9.2} {:>8.2} {:>7} {:>8}",
             r["scenario"].as_str().unwrap_or(""),
             r["ops_per_s"].as_f64().unwrap_or(0.0),
             r["p50_ms"].as_f64().unwrap_or(0.0),
@@ -86,221 +266,22 @@ fn run() -> anyhow::Result<()> {
             r["errors"].as_u64().unwrap_or(0),
             r["rss_mib"].as_f64().map_or("-".into(), |v| format!("{v:.1}")),
         );
-    }
-    let issue = results[1]["ops_per_s"].as_f64().unwrap_or(0.0);
-    println!(
-        "\nratios: issue / http no-op = {:.3}; issue / raw sqlite FULL commits = {:.1}",
-        issue / results[0]["ops_per_s"].as_f64().unwrap_or(1.0).max(1.0),
-        issue / results[2]["ops_per_s"].as_f64().unwrap_or(1.0).max(1.0)
-    );
-    std::fs::write(&args.out, serde_json::to_string_pretty(&json!({"seconds": seconds, "results": results}))?)?;
-    println!("wrote {}", args.out.display());
-    Ok(())
-}
-
-/// The test configuration without the limits a load test would hit (rate limits, daily caps).
-fn write_config(dir: &Path) -> anyhow::Result<PathBuf> {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/data/config");
-    let dst = dir.join("config");
-    copy_dir(&src, &dst)?;
-    for entry in std::fs::read_dir(dst.join("sites"))? {
-        let path = entry?.path();
-        let mut table: toml::Table = std::fs::read_to_string(&path)?.parse()?;
-        let limits = table.entry("rate_limits").or_insert_with(|| toml::Value::Table(toml::Table::new()));
-        if let toml::Value::Table(t) = limits {
-            t.insert("tickets_per_minute_per_kiosk".into(), toml::Value::Integer(100_000_000));
-        }
-        // No daily caps: every request of the run must be a ticket.
-        if let Some(toml::Value::Array(services)) = table.get_mut("services") {
-            for s in services.iter_mut().filter_map(toml::Value::as_table_mut) {
-                s.remove("daily_cap");
-            }
-        }
-        std::fs::write(&path, toml::to_string(&table)?)?;
-    }
-    Ok(dst)
-}
-
-fn copy_dir(src: &Path, dst: &Path) -> anyhow::Result<()> {
-    std::fs::create_dir_all(dst)?;
-    for entry in std::fs::read_dir(src)? {
-        let entry = entry?;
-        let to = dst.join(entry.file_name());
-        if entry.file_type()?.is_dir() {
-            copy_dir(&entry.path(), &to)?;
-        } else {
-            std::fs::copy(entry.path(), to)?;
+        if let Some(extra) = r["extra"].as_object().filter(|e| !e.is_empty()) {
+            println!("    {}", serde_json::to_string(extra).unwrap_or_default());
         }
     }
-    Ok(())
-}
-
-struct Server {
-    child: Child,
-    url: String,
-    ready_ms: u64,
-}
-
-impl Server {
-    fn spawn(config: &Path, data: &Path) -> anyhow::Result<Server> {
-        let mut child = Command::new(std::env::current_exe()?)
-            .arg("serve")
-            .arg("--config")
-            .arg(config)
-            .arg("--data")
-            .arg(data)
-            .args(["--listen", "127.0.0.1:0", "--demo"])
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::piped())
-            .spawn()
-            .context("cannot start the server")?;
-        let mut lines = BufReader::new(child.stdout.take().context("stdout")?).lines();
-        let line = loop {
-            let Some(line) = lines.next() else { bail!("the server exited before it was ready") };
-            let line = line?;
-            if line.contains("ready on ") {
-                break line;
-            }
-        };
-        std::thread::spawn(move || for _ in lines {});
-        let url = line.split("ready on ").nth(1).and_then(|r| r.split_whitespace().next()).context("url")?.to_owned();
-        let ready_ms = line
-            .split(" in ")
-            .nth(1)
-            .and_then(|r| r.split_whitespace().next())
-            .and_then(|n| n.parse().ok())
-            .unwrap_or(0);
-        Ok(Server { child, url, ready_ms })
-    }
-
-    fn rss_kib(&self) -> Option<u64> {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).ok()?;
-        status.lines().find(|l| l.starts_with("VmRSS:"))?.split_whitespace().nth(1)?.parse().ok()
-    }
-
-    fn stop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        self.stop();
-    }
-}
-
-async fn open_services(url: &str) -> anyhow::Result<Vec<String>> {
-    let kiosk: serde_json::Value = reqwest::Client::new()
-        .get(format!("{url}/api/v1/sites/{SITE}/kiosk"))
-        .bearer_auth(queue_server::demo::demo_key("kiosk", SITE))
-        .send()
-        .await?
-        .json()
-        .await?;
-    let services: Vec<String> = kiosk["services"]
-        .as_array()
-        .context("services")?
-        .iter()
-        .filter(|s| s["open"] == true)
-        .filter_map(|s| s["id"].as_str().map(str::to_owned))
-        .collect();
-    if services.is_empty() {
-        bail!("no open service at {SITE}");
-    }
-    Ok(services)
-}
-
-#[derive(Clone, Copy)]
-enum Route {
-    Noop,
-    Issue,
-}
-
-struct Outcome {
-    hist: Histogram<u64>,
-    errors: u64,
-    elapsed: Duration,
-}
-
-impl Outcome {
-    fn report(&self, name: &str, rss_kib: Option<u64>) -> serde_json::Value {
-        let ms = |q: f64| self.hist.value_at_quantile(q) as f64 / 1000.0;
-        json!({
-            "scenario": name,
-            "ops": self.hist.len(),
-            "ops_per_s": self.hist.len() as f64 / self.elapsed.as_secs_f64(),
-            "p50_ms": ms(0.5), "p99_ms": ms(0.99), "p999_ms": ms(0.999),
-            "max_ms": self.hist.max() as f64 / 1000.0,
-            "errors": self.errors,
-            "rss_mib": rss_kib.map(|k| k as f64 / 1024.0),
-        })
-    }
-}
-
-/// `workers` closed-loop clients for `duration`; latency in microseconds.
-async fn load(
-    url: &str,
-    workers: usize,
-    duration: Duration,
-    route: Route,
-    services: &[String],
-) -> anyhow::Result<Outcome> {
-    let client = reqwest::Client::builder().pool_max_idle_per_host(workers).build()?;
-    let key = queue_server::demo::demo_key("kiosk", SITE);
-    let errors = Arc::new(AtomicU64::new(0));
-    let start = Instant::now();
-    let mut tasks = Vec::new();
-    for w in 0..workers {
-        let (client, key, url, errors) = (client.clone(), key.clone(), url.to_owned(), errors.clone());
-        let services = services.to_vec();
-        tasks.push(tokio::spawn(async move {
-            let mut hist = Histogram::<u64>::new(3).expect("histogram");
-            let mut i = 0usize;
-            while start.elapsed() < duration {
-                let sent = Instant::now();
-                let ok = match route {
-                    Route::Noop => {
-                        client.get(format!("{url}/api/v1/sites")).send().await.map(|r| r.status().is_success())
-                    }
-                    Route::Issue => client
-                        .post(format!("{url}/api/v1/sites/{SITE}/tickets"))
-                        .bearer_auth(&key)
-                        .header("Idempotency-Key", format!("bench-{w}-{i}"))
-                        .json(&json!({"service": services[i % services.len()]}))
-                        .send()
-                        .await
-                        .map(|r| r.status() == reqwest::StatusCode::CREATED),
-                };
-                let _ = hist.record(sent.elapsed().as_micros() as u64);
-                if !matches!(ok, Ok(true)) {
-                    errors.fetch_add(1, Ordering::Relaxed);
-                }
-                i += 1;
-            }
-            hist
-        }));
-    }
-    let mut hist = Histogram::<u64>::new(3)?;
-    for t in tasks {
-        hist.add(t.await?)?;
-    }
-    Ok(Outcome { hist, errors: errors.load(Ordering::Relaxed), elapsed: start.elapsed() })
+    println!("server ready: {ready_ms:.0} ms from spawn");
 }
 
 /// Raw SQLite, one `synchronous=FULL` commit per ticket-sized row: the durability floor.
-fn sqlite_baseline(dir: &Path, duration: Duration) -> anyhow::Result<serde_json::Value> {
-    let conn = rusqlite::Connection::open(dir.join("baseline.sqlite3"))?;
-    conn.query_row("PRAGMA journal_mode=WAL", [], |_| Ok(()))?;
-    conn.execute_batch("PRAGMA synchronous=FULL; CREATE TABLE t (id INTEGER PRIMARY KEY, data TEXT NOT NULL);")?;
-    let row = "x".repeat(400);
-    let mut hist = Histogram::<u64>::new(3)?;
+fn sqlite_baseline(dir: &Path, duration: Duration) -> anyhow::Result<Value> {
     let start = Instant::now();
-    while start.elapsed() < duration {
-        let t = Instant::now();
-        conn.execute("INSERT INTO t (data) VALUES (?1)", [&row])?;
-        hist.record(t.elapsed().as_micros() as u64)?;
-    }
+    let commits = queue_server::db::commit_baseline(&dir.join("baseline.sqlite3"), duration)?;
     let elapsed = start.elapsed();
-    Ok(Outcome { hist, errors: 0, elapsed }.report("raw sqlite, one FULL commit per row", None))
+    let mut hist = hdrhistogram::Histogram::<u64>::new_with_bounds(1, 600_000_000, 3)?;
+    for us in commits {
+        hist.record(us.max(1))?;
+    }
+    Ok(drive::Outcome { hist, errors: 0, elapsed, extra: Value::Null }
+        .report("raw sqlite, one FULL commit per row", None))
 }

@@ -124,15 +124,56 @@ pub fn random_secret(bytes: usize) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(buf)
 }
 
+/// argon2id with OWASP's 7 MiB, 5 passes, 1 lane profile (as strong as its 19 MiB, 2 passes one,
+/// for a third of the memory). Hashes made with other parameters still verify: the PHC string
+/// carries its own.
+fn argon2() -> Argon2<'static> {
+    let params = argon2::Params::new(7 * 1024, 5, 1, None).expect("valid argon2 parameters");
+    Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params)
+}
+
+type HashJob = Box<dyn FnOnce() + Send>;
+
+/// Run password hashing on one long-lived thread, one hash at a time. Each hash needs a block of
+/// several MiB; glibc keeps such blocks in the arena of whichever thread freed them, so hashing on
+/// many blocking-pool threads used to pin a block per thread (over 100 MB after a few logins).
+fn on_hasher_thread<R: Send + 'static>(f: impl FnOnce() -> R + Send + 'static) -> R {
+    static HASHER: std::sync::OnceLock<std::sync::mpsc::Sender<HashJob>> = std::sync::OnceLock::new();
+    let tx = HASHER.get_or_init(|| {
+        let (tx, rx) = std::sync::mpsc::channel::<HashJob>();
+        std::thread::Builder::new()
+            .name("argon2id".into())
+            .spawn(move || {
+                for job in rx {
+                    job();
+                }
+            })
+            .expect("start the password hashing thread");
+        tx
+    });
+    let (reply, answer) = std::sync::mpsc::sync_channel(1);
+    tx.send(Box::new(move || {
+        let _ = reply.send(f());
+    }))
+    .expect("the password hashing thread runs for the whole process");
+    answer.recv().expect("the password hashing thread answers")
+}
+
 pub fn hash_password(password: &str) -> Result<String, String> {
-    let mut salt_bytes = [0u8; 16];
-    rand::fill(&mut salt_bytes);
-    let salt = SaltString::encode_b64(&salt_bytes).map_err(|e| e.to_string())?;
-    Argon2::default().hash_password(password.as_bytes(), &salt).map(|h| h.to_string()).map_err(|e| e.to_string())
+    let password = password.to_owned();
+    on_hasher_thread(move || {
+        let mut salt_bytes = [0u8; 16];
+        rand::fill(&mut salt_bytes);
+        let salt = SaltString::encode_b64(&salt_bytes).map_err(|e| e.to_string())?;
+        argon2().hash_password(password.as_bytes(), &salt).map(|h| h.to_string()).map_err(|e| e.to_string())
+    })
 }
 
 pub fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+    let (password, hash) = (password.to_owned(), hash.to_owned());
+    on_hasher_thread(move || {
+        PasswordHash::new(&hash).is_ok_and(|h| argon2().verify_password(password.as_bytes(), &h).is_ok())
+    })
 }
 
 /// Credentials looked up recently, by secret hash.

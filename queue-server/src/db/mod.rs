@@ -316,6 +316,38 @@ pub fn purge_tickets_before(conn: &Connection, site: &str, cutoff: Timestamp, li
     Ok(ids.len())
 }
 
+/// For benchmarks and fault harnesses, read-only: how many tickets the event log shows called more
+/// than once, and how many distinct tickets were called at all.
+pub fn called_more_than_once(path: &Path) -> Result<(u64, u64)> {
+    let conn = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    let twice: i64 = conn.query_row(
+        "SELECT count(*) FROM (SELECT ticket_id FROM events WHERE type = 'ticket.called' \
+         GROUP BY ticket_id HAVING count(*) > 1)",
+        [],
+        |r| r.get(0),
+    )?;
+    let called: i64 =
+        conn.query_row("SELECT count(DISTINCT ticket_id) FROM events WHERE type = 'ticket.called'", [], |r| r.get(0))?;
+    Ok((twice as u64, called as u64))
+}
+
+/// The durability floor for benchmarks: one `synchronous=FULL` commit per ticket-sized row into a
+/// fresh WAL database at `path`, for `duration`; the latency of each commit in microseconds.
+pub fn commit_baseline(path: &Path, duration: std::time::Duration) -> Result<Vec<u64>> {
+    let conn = Connection::open(path)?;
+    conn.query_row("PRAGMA journal_mode=WAL", [], |_| Ok(()))?;
+    conn.execute_batch("PRAGMA synchronous=FULL; CREATE TABLE t (id INTEGER PRIMARY KEY, data TEXT NOT NULL);")?;
+    let row = "x".repeat(400);
+    let mut out = Vec::new();
+    let start = std::time::Instant::now();
+    while start.elapsed() < duration {
+        let t = std::time::Instant::now();
+        conn.execute("INSERT INTO t (data) VALUES (?1)", [&row])?;
+        out.push(t.elapsed().as_micros() as u64);
+    }
+    Ok(out)
+}
+
 // ---------------------------------------------------------------- staff and sessions
 
 #[derive(Debug, Clone, PartialEq, Eq)]

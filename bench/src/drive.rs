@@ -1,0 +1,333 @@
+//! Load drivers. Open loop: every lane (a kiosk, a desk) has its own schedule of intended send
+//! times at the target rate, and each latency is measured from the intended time, so a server that
+//! stalls is charged for every request it delayed (no coordinated omission). Closed loop: as fast as
+//! the answers come, for capacity figures and baselines.
+
+use crate::server::SITE;
+use hdrhistogram::Histogram;
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+use tokio::time::Instant;
+
+pub struct Outcome {
+    pub hist: Histogram<u64>,
+    pub errors: u64,
+    pub elapsed: Duration,
+    /// Extra figures for the report.
+    pub extra: Value,
+}
+
+impl Outcome {
+    pub fn report(&self, name: &str, rss_kib: Option<u64>) -> Value {
+        let ms = |q: f64| self.hist.value_at_quantile(q) as f64 / 1000.0;
+        json!({
+            "scenario": name,
+            "ops": self.hist.len(),
+            "ops_per_s": self.hist.len() as f64 / self.elapsed.as_secs_f64(),
+            "p50_ms": ms(0.5), "p99_ms": ms(0.99), "p999_ms": ms(0.999),
+            "max_ms": self.hist.max() as f64 / 1000.0,
+            "errors": self.errors,
+            "rss_mib": rss_kib.map(|k| k as f64 / 1024.0),
+            "extra": self.extra,
+        })
+    }
+}
+
+fn hist() -> Histogram<u64> {
+    Histogram::<u64>::new_with_bounds(1, 600_000_000, 3).expect("histogram bounds")
+}
+
+fn client(conns: usize) -> reqwest::Client {
+    reqwest::Client::builder()
+        .pool_max_idle_per_host(conns)
+        .timeout(Duration::from_secs(30))
+        .build()
+        .expect("http client")
+}
+
+/// What one request of a lane does; true when it succeeded.
+#[derive(Clone)]
+pub enum Op {
+    /// `GET /api/v1/sites`: the HTTP stack with nothing behind it.
+    Noop,
+    /// A kiosk issues a ticket (durable) for one of `services`.
+    Issue { key: String, services: Arc<Vec<String>> },
+}
+
+async fn once(http: &reqwest::Client, url: &str, op: &Op, lane: usize, i: u64) -> bool {
+    match op {
+        Op::Noop => http.get(format!("{url}/api/v1/sites")).send().await.is_ok_and(|r| r.status().is_success()),
+        Op::Issue { key, services } => http
+            .post(format!("{url}/api/v1/sites/{SITE}/tickets"))
+            .bearer_auth(key)
+            .header("Idempotency-Key", format!("bench-{lane}-{i}-{}", std::process::id()))
+            .json(&json!({"service": services[(lane + i as usize) % services.len()]}))
+            .send()
+            .await
+            .is_ok_and(|r| r.status() == reqwest::StatusCode::CREATED),
+    }
+}
+
+/// `lanes` sequential clients sharing `rate` requests/s for `duration` (open loop), or as fast as
+/// they can when `rate` is None (closed loop).
+pub async fn run(url: &str, lanes: usize, rate: Option<f64>, duration: Duration, op: Op) -> Outcome {
+    let http = client(lanes);
+    let errors = Arc::new(AtomicU64::new(0));
+    let start = Instant::now();
+    let end = start + duration;
+    let mut tasks = Vec::new();
+    for lane in 0..lanes {
+        let (http, url, op, errors) = (http.clone(), url.to_owned(), op.clone(), errors.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut h = hist();
+            let mut i = 0u64;
+            loop {
+                let intended = match rate {
+                    Some(r) => start + Duration::from_secs_f64((i as f64 * lanes as f64 + lane as f64) / r),
+                    None => Instant::now(),
+                };
+                if intended >= end {
+                    break;
+                }
+                tokio::time::sleep_until(intended).await;
+                if !once(&http, &url, &op, lane, i).await {
+                    errors.fetch_add(1, Ordering::Relaxed);
+                }
+                let _ = h.record(intended.elapsed().as_micros().max(1) as u64);
+                i += 1;
+            }
+            h
+        }));
+    }
+    let mut h = hist();
+    for t in tasks {
+        h.add(t.await.expect("lane")).expect("same bounds");
+    }
+    Outcome { hist: h, errors: errors.load(Ordering::Relaxed), elapsed: start.elapsed(), extra: Value::Null }
+}
+
+/// Fill the queue with `n` tickets as fast as 64 kiosks can (closed loop).
+pub async fn prefill(url: &str, key: &str, services: Arc<Vec<String>>, n: u64) -> anyhow::Result<()> {
+    let http = client(64);
+    let next = Arc::new(AtomicU64::new(0));
+    let mut tasks = Vec::new();
+    for lane in 0..64 {
+        let (http, url, key, services, next) =
+            (http.clone(), url.to_owned(), key.to_owned(), services.clone(), next.clone());
+        tasks.push(tokio::spawn(async move {
+            let op = Op::Issue { key, services };
+            while next.fetch_add(1, Ordering::Relaxed) < n {
+                let i = next.load(Ordering::Relaxed);
+                if !once(&http, &url, &op, lane + 1000, i).await {
+                    anyhow::bail!("pre-filling the queue failed");
+                }
+            }
+            Ok(())
+        }));
+    }
+    for t in tasks {
+        t.await??;
+    }
+    Ok(())
+}
+
+/// `desks` desks (bench-1 …, one staff bearer token each) open, then each calls next at its share of
+/// `rate`, starts and finishes the ticket, as a real desk does. The histogram is call-next's latency
+/// from its intended time; `extra` has start/finish figures and empty answers.
+pub async fn desks(url: &str, tokens: &[String], rate: f64, duration: Duration) -> anyhow::Result<Outcome> {
+    let lanes = tokens.len();
+    let http = client(lanes);
+    for (i, token) in tokens.iter().enumerate() {
+        let r = http.post(format!("{url}/api/v1/desks/bench-{}/open", i + 1)).bearer_auth(token).send().await?;
+        anyhow::ensure!(r.status().is_success(), "opening desk bench-{}: {}", i + 1, r.status());
+    }
+    let errors = Arc::new(AtomicU64::new(0));
+    let empty = Arc::new(AtomicU64::new(0));
+    let start = Instant::now();
+    let end = start + duration;
+    let mut tasks = Vec::new();
+    for (lane, token) in tokens.iter().enumerate() {
+        let (http, url, token, errors, empty) =
+            (http.clone(), url.to_owned(), token.clone(), errors.clone(), empty.clone());
+        tasks.push(tokio::spawn(async move {
+            let (mut calls, mut acts) = (hist(), hist());
+            let desk = format!("bench-{}", lane + 1);
+            let mut i = 0u64;
+            loop {
+                let intended = start + Duration::from_secs_f64((i as f64 * lanes as f64 + lane as f64) / rate);
+                if intended >= end {
+                    break;
+                }
+                tokio::time::sleep_until(intended).await;
+                i += 1;
+                let r = http
+                    .post(format!("{url}/api/v1/desks/{desk}/call-next"))
+                    .bearer_auth(&token)
+                    .header("Idempotency-Key", format!("{desk}-{i}-{}", std::process::id()))
+                    .send()
+                    .await;
+                let _ = calls.record(intended.elapsed().as_micros().max(1) as u64);
+                let ticket = match r {
+                    Ok(r) if r.status() == reqwest::StatusCode::OK => {
+                        r.json::<Value>().await.ok().and_then(|v| v["id"].as_str().map(str::to_owned))
+                    }
+                    Ok(r) if r.status() == reqwest::StatusCode::NO_CONTENT => {
+                        empty.fetch_add(1, Ordering::Relaxed);
+                        continue;
+                    }
+                    _ => None,
+                };
+                let Some(ticket) = ticket else {
+                    errors.fetch_add(1, Ordering::Relaxed);
+                    continue;
+                };
+                for action in ["start", "finish"] {
+                    let t = Instant::now();
+                    let ok = http
+                        .post(format!("{url}/api/v1/tickets/{ticket}/{action}"))
+                        .bearer_auth(&token)
+                        .send()
+                        .await
+                        .is_ok_and(|r| r.status().is_success());
+                    let _ = acts.record(t.elapsed().as_micros().max(1) as u64);
+                    if !ok {
+                        errors.fetch_add(1, Ordering::Relaxed);
+                    }
+                }
+            }
+            (calls, acts)
+        }));
+    }
+    let (mut calls, mut acts) = (hist(), hist());
+    for t in tasks {
+        let (c, a) = t.await?;
+        calls.add(c)?;
+        acts.add(a)?;
+    }
+    let elapsed = start.elapsed();
+    let extra = json!({
+        "empty_answers": empty.load(Ordering::Relaxed),
+        "start_finish_p99_ms": acts.value_at_quantile(0.99) as f64 / 1000.0,
+        "start_finish_per_s": acts.len() as f64 / elapsed.as_secs_f64(),
+    });
+    Ok(Outcome { hist: calls, errors: errors.load(Ordering::Relaxed), elapsed, extra })
+}
+
+/// `subscribers` display streams on the site; one desk calls `calls_per_s` tickets for `duration`.
+/// The histogram is, for every subscriber and every call, the time from sending the call-next
+/// request to that subscriber reading the `ticket.called` event. Missing deliveries are errors.
+pub async fn fanout(
+    url: &str,
+    display_key: &str,
+    token: &str,
+    subscribers: usize,
+    calls_per_s: f64,
+    duration: Duration,
+    rss: impl Fn() -> Option<u64>,
+) -> anyhow::Result<(Outcome, Option<u64>)> {
+    let connected = Arc::new(AtomicU64::new(0));
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let mut subs = Vec::new();
+    for _ in 0..subscribers {
+        let (url, key, connected, mut stop) =
+            (url.to_owned(), display_key.to_owned(), connected.clone(), stop_rx.clone());
+        subs.push(tokio::spawn(async move {
+            // One connection each, like separate TVs. Arrival time of every call, by ticket number.
+            let http = reqwest::Client::builder().build().expect("client");
+            let mut seen: Vec<(String, Instant)> = Vec::new();
+            let resp = http.get(format!("{url}/api/v1/sites/{SITE}/events")).bearer_auth(&key).send().await;
+            let Ok(mut resp) = resp else { return seen };
+            if !resp.status().is_success() {
+                return seen;
+            }
+            connected.fetch_add(1, Ordering::Relaxed);
+            let mut buf = String::new();
+            let mut event = String::new();
+            loop {
+                let chunk = tokio::select! {
+                    c = resp.chunk() => c,
+                    _ = stop.changed() => break,
+                };
+                let Ok(Some(chunk)) = chunk else { break };
+                let now = Instant::now();
+                buf.push_str(&String::from_utf8_lossy(&chunk));
+                while let Some(nl) = buf.find('\n') {
+                    let line: String = buf.drain(..=nl).collect();
+                    let line = line.trim_end();
+                    if let Some(e) = line.strip_prefix("event:") {
+                        event = e.trim().to_owned();
+                    } else if let Some(data) = line.strip_prefix("data:")
+                        && event == "ticket.called"
+                        && let Some(n) = data.split("\"number\":\"").nth(1).and_then(|r| r.split('"').next())
+                    {
+                        seen.push((n.to_owned(), now));
+                    }
+                }
+            }
+            seen
+        }));
+    }
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while connected.load(Ordering::Relaxed) < subscribers as u64 {
+        anyhow::ensure!(
+            Instant::now() < deadline,
+            "only {} of {subscribers} subscribers connected",
+            connected.load(Ordering::Relaxed)
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let rss_connected = rss();
+
+    let http = client(1);
+    let r = http.post(format!("{url}/api/v1/desks/bench-1/open")).bearer_auth(token).send().await?;
+    anyhow::ensure!(r.status().is_success(), "opening the caller's desk: {}", r.status());
+    let mut sent: HashMap<String, Instant> = HashMap::new();
+    let start = Instant::now();
+    let mut calls = 0u64;
+    let mut errors = 0u64;
+    while start.elapsed() < duration {
+        let intended = start + Duration::from_secs_f64(calls as f64 / calls_per_s);
+        tokio::time::sleep_until(intended).await;
+        let at = Instant::now();
+        let r = http.post(format!("{url}/api/v1/desks/bench-1/call-next")).bearer_auth(token).send().await?;
+        if r.status() != reqwest::StatusCode::OK {
+            errors += 1;
+            continue;
+        }
+        let v: Value = r.json().await?;
+        let (Some(number), Some(id)) = (v["number"].as_str(), v["id"].as_str()) else {
+            errors += 1;
+            continue;
+        };
+        sent.insert(number.to_owned(), at);
+        calls += 1;
+        for action in ["start", "finish"] {
+            http.post(format!("{url}/api/v1/tickets/{id}/{action}")).bearer_auth(token).send().await?;
+        }
+    }
+    // Let the last events arrive, then hang up.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let rss_after = rss();
+    let _ = stop_tx.send(true);
+    let mut h = hist();
+    let mut short = 0u64;
+    for s in subs {
+        let seen = s.await?;
+        let mut got = 0u64;
+        for (number, arrived) in seen {
+            if let Some(at) = sent.get(&number) {
+                h.record(arrived.duration_since(*at).as_micros().max(1) as u64)?;
+                got += 1;
+            }
+        }
+        short += calls.saturating_sub(got);
+    }
+    let extra = json!({
+        "subscribers": subscribers, "calls": calls, "missed_deliveries": short,
+        "rss_mib_connected": rss_connected.map(|k| k as f64 / 1024.0),
+    });
+    Ok((Outcome { hist: h, errors: errors + short, elapsed: start.elapsed(), extra }, rss_after))
+}

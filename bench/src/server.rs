@@ -1,0 +1,237 @@
+//! The server under test: the real queue server in a child process (`bench serve …` runs
+//! `queue_server::cli`), a configuration written for the load, and direct seeding of its database.
+
+use anyhow::{Context, bail};
+use jiff::{SignedDuration, Timestamp};
+use queue_core::model::{Priority, Status, Ticket};
+use queue_core::{DeskId, Event, EventKind, SiteId, StaffId, TicketId};
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Instant;
+
+pub const SITE: &str = "livorno-terreni";
+/// The password of every bench desk's staff member (hashed once, stored for each).
+const PASSWORD: &str = "bench-password";
+
+/// The test configuration without the limits a load test would hit (rate limits, daily caps),
+/// plus `desks` extra desks at Livorno serving every service there (`bench-1` …).
+pub fn write_config(dir: &Path, desks: usize) -> anyhow::Result<PathBuf> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/data/config");
+    let dst = dir.join("config");
+    copy_dir(&src, &dst)?;
+    for entry in std::fs::read_dir(dst.join("sites"))? {
+        let path = entry?.path();
+        let mut table: toml::Table = std::fs::read_to_string(&path)?.parse()?;
+        let limits = table.entry("rate_limits").or_insert_with(|| toml::Value::Table(toml::Table::new()));
+        if let toml::Value::Table(t) = limits {
+            t.insert("tickets_per_minute_per_kiosk".into(), toml::Value::Integer(100_000_000));
+            t.insert("logins_per_minute_per_address".into(), toml::Value::Integer(100_000_000));
+        }
+        let mut services = Vec::new();
+        if let Some(toml::Value::Array(list)) = table.get_mut("services") {
+            for s in list.iter_mut().filter_map(toml::Value::as_table_mut) {
+                // No daily caps: every request of the run must be a ticket.
+                s.remove("daily_cap");
+                services.extend(s.get("id").cloned());
+            }
+        }
+        if table.get("id").and_then(toml::Value::as_str) == Some(SITE)
+            && let Some(toml::Value::Array(list)) = table.get_mut("desks")
+        {
+            for i in 1..=desks {
+                let mut d = toml::Table::new();
+                d.insert("id".into(), format!("bench-{i}").into());
+                d.insert("label".into(), format!("Banco {i}").into());
+                d.insert("services".into(), toml::Value::Array(services.clone()));
+                list.push(toml::Value::Table(d));
+            }
+        }
+        std::fs::write(&path, toml::to_string(&table)?)?;
+    }
+    Ok(dst)
+}
+
+fn copy_dir(src: &Path, dst: &Path) -> anyhow::Result<()> {
+    std::fs::create_dir_all(dst)?;
+    for entry in std::fs::read_dir(src)? {
+        let entry = entry?;
+        let to = dst.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            copy_dir(&entry.path(), &to)?;
+        } else {
+            std::fs::copy(entry.path(), to)?;
+        }
+    }
+    Ok(())
+}
+
+/// Staff members `bench-1` … with a session each (the bearer token is `bench-token-N`), written into
+/// the database before the server starts: 200 argon2id logins would measure password hashing.
+pub fn seed_staff(data: &Path, desks: usize) -> anyhow::Result<Vec<String>> {
+    std::fs::create_dir_all(data)?;
+    let conn = queue_server::db::open_migrated(&queue_server::db::path(data))?;
+    let hash = queue_server::auth::hash_password(PASSWORD).map_err(anyhow::Error::msg)?;
+    let now = Timestamp::now();
+    let mut tokens = Vec::new();
+    for i in 1..=desks {
+        let row = queue_server::db::StaffRow {
+            username: format!("bench-{i}"),
+            display_name: format!("Bench {i}"),
+            role: "staff".into(),
+            languages: vec!["it".into()],
+            professions: vec![],
+            password_hash: hash.clone(),
+            disabled: false,
+        };
+        queue_server::db::insert_staff(&conn, &row, now)?;
+        let token = format!("bench-token-{i}-{}", queue_server::auth::random_secret(16));
+        let hashed = queue_server::auth::secret_hash(&token);
+        queue_server::db::insert_session(
+            &conn,
+            &hashed,
+            &row.username,
+            "csrf",
+            now,
+            now + SignedDuration::from_hours(24),
+        )?;
+        tokens.push(token);
+    }
+    Ok(tokens)
+}
+
+/// `n` finished tickets spread over the past `n / 2,000` days at Livorno (issued, called, serving,
+/// done), written straight into the database like a long-running site's history.
+pub fn seed_history(data: &Path, config: &Path, n: u64) -> anyhow::Result<()> {
+    let cfg = config::load(config).map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let site = cfg.site(&SiteId::from(SITE)).context("site")?;
+    let mut conn = queue_server::db::open_migrated(&queue_server::db::path(data))?;
+    conn.pragma_update(None, "synchronous", "OFF")?;
+    let per_day = 2_000u64;
+    let today = Timestamp::now().to_zoned(site.time_zone.clone()).date();
+    let desk = DeskId::from("lt-sportello-1");
+    let staff = StaffId::from("giulia");
+    let mut written = 0u64;
+    let mut day_back = 1i64;
+    while written < n {
+        let day = today.checked_sub(jiff::Span::new().days(day_back))?;
+        let open = day.to_datetime(jiff::civil::time(8, 0, 0, 0)).to_zoned(site.time_zone.clone())?.timestamp();
+        let tx = conn.transaction()?;
+        for seq in 0..per_day.min(n - written) {
+            let svc = &site.services[(seq % site.services.len() as u64) as usize];
+            let issued = open + SignedDuration::from_secs((seq * 16) as i64);
+            let called = issued + SignedDuration::from_secs(300 + (seq % 600) as i64);
+            let serving = called + SignedDuration::from_secs(40);
+            let done = serving + SignedDuration::from_secs(420);
+            let id = TicketId::from(format!("01HISTORY{written:017}").as_str());
+            let t = Ticket {
+                id: id.clone(),
+                number: format!("{}{:03}", svc.prefix, seq + 1),
+                seq: seq as u32 + 1,
+                day,
+                site: site.id.clone(),
+                service: svc.id.clone(),
+                status: Status::Done,
+                priority: Priority::Standard,
+                appointment_at: None,
+                language: "it".into(),
+                party_size: 1,
+                needs: vec![],
+                issued_at: issued,
+                queued_at: issued,
+                desk: Some(desk.clone()),
+                staff: Some(staff.clone()),
+                target: None,
+                called_at: Some(called),
+                recalls: 0,
+                estimated_wait_s: 0,
+                journey: vec![],
+            };
+            queue_server::db::insert_ticket(&tx, &t, &format!("history-{written}"))?;
+            let ticket = id.clone();
+            for (at, kind) in [
+                (issued, EventKind::TicketIssued { ticket: Box::new(t.clone()) }),
+                (
+                    called,
+                    EventKind::TicketCalled {
+                        ticket: ticket.clone(),
+                        desk: desk.clone(),
+                        staff: staff.clone(),
+                        out_of_order: false,
+                    },
+                ),
+                (serving, EventKind::TicketServing { ticket: ticket.clone() }),
+                (done, EventKind::TicketDone { ticket: ticket.clone() }),
+            ] {
+                queue_server::db::insert_event(&tx, &Event { at, site: site.id.clone(), kind })?;
+            }
+            written += 1;
+        }
+        tx.commit()?;
+        day_back += 1;
+    }
+    Ok(())
+}
+
+pub struct Server {
+    pub child: Child,
+    pub url: String,
+    /// From spawning the process to its "ready" line, measured here.
+    pub ready_ms: f64,
+}
+
+impl Server {
+    pub fn spawn(config: &Path, data: &Path) -> anyhow::Result<Server> {
+        let started = Instant::now();
+        let mut child = Command::new(std::env::current_exe()?)
+            .arg("serve")
+            .arg("--config")
+            .arg(config)
+            .arg("--data")
+            .arg(data)
+            .args(["--listen", "127.0.0.1:0", "--demo"])
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped())
+            .spawn()
+            .context("cannot start the server")?;
+        let mut lines = BufReader::new(child.stdout.take().context("stdout")?).lines();
+        let line = loop {
+            let Some(line) = lines.next() else { bail!("the server exited before it was ready") };
+            let line = line?;
+            if line.contains("ready on ") {
+                break line;
+            }
+        };
+        let ready_ms = started.elapsed().as_secs_f64() * 1000.0;
+        std::thread::spawn(move || for _ in lines {});
+        let url = line.split("ready on ").nth(1).and_then(|r| r.split_whitespace().next()).context("url")?.to_owned();
+        Ok(Server { child, url, ready_ms })
+    }
+
+    pub fn rss_kib(&self) -> Option<u64> {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).ok()?;
+        status.lines().find(|l| l.starts_with("VmRSS:"))?.split_whitespace().nth(1)?.parse().ok()
+    }
+
+    /// Whether the process is still running (a crash fails the bench).
+    pub fn alive(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
+    }
+
+    pub fn stop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// After a call-next run: tickets called more than once (must be none: the bench never recalls,
+/// returns or transfers) and how many distinct tickets were called, from the event log.
+pub fn called_twice(data: &Path) -> anyhow::Result<(u64, u64)> {
+    Ok(queue_server::db::called_more_than_once(&queue_server::db::path(data))?)
+}
