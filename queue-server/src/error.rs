@@ -88,6 +88,7 @@ impl From<QueueError> for ApiError {
 
 impl From<crate::db::DbError> for ApiError {
     fn from(e: crate::db::DbError) -> ApiError {
+        tracing::error!(error = %e, "storage read failed");
         ApiError::unavailable(e)
     }
 }

@@ -304,9 +304,13 @@ impl Actor {
         let mut msgs: Vec<(SiteId, Msg)> = Vec::new();
         let mut calls: Vec<(SiteId, Event, Ticket)> = Vec::new();
         let mut sites = BTreeSet::new();
-        let tx = match self.conn.transaction() {
+        // IMMEDIATE: take the write lock first (waiting out a login's session insert on its own
+        // connection) rather than fail with SQLITE_BUSY when a read snapshot cannot be upgraded.
+        let tx = match self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate) {
             Ok(tx) => tx,
             Err(e) => {
+                tracing::error!(error = %e, batch = n, "cannot begin a transaction");
+                self.metrics.commit_failures.inc();
                 for (_, reply) in execs {
                     let _ = reply.send(Err(ExecError::Storage(e.to_string())));
                 }

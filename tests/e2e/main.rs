@@ -6,6 +6,7 @@ mod bad_input;
 mod concurrency;
 mod crash;
 mod display;
+mod faults;
 mod kiosk;
 mod restart;
 mod retention;

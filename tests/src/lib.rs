@@ -2,6 +2,7 @@
 //! an HTTP client that speaks the API, a Server-Sent Events reader, and a headless browser.
 
 pub mod browser;
+pub mod fault;
 pub mod sse;
 
 use reqwest::{Method, StatusCode};

@@ -296,7 +296,7 @@ pub fn purge_expired(conn: &Connection, now: Timestamp) -> Result<usize> {
 /// Returns how many tickets went. Tickets still open are kept, whatever their age; aggregated
 /// statistics and the numbering counters are not touched.
 pub fn purge_tickets_before(conn: &Connection, site: &str, cutoff: Timestamp, limit: usize) -> Result<usize> {
-    let tx = conn.unchecked_transaction()?;
+    let tx = Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Immediate)?;
     let ids: Vec<String> = {
         let mut st = tx.prepare_cached(
             "SELECT id FROM tickets WHERE site = ?1 AND issued_ms < ?2 \
@@ -329,6 +329,23 @@ pub fn called_more_than_once(path: &Path) -> Result<(u64, u64)> {
     let called: i64 =
         conn.query_row("SELECT count(DISTINCT ticket_id) FROM events WHERE type = 'ticket.called'", [], |r| r.get(0))?;
     Ok((twice as u64, called as u64))
+}
+
+/// For fault harnesses: every stored ticket's number and status, by id.
+pub fn ticket_numbers_and_states(conn: &Connection) -> Result<std::collections::HashMap<String, (String, String)>> {
+    let mut st = conn.prepare("SELECT id, number, status FROM tickets")?;
+    let rows = st.query_map([], |r| Ok((r.get::<_, String>(0)?, (r.get::<_, String>(1)?, r.get::<_, String>(2)?))))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// For fault harnesses: how many (site, day, number) were given to more than one ticket (must be 0).
+pub fn duplicate_numbers(conn: &Connection) -> Result<u64> {
+    let n: i64 = conn.query_row(
+        "SELECT COUNT(*) FROM (SELECT site, day, number FROM tickets GROUP BY site, day, number HAVING COUNT(*) > 1)",
+        [],
+        |r| r.get(0),
+    )?;
+    Ok(n as u64)
 }
 
 /// The durability floor for benchmarks: one `synchronous=FULL` commit per ticket-sized row into a

@@ -1,0 +1,67 @@
+//! Fault harness, long runs with figures (issue #7):
+//!
+//! ```sh
+//! cargo build --release -p tests --bins
+//! target/release/fault-harness kill9 [ITERATIONS]      # default 200
+//! target/release/fault-harness disk-full               # root: mounts a small tmpfs
+//! target/release/fault-harness slow [SLOW_CLIENTS]     # default 1000
+//! ```
+
+use std::time::Duration;
+use tests::fault;
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    let args: Vec<String> = std::env::args().collect();
+    let bin = fault::server_binary_near(&std::env::current_exe().expect("exe"));
+    if !bin.exists() {
+        eprintln!("{} is missing: cargo build --release -p tests --bins", bin.display());
+        return std::process::ExitCode::FAILURE;
+    }
+    let n = |default: usize| args.get(2).and_then(|s| s.parse().ok()).unwrap_or(default);
+    let result = match args.get(1).map(String::as_str) {
+        Some("kill9") => {
+            let seed = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64;
+            fault::kill9(&bin, n(200), seed).await.map(|r| r.summary()).map_err(|e| format!("seed {seed}: {e}"))
+        }
+        Some("disk-full") => {
+            if !fault::can_mount("disk-full") {
+                return std::process::ExitCode::FAILURE;
+            }
+            fault::disk_full(&bin).await.map(|r| format!("{r:?}"))
+        }
+        Some("slow") => {
+            let dir = tempfile::tempdir().expect("temp dir");
+            let server = tests::TestServer::start_with(tests::test_config_dir(), dir).await;
+            let addr = server.running.as_ref().expect("running").addr;
+            // The same normal clients alone, then with the slow ones.
+            let alone = fault::slow_clients(addr, 0, 500, Duration::from_secs(1)).await;
+            let wait = queue_server::HEADER_READ_TIMEOUT + Duration::from_secs(6);
+            let with = fault::slow_clients(addr, n(1000), 500, wait).await;
+            server.stop().await;
+            Ok(format!(
+                "normal requests alone: p99 {:.2} ms, max {:.2} ms; with {} slow clients: p99 {:.2} ms, max {:.2} ms, \
+                 {} errors; {} of {} slow connections cut off by the server",
+                alone.normal_p99_ms,
+                alone.normal_max_ms,
+                with.slow,
+                with.normal_p99_ms,
+                with.normal_max_ms,
+                with.normal_errors,
+                with.cut,
+                with.slow
+            ))
+        }
+        _ => Err("usage: fault-harness kill9 [N] | disk-full | slow [N]".into()),
+    };
+    match result {
+        Ok(s) => {
+            println!("{s}");
+            std::process::ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("FAILED: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
