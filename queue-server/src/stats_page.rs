@@ -1,12 +1,13 @@
 //! `/stats`: the managers' dashboard, server-rendered HTML with the charts drawn as inline SVG
 //! (no script, nothing from other sites). The figures come from the same code as `/api/v1/stats/*`.
 
+use crate::api::ApiQuery;
 use crate::api::stats::select;
 use crate::auth::Identity;
 use crate::error::ApiResult;
 use crate::state::AppState;
 use axum::Router;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -54,7 +55,11 @@ fn heat_map(cells: &[Vec<u64>]) -> String {
     svg
 }
 
-async fn dashboard(State(state): State<AppState>, id: Identity, Query(q): Query<PageQuery>) -> ApiResult<Response> {
+async fn dashboard(
+    State(state): State<AppState>,
+    id: Identity,
+    ApiQuery(q): ApiQuery<PageQuery>,
+) -> ApiResult<Response> {
     let site = q.site.clone().unwrap_or_else(|| state.cfg.sites.first().map(|s| s.id.to_string()).unwrap_or_default());
     let sel = select(&state, &id, &site, q.service.as_deref(), q.from.as_deref(), q.to.as_deref())?;
     let tz = &state.cfg.site(&queue_core::SiteId::from(site.as_str())).expect("checked by select").time_zone;

@@ -143,3 +143,32 @@ async fn floods_are_rate_limited() {
     assert!(logins_limited, "password guessing is limited");
     server.stop().await;
 }
+
+/// Findings of the schemathesis runs (`.ci/fuzz`), kept as regression tests: a bad query string
+/// is a JSON 400 like every other error, and every answer an operation can give is documented.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fuzzing_findings_stay_fixed() {
+    let server = TestServer::start().await;
+    let manager = server.staff("responsabile").await;
+    for path in ["/api/v1/stats/summary?service=&from=&to=", "/api/v1/stats/funder?site=", "/stats?from=yesterday"] {
+        let resp = manager.request(reqwest::Method::GET, path).send().await.unwrap();
+        assert_eq!(resp.status(), StatusCode::BAD_REQUEST, "{path}");
+        let ct = resp.headers()[reqwest::header::CONTENT_TYPE].to_str().unwrap().to_owned();
+        assert!(ct.starts_with("application/json"), "{path}: {ct}");
+        let body: serde_json::Value = resp.json().await.unwrap();
+        assert!(body["error"]["code"].is_string(), "{path}: {body}");
+    }
+    let (_, doc) = server.client().get("/api/v1/openapi.json").await;
+    for (path, method) in [
+        ("/api/v1/session", "post"),
+        ("/api/v1/sites/{site}/alerts", "post"),
+        ("/api/v1/tickets/{id}/transfer", "post"),
+        ("/api/v1/desks/{desk}/call-next", "post"),
+    ] {
+        let responses = &doc["paths"][path][method]["responses"];
+        for code in ["400", "413", "415", "429", "503"] {
+            assert!(responses.get(code).is_some(), "{method} {path} does not document {code}: {responses}");
+        }
+    }
+    server.stop().await;
+}

@@ -52,9 +52,51 @@ impl utoipa::Modify for BearerAuth {
     }
 }
 
+/// Answers any operation can give, documented on every one (found by schemathesis: bad headers and
+/// query strings are 400, wrong or missing content types 415, floods 429, storage trouble 503).
+struct CommonResponses;
+
+impl utoipa::Modify for CommonResponses {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+        let error = |what: &str| {
+            ResponseBuilder::new()
+                .description(what)
+                .content(
+                    "application/json",
+                    ContentBuilder::new().schema(Some(Ref::from_schema_name("ErrorBody"))).build(),
+                )
+                .build()
+        };
+        for item in openapi.paths.paths.values_mut() {
+            let ops = [
+                (&mut item.get, false),
+                (&mut item.put, true),
+                (&mut item.post, true),
+                (&mut item.delete, false),
+                (&mut item.patch, true),
+            ];
+            for (op, takes_body) in ops {
+                let Some(op) = op else { continue };
+                let r = &mut op.responses.responses;
+                let mut add = |code: &str, what: &str| {
+                    r.entry(code.to_owned()).or_insert_with(|| error(what).into());
+                };
+                add("400", "malformed request (headers, query string or body)");
+                add("429", "too many requests; see Retry-After");
+                add("503", "storage unavailable or shutting down; nothing was changed, try again");
+                if takes_body {
+                    add("413", "the body is too large");
+                    add("415", "the body must be JSON (Content-Type: application/json)");
+                }
+            }
+        }
+    }
+}
+
 /// The API routes and their OpenAPI document.
 pub fn routes() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let (router, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(sites::list_sites))
         .routes(routes!(sites::kiosk))
         .routes(routes!(sites::queues))
@@ -86,7 +128,10 @@ pub fn routes() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(system::healthz))
         .routes(routes!(system::metrics))
         .routes(routes!(system::openapi_json))
-        .split_for_parts()
+        .split_for_parts();
+    // After the routes are in: the modifiers of `ApiDoc` only see its own (empty) paths.
+    utoipa::Modify::modify(&CommonResponses, &mut doc);
+    (router, doc)
 }
 
 /// A JSON body parsed into `T`; every rejection in our error shape.
@@ -145,6 +190,19 @@ impl<T: DeserializeOwned + Default> FromRequest<AppState> for OptionalJson<T> {
             return Ok(OptionalJson(T::default()));
         }
         parse_json(ct.as_ref(), &bytes).map(OptionalJson)
+    }
+}
+
+/// A query string parsed into `T`; a rejection in our error shape (400).
+pub struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let query = parts.uri.query().unwrap_or_default();
+        serde_urlencoded::from_str(query)
+            .map(ApiQuery)
+            .map_err(|e| ApiError::bad_request(format!("invalid query string: {e}")))
     }
 }
 

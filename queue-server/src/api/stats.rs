@@ -1,12 +1,12 @@
 //! Statistics routes (manager role): the summary and CSV export. The maths is in
 //! `queue_core::stats`, the reads in `db::stats`; these handlers parse, authorize and answer.
 
-use super::check_id;
+use super::{ApiQuery, check_id};
 use crate::auth::{Identity, Role};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use jiff::Timestamp;
@@ -111,7 +111,7 @@ pub(crate) fn select(
 pub async fn summary(
     State(state): State<AppState>,
     id: Identity,
-    Query(q): Query<StatsQuery>,
+    ApiQuery(q): ApiQuery<StatsQuery>,
 ) -> ApiResult<Json<Summary>> {
     let sel = select(&state, &id, &q.site, q.service.as_deref(), q.from.as_deref(), q.to.as_deref())?;
     Ok(Json(sel.summary))
@@ -128,7 +128,7 @@ pub async fn summary(
 pub async fn breakdown_route(
     State(state): State<AppState>,
     id: Identity,
-    Query(q): Query<StatsQuery>,
+    ApiQuery(q): ApiQuery<StatsQuery>,
 ) -> ApiResult<Json<Breakdown>> {
     let sel = select(&state, &id, &q.site, q.service.as_deref(), q.from.as_deref(), q.to.as_deref())?;
     let tz = &state.cfg.site(&SiteId::from(q.site.as_str())).expect("checked by select").time_zone;
@@ -175,7 +175,7 @@ pub struct FunderReport {
 pub async fn funder(
     State(state): State<AppState>,
     id: Identity,
-    Query(q): Query<FunderQuery>,
+    ApiQuery(q): ApiQuery<FunderQuery>,
 ) -> ApiResult<Json<FunderReport>> {
     id.staff(Role::Manager)?;
     let first: Date = format!("{}-01", q.month)
@@ -223,7 +223,7 @@ pub async fn funder(
 pub async fn export_csv(
     State(state): State<AppState>,
     id: Identity,
-    Query(q): Query<ExportQuery>,
+    ApiQuery(q): ApiQuery<ExportQuery>,
 ) -> ApiResult<Response> {
     const TABLES: [&str; 4] = ["summary", "tickets", "arrivals", "mix"];
     if !TABLES.contains(&q.table.as_str()) {
