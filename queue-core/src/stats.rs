@@ -274,6 +274,220 @@ pub fn breakdown<'a>(tickets: impl IntoIterator<Item = &'a TicketStats>, tz: &ji
     b
 }
 
+/// Deciseconds, the resolution the summary shows (`secs` rounds milliseconds to 0.1 s). Rounding
+/// is monotonic, so a nearest-rank percentile over these equals the rounded percentile over the
+/// milliseconds: aggregates give exactly the figures `summarize` gives over the same tickets.
+fn ds(ms: i64) -> i64 {
+    (ms as f64 / 1000.0 * 10.0).round() as i64
+}
+
+/// Nearest-rank percentile of a histogram (value → count).
+fn hist_percentile(h: &std::collections::BTreeMap<i64, u64>, p: u32) -> i64 {
+    let n: u64 = h.values().sum();
+    if n == 0 {
+        return 0;
+    }
+    let rank = (u64::from(p) * n).div_ceil(100).max(1);
+    let mut seen = 0;
+    for (v, c) in h {
+        seen += c;
+        if seen >= rank {
+            return *v;
+        }
+    }
+    0
+}
+
+/// Everything the summary, breakdown and funder report need from a set of tickets, in a form
+/// that adds up: one per site, day and service is stored for every past day (`stats_days`), and
+/// a period's figures are the sum of its days plus the tickets of days not rolled up yet.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct Aggregate {
+    pub issued: u64,
+    pub served: u64,
+    pub no_show: u64,
+    pub cancelled: u64,
+    pub open: u64,
+    pub on_hold: u64,
+    pub people: u64,
+    pub transfers: u64,
+    pub recalls: u64,
+    pub integrated: u64,
+    /// Tickets called at least once, and those whose first wait was within the target.
+    pub called: u64,
+    pub within_target: u64,
+    pub wait_sum_ms: i64,
+    pub walk_sum_ms: i64,
+    pub walk_n: u64,
+    pub service_sum_ms: i64,
+    pub hold_sum_ms: i64,
+    /// Waits and walks in deciseconds → tickets.
+    pub wait_ds: std::collections::BTreeMap<i64, u64>,
+    pub walk_ds: std::collections::BTreeMap<i64, u64>,
+    /// Arrivals per weekday (0 = Monday) and hour; empty until the first ticket.
+    pub hours_of_week: Vec<Vec<u64>>,
+    pub languages: Counts,
+    pub priorities: Counts,
+    pub needs: Counts,
+    /// `from→to` service pairs.
+    pub transfer_pairs: Counts,
+    /// People per target group (`group:` needs, prefix removed).
+    pub people_by_group: Counts,
+    /// Tickets that went through each service.
+    pub services_used: Counts,
+}
+
+impl Aggregate {
+    /// Add one ticket. `weekday` (0 = Monday) and `hour` are site-local at issue; `within` says whether
+    /// its first wait met its service's target; `integrated` whether it crossed social and employment.
+    pub fn add(&mut self, t: &TicketStats, weekday: usize, hour: usize, within: bool, integrated: bool) {
+        self.issued += 1;
+        self.people += u64::from(t.party_size);
+        match t.status {
+            Status::Done => self.served += 1,
+            Status::NoShow => self.no_show += 1,
+            Status::Cancelled => self.cancelled += 1,
+            _ => self.open += 1,
+        }
+        if t.held {
+            self.on_hold += 1;
+            self.hold_sum_ms += t.hold_ms;
+        }
+        self.transfers += u64::from(t.transfers);
+        self.recalls += u64::from(t.recalls);
+        self.integrated += u64::from(integrated);
+        if t.first_wait_ms.is_some() {
+            self.called += 1;
+            self.within_target += u64::from(within);
+            self.wait_sum_ms += t.wait_ms;
+            *self.wait_ds.entry(ds(t.wait_ms)).or_default() += 1;
+        }
+        for w in &t.walk_ms {
+            self.walk_sum_ms += w;
+            self.walk_n += 1;
+            *self.walk_ds.entry(ds(*w)).or_default() += 1;
+        }
+        if t.status == Status::Done {
+            self.service_sum_ms += t.service_ms;
+        }
+        if self.hours_of_week.is_empty() {
+            self.hours_of_week = vec![vec![0; 24]; 7];
+        }
+        self.hours_of_week[weekday.min(6)][hour.min(23)] += 1;
+        *self.languages.entry(t.language.clone()).or_default() += 1;
+        *self.priorities.entry(t.priority.as_str().to_owned()).or_default() += 1;
+        for n in &t.needs {
+            *self.needs.entry(n.clone()).or_default() += 1;
+            if let Some(g) = n.strip_prefix("group:") {
+                *self.people_by_group.entry(g.to_owned()).or_default() += u64::from(t.party_size);
+            }
+        }
+        for w in t.services.windows(2) {
+            *self.transfer_pairs.entry(format!("{}→{}", w[0], w[1])).or_default() += 1;
+        }
+        let mut seen: Vec<&ServiceId> = t.services.iter().collect();
+        seen.sort();
+        seen.dedup();
+        for s in seen {
+            *self.services_used.entry(s.to_string()).or_default() += 1;
+        }
+    }
+
+    /// Add another aggregate (another day, service or site).
+    pub fn merge(&mut self, o: &Aggregate) {
+        for (a, b) in [
+            (&mut self.issued, o.issued),
+            (&mut self.served, o.served),
+            (&mut self.no_show, o.no_show),
+            (&mut self.cancelled, o.cancelled),
+            (&mut self.open, o.open),
+            (&mut self.on_hold, o.on_hold),
+            (&mut self.people, o.people),
+            (&mut self.transfers, o.transfers),
+            (&mut self.recalls, o.recalls),
+            (&mut self.integrated, o.integrated),
+            (&mut self.called, o.called),
+            (&mut self.within_target, o.within_target),
+            (&mut self.walk_n, o.walk_n),
+        ] {
+            *a += b;
+        }
+        self.wait_sum_ms += o.wait_sum_ms;
+        self.walk_sum_ms += o.walk_sum_ms;
+        self.service_sum_ms += o.service_sum_ms;
+        self.hold_sum_ms += o.hold_sum_ms;
+        for (mine, theirs) in [(&mut self.wait_ds, &o.wait_ds), (&mut self.walk_ds, &o.walk_ds)] {
+            for (k, v) in theirs {
+                *mine.entry(*k).or_default() += v;
+            }
+        }
+        if !o.hours_of_week.is_empty() {
+            if self.hours_of_week.is_empty() {
+                self.hours_of_week = vec![vec![0; 24]; 7];
+            }
+            for (row, theirs) in self.hours_of_week.iter_mut().zip(&o.hours_of_week) {
+                for (a, b) in row.iter_mut().zip(theirs) {
+                    *a += b;
+                }
+            }
+        }
+        for (mine, theirs) in [
+            (&mut self.languages, &o.languages),
+            (&mut self.priorities, &o.priorities),
+            (&mut self.needs, &o.needs),
+            (&mut self.transfer_pairs, &o.transfer_pairs),
+            (&mut self.people_by_group, &o.people_by_group),
+            (&mut self.services_used, &o.services_used),
+        ] {
+            for (k, v) in theirs {
+                *mine.entry(k.clone()).or_default() += v;
+            }
+        }
+    }
+
+    /// The summary: the same figures `summarize` gives over the same tickets.
+    pub fn summary(&self) -> Summary {
+        let mean = |sum: i64, n: u64| if n == 0 { 0.0 } else { secs(sum / n as i64) };
+        let dsecs = |d: i64| d as f64 / 10.0;
+        Summary {
+            issued: self.issued,
+            served: self.served,
+            no_show: self.no_show,
+            cancelled: self.cancelled,
+            open: self.open,
+            on_hold: self.on_hold,
+            people: self.people,
+            wait_mean_s: mean(self.wait_sum_ms, self.called),
+            wait_p50_s: dsecs(hist_percentile(&self.wait_ds, 50)),
+            wait_p90_s: dsecs(hist_percentile(&self.wait_ds, 90)),
+            wait_max_s: dsecs(self.wait_ds.keys().next_back().copied().unwrap_or(0)),
+            walk_mean_s: mean(self.walk_sum_ms, self.walk_n),
+            walk_p90_s: dsecs(hist_percentile(&self.walk_ds, 90)),
+            service_mean_s: mean(self.service_sum_ms, self.served),
+            hold_mean_s: mean(self.hold_sum_ms, self.on_hold),
+            service_level: (self.called > 0).then(|| self.within_target as f64 / self.called as f64),
+            transfers: self.transfers,
+            recalls: self.recalls,
+            integrated_journeys: self.integrated,
+        }
+    }
+
+    /// The breakdown (heat map and mixes).
+    pub fn breakdown(&self) -> Breakdown {
+        Breakdown {
+            arrivals_by_hour_of_week: if self.hours_of_week.is_empty() {
+                vec![vec![0; 24]; 7]
+            } else {
+                self.hours_of_week.clone()
+            },
+            languages: self.languages.clone(),
+            priorities: self.priorities.clone(),
+            needs: self.needs.clone(),
+            transfers: self.transfer_pairs.clone(),
+        }
+    }
+}
+
 /// A cell of a funder report: `None` (suppressed) when below `min` but not zero, so no
 /// individual can be picked out.
 pub fn suppress(n: u64, min: u32) -> Option<u64> {
@@ -465,5 +679,109 @@ mod tests {
         assert_eq!(percentile(&[7], 90), 7);
         let empty = summarize(&[], |_| 0);
         assert_eq!((empty.issued, empty.service_level), (0, None));
+    }
+
+    /// Aggregates give exactly `summarize`'s and `breakdown`'s figures, however the tickets are
+    /// split into days and merged back (random lives: served, no-show, cancelled, held, transferred).
+    #[test]
+    fn aggregates_add_up_to_the_exact_figures() {
+        let mut log = Vec::new();
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut r = |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        for i in 0..400i64 {
+            let id = format!("T{i}");
+            let start = i * 600 + r(30) as i64;
+            let mut e = issued(&id, ["sociale", "lavoro", "legale"][r(3) as usize], start, 1 + r(4) as u32);
+            if let EventKind::TicketIssued { ticket } = &mut e.kind {
+                ticket.language = ["it", "ar", "uk"][r(3) as usize].into();
+                ticket.needs = if r(3) == 0 { vec!["group:migranti".into()] } else { vec![] };
+            }
+            log.push(e);
+            let mut at = start + r(5000) as i64;
+            match r(10) {
+                0 => log.push(ev(at, EventKind::TicketCancelled { ticket: t(&id) })),
+                1 => {
+                    log.push(called(&id, at));
+                    log.push(ev(at + 90, EventKind::TicketNoShow { ticket: t(&id) }));
+                }
+                k => {
+                    log.push(called(&id, at));
+                    at += r(120) as i64 + (r(1000) as i64) / 1000;
+                    log.push(ev(at, EventKind::TicketServing { ticket: t(&id) }));
+                    if k == 2 {
+                        at += 60;
+                        log.push(ev(at, EventKind::TicketOnHold { ticket: t(&id) }));
+                        at += r(900) as i64;
+                        log.push(ev(
+                            at,
+                            EventKind::TicketReturned { ticket: t(&id), keep_position: true, target_desk: None },
+                        ));
+                        at += r(300) as i64;
+                        log.push(called(&id, at));
+                        at += 7;
+                        log.push(ev(at, EventKind::TicketServing { ticket: t(&id) }));
+                    }
+                    if k == 3 {
+                        at += 30;
+                        log.push(ev(
+                            at,
+                            EventKind::TicketTransferred {
+                                ticket: t(&id),
+                                from_service: ServiceId::from("sociale"),
+                                service: ServiceId::from("lavoro"),
+                                desk: None,
+                                staff: None,
+                                keep_position: r(2) == 0,
+                            },
+                        ));
+                        at += r(2000) as i64;
+                        log.push(called(&id, at));
+                        at += 11;
+                        log.push(ev(at, EventKind::TicketServing { ticket: t(&id) }));
+                    }
+                    if k != 4 {
+                        log.push(ev(at + r(1500) as i64, EventKind::TicketDone { ticket: t(&id) }));
+                    }
+                }
+            }
+        }
+        log.sort_by_key(|e| e.at);
+        let tickets = tickets_from_events(&log);
+        let target = |s: &ServiceId| if s.as_str() == "lavoro" { 600 } else { 1200 };
+        let kind = |s: &ServiceId| match s.as_str() {
+            "sociale" => Some("social"),
+            "lavoro" => Some("employment"),
+            _ => None,
+        };
+        let mut exact = summarize(&tickets, target);
+        exact.integrated_journeys =
+            tickets.iter().filter(|t| t.integrated(kind, "social", "employment")).count() as u64;
+        let tz = jiff::tz::TimeZone::UTC;
+        let mut days: std::collections::BTreeMap<jiff::civil::Date, Aggregate> = Default::default();
+        for t in &tickets {
+            let local = t.issued_at.to_zoned(tz.clone());
+            let within = t.first_wait_ms.is_some_and(|w| w <= i64::from(target(&t.service)) * 1000);
+            days.entry(local.date()).or_default().add(
+                t,
+                local.weekday().to_monday_zero_offset() as usize,
+                local.hour() as usize,
+                within,
+                t.integrated(kind, "social", "employment"),
+            );
+        }
+        assert!(days.len() > 1, "the tickets span several days");
+        let mut all = Aggregate::default();
+        for d in days.values() {
+            let json = serde_json::to_string(d).unwrap();
+            all.merge(&serde_json::from_str(&json).unwrap());
+        }
+        assert_eq!(all.summary(), exact);
+        assert_eq!(all.breakdown(), breakdown(&tickets, &tz));
+        assert!(exact.served > 100 && exact.no_show > 10 && exact.on_hold > 10 && exact.transfers > 10, "{exact:?}");
     }
 }

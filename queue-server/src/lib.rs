@@ -12,6 +12,7 @@ pub mod demo;
 pub mod error;
 pub mod hub;
 pub mod metrics;
+pub mod rollup;
 pub mod state;
 pub mod stats_page;
 pub mod views;

@@ -77,6 +77,8 @@ pub fn start(opts: Options) -> anyhow::Result<Started> {
     let metrics = Arc::new(Metrics::new());
     let (writer, writer_thread) = writer::start(cfg.clone(), conn, hub.clone(), metrics.clone(), clock.clone())?;
     let (shutdown, shutdown_rx) = watch::channel(false);
+    crate::rollup::start(cfg.clone(), path.clone(), clock.clone(), shutdown_rx.clone())
+        .context("cannot start the statistics housekeeper")?;
     let state = AppState {
         limits: Arc::new(Limits::new(&cfg)),
         cfg,

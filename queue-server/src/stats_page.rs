@@ -11,7 +11,6 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use queue_core::stats::breakdown;
 use serde::Deserialize;
 
 pub fn routes() -> Router<AppState> {
@@ -62,8 +61,7 @@ async fn dashboard(
 ) -> ApiResult<Response> {
     let site = q.site.clone().unwrap_or_else(|| state.cfg.sites.first().map(|s| s.id.to_string()).unwrap_or_default());
     let sel = select(&state, &id, &site, q.service.as_deref(), q.from.as_deref(), q.to.as_deref())?;
-    let tz = &state.cfg.site(&queue_core::SiteId::from(site.as_str())).expect("checked by select").time_zone;
-    let b = breakdown(&sel.tickets, tz);
+    let b = sel.agg.breakdown();
     let s = &sel.summary;
     let rows = [
         ("Biglietti emessi", s.issued.to_string()),

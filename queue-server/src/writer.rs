@@ -24,8 +24,6 @@ use tokio::sync::{mpsc, oneshot};
 const MAX_BATCH: usize = 512;
 /// Recent calls kept per site for display snapshots.
 const RECENT_CALLS: usize = 12;
-/// Tickets whose details one retention step forgets (one short transaction).
-const PURGE_CHUNK: usize = 2000;
 
 pub type Clock = Arc<dyn Fn() -> Timestamp + Send + Sync>;
 
@@ -227,9 +225,8 @@ struct Pending {
 }
 
 impl Actor {
-    /// Housekeeping between batches, at most hourly: old idempotency records, expired sessions, and
-    /// the details of tickets older than the retention. A backlog of old tickets goes a chunk at a time,
-    /// a second apart, so the writer is never held for long.
+    /// Housekeeping between batches, at most hourly: old idempotency records, expired sessions.
+    /// (Statistics roll-ups and the retention purge run on their own thread: `rollup.rs`.)
     fn maintain(&mut self, next: &mut std::time::Instant) {
         let now = std::time::Instant::now();
         if now < *next {
@@ -241,19 +238,6 @@ impl Actor {
             Ok(n) if n > 0 => tracing::info!(purged = n, "purged old idempotency records and sessions"),
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "housekeeping failed; will retry in an hour"),
-        }
-        let cutoff = at - jiff::SignedDuration::from_hours(24 * i64::from(self.cfg.retention_days));
-        for site in &self.cfg.sites {
-            match db::purge_tickets_before(&self.conn, &site.id.0, cutoff, PURGE_CHUNK) {
-                Ok(0) => {}
-                Ok(n) => {
-                    tracing::info!(site = %site.id.0, tickets = n, "purged ticket details older than the retention");
-                    if n == PURGE_CHUNK {
-                        *next = now + std::time::Duration::from_secs(1);
-                    }
-                }
-                Err(e) => tracing::warn!(error = %e, "retention purge failed; will retry in an hour"),
-            }
         }
     }
 

@@ -1,16 +1,26 @@
 //! DESIGN "Reliability and privacy": ticket details older than the configured retention are purged
-//! (events and ticket rows), tickets still open are kept, and the server goes on numbering and serving.
+//! (events and ticket rows) while the statistics keep their figures (`stats_days` roll-ups). A day
+//! with a ticket still open keeps its details until that ticket closes.
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};
+use std::time::Duration;
 use tests::{LIVORNO, TestServer};
 
 fn count(db: &rusqlite::Connection, sql: &str, id: &str) -> i64 {
     db.query_row(sql, [id], |r| r.get(0)).unwrap()
 }
 
+async fn wait_until(what: &str, mut ok: impl FnMut() -> bool) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(15);
+    while !ok() {
+        assert!(std::time::Instant::now() < deadline, "timed out waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn ticket_details_older_than_the_retention_are_forgotten() {
+async fn ticket_details_older_than_the_retention_are_forgotten_and_the_figures_kept() {
     let server = TestServer::start().await;
     let kiosk = server.kiosk(LIVORNO).await;
     let giulia = server.staff("giulia").await;
@@ -19,36 +29,52 @@ async fn ticket_details_older_than_the_retention_are_forgotten() {
     let absent = kiosk.issue(LIVORNO, json!({"service": "lavoro"})).await;
     let open = kiosk.issue(LIVORNO, json!({"service": "lavoro"})).await;
     let id = |t: &Value| t["id"].as_str().unwrap().to_owned();
+    let day = served["issued_at"].as_str().unwrap()[..10].to_owned();
     assert_eq!(giulia.call_next("lt-sportello-1").await.unwrap()["id"], served["id"]);
     giulia.act(&id(&served), "start").await;
     giulia.act(&id(&served), "finish").await;
     assert_eq!(giulia.call_next("lt-sportello-1").await.unwrap()["id"], absent["id"]);
     giulia.act(&id(&absent), "no-show").await;
+    let summary_path = format!("/api/v1/stats/summary?site={LIVORNO}&from={day}&to={day}");
+    let (_, before) = server.staff("responsabile").await.get(&summary_path).await;
+    assert_eq!((before["issued"].as_u64(), before["open"].as_u64()), (Some(3), Some(1)), "{before}");
     let data = server.stop().await;
 
-    // The test configuration keeps details for 3,650 days: start again one day past that.
-    let later = TestServer::start_later(data, jiff::SignedDuration::from_hours(24 * 3651)).await;
+    // The test configuration keeps details for 3,650 days: start again one day past that. The day
+    // is rolled up, but one of its tickets is still waiting: nothing of that day is forgotten yet.
+    let ahead = jiff::SignedDuration::from_hours(24 * 3651);
+    let later = TestServer::start_later(data, ahead).await;
     let db = rusqlite::Connection::open(later.db_path()).unwrap();
-    // The writer forgets them as its first housekeeping, after start-up (it never delays readiness).
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while count(&db, "SELECT count(*) FROM tickets WHERE id = ?1", &id(&absent)) > 0 {
-        assert!(std::time::Instant::now() < deadline, "the retention purge did not run");
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    for gone in [&served, &absent] {
-        assert_eq!(count(&db, "SELECT count(*) FROM tickets WHERE id = ?1", &id(gone)), 0, "{gone}");
+    let marker = "SELECT count(*) FROM stats_days WHERE day = ?1 AND service = ''";
+    wait_until("the day rolled up", || count(&db, marker, &day) == 1).await;
+    assert_eq!(count(&db, "SELECT count(*) FROM tickets WHERE id = ?1", &id(&served)), 1);
+    let manager = later.staff("responsabile").await;
+    let (_, rolled) = manager.get(&summary_path).await;
+    assert_eq!(rolled, before, "the roll-up gives the same figures as the events");
+
+    // The open ticket is served; at the next start the day rolls up again, complete, and goes.
+    let giulia = later.staff("giulia").await;
+    assert_eq!(giulia.call_next("lt-sportello-1").await.unwrap()["id"], open["id"]);
+    giulia.act(&id(&open), "start").await;
+    giulia.act(&id(&open), "finish").await;
+    let data = later.stop().await;
+    drop(db);
+    let later = TestServer::start_later(data, ahead).await;
+    let db = rusqlite::Connection::open(later.db_path()).unwrap();
+    wait_until("the details forgotten", || count(&db, "SELECT count(*) FROM tickets WHERE site = ?1", LIVORNO) == 0)
+        .await;
+    for gone in [&served, &absent, &open] {
         assert_eq!(count(&db, "SELECT count(*) FROM events WHERE ticket_id = ?1", &id(gone)), 0, "{gone}");
         let (status, _) = later.client().get(gone["status_url"].as_str().unwrap()).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "the visitor's page of a forgotten ticket");
     }
-    // An open ticket stays whatever its age, with its history, and can still be served.
-    assert_eq!(count(&db, "SELECT count(*) FROM tickets WHERE id = ?1", &id(&open)), 1);
-    assert!(count(&db, "SELECT count(*) FROM events WHERE ticket_id = ?1", &id(&open)) >= 1);
-    let giulia = later.staff("giulia").await;
-    assert_eq!(giulia.call_next("lt-sportello-1").await.unwrap()["id"], open["id"]);
-    let (status, _) = later.client().get(open["status_url"].as_str().unwrap()).await;
-    assert_eq!(status, StatusCode::OK);
-    let (ok,): (String,) = db.query_row("PRAGMA integrity_check", [], |r| Ok((r.get(0)?,))).unwrap();
+    let (_, after) = later.staff("responsabile").await.get(&summary_path).await;
+    assert_eq!(
+        (after["issued"].as_u64(), after["served"].as_u64(), after["no_show"].as_u64()),
+        (Some(3), Some(2), Some(1))
+    );
+    assert_eq!(after["open"].as_u64(), Some(0), "{after}");
+    let ok: String = db.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
     assert_eq!(ok, "ok");
     later.stop().await;
 }

@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
-use queue_core::stats::{Breakdown, Summary, TicketStats, breakdown, summarize, suppress};
+use queue_core::stats::{Aggregate, Breakdown, Summary, TicketStats, suppress};
 use queue_core::{ServiceId, SiteId};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -55,9 +55,16 @@ pub fn parse_bound(s: &str, tz: &TimeZone, end: bool) -> Result<Timestamp, Strin
 }
 
 pub(crate) struct Selection {
-    pub(crate) tickets: Vec<TicketStats>,
+    pub(crate) agg: Aggregate,
     pub(crate) summary: Summary,
+    site: SiteId,
+    service: Option<ServiceId>,
+    from: Timestamp,
+    to: Timestamp,
 }
+
+/// Longest period the per-ticket CSV table covers.
+const TICKET_TABLE_DAYS: i64 = 31;
 
 pub(crate) fn select(
     state: &AppState,
@@ -89,15 +96,72 @@ pub(crate) fn select(
     if to < from {
         return Err(ApiError::bad_request("'to' is before 'from'"));
     }
-    let mut tickets = state.reads.with(|c| crate::db::stats::tickets(c, &site_id, from, to))?;
-    if let Some(s) = &service {
-        tickets.retain(|t| &t.service == s);
+    // Whole site-local days inside the period come from the roll-ups where there are some; the rest
+    // (today, partial days at the edges, days not rolled up yet, tickets still open) from events.
+    let start =
+        |d: Date| d.to_zoned(tz.clone()).map(|z| z.timestamp()).map_err(|e| ApiError::bad_request(e.to_string()));
+    let first = from.to_zoned(tz.clone()).date();
+    let first = if start(first)? == from {
+        first
+    } else {
+        first.tomorrow().map_err(|e| ApiError::bad_request(e.to_string()))?
+    };
+    let end = to.to_zoned(tz.clone()).date();
+    let add = |agg: &mut Aggregate, ts: Vec<TicketStats>| {
+        for t in ts.iter().filter(|t| service.as_ref().is_none_or(|s| &t.service == s)) {
+            crate::rollup::add_ticket(cfg_site, agg, t);
+        }
+    };
+    let agg = state.reads.with(|c| {
+        let rolled = if first < end {
+            crate::db::stats::rolled_days(c, &site_id, first, end, service.as_ref())?
+        } else {
+            crate::db::stats::Rolled {
+                days: Default::default(),
+                with_open: Default::default(),
+                sum: Aggregate::default(),
+            }
+        };
+        let mut agg = rolled.sum;
+        let mut cur = from;
+        let mut ranges = Vec::new();
+        for d in &rolled.days {
+            let (Ok(s), Ok(e)) = (start(*d), d.tomorrow().map_err(|_| ()).and_then(|t| start(t).map_err(|_| ())))
+            else {
+                continue;
+            };
+            if s > cur {
+                ranges.push((cur, s));
+            }
+            cur = cur.max(e);
+        }
+        if cur < to {
+            ranges.push((cur, to));
+        }
+        for (a, b) in ranges {
+            add(&mut agg, crate::db::stats::tickets(c, &site_id, a, b)?);
+        }
+        for d in &rolled.with_open {
+            add(&mut agg, crate::db::stats::open_tickets_of_day(c, &site_id, *d)?);
+        }
+        Ok::<_, ApiError>(agg)
+    })?;
+    let summary = agg.summary();
+    Ok(Selection { agg, summary, site: site_id, service, from, to })
+}
+
+/// Every ticket of a selection, from the events (the per-ticket CSV table; at most 31 days).
+fn tickets_of(state: &AppState, sel: &Selection) -> ApiResult<Vec<TicketStats>> {
+    if sel.to.duration_since(sel.from) > jiff::SignedDuration::from_hours(24 * TICKET_TABLE_DAYS + 1) {
+        return Err(ApiError::bad_request(format!(
+            "the per-ticket table covers at most {TICKET_TABLE_DAYS} days; the other tables cover any period"
+        )));
     }
-    let target = |s: &ServiceId| cfg_site.services.iter().find(|x| &x.id == s).map_or(0, |x| x.target_wait_s);
-    let kind = |s: &ServiceId| cfg_site.services.iter().find(|x| &x.id == s).map(|x| x.kind.as_str());
-    let mut summary = summarize(&tickets, target);
-    summary.integrated_journeys = tickets.iter().filter(|t| t.integrated(kind, "social", "employment")).count() as u64;
-    Ok(Selection { tickets, summary })
+    let mut ts = state.reads.with(|c| crate::db::stats::tickets(c, &sel.site, sel.from, sel.to))?;
+    if let Some(s) = &sel.service {
+        ts.retain(|t| &t.service == s);
+    }
+    Ok(ts)
 }
 
 /// Summary of the tickets a site issued in a period: counts, people, waits, walk-to-desk and
@@ -131,8 +195,7 @@ pub async fn breakdown_route(
     ApiQuery(q): ApiQuery<StatsQuery>,
 ) -> ApiResult<Json<Breakdown>> {
     let sel = select(&state, &id, &q.site, q.service.as_deref(), q.from.as_deref(), q.to.as_deref())?;
-    let tz = &state.cfg.site(&SiteId::from(q.site.as_str())).expect("checked by select").time_zone;
-    Ok(Json(breakdown(&sel.tickets, tz)))
+    Ok(Json(sel.agg.breakdown()))
 }
 
 /// Funder report query: a site and a month.
@@ -184,29 +247,15 @@ pub async fn funder(
     let last = first.last_of_month().to_string();
     let sel = select(&state, &id, &q.site, None, Some(&first.to_string()), Some(&last))?;
     let min = state.cfg.min_group_size;
-    let mut groups: BTreeMap<String, u64> = BTreeMap::new();
-    let mut services: BTreeMap<String, u64> = BTreeMap::new();
-    for t in &sel.tickets {
-        for g in t.needs.iter().filter(|n| n.starts_with("group:")) {
-            *groups.entry(g.trim_start_matches("group:").to_owned()).or_default() += u64::from(t.party_size);
-        }
-        let mut seen: Vec<&ServiceId> = t.services.iter().collect();
-        seen.sort();
-        seen.dedup();
-        for s in seen {
-            *services.entry(s.to_string()).or_default() += 1;
-        }
-    }
-    let called = sel.tickets.iter().filter(|t| t.first_wait_ms.is_some()).count() as u64;
-    let waits_shown = called >= u64::from(min);
+    let waits_shown = sel.agg.called >= u64::from(min);
     Ok(Json(FunderReport {
         site: q.site,
         month: q.month,
         min_group_size: min,
         tickets: suppress(sel.summary.issued, min),
         people: suppress(sel.summary.people, min),
-        people_by_group: groups.into_iter().map(|(k, n)| (k, suppress(n, min))).collect(),
-        services_used: services.into_iter().map(|(k, n)| (k, suppress(n, min))).collect(),
+        people_by_group: sel.agg.people_by_group.iter().map(|(k, n)| (k.clone(), suppress(*n, min))).collect(),
+        services_used: sel.agg.services_used.iter().map(|(k, n)| (k.clone(), suppress(*n, min))).collect(),
         integrated_journeys: suppress(sel.summary.integrated_journeys, min),
         wait_mean_s: waits_shown.then_some(sel.summary.wait_mean_s),
         wait_p90_s: waits_shown.then_some(sel.summary.wait_p90_s),
@@ -231,12 +280,11 @@ pub async fn export_csv(
         return Err(ApiError::bad_request(format!("unknown table '{}' ({})", q.table, TABLES.join(", "))));
     }
     let sel = select(&state, &id, &q.site, q.service.as_deref(), q.from.as_deref(), q.to.as_deref())?;
-    let tz = &state.cfg.site(&SiteId::from(q.site.as_str())).expect("checked by select").time_zone;
     let csv = match q.table.as_str() {
         "summary" => summary_csv(&sel.summary),
-        "tickets" => tickets_csv(&sel.tickets),
+        "tickets" => tickets_csv(&tickets_of(&state, &sel)?),
         "arrivals" => {
-            let b = breakdown(&sel.tickets, tz);
+            let b = sel.agg.breakdown();
             let mut out = String::from("weekday,hour,tickets\n");
             for (d, hours) in b.arrivals_by_hour_of_week.iter().enumerate() {
                 for (h, n) in hours.iter().enumerate() {
@@ -246,7 +294,7 @@ pub async fn export_csv(
             out
         }
         _ => {
-            let b = breakdown(&sel.tickets, tz);
+            let b = sel.agg.breakdown();
             let mut out = String::from("kind,key,tickets\n");
             for (kind, counts) in [
                 ("language", &b.languages),

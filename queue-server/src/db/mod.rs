@@ -28,7 +28,11 @@ pub enum DbError {
     TooNew { found: i64, known: i64 },
 }
 
-const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_init.sql"), include_str!("migrations/0002_stats.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_init.sql"),
+    include_str!("migrations/0002_stats.sql"),
+    include_str!("migrations/0003_stats_days.sql"),
+];
 
 /// The database file inside the data directory.
 pub fn path(data_dir: &Path) -> std::path::PathBuf {
@@ -293,14 +297,18 @@ pub fn purge_expired(conn: &Connection, now: Timestamp) -> Result<usize> {
 
 /// Retention: forget the details of finished tickets of `site` issued before `cutoff` — their events
 /// and their row — at most `limit` tickets in one transaction (so the writer is never held long).
-/// Returns how many tickets went. Tickets still open are kept, whatever their age; aggregated
-/// statistics and the numbering counters are not touched.
+/// Only days whose statistics are rolled up with no ticket left open lose details (the figures stay
+/// in `stats_days`). Returns how many tickets went. Open tickets are kept, whatever their age; the
+/// numbering counters are not touched.
 pub fn purge_tickets_before(conn: &Connection, site: &str, cutoff: Timestamp, limit: usize) -> Result<usize> {
     let tx = Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Immediate)?;
     let ids: Vec<String> = {
         let mut st = tx.prepare_cached(
-            "SELECT id FROM tickets WHERE site = ?1 AND issued_ms < ?2 \
-             AND status IN ('done', 'no_show', 'cancelled') ORDER BY issued_ms LIMIT ?3",
+            "SELECT id FROM tickets t WHERE site = ?1 AND issued_ms < ?2 \
+             AND status IN ('done', 'no_show', 'cancelled') \
+             AND EXISTS (SELECT 1 FROM stats_days s WHERE s.site = t.site AND s.day = t.day AND s.service = '' \
+                         AND json_extract(s.data, '$.open_left') = 0) \
+             ORDER BY issued_ms LIMIT ?3",
         )?;
         st.query_map(params![site, ms(cutoff), limit as i64], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?
     };

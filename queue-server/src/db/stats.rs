@@ -1,10 +1,13 @@
-//! Statistics reads: the event log of the tickets a site issued in a time window.
+//! Statistics: the event log of the tickets a site issued in a time window, and the per-day
+//! roll-ups (`stats_days`) that keep long periods fast and keep figures after the retention purge.
 
 use super::Result;
 use jiff::Timestamp;
-use queue_core::stats::{TicketStats, tickets_from_events};
-use queue_core::{Event, SiteId};
+use jiff::civil::Date;
+use queue_core::stats::{Aggregate, TicketStats, tickets_from_events};
+use queue_core::{Event, ServiceId, SiteId};
 use rusqlite::{Connection, params};
+use std::collections::BTreeSet;
 
 /// Per-ticket statistics of the tickets `site` issued in `[from, to)`, folded from their events.
 pub fn tickets(conn: &Connection, site: &SiteId, from: Timestamp, to: Timestamp) -> Result<Vec<TicketStats>> {
@@ -15,6 +18,112 @@ pub fn tickets(conn: &Connection, site: &SiteId, from: Timestamp, to: Timestamp)
     )?;
     let rows =
         st.query_map(params![site.as_str(), from.as_millisecond(), to.as_millisecond()], |r| r.get::<_, String>(0))?;
+    let mut events = Vec::new();
+    for row in rows {
+        events.push(serde_json::from_str::<Event>(&row?)?);
+    }
+    Ok(tickets_from_events(&events))
+}
+
+/// Past days of `site` (before `before`) whose statistics need rolling up: never rolled, or rolled
+/// while some of their tickets were still open.
+pub fn days_to_roll_up(conn: &Connection, site: &SiteId, before: Date) -> Result<Vec<Date>> {
+    let mut st = conn.prepare_cached(
+        "SELECT DISTINCT t.day FROM tickets t WHERE t.site = ?1 AND t.day < ?2
+         AND NOT EXISTS (SELECT 1 FROM stats_days s WHERE s.site = ?1 AND s.day = t.day AND s.service = ''
+                         AND json_extract(s.data, '$.open_left') = 0)",
+    )?;
+    let rows = st.query_map(params![site.as_str(), before.to_string()], |r| r.get::<_, String>(0))?;
+    let mut days = Vec::new();
+    for d in rows {
+        days.push(d?.parse().map_err(|e| super::DbError::NotDurable(format!("bad day in tickets: {e}")))?);
+    }
+    Ok(days)
+}
+
+/// Roll up one day of a site: `aggregate` turns the day's finished tickets into one aggregate per
+/// service. Stored with the day's marker in one IMMEDIATE transaction; returns the tickets left open.
+pub fn roll_up_day(
+    conn: &Connection,
+    site: &SiteId,
+    day: Date,
+    aggregate: impl FnOnce(&[TicketStats]) -> Vec<(ServiceId, Aggregate)>,
+) -> Result<u64> {
+    let tx = rusqlite::Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Immediate)?;
+    let events: Vec<Event> = {
+        let mut st = tx.prepare_cached(
+            "SELECT e.data FROM tickets t JOIN events e ON e.ticket_id = t.id
+             WHERE t.site = ?1 AND t.day = ?2 ORDER BY e.seq",
+        )?;
+        let rows = st.query_map(params![site.as_str(), day.to_string()], |r| r.get::<_, String>(0))?;
+        let mut v = Vec::new();
+        for row in rows {
+            v.push(serde_json::from_str::<Event>(&row?)?);
+        }
+        v
+    };
+    let all = tickets_from_events(&events);
+    let (finished, open): (Vec<TicketStats>, Vec<TicketStats>) = all.into_iter().partition(|t| t.status.is_terminal());
+    tx.execute("DELETE FROM stats_days WHERE site = ?1 AND day = ?2", params![site.as_str(), day.to_string()])?;
+    {
+        let mut ins = tx.prepare_cached("INSERT INTO stats_days (site, day, service, data) VALUES (?1, ?2, ?3, ?4)")?;
+        for (service, agg) in aggregate(&finished) {
+            ins.execute(params![site.as_str(), day.to_string(), service.as_str(), serde_json::to_string(&agg)?])?;
+        }
+        let marker = serde_json::json!({"tickets": finished.len(), "open_left": open.len()});
+        ins.execute(params![site.as_str(), day.to_string(), "", marker.to_string()])?;
+    }
+    tx.commit()?;
+    Ok(open.len() as u64)
+}
+
+/// The rolled-up days of `site` in `[from, to)` and the sum of their aggregates (of `service` only
+/// when given). Days rolled with tickets left open are returned separately: their open tickets
+/// still need the exact path.
+pub struct Rolled {
+    pub days: BTreeSet<Date>,
+    pub with_open: BTreeSet<Date>,
+    pub sum: Aggregate,
+}
+
+pub fn rolled_days(
+    conn: &Connection,
+    site: &SiteId,
+    from: Date,
+    to: Date,
+    service: Option<&ServiceId>,
+) -> Result<Rolled> {
+    let mut st = conn.prepare_cached(
+        "SELECT day, service, data FROM stats_days WHERE site = ?1 AND day >= ?2 AND day < ?3 ORDER BY day",
+    )?;
+    let rows = st.query_map(params![site.as_str(), from.to_string(), to.to_string()], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+    })?;
+    let mut out = Rolled { days: BTreeSet::new(), with_open: BTreeSet::new(), sum: Aggregate::default() };
+    for row in rows {
+        let (day, svc, data) = row?;
+        let day: Date = day.parse().map_err(|e| super::DbError::NotDurable(format!("bad day in stats_days: {e}")))?;
+        if svc.is_empty() {
+            out.days.insert(day);
+            let marker: serde_json::Value = serde_json::from_str(&data)?;
+            if marker["open_left"].as_u64().unwrap_or(0) > 0 {
+                out.with_open.insert(day);
+            }
+        } else if service.is_none_or(|s| s.as_str() == svc) {
+            out.sum.merge(&serde_json::from_str(&data)?);
+        }
+    }
+    Ok(out)
+}
+
+/// The still-open tickets of `site` issued on `day`, folded from their events.
+pub fn open_tickets_of_day(conn: &Connection, site: &SiteId, day: Date) -> Result<Vec<TicketStats>> {
+    let mut st = conn.prepare_cached(
+        "SELECT e.data FROM tickets t JOIN events e ON e.ticket_id = t.id
+         WHERE t.site = ?1 AND t.day = ?2 AND t.status IN ('waiting', 'called', 'serving', 'on_hold')
+         ORDER BY e.seq",
+    )?;
+    let rows = st.query_map(params![site.as_str(), day.to_string()], |r| r.get::<_, String>(0))?;
     let mut events = Vec::new();
     for row in rows {
         events.push(serde_json::from_str::<Event>(&row?)?);

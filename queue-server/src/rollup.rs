@@ -1,0 +1,116 @@
+//! The statistics housekeeper: a thread of its own (with its own connection, so the queue writer is
+//! never held) that rolls up every past day into per-service aggregates (`stats_days`), then forgets
+//! the details of tickets older than the retention — only of days whose figures are rolled up.
+//! Statistics over long periods read the roll-ups; today and days not rolled up yet are folded
+//! from their events, with the same code (`add_ticket`), so both paths give the same figures.
+
+use crate::db;
+use config::{Config, Site};
+use jiff::Timestamp;
+use queue_core::ServiceId;
+use queue_core::stats::{Aggregate, TicketStats};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::watch;
+
+/// Between two passes (a pass also runs at start-up).
+const PERIOD: Duration = Duration::from_secs(600);
+/// Tickets whose details one retention step forgets (one short transaction).
+const PURGE_CHUNK: usize = 2000;
+
+/// Add one ticket to an aggregate, with the site's time zone, targets and service kinds.
+pub fn add_ticket(site: &Site, agg: &mut Aggregate, t: &TicketStats) {
+    let local = t.issued_at.to_zoned(site.time_zone.clone());
+    let svc = |s: &ServiceId| site.services.iter().find(|x| &x.id == s);
+    let target = svc(&t.service).map_or(0, |s| s.target_wait_s);
+    let within = t.first_wait_ms.is_some_and(|w| w <= i64::from(target) * 1000);
+    let kind = |s: &ServiceId| svc(s).map(|x| x.kind.as_str());
+    let integrated = t.integrated(kind, "social", "employment");
+    agg.add(t, local.weekday().to_monday_zero_offset() as usize, local.hour() as usize, within, integrated);
+}
+
+/// One aggregate per service (the service a ticket was issued for).
+pub fn aggregate_by_service(site: &Site, tickets: &[TicketStats]) -> Vec<(ServiceId, Aggregate)> {
+    let mut by: BTreeMap<ServiceId, Aggregate> = BTreeMap::new();
+    for t in tickets {
+        add_ticket(site, by.entry(t.service.clone()).or_default(), t);
+    }
+    by.into_iter().collect()
+}
+
+/// Roll up every past day of every site that needs it; returns how many days were rolled.
+pub fn roll_up(cfg: &Config, conn: &rusqlite::Connection, now: Timestamp) -> db::Result<usize> {
+    let mut n = 0;
+    for site in &cfg.sites {
+        let today = now.to_zoned(site.time_zone.clone()).date();
+        for day in db::stats::days_to_roll_up(conn, &site.id, today)? {
+            db::stats::roll_up_day(conn, &site.id, day, |ts| aggregate_by_service(site, ts))?;
+            n += 1;
+        }
+    }
+    Ok(n)
+}
+
+/// Forget details older than the retention, a chunk at a time; returns how many tickets went.
+pub fn purge(cfg: &Config, conn: &rusqlite::Connection, now: Timestamp, shutdown: &watch::Receiver<bool>) -> usize {
+    let cutoff = now - jiff::SignedDuration::from_hours(24 * i64::from(cfg.retention_days));
+    let mut total = 0;
+    for site in &cfg.sites {
+        loop {
+            match db::purge_tickets_before(conn, site.id.as_str(), cutoff, PURGE_CHUNK) {
+                Ok(n) => {
+                    total += n;
+                    if n < PURGE_CHUNK || *shutdown.borrow() {
+                        break;
+                    }
+                    // Let the writer in between chunks.
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "retention purge failed; will retry");
+                    break;
+                }
+            }
+        }
+    }
+    total
+}
+
+/// Start the housekeeper thread; it stops when `shutdown` turns true.
+pub fn start(
+    cfg: Arc<Config>,
+    path: PathBuf,
+    clock: crate::writer::Clock,
+    shutdown: watch::Receiver<bool>,
+) -> std::io::Result<std::thread::JoinHandle<()>> {
+    std::thread::Builder::new().name("stats-rollup".into()).spawn(move || {
+        let conn = match db::open(&path) {
+            Ok(c) => c,
+            Err(e) => {
+                tracing::error!(error = %e, "the statistics housekeeper cannot open the database");
+                return;
+            }
+        };
+        loop {
+            let started = std::time::Instant::now();
+            match roll_up(&cfg, &conn, clock()) {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(days = n, ms = started.elapsed().as_millis() as u64, "statistics rolled up"),
+                Err(e) => tracing::warn!(error = %e, "rolling up statistics failed; will retry"),
+            }
+            let purged = purge(&cfg, &conn, clock(), &shutdown);
+            if purged > 0 {
+                tracing::info!(tickets = purged, "purged ticket details older than the retention");
+            }
+            let until = std::time::Instant::now() + PERIOD;
+            while std::time::Instant::now() < until {
+                if *shutdown.borrow() {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(200));
+            }
+        }
+    })
+}
