@@ -40,6 +40,11 @@ pub struct TicketStats {
     pub held: bool,
     pub transfers: u32,
     pub recalls: u32,
+    /// The desk and staff member of the last call.
+    pub desk: Option<crate::ids::DeskId>,
+    pub staff: Option<crate::ids::StaffId>,
+    /// Spans spent waiting, in milliseconds since the epoch (for the queue length over the day).
+    pub waiting_spans: Vec<(i64, i64)>,
     since: Timestamp,
 }
 
@@ -65,6 +70,9 @@ impl TicketStats {
             held: false,
             transfers: 0,
             recalls: 0,
+            desk: None,
+            staff: None,
+            waiting_spans: Vec::new(),
             since: e.at,
         })
     }
@@ -73,7 +81,11 @@ impl TicketStats {
     pub fn apply(&mut self, e: &Event) {
         let spent = (e.at.as_millisecond() - self.since.as_millisecond()).max(0);
         let next = match &e.kind {
-            EventKind::TicketCalled { .. } => Some(Status::Called),
+            EventKind::TicketCalled { desk, staff, .. } => {
+                self.desk = Some(desk.clone());
+                self.staff = Some(staff.clone());
+                Some(Status::Called)
+            }
             EventKind::TicketRecalled { .. } => {
                 self.recalls += 1;
                 None
@@ -93,7 +105,10 @@ impl TicketStats {
         };
         let Some(next) = next else { return };
         match self.status {
-            Status::Waiting => self.wait_ms += spent,
+            Status::Waiting => {
+                self.wait_ms += spent;
+                self.waiting_spans.push((self.since.as_millisecond(), e.at.as_millisecond()));
+            }
             Status::Serving => self.service_ms += spent,
             Status::OnHold => self.hold_ms += spent,
             Status::Called if next == Status::Serving => self.walk_ms.push(spent),
@@ -335,12 +350,70 @@ pub struct Aggregate {
     pub people_by_group: Counts,
     /// Tickets that went through each service.
     pub services_used: Counts,
+    /// Per desk and per staff member (of the last call): tickets served and their service time.
+    #[serde(default)]
+    pub desks: std::collections::BTreeMap<String, Work>,
+    #[serde(default)]
+    pub staff: std::collections::BTreeMap<String, Work>,
+    /// Ticket-milliseconds spent waiting in each site-local hour of the day (÷ 3,600,000 × days =
+    /// the mean number of people waiting in that hour).
+    #[serde(default)]
+    pub waiting_ms_by_hour: Vec<i64>,
+}
+
+/// Tickets served and their service time (a desk's or a staff member's).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct Work {
+    pub served: u64,
+    pub service_ms: i64,
 }
 
 impl Aggregate {
     /// Add one ticket. `weekday` (0 = Monday) and `hour` are site-local at issue; `within` says whether
     /// its first wait met its service's target; `integrated` whether it crossed social and employment.
     pub fn add(&mut self, t: &TicketStats, weekday: usize, hour: usize, within: bool, integrated: bool) {
+        self.add_in(t, weekday, hour, within, integrated, None);
+    }
+
+    /// `add`, also spreading the ticket's waiting spans over the hours of the day in `tz`.
+    pub fn add_in(
+        &mut self,
+        t: &TicketStats,
+        weekday: usize,
+        hour: usize,
+        within: bool,
+        integrated: bool,
+        tz: Option<&jiff::tz::TimeZone>,
+    ) {
+        if let Some(tz) = tz {
+            if self.waiting_ms_by_hour.is_empty() {
+                self.waiting_ms_by_hour = vec![0; 24];
+            }
+            for &(a, b) in &t.waiting_spans {
+                let mut cur = a;
+                while cur < b {
+                    let Ok(at) = Timestamp::from_millisecond(cur) else { break };
+                    let local = at.to_zoned(tz.clone());
+                    let next_hour = local
+                        .start_of_day()
+                        .ok()
+                        .and_then(|d| d.checked_add(jiff::Span::new().hours(i64::from(local.hour()) + 1)).ok())
+                        .map_or(b, |z| z.timestamp().as_millisecond());
+                    let end = b.min(next_hour.max(cur + 1));
+                    self.waiting_ms_by_hour[local.hour() as usize] += end - cur;
+                    cur = end;
+                }
+            }
+        }
+        if t.status == Status::Done
+            && let (Some(d), Some(s)) = (&t.desk, &t.staff)
+        {
+            for (map, key) in [(&mut self.desks, d.to_string()), (&mut self.staff, s.to_string())] {
+                let w = map.entry(key).or_default();
+                w.served += 1;
+                w.service_ms += t.service_ms;
+            }
+        }
         self.issued += 1;
         self.people += u64::from(t.party_size);
         match t.status {
@@ -431,6 +504,21 @@ impl Aggregate {
                 }
             }
         }
+        for (mine, theirs) in [(&mut self.desks, &o.desks), (&mut self.staff, &o.staff)] {
+            for (k, w) in theirs {
+                let m = mine.entry(k.clone()).or_default();
+                m.served += w.served;
+                m.service_ms += w.service_ms;
+            }
+        }
+        if !o.waiting_ms_by_hour.is_empty() {
+            if self.waiting_ms_by_hour.is_empty() {
+                self.waiting_ms_by_hour = vec![0; 24];
+            }
+            for (a, b) in self.waiting_ms_by_hour.iter_mut().zip(&o.waiting_ms_by_hour) {
+                *a += b;
+            }
+        }
         for (mine, theirs) in [
             (&mut self.languages, &o.languages),
             (&mut self.priorities, &o.priorities),
@@ -486,6 +574,53 @@ impl Aggregate {
             transfers: self.transfer_pairs.clone(),
         }
     }
+}
+
+/// Time a desk (or a staff member at a desk) spent open and paused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct DeskTime {
+    pub open_ms: i64,
+    pub paused_ms: i64,
+}
+
+/// Time open and paused per desk and per staff member within `[from, until)`, from the desk events
+/// (in order). A desk's state before its first event in `events` counts as closed.
+pub fn desk_times(
+    events: &[Event],
+    from: Timestamp,
+    until: Timestamp,
+) -> (std::collections::BTreeMap<String, DeskTime>, std::collections::BTreeMap<String, DeskTime>) {
+    use std::collections::BTreeMap;
+    // desk → (open?, since, staff)
+    let mut state: BTreeMap<String, (bool, Timestamp, String)> = BTreeMap::new();
+    let (mut desks, mut staff): (BTreeMap<String, DeskTime>, BTreeMap<String, DeskTime>) = Default::default();
+    let mut close = |desk: &str, (open, since, who): &(bool, Timestamp, String), at: Timestamp| {
+        let (a, b) = (since.max(&from), at.min(until));
+        let ms = (b.as_millisecond() - a.as_millisecond()).max(0);
+        for t in [desks.entry(desk.to_owned()).or_default(), staff.entry(who.clone()).or_default()] {
+            if *open { t.open_ms += ms } else { t.paused_ms += ms }
+        }
+    };
+    for e in events {
+        let (desk, next) = match &e.kind {
+            EventKind::DeskOpened { desk, staff, .. } => (desk.to_string(), Some((true, staff.to_string()))),
+            EventKind::DeskPaused { desk } => {
+                (desk.to_string(), state.get(&desk.to_string()).map(|s| (false, s.2.clone())))
+            }
+            EventKind::DeskClosed { desk } => (desk.to_string(), None),
+            _ => continue,
+        };
+        if let Some(prev) = state.remove(&desk) {
+            close(&desk, &prev, e.at);
+        }
+        if let Some((open, who)) = next {
+            state.insert(desk, (open, e.at, who));
+        }
+    }
+    for (desk, s) in &state {
+        close(desk, s, until);
+    }
+    (desks, staff)
 }
 
 /// A cell of a funder report: `None` (suppressed) when below `min` but not zero, so no

@@ -28,7 +28,8 @@ pub fn add_ticket(site: &Site, agg: &mut Aggregate, t: &TicketStats) {
     let within = t.first_wait_ms.is_some_and(|w| w <= i64::from(target) * 1000);
     let kind = |s: &ServiceId| svc(s).map(|x| x.kind.as_str());
     let integrated = t.integrated(kind, "social", "employment");
-    agg.add(t, local.weekday().to_monday_zero_offset() as usize, local.hour() as usize, within, integrated);
+    let (weekday, hour) = (local.weekday().to_monday_zero_offset() as usize, local.hour() as usize);
+    agg.add_in(t, weekday, hour, within, integrated, Some(&site.time_zone));
 }
 
 /// One aggregate per service (the service a ticket was issued for).

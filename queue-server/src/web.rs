@@ -27,6 +27,7 @@ const DESK_JS: &str = include_str!("../web/desk/desk.js");
 const DESK_CSS: &str = include_str!("../web/desk/desk.css");
 const TICKET_JS: &str = include_str!("../web/ticket/ticket.js");
 const TICKET_CSS: &str = include_str!("../web/ticket/ticket.css");
+const LIVE_JS: &str = include_str!("../web/stats/live.js");
 
 /// The fonts shipped with the apps (OFL, `assets/fonts/`), so pages render every script
 /// without anything installed on the TV.
@@ -141,6 +142,7 @@ async fn asset(Path(file): Path<String>) -> Response {
         "desk.css" => (DESK_CSS, "text/css; charset=utf-8"),
         "ticket.js" => (TICKET_JS, "text/javascript; charset=utf-8"),
         "ticket.css" => (TICKET_CSS, "text/css; charset=utf-8"),
+        "live.js" => (LIVE_JS, "text/javascript; charset=utf-8"),
         _ => return crate::error::ApiError::not_found("no such asset").into_response(),
     };
     (

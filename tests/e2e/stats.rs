@@ -148,6 +148,17 @@ fn fixture() -> Log {
     }
     l.status("T3", Status::NoShow);
     l.status("T5", Status::Cancelled);
+    // Desk d1 on the 29th (Giulia): open 07:00–09:00Z, paused 09:00–09:30Z, open 09:30–12:00Z.
+    let opened = || EventKind::DeskOpened {
+        desk: DeskId::from("d1"),
+        staff: StaffId::from("giulia"),
+        languages: vec![],
+        professions: vec![],
+    };
+    l.ev("2026-03-29T07:00:00Z", opened());
+    l.ev("2026-03-29T09:00:00Z", EventKind::DeskPaused { desk: DeskId::from("d1") });
+    l.ev("2026-03-29T09:30:00Z", opened());
+    l.ev("2026-03-29T12:00:00Z", EventKind::DeskClosed { desk: DeskId::from("d1") });
     l
 }
 
@@ -202,6 +213,24 @@ async fn check_summaries(m: &tests::Client) {
     // First waits: T2 3600 ≤ 3600, T3 3000 > 2700, T4 600 ≤ 2700.
     assert!((f(&s, "service_level") - 2.0 / 3.0).abs() < 1e-9);
     assert_eq!((f(&s, "transfers"), f(&s, "recalls"), f(&s, "integrated_journeys")), (1.0, 1.0, 1.0));
+
+    // Per desk and staff member on the 29th: T2 (1200 s) and T4 (1080 s) finished at d1 by Giulia;
+    // d1 open 2 h + 2 h 30, paused 30 min.
+    let (st, r) = m.get(&format!("/api/v1/stats/staff?site={LIVORNO}&from=2026-03-29&to=2026-03-29")).await;
+    assert_eq!(st, StatusCode::OK, "{r}");
+    for (kind, id) in [("desks", "d1"), ("staff", "giulia")] {
+        let row = r[kind].as_array().unwrap().iter().find(|w| w["id"] == id).unwrap_or_else(|| panic!("{r}"));
+        assert_eq!(
+            (f(row, "served"), f(row, "service_mean_s"), f(row, "open_s"), f(row, "paused_s")),
+            (2.0, 1140.0, 16200.0, 1800.0),
+            "{row}"
+        );
+    }
+    // Queue length by local hour on the 29th (CEST): T3 waits 10:00–10:50, T4 11:00–11:10 and
+    // 11:50–12:00, T5 23:30–23:45.
+    let (_, q) = m.get(&format!("/api/v1/stats/queue-length?site={LIVORNO}&from=2026-03-29&to=2026-03-29")).await;
+    let h = |i: usize| q["mean_waiting_by_hour"][i].as_f64().unwrap();
+    assert_eq!((h(10), h(11), h(23), q["days"].as_u64().unwrap()), (0.83, 0.33, 0.25, 1), "{q}");
 
     // Filter by the service a ticket was issued for.
     let s = get("from=2026-03-29&to=2026-03-29&service=lavoro".into()).await;
@@ -357,5 +386,78 @@ async fn summary_matches_hand_computed_figures() {
 
     let (st, _) = m.get(&format!("/api/v1/stats/export.csv?table=nope&site={LIVORNO}")).await;
     assert_eq!(st, StatusCode::BAD_REQUEST);
+    server.stop().await;
+}
+
+/// The dashboard in headless chromium: figures for the chosen period, a filter changes them, the
+/// CSV links download, the heat map and the queue chart render, the live view shows the site now.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_dashboard_in_a_real_browser() {
+    let Some(driver) = tests::browser::Driver::start().await else { return };
+    let server = server_with_fixture().await;
+    let url = server.url.clone();
+    let b = driver.session("manager").await;
+    b.goto(&format!("{url}/healthz")).await;
+    let status = b
+        .js_async(
+            "var done = arguments[arguments.length - 1];
+             fetch('/api/v1/session', {method: 'POST', headers: {'Content-Type': 'application/json'},
+                   body: JSON.stringify({username: 'responsabile', password: arguments[0]})})
+               .then(function (r) { done(r.status); }, function (e) { done(String(e)); });",
+            serde_json::json!([tests::PASSWORD]),
+        )
+        .await;
+    assert_eq!(status, serde_json::json!(200));
+    let issued = "(function () { var rows = document.querySelectorAll('#summary tr'); \
+                  return rows.length ? rows[0].querySelector('td').textContent : ''; })()";
+    b.goto(&format!("{url}/stats?site={LIVORNO}&from=2026-03-29&to=2026-03-29")).await;
+    b.wait("the summary", &format!("{issued} === '4'")).await;
+    b.wait("the heat map", "document.querySelectorAll('#heatmap rect.cell').length === 168").await;
+    let lit = b.js("return Array.from(document.querySelectorAll('#heatmap rect.cell')).filter(function (r) { return parseFloat(r.getAttribute('fill-opacity')) > 0; }).length;", serde_json::json!([])).await;
+    assert_eq!(lit, serde_json::json!(4), "four arrival hours on the 29th");
+    b.wait("the queue chart", "document.querySelectorAll('#queuechart rect.bar').length === 24").await;
+    b.wait("the desk table", "document.querySelector('#staff').textContent.indexOf('giulia') >= 0").await;
+    b.screenshot("stats-dashboard").await;
+
+    // A filter: the whole spring.
+    b.js(
+        "document.querySelector('input[name=from]').value = '2026-03-28';
+         document.querySelector('input[name=to]').value = '2026-03-30';
+         document.querySelector('form').submit();",
+        serde_json::json!([]),
+    )
+    .await;
+    b.wait("the figures for three days", &format!("{issued} === '6'")).await;
+
+    // The CSV links download the same figures (fetched from a page without the dashboard's
+    // no-connections policy, with the same session cookie).
+    let href = b
+        .js(
+            "return Array.from(document.querySelectorAll('a')).find(function (x) { return x.textContent === 'summary.csv'; }).href;",
+            serde_json::json!([]),
+        )
+        .await;
+    b.goto(&format!("{url}/healthz")).await;
+    let csv = b
+        .js_async(
+            "var done = arguments[arguments.length - 1];
+             fetch(arguments[0], {credentials: 'same-origin'}).then(function (r) { return r.text(); }).then(done, function (e) { done(String(e)); });",
+            serde_json::json!([href]),
+        )
+        .await;
+    let csv = csv.as_str().unwrap_or_default().to_owned();
+    let mut lines = csv.lines().map(|l| l.split(',').collect::<Vec<_>>());
+    let (head, row) = (lines.next().unwrap_or_default(), lines.next().unwrap_or_default());
+    let col = head.iter().position(|h| *h == "issued").unwrap_or_else(|| panic!("{csv}"));
+    assert_eq!(row.get(col), Some(&"6"), "{csv}");
+
+    // The live view.
+    b.goto(&format!("{url}/stats/live?site={LIVORNO}")).await;
+    b.wait("the live queues", "document.querySelectorAll('#live-queues tr').length > 1").await;
+    b.screenshot("stats-live").await;
+    let violations = b.axe_serious().await;
+    assert!(violations.is_empty(), "accessibility of the live view: {violations:?}");
+    b.close().await;
+    driver.stop().await;
     server.stop().await;
 }

@@ -31,12 +31,13 @@ pub struct StatsQuery {
     pub to: Option<String>,
 }
 
-/// CSV export: `table` is `summary`, `tickets`, `arrivals` or `mix`.
+/// CSV export: `table` is `summary`, `tickets`, `arrivals`, `mix`, `staff` or `queue`.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ExportQuery {
-    /// `summary` (one row), `tickets` (one row per ticket), `arrivals` (weekday 1 = Monday, hour,
-    /// tickets) or `mix` (language, priority, need and transfer counts).
+    /// `summary` (one row), `tickets` (one row per ticket, at most 31 days), `arrivals` (weekday
+    /// 1 = Monday, hour, tickets), `mix` (language, priority, need and transfer counts), `staff`
+    /// (per desk and staff member) or `queue` (mean people waiting per hour of the day).
     pub table: String,
     pub site: String,
     pub service: Option<String>,
@@ -76,6 +77,9 @@ pub(crate) fn select(
 ) -> ApiResult<Selection> {
     id.staff(Role::Manager)?;
     check_id("site", site)?;
+    // An empty field (a form left blank) means "not given".
+    let (service, from, to) =
+        (service.filter(|s| !s.is_empty()), from.filter(|s| !s.is_empty()), to.filter(|s| !s.is_empty()));
     let site_id = SiteId::from(site);
     let cfg_site = state.cfg.site(&site_id).ok_or_else(|| ApiError::not_found(format!("no site '{site}'")))?;
     let service = match service {
@@ -198,6 +202,111 @@ pub async fn breakdown_route(
     Ok(Json(sel.agg.breakdown()))
 }
 
+/// One desk's or staff member's figures over a period.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct WorkRow {
+    /// Desk id or staff username.
+    pub id: String,
+    /// Tickets finished there (by the desk or person of the last call).
+    pub served: u64,
+    pub service_mean_s: f64,
+    /// Time open (receiving people) and paused in the period, in seconds.
+    pub open_s: f64,
+    pub paused_s: f64,
+}
+
+/// Per desk and per staff member.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct StaffReport {
+    pub desks: Vec<WorkRow>,
+    pub staff: Vec<WorkRow>,
+}
+
+/// The mean number of people waiting in each site-local hour of the day over the period.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct QueueLength {
+    /// Days in the period.
+    pub days: u32,
+    /// 24 values, hour 0 to 23.
+    pub mean_waiting_by_hour: Vec<f64>,
+}
+
+pub(crate) fn staff_report(state: &AppState, sel: &Selection) -> ApiResult<StaffReport> {
+    let until = sel.to.min(state.now());
+    // A desk open since the day before the period still counts from the period's start.
+    let since = sel.from - jiff::SignedDuration::from_hours(24);
+    let events = state.reads.with(|c| crate::db::stats::events_without_ticket(c, &sel.site, since, until))?;
+    let (desk_t, staff_t) = queue_core::stats::desk_times(&events, sel.from, until);
+    let rows = |work: &BTreeMap<String, queue_core::stats::Work>,
+                times: &BTreeMap<String, queue_core::stats::DeskTime>| {
+        let mut ids: Vec<&String> = work.keys().chain(times.keys()).collect();
+        ids.sort();
+        ids.dedup();
+        ids.into_iter()
+            .map(|id| {
+                let w = work.get(id).copied().unwrap_or_default();
+                let t = times.get(id).copied().unwrap_or_default();
+                let mean =
+                    if w.served == 0 { 0.0 } else { (w.service_ms as f64 / w.served as f64 / 100.0).round() / 10.0 };
+                WorkRow {
+                    id: id.clone(),
+                    served: w.served,
+                    service_mean_s: mean,
+                    open_s: (t.open_ms / 1000) as f64,
+                    paused_s: (t.paused_ms / 1000) as f64,
+                }
+            })
+            .collect()
+    };
+    Ok(StaffReport { desks: rows(&sel.agg.desks, &desk_t), staff: rows(&sel.agg.staff, &staff_t) })
+}
+
+pub(crate) fn queue_length(sel: &Selection) -> QueueLength {
+    let days = ((sel.to.as_millisecond() - sel.from.as_millisecond()) as f64 / 86_400_000.0).round().max(1.0);
+    let by = &sel.agg.waiting_ms_by_hour;
+    QueueLength {
+        days: days as u32,
+        mean_waiting_by_hour: (0..24)
+            .map(|h| {
+                let ms = by.get(h).copied().unwrap_or(0) as f64;
+                (ms / 3_600_000.0 / days * 100.0).round() / 100.0
+            })
+            .collect(),
+    }
+}
+
+/// Per desk and per staff member: tickets served, mean service time, time open and paused.
+#[utoipa::path(get, path = "/api/v1/stats/staff", tag = "stats",
+    params(StatsQuery),
+    security(("bearer" = [])),
+    responses((status = 200, body = StaffReport), (status = 400, body = queue_core::wire::ErrorBody),
+        (status = 401, body = queue_core::wire::ErrorBody), (status = 403, body = queue_core::wire::ErrorBody),
+        (status = 404, body = queue_core::wire::ErrorBody)))]
+pub async fn staff(
+    State(state): State<AppState>,
+    id: Identity,
+    ApiQuery(q): ApiQuery<StatsQuery>,
+) -> ApiResult<Json<StaffReport>> {
+    let sel = select(&state, &id, &q.site, q.service.as_deref(), q.from.as_deref(), q.to.as_deref())?;
+    Ok(Json(staff_report(&state, &sel)?))
+}
+
+/// The queue length over the day: mean number of people waiting per hour, for staffing.
+#[utoipa::path(get, path = "/api/v1/stats/queue-length", tag = "stats",
+    params(StatsQuery),
+    security(("bearer" = [])),
+    responses((status = 200, body = QueueLength), (status = 400, body = queue_core::wire::ErrorBody),
+        (status = 401, body = queue_core::wire::ErrorBody), (status = 403, body = queue_core::wire::ErrorBody),
+        (status = 404, body = queue_core::wire::ErrorBody)))]
+pub async fn queue_length_route(
+    State(state): State<AppState>,
+    id: Identity,
+    ApiQuery(q): ApiQuery<StatsQuery>,
+) -> ApiResult<Json<QueueLength>> {
+    let sel = select(&state, &id, &q.site, q.service.as_deref(), q.from.as_deref(), q.to.as_deref())?;
+    Ok(Json(queue_length(&sel)))
+}
+
 /// Funder report query: a site and a month.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -262,7 +371,7 @@ pub async fn funder(
     }))
 }
 
-/// A statistics table as CSV (`table=summary|tickets|arrivals|mix`), same filters as the summary.
+/// A statistics table as CSV (`table=summary|tickets|arrivals|mix|staff|queue`), same filters as the summary.
 #[utoipa::path(get, path = "/api/v1/stats/export.csv", tag = "stats",
     params(ExportQuery),
     security(("bearer" = [])),
@@ -274,7 +383,7 @@ pub async fn export_csv(
     id: Identity,
     ApiQuery(q): ApiQuery<ExportQuery>,
 ) -> ApiResult<Response> {
-    const TABLES: [&str; 4] = ["summary", "tickets", "arrivals", "mix"];
+    const TABLES: [&str; 6] = ["summary", "tickets", "arrivals", "mix", "staff", "queue"];
     if !TABLES.contains(&q.table.as_str()) {
         id.staff(Role::Manager)?;
         return Err(ApiError::bad_request(format!("unknown table '{}' ({})", q.table, TABLES.join(", "))));
@@ -283,6 +392,31 @@ pub async fn export_csv(
     let csv = match q.table.as_str() {
         "summary" => summary_csv(&sel.summary),
         "tickets" => tickets_csv(&tickets_of(&state, &sel)?),
+        "staff" => {
+            let r = staff_report(&state, &sel)?;
+            let mut out = String::from("kind,id,served,service_mean_s,open_s,paused_s\n");
+            for (kind, rows) in [("desk", &r.desks), ("staff", &r.staff)] {
+                for w in rows {
+                    out.push_str(&format!(
+                        "{kind},{},{},{},{},{}\n",
+                        csv_field(&w.id),
+                        w.served,
+                        w.service_mean_s,
+                        w.open_s,
+                        w.paused_s
+                    ));
+                }
+            }
+            out
+        }
+        "queue" => {
+            let q = queue_length(&sel);
+            let mut out = String::from("hour,mean_waiting\n");
+            for (h, n) in q.mean_waiting_by_hour.iter().enumerate() {
+                out.push_str(&format!("{h},{n}\n"));
+            }
+            out
+        }
         "arrivals" => {
             let b = sel.agg.breakdown();
             let mut out = String::from("weekday,hour,tickets\n");

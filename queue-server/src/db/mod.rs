@@ -32,6 +32,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_init.sql"),
     include_str!("migrations/0002_stats.sql"),
     include_str!("migrations/0003_stats_days.sql"),
+    include_str!("migrations/0004_desk_events.sql"),
 ];
 
 /// The database file inside the data directory.

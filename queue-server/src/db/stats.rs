@@ -130,3 +130,17 @@ pub fn open_tickets_of_day(conn: &Connection, site: &SiteId, day: Date) -> Resul
     }
     Ok(tickets_from_events(&events))
 }
+
+/// Events without a ticket (desks opened, paused, closed; alerts) of `site` in `[from, to)`, in order.
+pub fn events_without_ticket(conn: &Connection, site: &SiteId, from: Timestamp, to: Timestamp) -> Result<Vec<Event>> {
+    let mut st = conn.prepare_cached(
+        "SELECT data FROM events WHERE site = ?1 AND ticket_id IS NULL AND at_ms >= ?2 AND at_ms < ?3 ORDER BY seq",
+    )?;
+    let rows =
+        st.query_map(params![site.as_str(), from.as_millisecond(), to.as_millisecond()], |r| r.get::<_, String>(0))?;
+    let mut out = Vec::new();
+    for row in rows {
+        out.push(serde_json::from_str::<Event>(&row?)?);
+    }
+    Ok(out)
+}
