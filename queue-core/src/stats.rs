@@ -390,16 +390,22 @@ impl Aggregate {
                 self.waiting_ms_by_hour = vec![0; 24];
             }
             for &(a, b) in &t.waiting_spans {
-                let mut cur = a;
+                // Whole days add an hour to every hour of the day; the rest goes hour by hour.
+                const DAY: i64 = 86_400_000;
+                let days = (b - a) / DAY;
+                if days > 0 {
+                    for h in self.waiting_ms_by_hour.iter_mut() {
+                        *h += days * 3_600_000;
+                    }
+                }
+                let mut cur = a + days * DAY;
                 while cur < b {
                     let Ok(at) = Timestamp::from_millisecond(cur) else { break };
                     let local = at.to_zoned(tz.clone());
-                    let next_hour = local
-                        .start_of_day()
-                        .ok()
-                        .and_then(|d| d.checked_add(jiff::Span::new().hours(i64::from(local.hour()) + 1)).ok())
-                        .map_or(b, |z| z.timestamp().as_millisecond());
-                    let end = b.min(next_hour.max(cur + 1));
+                    let into_hour = i64::from(local.minute()) * 60_000
+                        + i64::from(local.second()) * 1000
+                        + i64::from(local.millisecond());
+                    let end = b.min(cur + (3_600_000 - into_hour).max(1));
                     self.waiting_ms_by_hour[local.hour() as usize] += end - cur;
                     cur = end;
                 }
@@ -918,5 +924,19 @@ mod tests {
         assert_eq!(all.summary(), exact);
         assert_eq!(all.breakdown(), breakdown(&tickets, &tz));
         assert!(exact.served > 100 && exact.no_show > 10 && exact.on_hold > 10 && exact.transfers > 10, "{exact:?}");
+    }
+
+    /// A ticket left waiting for years spreads its wait over the hours quickly and completely.
+    #[test]
+    fn long_waits_spread_over_the_hours_of_the_day() {
+        let tz = jiff::tz::TimeZone::get("Europe/Rome").unwrap();
+        let years = 3651 * 86_400;
+        let log = vec![issued("L", "sociale", 0, 1), called("L", years)];
+        let ts = tickets_from_events(&log);
+        let mut agg = Aggregate::default();
+        let started = std::time::Instant::now();
+        agg.add_in(&ts[0], 0, 0, false, false, Some(&tz));
+        assert!(started.elapsed() < std::time::Duration::from_secs(5), "{:?}", started.elapsed());
+        assert_eq!(agg.waiting_ms_by_hour.iter().sum::<i64>(), years * 1000);
     }
 }
