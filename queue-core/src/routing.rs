@@ -213,19 +213,63 @@ impl Ctx<'_> {
             return 0;
         };
         let Some(buckets) = self.index.service(&t.site, &t.service) else { return 0 };
-        let mine = (Reverse(effective_class(t, svc, site, self.now)), t.queued_at, &t.id);
-        let mut n = 0;
-        for bucket in buckets {
-            for (_, id) in bucket {
-                if id == &t.id {
+        let mine_class = effective_class(t, svc, site, self.now);
+        let mine = (Reverse(mine_class), t.queued_at, &t.id);
+        // Within a bucket (one base class, ordered by queue time) the tickets that aged past the
+        // target are a prefix: two groups of one class each, counted without looking at every
+        // ticket (a new ticket is behind its whole class). Appointments depend on their due time:
+        // that bucket is walked, it is small.
+        let cut = self.now.checked_sub(secs(svc.target_wait_s)).ok();
+        let mut n = 0usize;
+        for (slot, bucket) in buckets.iter().enumerate() {
+            if bucket.is_empty() {
+                continue;
+            }
+            let base = [Priority::Standard, Priority::Priority, Priority::Appointment, Priority::Urgent][slot];
+            if base == Priority::Appointment {
+                for (_, id) in bucket {
+                    let o = &self.tickets[id];
+                    if id != &t.id && (Reverse(effective_class(o, svc, site, self.now)), o.queued_at, &o.id) < mine {
+                        n += 1;
+                    }
+                }
+                continue;
+            }
+            // The aged prefix ends before (cut, "") — strictly older than the target.
+            let split = match (site.aging, cut) {
+                (true, Some(cut)) => Some((cut, TicketId::from(""))),
+                _ => None,
+            };
+            let prefix_len = split.as_ref().map_or(0, |sp| bucket.range(..sp.clone()).count());
+            let me = (t.queued_at, t.id.clone());
+            // (class, size, how many of the group are at or behind me)
+            let behind_in = |from: Option<&(Timestamp, TicketId)>, to: Option<&(Timestamp, TicketId)>| -> usize {
+                let start = match from {
+                    Some(f) if *f > me => f.clone(),
+                    _ => me.clone(),
+                };
+                match to {
+                    Some(to) if start >= *to => 0,
+                    Some(to) => bucket.range(start..to.clone()).count(),
+                    None => bucket.range(start..).count(),
+                }
+            };
+            let groups = [
+                (base.promoted(), prefix_len, None, split.as_ref()),
+                (base, bucket.len() - prefix_len, split.as_ref(), None),
+            ];
+            for (class, size, from, to) in groups {
+                if size == 0 {
                     continue;
                 }
-                let o = &self.tickets[id];
-                if (Reverse(effective_class(o, svc, site, self.now)), o.queued_at, &o.id) < mine {
-                    n += 1;
-                }
+                n += match Reverse(class).cmp(&Reverse(mine_class)) {
+                    std::cmp::Ordering::Less => size,
+                    std::cmp::Ordering::Greater => 0,
+                    // Same class: those queued before me (by time, then id).
+                    std::cmp::Ordering::Equal => size - behind_in(from, to),
+                };
             }
         }
-        n
+        n as u32
     }
 }

@@ -170,6 +170,24 @@ pub(crate) struct Checker {
     last_now: Option<Timestamp>,
 }
 
+/// People ahead of every waiting ticket, counted naively (every waiting ticket of the service,
+/// compared by effective class, queue time and id), against the engine's indexed count.
+fn check_positions(engine: &Engine, now: Timestamp) {
+    let rules = engine.rules();
+    let tickets = &engine.state().tickets;
+    for t in tickets.values().filter(|t| t.status == Status::Waiting) {
+        let (Some(site), Some(svc)) = (rules.site(&t.site), rules.service(&t.site, &t.service)) else { continue };
+        let key = |o: &Ticket| (Reverse(crate::routing::effective_class(o, svc, site, now)), o.queued_at, o.id.clone());
+        let mine = key(t);
+        let naive = tickets
+            .values()
+            .filter(|o| o.status == Status::Waiting && o.site == t.site && o.service == t.service && o.id != t.id)
+            .filter(|o| key(o) < mine)
+            .count() as u32;
+        assert_eq!(engine.position(&t.id, now).0, naive, "people ahead of {}", t.number);
+    }
+}
+
 impl Checker {
     pub(crate) fn new(rules: Rules) -> Checker {
         Checker { engine: Engine::new(rules), log: vec![], numbers: BTreeSet::new(), last_now: None }
@@ -185,6 +203,7 @@ impl Checker {
             Ok(events) => self.check_events(&before, &cmd, events, now),
         }
         check_invariants(&self.engine);
+        check_positions(&self.engine, now);
         if let Ok(events) = &result {
             self.log.extend(events.iter().cloned());
         }

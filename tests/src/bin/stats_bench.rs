@@ -212,6 +212,8 @@ async fn main() -> anyhow::Result<()> {
             ("summary", format!("/api/v1/stats/summary?{q}")),
             ("breakdown", format!("/api/v1/stats/breakdown?{q}")),
             ("csv mix", format!("/api/v1/stats/export.csv?table=mix&{q}")),
+            ("staff", format!("/api/v1/stats/staff?{q}")),
+            ("queue", format!("/api/v1/stats/queue-length?{q}")),
         ];
         let mut issued = 0;
         for (route, path) in routes {
