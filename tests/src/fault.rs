@@ -288,7 +288,7 @@ async fn desk_load(url: &str, journal: &Journal) -> Result<(), String> {
     }
 }
 
-/// Where the harness binaries are: next to the running executable (target/<profile>/).
+/// Where the harness binaries are: next to the running executable (`target/<profile>/`).
 pub fn server_binary_near(exe: &Path) -> PathBuf {
     let dir = exe.parent().expect("exe dir");
     let dir = if dir.ends_with("deps") { dir.parent().expect("profile dir") } else { dir };
