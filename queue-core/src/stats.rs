@@ -1,5 +1,7 @@
 //! Statistics maths, pure: what one ticket's events say (wait, walk, service, hold, transfers)
-//! and the summary over many tickets (counts, mean, percentiles, service level).
+//! and the summary over many tickets (counts, mean, percentiles, service level). Requests use
+//! `Aggregate`; `summarize` and `breakdown` compute the same figures directly from the tickets and
+//! are kept, test-only, as the reference the aggregates are checked against.
 //!
 //! Definitions (also in the README, "Statistics"):
 //! - **wait**: the time a ticket spends in the `waiting` state, summed over the whole visit:
@@ -151,6 +153,7 @@ pub fn tickets_from_events<'a>(events: impl IntoIterator<Item = &'a Event>) -> V
 }
 
 /// Nearest-rank percentile (p in 0..=100) of sorted values; 0 for none.
+#[cfg(test)]
 pub fn percentile(sorted: &[i64], p: u32) -> i64 {
     if sorted.is_empty() {
         return 0;
@@ -194,11 +197,13 @@ fn secs(ms: i64) -> f64 {
     (ms as f64 / 1000.0 * 10.0).round() / 10.0
 }
 
+#[cfg(test)]
 fn mean(v: &[i64]) -> f64 {
     if v.is_empty() { 0.0 } else { secs(v.iter().sum::<i64>() / v.len() as i64) }
 }
 
 /// Summarize tickets; `target_s` gives the target wait of a service.
+#[cfg(test)]
 pub fn summarize<'a>(
     tickets: impl IntoIterator<Item = &'a TicketStats>,
     target_s: impl Fn(&ServiceId) -> u32,
@@ -271,6 +276,7 @@ pub struct Breakdown {
 }
 
 /// The breakdown of tickets, with times taken in `tz` (the site's time zone).
+#[cfg(test)]
 pub fn breakdown<'a>(tickets: impl IntoIterator<Item = &'a TicketStats>, tz: &jiff::tz::TimeZone) -> Breakdown {
     let mut b = Breakdown { arrivals_by_hour_of_week: vec![vec![0; 24]; 7], ..Default::default() };
     for t in tickets {
