@@ -134,6 +134,17 @@ pub async fn prefill(url: &str, key: &str, services: Arc<Vec<String>>, n: u64) -
     Ok(())
 }
 
+/// The writer's commits so far and the commands they held (from `/metrics`).
+pub async fn commits(url: &str) -> anyhow::Result<(f64, f64)> {
+    let text = reqwest::get(format!("{url}/metrics")).await?.text().await?;
+    let value = |name: &str| {
+        text.lines()
+            .find_map(|l| l.strip_prefix(name).and_then(|v| v.trim().parse::<f64>().ok()))
+            .ok_or_else(|| anyhow::anyhow!("{name} is not in /metrics"))
+    };
+    Ok((value("sportello_commit_batches_total ")?, value("sportello_commit_batch_size_sum ")?))
+}
+
 /// `desks` desks (bench-1 …, one staff bearer token each) open, then each calls next at its share of
 /// `rate`, starts and finishes the ticket, as a real desk does. The histogram is call-next's latency
 /// from its intended time; `extra` has start/finish figures and empty answers.

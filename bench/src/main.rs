@@ -46,6 +46,10 @@ struct Args {
     /// 10000000), against the same with 10,000.
     #[arg(long)]
     history: Option<u64>,
+    /// Run only these scenarios (comma-separated: issue, call-next, fanout, sqlite); all by default.
+    /// `issue` is the no-op baseline, issue capacity and issue at the target rate.
+    #[arg(long, value_delimiter = ',')]
+    only: Vec<String>,
     /// Where to write the JSON results.
     #[arg(long, default_value = "bench-results.json")]
     out: PathBuf,
@@ -74,6 +78,10 @@ struct Ctx {
 }
 
 impl Ctx {
+    fn wants(&self, scenario: &str) -> bool {
+        self.args.only.is_empty() || self.args.only.iter().any(|s| s == scenario)
+    }
+
     fn push(&mut self, r: Value) {
         let name = r["scenario"].as_str().unwrap_or_default().to_owned();
         println!(
@@ -99,43 +107,48 @@ fn run() -> anyhow::Result<bool> {
     let config = server::write_config(dir.path(), ctx.args.desks)?;
 
     // 1. Throughput and latency: issue, then call-next at the desks, on one server.
-    println!("== issue and call-next ({} s a scenario)", seconds.as_secs());
-    let data = dir.path().join("data");
-    let tokens = server::seed_staff(&data, ctx.args.desks)?;
-    let mut srv = Server::spawn(&config, &data)?;
-    let ready = srv.ready_ms;
-    println!("  server ready in {ready:.0} ms (spawn to ready line)");
-    rt.block_on(throughput(&mut ctx, &mut srv, &tokens, "", 0))?;
-    srv.stop();
-    let (twice, called) = server::called_twice(&data)?;
-    println!("  from the database: {called} tickets called, {twice} of them more than once");
-    if twice > 0 {
-        ctx.failures.push(format!("{twice} tickets were called twice"));
+    let mut ready = f64::NAN;
+    if ctx.wants("issue") || ctx.wants("call-next") {
+        println!("== issue and call-next ({} s a scenario)", seconds.as_secs());
+        let data = dir.path().join("data");
+        let tokens = server::seed_staff(&data, ctx.args.desks)?;
+        let mut srv = Server::spawn(&config, &data)?;
+        ready = srv.ready_ms;
+        println!("  server ready in {ready:.0} ms (spawn to ready line)");
+        rt.block_on(throughput(&mut ctx, &mut srv, &tokens, "", false))?;
+        srv.stop();
+        let (twice, called) = server::called_twice(&data)?;
+        println!("  from the database: {called} tickets called, {twice} of them more than once");
+        if twice > 0 {
+            ctx.failures.push(format!("{twice} tickets were called twice"));
+        }
     }
 
     // 2. Fan-out and footprint on a fresh server.
-    println!("== live fan-out to {subscribers} subscribers");
-    let data2 = dir.path().join("data-fanout");
-    let tokens2 = server::seed_staff(&data2, 1)?;
-    let srv = Server::spawn(&config, &data2)?;
-    let idle = srv.rss_kib();
-    rt.block_on(async {
-        let key = queue_server::demo::demo_key("kiosk", SITE);
-        let services = Arc::new(open_services(&srv.url).await?);
-        let n = (ctx.args.fanout_calls * seconds.as_secs_f64() * 1.2) as u64 + 10;
-        drive::prefill(&srv.url, &key, services, n).await?;
-        let display = queue_server::demo::demo_key("display", SITE);
-        let (out, rss_after) =
-            drive::fanout(&srv.url, &display, &tokens2[0], subscribers, ctx.args.fanout_calls, seconds, || {
-                srv.rss_kib()
-            })
-            .await?;
-        let mut r = out.report(&format!("call seen by each of {subscribers} subscribers"), rss_after);
-        r["extra"]["rss_mib_idle"] = json!(idle.map(|k| k as f64 / 1024.0));
-        ctx.push(r);
-        anyhow::Ok(())
-    })?;
-    drop(srv);
+    if ctx.wants("fanout") {
+        println!("== live fan-out to {subscribers} subscribers");
+        let data2 = dir.path().join("data-fanout");
+        let tokens2 = server::seed_staff(&data2, 1)?;
+        let srv = Server::spawn(&config, &data2)?;
+        let idle = srv.rss_kib();
+        rt.block_on(async {
+            let key = queue_server::demo::demo_key("kiosk", SITE);
+            let services = Arc::new(open_services(&srv.url).await?);
+            let n = (ctx.args.fanout_calls * seconds.as_secs_f64() * 1.2) as u64 + 10;
+            drive::prefill(&srv.url, &key, services, n).await?;
+            let display = queue_server::demo::demo_key("display", SITE);
+            let (out, rss_after) =
+                drive::fanout(&srv.url, &display, &tokens2[0], subscribers, ctx.args.fanout_calls, seconds, || {
+                    srv.rss_kib()
+                })
+                .await?;
+            let mut r = out.report(&format!("call seen by each of {subscribers} subscribers"), rss_after);
+            r["extra"]["rss_mib_idle"] = json!(idle.map(|k| k as f64 / 1024.0));
+            ctx.push(r);
+            anyhow::Ok(())
+        })?;
+        drop(srv);
+    }
 
     // 3. Cost as history grows.
     if let Some(n) = ctx.args.history {
@@ -149,13 +162,15 @@ fn run() -> anyhow::Result<bool> {
             let mut srv = Server::spawn(&config, &data)?;
             println!("  server ready in {:.0} ms", srv.ready_ms);
             ctx.results.push(json!({"scenario": format!("ready with {stored} stored"), "ready_ms": srv.ready_ms}));
-            rt.block_on(throughput(&mut ctx, &mut srv, &tokens, &format!(", {stored} stored"), 1))?;
+            rt.block_on(throughput(&mut ctx, &mut srv, &tokens, &format!(", {stored} stored"), true))?;
         }
     }
 
     // 4. The durability floor on this disk.
-    let sqlite = sqlite_baseline(dir.path(), seconds.min(Duration::from_secs(5)))?;
-    ctx.push(sqlite);
+    if ctx.wants("sqlite") {
+        let sqlite = sqlite_baseline(dir.path(), seconds.min(Duration::from_secs(5)))?;
+        ctx.push(sqlite);
+    }
 
     print_table(&ctx.results, ready);
     let by = |prefix: &str| {
@@ -188,34 +203,84 @@ fn run() -> anyhow::Result<bool> {
 }
 
 /// No-op and issue capacity (closed loop), issue and call-next at their target rates (open loop).
-async fn throughput(ctx: &mut Ctx, srv: &mut Server, tokens: &[String], suffix: &str, only: u8) -> anyhow::Result<()> {
+/// `history` is true for the runs with stored history: issue and call-next at their rates only.
+async fn throughput(
+    ctx: &mut Ctx,
+    srv: &mut Server,
+    tokens: &[String],
+    suffix: &str,
+    history: bool,
+) -> anyhow::Result<()> {
     let (url, seconds, kiosks) = (srv.url.clone(), ctx.seconds, ctx.args.kiosks);
     let key = queue_server::demo::demo_key("kiosk", SITE);
     let services = Arc::new(open_services(&url).await?);
     let issue = Op::Issue { key: key.clone(), services: services.clone() };
-    if only == 0 {
+    if !history && ctx.wants("issue") {
         let out = drive::run(&url, kiosks, None, seconds, Op::Noop).await;
         ctx.push(out.report("http no-op baseline (GET /api/v1/sites), closed loop", srv.rss_kib()));
         let out = drive::run(&url, kiosks, None, seconds, issue.clone()).await;
         ctx.push(out.report(&format!("issue capacity, {kiosks} kiosks, closed loop{suffix}"), srv.rss_kib()));
     }
-    let rate = ctx.args.issue_rate;
-    let out = drive::run(&url, kiosks, Some(rate), seconds, issue).await;
-    ctx.push(out.report(&format!("issue at {rate:.0}/s, {kiosks} kiosks, open loop{suffix}"), srv.rss_kib()));
-
-    // Enough waiting tickets for every call of the run.
-    let rate = ctx.args.call_rate;
-    let needed = (rate * seconds.as_secs_f64() * 1.1) as u64;
-    let waiting = waiting_count(&url, tokens.first().map(String::as_str).unwrap_or_default()).await?;
-    if waiting < needed {
-        drive::prefill(&url, &key, services, needed - waiting).await?;
+    if history || ctx.wants("issue") {
+        let rate = ctx.args.issue_rate;
+        let costs = Costs::start(srv, &url).await?;
+        let mut out = drive::run(&url, kiosks, Some(rate), seconds, issue).await;
+        costs.finish(srv, &url, &mut out).await?;
+        ctx.push(out.report(&format!("issue at {rate:.0}/s, {kiosks} kiosks, open loop{suffix}"), srv.rss_kib()));
     }
-    let out = drive::desks(&url, tokens, rate, seconds).await?;
-    ctx.push(
-        out.report(&format!("call-next at {rate:.0}/s, {} desks, open loop{suffix}", tokens.len()), srv.rss_kib()),
-    );
+    if history || ctx.wants("call-next") {
+        // Enough waiting tickets for every call of the run.
+        let rate = ctx.args.call_rate;
+        let needed = (rate * seconds.as_secs_f64() * 1.1) as u64;
+        let waiting = waiting_count(&url, tokens.first().map(String::as_str).unwrap_or_default()).await?;
+        if waiting < needed {
+            drive::prefill(&url, &key, services, needed - waiting).await?;
+        }
+        let costs = Costs::start(srv, &url).await?;
+        let mut out = drive::desks(&url, tokens, rate, seconds).await?;
+        costs.finish(srv, &url, &mut out).await?;
+        let name = format!("call-next at {rate:.0}/s, {} desks, open loop{suffix}", tokens.len());
+        ctx.push(out.report(&name, srv.rss_kib()));
+    }
     anyhow::ensure!(srv.alive(), "the server died during the run");
     Ok(())
+}
+
+/// What a scenario cost: the writer's commits and the commands they held (from `/metrics`), CPU
+/// time of the server, its writer thread and the load generator.
+struct Costs {
+    commits: (f64, f64),
+    server: Option<(f64, f64)>,
+    generator: Option<f64>,
+}
+
+impl Costs {
+    async fn start(srv: &Server, url: &str) -> anyhow::Result<Costs> {
+        Ok(Costs {
+            commits: drive::commits(url).await?,
+            server: srv.cpu_seconds(),
+            generator: server::own_cpu_seconds(),
+        })
+    }
+
+    async fn finish(self, srv: &Server, url: &str, out: &mut drive::Outcome) -> anyhow::Result<()> {
+        let end = Costs::start(srv, url).await?;
+        let secs = out.elapsed.as_secs_f64();
+        let (batches, commands) = (end.commits.0 - self.commits.0, end.commits.1 - self.commits.1);
+        out.extra["commits_per_s"] = json!(batches / secs);
+        out.extra["commands_per_commit"] = json!(commands / batches.max(1.0));
+        if let (Some((all0, w0)), Some((all1, w1))) = (self.server, end.server) {
+            // What one durable command (an issue, a call, a start, a finish) costs the server.
+            out.extra["server_cpu_us_per_command"] = json!((all1 - all0) * 1e6 / commands.max(1.0));
+            out.extra["writer_cpu_us_per_command"] = json!((w1 - w0) * 1e6 / commands.max(1.0));
+            out.extra["server_cores"] = json!((all1 - all0) / secs);
+        }
+        if let (Some(a), Some(b)) = (self.generator, end.generator) {
+            // The load generator shares the machine: what it used is not the server's to use.
+            out.extra["load_generator_cores"] = json!((b - a) / secs);
+        }
+        Ok(())
+    }
 }
 
 async fn open_services(url: &str) -> anyhow::Result<Vec<String>> {

@@ -213,6 +213,21 @@ impl Server {
         status.lines().find(|l| l.starts_with("VmRSS:"))?.split_whitespace().nth(1)?.parse().ok()
     }
 
+    /// CPU time (user + system) the server has used, in seconds: all of it, and its queue writer
+    /// thread's.
+    pub fn cpu_seconds(&self) -> Option<(f64, f64)> {
+        let pid = self.child.id();
+        let all = ticks(&std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?)?;
+        let mut writer = 0.0;
+        for task in std::fs::read_dir(format!("/proc/{pid}/task")).ok()?.flatten() {
+            let comm = std::fs::read_to_string(task.path().join("comm")).unwrap_or_default();
+            if comm.trim() == "queue-writer" {
+                writer = ticks(&std::fs::read_to_string(task.path().join("stat")).ok()?)?;
+            }
+        }
+        Some((all, writer))
+    }
+
     /// Whether the process is still running (a crash fails the bench).
     pub fn alive(&mut self) -> bool {
         matches!(self.child.try_wait(), Ok(None))
@@ -222,6 +237,19 @@ impl Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// CPU seconds (user + system) in a `/proc/…/stat` line.
+fn ticks(stat: &str) -> Option<f64> {
+    // Fields after the command name (which is in parentheses): utime is the 12th, stime the 13th.
+    let rest = stat.rsplit_once(')')?.1;
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    Some((f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?) / 100.0)
+}
+
+/// CPU seconds this process (the load generator) has used.
+pub fn own_cpu_seconds() -> Option<f64> {
+    ticks(&std::fs::read_to_string("/proc/self/stat").ok()?)
 }
 
 impl Drop for Server {

@@ -105,6 +105,9 @@ pub struct State {
 pub struct Engine {
     rules: Rules,
     state: State,
+    /// Open desks per site and service that may serve it (derived from `state.desks`; refreshed
+    /// when a desk opens, pauses or closes, so estimates and queue figures need not count them).
+    open_desks: BTreeMap<(SiteId, ServiceId), u32>,
 }
 
 /// Queue figures for one service (the `queues` route and `queue.updated`).
@@ -135,7 +138,23 @@ impl Engine {
                 },
             );
         }
-        Engine { rules, state }
+        let mut engine = Engine { rules, state, open_desks: BTreeMap::new() };
+        engine.count_open_desks();
+        engine
+    }
+
+    /// Recount `open_desks` from the desks' states.
+    fn count_open_desks(&mut self) {
+        let mut counts = BTreeMap::new();
+        for d in self.state.desks.values().filter(|d| d.status == DeskStatus::Open) {
+            let Some(rules) = self.rules.desk(&d.id) else { continue };
+            for service in &rules.services {
+                if self.rules.service(&d.site, service).is_some_and(|svc| may_serve(d, svc)) {
+                    *counts.entry((d.site.clone(), service.clone())).or_insert(0) += 1;
+                }
+            }
+        }
+        self.open_desks = counts;
     }
 
     /// Rebuild an engine from stored projections (start-up). Desks that are no longer
@@ -161,6 +180,7 @@ impl Engine {
         }
         engine.state.counters = counters;
         engine.state.service_times = service_times;
+        engine.count_open_desks();
         engine
     }
 
@@ -462,14 +482,8 @@ impl Engine {
 
     /// Open (not paused) desks that serve a service, whose staff may serve it by role.
     pub fn open_desks(&self, site: &SiteId, service: &ServiceId) -> u32 {
-        let svc = self.rules.service(site, service);
-        self.state
-            .desks
-            .values()
-            .filter(|d| &d.site == site && d.status == DeskStatus::Open)
-            .filter(|d| self.rules.desk(&d.id).is_some_and(|r| r.services.contains(service)))
-            .filter(|d| svc.is_some_and(|svc| may_serve(d, svc)))
-            .count() as u32
+        // The key is built only to look up: two short strings, cheaper than walking every desk.
+        self.open_desks.get(&(site.clone(), service.clone())).copied().unwrap_or(0)
     }
 
     /// Estimated wait for a new ticket of class `priority`: the people it would queue
@@ -629,6 +643,10 @@ impl Engine {
                 }
             }
             EventKind::AlertRaised { .. } => {}
+        }
+        if matches!(e.kind, EventKind::DeskOpened { .. } | EventKind::DeskPaused { .. } | EventKind::DeskClosed { .. })
+        {
+            self.count_open_desks();
         }
     }
 }

@@ -188,6 +188,23 @@ fn check_positions(engine: &Engine, now: Timestamp) {
     }
 }
 
+/// Open desks per service, counted from every desk's state, against the engine's kept counts
+/// (which estimates and queue figures use).
+fn check_open_desks(engine: &Engine) {
+    let rules = engine.rules();
+    for site in engine.desks().map(|d| d.site.clone()).collect::<BTreeSet<_>>() {
+        for svc in rules.services_of(&site) {
+            let naive = engine
+                .desks()
+                .filter(|d| d.site == site && d.status == DeskStatus::Open)
+                .filter(|d| rules.desk(&d.id).is_some_and(|r| r.services.contains(&svc.id)))
+                .filter(|d| crate::routing::may_serve(d, svc))
+                .count() as u32;
+            assert_eq!(engine.open_desks(&site, &svc.id), naive, "open desks of {}", svc.id);
+        }
+    }
+}
+
 impl Checker {
     pub(crate) fn new(rules: Rules) -> Checker {
         Checker { engine: Engine::new(rules), log: vec![], numbers: BTreeSet::new(), last_now: None }
@@ -204,6 +221,7 @@ impl Checker {
         }
         check_invariants(&self.engine);
         check_positions(&self.engine, now);
+        check_open_desks(&self.engine);
         if let Ok(events) = &result {
             self.log.extend(events.iter().cloned());
         }
