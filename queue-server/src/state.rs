@@ -77,9 +77,7 @@ pub fn start(opts: Options) -> anyhow::Result<Started> {
     let metrics = Arc::new(Metrics::new());
     let (shutdown, shutdown_rx) = watch::channel(false);
     crate::checkpoint::start(path.clone(), shutdown_rx.clone()).context("cannot start the WAL checkpoint thread")?;
-    if std::env::var_os("XX_NOCKPT").is_none() {
-        db::disable_autocheckpoint(&conn)?;
-    }
+    db::disable_autocheckpoint(&conn)?;
     let (writer, writer_thread) = writer::start(cfg.clone(), conn, hub.clone(), metrics.clone(), clock.clone())?;
     crate::rollup::start(cfg.clone(), path.clone(), clock.clone(), shutdown_rx.clone())
         .context("cannot start the statistics housekeeper")?;
