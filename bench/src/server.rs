@@ -100,14 +100,17 @@ pub fn seed_staff(data: &Path, desks: usize) -> anyhow::Result<Vec<String>> {
     Ok(tokens)
 }
 
-/// `n` finished tickets spread over the past `n / 2,000` days at Livorno (issued, called, serving,
-/// done), written straight into the database like a long-running site's history.
+/// `n` finished tickets spread over the past `n / 5,000` days at Livorno (issued, called, serving,
+/// done), written straight into the database like a long-running site's history (ten million is
+/// under six years, inside the retention: the server purges nothing), then rolled up as the
+/// server's statistics housekeeper would have done day by day (so it has nothing to catch up on
+/// while the load runs).
 pub fn seed_history(data: &Path, config: &Path, n: u64) -> anyhow::Result<()> {
     let cfg = config::load(config).map_err(|e| anyhow::anyhow!("{e:?}"))?;
     let site = cfg.site(&SiteId::from(SITE)).context("site")?;
     let mut conn = queue_server::db::open_migrated(&queue_server::db::path(data))?;
     conn.pragma_update(None, "synchronous", "OFF")?;
-    let per_day = 2_000u64;
+    let per_day = 5_000u64;
     let today = Timestamp::now().to_zoned(site.time_zone.clone()).date();
     let desk = DeskId::from("lt-sportello-1");
     let staff = StaffId::from("giulia");
@@ -119,7 +122,7 @@ pub fn seed_history(data: &Path, config: &Path, n: u64) -> anyhow::Result<()> {
         let tx = conn.transaction()?;
         for seq in 0..per_day.min(n - written) {
             let svc = &site.services[(seq % site.services.len() as u64) as usize];
-            let issued = open + SignedDuration::from_secs((seq * 16) as i64);
+            let issued = open + SignedDuration::from_secs((seq * 6) as i64);
             let called = issued + SignedDuration::from_secs(300 + (seq % 600) as i64);
             let serving = called + SignedDuration::from_secs(40);
             let done = serving + SignedDuration::from_secs(420);
@@ -170,6 +173,7 @@ pub fn seed_history(data: &Path, config: &Path, n: u64) -> anyhow::Result<()> {
         tx.commit()?;
         day_back += 1;
     }
+    queue_server::rollup::roll_up(&cfg, &conn, Timestamp::now())?;
     Ok(())
 }
 
