@@ -270,6 +270,7 @@ impl Costs {
 
     async fn finish(self, srv: &Server, url: &str, out: &mut drive::Outcome) -> anyhow::Result<()> {
         let end = Costs::start(srv, url).await?;
+        out.extra["wal_mib"] = json!(srv.wal_mib());
         let secs = out.elapsed.as_secs_f64();
         let (batches, commands) = (end.commits.0 - self.commits.0, end.commits.1 - self.commits.1);
         out.extra["commits_per_s"] = json!(batches / secs);

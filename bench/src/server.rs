@@ -182,6 +182,7 @@ pub struct Server {
     pub url: String,
     /// From spawning the process to its "ready" line, measured here.
     pub ready_ms: f64,
+    data: PathBuf,
 }
 
 impl Server {
@@ -209,7 +210,7 @@ impl Server {
         let ready_ms = started.elapsed().as_secs_f64() * 1000.0;
         std::thread::spawn(move || for _ in lines {});
         let url = line.split("ready on ").nth(1).and_then(|r| r.split_whitespace().next()).context("url")?.to_owned();
-        Ok(Server { child, url, ready_ms })
+        Ok(Server { child, url, ready_ms, data: data.to_owned() })
     }
 
     pub fn rss_kib(&self) -> Option<u64> {
@@ -230,6 +231,13 @@ impl Server {
             }
         }
         Some((all, writer))
+    }
+
+    /// Size of the write-ahead log now, in MiB: it must stay bounded under load (checkpoints keep
+    /// up), not grow with every commit.
+    pub fn wal_mib(&self) -> Option<f64> {
+        let wal = queue_server::db::path(&self.data).with_extension("sqlite3-wal");
+        Some(std::fs::metadata(wal).ok()?.len() as f64 / (1024.0 * 1024.0))
     }
 
     /// Whether the process is still running (a crash fails the bench).

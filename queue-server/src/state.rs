@@ -76,8 +76,6 @@ pub fn start(opts: Options) -> anyhow::Result<Started> {
     let hub = Arc::new(Hub::new(cfg.sites.iter().map(|s| s.id.clone()), floor));
     let metrics = Arc::new(Metrics::new());
     let (shutdown, shutdown_rx) = watch::channel(false);
-    crate::checkpoint::start(path.clone(), shutdown_rx.clone()).context("cannot start the WAL checkpoint thread")?;
-    db::disable_autocheckpoint(&conn)?;
     let (writer, writer_thread) = writer::start(cfg.clone(), conn, hub.clone(), metrics.clone(), clock.clone())?;
     crate::rollup::start(cfg.clone(), path.clone(), clock.clone(), shutdown_rx.clone())
         .context("cannot start the statistics housekeeper")?;

@@ -53,19 +53,6 @@ pub fn open(path: &Path) -> Result<Connection> {
     Ok(conn)
 }
 
-/// Stop `conn` checkpointing the WAL at commit: the queue writer's connection, whose commits would
-/// otherwise stall on a checkpoint now and then (`checkpoint.rs` does it beside the writer).
-pub fn disable_autocheckpoint(conn: &Connection) -> Result<()> {
-    conn.query_row("PRAGMA wal_autocheckpoint=0", [], |_| Ok(()))?;
-    Ok(())
-}
-
-/// Copy committed WAL frames into the database without blocking the writer or readers. Returns the
-/// frames in the WAL and those copied so far.
-pub fn checkpoint_passive(conn: &Connection) -> Result<(i64, i64)> {
-    Ok(conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| Ok((r.get(1)?, r.get(2)?)))?)
-}
-
 /// Apply the numbered migrations not yet applied (tracked in `PRAGMA user_version`).
 pub fn migrate(conn: &mut Connection) -> Result<()> {
     let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
