@@ -57,16 +57,21 @@ pub enum Op {
     Issue { key: String, services: Arc<Vec<String>> },
 }
 
-async fn once(http: &reqwest::Client, url: &str, op: &Op, lane: usize, i: u64) -> bool {
+/// Runs of the load generator so far: part of every `Idempotency-Key`, so no run repeats an earlier
+/// run's keys (the server would answer those from its idempotency records without issuing).
+static RUN: AtomicU64 = AtomicU64::new(0);
+
+async fn once(http: &reqwest::Client, url: &str, op: &Op, run: u64, lane: usize, i: u64) -> bool {
     match op {
         Op::Noop => http.get(format!("{url}/api/v1/sites")).send().await.is_ok_and(|r| r.status().is_success()),
         Op::Issue { key, services } => http
             .post(format!("{url}/api/v1/sites/{SITE}/tickets"))
             .bearer_auth(key)
-            .header("Idempotency-Key", format!("bench-{lane}-{i}-{}", std::process::id()))
+            .header("Idempotency-Key", format!("bench-{}-{run}-{lane}-{i}", std::process::id()))
             .json(&json!({"service": services[(lane + i as usize) % services.len()]}))
             .send()
             .await
+            // 201, not 200: a replayed key would answer with the stored ticket.
             .is_ok_and(|r| r.status() == reqwest::StatusCode::CREATED),
     }
 }
@@ -75,6 +80,7 @@ async fn once(http: &reqwest::Client, url: &str, op: &Op, lane: usize, i: u64) -
 /// they can when `rate` is None (closed loop).
 pub async fn run(url: &str, lanes: usize, rate: Option<f64>, duration: Duration, op: Op) -> Outcome {
     let http = client(lanes);
+    let run = RUN.fetch_add(1, Ordering::Relaxed);
     let errors = Arc::new(AtomicU64::new(0));
     let start = Instant::now();
     let end = start + duration;
@@ -93,7 +99,7 @@ pub async fn run(url: &str, lanes: usize, rate: Option<f64>, duration: Duration,
                     break;
                 }
                 tokio::time::sleep_until(intended).await;
-                if !once(&http, &url, &op, lane, i).await {
+                if !once(&http, &url, &op, run, lane, i).await {
                     errors.fetch_add(1, Ordering::Relaxed);
                 }
                 let _ = h.record(intended.elapsed().as_micros().max(1) as u64);
@@ -112,6 +118,7 @@ pub async fn run(url: &str, lanes: usize, rate: Option<f64>, duration: Duration,
 /// Fill the queue with `n` tickets as fast as 64 kiosks can (closed loop).
 pub async fn prefill(url: &str, key: &str, services: Arc<Vec<String>>, n: u64) -> anyhow::Result<()> {
     let http = client(64);
+    let run = RUN.fetch_add(1, Ordering::Relaxed);
     let next = Arc::new(AtomicU64::new(0));
     let mut tasks = Vec::new();
     for lane in 0..64 {
@@ -121,7 +128,7 @@ pub async fn prefill(url: &str, key: &str, services: Arc<Vec<String>>, n: u64) -
             let op = Op::Issue { key, services };
             while next.fetch_add(1, Ordering::Relaxed) < n {
                 let i = next.load(Ordering::Relaxed);
-                if !once(&http, &url, &op, lane + 1000, i).await {
+                if !once(&http, &url, &op, run, lane, i).await {
                     anyhow::bail!("pre-filling the queue failed");
                 }
             }
@@ -150,6 +157,7 @@ pub async fn commits(url: &str) -> anyhow::Result<(f64, f64)> {
 /// from its intended time; `extra` has start/finish figures and empty answers.
 pub async fn desks(url: &str, tokens: &[String], rate: f64, duration: Duration) -> anyhow::Result<Outcome> {
     let lanes = tokens.len();
+    let run = RUN.fetch_add(1, Ordering::Relaxed);
     let http = client(lanes);
     for (i, token) in tokens.iter().enumerate() {
         let r = http.post(format!("{url}/api/v1/desks/bench-{}/open", i + 1)).bearer_auth(token).send().await?;
@@ -177,7 +185,7 @@ pub async fn desks(url: &str, tokens: &[String], rate: f64, duration: Duration) 
                 let r = http
                     .post(format!("{url}/api/v1/desks/{desk}/call-next"))
                     .bearer_auth(&token)
-                    .header("Idempotency-Key", format!("{desk}-{i}-{}", std::process::id()))
+                    .header("Idempotency-Key", format!("{desk}-{}-{run}-{i}", std::process::id()))
                     .send()
                     .await;
                 let _ = calls.record(intended.elapsed().as_micros().max(1) as u64);

@@ -228,9 +228,17 @@ async fn throughput(
     }
     if history || ctx.wants("issue") {
         let rate = ctx.args.issue_rate;
+        let token = tokens.first().map(String::as_str).unwrap_or_default();
+        let waiting = waiting_count(&url, token).await?;
         let costs = Costs::start(srv, &url).await?;
         let mut out = drive::run(&url, kiosks, Some(rate), seconds, issue).await;
         costs.finish(srv, &url, &mut out).await?;
+        // Every answer must be a new ticket (not a stored answer to a repeated Idempotency-Key).
+        let created = waiting_count(&url, token).await?.saturating_sub(waiting);
+        out.extra["tickets_created"] = json!(created);
+        if created < out.hist.len() - out.errors {
+            ctx.failures.push(format!("issue: {} answers but {created} new tickets", out.hist.len() - out.errors));
+        }
         ctx.push(out.report(&format!("issue at {rate:.0}/s, {kiosks} kiosks, open loop{suffix}"), srv.rss_kib()));
     }
     if history || ctx.wants("call-next") {
@@ -255,6 +263,7 @@ async fn throughput(
 /// time of the server, its writer thread and the load generator.
 struct Costs {
     commits: (f64, f64),
+    written: Option<f64>,
     server: Option<(f64, f64)>,
     generator: Option<f64>,
 }
@@ -263,6 +272,7 @@ impl Costs {
     async fn start(srv: &Server, url: &str) -> anyhow::Result<Costs> {
         Ok(Costs {
             commits: drive::commits(url).await?,
+            written: srv.written_bytes(),
             server: srv.cpu_seconds(),
             generator: server::own_cpu_seconds(),
         })
@@ -271,6 +281,10 @@ impl Costs {
     async fn finish(self, srv: &Server, url: &str, out: &mut drive::Outcome) -> anyhow::Result<()> {
         let end = Costs::start(srv, url).await?;
         out.extra["wal_mib"] = json!(srv.wal_mib());
+        if let (Some(a), Some(b)) = (self.written, end.written) {
+            // WAL frames and checkpoint copies into the database, per command.
+            out.extra["kib_written_per_command"] = json!((b - a) / 1024.0 / (end.commits.1 - self.commits.1).max(1.0));
+        }
         let secs = out.elapsed.as_secs_f64();
         let (batches, commands) = (end.commits.0 - self.commits.0, end.commits.1 - self.commits.1);
         out.extra["commits_per_s"] = json!(batches / secs);

@@ -233,6 +233,12 @@ impl Server {
         Some((all, writer))
     }
 
+    /// Bytes the server has written with write calls so far (WAL frames and checkpoint copies).
+    pub fn written_bytes(&self) -> Option<f64> {
+        let io = std::fs::read_to_string(format!("/proc/{}/io", self.child.id())).ok()?;
+        io.lines().find_map(|l| l.strip_prefix("wchar:")).and_then(|v| v.trim().parse().ok())
+    }
+
     /// Size of the write-ahead log now, in MiB: it must stay bounded under load (checkpoints keep
     /// up), not grow with every commit.
     pub fn wal_mib(&self) -> Option<f64> {
