@@ -160,9 +160,7 @@ pub fn load_sources(sources: &[(PathBuf, String)]) -> Result<Config, ConfigError
         };
         if let Err(e) = parsed {
             let mut src = Src { file: path.clone(), text, errors: &mut errors };
-            let span = e.span().unwrap_or(0..0);
-            let message = e.message().to_owned();
-            src.err(if span == (0..0) { 0..0 } else { span }, "", message);
+            src.err(e.span().unwrap_or(0..0), "", e.message().to_owned());
         }
     }
     let Some((gi, global)) = global else {
@@ -292,11 +290,14 @@ fn texts(src: &mut Src<'_>, t: &Spanned<raw::Texts>, field: &str, langs: &[Strin
 
 const WEEKDAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 
+/// `H:MM` or `HH:MM` (00:00 to 24:00) as minutes of the day; `009:00` or `9:5` are refused.
 fn minutes(s: &str) -> Option<u16> {
     let (h, m) = s.split_once(':')?;
+    if !(1..=2).contains(&h.len()) || m.len() != 2 || !h.bytes().chain(m.bytes()).all(|b| b.is_ascii_digit()) {
+        return None;
+    }
     let (h, m): (u16, u16) = (h.parse().ok()?, m.parse().ok()?);
-    (h <= 24 && m < 60 && h * 60 + m <= 24 * 60 && h.to_string().len() <= 2 && m.to_string().len() <= 2)
-        .then_some(h * 60 + m)
+    (m < 60 && h * 60 + m <= 24 * 60).then_some(h * 60 + m)
 }
 
 fn hours(src: &mut Src<'_>, h: &Spanned<raw::Hours>, field: &str) -> OpeningHours {

@@ -140,7 +140,7 @@ fn unknown_field_and_syntax_error() {
 fn bad_time_zone_and_opening_hours() {
     let text = broken(
         "time_zone = \"Europe/Rome\"",
-        "time_zone = \"Europe/Livorno\"\n[opening_hours]\nmon = [\"09:00-13:00\", \"12:00-14:00\"]\nxyz = [\"9-10\"]\ntue = [\"13:00-09:00\"]",
+        "time_zone = \"Europe/Livorno\"\n[opening_hours]\nmon = [\"09:00-13:00\", \"12:00-14:00\"]\nxyz = [\"9-10\"]\ntue = [\"13:00-09:00\"]\nwed = [\"9:00-12:30\", \"009:00-010:00\", \"14:5-15:00\", \"23:00-24:00\", \"23:00-24:01\"]",
     );
     let text = text.replace("languages = [\"it\", \"ar\"]\n", "");
     let text = format!(
@@ -153,6 +153,9 @@ fn bad_time_zone_and_opening_hours() {
             sites/s1.toml:5:13: time_zone: 'Europe/Livorno' is not a known IANA time zone (e.g. "Europe/Rome")
             sites/s1.toml:7:23: opening_hours.mon[1]: '12:00-14:00' overlaps another range of the same day
             sites/s1.toml:9:8: opening_hours.tue[0]: '13:00-09:00': the opening must be before the closing
+            sites/s1.toml:10:22: opening_hours.wed[1]: '009:00-010:00' is not a range like "09:00-13:00"
+            sites/s1.toml:10:39: opening_hours.wed[2]: '14:5-15:00' is not a range like "09:00-13:00"
+            sites/s1.toml:10:68: opening_hours.wed[4]: '23:00-24:01' is not a range like "09:00-13:00"
             sites/s1.toml:8:1: opening_hours.xyz: weekday must be one of mon, tue, wed, thu, fri, sat, sun"#]],
     );
 }

@@ -110,6 +110,20 @@ pub struct Engine {
     open_desks: BTreeMap<(SiteId, ServiceId), u32>,
 }
 
+/// Whether a service takes new tickets now (the one rule, used by issuing and by what kiosks show).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Availability {
+    Open,
+    /// Outside its opening hours; `opens_at` is the next opening within a week, if any.
+    Closed {
+        opens_at: Option<Timestamp>,
+    },
+    /// Its daily cap is reached for today.
+    Full {
+        cap: u32,
+    },
+}
+
 /// Queue figures for one service (the `queues` route and `queue.updated`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ServiceQueue {
@@ -419,7 +433,9 @@ impl Engine {
     }
 
     fn new_ticket(&self, req: IssueTicket, now: Timestamp) -> Result<Ticket, QueueError> {
-        let site = self.rules.site(&req.site).ok_or_else(|| QueueError::UnknownSite(req.site.clone()))?;
+        if self.rules.site(&req.site).is_none() {
+            return Err(QueueError::UnknownSite(req.site));
+        }
         let svc = self
             .rules
             .service(&req.site, &req.service)
@@ -430,24 +446,13 @@ impl Engine {
         if self.state.tickets.contains_key(&req.id) {
             return Err(QueueError::Invalid(format!("ticket id {} is already in use", req.id)));
         }
-        let local = self.rules.local(site, now);
-        let hours = svc.opening_hours.as_ref().or(site.opening_hours.as_ref());
-        if hours.is_some_and(|h| !h.is_open(&local)) {
-            return Err(QueueError::ServiceClosed(req.service));
+        match self.availability(&req.site, &req.service, now) {
+            Availability::Open => {}
+            Availability::Closed { .. } => return Err(QueueError::ServiceClosed(req.service)),
+            Availability::Full { cap } => return Err(QueueError::DailyCapReached(req.service, cap)),
         }
-        // If the clock went back across midnight, keep counting in the later day: a number
-        // is never given twice.
-        let (day, seq) = match self.state.counters.get(&(req.site.clone(), req.service.clone())) {
-            Some(&(d, n)) if d >= local.date() => (d, n + 1),
-            _ => (local.date(), 1),
-        };
-        if let Some(cap) = svc.daily_cap
-            && seq > cap
-        {
-            return Err(QueueError::DailyCapReached(req.service, cap));
-        }
-        let estimated_wait_s = self.estimate_new(&req.site, &req.service, req.priority);
-        Ok(Ticket {
+        let (day, seq) = self.next_number(&req.site, &req.service, now);
+        let mut t = Ticket {
             number: format_number(svc.prefix, seq),
             seq,
             day,
@@ -468,8 +473,41 @@ impl Engine {
             target: None,
             called_at: None,
             recalls: 0,
-            estimated_wait_s,
-        })
+            estimated_wait_s: 0,
+        };
+        // The same people-ahead as every later view of the ticket (it is not in the index yet).
+        let ahead = self.ctx(now).people_ahead(&t);
+        t.estimated_wait_s = self.estimate_for_ahead(&t.site, &t.service, ahead);
+        Ok(t)
+    }
+
+    /// The day and sequence the next ticket of a service gets. If the clock went back across
+    /// midnight, counting goes on in the later day: a number is never given twice.
+    fn next_number(&self, site: &SiteId, service: &ServiceId, now: Timestamp) -> (Date, u32) {
+        let today = self.rules.site(site).map(|s| self.rules.local(s, now).date());
+        match (self.state.counters.get(&(site.clone(), service.clone())), today) {
+            (Some(&(d, n)), Some(today)) if d >= today => (d, n + 1),
+            (_, Some(today)) => (today, 1),
+            (_, None) => (now.to_zoned(jiff::tz::TimeZone::UTC).date(), 1),
+        }
+    }
+
+    /// Whether a service takes new tickets now: its (or its site's) opening hours, then its daily cap.
+    /// Unknown sites and services are `Closed` with no opening.
+    pub fn availability(&self, site: &SiteId, service: &ServiceId, now: Timestamp) -> Availability {
+        let (Some(site_rules), Some(svc)) = (self.rules.site(site), self.rules.service(site, service)) else {
+            return Availability::Closed { opens_at: None };
+        };
+        let local = self.rules.local(site_rules, now);
+        if let Some(h) = svc.opening_hours.as_ref().or(site_rules.opening_hours.as_ref())
+            && !h.is_open(&local)
+        {
+            return Availability::Closed { opens_at: h.next_opening(&local).map(|z| z.timestamp()) };
+        }
+        match svc.daily_cap {
+            Some(cap) if self.next_number(site, service, now).1 > cap => Availability::Full { cap },
+            _ => Availability::Open,
+        }
     }
 
     /// Mean recent service time (called → done) of a service, or its configured default.
@@ -486,14 +524,34 @@ impl Engine {
         self.open_desks.get(&(site.clone(), service.clone())).copied().unwrap_or(0)
     }
 
-    /// Estimated wait for a new ticket of class `priority`: the people it would queue
-    /// behind, times the recent service time, shared among the open desks.
-    pub fn estimate_new(&self, site: &SiteId, service: &ServiceId, priority: Priority) -> u32 {
-        let ahead: usize =
-            self.state.index.service(site, service).map_or(0, |b| {
-                b.iter().enumerate().filter(|(c, _)| *c >= priority as usize).map(|(_, s)| s.len()).sum()
-            });
-        self.estimate_for_ahead(site, service, ahead as u32)
+    /// Estimated wait for a new standard ticket taken now: the people it would queue behind
+    /// (`people_ahead`, as for a real ticket), times the recent service time, shared among the open desks.
+    pub fn estimate_new(&self, site: &SiteId, service: &ServiceId, now: Timestamp) -> u32 {
+        let probe = Ticket {
+            id: TicketId::from("\u{10FFFF}"),
+            number: String::new(),
+            seq: 0,
+            day: now.to_zoned(jiff::tz::TimeZone::UTC).date(),
+            site: site.clone(),
+            service: service.clone(),
+            status: Status::Waiting,
+            priority: Priority::Standard,
+            appointment_at: None,
+            language: String::new(),
+            party_size: 1,
+            needs: vec![],
+            issued_at: now,
+            queued_at: now,
+            desk: None,
+            staff: None,
+            target: None,
+            called_at: None,
+            recalls: 0,
+            estimated_wait_s: 0,
+            journey: vec![],
+        };
+        let ahead = self.ctx(now).people_ahead(&probe);
+        self.estimate_for_ahead(site, service, ahead)
     }
 
     fn estimate_for_ahead(&self, site: &SiteId, service: &ServiceId, ahead: u32) -> u32 {
@@ -502,7 +560,8 @@ impl Engine {
         (u64::from(ahead) * u64::from(mean) / u64::from(desks)).min(u64::from(u32::MAX)) as u32
     }
 
-    /// People ahead of a waiting ticket and its estimated wait now; `(0, 0)` otherwise.
+    /// People ahead of a waiting ticket and its estimated wait now; `(0, 0)` otherwise. Every view
+    /// (the issue answer, the ticket page, desks, displays) takes its figures from here.
     pub fn position(&self, id: &TicketId, now: Timestamp) -> (u32, u32) {
         match self.state.tickets.get(id) {
             Some(t) if t.status == Status::Waiting => {
@@ -526,7 +585,7 @@ impl Engine {
                     service: svc.id.clone(),
                     waiting,
                     longest_wait_s,
-                    estimated_wait_s: self.estimate_new(site, &svc.id, Priority::Standard),
+                    estimated_wait_s: self.estimate_new(site, &svc.id, now),
                     open_desks: self.open_desks(site, &svc.id),
                 }
             })

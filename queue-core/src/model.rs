@@ -42,7 +42,7 @@ impl Priority {
     }
 }
 
-/// Ticket state. See DESIGN.md for the transitions; `Engine` enforces them.
+/// Ticket state. The transitions are drawn in `docs/domain.md`; `Engine` enforces them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]

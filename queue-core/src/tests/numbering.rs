@@ -291,6 +291,50 @@ fn opening_hours() {
     );
 }
 
+// Issue 20: one rule for "open now", used by issuing and by the kiosk's list, with the next opening
+// (issue 18: a closed service says when it opens), across a lunch break, a weekend and a cap.
+#[test]
+fn availability_and_next_opening() {
+    check(
+        "
+        site lt hours=08:00-13:00,14:00-18:00 closed=sat,sun
+        service lt/A cap=1
+        service lt/L hours=09:00-10:00
+        at 07:59; available lt/A
+        available lt/L
+        at 13:00; available lt/A
+        at 2026-11-27 18:00; available lt/A # Friday evening
+        at 2026-11-30 09:00; available lt/A
+        issue t1 lt/A
+        available lt/A
+        available lt/L
+        ",
+        expect![[r#"
+            > available lt/A
+              closed, opens Mon 2026-11-23 08:00
+            > available lt/L
+              closed, opens Mon 2026-11-23 09:00
+            > available lt/A
+              closed, opens Mon 2026-11-23 14:00
+            > at 2026-11-27 18:00  = 2026-11-27 18:00:00 +01:00 (17:00Z)
+            > available lt/A
+              closed, opens Mon 2026-11-30 08:00
+            > at 2026-11-30 09:00  = 2026-11-30 09:00:00 +01:00 (08:00Z)
+            > available lt/A
+              open
+            > issue t1 lt/A
+              issued t1 A001 lt/A standard lang=it est=0s
+            > available lt/A
+              full (cap 1)
+            > available lt/L
+              open
+            -- state
+              lt/A waiting=1 longest=0s est=600s
+                t1 A001 standard queued=09:00 ahead=0 est=0s
+        "#]],
+    );
+}
+
 #[test]
 fn numbers_grow_past_three_digits() {
     use super::reference::Checker;

@@ -1,6 +1,6 @@
 //! An independent, naive statement of the routing policy and the invariants every command must keep.
 //!
-//! Written from the policy text at the top of `routing.rs` and DESIGN.md, not from the
+//! Written from the policy text at the top of `routing.rs` and `docs/domain.md`, not from the
 //! engine's code: it scans every ticket, where the engine uses its index. The `Checker`
 //! runs one command through the engine and asserts the step against this reference.
 

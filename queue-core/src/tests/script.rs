@@ -13,7 +13,7 @@
 //! issue t1 lt/A [standard|priority|appointment|urgent] [lang=ar] [needs=mediator:ar] [party=2] [appt=10:00]
 //! call d1 [t3]      recall|start|finish|noshow|cancel|hold t1      return t1 [keep]
 //! transfer t1 [service=B] [desk=d2] [staff=bob] [keep]      alert lt help_requested
-//! state | queues lt | position t1
+//! state | queues lt | position t1 | available lt/A (open, closed with the next opening, or full)
 //! ```
 //! Each command prints its events or its error; the script ends with a state dump. Every
 //! step also runs through `reference::Checker`, and the event log is replayed at the end.
@@ -245,6 +245,22 @@ impl World {
                     )
                     .unwrap();
                 }
+            }
+            "available" => {
+                writeln!(self.out, "> {line}").unwrap();
+                let now = self.now();
+                let (site, service) = args[0].split_once('/').expect("site/service");
+                let a = self.checker_mut().engine.availability(&site.into(), &service.into(), now);
+                let tz = jiff::tz::TimeZone::get("Europe/Rome").unwrap();
+                let shown = match a {
+                    crate::Availability::Open => "open".to_owned(),
+                    crate::Availability::Full { cap } => format!("full (cap {cap})"),
+                    crate::Availability::Closed { opens_at: None } => "closed".to_owned(),
+                    crate::Availability::Closed { opens_at: Some(at) } => {
+                        format!("closed, opens {}", at.to_zoned(tz).strftime("%a %Y-%m-%d %H:%M"))
+                    }
+                };
+                writeln!(self.out, "  {shown}").unwrap();
             }
             "position" => {
                 writeln!(self.out, "> {line}").unwrap();

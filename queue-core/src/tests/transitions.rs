@@ -1,4 +1,4 @@
-//! The ticket state machine (DESIGN.md "Domain"): every legal transition, and refused ones
+//! The ticket state machine (`docs/domain.md`, "Ticket states"): every legal transition, and refused ones
 //! (a 409-style error naming both states, the state unchanged — the harness asserts that).
 
 use super::script::check;
