@@ -132,48 +132,97 @@ fn argon2() -> Argon2<'static> {
     Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params)
 }
 
+/// Why a password could not be hashed or checked.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum HashError {
+    #[error("password hashing failed: {0}")]
+    Argon2(String),
+    /// The hashing job panicked or its thread could not run it; the next call starts a new thread.
+    #[error("the password hashing thread failed: {0}")]
+    Thread(String),
+}
+
 type HashJob = Box<dyn FnOnce() + Send>;
 
 /// Run password hashing on one long-lived thread, one hash at a time. Each hash needs a block of
 /// several MiB; glibc keeps such blocks in the arena of whichever thread freed them, so hashing on
 /// many blocking-pool threads used to pin a block per thread (over 100 MB after a few logins).
-fn on_hasher_thread<R: Send + 'static>(f: impl FnOnce() -> R + Send + 'static) -> R {
-    static HASHER: std::sync::OnceLock<std::sync::mpsc::Sender<HashJob>> = std::sync::OnceLock::new();
-    let tx = HASHER.get_or_init(|| {
-        let (tx, rx) = std::sync::mpsc::channel::<HashJob>();
-        std::thread::Builder::new()
-            .name("argon2id".into())
-            .spawn(move || {
-                for job in rx {
-                    job();
-                }
-            })
-            .expect("start the password hashing thread");
-        tx
-    });
+/// A job that panics is caught on that thread and answered as an error; should the thread ever be
+/// gone, the next call starts a new one, so one failure never disables logins for the process.
+fn on_hasher_thread<R: Send + 'static>(f: impl FnOnce() -> R + Send + 'static) -> Result<R, HashError> {
+    static HASHER: std::sync::Mutex<Option<std::sync::mpsc::Sender<HashJob>>> = std::sync::Mutex::new(None);
     let (reply, answer) = std::sync::mpsc::sync_channel(1);
-    tx.send(Box::new(move || {
-        let _ = reply.send(f());
-    }))
-    .expect("the password hashing thread runs for the whole process");
-    answer.recv().expect("the password hashing thread answers")
+    let job: HashJob = Box::new(move || {
+        let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+        let _ = reply.send(out.map_err(|p| {
+            let what = p
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| p.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "a panic".to_owned());
+            HashError::Thread(what)
+        }));
+    });
+    {
+        let mut tx = HASHER.lock().unwrap_or_else(|p| p.into_inner());
+        let job = match tx.as_ref() {
+            Some(t) => t.send(job).err().map(|std::sync::mpsc::SendError(job)| job),
+            None => Some(job),
+        };
+        if let Some(job) = job {
+            let (new_tx, rx) = std::sync::mpsc::channel::<HashJob>();
+            std::thread::Builder::new()
+                .name("argon2id".into())
+                .spawn(move || {
+                    for job in rx {
+                        job();
+                    }
+                })
+                .map_err(|e| HashError::Thread(format!("cannot start it: {e}")))?;
+            new_tx.send(job).map_err(|_| HashError::Thread("it stopped at once".into()))?;
+            *tx = Some(new_tx);
+        }
+    }
+    answer.recv().map_err(|_| HashError::Thread("it stopped without answering".into()))?
 }
 
-pub fn hash_password(password: &str) -> Result<String, String> {
+pub fn hash_password(password: &str) -> Result<String, HashError> {
     let password = password.to_owned();
     on_hasher_thread(move || {
         let mut salt_bytes = [0u8; 16];
         rand::fill(&mut salt_bytes);
-        let salt = SaltString::encode_b64(&salt_bytes).map_err(|e| e.to_string())?;
-        argon2().hash_password(password.as_bytes(), &salt).map(|h| h.to_string()).map_err(|e| e.to_string())
-    })
+        let salt = SaltString::encode_b64(&salt_bytes).map_err(|e| HashError::Argon2(e.to_string()))?;
+        argon2()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|h| h.to_string())
+            .map_err(|e| HashError::Argon2(e.to_string()))
+    })?
 }
 
-pub fn verify_password(password: &str, hash: &str) -> bool {
+/// Whether `password` matches `hash`; an error only when the hashing thread failed.
+pub fn verify_password(password: &str, hash: &str) -> Result<bool, HashError> {
     let (password, hash) = (password.to_owned(), hash.to_owned());
     on_hasher_thread(move || {
         PasswordHash::new(&hash).is_ok_and(|h| argon2().verify_password(password.as_bytes(), &h).is_ok())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Issue 20: a panic on the hashing thread must not disable logins for the rest of the process.
+    #[test]
+    fn a_panicking_hash_job_leaves_hashing_working() {
+        let hash = hash_password("a long password").unwrap();
+        let prev = std::panic::take_hook();
+        std::panic::set_hook(Box::new(|_| {}));
+        let failed = on_hasher_thread(|| -> u32 { panic!("boom") });
+        std::panic::set_hook(prev);
+        assert!(matches!(&failed, Err(HashError::Thread(m)) if m == "boom"), "{failed:?}");
+        assert!(verify_password("a long password", &hash).unwrap());
+        assert!(!verify_password("wrong", &hash).unwrap());
+    }
 }
 
 /// Credentials looked up recently, by secret hash.
@@ -200,29 +249,34 @@ impl AuthCache {
 }
 
 /// Resolve a secret (session token or device key) to an identity.
-pub fn lookup(state: &AppState, secret: &str) -> Result<Option<Identity>, ApiError> {
+pub async fn lookup(state: &AppState, secret: &str) -> Result<Option<Identity>, ApiError> {
     let hash = secret_hash(secret);
     if let Some(id) = state.auth_cache.get(&hash) {
         return Ok(Some(id));
     }
     let now = state.now();
-    let found = state.reads.with(|conn| -> db::Result<Option<Identity>> {
-        if let Some(d) = db::device_by_key_hash(conn, &hash)? {
-            let kind = if d.kind == "kiosk" { DeviceKind::Kiosk } else { DeviceKind::Display };
-            return Ok(Some(Identity::Device(DeviceIdentity { id: d.id, site: SiteId(d.site), kind })));
-        }
-        Ok(db::session(conn, &hash, now)?.and_then(|(s, csrf)| {
-            Some(Identity::Staff(StaffIdentity {
-                role: Role::parse(&s.role)?,
-                username: s.username,
-                display_name: s.display_name,
-                languages: s.languages,
-                professions: s.professions,
-                csrf,
-                token_hash: hash.clone(),
+    let h = hash.clone();
+    let found = state
+        .db
+        .read(move |conn| -> db::Result<Option<Identity>> {
+            let hash = h;
+            if let Some(d) = db::device_by_key_hash(conn, &hash)? {
+                let kind = if d.kind == "kiosk" { DeviceKind::Kiosk } else { DeviceKind::Display };
+                return Ok(Some(Identity::Device(DeviceIdentity { id: d.id, site: SiteId(d.site), kind })));
+            }
+            Ok(db::session(conn, &hash, now)?.and_then(|(s, csrf)| {
+                Some(Identity::Staff(StaffIdentity {
+                    role: Role::parse(&s.role)?,
+                    username: s.username,
+                    display_name: s.display_name,
+                    languages: s.languages,
+                    professions: s.professions,
+                    csrf,
+                    token_hash: hash.clone(),
+                }))
             }))
-        }))
-    })?;
+        })
+        .await?;
     if let Some(id) = &found {
         state.auth_cache.put(hash, id.clone());
     }
@@ -258,10 +312,10 @@ impl FromRequestParts<AppState> for Identity {
             .and_then(|v| v.strip_prefix("Bearer "))
             .map(str::trim);
         if let Some(secret) = bearer {
-            return lookup(state, secret)?.ok_or_else(ApiError::unauthenticated);
+            return lookup(state, secret).await?.ok_or_else(ApiError::unauthenticated);
         }
         if let Some(secret) = cookie(parts, SESSION_COOKIE) {
-            let id = lookup(state, secret)?.ok_or_else(ApiError::unauthenticated)?;
+            let id = lookup(state, secret).await?.ok_or_else(ApiError::unauthenticated)?;
             let Identity::Staff(s) = &id else { return Err(ApiError::unauthenticated()) };
             let safe = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
             let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
@@ -274,7 +328,7 @@ impl FromRequestParts<AppState> for Identity {
         }
         if let Some(key) = query_key(parts) {
             // Only device keys travel in URLs (they are shown on no page and logged nowhere).
-            if let Some(id @ Identity::Device(_)) = lookup(state, &key)? {
+            if let Some(id @ Identity::Device(_)) = lookup(state, &key).await? {
                 return Ok(id);
             }
         }

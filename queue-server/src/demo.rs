@@ -30,7 +30,7 @@ pub fn demo_key(kind: &str, site: &str) -> String {
 /// Create the demo accounts and device keys that are missing.
 pub fn seed(conn: &Connection, cfg: &Config, now: Timestamp) -> anyhow::Result<()> {
     // Every demo account has the same public password: hash it once (argon2id takes ~50 ms and
-    // 19 MiB a time), on first need.
+    // 7 MiB a time, `auth::argon2`), on first need.
     let mut hash = None;
     for (username, name, role, langs) in DEMO_STAFF {
         if db::staff(conn, username)?.is_none() {

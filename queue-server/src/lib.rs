@@ -33,7 +33,8 @@ use tokio::net::TcpListener;
 /// The whole HTTP application.
 pub fn router(state: AppState) -> Router {
     let (api, openapi) = api::routes();
-    let doc = Arc::new(openapi.to_pretty_json().unwrap_or_else(|_| "{}".into()));
+    // Built once at start-up from our own annotations: a failure is a bug in them, loud at once.
+    let doc = Arc::new(openapi.to_pretty_json().expect("the OpenAPI document serializes"));
     api.merge(web::routes())
         .merge(stats_page::routes())
         .fallback(|| async { error::ApiError::not_found("no such route") })

@@ -78,8 +78,9 @@ impl Outcome {
 pub enum ExecError {
     #[error(transparent)]
     Queue(#[from] QueueError),
+    /// The batch's transaction failed: every change in it is answered with the same error.
     #[error("storage failed: {0}")]
-    Storage(String),
+    Storage(Arc<db::DbError>),
     #[error("the server is shutting down")]
     ShuttingDown,
 }
@@ -162,7 +163,7 @@ pub fn start(
     hub: Arc<Hub>,
     metrics: Arc<Metrics>,
     clock: Clock,
-) -> db::Result<(Writer, std::thread::JoinHandle<()>)> {
+) -> anyhow::Result<(Writer, std::thread::JoinHandle<()>)> {
     let engine = load_engine(&cfg, &conn)?;
     let last_event_id = db::max_event_seq(&conn)?;
     let mut recent_calls = HashMap::new();
@@ -178,7 +179,7 @@ pub fn start(
     let handle = std::thread::Builder::new()
         .name("queue-writer".into())
         .spawn(move || actor.run(rx))
-        .map_err(|e| db::DbError::NotDurable(format!("cannot start the writer thread: {e}")))?;
+        .map_err(|e| anyhow::anyhow!("cannot start the writer thread: {e}"))?;
     Ok((Writer { tx }, handle))
 }
 
@@ -308,19 +309,20 @@ impl Actor {
         let tx = match self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate) {
             Ok(tx) => tx,
             Err(e) => {
-                tracing::error!(error = %e, batch = n, "cannot begin a transaction");
+                // Logged once per request at the HTTP edge; counted here.
                 self.metrics.commit_failures.inc();
+                let e = Arc::new(db::DbError::from(e));
                 for (_, reply) in execs {
-                    let _ = reply.send(Err(ExecError::Storage(e.to_string())));
+                    let _ = reply.send(Err(ExecError::Storage(e.clone())));
                 }
                 return;
             }
         };
-        let mut failure: Option<String> = None;
+        let mut failure: Option<Arc<db::DbError>> = None;
         let mut next_seq = self.last_event_id;
         for (exec, reply) in execs {
-            if failure.is_some() {
-                pending.push(Pending { reply, result: Err(ExecError::Storage("batch failed".into())), changed: true });
+            if let Some(f) = &failure {
+                pending.push(Pending { reply, result: Err(ExecError::Storage(f.clone())), changed: true });
                 continue;
             }
             let step = step(&self.cfg, &mut self.engine, &tx, exec, (self.clock)(), &mut next_seq);
@@ -342,6 +344,7 @@ impl Actor {
                 }
                 Err(StepErr::Refused(e)) => pending.push(Pending { reply, result: Err(e), changed: false }),
                 Err(StepErr::Storage(e)) => {
+                    let e = Arc::new(e);
                     failure = Some(e.clone());
                     pending.push(Pending { reply, result: Err(ExecError::Storage(e)), changed: true });
                 }
@@ -349,14 +352,15 @@ impl Actor {
         }
         if failure.is_none() {
             if let Err(e) = tx.commit() {
-                failure = Some(e.to_string());
+                failure = Some(Arc::new(e.into()));
             }
         } else {
             // Dropping the transaction rolls it back.
             drop(tx);
         }
         if let Some(err) = failure {
-            tracing::error!(error = %err, batch = n, "commit failed; reloading state from the database");
+            // The requests are answered 503 and log the failure at the edge; the reload is logged here.
+            tracing::warn!(batch = n, "a batch failed; reloading the state from the database");
             self.metrics.commit_failures.inc();
             match load_engine(&self.cfg, &self.conn) {
                 Ok(engine) => self.engine = engine,
@@ -403,12 +407,12 @@ struct StepOut {
 
 enum StepErr {
     Refused(ExecError),
-    Storage(String),
+    Storage(db::DbError),
 }
 
 impl From<db::DbError> for StepErr {
     fn from(e: db::DbError) -> StepErr {
-        StepErr::Storage(e.to_string())
+        StepErr::Storage(e)
     }
 }
 
@@ -468,8 +472,9 @@ fn step(
         *next_seq = seq;
         let ticket = match &e.kind {
             EventKind::TicketIssued { ticket } => {
-                let token_hash =
-                    exec.token_hash.as_deref().ok_or_else(|| StepErr::Storage("issue without token".into()))?;
+                let token_hash = exec.token_hash.as_deref().ok_or_else(|| {
+                    StepErr::Storage(db::DbError::Inconsistent("an issue came without its token".into()))
+                })?;
                 let t = engine.ticket(&ticket.id).cloned().unwrap_or_else(|| (**ticket).clone());
                 db::insert_ticket(tx, &t, token_hash)?;
                 if let Some(&(day, last)) = engine.state().counters.get(&(t.site.clone(), t.service.clone())) {
@@ -483,8 +488,9 @@ fn step(
                         Some(t) => t.clone(),
                         None => {
                             // Finished: the engine let it go; store its last state.
-                            let mut t =
-                                before.clone().ok_or_else(|| StepErr::Storage(format!("ticket {id} vanished")))?;
+                            let mut t = before.clone().ok_or_else(|| {
+                                StepErr::Storage(db::DbError::Inconsistent(format!("ticket {id} vanished")))
+                            })?;
                             t.status = match kind {
                                 EventKind::TicketDone { .. } => Status::Done,
                                 EventKind::TicketNoShow { .. } => Status::NoShow,
@@ -523,7 +529,6 @@ fn step(
             }
         }
         let pos = match &ticket {
-            Some(t) if matches!(e.kind, EventKind::TicketIssued { .. }) => views::issued_position(engine, t),
             Some(t) if t.status == Status::Waiting => views::position(engine, t, now),
             _ => (0, 0),
         };
@@ -535,7 +540,7 @@ fn step(
     }
     let outcome = if let Some(t) = touched_ticket {
         let created = matches!(cmd_for_errors, Command::Issue(_));
-        let pos = if created { views::issued_position(engine, &t) } else { views::position(engine, &t, now) };
+        let pos = views::position(engine, &t, now);
         Outcome::Ticket { view: Box::new(views::ticket_view(cfg, &t, pos, exec.token.clone())), created }
     } else if let Some(d) = desk_cmd.as_ref().filter(|_| !matches!(cmd_for_errors, Command::CallNext { .. })) {
         match engine.desk(d) {

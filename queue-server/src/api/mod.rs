@@ -232,12 +232,8 @@ impl From<ExecError> for ApiError {
     fn from(e: ExecError) -> ApiError {
         match e {
             ExecError::Queue(q) => q.into(),
-            ExecError::Storage(s) => ApiError::unavailable(s),
-            ExecError::ShuttingDown => ApiError::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "shutting_down",
-                "the server is shutting down; try again",
-            ),
+            ExecError::Storage(e) => ApiError::unavailable(e),
+            ExecError::ShuttingDown => ApiError::shutting_down(),
         }
     }
 }

@@ -17,9 +17,14 @@ use queue_core::wire::{ErrorBody, LoginRequest, LoginResponse};
 const SESSION_HOURS: i64 = 12;
 
 /// A real argon2id hash of a random secret, so unknown users take as long as known ones.
-fn dummy_hash() -> &'static str {
+/// (Made on first need, on a blocking thread; a failure is an error, never a fast empty hash.)
+fn dummy_hash() -> Result<&'static str, crate::auth::HashError> {
     static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    HASH.get_or_init(|| crate::auth::hash_password(&random_secret(16)).unwrap_or_default())
+    if let Some(h) = HASH.get() {
+        return Ok(h);
+    }
+    let h = crate::auth::hash_password(&random_secret(16))?;
+    Ok(HASH.get_or_init(|| h))
 }
 
 fn login_response(s: &StaffIdentity, token: String, expires_at: String) -> LoginResponse {
@@ -48,26 +53,34 @@ pub async fn login(
     if req.username.len() > 64 || req.password.len() > 256 {
         return Err(ApiError::unprocessable("username or password too long"));
     }
-    let row = state.reads.with(|conn| db::staff(conn, &req.username))?;
-    let hash =
-        row.as_ref().filter(|r| !r.disabled).map_or_else(|| dummy_hash().to_owned(), |r| r.password_hash.clone());
+    let username = req.username.clone();
+    let row = state.db.read(move |conn| db::staff(conn, &username)).await?;
+    let stored = row.as_ref().filter(|r| !r.disabled).map(|r| r.password_hash.clone());
     let password = req.password;
-    let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash)).await.unwrap_or(false);
+    let ok = tokio::task::spawn_blocking(move || -> Result<bool, crate::auth::HashError> {
+        let hash = match stored {
+            Some(h) => h,
+            None => dummy_hash()?.to_owned(),
+        };
+        verify_password(&password, &hash)
+    })
+    .await
+    .map_err(ApiError::internal)?
+    .map_err(ApiError::internal)?;
     let Some(row) = row.filter(|r| ok && !r.disabled) else {
         return Err(ApiError::new(StatusCode::UNAUTHORIZED, "bad_credentials", "wrong username or password"));
     };
-    let role = Role::parse(&row.role).ok_or_else(|| ApiError::unavailable("stored role is invalid"))?;
+    let role = Role::parse(&row.role).ok_or_else(|| {
+        ApiError::internal(format!("staff '{}' has an unknown stored role '{}'", row.username, row.role))
+    })?;
     let token = random_secret(32);
     let csrf = random_secret(24);
     let now = state.now();
     let expires = now + SignedDuration::from_hours(SESSION_HOURS);
     let token_hash = secret_hash(&token);
-    // Sessions are written through a read-write connection of their own (not the queue writer).
-    let path = crate::db::path(&state.data_dir);
-    {
-        let conn = db::open(&path)?;
-        db::insert_session(&conn, &token_hash, &row.username, &csrf, now, expires)?;
-    }
+    // Sessions are written through the pool's read-write connection (not the queue writer).
+    let (h, user, c) = (token_hash.clone(), row.username.clone(), csrf.clone());
+    state.db.write(move |conn| db::insert_session(conn, &h, &user, &c, now, expires)).await?;
     let me = StaffIdentity {
         username: row.username,
         display_name: row.display_name,
@@ -98,8 +111,8 @@ pub async fn whoami(id: Identity) -> ApiResult<Json<LoginResponse>> {
     responses((status = 204, description = "logged out"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn logout(State(state): State<AppState>, id: Identity) -> ApiResult<Response> {
     let me = id.staff(Role::Staff)?;
-    let conn = db::open(&crate::db::path(&state.data_dir))?;
-    db::delete_session(&conn, &me.token_hash)?;
+    let h = me.token_hash.clone();
+    state.db.write(move |conn| db::delete_session(conn, &h)).await?;
     state.auth_cache.forget(&me.token_hash);
     let cookie = format!("{SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
     Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, cookie)]).into_response())

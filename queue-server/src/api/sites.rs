@@ -13,7 +13,7 @@ use queue_core::wire::{
     AlertRequest, DeskView, DisplayDesk, DisplaySnapshot, KioskInfo, KioskService, QueueView, ServiceView, SiteView,
     WaitingList,
 };
-use queue_core::{Command, SiteId};
+use queue_core::{Availability, Command, SiteId};
 
 pub(super) fn site_id(state: &AppState, site: &str) -> ApiResult<SiteId> {
     check_id("site", site)?;
@@ -56,37 +56,27 @@ pub async fn list_sites(State(state): State<AppState>) -> Json<Vec<SiteView>> {
 
 fn kiosk_info(live: &Live<'_>, site: &SiteId) -> Option<KioskInfo> {
     let s = live.cfg.site(site)?;
-    let rules = live.engine.rules();
-    let site_rules = rules.site(site)?;
-    let local = rules.local(site_rules, live.now);
     let queues = live.engine.queues(site, live.now);
     let services = s
         .services
         .iter()
         .map(|svc| {
-            let hours = svc.opening_hours.as_ref().or(s.opening_hours.as_ref());
-            let open_now = hours.is_none_or(|h| h.is_open(&local));
-            let issued_today = live
-                .engine
-                .state()
-                .counters
-                .get(&(site.clone(), svc.id.clone()))
-                .filter(|(day, _)| *day == local.date())
-                .map_or(0, |(_, n)| *n);
-            let full = svc.daily_cap.is_some_and(|cap| issued_today >= cap);
+            let availability = live.engine.availability(site, &svc.id, live.now);
             let q = queues.iter().find(|q| q.service == svc.id);
+            let (closed_reason, opens_at) = match availability {
+                Availability::Open => (None, None),
+                Availability::Closed { opens_at } => {
+                    (Some("closed".into()), opens_at.map(|at| views::local_time(live.cfg, site, at)))
+                }
+                Availability::Full { .. } => (Some("full".into()), None),
+            };
             KioskService {
                 id: svc.id.clone(),
                 names: svc.names.clone(),
                 public_label: svc.public_label.clone(),
-                open: open_now && !full,
-                closed_reason: if !open_now {
-                    Some("closed".into())
-                } else if full {
-                    Some("full".into())
-                } else {
-                    None
-                },
+                open: availability == Availability::Open,
+                closed_reason,
+                opens_at,
                 waiting: q.map_or(0, |q| q.waiting),
                 estimated_wait_s: q.map_or(0, |q| q.estimated_wait_s),
             }
@@ -116,7 +106,7 @@ pub async fn kiosk(
     let site = site_id(&state, &site)?;
     id.staff_or_device(&site, &[DeviceKind::Kiosk])?;
     let info = state.writer.read(move |live| kiosk_info(live, &site)).await.flatten();
-    info.map(Json).ok_or_else(|| ApiError::unavailable("writer stopped"))
+    info.map(Json).ok_or_else(ApiError::shutting_down)
 }
 
 /// Per service: waiting count, longest wait, estimated wait, open desks.
@@ -134,7 +124,7 @@ pub async fn queues(
     id.staff_or_device(&site, &[DeviceKind::Display])?;
     let out =
         state.writer.read(move |live| views::queue_views(live.cfg, &site, live.engine.queues(&site, live.now))).await;
-    out.map(Json).ok_or_else(|| ApiError::unavailable("writer stopped"))
+    out.map(Json).ok_or_else(ApiError::shutting_down)
 }
 
 /// Desks with their services, who sits there, what they serve now.
@@ -160,7 +150,7 @@ pub async fn desks(
                 .collect()
         })
         .await;
-    out.map(Json).ok_or_else(|| ApiError::unavailable("writer stopped"))
+    out.map(Json).ok_or_else(ApiError::shutting_down)
 }
 
 /// The waiting and held tickets of a site, oldest first (numbers, needs, language, household size; never names),
@@ -178,7 +168,7 @@ pub async fn waiting(
     let site = site_id(&state, &site)?;
     id.staff(Role::Staff)?;
     let out = state.writer.read(move |live| views::waiting_list(live.cfg, live.engine, &site, live.now)).await;
-    out.map(Json).ok_or_else(|| ApiError::unavailable("writer stopped"))
+    out.map(Json).ok_or_else(ApiError::shutting_down)
 }
 
 /// The full state a waiting-room display starts (and re-syncs) from.
@@ -217,7 +207,7 @@ pub async fn display(
         })
         .await
         .flatten();
-    out.map(Json).ok_or_else(|| ApiError::unavailable("writer stopped"))
+    out.map(Json).ok_or_else(ApiError::shutting_down)
 }
 
 /// Raise an alert for the staff on duty ("I need help now", printer failure). Never shown on displays.

@@ -12,7 +12,7 @@ use axum::response::IntoResponse;
 pub async fn healthz(State(state): State<AppState>) -> axum::response::Response {
     match state.writer.read(|live| live.last_event_id).await {
         Some(last) => Json(serde_json::json!({"status": "ok", "last_event_id": last})).into_response(),
-        None => crate::error::ApiError::unavailable("writer stopped").into_response(),
+        None => crate::error::ApiError::shutting_down().into_response(),
     }
 }
 

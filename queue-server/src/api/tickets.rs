@@ -132,9 +132,13 @@ pub async fn get_ticket(
         })
         .await
         .flatten();
-    let (stored, events) = state.reads.with(|conn| -> db::Result<_> {
-        Ok((db::ticket_by_id(conn, tid.as_str())?, db::ticket_events(conn, tid.as_str())?))
-    })?;
+    let t = tid.clone();
+    let (stored, events) = state
+        .db
+        .read(move |conn| -> db::Result<_> {
+            Ok((db::ticket_by_id(conn, t.as_str())?, db::ticket_events(conn, t.as_str())?))
+        })
+        .await?;
     let mut view = match (live, stored) {
         (Some(v), _) => v,
         (None, Some(t)) => views::ticket_view(&state.cfg, &t, (0, 0), None),
@@ -143,13 +147,15 @@ pub async fn get_ticket(
     view.events = Some(
         events
             .into_iter()
-            .map(|(seq, kind, at, e)| TicketEventView {
-                id: seq,
-                kind,
-                at: views::local_time(&state.cfg, &e.site, at),
-                data: serde_json::to_value(&e.kind).unwrap_or_default(),
+            .map(|(seq, kind, at, e)| {
+                Ok(TicketEventView {
+                    id: seq,
+                    kind,
+                    at: views::local_time(&state.cfg, &e.site, at),
+                    data: serde_json::to_value(&e.kind).map_err(ApiError::internal)?,
+                })
             })
-            .collect(),
+            .collect::<ApiResult<_>>()?,
     );
     Ok(Json(view))
 }
@@ -225,7 +231,8 @@ pub async fn transfer(
     }
     let staff: Option<StaffId> = match req.staff {
         Some(s) => {
-            let row = state.reads.with(|conn| db::staff(conn, s.as_str()))?;
+            let name = s.to_string();
+            let row = state.db.read(move |conn| db::staff(conn, &name)).await?;
             if row.is_none_or(|r| r.disabled) {
                 return Err(ApiError::not_found(format!("no staff member '{s}'")));
             }
@@ -275,7 +282,7 @@ pub async fn lookup_ticket(state: &AppState, token: &str) -> ApiResult<(queue_co
         return Err(not_found());
     }
     let hash = secret_hash(token);
-    let stored = state.reads.with(|conn| db::ticket_by_token_hash(conn, &hash))?.ok_or_else(not_found)?;
+    let stored = state.db.read(move |conn| db::ticket_by_token_hash(conn, &hash)).await?.ok_or_else(not_found)?;
     let id = stored.id.clone();
     let live = state
         .writer

@@ -24,6 +24,15 @@ pub enum DbError {
     Json(#[from] serde_json::Error),
     #[error("the database is not durable: {0}")]
     NotDurable(String),
+    /// A stored value that does not parse (a day, a state): the file was changed by hand or is damaged.
+    #[error("stored {what} does not parse: {detail}")]
+    Corrupt { what: &'static str, detail: String },
+    /// The stored state disagrees with the engine's (a bug): the batch is refused and the engine reloaded.
+    #[error("inconsistent state: {0}")]
+    Inconsistent(String),
+    /// A blocking storage task panicked or was cancelled.
+    #[error("a storage task failed: {0}")]
+    Task(String),
     #[error("the database was written by a newer Sportello (schema {found}, this one knows {known})")]
     TooNew { found: i64, known: i64 },
 }
@@ -187,7 +196,8 @@ pub fn load_state(conn: &Connection) -> Result<Stored> {
     })?;
     for row in rows {
         let (site, service, day, last) = row?;
-        let day: Date = day.parse().map_err(|e| DbError::NotDurable(format!("bad day in counters: {e}")))?;
+        let day: Date =
+            day.parse().map_err(|e| DbError::Corrupt { what: "day in counters", detail: format!("{e}") })?;
         counters.insert((SiteId(site), ServiceId(service)), (day, last));
     }
     let mut service_times = BTreeMap::new();
@@ -526,20 +536,25 @@ pub fn revoke_device(conn: &Connection, id: &str, now: Timestamp) -> Result<bool
         == 1)
 }
 
-// ---------------------------------------------------------------- read connections
+// ---------------------------------------------------------------- connections for request handlers
 
-/// A few read-only connections for request handlers. Reads in WAL mode never wait for the
-/// writer; each is a point look-up of microseconds, run inline on the async thread.
-pub struct ReadPool {
+/// The connections request handlers use: a few read-only ones (reads in WAL mode never wait for
+/// the writer) and one read-write connection for what is not queue state (staff sessions), apart
+/// from the queue writer's. Async handlers go through [`Pool::read`] and [`Pool::write`], which run
+/// the statements on tokio's blocking pool, never on the async threads; code already on a blocking
+/// thread (a statistics request's whole computation) uses [`Pool::with`].
+pub struct Pool {
     path: std::path::PathBuf,
     idle: std::sync::Mutex<Vec<Connection>>,
+    aux: std::sync::Mutex<Option<Connection>>,
 }
 
-impl ReadPool {
-    pub fn new(path: &Path) -> ReadPool {
-        ReadPool { path: path.to_owned(), idle: std::sync::Mutex::new(Vec::new()) }
+impl Pool {
+    pub fn new(path: &Path) -> Pool {
+        Pool { path: path.to_owned(), idle: std::sync::Mutex::new(Vec::new()), aux: std::sync::Mutex::new(None) }
     }
 
+    /// Run `f` on a read-only connection, on this thread (call it from a blocking thread).
     pub fn with<T, E: From<DbError>>(
         &self,
         f: impl FnOnce(&Connection) -> std::result::Result<T, E>,
@@ -563,6 +578,54 @@ impl ReadPool {
             idle.push(conn);
         }
         out
+    }
+
+    /// Run `f` on a read-only connection on the blocking pool.
+    pub async fn read<T, E>(
+        self: &std::sync::Arc<Self>,
+        f: impl FnOnce(&Connection) -> std::result::Result<T, E> + Send + 'static,
+    ) -> std::result::Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<DbError> + Send + 'static,
+    {
+        let pool = self.clone();
+        blocking(move || pool.with(f)).await
+    }
+
+    /// Run `f` on the read-write connection for sessions (not queue state: that is the writer's).
+    pub async fn write<T, E>(
+        self: &std::sync::Arc<Self>,
+        f: impl FnOnce(&Connection) -> std::result::Result<T, E> + Send + 'static,
+    ) -> std::result::Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<DbError> + Send + 'static,
+    {
+        let pool = self.clone();
+        blocking(move || {
+            let mut aux = pool.aux.lock().unwrap_or_else(|p| p.into_inner());
+            let conn = match aux.take() {
+                Some(c) => c,
+                None => open(&pool.path)?,
+            };
+            let out = f(&conn);
+            *aux = Some(conn);
+            out
+        })
+        .await
+    }
+}
+
+/// Run blocking work on tokio's blocking pool; a panic in it becomes an error, not a lost answer.
+pub async fn blocking<T, E>(f: impl FnOnce() -> std::result::Result<T, E> + Send + 'static) -> std::result::Result<T, E>
+where
+    T: Send + 'static,
+    E: From<DbError> + Send + 'static,
+{
+    match tokio::task::spawn_blocking(f).await {
+        Ok(out) => out,
+        Err(e) => Err(DbError::Task(e.to_string()).into()),
     }
 }
 
