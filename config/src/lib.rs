@@ -180,6 +180,7 @@ pub fn load_sources(sources: &[(PathBuf, String)]) -> Result<Config, ConfigError
         languages: Vec::new(),
         retention_days: *global.retention_days.get_ref(),
         min_group_size: *global.min_group_size.get_ref(),
+        server: ServerSettings::default(),
         sites: Vec::new(),
     };
     {
@@ -216,6 +217,25 @@ pub fn load_sources(sources: &[(PathBuf, String)]) -> Result<Config, ConfigError
         }
         if *global.min_group_size.get_ref() == 0 {
             src.err(global.min_group_size.span(), "min_group_size", "must be at least 1");
+        }
+        let mut nets = |list: &[Spanned<String>], field: &str| -> Vec<IpNet> {
+            let mut out = Vec::new();
+            for (i, n) in list.iter().enumerate() {
+                match IpNet::parse(n.get_ref()) {
+                    Some(net) => out.push(net),
+                    None => src.err(
+                        n.span(),
+                        format!("server.{field}[{i}]"),
+                        format!("'{}' is not an address or block like \"10.0.0.1\" or \"10.0.0.0/8\"", n.get_ref()),
+                    ),
+                }
+            }
+            out
+        };
+        cfg.server.trusted_proxies = nets(&global.server.trusted_proxies, "trusted_proxies");
+        cfg.server.metrics_from = nets(&global.server.metrics_from, "metrics_from");
+        if let Some(n) = &global.server.connections_per_address {
+            cfg.server.connections_per_address = positive(&mut src, n, "server.connections_per_address");
         }
     }
     let known: BTreeSet<String> = cfg.languages.iter().map(|l| l.code.clone()).collect();
@@ -398,6 +418,17 @@ fn site(
         out_of_order_calls: raw.policy.out_of_order_calls,
         aging: raw.policy.aging,
         transfer_fallback_s: positive(src, &raw.policy.transfer_fallback_s, "policy.transfer_fallback_s"),
+        any_ticket_role: match &raw.policy.any_ticket_role {
+            None => queue_core::Role::Manager,
+            Some(r) => queue_core::Role::parse(r.get_ref()).unwrap_or_else(|| {
+                src.err(
+                    r.span(),
+                    "policy.any_ticket_role",
+                    format!("'{}' must be staff, manager or admin", r.get_ref()),
+                );
+                queue_core::Role::Manager
+            }),
+        },
     };
     let rate_limits = RateLimits {
         tickets_per_minute_per_kiosk: positive(
@@ -415,6 +446,22 @@ fn site(
             &raw.rate_limits.public_lookups_per_minute_per_address,
             "rate_limits.public_lookups_per_minute_per_address",
         ),
+        alerts_per_minute_per_kiosk: positive(
+            src,
+            &raw.rate_limits.alerts_per_minute_per_kiosk,
+            "rate_limits.alerts_per_minute_per_kiosk",
+        ),
+        logins_per_minute_per_account: positive(
+            src,
+            &raw.rate_limits.logins_per_minute_per_account,
+            "rate_limits.logins_per_minute_per_account",
+        ),
+        public_lookups_per_minute_per_token: positive(
+            src,
+            &raw.rate_limits.public_lookups_per_minute_per_token,
+            "rate_limits.public_lookups_per_minute_per_token",
+        ),
+        flood_alert_tickets: positive(src, &raw.rate_limits.flood_alert_tickets, "rate_limits.flood_alert_tickets"),
     };
     let waiting_area = texts(src, &raw.waiting_area, "waiting_area", &langs);
     let notice = raw.notice.as_ref().map(|n| texts(src, n, "notice", &langs)).unwrap_or_default();
@@ -688,6 +735,7 @@ impl Config {
                     out_of_order_calls: s.policy.out_of_order_calls,
                     aging: s.policy.aging,
                     transfer_fallback_s: s.policy.transfer_fallback_s,
+                    any_ticket_role: s.policy.any_ticket_role,
                 },
             );
             for svc in &s.services {

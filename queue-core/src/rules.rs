@@ -25,6 +25,10 @@ pub struct SiteRules {
     pub aging: bool,
     /// A ticket transferred to a desk or staff member falls back to the service queue after this.
     pub transfer_fallback_s: u32,
+    /// Staff of the site with at least this role may act on any of its tickets (a coordinator
+    /// cancelling a waiting ticket, finishing one left at a desk); others only on the ticket at
+    /// their own desk.
+    pub any_ticket_role: crate::model::Role,
 }
 
 #[derive(Debug, Clone)]

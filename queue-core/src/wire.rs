@@ -88,6 +88,10 @@ pub struct TicketEventView {
     #[serde(rename = "type")]
     pub kind: String,
     pub at: String,
+    /// Who did it: `staff:giulia`, `device:kiosk-3f2a`, `system` (absent on events from before
+    /// actors were recorded).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actor: Option<String>,
     #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub data: serde_json::Value,
 }
@@ -226,6 +230,8 @@ pub struct LoginResponse {
     pub display_name: String,
     pub role: String,
     pub languages: Vec<String>,
+    /// The sites the account belongs to.
+    pub sites: Vec<SiteId>,
     pub expires_at: String,
 }
 

@@ -50,7 +50,7 @@ impl ApiError {
             ..ApiError::new(
                 StatusCode::TOO_MANY_REQUESTS,
                 "rate_limited",
-                format!("too many {what}: try again shortly"),
+                format!("too many {what}: try again in {} s", retry_after.max(1)),
             )
         }
     }
@@ -97,7 +97,7 @@ impl From<QueueError> for ApiError {
             | ServiceClosed(_)
             | DailyCapReached(..)
             | ReservedElsewhere(_) => StatusCode::CONFLICT,
-            OutOfOrderNotAllowed => StatusCode::FORBIDDEN,
+            OutOfOrderNotAllowed | Forbidden(_) => StatusCode::FORBIDDEN,
             DeskDoesNotServe { .. } | Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
         };
         ApiError::new(status, e.code(), e.to_string())

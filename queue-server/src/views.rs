@@ -161,11 +161,30 @@ pub fn stream_payloads(
         staff.alert = Some(alert.clone());
         return (None, to_json(&staff));
     }
+    if let EventKind::CapLifted { service, .. } = &e.kind {
+        // Staff only: the waiting room need not know.
+        staff.staff = Some(StaffEventDetail { service: Some(service.clone()), ..staff_detail_empty() });
+        return (None, to_json(&staff));
+    }
     if matches!(e.kind, EventKind::TicketIssued { .. }) {
         // Displays need counts, not every new number: keep the public issued event minimal.
         public.language = None;
     }
     (Some(to_json(&public)), to_json(&staff))
+}
+
+fn staff_detail_empty() -> StaffEventDetail {
+    StaffEventDetail {
+        ticket_id: None,
+        service: None,
+        priority: None,
+        needs: None,
+        party_size: None,
+        staff: None,
+        desk_status: None,
+        target_desk: None,
+        target_staff: None,
+    }
 }
 
 pub fn queue_payload(cfg: &Config, site: &SiteId, at: Timestamp, queues: Vec<QueueView>) -> String {

@@ -14,7 +14,7 @@ use crate::views;
 use config::Config;
 use jiff::Timestamp;
 use queue_core::wire::{CallView, TicketView};
-use queue_core::{Command, Engine, Event, EventKind, QueueError, SiteId, Status, Ticket, TicketId};
+use queue_core::{Actor, Command, Engine, Event, EventKind, QueueError, SiteId, Status, Ticket, TicketId};
 use rusqlite::Connection;
 use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::sync::Arc;
@@ -83,17 +83,36 @@ pub enum ExecError {
     Storage(Arc<db::DbError>),
     #[error("the server is shutting down")]
     ShuttingDown,
+    /// An `Idempotency-Key` used again for a different request.
+    #[error("this Idempotency-Key was already used for a different request; use a new key for a new request")]
+    KeyReused,
 }
 
-/// One change to make.
+/// One change to make, and who asks for it (the engine decides with the actor and records it).
 pub struct Exec {
     pub cmd: Command,
-    /// For `Issue`: the new ticket's token hash (the token itself is never stored).
-    pub token_hash: Option<String>,
-    /// For `Issue`: the token, returned once in the answer.
+    pub actor: Actor,
+    /// For `Issue`: the new ticket's token, returned in the answer; only its hash is stored. With an
+    /// `Idempotency-Key` it is derived from the key (`auth::keyed_token`), so a retry gets it back
+    /// without it ever being stored.
     pub token: Option<String>,
-    /// `(scope, key)` of an `Idempotency-Key`.
-    pub idempotency: Option<(String, String)>,
+    pub idempotency: Option<Idempotency>,
+}
+
+impl Exec {
+    pub fn new(cmd: Command, actor: Actor) -> Exec {
+        Exec { cmd, actor, token: None, idempotency: None }
+    }
+}
+
+/// An `Idempotency-Key` and what it was first used for.
+#[derive(Debug, Clone)]
+pub struct Idempotency {
+    /// Who and which route (`staff:giulia:call-next:lt-sportello-1`).
+    pub scope: String,
+    pub key: String,
+    /// SHA-256 of the request (route and body): the same key with another request is refused.
+    pub request_hash: String,
 }
 
 type Reply = oneshot::Sender<Result<Outcome, ExecError>>;
@@ -139,7 +158,7 @@ impl Writer {
     }
 }
 
-struct Actor {
+struct QueueActor {
     cfg: Arc<Config>,
     conn: Connection,
     engine: Engine,
@@ -175,7 +194,7 @@ pub fn start(
         recent_calls.insert(site.id.clone(), calls);
     }
     let (tx, rx) = mpsc::channel(16 * 1024);
-    let mut actor = Actor { cfg, conn, engine, hub, metrics, clock, recent_calls, last_event_id };
+    let mut actor = QueueActor { cfg, conn, engine, hub, metrics, clock, recent_calls, last_event_id };
     let handle = std::thread::Builder::new()
         .name("queue-writer".into())
         .spawn(move || actor.run(rx))
@@ -231,7 +250,7 @@ struct Pending {
     changed: bool,
 }
 
-impl Actor {
+impl QueueActor {
     /// Housekeeping between batches, at most hourly: old idempotency records, expired sessions.
     /// (Statistics roll-ups and the retention purge run on their own thread: `rollup.rs`.)
     fn maintain(&mut self, next: &mut std::time::Instant) {
@@ -416,6 +435,19 @@ impl From<db::DbError> for StepErr {
     }
 }
 
+/// A stored issue answer with its token (and the URL made of it) put back.
+fn with_token(body: &str, token: &str) -> String {
+    match serde_json::from_str::<TicketView>(body) {
+        Ok(mut view) => {
+            view.status_url = views::status_url(token);
+            view.token = Some(token.to_owned());
+            views::to_json(&view)
+        }
+        // Not a ticket (an error answer): as stored.
+        Err(_) => body.to_owned(),
+    }
+}
+
 /// Execute one command inside the batch's transaction.
 fn step(
     cfg: &Config,
@@ -425,9 +457,17 @@ fn step(
     now: Timestamp,
     next_seq: &mut u64,
 ) -> Result<StepOut, StepErr> {
-    if let Some((scope, key)) = &exec.idempotency
-        && let Some((status, body)) = db::idempotent_reply(tx, scope, key)?
+    if let Some(idem) = &exec.idempotency
+        && let Some((status, body, request_hash)) = db::idempotent_reply(tx, &idem.scope, &idem.key)?
     {
+        // Records from before request hashes were kept have none: they answer as they did.
+        if !request_hash.is_empty() && request_hash != idem.request_hash {
+            return Err(StepErr::Refused(ExecError::KeyReused));
+        }
+        let body = match &exec.token {
+            Some(token) if status == 201 => with_token(&body, token),
+            _ => body,
+        };
         return Ok(StepOut { outcome: Outcome::Replay { status, body }, events: vec![], changed: false });
     }
     let before = command_ticket(&exec.cmd).and_then(|id| engine.ticket(id)).cloned();
@@ -452,7 +492,7 @@ fn step(
             .filter_map(|d| engine.desk(d).cloned())
             .collect();
     let cmd_for_errors = exec.cmd.clone();
-    let events = match engine.execute(exec.cmd, now) {
+    let events = match engine.execute(exec.cmd, &exec.actor, now) {
         Ok(ev) => ev,
         Err(QueueError::UnknownTicket(id)) => {
             // A finished ticket is not in the engine: explain with its stored state.
@@ -472,15 +512,21 @@ fn step(
         *next_seq = seq;
         let ticket = match &e.kind {
             EventKind::TicketIssued { ticket } => {
-                let token_hash = exec.token_hash.as_deref().ok_or_else(|| {
+                let token = exec.token.as_deref().ok_or_else(|| {
                     StepErr::Storage(db::DbError::Inconsistent("an issue came without its token".into()))
                 })?;
                 let t = engine.ticket(&ticket.id).cloned().unwrap_or_else(|| (**ticket).clone());
-                db::insert_ticket(tx, &t, token_hash)?;
-                if let Some(&(day, last)) = engine.state().counters.get(&(t.site.clone(), t.service.clone())) {
-                    db::upsert_counter(tx, &t.site, &t.service, day, last)?;
+                db::insert_ticket(tx, &t, &crate::auth::secret_hash(token))?;
+                if let Some(c) = engine.state().counters.get(&(t.site.clone(), t.service.clone())) {
+                    db::upsert_counter(tx, &t.site, &t.service, c)?;
                 }
                 Some(t)
+            }
+            EventKind::CapLifted { service, .. } => {
+                if let Some(c) = engine.state().counters.get(&(e.site.clone(), service.clone())) {
+                    db::upsert_counter(tx, &e.site, service, c)?;
+                }
+                None
             }
             kind => match kind.ticket_id() {
                 Some(id) => {
@@ -496,6 +542,13 @@ fn step(
                                 EventKind::TicketNoShow { .. } => Status::NoShow,
                                 _ => Status::Cancelled,
                             };
+                            // A cancellation gives a place under the cap back: the counter changed.
+                            if t.status == Status::Cancelled
+                                && let Some(first) = t.journey.first()
+                                && let Some(c) = engine.state().counters.get(&(t.site.clone(), first.service.clone()))
+                            {
+                                db::upsert_counter(tx, &t.site, &first.service, c)?;
+                            }
                             if let Some(times) = engine.state().service_times.get(&(t.site.clone(), t.service.clone()))
                             {
                                 db::upsert_service_times(tx, &t.site, &t.service, times)?;
@@ -547,14 +600,24 @@ fn step(
             Some(state) => Outcome::Desk(Box::new(views::desk_view(cfg, engine, state, now))),
             None => Outcome::NoContent,
         }
-    } else if matches!(cmd_for_errors, Command::RaiseAlert { .. }) {
+    } else if matches!(cmd_for_errors, Command::RaiseAlert { .. } | Command::LiftCap { .. }) {
         Outcome::Accepted
     } else {
         Outcome::NoContent
     };
     let changed = !out.is_empty();
-    if let Some((scope, key)) = &exec.idempotency {
-        db::store_idempotent_reply(tx, scope, key, outcome.status(), &outcome.body(), now)?;
+    if let Some(idem) = &exec.idempotency {
+        // Stored without the token: a retry gets it back from `exec.token` (derived from the key).
+        let stored = match &outcome {
+            Outcome::Ticket { view, .. } if view.token.is_some() => {
+                let mut bare = view.clone();
+                bare.token = None;
+                bare.status_url = String::new();
+                views::to_json(&bare)
+            }
+            other => other.body(),
+        };
+        db::store_idempotent_reply(tx, &idem.scope, &idem.key, &idem.request_hash, outcome.status(), &stored, now)?;
     }
     Ok(StepOut { outcome, events: out, changed: changed || exec.idempotency.is_some() })
 }

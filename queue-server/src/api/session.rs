@@ -1,8 +1,8 @@
 //! Staff sessions: log in (cookie + bearer token), who am I (with the CSRF token), log out.
 
 use super::ApiJson;
-use super::tickets::ClientIp;
 use crate::auth::{Identity, Role, SESSION_COOKIE, StaffIdentity, random_secret, secret_hash, verify_password};
+use crate::client_addr::ClientAddr;
 use crate::db;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
@@ -35,6 +35,7 @@ fn login_response(s: &StaffIdentity, token: String, expires_at: String) -> Login
         display_name: s.display_name.clone(),
         role: s.role.as_str().into(),
         languages: s.languages.clone(),
+        sites: s.sites.clone(),
         expires_at,
     }
 }
@@ -46,13 +47,15 @@ fn login_response(s: &StaffIdentity, token: String, expires_at: String) -> Login
         (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn login(
     State(state): State<AppState>,
-    ClientIp(ip): ClientIp,
+    client: ClientAddr,
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> ApiResult<Response> {
-    state.limits.login(ip)?;
     if req.username.len() > 64 || req.password.len() > 256 {
         return Err(ApiError::unprocessable("username or password too long"));
     }
+    // An address that failed too often waits; every account has its own budget of attempts.
+    state.limits.login_address(client.ip)?;
+    state.limits.login_attempt(&req.username)?;
     let username = req.username.clone();
     let row = state.db.read(move |conn| db::staff(conn, &username)).await?;
     let stored = row.as_ref().filter(|r| !r.disabled).map(|r| r.password_hash.clone());
@@ -68,6 +71,8 @@ pub async fn login(
     .map_err(ApiError::internal)?
     .map_err(ApiError::internal)?;
     let Some(row) = row.filter(|r| ok && !r.disabled) else {
+        // Counted against the address; past its budget, the next attempt from it waits (429).
+        let _ = state.limits.login_failed(client.ip);
         return Err(ApiError::new(StatusCode::UNAUTHORIZED, "bad_credentials", "wrong username or password"));
     };
     let role = Role::parse(&row.role).ok_or_else(|| {
@@ -81,7 +86,15 @@ pub async fn login(
     // Sessions are written through the pool's read-write connection (not the queue writer).
     let (h, user, c) = (token_hash.clone(), row.username.clone(), csrf.clone());
     state.db.write(move |conn| db::insert_session(conn, &h, &user, &c, now, expires)).await?;
+    let sites = state
+        .cfg
+        .sites
+        .iter()
+        .map(|s| s.id.clone())
+        .filter(|s| row.sites.as_ref().is_none_or(|list| list.iter().any(|l| l == s.as_str())))
+        .collect();
     let me = StaffIdentity {
+        sites,
         username: row.username,
         display_name: row.display_name,
         role,
@@ -90,8 +103,13 @@ pub async fn login(
         csrf,
         token_hash,
     };
-    let cookie =
-        format!("{SESSION_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}", SESSION_HOURS * 3600);
+    // Secure when the browser came over https (through a trusted proxy): the cookie then never
+    // travels in clear.
+    let secure = if client.https { "; Secure" } else { "" };
+    let cookie = format!(
+        "{SESSION_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}{secure}",
+        SESSION_HOURS * 3600
+    );
     let body = login_response(&me, token, expires.to_string());
     Ok(([(header::SET_COOKIE, cookie)], Json(body)).into_response())
 }

@@ -139,7 +139,7 @@ pub async fn desks(
     Path(site): Path<String>,
 ) -> ApiResult<Json<Vec<DeskView>>> {
     let site = site_id(&state, &site)?;
-    id.staff(Role::Staff)?;
+    id.staff_at(&site, Role::Staff)?;
     let out = state
         .writer
         .read(move |live| {
@@ -166,7 +166,7 @@ pub async fn waiting(
     Path(site): Path<String>,
 ) -> ApiResult<Json<WaitingList>> {
     let site = site_id(&state, &site)?;
-    id.staff(Role::Staff)?;
+    id.staff_at(&site, Role::Staff)?;
     let out = state.writer.read(move |live| views::waiting_list(live.cfg, live.engine, &site, live.now)).await;
     out.map(Json).ok_or_else(ApiError::shutting_down)
 }
@@ -229,12 +229,32 @@ pub async fn raise_alert(
     if !matches!(req.kind.as_str(), "help_requested" | "printer_failure" | "other") {
         return Err(ApiError::unprocessable("kind must be 'help_requested', 'printer_failure' or 'other'"));
     }
+    // Alerts have a budget of their own: a kiosk that has used up its tickets can still call for help.
     if let Identity::Device(d) = &id {
-        state.limits.ticket(&site, &d.id)?;
+        state.limits.alert(&site, &d.id)?;
     }
     let message = req.message.unwrap_or_default().chars().take(500).collect();
     let ticket_number = req.ticket_number.map(|n| n.chars().take(16).collect());
     let alert = Alert { kind: req.kind, source: id.principal(), message, ticket_number };
-    let exec = Exec { cmd: Command::RaiseAlert { site, alert }, token_hash: None, token: None, idempotency: None };
-    Ok(state.writer.exec(exec).await?)
+    Ok(state.writer.exec(Exec::new(Command::RaiseAlert { site, alert }, id.actor(&state.cfg))).await?)
+}
+
+/// Lift a service's daily cap for the rest of today (staff of the site), e.g. when the queue is
+/// short and the desks can take more people than planned.
+#[utoipa::path(post, path = "/api/v1/sites/{site}/services/{service}/lift-cap", tag = "sites",
+    params(("site" = String, Path, description = "site id"), ("service" = String, Path, description = "service id")),
+    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 202, description = "lifted for today"), (status = 401, body = queue_core::wire::ErrorBody),
+        (status = 403, body = queue_core::wire::ErrorBody), (status = 404, body = queue_core::wire::ErrorBody),
+        (status = 422, body = queue_core::wire::ErrorBody)))]
+pub async fn lift_cap(
+    State(state): State<AppState>,
+    id: Identity,
+    Path((site, service)): Path<(String, String)>,
+) -> ApiResult<Outcome> {
+    let site = site_id(&state, &site)?;
+    check_id("service", &service)?;
+    id.staff_at(&site, Role::Staff)?;
+    let service = queue_core::ServiceId::from(service.as_str());
+    Ok(state.writer.exec(Exec::new(Command::LiftCap { site, service }, id.actor(&state.cfg))).await?)
 }

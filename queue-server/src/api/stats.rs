@@ -50,7 +50,9 @@ pub fn parse_bound(s: &str, tz: &TimeZone, end: bool) -> Result<Timestamp, Strin
     if let Ok(t) = s.parse::<Timestamp>() {
         return Ok(t);
     }
-    let d: Date = s.parse().map_err(|_| format!("'{s}' is neither a date (YYYY-MM-DD) nor an RFC 3339 time"))?;
+    let d: Date = s
+        .parse()
+        .map_err(|_| format!("'{}' is neither a date (YYYY-MM-DD) nor an RFC 3339 time", super::excerpt(s, 40)))?;
     let d = if end { d.tomorrow().map_err(|e| e.to_string())? } else { d };
     d.to_zoned(tz.clone()).map(|z| z.timestamp()).map_err(|e| e.to_string())
 }
@@ -92,6 +94,7 @@ pub(crate) fn select(
         (service.filter(|s| !s.is_empty()), from.filter(|s| !s.is_empty()), to.filter(|s| !s.is_empty()));
     let site_id = SiteId::from(site);
     let cfg_site = state.cfg.site(&site_id).ok_or_else(|| ApiError::not_found(format!("no site '{site}'")))?;
+    id.staff_at(&site_id, Role::Manager)?;
     let service = match service {
         Some(s) => {
             check_id("service", s)?;
@@ -374,7 +377,7 @@ pub async fn funder(
     id.staff(Role::Manager)?;
     let first: Date = format!("{}-01", q.month)
         .parse()
-        .map_err(|_| ApiError::bad_request(format!("month '{}' is not YYYY-MM", q.month)))?;
+        .map_err(|_| ApiError::bad_request(format!("month '{}' is not YYYY-MM", super::excerpt(&q.month, 16))))?;
     let last = first.last_of_month().to_string();
     let site = q.site.clone();
     let sel =
@@ -410,7 +413,11 @@ pub async fn export_csv(
     const TABLES: [&str; 6] = ["summary", "tickets", "arrivals", "mix", "staff", "queue"];
     if !TABLES.contains(&q.table.as_str()) {
         id.staff(Role::Manager)?;
-        return Err(ApiError::bad_request(format!("unknown table '{}' ({})", q.table, TABLES.join(", "))));
+        return Err(ApiError::bad_request(format!(
+            "unknown table '{}' ({})",
+            super::excerpt(&q.table, 24),
+            TABLES.join(", ")
+        )));
     }
     let name = format!("attachment; filename=\"sportello-{}-{}.csv\"", q.site, q.table);
     let csv = blocking(&state, move |state| export_table(state, &id, &q)).await?;
