@@ -29,6 +29,18 @@ pub struct Cli {
     /// Seconds between heartbeat events on live streams.
     #[arg(long, default_value_t = 10)]
     heartbeat: u32,
+    /// Seconds a new connection has to send its first byte.
+    #[arg(long, default_value_t = 10)]
+    first_byte_timeout: u64,
+    /// Seconds a connection may stay without a byte either way (at least 3 heartbeats).
+    #[arg(long, default_value_t = 60)]
+    idle_timeout: u64,
+    /// Seconds a request body has to arrive whole.
+    #[arg(long, default_value_t = 10)]
+    body_timeout: u64,
+    /// Connections one client address may hold (default: the configuration's [server] setting).
+    #[arg(long)]
+    connections_per_address: Option<usize>,
     #[command(subcommand)]
     command: Option<Cmd>,
 }
@@ -302,6 +314,12 @@ fn serve(cli: Cli) -> anyhow::Result<ExitCode> {
         let mut opts = Options::new(&config_dir, &cli.data);
         opts.demo = demo;
         opts.heartbeat_s = cli.heartbeat;
+        opts.net.first_byte_timeout = std::time::Duration::from_secs(cli.first_byte_timeout.max(1));
+        opts.net.idle_timeout = std::time::Duration::from_secs(cli.idle_timeout.max(1));
+        opts.net.body_read_timeout = std::time::Duration::from_secs(cli.body_timeout.max(1));
+        if let Some(n) = cli.connections_per_address {
+            opts = opts.connections_per_address(n.max(1));
+        }
         let started = crate::start(opts)?;
         let base = format!("http://{addr}");
         if demo {

@@ -123,7 +123,8 @@ pub async fn serve(
         let limits = limits.clone();
         tokio::spawn(async move {
             // Nothing sent at all within the first-byte time: a silent socket, closed.
-            if !matches!(tokio::time::timeout(limits.first_byte_timeout, stream.readable()).await, Ok(Ok(()))) {
+            let mut first = [0u8; 1];
+            if !matches!(tokio::time::timeout(limits.first_byte_timeout, stream.peek(&mut first)).await, Ok(Ok(1..))) {
                 metrics.timed_out_connections.inc();
                 return;
             }

@@ -7,6 +7,7 @@ mod concurrency;
 mod crash;
 mod display;
 mod faults;
+mod flood;
 mod kiosk;
 mod places;
 mod restart;

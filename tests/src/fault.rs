@@ -23,6 +23,11 @@ pub struct ServerProcess {
 impl ServerProcess {
     /// Start `bin` (a queue server) on the test configuration and `data`, on an ephemeral port.
     pub fn spawn(bin: &Path, data: &Path) -> ServerProcess {
+        Self::spawn_with(bin, data, &[])
+    }
+
+    /// Like `spawn`, with more command-line arguments (e.g. shorter timeouts).
+    pub fn spawn_with(bin: &Path, data: &Path, extra: &[&str]) -> ServerProcess {
         let started = Instant::now();
         let mut child = Command::new(bin)
             .arg("--config")
@@ -30,6 +35,7 @@ impl ServerProcess {
             .arg("--data")
             .arg(data)
             .args(["--listen", "127.0.0.1:0", "--demo"])
+            .args(extra)
             .env("RUST_LOG", "error")
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())

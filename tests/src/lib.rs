@@ -3,6 +3,7 @@
 
 pub mod browser;
 pub mod fault;
+pub mod flood;
 pub mod sse;
 
 use reqwest::{Method, StatusCode};
