@@ -1,109 +1,12 @@
-<!doctype html>
-<!-- Sportello web display for TVs that only have a browser: /display/{site}?key=DISPLAY_KEY
-     Same view and staleness behaviour as the slint `display` app. Self-contained: no outside network.
-     Options: ?services=a,b  ?desks=d1,d2  ?previous=5  ?voice=0 (chime only)  ?sound=0 (silent)
-              ?tz=Europe/Rome  ?highlight=8 (seconds)
-     SPDX-License-Identifier: GPL-3.0-only -->
-<html lang="it">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<title>Sportello – display</title>
-<style>
-@font-face { font-family: "Sportello Sans"; font-weight: 400; src: local("Noto Sans"), local("NotoSans-Regular"), url("/display/assets/fonts/NotoSans-Regular.ttf") format("truetype"); }
-@font-face { font-family: "Sportello Sans"; font-weight: 700; src: local("Noto Sans Bold"), local("NotoSans-Bold"), url("/display/assets/fonts/NotoSans-Bold.ttf") format("truetype"); }
-@font-face { font-family: "Sportello Arabic"; font-weight: 400; src: local("Noto Sans Arabic"), local("NotoSansArabic-Regular"), url("/display/assets/fonts/NotoSansArabic-Regular.ttf") format("truetype"); }
-@font-face { font-family: "Sportello Arabic"; font-weight: 700; src: local("Noto Sans Arabic Bold"), local("NotoSansArabic-Bold"), url("/display/assets/fonts/NotoSansArabic-Bold.ttf") format("truetype"); }
-:root {
-  --bg: #0d1726; --surface: #182840; --surface-alt: #1f3352; --text: #fff; --dim: #aebbd0;
-  --accent: #ffd24d; --flash: #ffd24d; --flash-text: #0d1726; --warning: #c62828; --ticker: #060d18;
-  --pad: 2.2vmin; --radius: 1.7vmin;
-}
-* { box-sizing: border-box; }
-[hidden] { display: none !important; }
-html, body { margin: 0; height: 100%; background: var(--bg); color: var(--text); overflow: hidden;
-  font-family: "Sportello Sans", "Noto Sans", "Sportello Arabic", "Noto Sans Arabic", "DejaVu Sans", sans-serif; }
-[lang="ar"], [dir="rtl"] { font-family: "Sportello Arabic", "Noto Sans Arabic", "Sportello Sans", sans-serif; }
-#app { display: flex; flex-direction: column; height: 100vh; }
-header { flex: 0 0 9.6vmin; } main { flex: 1 1 0; } footer { flex: 0 0 7.8vmin; }
-header { display: flex; align-items: center; justify-content: space-between; padding: 0 calc(var(--pad) * 1.5); background: var(--surface); }
-#site { font-size: 4.1vmin; font-weight: 700; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
-#clock { font-size: 5.6vmin; font-weight: 700; color: var(--accent); font-variant-numeric: tabular-nums; }
-#stale { background: var(--warning); color: #fff; font-weight: 700; font-size: 3.3vmin; padding: 2vmin var(--pad); text-align: center; }
-#stale[hidden] { display: none; }
-main { display: grid; gap: calc(var(--pad) * 1.5); padding: var(--pad); min-height: 0;
-  grid-template-columns: 55fr 45fr; grid-template-rows: 1fr 1fr; grid-template-areas: "latest previous" "latest queues"; }
-body.stale main { opacity: .55; }
-#latest { grid-area: latest; } #previous { grid-area: previous; } #queues { grid-area: queues; }
-section { min-height: 0; overflow: hidden; display: flex; flex-direction: column; gap: 1vmin; }
-.title { flex-shrink: 0; color: var(--dim); font-size: 3.1vmin; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
-#latest { background: var(--surface-alt); border-radius: var(--radius); padding: var(--pad); align-items: center; border: .6vmin solid transparent; }
-#latest .title { text-align: center; }
-#latest-body { flex: 1; display: flex; flex-direction: column; justify-content: center; align-items: center; min-height: 0; }
-#latest-number { font-size: 23vmin; font-weight: 800; color: var(--accent); line-height: 1.1; }
-#latest-desk { font-size: 9.6vmin; font-weight: 700; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; max-width: 100%; }
-#no-calls { font-size: 6vmin; color: var(--dim); }
-#latest.highlight { border-color: var(--flash); animation: flash 1s steps(1, end) infinite; }
-@keyframes flash { 0% { background: var(--flash); } 50% { background: var(--surface-alt); } }
-#latest.highlight #latest-number { animation: flash-number 1s steps(1, end) infinite; }
-#latest.highlight #latest-desk, #latest.highlight .title { animation: flash-text 1s steps(1, end) infinite; }
-@keyframes flash-number { 0% { color: var(--flash-text); } 50% { color: var(--accent); } }
-@keyframes flash-text { 0% { color: var(--flash-text); } 50% { color: var(--text); } }
-ol, ul { list-style: none; margin: 0; padding: 0; display: flex; flex-direction: column; gap: .9vmin; min-height: 0; }
-li { display: flex; align-items: center; justify-content: space-between; background: var(--surface); border-radius: calc(var(--radius) / 2);
-  padding: 0 var(--pad); min-height: 0; flex: 0 1 7.8vmin; gap: var(--pad); }
-#previous li .num { color: var(--accent); font-weight: 700; font-size: 5.2vmin; }
-#previous li .desk { font-size: 4.4vmin; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
-.qhead { display: flex; justify-content: space-between; align-items: baseline; gap: var(--pad); }
-.qhead .wait { font-size: 2.5vmin; }
-#queue-list li { flex-basis: 6.7vmin; font-size: 4.2vmin; }
-#queue-list .label { font-weight: 700; flex: 1; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
-#queue-list .count { color: var(--accent); font-weight: 700; min-width: 8vmin; text-align: end; }
-#queue-list .eta { min-width: 17vmin; text-align: end; font-size: .85em; }
-footer { background: var(--ticker); overflow: hidden; position: relative; display: flex; align-items: center; }
-#ticker-inner { position: absolute; left: 0; top: 0; bottom: 0; display: flex; align-items: center; white-space: nowrap; font-size: 3.9vmin; animation: ticker 30s linear infinite; will-change: transform; }
-#ticker-inner .sep { padding: 0 4vmin; color: var(--dim); }
-#ticker-inner span:first-child { padding-left: var(--pad); }
-/* The notice is written twice in a row: moving by half the width loops without a jump. */
-@keyframes ticker { from { transform: translateX(0); } to { transform: translateX(-50%); } }
-#sound { position: fixed; right: 2vmin; bottom: 10vmin; font-size: 2.6vmin; padding: 1vmin 2vmin; border-radius: 1vmin; border: 0; background: var(--accent); color: var(--flash-text); cursor: pointer; }
-#setup { position: fixed; inset: 0; display: flex; align-items: center; justify-content: center; background: var(--bg); }
-#setup form { background: var(--surface); padding: 4vmin; border-radius: var(--radius); display: flex; flex-direction: column; gap: 2vmin; font-size: 2.6vmin; min-width: 50vmin; }
-#setup input, #setup button { font-size: 2.6vmin; padding: 1vmin; }
-@media (orientation: portrait) {
-  header { flex-basis: 5.4vmax; } footer { flex-basis: 4.4vmax; }
-  main { grid-template-columns: 1fr; grid-template-rows: 29vmax 1fr 1fr; grid-template-areas: "latest" "previous" "queues"; }
-}
-</style>
-</head>
-<body>
-<div id="app">
-  <header><span id="site" dir="auto"></span><span id="clock" aria-label="clock"></span></header>
-  <div id="stale" role="alert" hidden>⚠&nbsp; <span id="stale-text"></span></div>
-  <main>
-    <section id="latest" aria-live="assertive">
-      <div class="title" id="t-latest"></div>
-      <div id="latest-body"><div id="latest-number"></div><div id="latest-desk" dir="auto"></div><div id="no-calls" hidden></div></div>
-    </section>
-    <section id="previous"><div class="title" id="t-previous"></div><ol id="previous-list"></ol></section>
-    <section id="queues"><div class="qhead"><span class="title" id="t-waiting"></span><span class="title wait" id="t-wait"></span></div><ul id="queue-list"></ul></section>
-  </main>
-  <footer><div id="ticker-inner"></div></footer>
-</div>
-<button id="sound" hidden>🔊 Attiva audio · Enable sound</button>
-<div id="setup" hidden>
-  <form id="setup-form">
-    <strong>Sportello – display</strong>
-    <label>Chiave del display · Display key <input id="setup-key" autocomplete="off" required></label>
-    <button type="submit">OK</button>
-  </form>
-</div>
-<script>
 "use strict";
-// Announcement and screen texts: a copy of display/i18n/<lang>.toml (a test in the display crate keeps them equal).
-const TEXTS = /*TEXTS*/{"it": {"call": "Numero {number}, {desk}.", "recall": "Si ricorda il numero {number}, {desk}.", "latest": "Ultima chiamata", "previous": "Chiamate precedenti", "waiting": "In attesa", "estimated_wait": "Attesa stimata", "minutes": "{n} min", "no_calls": "Nessuna chiamata", "reconnecting": "Dati non aggiornati dalle {time}: riconnessione in corso"}, "en": {"call": "Number {number}, {desk}.", "recall": "Once again, number {number}, {desk}.", "latest": "Now calling", "previous": "Previous calls", "waiting": "Waiting", "estimated_wait": "Estimated wait", "minutes": "{n} min", "no_calls": "No calls yet", "reconnecting": "Not updated since {time}: reconnecting"}, "fr": {"call": "Numéro {number}, {desk}.", "recall": "Rappel : numéro {number}, {desk}.", "latest": "Appel en cours", "previous": "Appels précédents", "waiting": "En attente", "estimated_wait": "Attente estimée", "minutes": "{n} min", "no_calls": "Aucun appel", "reconnecting": "Pas de mise à jour depuis {time} : reconnexion en cours"}, "ar": {"call": "الرقم {number}، {desk}.", "recall": "تذكير: الرقم {number}، {desk}.", "latest": "النداء الحالي", "previous": "النداءات السابقة", "waiting": "في الانتظار", "estimated_wait": "مدة الانتظار المتوقعة", "minutes": "{n} دقيقة", "no_calls": "لا توجد نداءات", "reconnecting": "لم يتم التحديث منذ {time}: جارٍ إعادة الاتصال"}, "ro": {"call": "Numărul {number}, {desk}.", "recall": "Reamintire: numărul {number}, {desk}.", "latest": "Apel curent", "previous": "Apeluri anterioare", "waiting": "În așteptare", "estimated_wait": "Timp estimat", "minutes": "{n} min", "no_calls": "Niciun apel", "reconnecting": "Neactualizat din {time}: se reconectează"}, "uk": {"call": "Номер {number}, {desk}.", "recall": "Повторно: номер {number}, {desk}.", "latest": "Виклик", "previous": "Попередні виклики", "waiting": "В очікуванні", "estimated_wait": "Орієнтовне очікування", "minutes": "{n} хв", "no_calls": "Викликів ще немає", "reconnecting": "Не оновлено з {time}: повторне підключення"}}/*END TEXTS*/;
-const RTL = new Set(["ar", "fa", "he", "ur"]);
+// Sportello web display for TVs that only have a browser: /display/{site}?key=DISPLAY_KEY
+// Same view and staleness behaviour as the slint `display` app. Self-contained: no outside network.
+// Options: ?services=a,b  ?desks=d1,d2  ?previous=5  ?voice=0 (chime only)  ?sound=0 (silent)
+//          ?tz=Europe/Rome  ?highlight=8 (seconds)
+// Texts: texts/locales/<lang>/{display,common}.ftl, put in the page by the server (texts.js).
+// SPDX-License-Identifier: GPL-3.0-only
+const TX = window.SportelloTexts;
+const RTL = new Set((document.getElementById("app").dataset.rtl || "").split(" ").filter(Boolean));
 const EVENT_NAMES = ["ticket.issued", "ticket.called", "ticket.recalled", "ticket.serving", "ticket.done", "ticket.no_show",
   "ticket.cancelled", "ticket.on_hold", "ticket.returned", "ticket.transferred", "desk.updated", "queue.updated",
   "heartbeat", "resync", "message"];
@@ -149,8 +52,8 @@ function spokenNumber(n) {
 }
 function announce(number, desk, visitorLang, recall) {
   const langs = [S.languages[0] || "it"]; if (visitorLang && !langs.includes(visitorLang)) langs.push(visitorLang);
-  const utterances = langs.filter((l) => TEXTS[l]).map((l) => ({ lang: l,
-    text: (recall ? TEXTS[l].recall : TEXTS[l].call).replace("{number}", spokenNumber(number)).replace("{desk}", desk) }));
+  const utterances = langs.filter((l) => TX.has(l, "display-call")).map((l) => ({ lang: l,
+    text: TX.t(l, recall ? "display-recall" : "display-call", { number: spokenNumber(number), desk }) }));
   Audio_.enqueue({ number, desk, recall, utterances, at: Date.now() });
 }
 function heard() { S.lastHeard = Date.now(); S.downSince = null; }
@@ -208,14 +111,14 @@ function staleSince(now) {
 const $ = (id) => document.getElementById(id);
 const hhmm = (t) => new Intl.DateTimeFormat("it-IT", { hour: "2-digit", minute: "2-digit", hour12: false, timeZone: OPT.tz }).format(t);
 function both(key) {
-  const l = S.languages[0] || "it"; const a = (TEXTS[l] || TEXTS.it)[key];
-  return l === "en" ? a : a + " · " + TEXTS.en[key];
+  const l = S.languages[0] || "it"; const a = TX.t(l, key);
+  return l === "en" ? a : a + " · " + TX.t("en", key);
 }
 function el(tag, cls, text) { const e = document.createElement(tag); if (cls) e.className = cls; if (text !== undefined) { e.textContent = text; e.dir = "auto"; } return e; }
 let lastRender = "";
 function render() {
   const now = Date.now();
-  const lang = S.languages[0] || "it"; const t = TEXTS[lang] || TEXTS.it;
+  const lang = S.languages[0] || "it";
   const latest = S.calls[0]; const prev = S.calls.slice(1, 1 + OPT.previous);
   const queues = S.queues.filter(queueVisible);
   const st = staleSince(now);
@@ -225,17 +128,17 @@ function render() {
   lastRender = model;
   $("site").textContent = S.name || SITE; $("clock").textContent = hhmm(now);
   document.documentElement.lang = lang; document.documentElement.dir = RTL.has(lang) ? "rtl" : "ltr";
-  $("t-latest").textContent = both("latest"); $("t-previous").textContent = both("previous");
-  $("t-waiting").textContent = both("waiting"); $("t-wait").textContent = both("estimated_wait");
-  $("no-calls").textContent = both("no_calls");
+  $("t-latest").textContent = both("display-latest"); $("t-previous").textContent = both("display-previous");
+  $("t-waiting").textContent = both("display-waiting"); $("t-wait").textContent = both("estimated-wait");
+  $("no-calls").textContent = both("display-no-calls");
   $("latest-number").textContent = latest ? latest.number : ""; $("latest-desk").textContent = latest ? "→ " + latest.deskLabel : "";
   $("no-calls").hidden = !!latest;
-  $("latest").setAttribute("aria-label", latest ? latest.number + " → " + latest.deskLabel : both("no_calls"));
+  $("latest").setAttribute("aria-label", latest ? latest.number + " → " + latest.deskLabel : both("display-no-calls"));
   $("latest").classList.toggle("highlight", !!(S.highlight && latest && latest.number === S.highlight.number && now < S.highlight.until));
   $("previous-list").replaceChildren(...prev.map((c) => { const li = el("li"); li.setAttribute("aria-label", c.number + " → " + c.deskLabel);
     li.append(el("span", "num", c.number), el("span", "desk", "→ " + c.deskLabel)); return li; }));
   $("queue-list").replaceChildren(...queues.map((q) => { const li = el("li");
-    const eta = q.waiting === 0 ? "–" : t.minutes.replace("{n}", String(Math.ceil(q.estimated_wait_s / 60)));
+    const eta = q.waiting === 0 ? "–" : TX.t(lang, "wait-minutes", { n: Math.ceil(q.estimated_wait_s / 60) });
     li.setAttribute("aria-label", q.service_label + ": " + q.waiting + ", " + eta);
     li.append(el("span", "label", q.service_label), el("span", "count", String(q.waiting)), el("span", "eta", eta)); return li; }));
   const tickerText = notice.map(([l, n]) => l + n).join("|");
@@ -247,8 +150,8 @@ function render() {
     $("ticker-inner").replaceChildren(...copy(false), ...copy(true));
     requestAnimationFrame(() => { const w = $("ticker-inner").scrollWidth / 2; $("ticker-inner").style.animationDuration = Math.max(8, w / 120) + "s"; });
   }
-  const text = st ? [lang, "en"].filter((l, i, a) => TEXTS[l] && a.indexOf(l) === i)
-    .map((l) => TEXTS[l].reconnecting.replace("{time}", st.since ? hhmm(st.since) : "--:--")).join(" · ") : "";
+  const text = st ? [lang, "en"].filter((l, i, a) => TX.has(l, "display-reconnecting") && a.indexOf(l) === i)
+    .map((l) => TX.t(l, "display-reconnecting", { time: st.since ? hhmm(st.since) : "--:--" })).join(" · ") : "";
   $("stale").hidden = !st; $("stale-text").textContent = text; document.body.classList.toggle("stale", !!st);
 }
 
@@ -385,6 +288,3 @@ function start() {
   render(); connect();
 }
 start();
-</script>
-</body>
-</html>
