@@ -50,7 +50,7 @@ async fn every_page_has_the_one_shell_and_policy() {
 }
 
 /// Sample arguments: `n` a number, every other variable a word.
-fn args<'a>(vars: &'a BTreeSet<String>, n: i64) -> Vec<(&'a str, Arg<'static>)> {
+fn args(vars: &BTreeSet<String>, n: i64) -> Vec<(&str, Arg<'static>)> {
     vars.iter().map(|v| (v.as_str(), if v == "n" { Arg::from(n) } else { Arg::from("A 23") })).collect()
 }
 
