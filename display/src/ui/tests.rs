@@ -93,7 +93,9 @@ fn screenshots_are_written_at_both_sizes_and_deterministic() {
             "display-landscape.png",
             "display-portrait.png",
             "display-landscape-reconnecting.png",
-            "display-portrait-reconnecting.png"
+            "display-portrait-reconnecting.png",
+            "display-landscape-ar.png",
+            "display-portrait-uk-reconnecting.png"
         ]
     );
     let dims = |p: &Path| image::image_dimensions(p).unwrap();
