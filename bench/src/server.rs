@@ -83,6 +83,7 @@ pub fn seed_staff(data: &Path, desks: usize) -> anyhow::Result<Vec<String>> {
             professions: vec![],
             password_hash: hash.clone(),
             disabled: false,
+            sites: None,
         };
         queue_server::db::insert_staff(&conn, &row, now)?;
         let token = format!("bench-token-{i}-{}", queue_server::auth::random_secret(16));
@@ -166,7 +167,7 @@ pub fn seed_history(data: &Path, config: &Path, n: u64) -> anyhow::Result<()> {
                 (serving, EventKind::TicketServing { ticket: ticket.clone() }),
                 (done, EventKind::TicketDone { ticket: ticket.clone() }),
             ] {
-                queue_server::db::insert_event(&tx, &Event { at, site: site.id.clone(), kind })?;
+                queue_server::db::insert_event(&tx, &Event { at, site: site.id.clone(), actor: None, kind })?;
             }
             written += 1;
         }

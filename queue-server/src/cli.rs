@@ -65,12 +65,43 @@ enum StaffCmd {
         /// Name shown to colleagues (never to visitors).
         #[arg(long)]
         name: Option<String>,
+        /// The sites the account works at, e.g. livorno-terreni (`all` for every site; required
+        /// except for admins, who default to every site).
+        #[arg(long, value_delimiter = ',')]
+        sites: Vec<String>,
     },
     List,
-    /// Disable an account and end its sessions.
+    /// Disable an account and end its sessions (a running server ends them within a second).
     Disable {
         username: String,
     },
+    /// Set the sites an account works at (`all` for every site).
+    Sites {
+        username: String,
+        #[arg(value_delimiter = ',', required = true)]
+        sites: Vec<String>,
+    },
+}
+
+/// `--sites` as stored: `None` = every site. Every id must be a configured site when a configuration
+/// is given (or found at the default demo path).
+fn parse_sites(sites: &[String], config: Option<&Path>) -> anyhow::Result<Option<Vec<String>>> {
+    if sites.iter().any(|s| s == "all") {
+        return Ok(None);
+    }
+    for s in sites {
+        if !queue_core::ids::is_slug(s) {
+            bail!("'{s}' is not a site id");
+        }
+    }
+    if let Some(dir) = config {
+        let cfg = config::load(dir).map_err(|e| anyhow::anyhow!("configuration errors:\n{e}"))?;
+        if let Some(bad) = sites.iter().find(|s| cfg.site(&queue_core::SiteId::from(s.as_str())).is_none()) {
+            let known: Vec<&str> = cfg.sites.iter().map(|s| s.id.as_str()).collect();
+            bail!("no site '{bad}' in {} (sites: {})", dir.display(), known.join(", "));
+        }
+    }
+    Ok(Some(sites.to_vec()))
 }
 
 #[derive(Subcommand, Debug)]
@@ -141,10 +172,14 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Cmd::Staff { command }) => {
             let conn = open_db(&cli.data)?;
             match command {
-                StaffCmd::Add { username, role, languages, professions, name } => {
-                    if Role::parse(&role).is_none() {
+                StaffCmd::Add { username, role, languages, professions, name, sites } => {
+                    let Some(parsed_role) = Role::parse(&role) else {
                         bail!("--role must be staff, manager or admin (got '{role}')");
+                    };
+                    if sites.is_empty() && parsed_role != Role::Admin {
+                        bail!("--sites is required: the sites this account works at (or 'all')");
                     }
+                    let sites = parse_sites(&sites, cli.config.as_deref())?;
                     if !queue_core::ids::is_slug(&username) {
                         bail!("username must be 1–40 characters of a-z, 0-9, '-' or '_'");
                     }
@@ -165,18 +200,20 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                         professions,
                         password_hash: hash_password(password).map_err(anyhow::Error::msg)?,
                         disabled: false,
+                        sites,
                     };
                     db::insert_staff(&conn, &row, now)?;
-                    println!("added {} ({})", row.username, row.role);
+                    println!("added {} ({}, sites: {})", row.username, row.role, shown_sites(&row.sites));
                 }
                 StaffCmd::List => {
                     for s in db::list_staff(&conn)? {
                         let state = if s.disabled { "disabled" } else { "active" };
                         println!(
-                            "{:<16} {:<8} {:<8} languages={:<10} professions={:<16} {}",
+                            "{:<16} {:<8} {:<8} sites={:<36} languages={:<10} professions={:<16} {}",
                             s.username,
                             s.role,
                             state,
+                            shown_sites(&s.sites),
                             s.languages.join(","),
                             s.professions.join(","),
                             s.display_name
@@ -187,7 +224,14 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     if !db::disable_staff(&conn, &username)? {
                         bail!("no staff member '{username}'");
                     }
-                    println!("disabled {username} (sessions ended; takes effect within 5 s on a running server)");
+                    println!("disabled {username} (sessions and streams end within a second on a running server)");
+                }
+                StaffCmd::Sites { username, sites } => {
+                    let sites = parse_sites(&sites, cli.config.as_deref())?;
+                    if !db::set_staff_sites(&conn, &username, &sites)? {
+                        bail!("no staff member '{username}'");
+                    }
+                    println!("{username} works at: {}", shown_sites(&sites));
                 }
             }
             Ok(ExitCode::SUCCESS)
@@ -228,12 +272,16 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     if !db::revoke_device(&conn, &id, now)? {
                         bail!("no active device '{id}'");
                     }
-                    println!("revoked {id} (takes effect within 5 s on a running server)");
+                    println!("revoked {id} (its streams end within a second on a running server)");
                 }
             }
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+fn shown_sites(sites: &Option<Vec<String>>) -> String {
+    sites.as_ref().map_or_else(|| "all".to_owned(), |s| s.join(","))
 }
 
 fn serve(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -266,10 +314,12 @@ fn serve(cli: Cli) -> anyhow::Result<ExitCode> {
             cli.data.display()
         );
         let writer_thread = started.writer_thread;
+        let lock = started.lock;
         crate::serve(listener, started.state, started.shutdown, shutdown_signal()).await?;
         tokio::task::spawn_blocking(move || writer_thread.join())
             .await?
             .map_err(|_| anyhow::anyhow!("the writer thread panicked"))?;
+        drop(lock);
         println!("stopped");
         Ok(ExitCode::SUCCESS)
     })

@@ -82,10 +82,11 @@ async fn live(State(state): State<AppState>, id: Identity, ApiQuery(q): ApiQuery
             (queues, desks)
         })
         .await
-        .ok_or_else(|| crate::error::ApiError::unavailable("writer stopped"))?;
+        .ok_or_else(crate::error::ApiError::shutting_down)?;
     let now = state.now();
     let day_start = now.to_zoned(cfg_site.time_zone.clone()).start_of_day().map(|z| z.timestamp()).unwrap_or(now);
-    let events = state.reads.with(|c| crate::db::stats::events_without_ticket(c, &site_id, day_start, now))?;
+    let sid = site_id.clone();
+    let events = state.db.read(move |c| crate::db::stats::events_without_ticket(c, &sid, day_start, now)).await?;
     let lang = page_language(&q);
     let t = |key| texts::t(lang, key);
     let tz = cfg_site.time_zone.clone();
@@ -194,7 +195,15 @@ async fn dashboard(
     ApiQuery(q): ApiQuery<PageQuery>,
 ) -> ApiResult<Response> {
     let site = q.site.clone().unwrap_or_else(|| state.cfg.sites.first().map(|s| s.id.to_string()).unwrap_or_default());
-    let sel = select(&state, &id, &site, q.service.as_deref(), q.from.as_deref(), q.to.as_deref())?;
+    let (sel, staff) = {
+        let (site, service, from, to) = (site.clone(), q.service.clone(), q.from.clone(), q.to.clone());
+        crate::api::stats::blocking(&state, move |state| {
+            let sel = select(state, &id, &site, service.as_deref(), from.as_deref(), to.as_deref())?;
+            let staff = staff_report(state, &sel)?;
+            Ok((sel, staff))
+        })
+        .await?
+    };
     let b = sel.agg.breakdown();
     let s = &sel.summary;
     let lang = page_language(&q);
@@ -225,7 +234,6 @@ async fn dashboard(
         v(&q.to),
         q.service.as_ref().map(|x| format!("&service={x}")).unwrap_or_default()
     );
-    let staff = staff_report(&state, &sel)?;
     let work = |rows: &[crate::api::stats::WorkRow]| {
         html! {
             @for w in rows {

@@ -7,7 +7,9 @@ mod display_page;
 pub(crate) mod shell;
 mod ticket_page;
 
-use crate::api::{ClientIp, lookup_ticket};
+use crate::api::lookup_ticket;
+use crate::auth::secret_hash;
+use crate::client_addr::ClientAddr;
 use crate::state::AppState;
 use axum::Router;
 use axum::extract::{Path, State};
@@ -93,7 +95,7 @@ async fn desk() -> Response {
 /// `/t/{token}`: the visitor's ticket page, in the ticket's language; rate-limited like the API.
 async fn ticket(
     State(state): State<AppState>,
-    ClientIp(ip): ClientIp,
+    client: ClientAddr,
     Path(token): Path<String>,
     headers: HeaderMap,
 ) -> Response {
@@ -101,7 +103,8 @@ async fn ticket(
         let header = headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or("");
         shell::from_accept_language(header, |_| true)
     };
-    if let Err(e) = state.limits.lookup(ip) {
+    let limited = state.limits.lookup(client.ip).and_then(|()| state.limits.token_lookup(&secret_hash(&token)));
+    if let Err(e) = limited {
         let mut resp = strict_page(StatusCode::TOO_MANY_REQUESTS, ticket_page::too_many(fallback()));
         if let Some(retry) = e.retry_after {
             resp.headers_mut().insert(header::RETRY_AFTER, retry.into());

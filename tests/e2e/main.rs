@@ -8,6 +8,7 @@ mod crash;
 mod display;
 mod faults;
 mod kiosk;
+mod places;
 mod restart;
 mod retention;
 mod scripted_day;

@@ -170,7 +170,7 @@ async fn main() -> anyhow::Result<()> {
                     }
                     queue_server::db::insert_ticket(&tx, &t, &format!("bench{n}"))?;
                     for (at, kind) in evs {
-                        queue_server::db::insert_event(&tx, &Event { at, site: site.id.clone(), kind })?;
+                        queue_server::db::insert_event(&tx, &Event { at, site: site.id.clone(), actor: None, kind })?;
                     }
                 }
             }
