@@ -405,6 +405,17 @@ fn site(
             );
         } else if languages.contains(l.get_ref()) {
             src.err(l.span(), format!("languages[{i}]"), format!("'{}' is listed twice", l.get_ref()));
+        } else if texts::language(l.get_ref()).is_none() {
+            // Kiosk, display and ticket page would show Italian to a visitor who chose this language.
+            src.err(
+                l.span(),
+                format!("languages[{i}]"),
+                format!(
+                    "Sportello has no texts in '{}' (texts/locales/{}/; see README, \"Adding a language\")",
+                    l.get_ref(),
+                    l.get_ref()
+                ),
+            );
         } else {
             languages.push(l.get_ref().clone());
         }

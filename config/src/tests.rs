@@ -123,6 +123,16 @@ fn missing_arabic_text_and_unknown_language() {
     );
 }
 
+/// Issue 20: a site may offer only languages Sportello has every visitor text in.
+#[test]
+fn a_site_language_without_texts() {
+    let global = format!("{GLOBAL}[[languages]]\ncode = \"wo\"\nnative_name = \"Wolof\"\n");
+    let site = broken("languages = [\"it\", \"ar\"]", "languages = [\"it\", \"ar\", \"wo\"]");
+    let sources = vec![(PathBuf::from("sportello.toml"), global), (Path::new("sites").join("s1.toml"), site)];
+    let err = load_sources(&sources).unwrap_err().to_string();
+    expect![[r#"sites/s1.toml:4:26: languages[2]: Sportello has no texts in 'wo' (texts/locales/wo/; see README, "Adding a language")"#]].assert_eq(&err);
+}
+
 #[test]
 fn unknown_field_and_syntax_error() {
     check(

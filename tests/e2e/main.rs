@@ -16,5 +16,6 @@ mod scripted_day;
 mod stats;
 mod storage_failure;
 mod streams;
+mod texts;
 mod web_display;
 mod web_pages;
