@@ -169,7 +169,7 @@ pub async fn run(bin: &Path, data: &Path, plan: &FloodPlan) -> FloodReport {
             continue;
         }
         report.issued += 1;
-        if i % 2 == 0 {
+        if i.is_multiple_of(2) {
             let t = Instant::now();
             let (s, called) = desk.post_empty("/api/v1/desks/lt-sportello-1/call-next").await;
             desk_ms.push(t.elapsed().as_secs_f64() * 1000.0);
