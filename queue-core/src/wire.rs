@@ -34,20 +34,26 @@ pub struct ErrorDetail {
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct IssueRequest {
+    /// A service id of the site (`GET /api/v1/sites/{site}/kiosk` lists them).
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = "^[a-z0-9][a-z0-9_-]{0,39}$"))]
     pub service: ServiceId,
     /// `standard` (default) or `priority` from a kiosk; staff may also set `appointment` or `urgent`.
     #[serde(default)]
     pub priority: Option<Priority>,
     /// RFC 3339 due time of an appointment.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(format = DateTime))]
     pub appointment_at: Option<String>,
     /// One of the site's languages; default: the site's default language.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[a-z]{2,3}$"))]
     pub language: Option<String>,
-    /// E.g. `mediator:ar`, `wheelchair`.
+    /// E.g. `mediator:ar`, `wheelchair`: at most 10 short codes.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 10))]
     pub needs: Option<Vec<String>>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 30))]
     pub party_size: Option<u32>,
 }
 
@@ -163,9 +169,9 @@ pub struct QueueView {
     pub open_desks: u32,
 }
 
-/// `GET /api/v1/sites/{site}/desks`
+/// `GET /api/v1/sites/{site}/desks` (named `Desk` in the OpenAPI document, like `Site`).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema), schema(as = Desk))]
 pub struct DeskView {
     pub id: DeskId,
     pub label: String,
@@ -242,6 +248,7 @@ pub struct LoginResponse {
 pub struct CallNextRequest {
     /// Call this waiting ticket out of order (only where the site allows it).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, pattern = "^[A-Za-z0-9_-]{1,64}$"))]
     pub ticket: Option<TicketId>,
 }
 
@@ -283,17 +290,22 @@ fn yes() -> bool {
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AlertRequest {
-    /// `help_requested` or `printer_failure`.
+    /// `help_requested`, `printer_failure` or `other`.
+    #[cfg_attr(feature = "openapi", schema(pattern = "^(help_requested|printer_failure|other)$"))]
     pub kind: String,
+    /// Kept to its first 500 characters.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 500))]
     pub message: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 16))]
     pub ticket_number: Option<String>,
 }
 
-/// `GET /api/v1/sites`
+/// `GET /api/v1/sites`. (Named `Site` in the OpenAPI document, so that tools see the `{site}` of
+/// other routes as this resource's id.)
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema), schema(as = Site))]
 pub struct SiteView {
     pub id: SiteId,
     pub name: String,

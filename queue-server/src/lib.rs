@@ -36,7 +36,9 @@ use tokio::net::TcpListener;
 pub fn router(state: AppState) -> Router {
     let (api, openapi) = api::routes();
     // Built once at start-up from our own annotations: a failure is a bug in them, loud at once.
-    let doc = Arc::new(openapi.to_pretty_json().expect("the OpenAPI document serializes"));
+    let mut doc = serde_json::to_value(&openapi).expect("the OpenAPI document serializes");
+    api::fix_link_field_names(&mut doc);
+    let doc = Arc::new(serde_json::to_string_pretty(&doc).expect("the OpenAPI document serializes"));
     api.merge(web::routes())
         .merge(stats_page::routes())
         .fallback(|| async { error::ApiError::not_found("no such route") })

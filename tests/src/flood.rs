@@ -38,6 +38,8 @@ pub struct FloodReport {
     pub errors: usize,
     /// The server's own count of connections refused at accept (over the address's share).
     pub refused_at_accept: u64,
+    /// The server's own count of connections it closed for silence (first byte, idle).
+    pub timed_out: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -147,8 +149,7 @@ pub async fn run(bin: &Path, data: &Path, plan: &FloodPlan) -> FloodReport {
     // Meanwhile kiosks and desks from another address work as on any day.
     let base = format!("http://{addr}");
     let client = Client::new(&base);
-    let (status, login) =
-        client.post("/api/v1/session", json!({"username": "giulia", "password": PASSWORD})).await;
+    let (status, login) = client.post("/api/v1/session", json!({"username": "giulia", "password": PASSWORD})).await;
     assert_eq!(status, StatusCode::OK, "login during the flood: {login}");
     let desk = client.clone().with_bearer(login["token"].as_str().expect("token"));
     let kiosk = client.clone().with_bearer(&kiosk_key(LIVORNO));
@@ -206,14 +207,18 @@ pub async fn run(bin: &Path, data: &Path, plan: &FloodPlan) -> FloodReport {
         report.dribblers_timed_out += usize::from(cut == Cut::TimedOut);
     }
     let (_, metrics) = client.get("/metrics").await;
-    report.refused_at_accept = metrics
-        .as_str()
-        .unwrap_or_default()
-        .lines()
-        .find(|l| l.starts_with("sportello_refused_connections_total{reason=\"address\"}"))
-        .and_then(|l| l.split_whitespace().last())
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(0);
+    let counter = |name: &str| -> u64 {
+        metrics
+            .as_str()
+            .unwrap_or_default()
+            .lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().last())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0)
+    };
+    report.refused_at_accept = counter("sportello_refused_connections_total{reason=\"address\"}");
+    report.timed_out = counter("sportello_timed_out_connections_total");
     drop(server);
     report
 }
