@@ -504,7 +504,26 @@ fn site(
             ServiceKind::Other
         });
         let daily_cap = s.daily_cap.as_ref().map(|c| positive(src, c, &f("daily_cap")));
+        let public_id = match &s.public_id {
+            Some(p) => {
+                slug(src, p, &f("public_id"), "public");
+                if s.discreet && p.get_ref() == s.id.get_ref() {
+                    src.err(p.span(), f("public_id"), "a discreet service's public id must not be its id");
+                }
+                p.get_ref().clone()
+            }
+            None if s.discreet => format!("area-{}", prefix.to_ascii_lowercase()),
+            None => s.id.get_ref().clone(),
+        };
+        if let Some(other) = services.iter().find(|o: &&Service| o.public_id == public_id) {
+            src.err(
+                s.public_id.as_ref().map_or(s.id.span(), |p| p.span()),
+                f("public_id"),
+                format!("public id '{public_id}' is already used by service '{}'", other.id),
+            );
+        }
         services.push(Service {
+            public_id,
             id: ServiceId(s.id.get_ref().clone()),
             prefix,
             names: texts(src, &s.names, &f("names"), &langs),

@@ -155,6 +155,9 @@ pub struct Service {
     pub public_label: Texts,
     /// Discreet: nothing but the public label leaves the building's staff side.
     pub discreet: bool,
+    /// The id public payloads use (displays, the anonymous site list): `public_id` from the file,
+    /// else the id, or for a discreet service `area-<prefix>` (its id, e.g. `legale`, would tell).
+    pub public_id: String,
     pub kind: ServiceKind,
     pub target_wait_s: u32,
     pub daily_cap: Option<u32>,
@@ -163,6 +166,13 @@ pub struct Service {
     /// Professional roles that may serve it; empty = any.
     pub roles: Vec<String>,
     pub default_service_time_s: u32,
+}
+
+impl Site {
+    /// The service a public id stands for.
+    pub fn service_by_public_id(&self, public_id: &str) -> Option<&Service> {
+        self.services.iter().find(|s| s.public_id == public_id)
+    }
 }
 
 #[derive(Debug, Clone)]

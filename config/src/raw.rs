@@ -168,6 +168,8 @@ pub struct Service {
     pub kind: Spanned<String>,
     #[serde(default)]
     pub discreet: bool,
+    #[serde(default)]
+    pub public_id: Option<Spanned<String>>,
     pub target_wait_s: Spanned<u32>,
     #[serde(default)]
     pub daily_cap: Option<Spanned<u32>>,

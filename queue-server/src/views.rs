@@ -80,7 +80,23 @@ pub fn public_ticket(cfg: &Config, t: &Ticket, (ahead, wait): (u32, u32)) -> Pub
     }
 }
 
-pub fn queue_views(cfg: &Config, site: &SiteId, queues: Vec<ServiceQueue>) -> Vec<QueueView> {
+/// Who a payload is for: staff see service ids; displays and the public see public ids only (a
+/// discreet service's id, e.g. `legale`, would tell the waiting room what it is).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    Staff,
+    Public,
+}
+
+/// The id of a service as `audience` may see it.
+pub fn service_id_for(cfg: &Config, site: &SiteId, service: &queue_core::ServiceId, audience: Audience) -> String {
+    match (audience, cfg.service(site, service)) {
+        (Audience::Public, Some(s)) => s.public_id.clone(),
+        _ => service.to_string(),
+    }
+}
+
+pub fn queue_views(cfg: &Config, site: &SiteId, queues: Vec<ServiceQueue>, audience: Audience) -> Vec<QueueView> {
     let default = cfg.site(site).and_then(|s| s.languages.first()).cloned().unwrap_or_default();
     queues
         .into_iter()
@@ -89,7 +105,7 @@ pub fn queue_views(cfg: &Config, site: &SiteId, queues: Vec<ServiceQueue>) -> Ve
                 .service(site, &q.service)
                 .and_then(|s| s.public_label.get(&default).cloned())
                 .unwrap_or_else(|| q.service.to_string()),
-            service: q.service,
+            service: queue_core::ServiceId(service_id_for(cfg, site, &q.service, audience)),
             waiting: q.waiting,
             longest_wait_s: q.longest_wait_s,
             estimated_wait_s: q.estimated_wait_s,

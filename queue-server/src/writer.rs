@@ -406,12 +406,12 @@ impl QueueActor {
         }
         let now = (self.clock)();
         for site in sites {
-            let queues = views::queue_views(&self.cfg, &site, self.engine.queues(&site, now));
-            let payload = views::queue_payload(&self.cfg, &site, now, queues);
-            self.hub.publish(
-                &site,
-                Msg { id: None, event: "queue.updated", public: Some(payload.clone()), staff: payload },
-            );
+            let queues = self.engine.queues(&site, now);
+            let public = views::queue_views(&self.cfg, &site, queues.clone(), views::Audience::Public);
+            let staff = views::queue_views(&self.cfg, &site, queues, views::Audience::Staff);
+            let public = views::queue_payload(&self.cfg, &site, now, public);
+            let staff = views::queue_payload(&self.cfg, &site, now, staff);
+            self.hub.publish(&site, Msg { id: None, event: "queue.updated", public: Some(public), staff });
         }
     }
 }

@@ -24,15 +24,18 @@ pub(super) fn site_id(state: &AppState, site: &str) -> ApiResult<SiteId> {
     Ok(id)
 }
 
-/// Sites with their services (public fields only).
+/// Sites with their services (public fields only; staff of a site also see its service ids and
+/// the names of its discreet services).
 #[utoipa::path(get, path = "/api/v1/sites", tag = "sites",
     responses((status = 200, body = [SiteView])))]
-pub async fn list_sites(State(state): State<AppState>) -> Json<Vec<SiteView>> {
+pub async fn list_sites(State(state): State<AppState>, who: crate::auth::MaybeIdentity) -> Json<Vec<SiteView>> {
+    let staff_of = |site: &SiteId| matches!(&who.0, Some(Identity::Staff(s)) if s.works_at(site));
     let sites = state
         .cfg
         .sites
         .iter()
-        .map(|s| SiteView {
+        .map(|s| (s, staff_of(&s.id)))
+        .map(|(s, staff)| SiteView {
             id: s.id.clone(),
             name: s.name.clone(),
             address: s.address.clone(),
@@ -42,10 +45,10 @@ pub async fn list_sites(State(state): State<AppState>) -> Json<Vec<SiteView>> {
                 .services
                 .iter()
                 .map(|svc| ServiceView {
-                    id: svc.id.clone(),
+                    id: if staff { svc.id.clone() } else { queue_core::ServiceId(svc.public_id.clone()) },
                     prefix: svc.prefix.to_string(),
                     public_label: svc.public_label.clone(),
-                    names: if svc.discreet { Default::default() } else { svc.names.clone() },
+                    names: if svc.discreet && !staff { Default::default() } else { svc.names.clone() },
                     target_wait_s: svc.target_wait_s,
                 })
                 .collect(),
@@ -122,8 +125,11 @@ pub async fn queues(
 ) -> ApiResult<Json<Vec<QueueView>>> {
     let site = site_id(&state, &site)?;
     id.staff_or_device(&site, &[DeviceKind::Display])?;
-    let out =
-        state.writer.read(move |live| views::queue_views(live.cfg, &site, live.engine.queues(&site, live.now))).await;
+    let audience = if matches!(id, Identity::Staff(_)) { views::Audience::Staff } else { views::Audience::Public };
+    let out = state
+        .writer
+        .read(move |live| views::queue_views(live.cfg, &site, live.engine.queues(&site, live.now), audience))
+        .await;
     out.map(Json).ok_or_else(ApiError::shutting_down)
 }
 
@@ -195,11 +201,31 @@ pub async fn display(
                 languages: s.languages.clone(),
                 notice: s.notice.clone(),
                 calls: live.recent_calls.get(&site).map(|c| c.iter().cloned().collect()).unwrap_or_default(),
-                queues: views::queue_views(live.cfg, &site, live.engine.queues(&site, live.now)),
+                queues: views::queue_views(
+                    live.cfg,
+                    &site,
+                    live.engine.queues(&site, live.now),
+                    views::Audience::Public,
+                ),
                 desks: s
                     .desks
                     .iter()
-                    .map(|d| DisplayDesk { id: d.id.clone(), label: d.label.clone(), services: d.services.clone() })
+                    .map(|d| DisplayDesk {
+                        id: d.id.clone(),
+                        label: d.label.clone(),
+                        services: d
+                            .services
+                            .iter()
+                            .map(|x| {
+                                queue_core::ServiceId(views::service_id_for(
+                                    live.cfg,
+                                    &site,
+                                    x,
+                                    views::Audience::Public,
+                                ))
+                            })
+                            .collect(),
+                    })
                     .collect(),
                 last_event_id: live.last_event_id,
                 heartbeat_s,
