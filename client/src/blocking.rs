@@ -10,7 +10,8 @@ use std::future::Future;
 
 pub struct Client {
     api: AsyncClient,
-    runtime: tokio::runtime::Runtime,
+    /// Always `Some` until dropped.
+    runtime: Option<tokio::runtime::Runtime>,
 }
 
 impl Client {
@@ -18,7 +19,7 @@ impl Client {
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| {
             Error::Transport { url: api.base().to_owned(), message: format!("cannot start the client's runtime: {e}") }
         })?;
-        Ok(Client { api, runtime })
+        Ok(Client { api, runtime: Some(runtime) })
     }
 
     /// The async client underneath, for calls this wrapper has no method for (with [`Client::block_on`]).
@@ -28,7 +29,7 @@ impl Client {
 
     /// Runs one of the async client's futures to its end on this thread.
     pub fn block_on<F: Future>(&self, fut: F) -> F::Output {
-        self.runtime.block_on(fut)
+        self.runtime.as_ref().expect("the runtime lives as long as the client").block_on(fut)
     }
 
     /// See [`AsyncClient::kiosk_info`].
@@ -51,5 +52,15 @@ impl Client {
     /// See [`AsyncClient::alert`].
     pub fn alert(&self, site: &str, alert: &AlertRequest) -> Result<(), Error> {
         self.block_on(self.api.alert(site, alert))
+    }
+}
+
+impl Drop for Client {
+    /// Without waiting: the wrapper may be dropped anywhere, even inside an async runtime
+    /// (a runtime dropped there the ordinary way panics).
+    fn drop(&mut self) {
+        if let Some(rt) = self.runtime.take() {
+            rt.shutdown_background();
+        }
     }
 }

@@ -16,5 +16,5 @@ pub mod sse;
 pub use api::{Answer, Builder, Client, EventStream};
 pub use backoff::Backoff;
 pub use error::{ApiError, Error};
-pub use reqwest::{Method, StatusCode};
+pub use reqwest::{self, Method, StatusCode};
 pub use sse::{SseMessage, SseParser};

@@ -15,11 +15,14 @@ pub mod metrics;
 pub mod rollup;
 pub mod state;
 pub mod stats_page;
+pub mod tools;
 pub mod views;
 pub mod web;
 pub mod writer;
 
+pub use rollup::Pass;
 pub use state::{AppState, Options, Started, start};
+pub use writer::Clock;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request, State};
@@ -63,8 +66,8 @@ async fn count_requests(State(state): State<AppState>, req: Request, next: Next)
     resp
 }
 
-/// A client has this long to send a request's headers; slow or stalled clients (slowloris) are
-/// cut off so they cannot pile up.
+/// By default a client has this long to send a request's headers (`Options::header_read_timeout`);
+/// slow or stalled clients (slowloris) are cut off so they cannot pile up.
 pub const HEADER_READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 /// Connections served at once; beyond this, new connections wait in the listen backlog
 /// (2,000 displays and desks plus kiosks and phones fit well under it).
@@ -82,9 +85,10 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+    let header_read_timeout = state.header_read_timeout;
     let app = router(state);
     let mut builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
-    builder.http1().timer(TokioTimer::new()).header_read_timeout(HEADER_READ_TIMEOUT);
+    builder.http1().timer(TokioTimer::new()).header_read_timeout(header_read_timeout);
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     let slots = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
     let mut shutdown = std::pin::pin!(shutdown);
@@ -135,6 +139,7 @@ pub struct Running {
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     task: tokio::task::JoinHandle<std::io::Result<()>>,
     writer_thread: Option<std::thread::JoinHandle<()>>,
+    housekeeper: rollup::Housekeeper,
 }
 
 impl Running {
@@ -146,11 +151,23 @@ impl Running {
         let task = tokio::spawn(serve(listener, started.state, started.shutdown, async move {
             let _ = stopped.await;
         }));
-        Ok(Running { addr, stop: Some(stop), task, writer_thread: Some(started.writer_thread) })
+        Ok(Running {
+            addr,
+            stop: Some(stop),
+            task,
+            writer_thread: Some(started.writer_thread),
+            housekeeper: started.housekeeper,
+        })
     }
 
     pub fn url(&self) -> String {
         format!("http://{}", self.addr)
+    }
+
+    /// Runs a statistics housekeeping pass (roll-ups, then the retention purge) now, after any
+    /// pass under way, and waits for it: tests need not poll for the housekeeper.
+    pub async fn housekeeping_pass(&self) -> anyhow::Result<Pass> {
+        self.housekeeper.pass().await
     }
 
     /// Graceful stop: streams end, requests finish, the writer commits and stops.

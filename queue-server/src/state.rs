@@ -10,6 +10,7 @@ use config::Config;
 use jiff::Timestamp;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::sync::watch;
 
 /// How to start a server.
@@ -23,11 +24,21 @@ pub struct Options {
     pub heartbeat_s: u32,
     /// The clock (tests may pass their own).
     pub clock: Option<Clock>,
+    /// How long a client has to send a request's headers before the connection is cut
+    /// (slowloris); [`crate::HEADER_READ_TIMEOUT`] unless a test wants it short.
+    pub header_read_timeout: Duration,
 }
 
 impl Options {
     pub fn new(config_dir: impl Into<PathBuf>, data_dir: impl Into<PathBuf>) -> Options {
-        Options { config_dir: config_dir.into(), data_dir: data_dir.into(), demo: false, heartbeat_s: 10, clock: None }
+        Options {
+            config_dir: config_dir.into(),
+            data_dir: data_dir.into(),
+            demo: false,
+            heartbeat_s: 10,
+            clock: None,
+            header_read_timeout: crate::HEADER_READ_TIMEOUT,
+        }
     }
 }
 
@@ -42,6 +53,7 @@ pub struct AppState {
     pub limits: Arc<Limits>,
     pub clock: Clock,
     pub heartbeat_s: u32,
+    pub header_read_timeout: Duration,
     pub data_dir: PathBuf,
     /// Flips to true when the server shuts down (ends the event streams).
     pub shutdown: watch::Receiver<bool>,
@@ -58,6 +70,8 @@ pub struct Started {
     pub state: AppState,
     pub writer_thread: std::thread::JoinHandle<()>,
     pub shutdown: watch::Sender<bool>,
+    /// Runs a statistics housekeeping pass on demand (tests).
+    pub housekeeper: crate::rollup::Housekeeper,
 }
 
 /// Load the configuration, open and migrate the database, restore the state, start the writer.
@@ -77,7 +91,7 @@ pub fn start(opts: Options) -> anyhow::Result<Started> {
     let metrics = Arc::new(Metrics::new());
     let (shutdown, shutdown_rx) = watch::channel(false);
     let (writer, writer_thread) = writer::start(cfg.clone(), conn, hub.clone(), metrics.clone(), clock.clone())?;
-    crate::rollup::start(cfg.clone(), path.clone(), clock.clone(), shutdown_rx.clone())
+    let housekeeper = crate::rollup::start(cfg.clone(), path.clone(), clock.clone(), shutdown_rx.clone())
         .context("cannot start the statistics housekeeper")?;
     let state = AppState {
         limits: Arc::new(Limits::new(&cfg)),
@@ -89,8 +103,9 @@ pub fn start(opts: Options) -> anyhow::Result<Started> {
         auth_cache: Arc::new(AuthCache::default()),
         clock,
         heartbeat_s: opts.heartbeat_s.max(1),
+        header_read_timeout: opts.header_read_timeout,
         data_dir: opts.data_dir.clone(),
         shutdown: shutdown_rx,
     };
-    Ok(Started { state, writer_thread, shutdown })
+    Ok(Started { state, writer_thread, shutdown, housekeeper })
 }

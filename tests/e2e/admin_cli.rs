@@ -1,10 +1,10 @@
 //! Issue #2: the admin commands work while the server runs — staff add/list/disable,
 //! device add/list/revoke, check-config — through the real binary on the same data directory.
 
-use reqwest::StatusCode;
 use serde_json::json;
 use std::io::Write;
 use std::process::{Command, Stdio};
+use tests::StatusCode;
 use tests::{LIVORNO, TestServer, test_config_dir};
 
 fn cli(data: &std::path::Path, args: &[&str], stdin: Option<&str>) -> (bool, String, String) {

@@ -99,3 +99,12 @@ fn the_blocking_wrapper_drives_the_same_client() {
     assert!(r[0].starts_with("POST /api/v1/sites/livorno-terreni/alerts "), "{}", r[0]);
     assert!(r[0].ends_with(r#"{"kind":"help_requested","message":null,"ticket_number":null}"#), "{}", r[0]);
 }
+
+#[tokio::test]
+async fn the_blocking_wrapper_may_be_dropped_inside_an_async_runtime() {
+    let kiosk =
+        tokio::task::spawn_blocking(|| crate::blocking::Client::new(Client::new("http://127.0.0.1:9")).unwrap())
+            .await
+            .unwrap();
+    drop(kiosk);
+}
