@@ -86,7 +86,7 @@ impl<T, E: Display> Check for Result<T, E> {
 }
 
 /// Between two probes of [`eventually`].
-const POLL: Duration = Duration::from_millis(25);
+const POLL: Duration = Duration::from_millis(50);
 
 /// Probes until it says done (`true`, `Some`, `Ok`) and returns its value; after `within` it
 /// fails with `what`, how long it waited and the last probe's answer. For conditions that come

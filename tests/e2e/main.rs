@@ -16,3 +16,4 @@ mod storage_failure;
 mod streams;
 mod web_display;
 mod web_pages;
+mod wire;
