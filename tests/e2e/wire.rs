@@ -129,7 +129,9 @@ async fn the_wire_contract_of_bodies_and_events() {
     let absent = kiosk.issue(LIVORNO, json!({"service": "lavoro", "language": "uk"})).await;
     let held = kiosk.issue(LIVORNO, json!({"service": "residenza", "language": "fr"})).await;
     let leaves = kiosk.issue(LIVORNO, json!({"service": "computer"})).await;
-    kiosk.post_ok(&format!("/api/v1/sites/{LIVORNO}/alerts"), json!({"kind": "help_requested"}), StatusCode::ACCEPTED).await;
+    kiosk
+        .post_ok(&format!("/api/v1/sites/{LIVORNO}/alerts"), json!({"kind": "help_requested"}), StatusCode::ACCEPTED)
+        .await;
     let token = issued["token"].as_str().unwrap();
     let (_, public_ticket) = server.client().get(&format!("/api/v1/public/tickets/{token}")).await;
     expect_file!["wire/public_ticket.json"].assert_eq(&pretty(public_ticket));

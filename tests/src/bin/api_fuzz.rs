@@ -19,15 +19,17 @@ async fn main() -> ExitCode {
     };
     let bin = tests::fault::server_binary_near(&std::env::current_exe().expect("exe"));
     let data = tempfile::tempdir().expect("temp dir");
-    let server = match ServerProcess::start(testkit::process::server_command(&bin, &[], &test_config_dir(), data.path())) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("the server did not start: {e} (cargo build -p tests --bins)");
-            return ExitCode::FAILURE;
-        }
-    };
+    let server =
+        match ServerProcess::start(testkit::process::server_command(&bin, &[], &test_config_dir(), data.path())) {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("the server did not start: {e} (cargo build -p tests --bins)");
+                return ExitCode::FAILURE;
+            }
+        };
     let anyone = client::Client::new(&server.url);
-    let mut roles = vec![("anonymous", None), ("kiosk", Some(kiosk_key(LIVORNO))), ("display", Some(display_key(LIVORNO)))];
+    let mut roles =
+        vec![("anonymous", None), ("kiosk", Some(kiosk_key(LIVORNO))), ("display", Some(display_key(LIVORNO)))];
     for (role, user) in [("staff", "giulia"), ("manager", "responsabile"), ("admin", "admin")] {
         match anyone.login(user, PASSWORD).await {
             Ok((_, login)) => roles.push((role, Some(login.token))),
