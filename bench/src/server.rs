@@ -136,7 +136,7 @@ pub fn seed_history(data: &Path, config: &Path, n: u64) -> anyhow::Result<()> {
                 (serving, EventKind::TicketServing { ticket: ticket.clone() }),
                 (done, EventKind::TicketDone { ticket: ticket.clone() }),
             ] {
-                events.push(Event { at, site: site.id.clone(), kind });
+                events.push(Event { at, site: site.id.clone(), actor: None, kind });
             }
             tickets.push(t);
             written += 1;

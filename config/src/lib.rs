@@ -160,9 +160,7 @@ pub fn load_sources(sources: &[(PathBuf, String)]) -> Result<Config, ConfigError
         };
         if let Err(e) = parsed {
             let mut src = Src { file: path.clone(), text, errors: &mut errors };
-            let span = e.span().unwrap_or(0..0);
-            let message = e.message().to_owned();
-            src.err(if span == (0..0) { 0..0 } else { span }, "", message);
+            src.err(e.span().unwrap_or(0..0), "", e.message().to_owned());
         }
     }
     let Some((gi, global)) = global else {
@@ -182,6 +180,7 @@ pub fn load_sources(sources: &[(PathBuf, String)]) -> Result<Config, ConfigError
         languages: Vec::new(),
         retention_days: *global.retention_days.get_ref(),
         min_group_size: *global.min_group_size.get_ref(),
+        server: ServerSettings::default(),
         sites: Vec::new(),
     };
     {
@@ -218,6 +217,25 @@ pub fn load_sources(sources: &[(PathBuf, String)]) -> Result<Config, ConfigError
         }
         if *global.min_group_size.get_ref() == 0 {
             src.err(global.min_group_size.span(), "min_group_size", "must be at least 1");
+        }
+        let mut nets = |list: &[Spanned<String>], field: &str| -> Vec<IpNet> {
+            let mut out = Vec::new();
+            for (i, n) in list.iter().enumerate() {
+                match IpNet::parse(n.get_ref()) {
+                    Some(net) => out.push(net),
+                    None => src.err(
+                        n.span(),
+                        format!("server.{field}[{i}]"),
+                        format!("'{}' is not an address or block like \"10.0.0.1\" or \"10.0.0.0/8\"", n.get_ref()),
+                    ),
+                }
+            }
+            out
+        };
+        cfg.server.trusted_proxies = nets(&global.server.trusted_proxies, "trusted_proxies");
+        cfg.server.metrics_from = nets(&global.server.metrics_from, "metrics_from");
+        if let Some(n) = &global.server.connections_per_address {
+            cfg.server.connections_per_address = positive(&mut src, n, "server.connections_per_address");
         }
     }
     let known: BTreeSet<String> = cfg.languages.iter().map(|l| l.code.clone()).collect();
@@ -292,11 +310,14 @@ fn texts(src: &mut Src<'_>, t: &Spanned<raw::Texts>, field: &str, langs: &[Strin
 
 const WEEKDAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 
+/// `H:MM` or `HH:MM` (00:00 to 24:00) as minutes of the day; `009:00` or `9:5` are refused.
 fn minutes(s: &str) -> Option<u16> {
     let (h, m) = s.split_once(':')?;
+    if !(1..=2).contains(&h.len()) || m.len() != 2 || !h.bytes().chain(m.bytes()).all(|b| b.is_ascii_digit()) {
+        return None;
+    }
     let (h, m): (u16, u16) = (h.parse().ok()?, m.parse().ok()?);
-    (h <= 24 && m < 60 && h * 60 + m <= 24 * 60 && h.to_string().len() <= 2 && m.to_string().len() <= 2)
-        .then_some(h * 60 + m)
+    (m < 60 && h * 60 + m <= 24 * 60).then_some(h * 60 + m)
 }
 
 fn hours(src: &mut Src<'_>, h: &Spanned<raw::Hours>, field: &str) -> OpeningHours {
@@ -384,6 +405,17 @@ fn site(
             );
         } else if languages.contains(l.get_ref()) {
             src.err(l.span(), format!("languages[{i}]"), format!("'{}' is listed twice", l.get_ref()));
+        } else if texts::language(l.get_ref()).is_none() {
+            // Kiosk, display and ticket page would show Italian to a visitor who chose this language.
+            src.err(
+                l.span(),
+                format!("languages[{i}]"),
+                format!(
+                    "Sportello has no texts in '{}' (texts/locales/{}/; see README, \"Adding a language\")",
+                    l.get_ref(),
+                    l.get_ref()
+                ),
+            );
         } else {
             languages.push(l.get_ref().clone());
         }
@@ -397,6 +429,17 @@ fn site(
         out_of_order_calls: raw.policy.out_of_order_calls,
         aging: raw.policy.aging,
         transfer_fallback_s: positive(src, &raw.policy.transfer_fallback_s, "policy.transfer_fallback_s"),
+        any_ticket_role: match &raw.policy.any_ticket_role {
+            None => queue_core::Role::Manager,
+            Some(r) => queue_core::Role::parse(r.get_ref()).unwrap_or_else(|| {
+                src.err(
+                    r.span(),
+                    "policy.any_ticket_role",
+                    format!("'{}' must be staff, manager or admin", r.get_ref()),
+                );
+                queue_core::Role::Manager
+            }),
+        },
     };
     let rate_limits = RateLimits {
         tickets_per_minute_per_kiosk: positive(
@@ -414,6 +457,22 @@ fn site(
             &raw.rate_limits.public_lookups_per_minute_per_address,
             "rate_limits.public_lookups_per_minute_per_address",
         ),
+        alerts_per_minute_per_kiosk: positive(
+            src,
+            &raw.rate_limits.alerts_per_minute_per_kiosk,
+            "rate_limits.alerts_per_minute_per_kiosk",
+        ),
+        logins_per_minute_per_account: positive(
+            src,
+            &raw.rate_limits.logins_per_minute_per_account,
+            "rate_limits.logins_per_minute_per_account",
+        ),
+        public_lookups_per_minute_per_token: positive(
+            src,
+            &raw.rate_limits.public_lookups_per_minute_per_token,
+            "rate_limits.public_lookups_per_minute_per_token",
+        ),
+        flood_alert_tickets: positive(src, &raw.rate_limits.flood_alert_tickets, "rate_limits.flood_alert_tickets"),
     };
     let waiting_area = texts(src, &raw.waiting_area, "waiting_area", &langs);
     let notice = raw.notice.as_ref().map(|n| texts(src, n, "notice", &langs)).unwrap_or_default();
@@ -687,6 +746,7 @@ impl Config {
                     out_of_order_calls: s.policy.out_of_order_calls,
                     aging: s.policy.aging,
                     transfer_fallback_s: s.policy.transfer_fallback_s,
+                    any_ticket_role: s.policy.any_ticket_role,
                 },
             );
             for svc in &s.services {

@@ -15,7 +15,62 @@ pub struct Config {
     pub retention_days: u32,
     /// Funder reports suppress any cell smaller than this.
     pub min_group_size: u32,
+    pub server: ServerSettings,
     pub sites: Vec<Site>,
+}
+
+/// How the server faces its network (`[server]` in sportello.toml).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerSettings {
+    /// Reverse proxies (addresses or CIDR blocks) whose forwarding headers are believed.
+    pub trusted_proxies: Vec<IpNet>,
+    /// Addresses (or blocks) besides loopback that may read `/metrics`.
+    pub metrics_from: Vec<IpNet>,
+    /// Connections one client address may hold at once.
+    pub connections_per_address: u32,
+}
+
+impl Default for ServerSettings {
+    fn default() -> Self {
+        ServerSettings { trusted_proxies: vec![], metrics_from: vec![], connections_per_address: 256 }
+    }
+}
+
+/// An address block: `10.0.0.0/8`, `192.168.1.7` (= /32), `::1`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IpNet {
+    pub addr: std::net::IpAddr,
+    pub prefix: u8,
+}
+
+impl IpNet {
+    pub fn parse(s: &str) -> Option<IpNet> {
+        let (a, p) = s.split_once('/').map_or((s, None), |(a, p)| (a, Some(p)));
+        let addr: std::net::IpAddr = a.trim().parse().ok()?;
+        let max = if addr.is_ipv4() { 32 } else { 128 };
+        let prefix = match p {
+            Some(p) => p.trim().parse().ok().filter(|&p| p <= max)?,
+            None => max,
+        };
+        Some(IpNet { addr, prefix })
+    }
+    pub fn contains(&self, ip: std::net::IpAddr) -> bool {
+        let bits = |ip: std::net::IpAddr| -> (u128, u8) {
+            match ip {
+                std::net::IpAddr::V4(v) => (u128::from(u32::from(v)) << 96, 32),
+                std::net::IpAddr::V6(v) => match v.to_ipv4_mapped() {
+                    Some(v4) => (u128::from(u32::from(v4)) << 96, 32),
+                    None => (u128::from(v), 128),
+                },
+            }
+        };
+        let ((mine, fam_a), (theirs, fam_b)) = (bits(self.addr), bits(ip));
+        if fam_a != fam_b {
+            return false;
+        }
+        let prefix = u32::from(self.prefix);
+        prefix == 0 || (mine >> (128 - prefix)) == (theirs >> (128 - prefix))
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -46,6 +101,8 @@ pub struct Policy {
     pub out_of_order_calls: bool,
     pub aging: bool,
     pub transfer_fallback_s: u32,
+    /// Staff of the site with at least this role may act on any of its tickets and desks.
+    pub any_ticket_role: queue_core::Role,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,6 +110,13 @@ pub struct RateLimits {
     pub tickets_per_minute_per_kiosk: u32,
     pub logins_per_minute_per_address: u32,
     pub public_lookups_per_minute_per_address: u32,
+    /// "I need help now" and printer alerts: a budget of their own, never the tickets'.
+    pub alerts_per_minute_per_kiosk: u32,
+    pub logins_per_minute_per_account: u32,
+    pub public_lookups_per_minute_per_token: u32,
+    /// Staff are alerted when one kiosk takes this many tickets of one service within 5 minutes
+    /// (for a capped service: half its cap, at least 10, if that is fewer).
+    pub flood_alert_tickets: u32,
 }
 
 /// What kind of help a service gives (statistics: integrated journeys cross social and employment).

@@ -15,6 +15,23 @@ pub struct Global {
     #[serde(default = "default_min_group")]
     pub min_group_size: Spanned<u32>,
     pub languages: Vec<Language>,
+    #[serde(default)]
+    pub server: Server,
+}
+
+/// `[server]` in sportello.toml: how the server faces its network.
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Server {
+    /// Reverse proxies whose `X-Forwarded-For` / `X-Forwarded-Proto` headers are believed.
+    #[serde(default)]
+    pub trusted_proxies: Vec<Spanned<String>>,
+    /// Addresses (besides loopback) that may read `/metrics`.
+    #[serde(default)]
+    pub metrics_from: Vec<Spanned<String>>,
+    /// Connections one client address may hold open at once (trusted proxies excepted).
+    #[serde(default)]
+    pub connections_per_address: Option<Spanned<u32>>,
 }
 
 fn default_retention() -> Spanned<u32> {
@@ -67,11 +84,18 @@ pub struct Policy {
     pub aging: bool,
     #[serde(default = "default_fallback")]
     pub transfer_fallback_s: Spanned<u32>,
+    #[serde(default)]
+    pub any_ticket_role: Option<Spanned<String>>,
 }
 
 impl Default for Policy {
     fn default() -> Self {
-        Policy { out_of_order_calls: false, aging: true, transfer_fallback_s: default_fallback() }
+        Policy {
+            out_of_order_calls: false,
+            aging: true,
+            transfer_fallback_s: default_fallback(),
+            any_ticket_role: None,
+        }
     }
 }
 
@@ -91,6 +115,14 @@ pub struct RateLimits {
     pub logins_per_minute_per_address: Spanned<u32>,
     #[serde(default = "default_lookups")]
     pub public_lookups_per_minute_per_address: Spanned<u32>,
+    #[serde(default = "default_alerts")]
+    pub alerts_per_minute_per_kiosk: Spanned<u32>,
+    #[serde(default = "default_logins")]
+    pub logins_per_minute_per_account: Spanned<u32>,
+    #[serde(default = "default_token_lookups")]
+    pub public_lookups_per_minute_per_token: Spanned<u32>,
+    #[serde(default = "default_flood")]
+    pub flood_alert_tickets: Spanned<u32>,
 }
 
 impl Default for RateLimits {
@@ -99,8 +131,22 @@ impl Default for RateLimits {
             tickets_per_minute_per_kiosk: default_tickets(),
             logins_per_minute_per_address: default_logins(),
             public_lookups_per_minute_per_address: default_lookups(),
+            alerts_per_minute_per_kiosk: default_alerts(),
+            logins_per_minute_per_account: default_logins(),
+            public_lookups_per_minute_per_token: default_token_lookups(),
+            flood_alert_tickets: default_flood(),
         }
     }
+}
+
+fn default_alerts() -> Spanned<u32> {
+    Spanned::new(0..0, 20)
+}
+fn default_flood() -> Spanned<u32> {
+    Spanned::new(0..0, 40)
+}
+fn default_token_lookups() -> Spanned<u32> {
+    Spanned::new(0..0, 60)
 }
 
 fn default_tickets() -> Spanned<u32> {
@@ -110,7 +156,8 @@ fn default_logins() -> Spanned<u32> {
     Spanned::new(0..0, 10)
 }
 fn default_lookups() -> Spanned<u32> {
-    Spanned::new(0..0, 120)
+    // A waiting room of phones behind one guest Wi-Fi address, each page re-read every 4 s.
+    Spanned::new(0..0, 3000)
 }
 
 #[derive(Debug, Deserialize)]

@@ -123,6 +123,16 @@ fn missing_arabic_text_and_unknown_language() {
     );
 }
 
+/// Issue 20: a site may offer only languages Sportello has every visitor text in.
+#[test]
+fn a_site_language_without_texts() {
+    let global = format!("{GLOBAL}[[languages]]\ncode = \"wo\"\nnative_name = \"Wolof\"\n");
+    let site = broken("languages = [\"it\", \"ar\"]", "languages = [\"it\", \"ar\", \"wo\"]");
+    let sources = vec![(PathBuf::from("sportello.toml"), global), (Path::new("sites").join("s1.toml"), site)];
+    let err = load_sources(&sources).unwrap_err().to_string();
+    expect![[r#"sites/s1.toml:4:26: languages[2]: Sportello has no texts in 'wo' (texts/locales/wo/; see README, "Adding a language")"#]].assert_eq(&err);
+}
+
 #[test]
 fn unknown_field_and_syntax_error() {
     check(
@@ -140,7 +150,7 @@ fn unknown_field_and_syntax_error() {
 fn bad_time_zone_and_opening_hours() {
     let text = broken(
         "time_zone = \"Europe/Rome\"",
-        "time_zone = \"Europe/Livorno\"\n[opening_hours]\nmon = [\"09:00-13:00\", \"12:00-14:00\"]\nxyz = [\"9-10\"]\ntue = [\"13:00-09:00\"]",
+        "time_zone = \"Europe/Livorno\"\n[opening_hours]\nmon = [\"09:00-13:00\", \"12:00-14:00\"]\nxyz = [\"9-10\"]\ntue = [\"13:00-09:00\"]\nwed = [\"9:00-12:30\", \"009:00-010:00\", \"14:5-15:00\", \"23:00-24:00\", \"23:00-24:01\"]",
     );
     let text = text.replace("languages = [\"it\", \"ar\"]\n", "");
     let text = format!(
@@ -153,6 +163,9 @@ fn bad_time_zone_and_opening_hours() {
             sites/s1.toml:5:13: time_zone: 'Europe/Livorno' is not a known IANA time zone (e.g. "Europe/Rome")
             sites/s1.toml:7:23: opening_hours.mon[1]: '12:00-14:00' overlaps another range of the same day
             sites/s1.toml:9:8: opening_hours.tue[0]: '13:00-09:00': the opening must be before the closing
+            sites/s1.toml:10:22: opening_hours.wed[1]: '009:00-010:00' is not a range like "09:00-13:00"
+            sites/s1.toml:10:39: opening_hours.wed[2]: '14:5-15:00' is not a range like "09:00-13:00"
+            sites/s1.toml:10:68: opening_hours.wed[4]: '23:00-24:01' is not a range like "09:00-13:00"
             sites/s1.toml:8:1: opening_hours.xyz: weekday must be one of mon, tue, wed, thu, fri, sat, sun"#]],
     );
 }
@@ -217,4 +230,32 @@ fn unserved_service_and_unreachable_question() {
         sites/s1.toml:16:6: services[1].id: no desk serves 'b': add it to a desk's services
         sites/s1.toml:40:6: triage.questions[1].id: question 'q2' cannot be reached from 'q1'"#]],
     );
+}
+
+// Issue 12: the server's network settings (trusted proxies, who reads /metrics, connections per
+// address) and the coordinator role are validated like everything else.
+#[test]
+fn server_settings_and_coordinator_role() {
+    let global = format!(
+        "{GLOBAL}\n[server]\ntrusted_proxies = [\"127.0.0.1\", \"10.0.0.0/8\", \"fe80::/10\"]\nmetrics_from = [\"10.0.0.300\", \"10.0.0.0/33\"]\nconnections_per_address = 0\n"
+    );
+    let site = broken("[[desks]]", "[policy]\nany_ticket_role = \"boss\"\n\n[[desks]]");
+    let sources = vec![(PathBuf::from("sportello.toml"), global.clone()), (Path::new("sites").join("s1.toml"), site)];
+    let err = load_sources(&sources).unwrap_err().to_string();
+    expect![[r#"
+        sportello.toml:12:17: server.metrics_from[0]: '10.0.0.300' is not an address or block like "10.0.0.1" or "10.0.0.0/8"
+        sportello.toml:12:31: server.metrics_from[1]: '10.0.0.0/33' is not an address or block like "10.0.0.1" or "10.0.0.0/8"
+        sportello.toml:13:27: server.connections_per_address: must be greater than 0
+        sites/s1.toml:24:19: policy.any_ticket_role: 'boss' must be staff, manager or admin"#]].assert_eq(&err);
+    let good = global.replace("metrics_from = [\"10.0.0.300\", \"10.0.0.0/33\"]\nconnections_per_address = 0\n", "");
+    let sources = vec![(PathBuf::from("sportello.toml"), good), (Path::new("sites").join("s1.toml"), SITE.to_owned())];
+    let cfg = load_sources(&sources).unwrap();
+    let nets = &cfg.server.trusted_proxies;
+    let ip = |s: &str| s.parse::<std::net::IpAddr>().unwrap();
+    assert!(nets[0].contains(ip("127.0.0.1")) && !nets[0].contains(ip("127.0.0.2")));
+    assert!(nets[1].contains(ip("10.200.3.4")) && !nets[1].contains(ip("11.0.0.1")));
+    assert!(nets[1].contains(ip("::ffff:10.1.2.3")), "v4-mapped v6 addresses are their v4 address");
+    assert!(nets[2].contains(ip("fe80::1")) && !nets[2].contains(ip("::1")));
+    assert_eq!(cfg.server.connections_per_address, 256);
+    assert_eq!(cfg.sites[0].policy.any_ticket_role, queue_core::Role::Manager);
 }

@@ -79,7 +79,7 @@ pub struct RunArgs {
     /// The site's time zone (clock).
     #[arg(long, default_value = "Europe/Rome")]
     pub time_zone: String,
-    /// Directory of `<lang>.toml` translation files overriding the built-in ones.
+    /// Directory of `<lang>.ftl` Fluent files whose messages replace the built-in ones (or add a language).
     #[arg(long, value_name = "DIR")]
     pub translations: Option<PathBuf>,
 }

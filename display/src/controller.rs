@@ -10,8 +10,9 @@
 //! ([`Outcome::Resync`]), as it does for the server's own `resync` message. The server itself sends
 //! `resync` when it cannot resume from our `Last-Event-ID` (a restart, a lagging subscriber).
 
-use crate::texts::{LangTexts, Texts, announcement_text};
+use crate::texts::{Texts, announcement_text};
 use ::client::SseMessage;
+use ::texts::id;
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 use queue_core::wire::{CallView, DisplayDesk, DisplaySnapshot, QueueView, StreamEvent};
@@ -392,10 +393,8 @@ impl DisplayController {
         }
         let utterances = langs
             .into_iter()
-            .filter_map(|lang| {
-                let t = self.texts.get(&lang)?;
-                Some(Utterance { text: announcement_text(t, number, desk, recall), lang })
-            })
+            .filter(|lang| self.texts.has_language(lang))
+            .map(|lang| Utterance { text: announcement_text(&self.texts, &lang, number, desk, recall), lang })
             .collect();
         self.announcements.push_back(Announcement {
             number: number.to_owned(),
@@ -423,11 +422,11 @@ impl DisplayController {
     /// What the screen shows at `now`.
     pub fn view(&self, now: Timestamp) -> View {
         let lang = self.default_language();
-        let site = self.texts.or_it(lang);
-        let second = (lang != "en").then(|| self.texts.get("en")).flatten();
-        let both = |f: fn(&LangTexts) -> &String| match second {
-            Some(en) => format!("{} · {}", f(site), f(en)),
-            None => f(site).clone(),
+        // The site's language, then English (for visitors who read neither the site's nor their own).
+        let second = lang != "en";
+        let both = |key: &str| match second {
+            true => format!("{} · {}", self.texts.text(lang, key), self.texts.text("en", key)),
+            false => self.texts.text(lang, key),
         };
         let line = |e: &Entry| CallLine {
             number: e.number.clone(),
@@ -439,7 +438,7 @@ impl DisplayController {
             (Some(l), Some((n, until))) => l.number == *n && now < *until,
             _ => false,
         };
-        let minutes = |s: u32| site.minutes.replace("{n}", &s.div_ceil(60).to_string());
+        let minutes = |s: u32| self.texts.format(lang, id::WAIT_MINUTES, &[("n", s.div_ceil(60).into())]);
         let queues = self
             .queues
             .iter()
@@ -460,10 +459,10 @@ impl DisplayController {
         }
         let stale = self.stale_since(now).map(|since| {
             let time = since.map(|t| self.hhmm(t)).unwrap_or_else(|| "--:--".to_owned());
-            let it = site.reconnecting.replace("{time}", &time);
+            let say = |l: &str| self.texts.format(l, id::DISPLAY_RECONNECTING, &[("time", time.as_str().into())]);
             match second {
-                Some(en) => format!("{it} · {}", en.reconnecting.replace("{time}", &time)),
-                None => it,
+                true => format!("{} · {}", say(lang), say("en")),
+                false => say(lang),
             }
         });
         View {
@@ -476,11 +475,11 @@ impl DisplayController {
             notice: notice.join("     •     "),
             stale,
             labels: Labels {
-                latest: both(|t| &t.latest),
-                previous: both(|t| &t.previous),
-                waiting: both(|t| &t.waiting),
-                estimated_wait: both(|t| &t.estimated_wait),
-                no_calls: both(|t| &t.no_calls),
+                latest: both(id::DISPLAY_LATEST),
+                previous: both(id::DISPLAY_PREVIOUS),
+                waiting: both(id::DISPLAY_WAITING),
+                estimated_wait: both(id::ESTIMATED_WAIT),
+                no_calls: both(id::DISPLAY_NO_CALLS),
             },
         }
     }

@@ -64,8 +64,16 @@ pub fn render(window: &AppWindow, width: u32, height: u32) -> anyhow::Result<ima
 
 /// The demo screen used for screenshots: a site with a fresh call at t(10), seen at t(12).
 pub fn demo_view(stale: bool) -> View {
+    demo_view_in("it", stale)
+}
+
+/// The demo screen of a site whose first language (the screen's) is `lang`.
+pub fn demo_view_in(lang: &str, stale: bool) -> View {
     let mut c = DisplayController::new(Settings::default(), Texts::builtin(), t(0));
-    c.apply_snapshot(demo_snapshot(), t(1));
+    let mut snapshot = demo_snapshot();
+    snapshot.languages.retain(|l| l != lang);
+    snapshot.languages.insert(0, lang.to_owned());
+    c.apply_snapshot(snapshot, t(1));
     c.apply_message(&call_msg(101, "ticket.called", "A013", "lt-sportello-3", "ar"), t(10));
     c.apply_message(&call_msg(102, "ticket.serving", "B004", "lt-sportello-2", "ar"), t(10));
     c.apply_message(&call_msg(103, "ticket.called", "A014", "lt-sportello-1", "it"), t(8));
@@ -78,19 +86,22 @@ pub fn demo_view(stale: bool) -> View {
     c.view(t(12))
 }
 
-/// `display screenshots --out DIR`: landscape and portrait PNGs, live and reconnecting.
+/// `display screenshots --out DIR`: landscape and portrait PNGs, live and reconnecting, in Italian, Arabic and Ukrainian.
 pub fn screenshots(out: &Path) -> anyhow::Result<Vec<PathBuf>> {
     std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
     init_headless();
     let window = AppWindow::new().context("creating the window")?;
     let mut written = Vec::new();
-    for (name, w, h, stale) in [
-        ("landscape", 1920, 1080, false),
-        ("portrait", 1080, 1920, false),
-        ("landscape-reconnecting", 1920, 1080, true),
-        ("portrait-reconnecting", 1080, 1920, true),
+    for (name, w, h, stale, lang) in [
+        ("landscape", 1920, 1080, false, "it"),
+        ("portrait", 1080, 1920, false, "it"),
+        ("landscape-reconnecting", 1920, 1080, true, "it"),
+        ("portrait-reconnecting", 1080, 1920, true, "it"),
+        // A site whose screen language is Arabic or Ukrainian (its texts, English beside them).
+        ("landscape-ar", 1920, 1080, false, "ar"),
+        ("portrait-uk-reconnecting", 1080, 1920, true, "uk"),
     ] {
-        apply(&window, &demo_view(stale));
+        apply(&window, &demo_view_in(lang, stale));
         let img = render(&window, w, h)?;
         let path = out.join(format!("display-{name}.png"));
         img.save(&path).with_context(|| format!("writing {}", path.display()))?;

@@ -1,8 +1,6 @@
-//! Compiles the kiosk's slint UI (`../ui`) with its bundled translations (`../lang`); non-release builds keep debug info for headless tests.
+//! Compiles the kiosk's slint UI (`../ui`); non-release builds keep debug info for headless tests. Its texts come from Rust (`texts` crate).
 fn main() {
-    let mut config = slint_build::CompilerConfiguration::new()
-        .with_bundled_translations("../lang/")
-        .with_default_translation_context(slint_build::DefaultTranslationContext::None);
+    let mut config = slint_build::CompilerConfiguration::new();
     if std::env::var("PROFILE").as_deref() != Ok("release") {
         config = config.with_debug_info(true);
     }

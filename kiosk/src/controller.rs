@@ -5,12 +5,13 @@
 
 use crate::printer::{PrinterError, TicketPrinter};
 use crate::server::{ServerClient, ServerError};
-use crate::texts::{self, Key};
 use crate::ticket::{self, PrintTicket};
 use queue_core::ids::ServiceId;
 use queue_core::model::Priority;
 use queue_core::wire::{AlertRequest, IssueRequest, KioskInfo, KioskService, TicketView};
+use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
+use texts::id;
 
 /// How long things last at the kiosk.
 #[derive(Debug, Clone, Copy)]
@@ -138,7 +139,7 @@ impl View {
     /// What `espeak-ng` reads for this screen.
     pub fn speech(&self) -> String {
         if self.warning_seconds.is_some() {
-            return texts::t(&self.lang, Key::StillThere).to_string();
+            return texts::t(&self.lang, id::KIOSK_STILL_THERE_SPEECH);
         }
         let mut s = self.title.clone();
         if let Some(t) = &self.ticket {
@@ -367,7 +368,7 @@ impl Controller {
 
     fn select_service(&mut self, id: ServiceId, now: Instant) {
         let Some(service) = self.service(&id) else {
-            self.message = texts::t(&self.lang, Key::ServerError).to_string();
+            self.message = texts::t(&self.lang, id::KIOSK_SERVER_ERROR);
             self.go(Screen::Error, now);
             return;
         };
@@ -448,8 +449,11 @@ impl Controller {
                 // Only interrupt a visitor at the start (or still loading): mid-path they find out on issue.
                 if matches!(self.screen, Screen::Loading | Screen::Language | Screen::Offline) {
                     // Nobody has chosen a language yet: say it in all of them.
-                    self.message =
-                        texts::LANGUAGES.iter().map(|l| texts::t(l, Key::Offline)).collect::<Vec<_>>().join("\n");
+                    self.message = texts::LANGUAGES
+                        .iter()
+                        .map(|l| texts::t(l.code, id::KIOSK_OFFLINE))
+                        .collect::<Vec<_>>()
+                        .join("\n");
                     if self.screen != Screen::Offline {
                         self.go(Screen::Offline, now);
                     }
@@ -503,7 +507,7 @@ impl Controller {
             Ok(view) => self.issued(view, now),
             Err(ServerError::Unreachable(_)) => {
                 self.offline_during_issue = true;
-                self.message = texts::t(&self.lang, Key::Offline).to_string();
+                self.message = texts::t(&self.lang, id::KIOSK_OFFLINE);
                 self.next_retry = Some(now + self.timeouts.retry_every);
                 self.go(Screen::Offline, now);
             }
@@ -512,7 +516,7 @@ impl Controller {
                 self.go(Screen::Closed, now);
             }
             Err(ServerError::RateLimited(_) | ServerError::Refused { .. }) => {
-                self.message = texts::t(&self.lang, Key::ServerError).to_string();
+                self.message = texts::t(&self.lang, id::KIOSK_SERVER_ERROR);
                 self.go(Screen::Error, now);
             }
         }
@@ -521,8 +525,8 @@ impl Controller {
     fn issued(&mut self, view: TicketView, now: Instant) {
         let lang = self.lang.clone();
         let service = self.service(&view.service);
-        let label = service.map(|s| texts::pick(&s.public_label, &lang).to_string()).filter(|l| !l.is_empty());
-        let label_it = service.map(|s| texts::pick(&s.public_label, "it").to_string()).filter(|l| !l.is_empty());
+        let label = service.map(|s| pick(&s.public_label, &lang).to_string()).filter(|l| !l.is_empty());
+        let label_it = service.map(|s| pick(&s.public_label, "it").to_string()).filter(|l| !l.is_empty());
         let label = label.unwrap_or_else(|| view.service_label.clone());
         let label_it = label_it.unwrap_or_else(|| view.service_label.clone());
         let info = self.info.as_ref();
@@ -559,14 +563,14 @@ impl Controller {
             }
         };
         self.message =
-            if printer_problem.is_some() { texts::t(&lang, Key::PrinterFailed).to_string() } else { String::new() };
+            if printer_problem.is_some() { texts::t(&lang, id::KIOSK_PRINTER_FAILED) } else { String::new() };
         self.ticket = Some(ShownTicket {
             number: view.number,
             label,
             people_ahead: view.people_ahead,
             wait_minutes: ticket::wait_minutes(view.estimated_wait_s),
             qr_url,
-            waiting_area: info.map(|i| texts::pick(&i.waiting_area, &lang).to_string()).unwrap_or_default(),
+            waiting_area: info.map(|i| pick(&i.waiting_area, &lang).to_string()).unwrap_or_default(),
             printer_problem,
         });
         self.go(Screen::Ticket, now);
@@ -634,50 +638,53 @@ impl Controller {
         let choice =
             |label: &str, pictogram: &str| ChoiceView { label: label.to_string(), pictogram: pictogram.to_string() };
         match &self.screen {
-            Screen::Language => title = texts::t(lang, Key::ChooseLanguage).into(),
+            Screen::Language => title = texts::t(lang, id::KIOSK_CHOOSE_LANGUAGE),
             Screen::Question(id) => {
                 if let Some(q) = info.and_then(|i| i.triage.questions.iter().find(|q| &q.id == id)) {
-                    title = texts::pick(&q.text, lang).into();
+                    title = pick(&q.text, lang).into();
                     pictogram = q.pictogram.clone().unwrap_or_default();
                     choices = q
                         .choices
                         .iter()
-                        .map(|c| choice(texts::pick(&c.label, lang), c.pictogram.as_deref().unwrap_or("")))
+                        .map(|c| choice(pick(&c.label, lang), c.pictogram.as_deref().unwrap_or("")))
                         .collect();
                 }
             }
             Screen::PartySize => {
-                title = texts::t(lang, Key::PartySize).into();
+                title = texts::t(lang, id::KIOSK_PARTY_SIZE);
                 pictogram = "family".into();
                 choices = (1..=PARTY_SIZES).map(|n| choice(&party_label(n), "person")).collect();
             }
             Screen::Priority(k) => {
                 if let Some(q) = info.and_then(|i| i.triage.priority_questions.get(*k)) {
-                    title = texts::pick(&q.text, lang).into();
+                    title = pick(&q.text, lang).into();
                     pictogram = q.pictogram.clone().unwrap_or_default();
-                    choices = vec![choice(texts::t(lang, Key::Yes), "yes"), choice(texts::t(lang, Key::No), "no")];
+                    choices = vec![
+                        choice(&texts::t(lang, id::KIOSK_YES), "yes"),
+                        choice(&texts::t(lang, id::KIOSK_NO), "no"),
+                    ];
                 }
             }
             Screen::Mediator => {
-                title = texts::t(lang, Key::Mediator).into();
+                title = texts::t(lang, id::KIOSK_MEDIATOR);
                 pictogram = "mediator".into();
-                choices.push(choice(texts::t(lang, Key::NoMediator), "no"));
+                choices.push(choice(&texts::t(lang, id::KIOSK_NO_MEDIATOR), "no"));
                 if let Some(i) = info {
                     choices.extend(i.triage.mediator_languages.iter().map(|l| choice(&l.native_name, "language")));
                 }
             }
-            Screen::Issuing => title = texts::t(lang, Key::Issuing).into(),
-            Screen::Ticket => title = texts::t(lang, Key::YourTicket).into(),
-            Screen::Closed => title = texts::t(lang, Key::Closed).into(),
+            Screen::Issuing => title = texts::t(lang, id::KIOSK_ISSUING),
+            Screen::Ticket => title = texts::t(lang, id::KIOSK_YOUR_TICKET),
+            Screen::Closed => title = texts::t(lang, id::KIOSK_CLOSED),
             Screen::Offline | Screen::Error | Screen::Loading => {}
         }
         let warning_seconds = self.warning_since.map(|since| {
             (since + self.timeouts.warning_grace).saturating_duration_since(now).as_secs_f32().ceil() as u32
         });
         let help_message = match self.help {
-            Some(Help::Sent) => texts::t(lang, Key::HelpSent),
-            Some(Help::Failed) => texts::t(lang, Key::HelpFailed),
-            _ => "",
+            Some(Help::Sent) => texts::t(lang, id::KIOSK_HELP_SENT),
+            Some(Help::Failed) => texts::t(lang, id::KIOSK_HELP_FAILED),
+            _ => String::new(),
         };
         View {
             screen: self.screen.clone(),
@@ -692,7 +699,7 @@ impl Controller {
             ticket: self.ticket.clone(),
             warning_seconds,
             help: self.help,
-            help_message: help_message.into(),
+            help_message,
             site_name: info.map(|i| i.name.clone()).unwrap_or_default(),
         }
     }
@@ -705,8 +712,19 @@ fn party_label(n: usize) -> String {
     if n == PARTY_SIZES { format!("{n}+") } else { n.to_string() }
 }
 
+/// A configured text in `lang`, else Italian, else English, else any.
+pub fn pick<'a>(by_lang: &'a BTreeMap<String, String>, lang: &str) -> &'a str {
+    by_lang
+        .get(lang)
+        .or_else(|| by_lang.get(texts::DEFAULT_LANGUAGE))
+        .or_else(|| by_lang.get("en"))
+        .or_else(|| by_lang.values().next())
+        .map(String::as_str)
+        .unwrap_or("")
+}
+
 fn closed_message(lang: &str, reason: Option<&str>) -> String {
-    let advice = texts::t(lang, Key::ClosedAdvice);
+    let advice = texts::t(lang, id::KIOSK_CLOSED_ADVICE);
     match reason.filter(|r| !r.is_empty()) {
         Some(r) => format!("{advice} ({r})"),
         None => advice.to_string(),

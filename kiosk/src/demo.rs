@@ -33,6 +33,7 @@ fn service(id: &str, names: &[(&str, &str)], label: &str, open: bool) -> KioskSe
         ]),
         open,
         closed_reason: (!open).then(|| "closed".to_string()),
+        opens_at: None,
         waiting: 4,
         estimated_wait_s: 900,
     }

@@ -2,7 +2,7 @@
 //!
 //! Codemap: `controller` (the state machine, plain Rust), `server` (`ServerClient`, HTTP), `printer`
 //! (`TicketPrinter` targets), `ticket` (ticket → ESC/POS bytes, pure), `raster` (fonts and QR → `GS v 0`),
-//! `texts` (spoken/printed texts), `speech` (`espeak-ng`), `ui` (slint adapters and the controller thread).
+//! `speech` (`espeak-ng`; its texts and every other come from the `texts` crate), `ui` (slint adapters and the controller thread).
 
 pub mod bench;
 pub mod controller;
@@ -12,6 +12,5 @@ pub mod raster;
 pub mod screenshots;
 pub mod server;
 pub mod speech;
-pub mod texts;
 pub mod ticket;
 pub mod ui;

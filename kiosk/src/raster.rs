@@ -202,12 +202,16 @@ mod tests {
     // Issue 3: every text printed as a raster has its glyphs in the font its line is drawn with.
     #[test]
     fn printed_texts_have_every_glyph() {
-        use crate::texts::{Key, LANGUAGES, t};
-        for lang in LANGUAGES {
-            for key in [Key::PeopleAhead, Key::EstimatedWait, Key::Minutes, Key::Privacy] {
-                let text = format!("{}: 12 {}", t(lang, key), t(lang, Key::Minutes));
-                assert_eq!(missing_glyphs(&text), Vec::<char>::new(), "{lang} {key:?}: {text}");
+        use texts::id;
+        for lang in texts::LANGUAGES.iter().map(|l| l.code) {
+            for n in [1, 2, 3, 12, 100] {
+                for key in [id::KIOSK_AHEAD_LINE, id::KIOSK_WAIT_LINE] {
+                    let text = texts::tf(lang, key, &[("n", n.into())]);
+                    assert_eq!(missing_glyphs(&text), Vec::<char>::new(), "{lang} {key}: {text}");
+                }
             }
+            let text = texts::t(lang, id::KIOSK_PAPER_PRIVACY);
+            assert_eq!(missing_glyphs(&text), Vec::<char>::new(), "{lang}: {text}");
         }
         assert_eq!(missing_glyphs("الغرفة A"), vec!['A'], "the check can fail");
     }

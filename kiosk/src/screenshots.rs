@@ -1,4 +1,4 @@
-//! `kiosk screenshots`: every screen in Italian and Arabic rendered headless with the software renderer, as PNGs.
+//! `kiosk screenshots`: every screen in every language of the demo site rendered headless with the software renderer, as PNGs.
 
 use crate::controller::{Controller, Input, View};
 use crate::demo::{self, FakeServer};
@@ -95,14 +95,16 @@ pub fn snapshot(window: &AppWindow, path: &Path) -> anyhow::Result<()> {
     image.save(path).with_context(|| format!("writing {}", path.display()))
 }
 
-/// Writes `it-01-language.png` … `ar-14-low-reach-start.png` into `out`. Needs [`init_headless`] first.
+/// Writes `it-01-language.png` … `uk-15-offline-at-start.png` (every screen, every language of the
+/// demo site) into `out`. Needs [`init_headless`] first.
 pub fn write_all(out: &Path) -> anyhow::Result<Vec<PathBuf>> {
     std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
     let window = AppWindow::new()?;
     window.window().set_size(slint::PhysicalSize::new(SIZE.0, SIZE.1));
     window.show()?;
     let mut written = Vec::new();
-    for lang in ["it", "ar"] {
+    let site = demo::livorno();
+    for lang in site.languages.iter().map(|l| l.code.as_str()) {
         for s in scenarios(lang) {
             let view = view_of(&s);
             ui::apply(&window, &view, None);

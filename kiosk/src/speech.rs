@@ -40,7 +40,7 @@ impl Speaker {
             return;
         }
         self.current = Command::new("espeak-ng")
-            .args(["-v", crate::texts::voice(lang), "-s", "150", "--", text])
+            .args(["-v", texts::espeak_voice(lang), "-s", "150", "--", text])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -64,7 +64,7 @@ impl Drop for Speaker {
 /// Writes `text` spoken in `lang` to a WAV file (used by tests and installers to check the voices).
 pub fn synthesize(lang: &str, text: &str, wav: &Path) -> std::io::Result<()> {
     let status = Command::new("espeak-ng")
-        .args(["-v", crate::texts::voice(lang), "-w"])
+        .args(["-v", texts::espeak_voice(lang), "-w"])
         .arg(wav)
         .args(["--", text])
         .stdout(Stdio::null())
@@ -85,7 +85,7 @@ mod tests {
         }
         for lang in ["it", "en", "fr", "ar", "ro", "uk"] {
             let wav = std::env::temp_dir().join(format!("kiosk-speech-{}-{lang}.wav", std::process::id()));
-            synthesize(lang, crate::texts::t(lang, crate::texts::Key::YourTicket), &wav).unwrap();
+            synthesize(lang, &texts::t(lang, texts::id::KIOSK_YOUR_TICKET), &wav).unwrap();
             let bytes = std::fs::read(&wav).unwrap();
             let _ = std::fs::remove_file(&wav);
             assert_eq!(&bytes[..4], b"RIFF", "{lang}");

@@ -9,7 +9,8 @@ use std::rc::Rc;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-pub use kiosk_ui::{AppWindow, ChoiceItem, KioskAdapter, LanguageItem, Page};
+pub use kiosk_ui::{AppWindow, ChoiceItem, KioskAdapter, KioskTexts, LanguageItem, Page, TextLine};
+use texts::id;
 
 /// The QR code as an image for the screen (8 px a module, black on white).
 pub fn qr_image(url: &str) -> slint::Image {
@@ -22,12 +23,59 @@ pub fn qr_image(url: &str) -> slint::Image {
     slint::Image::from_rgb8(buffer)
 }
 
+/// The screen's fixed texts for `view`, in its language, with its figures put in.
+pub fn screen_texts(view: &View) -> KioskTexts {
+    let lang = view.lang.as_str();
+    let t = |key: &str| SharedString::from(texts::t(lang, key));
+    let n = |key: &str, n: u32| SharedString::from(texts::tf(lang, key, &[("n", n.into())]));
+    let (number, ahead, wait) =
+        view.ticket.as_ref().map_or(("", 0, 0), |t| (t.number.as_str(), t.people_ahead, t.wait_minutes));
+    KioskTexts {
+        start_over: t(id::KIOSK_START_OVER),
+        help_now: t(id::KIOSK_HELP_NOW),
+        standard_layout: t(id::KIOSK_STANDARD_LAYOUT),
+        low_reach_layout: t(id::KIOSK_LOW_REACH_LAYOUT),
+        your_number: texts::tf(lang, id::KIOSK_YOUR_NUMBER, &[("number", number.into())]).into(),
+        ahead_and_wait: format!("{}   ·   {}", n(id::KIOSK_AHEAD_LINE, ahead), n(id::KIOSK_WAIT_LINE, wait)).into(),
+        qr_label: t(id::KIOSK_QR_LABEL),
+        scan_hint: t(id::KIOSK_SCAN_HINT),
+        done: t(id::KIOSK_DONE),
+        no_connection: t(id::KIOSK_NO_CONNECTION),
+        go_to_reception: t(id::KIOSK_GO_TO_RECEPTION),
+        starting: t(id::KIOSK_STARTING),
+        try_again: t(id::KIOSK_TRY_AGAIN),
+        still_there: t(id::KIOSK_STILL_THERE),
+        going_back: n(id::KIOSK_GOING_BACK, view.warning_seconds.unwrap_or(0)),
+        more_time: t(id::KIOSK_MORE_TIME),
+        calling_staff: t(id::KIOSK_CALLING_STAFF),
+        ok: t(id::KIOSK_OK),
+    }
+}
+
+/// "Choose your language" in each of `languages` (codes), three to a line, Arabic script on lines of its own.
+pub fn invitations<'a>(languages: impl Iterator<Item = &'a str>) -> Vec<TextLine> {
+    let (mut lines, mut latin) = (Vec::new(), Vec::new());
+    for code in languages {
+        let text = texts::t(code, id::KIOSK_CHOOSE_LANGUAGE);
+        if raster::is_arabic(&text) {
+            lines.push(TextLine { text: text.into(), arabic: true });
+        } else {
+            latin.push(text);
+        }
+    }
+    let mut out: Vec<TextLine> =
+        latin.chunks(3).map(|group| TextLine { text: group.join(" · ").into(), arabic: false }).collect();
+    out.append(&mut lines);
+    out
+}
+
 /// Shows `view` in the window. `previous` avoids redrawing the QR code when it did not change.
 pub fn apply(window: &AppWindow, view: &View, previous: Option<&View>) {
-    if previous.map(|p| p.lang.as_str()) != Some(view.lang.as_str()) {
-        let _ = slint::select_bundled_translation(&view.lang);
-    }
     let a = window.global::<KioskAdapter>();
+    a.set_texts(screen_texts(view));
+    if previous.map(|p| &p.languages) != Some(&view.languages) {
+        a.set_invitations(ModelRc::new(VecModel::from(invitations(view.languages.iter().map(|(c, _)| c.as_str())))));
+    }
     a.set_page(match view.screen {
         Screen::Loading => Page::Loading,
         Screen::Offline => Page::Offline,
@@ -119,6 +167,10 @@ pub fn run(controller: Controller, fullscreen: bool, speaker: Speaker, started: 
     });
     // Not the preview's defaults, even for the first frame.
     window.global::<KioskAdapter>().set_page(Page::Loading);
+    window.global::<KioskAdapter>().set_texts(KioskTexts {
+        starting: texts::t(texts::DEFAULT_LANGUAGE, id::KIOSK_STARTING).into(),
+        ..KioskTexts::default()
+    });
     window.global::<KioskAdapter>().set_title(SharedString::new());
     if fullscreen {
         window.window().set_fullscreen(true);

@@ -7,7 +7,9 @@
 use crate::error::QueueError;
 use crate::event::{Alert, Event, EventKind};
 use crate::ids::{DeskId, ServiceId, SiteId, StaffId, TicketId};
-use crate::model::{DeskState, DeskStatus, JourneyStep, Priority, Status, Target, Ticket, format_number};
+use crate::model::{
+    Actor, DeskState, DeskStatus, DeviceKind, JourneyStep, Priority, Status, Target, Ticket, format_number,
+};
 use crate::routing::{Ctx, WaitingIndex, may_serve, reservation_active, reserved_for};
 use crate::rules::Rules;
 use jiff::Timestamp;
@@ -74,6 +76,11 @@ pub enum Command {
         site: SiteId,
         alert: Alert,
     },
+    /// Lift a service's daily cap for the rest of its current day (staff of the site).
+    LiftCap {
+        site: SiteId,
+        service: ServiceId,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -88,14 +95,31 @@ pub struct IssueTicket {
     pub needs: Vec<String>,
 }
 
+/// A service's numbering for its current day: the last number given, the tickets of that day that
+/// were cancelled (they give their place under the daily cap back), and whether staff lifted the
+/// cap for that day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Counter {
+    pub day: Date,
+    pub last: u32,
+    pub given_back: u32,
+    pub cap_lifted: bool,
+}
+
+impl Counter {
+    pub fn new(day: Date, last: u32) -> Counter {
+        Counter { day, last, given_back: 0, cap_lifted: false }
+    }
+}
+
 /// The state that events build. Two engines fed the same events compare equal.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct State {
     /// Tickets that can still change (not done, no-show or cancelled).
     pub tickets: BTreeMap<TicketId, Ticket>,
     pub desks: BTreeMap<DeskId, DeskState>,
-    /// Last number given per site and service, with its local day.
-    pub counters: BTreeMap<(SiteId, ServiceId), (Date, u32)>,
+    /// Numbering per site and service (of the service a ticket was first issued for).
+    pub counters: BTreeMap<(SiteId, ServiceId), Counter>,
     /// Recent called→done durations per service, in seconds.
     pub service_times: BTreeMap<(SiteId, ServiceId), VecDeque<u32>>,
     pub index: WaitingIndex,
@@ -108,6 +132,20 @@ pub struct Engine {
     /// Open desks per site and service that may serve it (derived from `state.desks`; refreshed
     /// when a desk opens, pauses or closes, so estimates and queue figures need not count them).
     open_desks: BTreeMap<(SiteId, ServiceId), u32>,
+}
+
+/// Whether a service takes new tickets now (the one rule, used by issuing and by what kiosks show).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Availability {
+    Open,
+    /// Outside its opening hours; `opens_at` is the next opening within a week, if any.
+    Closed {
+        opens_at: Option<Timestamp>,
+    },
+    /// Its daily cap is reached for today.
+    Full {
+        cap: u32,
+    },
 }
 
 /// Queue figures for one service (the `queues` route and `queue.updated`).
@@ -163,7 +201,7 @@ impl Engine {
         rules: Rules,
         tickets: Vec<Ticket>,
         desks: Vec<DeskState>,
-        counters: BTreeMap<(SiteId, ServiceId), (Date, u32)>,
+        counters: BTreeMap<(SiteId, ServiceId), Counter>,
         service_times: BTreeMap<(SiteId, ServiceId), VecDeque<u32>>,
     ) -> Engine {
         let mut engine = Engine::new(rules);
@@ -213,10 +251,14 @@ impl Engine {
         }
     }
 
-    /// Validate `cmd` and return the events it causes, already applied.
-    /// On error nothing has changed.
-    pub fn execute(&mut self, cmd: Command, now: Timestamp) -> Result<Vec<Event>, QueueError> {
-        let events = self.decide(cmd, now)?;
+    /// Validate `cmd` from `actor` (may they? is it legal now?) and return the events it causes,
+    /// already applied, each recording its actor. On error nothing has changed.
+    pub fn execute(&mut self, cmd: Command, actor: &Actor, now: Timestamp) -> Result<Vec<Event>, QueueError> {
+        self.authorize(&cmd, actor)?;
+        let mut events = self.decide(cmd, now)?;
+        for e in &mut events {
+            e.actor = Some(actor.id());
+        }
         for e in &events {
             self.apply(e);
         }
@@ -243,8 +285,125 @@ impl Engine {
         }
     }
 
+    /// May `actor` do `cmd`? The rule (`docs/domain.md`, "Who may do what"):
+    /// - a kiosk issues `standard`/`priority` tickets and raises alerts at its own site; a display
+    ///   changes nothing;
+    /// - staff act only at the sites their account belongs to (admins listed with no site: all):
+    ///   issue any class, raise alerts, open a desk as themselves;
+    /// - a desk (pause, close, call next) and the ticket it holds (called, serving, or parked on hold
+    ///   there) belong to the staff member sitting at it;
+    /// - staff of the site with at least the site's `any_ticket_role` (a coordinator) may act on any
+    ///   desk and ticket of the site (cancel a waiting ticket, finish one left at a desk).
+    ///
+    /// Unknown desks and tickets are reported as such first (`UnknownDesk`, `UnknownTicket`).
+    fn authorize(&self, cmd: &Command, actor: &Actor) -> Result<(), QueueError> {
+        let who = || match actor {
+            Actor::Staff { id, .. } => id.to_string(),
+            Actor::Device { id, .. } => format!("device {id}"),
+            Actor::System => "the server".into(),
+        };
+        let staff_of = |site: &SiteId| -> Result<(), QueueError> {
+            match actor {
+                Actor::Staff { .. } if actor.is_staff_of(site) => Ok(()),
+                Actor::Staff { id, .. } => Err(QueueError::Forbidden(format!("{id} does not work at site '{site}'"))),
+                Actor::Device { .. } => Err(QueueError::Forbidden("devices cannot do this; log in as staff".into())),
+                Actor::System => Ok(()),
+            }
+        };
+        let coordinator = |site: &SiteId| {
+            matches!(actor, Actor::System)
+                || (actor.is_staff_of(site)
+                    && self.rules.site(site).is_some_and(|s| actor.role().is_some_and(|r| r >= s.any_ticket_role)))
+        };
+        let role = |site: &SiteId| self.rules.site(site).map_or("manager", |s| s.any_ticket_role.as_str());
+        // The desk's holder, or a coordinator of its site. A desk nobody holds is anybody's of the
+        // site to open; its tickets (parked there) are a coordinator's.
+        let at_desk = |desk: &DeskId, ticket: Option<&Ticket>| -> Result<(), QueueError> {
+            let (dr, d) = self.desk_rules(desk)?;
+            staff_of(&dr.site)?;
+            let holder = d.staff.as_ref();
+            if (holder.is_some() && holder == actor.staff_id()) || coordinator(&dr.site) {
+                return Ok(());
+            }
+            let what = ticket.map_or_else(
+                || format!("desk '{desk}' is held by"),
+                |t| format!("ticket {} is at desk '{desk}', held by", t.number),
+            );
+            match (holder, ticket) {
+                (None, None) => Ok(()),
+                (Some(holder), _) => Err(QueueError::Forbidden(format!(
+                    "{what} {holder}: only they, or a colleague of the site with the {} role, may do this ({} \
+                     may not)",
+                    role(&dr.site),
+                    who()
+                ))),
+                (None, Some(t)) => Err(QueueError::Forbidden(format!(
+                    "ticket {} is at desk '{desk}', which nobody holds now: a colleague of the site with the {} role \
+                     may do this",
+                    t.number,
+                    role(&dr.site)
+                ))),
+            }
+        };
+        match cmd {
+            Command::Issue(req) => match actor {
+                Actor::Device { site, kind: DeviceKind::Kiosk, .. } if site == &req.site => {
+                    if req.priority > Priority::Priority {
+                        Err(QueueError::Forbidden("a kiosk may only issue 'standard' or 'priority' tickets".into()))
+                    } else {
+                        Ok(())
+                    }
+                }
+                Actor::Device { site, kind: DeviceKind::Kiosk, .. } => {
+                    Err(QueueError::Forbidden(format!("this kiosk belongs to site '{site}'")))
+                }
+                Actor::Device { .. } => Err(QueueError::Forbidden("a display cannot issue tickets".into())),
+                _ => staff_of(&req.site),
+            },
+            Command::LiftCap { site, .. } => staff_of(site),
+            Command::RaiseAlert { site, .. } => match actor {
+                Actor::Device { site: own, kind: DeviceKind::Kiosk, .. } if own == site => Ok(()),
+                Actor::Device { site: own, .. } => Err(QueueError::Forbidden(format!(
+                    "this device belongs to site '{own}' and cannot raise alerts here"
+                ))),
+                _ => staff_of(site),
+            },
+            Command::OpenDesk { desk, staff, .. } => {
+                let (dr, _) = self.desk_rules(desk)?;
+                staff_of(&dr.site)?;
+                if actor.staff_id() != Some(staff) && !matches!(actor, Actor::System) {
+                    return Err(QueueError::Forbidden(format!("{} cannot open a desk as {staff}", who())));
+                }
+                Ok(())
+            }
+            Command::PauseDesk { desk } | Command::CloseDesk { desk } | Command::CallNext { desk, .. } => {
+                at_desk(desk, None)
+            }
+            Command::Recall { ticket }
+            | Command::Start { ticket }
+            | Command::Finish { ticket }
+            | Command::NoShow { ticket }
+            | Command::Cancel { ticket }
+            | Command::Hold { ticket }
+            | Command::Return { ticket, .. }
+            | Command::Transfer { ticket, .. } => {
+                let t = self.active(ticket)?;
+                staff_of(&t.site)?;
+                match &t.desk {
+                    Some(d) if t.status != Status::Waiting => at_desk(d, Some(t)),
+                    _ if coordinator(&t.site) => Ok(()),
+                    _ => Err(QueueError::Forbidden(format!(
+                        "ticket {} is waiting, at no desk: only a colleague of the site with the {} role may do this",
+                        t.number,
+                        role(&t.site)
+                    ))),
+                }
+            }
+        }
+    }
+
     fn decide(&self, cmd: Command, now: Timestamp) -> Result<Vec<Event>, QueueError> {
-        let ev = |site: &SiteId, kind: EventKind| Event { at: now, site: site.clone(), kind };
+        let ev = |site: &SiteId, kind: EventKind| Event { at: now, site: site.clone(), actor: None, kind };
         let ticket_ev = |t: &Ticket, kind: EventKind| vec![ev(&t.site, kind)];
         match cmd {
             Command::Issue(req) => {
@@ -415,11 +574,28 @@ impl Engine {
                 }
                 Ok(vec![ev(&site, EventKind::AlertRaised { alert })])
             }
+            Command::LiftCap { site, service } => {
+                let svc = self
+                    .rules
+                    .service(&site, &service)
+                    .ok_or_else(|| QueueError::UnknownService(site.clone(), service.clone()))?;
+                if svc.daily_cap.is_none() {
+                    return Err(QueueError::Invalid(format!("service '{service}' has no daily cap")));
+                }
+                let (day, _) = self.next_number(&site, &service, now);
+                let counter = self.state.counters.get(&(site.clone(), service.clone()));
+                if counter.is_some_and(|c| c.day == day && c.cap_lifted) {
+                    return Ok(vec![]);
+                }
+                Ok(vec![ev(&site, EventKind::CapLifted { service, day })])
+            }
         }
     }
 
     fn new_ticket(&self, req: IssueTicket, now: Timestamp) -> Result<Ticket, QueueError> {
-        let site = self.rules.site(&req.site).ok_or_else(|| QueueError::UnknownSite(req.site.clone()))?;
+        if self.rules.site(&req.site).is_none() {
+            return Err(QueueError::UnknownSite(req.site));
+        }
         let svc = self
             .rules
             .service(&req.site, &req.service)
@@ -430,24 +606,13 @@ impl Engine {
         if self.state.tickets.contains_key(&req.id) {
             return Err(QueueError::Invalid(format!("ticket id {} is already in use", req.id)));
         }
-        let local = self.rules.local(site, now);
-        let hours = svc.opening_hours.as_ref().or(site.opening_hours.as_ref());
-        if hours.is_some_and(|h| !h.is_open(&local)) {
-            return Err(QueueError::ServiceClosed(req.service));
+        match self.availability(&req.site, &req.service, now) {
+            Availability::Open => {}
+            Availability::Closed { .. } => return Err(QueueError::ServiceClosed(req.service)),
+            Availability::Full { cap } => return Err(QueueError::DailyCapReached(req.service, cap)),
         }
-        // If the clock went back across midnight, keep counting in the later day: a number
-        // is never given twice.
-        let (day, seq) = match self.state.counters.get(&(req.site.clone(), req.service.clone())) {
-            Some(&(d, n)) if d >= local.date() => (d, n + 1),
-            _ => (local.date(), 1),
-        };
-        if let Some(cap) = svc.daily_cap
-            && seq > cap
-        {
-            return Err(QueueError::DailyCapReached(req.service, cap));
-        }
-        let estimated_wait_s = self.estimate_new(&req.site, &req.service, req.priority);
-        Ok(Ticket {
+        let (day, seq) = self.next_number(&req.site, &req.service, now);
+        let mut t = Ticket {
             number: format_number(svc.prefix, seq),
             seq,
             day,
@@ -468,8 +633,47 @@ impl Engine {
             target: None,
             called_at: None,
             recalls: 0,
-            estimated_wait_s,
-        })
+            estimated_wait_s: 0,
+        };
+        // The same people-ahead as every later view of the ticket (it is not in the index yet).
+        let ahead = self.ctx(now).people_ahead(&t);
+        t.estimated_wait_s = self.estimate_for_ahead(&t.site, &t.service, ahead);
+        Ok(t)
+    }
+
+    /// The day and sequence the next ticket of a service gets. If the clock went back across
+    /// midnight, counting goes on in the later day: a number is never given twice.
+    fn next_number(&self, site: &SiteId, service: &ServiceId, now: Timestamp) -> (Date, u32) {
+        let today = self.rules.site(site).map(|s| self.rules.local(s, now).date());
+        match (self.state.counters.get(&(site.clone(), service.clone())), today) {
+            (Some(c), Some(today)) if c.day >= today => (c.day, c.last + 1),
+            (_, Some(today)) => (today, 1),
+            (_, None) => (now.to_zoned(jiff::tz::TimeZone::UTC).date(), 1),
+        }
+    }
+
+    /// Whether a service takes new tickets now: its (or its site's) opening hours, then its daily cap.
+    /// Unknown sites and services are `Closed` with no opening.
+    pub fn availability(&self, site: &SiteId, service: &ServiceId, now: Timestamp) -> Availability {
+        let (Some(site_rules), Some(svc)) = (self.rules.site(site), self.rules.service(site, service)) else {
+            return Availability::Closed { opens_at: None };
+        };
+        let local = self.rules.local(site_rules, now);
+        if let Some(h) = svc.opening_hours.as_ref().or(site_rules.opening_hours.as_ref())
+            && !h.is_open(&local)
+        {
+            return Availability::Closed { opens_at: h.next_opening(&local).map(|z| z.timestamp()) };
+        }
+        let Some(cap) = svc.daily_cap else { return Availability::Open };
+        let (day, next) = self.next_number(site, service, now);
+        let counter = self.state.counters.get(&(site.clone(), service.clone())).filter(|c| c.day == day);
+        // Cancelled tickets give their place back; staff may lift the cap for the day.
+        let given_back = counter.map_or(0, |c| c.given_back);
+        if counter.is_some_and(|c| c.cap_lifted) || (next - 1).saturating_sub(given_back) < cap {
+            Availability::Open
+        } else {
+            Availability::Full { cap }
+        }
     }
 
     /// Mean recent service time (called → done) of a service, or its configured default.
@@ -486,14 +690,34 @@ impl Engine {
         self.open_desks.get(&(site.clone(), service.clone())).copied().unwrap_or(0)
     }
 
-    /// Estimated wait for a new ticket of class `priority`: the people it would queue
-    /// behind, times the recent service time, shared among the open desks.
-    pub fn estimate_new(&self, site: &SiteId, service: &ServiceId, priority: Priority) -> u32 {
-        let ahead: usize =
-            self.state.index.service(site, service).map_or(0, |b| {
-                b.iter().enumerate().filter(|(c, _)| *c >= priority as usize).map(|(_, s)| s.len()).sum()
-            });
-        self.estimate_for_ahead(site, service, ahead as u32)
+    /// Estimated wait for a new standard ticket taken now: the people it would queue behind
+    /// (`people_ahead`, as for a real ticket), times the recent service time, shared among the open desks.
+    pub fn estimate_new(&self, site: &SiteId, service: &ServiceId, now: Timestamp) -> u32 {
+        let probe = Ticket {
+            id: TicketId::from("\u{10FFFF}"),
+            number: String::new(),
+            seq: 0,
+            day: now.to_zoned(jiff::tz::TimeZone::UTC).date(),
+            site: site.clone(),
+            service: service.clone(),
+            status: Status::Waiting,
+            priority: Priority::Standard,
+            appointment_at: None,
+            language: String::new(),
+            party_size: 1,
+            needs: vec![],
+            issued_at: now,
+            queued_at: now,
+            desk: None,
+            staff: None,
+            target: None,
+            called_at: None,
+            recalls: 0,
+            estimated_wait_s: 0,
+            journey: vec![],
+        };
+        let ahead = self.ctx(now).people_ahead(&probe);
+        self.estimate_for_ahead(site, service, ahead)
     }
 
     fn estimate_for_ahead(&self, site: &SiteId, service: &ServiceId, ahead: u32) -> u32 {
@@ -502,7 +726,8 @@ impl Engine {
         (u64::from(ahead) * u64::from(mean) / u64::from(desks)).min(u64::from(u32::MAX)) as u32
     }
 
-    /// People ahead of a waiting ticket and its estimated wait now; `(0, 0)` otherwise.
+    /// People ahead of a waiting ticket and its estimated wait now; `(0, 0)` otherwise. Every view
+    /// (the issue answer, the ticket page, desks, displays) takes its figures from here.
     pub fn position(&self, id: &TicketId, now: Timestamp) -> (u32, u32) {
         match self.state.tickets.get(id) {
             Some(t) if t.status == Status::Waiting => {
@@ -526,7 +751,7 @@ impl Engine {
                     service: svc.id.clone(),
                     waiting,
                     longest_wait_s,
-                    estimated_wait_s: self.estimate_new(site, &svc.id, Priority::Standard),
+                    estimated_wait_s: self.estimate_new(site, &svc.id, now),
                     open_desks: self.open_desks(site, &svc.id),
                 }
             })
@@ -540,9 +765,11 @@ impl Engine {
         match &e.kind {
             EventKind::TicketIssued { ticket } => {
                 let key = (ticket.site.clone(), ticket.service.clone());
-                let entry = s.counters.entry(key).or_insert((ticket.day, 0));
-                if entry.0 < ticket.day || (entry.0 == ticket.day && entry.1 < ticket.seq) {
-                    *entry = (ticket.day, ticket.seq);
+                let entry = s.counters.entry(key).or_insert(Counter::new(ticket.day, 0));
+                if entry.day < ticket.day {
+                    *entry = Counter::new(ticket.day, ticket.seq);
+                } else if entry.day == ticket.day && entry.last < ticket.seq {
+                    entry.last = ticket.seq;
                 }
                 s.index.insert(ticket);
                 s.tickets.insert(ticket.id.clone(), (**ticket).clone());
@@ -584,6 +811,23 @@ impl Engine {
                             v.pop_front();
                         }
                     }
+                    // A cancelled ticket gives its place under the daily cap back (its number stays used).
+                    if matches!(e.kind, EventKind::TicketCancelled { .. })
+                        && let Some(first) = t.journey.first()
+                        && let Some(c) = s.counters.get_mut(&(t.site.clone(), first.service.clone()))
+                        && c.day == t.day
+                    {
+                        c.given_back += 1;
+                    }
+                }
+            }
+            EventKind::CapLifted { service, day } => {
+                let c = s.counters.entry((e.site.clone(), service.clone())).or_insert(Counter::new(*day, 0));
+                if c.day < *day {
+                    *c = Counter::new(*day, 0);
+                }
+                if c.day == *day {
+                    c.cap_lifted = true;
                 }
             }
             EventKind::TicketOnHold { ticket } => {

@@ -38,6 +38,9 @@ pub enum QueueError {
     OutOfOrderNotAllowed,
     #[error("ticket {0} is reserved for another desk or colleague")]
     ReservedElsewhere(String),
+    /// The actor may not do this here (another site, another desk's ticket, a role too low).
+    #[error("{0}")]
+    Forbidden(String),
     #[error("{0}")]
     Invalid(String),
 }
@@ -61,6 +64,7 @@ impl QueueError {
             QueueError::DailyCapReached(..) => "daily_cap_reached",
             QueueError::OutOfOrderNotAllowed => "out_of_order_not_allowed",
             QueueError::ReservedElsewhere(_) => "reserved_elsewhere",
+            QueueError::Forbidden(_) => "forbidden",
             QueueError::Invalid(_) => "invalid_request",
         }
     }

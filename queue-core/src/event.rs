@@ -1,7 +1,7 @@
 //! Events: every change of a ticket or desk, appended in order. State and statistics derive from them.
 
 use crate::ids::{DeskId, ServiceId, SiteId, StaffId, TicketId};
-use crate::model::Ticket;
+use crate::model::{ActorId, Ticket};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
@@ -10,6 +10,9 @@ use serde::{Deserialize, Serialize};
 pub struct Event {
     pub at: Timestamp,
     pub site: SiteId,
+    /// Who caused it (absent in events stored before actors were recorded).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actor: Option<ActorId>,
     #[serde(flatten)]
     pub kind: EventKind,
 }
@@ -56,6 +59,9 @@ pub enum EventKind {
     /// Staff need to look (the kiosk's "I need help now", a printer failure). Never shown to displays.
     #[serde(rename = "alert.raised")]
     AlertRaised { alert: Alert },
+    /// Staff lifted a service's daily cap for its day (`day` is the site-local day it holds for).
+    #[serde(rename = "service.cap_lifted")]
+    CapLifted { service: ServiceId, day: jiff::civil::Date },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -88,6 +94,7 @@ impl EventKind {
                 "desk.updated"
             }
             EventKind::AlertRaised { .. } => "alert.raised",
+            EventKind::CapLifted { .. } => "service.cap_lifted",
         }
     }
 

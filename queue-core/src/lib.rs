@@ -13,11 +13,13 @@ pub mod rules;
 pub mod stats;
 pub mod wire;
 
-pub use engine::{Command, Engine};
+pub use engine::{Availability, Command, Engine};
 pub use error::QueueError;
 pub use event::{Event, EventKind};
 pub use ids::{DeskId, ServiceId, SiteId, StaffId, TicketId};
-pub use model::{DeskState, DeskStatus, JourneyStep, Priority, Status, Target, Ticket};
+pub use model::{
+    Actor, ActorId, DeskState, DeskStatus, DeviceKind, JourneyStep, Priority, Role, Status, Target, Ticket,
+};
 pub use rules::{DeskRules, OpeningHours, Rules, ServiceRules, SiteRules};
 
 #[cfg(test)]

@@ -42,7 +42,7 @@ impl Priority {
     }
 }
 
-/// Ticket state. See DESIGN.md for the transitions; `Engine` enforces them.
+/// Ticket state. The transitions are drawn in `docs/domain.md`; `Engine` enforces them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
@@ -174,6 +174,128 @@ pub struct DeskState {
     pub professions: Vec<String>,
     pub current: Option<TicketId>,
     pub since: Option<Timestamp>,
+}
+
+/// A staff member's role: what they may do beyond their own desk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Staff,
+    Manager,
+    Admin,
+}
+
+impl Role {
+    pub fn parse(s: &str) -> Option<Role> {
+        match s {
+            "staff" => Some(Role::Staff),
+            "manager" => Some(Role::Manager),
+            "admin" => Some(Role::Admin),
+            _ => None,
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Staff => "staff",
+            Role::Manager => "manager",
+            Role::Admin => "admin",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeviceKind {
+    Kiosk,
+    Display,
+}
+
+/// Who asks for a change. The engine decides with it (may they?) and records it with every event
+/// the change causes (who did what: the audit trail).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Actor {
+    Staff {
+        id: StaffId,
+        role: Role,
+        /// The sites the account belongs to; empty means every site (admins).
+        sites: Vec<SiteId>,
+    },
+    Device {
+        id: String,
+        site: SiteId,
+        kind: DeviceKind,
+    },
+    /// The server itself (time-based housekeeping).
+    System,
+}
+
+impl Actor {
+    /// The actor as events record it.
+    pub fn id(&self) -> ActorId {
+        match self {
+            Actor::Staff { id, .. } => ActorId::Staff(id.clone()),
+            Actor::Device { id, .. } => ActorId::Device(id.clone()),
+            Actor::System => ActorId::System,
+        }
+    }
+    /// A staff member who belongs to `site` (admins with no sites listed belong to every site).
+    pub fn is_staff_of(&self, site: &SiteId) -> bool {
+        match self {
+            Actor::Staff { role, sites, .. } => sites.contains(site) || (sites.is_empty() && *role == Role::Admin),
+            _ => false,
+        }
+    }
+    /// The staff member's id, if the actor is one.
+    pub fn staff_id(&self) -> Option<&StaffId> {
+        match self {
+            Actor::Staff { id, .. } => Some(id),
+            _ => None,
+        }
+    }
+    pub fn role(&self) -> Option<Role> {
+        match self {
+            Actor::Staff { role, .. } => Some(*role),
+            _ => None,
+        }
+    }
+}
+
+/// Who caused an event, as stored: `staff:giulia`, `device:kiosk-3f2a`, `system`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(into = "String", try_from = "String")]
+pub enum ActorId {
+    Staff(StaffId),
+    Device(String),
+    System,
+}
+
+impl fmt::Display for ActorId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ActorId::Staff(s) => write!(f, "staff:{s}"),
+            ActorId::Device(d) => write!(f, "device:{d}"),
+            ActorId::System => f.write_str("system"),
+        }
+    }
+}
+
+impl From<ActorId> for String {
+    fn from(a: ActorId) -> String {
+        a.to_string()
+    }
+}
+
+impl TryFrom<String> for ActorId {
+    type Error = String;
+    fn try_from(s: String) -> Result<ActorId, String> {
+        match s.split_once(':') {
+            Some(("staff", id)) if !id.is_empty() => Ok(ActorId::Staff(StaffId::from(id))),
+            Some(("device", id)) if !id.is_empty() => Ok(ActorId::Device(id.to_owned())),
+            None if s == "system" => Ok(ActorId::System),
+            _ => Err(format!("'{s}' is not an actor (staff:NAME, device:ID or system)")),
+        }
+    }
 }
 
 /// Format a ticket number: prefix and at least three digits (`A007`, `A1000`).

@@ -1,6 +1,6 @@
 //! The routing policy: which waiting ticket a desk calls next, and who is ahead of whom.
 //!
-//! The order, written down (DESIGN.md "Routing"), for a desk calling next:
+//! The order, written down (summarised in `docs/domain.md`, "Routing"), for a desk calling next:
 //! 1. eligibility: the ticket waits in a service the desk serves (and the staff member's
 //!    professional roles allow); a ticket reserved for a desk or colleague is eligible only
 //!    there until the site's transfer fallback elapses (and there, whatever its needs); a
@@ -207,26 +207,33 @@ impl Ctx<'_> {
         best.map(|k| k.4)
     }
 
-    /// How many waiting tickets of the same service rank before `t` (class, then queue time).
+    /// How many waiting tickets of the same service rank before `t` (class, then queue time): the
+    /// one definition of "people ahead", used for new tickets, the ticket page, displays and desks.
+    /// The ticket need not be in the index yet (a ticket being issued).
     pub fn people_ahead(&self, t: &Ticket) -> u32 {
         let (Some(site), Some(svc)) = (self.rules.site(&t.site), self.rules.service(&t.site, &t.service)) else {
             return 0;
         };
         let Some(buckets) = self.index.service(&t.site, &t.service) else { return 0 };
         let mine_class = effective_class(t, svc, site, self.now);
-        let mine = (Reverse(mine_class), t.queued_at, &t.id);
+        let me = (t.queued_at, t.id.clone());
         // Within a bucket (one base class, ordered by queue time) the tickets that aged past the
-        // target are a prefix: two groups of one class each, counted without looking at every
-        // ticket (a new ticket is behind its whole class). Appointments depend on their due time:
-        // that bucket is walked, it is small.
-        let cut = self.now.checked_sub(secs(svc.target_wait_s)).ok();
+        // target are a prefix, promoted one class: two groups, each counted whole, not at all, or
+        // up to my place, by comparing its class with mine. Appointments depend on their due
+        // time: that bucket is walked, it is small.
+        let split = match (site.aging, self.now.checked_sub(secs(svc.target_wait_s)).ok()) {
+            // The aged prefix ends before (cut, "") — strictly older than the target.
+            (true, Some(cut)) => Some((cut, TicketId::from(""))),
+            _ => None,
+        };
         let mut n = 0usize;
         for (slot, bucket) in buckets.iter().enumerate() {
             if bucket.is_empty() {
                 continue;
             }
-            let base = [Priority::Standard, Priority::Priority, Priority::Appointment, Priority::Urgent][slot];
+            let base = Priority::ALL[slot];
             if base == Priority::Appointment {
+                let mine = (Reverse(mine_class), t.queued_at, &t.id);
                 for (_, id) in bucket {
                     let o = &self.tickets[id];
                     if id != &t.id && (Reverse(effective_class(o, svc, site, self.now)), o.queued_at, &o.id) < mine {
@@ -235,41 +242,44 @@ impl Ctx<'_> {
                 }
                 continue;
             }
-            // The aged prefix ends before (cut, "") — strictly older than the target.
-            let split = match (site.aging, cut) {
-                (true, Some(cut)) => Some((cut, TicketId::from(""))),
-                _ => None,
-            };
-            let prefix_len = split.as_ref().map_or(0, |sp| bucket.range(..sp.clone()).count());
-            let me = (t.queued_at, t.id.clone());
-            // (class, size, how many of the group are at or behind me)
-            let behind_in = |from: Option<&(Timestamp, TicketId)>, to: Option<&(Timestamp, TicketId)>| -> usize {
-                let start = match from {
-                    Some(f) if *f > me => f.clone(),
-                    _ => me.clone(),
-                };
-                match to {
-                    Some(to) if start >= *to => 0,
-                    Some(to) => bucket.range(start..to.clone()).count(),
-                    None => bucket.range(start..).count(),
+            let promoted = base.promoted();
+            n += match &split {
+                Some(split) if base != promoted => {
+                    if base > mine_class {
+                        bucket.len()
+                    } else if promoted < mine_class {
+                        0
+                    } else if promoted == mine_class {
+                        // The aged prefix is my class (those of it before me); the rest ranks after.
+                        rank(bucket, (&me).min(split))
+                    } else {
+                        // base == mine: the aged prefix ranks before me, the rest up to my place.
+                        rank(bucket, (&me).max(split))
+                    }
                 }
+                // One group: the whole bucket ranks in `base`.
+                _ => match base.cmp(&mine_class) {
+                    std::cmp::Ordering::Greater => bucket.len(),
+                    std::cmp::Ordering::Less => 0,
+                    std::cmp::Ordering::Equal => rank(bucket, &me),
+                },
             };
-            let groups = [
-                (base.promoted(), prefix_len, None, split.as_ref()),
-                (base, bucket.len() - prefix_len, split.as_ref(), None),
-            ];
-            for (class, size, from, to) in groups {
-                if size == 0 {
-                    continue;
-                }
-                n += match Reverse(class).cmp(&Reverse(mine_class)) {
-                    std::cmp::Ordering::Less => size,
-                    std::cmp::Ordering::Greater => 0,
-                    // Same class: those queued before me (by time, then id).
-                    std::cmp::Ordering::Equal => size - behind_in(from, to),
-                };
-            }
         }
         n as u32
+    }
+}
+
+/// How many entries of `bucket` are less than `key`, in O(min(k, n − k)) steps: a ticket near
+/// either end of a long queue (the oldest, or one being issued) costs a few steps, not the queue.
+fn rank(bucket: &Bucket, key: &(Timestamp, TicketId)) -> usize {
+    let mut below = bucket.range(..key.clone()).rev();
+    let mut above = bucket.range(key.clone()..);
+    let mut k = 0;
+    loop {
+        match (below.next(), above.next()) {
+            (None, _) => return k,
+            (Some(_), None) => return bucket.len() - k,
+            _ => k += 1,
+        }
     }
 }

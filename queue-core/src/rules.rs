@@ -25,6 +25,10 @@ pub struct SiteRules {
     pub aging: bool,
     /// A ticket transferred to a desk or staff member falls back to the service queue after this.
     pub transfer_fallback_s: u32,
+    /// Staff of the site with at least this role may act on any of its tickets (a coordinator
+    /// cancelling a waiting ticket, finishing one left at a desk); others only on the ticket at
+    /// their own desk.
+    pub any_ticket_role: crate::model::Role,
 }
 
 #[derive(Debug, Clone)]
@@ -64,6 +68,26 @@ impl OpeningHours {
         let day = local.weekday().to_monday_zero_offset() as usize;
         let minute = local.hour() as u16 * 60 + local.minute() as u16;
         self.days[day].iter().any(|&(from, to)| from <= minute && minute < to)
+    }
+
+    /// The next opening after `local` (within a week), in the same time zone; `None` if the
+    /// hours are empty every day.
+    pub fn next_opening(&self, local: &Zoned) -> Option<Zoned> {
+        let minute = local.hour() as u16 * 60 + local.minute() as u16;
+        for offset in 0..=7i64 {
+            let date = local.date().checked_add(jiff::Span::new().days(offset)).ok()?;
+            let day = date.weekday().to_monday_zero_offset() as usize;
+            for &(from, _) in &self.days[day] {
+                if offset == 0 && from <= minute {
+                    continue;
+                }
+                let at = date.at((from / 60) as i8, (from % 60) as i8, 0, 0);
+                if let Ok(z) = at.to_zoned(local.time_zone().clone()) {
+                    return Some(z);
+                }
+            }
+        }
+        None
     }
 }
 

@@ -42,7 +42,8 @@ pub struct TicketStats {
     pub held: bool,
     pub transfers: u32,
     pub recalls: u32,
-    /// The desk and staff member of the last call.
+    /// The desk of the last call, and the staff member who served the ticket: the actor of its
+    /// `ticket.done` (events from before actors were recorded: the staff member of the last call).
     pub desk: Option<crate::ids::DeskId>,
     pub staff: Option<crate::ids::StaffId>,
     /// Spans spent waiting, in milliseconds since the epoch (for the queue length over the day).
@@ -93,7 +94,12 @@ impl TicketStats {
                 None
             }
             EventKind::TicketServing { .. } => Some(Status::Serving),
-            EventKind::TicketDone { .. } => Some(Status::Done),
+            EventKind::TicketDone { .. } => {
+                if let Some(crate::model::ActorId::Staff(who)) = &e.actor {
+                    self.staff = Some(who.clone());
+                }
+                Some(Status::Done)
+            }
             EventKind::TicketNoShow { .. } => Some(Status::NoShow),
             EventKind::TicketCancelled { .. } => Some(Status::Cancelled),
             EventKind::TicketOnHold { .. } => Some(Status::OnHold),
@@ -675,11 +681,16 @@ mod tests {
             estimated_wait_s: 0,
             journey: vec![],
         };
-        Event { at: at(s), site: SiteId::from("x"), kind: EventKind::TicketIssued { ticket: Box::new(ticket) } }
+        Event {
+            at: at(s),
+            site: SiteId::from("x"),
+            actor: None,
+            kind: EventKind::TicketIssued { ticket: Box::new(ticket) },
+        }
     }
 
     fn ev(s: i64, kind: EventKind) -> Event {
-        Event { at: at(s), site: SiteId::from("x"), kind }
+        Event { at: at(s), site: SiteId::from("x"), actor: None, kind }
     }
     fn t(id: &str) -> TicketId {
         TicketId::from(id)
@@ -694,6 +705,24 @@ mod tests {
                 out_of_order: false,
             },
         )
+    }
+
+    // Issue 12: figures per staff member use who did it (the `ticket.done` actor), not whoever held
+    // the desk at the call; old events without an actor keep the last call's staff member.
+    #[test]
+    fn the_staff_member_who_finished_gets_the_ticket() {
+        let done_by = |actor: Option<crate::model::ActorId>| {
+            let mut ts = TicketStats::issued(&issued("a", "A", 0, 1)).unwrap();
+            ts.apply(&called("a", 10));
+            ts.apply(&ev(20, EventKind::TicketServing { ticket: t("a") }));
+            let mut done = ev(50, EventKind::TicketDone { ticket: t("a") });
+            done.actor = actor;
+            ts.apply(&done);
+            (ts.desk.map(|d| d.to_string()), ts.staff.map(|s| s.to_string()))
+        };
+        let v = Some(crate::model::ActorId::Staff(StaffId::from("v")));
+        assert_eq!(done_by(v), (Some("d1".into()), Some("v".into())));
+        assert_eq!(done_by(None), (Some("d1".into()), Some("u".into())));
     }
 
     /// A: waits 100 s, walks 20, served 300 (within target 120).

@@ -1,6 +1,7 @@
 //! Wire types of HTTP API v1, shared by the server, the kiosk and the display.
 //!
-//! Field names here are the contract in DESIGN.md: fields may be added, none removed or renamed.
+//! Field names here are the contract (`docs/domain.md`, "The HTTP contract"): fields may be added,
+//! none removed or renamed.
 
 use crate::event::Alert;
 use crate::ids::{DeskId, ServiceId, SiteId, StaffId, TicketId};
@@ -87,6 +88,10 @@ pub struct TicketEventView {
     #[serde(rename = "type")]
     pub kind: String,
     pub at: String,
+    /// Who did it: `staff:giulia`, `device:kiosk-3f2a`, `system` (absent on events from before
+    /// actors were recorded).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actor: Option<String>,
     #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub data: serde_json::Value,
 }
@@ -225,6 +230,8 @@ pub struct LoginResponse {
     pub display_name: String,
     pub role: String,
     pub languages: Vec<String>,
+    /// The sites the account belongs to.
+    pub sites: Vec<SiteId>,
     pub expires_at: String,
 }
 
@@ -344,9 +351,12 @@ pub struct KioskService {
     pub public_label: Texts,
     /// Open now (hours) and under its daily cap.
     pub open: bool,
-    /// Why not, in the site's languages ("closed" / "full"), when `open` is false.
+    /// Why not, when `open` is false: `closed` (outside its hours) or `full` (daily cap reached).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub closed_reason: Option<String>,
+    /// When a closed service opens next (site-local RFC 3339), if within a week.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opens_at: Option<String>,
     pub waiting: u32,
     pub estimated_wait_s: u32,
 }

@@ -23,36 +23,7 @@ pub const CSRF_HEADER: &str = "x-csrf-token";
 /// How long a looked-up credential is trusted before it is read again (revocation delay).
 const CACHE_TTL: Duration = Duration::from_secs(5);
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Role {
-    Staff,
-    Manager,
-    Admin,
-}
-
-impl Role {
-    pub fn parse(s: &str) -> Option<Role> {
-        match s {
-            "staff" => Some(Role::Staff),
-            "manager" => Some(Role::Manager),
-            "admin" => Some(Role::Admin),
-            _ => None,
-        }
-    }
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Staff => "staff",
-            Role::Manager => "manager",
-            Role::Admin => "admin",
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DeviceKind {
-    Kiosk,
-    Display,
-}
+pub use queue_core::{DeviceKind, Role};
 
 #[derive(Debug, Clone)]
 pub struct StaffIdentity {
@@ -61,8 +32,16 @@ pub struct StaffIdentity {
     pub role: Role,
     pub languages: Vec<String>,
     pub professions: Vec<String>,
+    /// The sites the account belongs to (resolved: an account of every site lists them all).
+    pub sites: Vec<SiteId>,
     pub csrf: String,
     pub token_hash: String,
+}
+
+impl StaffIdentity {
+    pub fn works_at(&self, site: &SiteId) -> bool {
+        self.sites.contains(site)
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -70,6 +49,7 @@ pub struct DeviceIdentity {
     pub id: String,
     pub site: SiteId,
     pub kind: DeviceKind,
+    pub key_hash: String,
 }
 
 #[derive(Debug, Clone)]
@@ -88,10 +68,21 @@ impl Identity {
         }
     }
 
-    /// Staff, or a device of one of `kinds` bound to `site`.
+    /// A staff member of `site` with at least `role`.
+    pub fn staff_at(&self, site: &SiteId, role: Role) -> Result<&StaffIdentity, ApiError> {
+        let me = self.staff(role)?;
+        if me.works_at(site) {
+            Ok(me)
+        } else {
+            Err(ApiError::forbidden(format!("{} does not work at site '{site}'", me.username)))
+        }
+    }
+
+    /// Staff of `site`, or a device of one of `kinds` bound to `site`.
     pub fn staff_or_device(&self, site: &SiteId, kinds: &[DeviceKind]) -> Result<(), ApiError> {
         match self {
-            Identity::Staff(_) => Ok(()),
+            Identity::Staff(s) if s.works_at(site) => Ok(()),
+            Identity::Staff(s) => Err(ApiError::forbidden(format!("{} does not work at site '{site}'", s.username))),
             Identity::Device(d) if !kinds.contains(&d.kind) => {
                 Err(ApiError::forbidden("this device key is not allowed to do this"))
             }
@@ -99,6 +90,27 @@ impl Identity {
                 Err(ApiError::forbidden(format!("this device key belongs to site '{}'", d.site)))
             }
             Identity::Device(_) => Ok(()),
+        }
+    }
+
+    /// Who this is to the engine, which decides with it and records it with every event.
+    pub fn actor(&self, cfg: &config::Config) -> queue_core::Actor {
+        match self {
+            Identity::Staff(s) => queue_core::Actor::Staff {
+                id: queue_core::StaffId(s.username.clone()),
+                role: s.role,
+                // Admins of every site are "every site" to the engine, also for sites added later.
+                sites: if s.role == Role::Admin && s.sites.len() == cfg.sites.len() { vec![] } else { s.sites.clone() },
+            },
+            Identity::Device(d) => queue_core::Actor::Device { id: d.id.clone(), site: d.site.clone(), kind: d.kind },
+        }
+    }
+
+    /// The hash of the secret this identity was presented with (session token or device key).
+    pub fn secret_hash(&self) -> &str {
+        match self {
+            Identity::Staff(s) => &s.token_hash,
+            Identity::Device(d) => &d.key_hash,
         }
     }
 
@@ -117,6 +129,26 @@ pub fn secret_hash(secret: &str) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// The token of a ticket issued with an `Idempotency-Key`: HMAC-SHA256 of the scope and key under the
+/// server's secret (`state::server_secret`), 24 bytes of it in URL-safe base64 (192 bits). A retry
+/// of the same request gets the same token back although no token is ever stored; nobody without
+/// the secret can compute it from the key.
+pub fn keyed_token(secret: &[u8], scope: &str, key: &str) -> String {
+    use hmac::Mac;
+    let mut mac = <hmac::Hmac<Sha256> as Mac>::new_from_slice(secret).expect("HMAC takes a key of any length");
+    mac.update(b"sportello ticket token\0");
+    mac.update(scope.as_bytes());
+    mac.update(b"\0");
+    mac.update(key.as_bytes());
+    let out = mac.finalize().into_bytes();
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&out[..24])
+}
+
+/// SHA-256 of a request (route and canonical body), hex: what an `Idempotency-Key` was used for.
+pub fn request_hash(route: &str, body: &impl serde::Serialize) -> String {
+    secret_hash(&format!("{route}\n{}", serde_json::to_string(body).unwrap_or_default()))
+}
+
 /// A new random secret: `bytes` random bytes, URL-safe base64.
 pub fn random_secret(bytes: usize) -> String {
     let mut buf = vec![0u8; bytes];
@@ -132,48 +164,97 @@ fn argon2() -> Argon2<'static> {
     Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params)
 }
 
+/// Why a password could not be hashed or checked.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum HashError {
+    #[error("password hashing failed: {0}")]
+    Argon2(String),
+    /// The hashing job panicked or its thread could not run it; the next call starts a new thread.
+    #[error("the password hashing thread failed: {0}")]
+    Thread(String),
+}
+
 type HashJob = Box<dyn FnOnce() + Send>;
 
 /// Run password hashing on one long-lived thread, one hash at a time. Each hash needs a block of
 /// several MiB; glibc keeps such blocks in the arena of whichever thread freed them, so hashing on
 /// many blocking-pool threads used to pin a block per thread (over 100 MB after a few logins).
-fn on_hasher_thread<R: Send + 'static>(f: impl FnOnce() -> R + Send + 'static) -> R {
-    static HASHER: std::sync::OnceLock<std::sync::mpsc::Sender<HashJob>> = std::sync::OnceLock::new();
-    let tx = HASHER.get_or_init(|| {
-        let (tx, rx) = std::sync::mpsc::channel::<HashJob>();
-        std::thread::Builder::new()
-            .name("argon2id".into())
-            .spawn(move || {
-                for job in rx {
-                    job();
-                }
-            })
-            .expect("start the password hashing thread");
-        tx
-    });
+/// A job that panics is caught on that thread and answered as an error; should the thread ever be
+/// gone, the next call starts a new one, so one failure never disables logins for the process.
+fn on_hasher_thread<R: Send + 'static>(f: impl FnOnce() -> R + Send + 'static) -> Result<R, HashError> {
+    static HASHER: std::sync::Mutex<Option<std::sync::mpsc::Sender<HashJob>>> = std::sync::Mutex::new(None);
     let (reply, answer) = std::sync::mpsc::sync_channel(1);
-    tx.send(Box::new(move || {
-        let _ = reply.send(f());
-    }))
-    .expect("the password hashing thread runs for the whole process");
-    answer.recv().expect("the password hashing thread answers")
+    let job: HashJob = Box::new(move || {
+        let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+        let _ = reply.send(out.map_err(|p| {
+            let what = p
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| p.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "a panic".to_owned());
+            HashError::Thread(what)
+        }));
+    });
+    {
+        let mut tx = HASHER.lock().unwrap_or_else(|p| p.into_inner());
+        let job = match tx.as_ref() {
+            Some(t) => t.send(job).err().map(|std::sync::mpsc::SendError(job)| job),
+            None => Some(job),
+        };
+        if let Some(job) = job {
+            let (new_tx, rx) = std::sync::mpsc::channel::<HashJob>();
+            std::thread::Builder::new()
+                .name("argon2id".into())
+                .spawn(move || {
+                    for job in rx {
+                        job();
+                    }
+                })
+                .map_err(|e| HashError::Thread(format!("cannot start it: {e}")))?;
+            new_tx.send(job).map_err(|_| HashError::Thread("it stopped at once".into()))?;
+            *tx = Some(new_tx);
+        }
+    }
+    answer.recv().map_err(|_| HashError::Thread("it stopped without answering".into()))?
 }
 
-pub fn hash_password(password: &str) -> Result<String, String> {
+pub fn hash_password(password: &str) -> Result<String, HashError> {
     let password = password.to_owned();
     on_hasher_thread(move || {
         let mut salt_bytes = [0u8; 16];
         rand::fill(&mut salt_bytes);
-        let salt = SaltString::encode_b64(&salt_bytes).map_err(|e| e.to_string())?;
-        argon2().hash_password(password.as_bytes(), &salt).map(|h| h.to_string()).map_err(|e| e.to_string())
-    })
+        let salt = SaltString::encode_b64(&salt_bytes).map_err(|e| HashError::Argon2(e.to_string()))?;
+        argon2()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|h| h.to_string())
+            .map_err(|e| HashError::Argon2(e.to_string()))
+    })?
 }
 
-pub fn verify_password(password: &str, hash: &str) -> bool {
+/// Whether `password` matches `hash`; an error only when the hashing thread failed.
+pub fn verify_password(password: &str, hash: &str) -> Result<bool, HashError> {
     let (password, hash) = (password.to_owned(), hash.to_owned());
     on_hasher_thread(move || {
         PasswordHash::new(&hash).is_ok_and(|h| argon2().verify_password(password.as_bytes(), &h).is_ok())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Issue 20: a panic on the hashing thread must not disable logins for the rest of the process.
+    #[test]
+    fn a_panicking_hash_job_leaves_hashing_working() {
+        let hash = hash_password("a long password").unwrap();
+        let prev = std::panic::take_hook();
+        std::panic::set_hook(Box::new(|_| {}));
+        let failed = on_hasher_thread(|| -> u32 { panic!("boom") });
+        std::panic::set_hook(prev);
+        assert!(matches!(&failed, Err(HashError::Thread(m)) if m == "boom"), "{failed:?}");
+        assert!(verify_password("a long password", &hash).unwrap());
+        assert!(!verify_password("wrong", &hash).unwrap());
+    }
 }
 
 /// Credentials looked up recently, by secret hash.
@@ -197,32 +278,88 @@ impl AuthCache {
     pub fn forget(&self, hash: &str) {
         self.entries.lock().unwrap_or_else(|p| p.into_inner()).remove(hash);
     }
+    /// Forget everything (an account or key was revoked somewhere).
+    pub fn clear(&self) {
+        self.entries.lock().unwrap_or_else(|p| p.into_inner()).clear();
+    }
 }
 
 /// Resolve a secret (session token or device key) to an identity.
-pub fn lookup(state: &AppState, secret: &str) -> Result<Option<Identity>, ApiError> {
-    let hash = secret_hash(secret);
+pub async fn lookup(state: &AppState, secret: &str) -> Result<Option<Identity>, ApiError> {
+    lookup_hash(state, secret_hash(secret)).await
+}
+
+/// How often the server looks whether an admin command revoked something (`db::auth_epoch`).
+pub const REVOCATION_POLL: Duration = Duration::from_millis(250);
+
+/// Watch the auth epoch that the admin commands (and logouts) move: when it moves, forget every
+/// cached credential and tell the open streams to check theirs, so a disabled account or a revoked
+/// key stops working within a second. Also shrinks the rate limiters' memory every minute.
+pub async fn watch_revocations(state: AppState) {
+    let mut shutdown = state.shutdown.clone();
+    let mut tick = tokio::time::interval(REVOCATION_POLL);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut last: Option<i64> = None;
+    let mut shrunk = Instant::now();
+    loop {
+        tokio::select! {
+            _ = tick.tick() => {}
+            _ = shutdown.changed() => return,
+        }
+        if *shutdown.borrow() {
+            return;
+        }
+        match state.db.read(db::auth_epoch).await {
+            Ok(epoch) if last.is_some_and(|l| l != epoch) => {
+                state.auth_cache.clear();
+                last = Some(epoch);
+                state.auth_epoch.send_modify(|e| *e += 1);
+            }
+            Ok(epoch) => last = Some(epoch),
+            Err(e) => tracing::warn!(error = %e, "cannot read the auth epoch; will try again"),
+        }
+        if shrunk.elapsed() > Duration::from_secs(60) {
+            state.limits.shrink();
+            shrunk = Instant::now();
+        }
+    }
+}
+
+/// Resolve the hash of a secret to an identity (streams re-check theirs after a revocation).
+pub async fn lookup_hash(state: &AppState, hash: String) -> Result<Option<Identity>, ApiError> {
     if let Some(id) = state.auth_cache.get(&hash) {
         return Ok(Some(id));
     }
     let now = state.now();
-    let found = state.reads.with(|conn| -> db::Result<Option<Identity>> {
-        if let Some(d) = db::device_by_key_hash(conn, &hash)? {
-            let kind = if d.kind == "kiosk" { DeviceKind::Kiosk } else { DeviceKind::Display };
-            return Ok(Some(Identity::Device(DeviceIdentity { id: d.id, site: SiteId(d.site), kind })));
-        }
-        Ok(db::session(conn, &hash, now)?.and_then(|(s, csrf)| {
-            Some(Identity::Staff(StaffIdentity {
-                role: Role::parse(&s.role)?,
-                username: s.username,
-                display_name: s.display_name,
-                languages: s.languages,
-                professions: s.professions,
-                csrf,
-                token_hash: hash.clone(),
+    let h = hash.clone();
+    let all_sites: Vec<SiteId> = state.cfg.sites.iter().map(|s| s.id.clone()).collect();
+    let found = state
+        .db
+        .read(move |conn| -> db::Result<Option<Identity>> {
+            let hash = h;
+            if let Some(d) = db::device_by_key_hash(conn, &hash)? {
+                let kind = if d.kind == "kiosk" { DeviceKind::Kiosk } else { DeviceKind::Display };
+                let device = DeviceIdentity { id: d.id, site: SiteId(d.site), kind, key_hash: hash };
+                return Ok(Some(Identity::Device(device)));
+            }
+            Ok(db::session(conn, &hash, now)?.and_then(|(s, csrf)| {
+                let sites = match s.sites {
+                    None => all_sites,
+                    Some(list) => all_sites.into_iter().filter(|x| list.iter().any(|l| l == x.as_str())).collect(),
+                };
+                Some(Identity::Staff(StaffIdentity {
+                    sites,
+                    role: Role::parse(&s.role)?,
+                    username: s.username,
+                    display_name: s.display_name,
+                    languages: s.languages,
+                    professions: s.professions,
+                    csrf,
+                    token_hash: hash.clone(),
+                }))
             }))
-        }))
-    })?;
+        })
+        .await?;
     if let Some(id) = &found {
         state.auth_cache.put(hash, id.clone());
     }
@@ -258,10 +395,10 @@ impl FromRequestParts<AppState> for Identity {
             .and_then(|v| v.strip_prefix("Bearer "))
             .map(str::trim);
         if let Some(secret) = bearer {
-            return lookup(state, secret)?.ok_or_else(ApiError::unauthenticated);
+            return lookup(state, secret).await?.ok_or_else(ApiError::unauthenticated);
         }
         if let Some(secret) = cookie(parts, SESSION_COOKIE) {
-            let id = lookup(state, secret)?.ok_or_else(ApiError::unauthenticated)?;
+            let id = lookup(state, secret).await?.ok_or_else(ApiError::unauthenticated)?;
             let Identity::Staff(s) = &id else { return Err(ApiError::unauthenticated()) };
             let safe = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
             let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
@@ -274,7 +411,7 @@ impl FromRequestParts<AppState> for Identity {
         }
         if let Some(key) = query_key(parts) {
             // Only device keys travel in URLs (they are shown on no page and logged nowhere).
-            if let Some(id @ Identity::Device(_)) = lookup(state, &key)? {
+            if let Some(id @ Identity::Device(_)) = lookup(state, &key).await? {
                 return Ok(id);
             }
         }
@@ -299,11 +436,30 @@ impl FromRequestParts<AppState> for MaybeIdentity {
     }
 }
 
-/// Per-site ticket limits per kiosk, and per-address limits for logins and public look-ups.
+/// Rate limits: per kiosk for tickets and (a budget of their own) for alerts, per site; logins per
+/// address (failed attempts only, with a larger burst, so one guesser does not lock out the
+/// colleagues behind the same address) and per account; public look-ups per address (a waiting
+/// room of phones shares one guest Wi-Fi address: a generous limit) and per token.
+/// How far back `Limits::note_kiosk_ticket` counts.
+pub const FLOOD_WINDOW: Duration = Duration::from_secs(300);
+
+#[derive(Default)]
+struct FloodWindow {
+    recent: std::collections::VecDeque<Instant>,
+    alerted: Option<Instant>,
+}
+
 pub struct Limits {
     tickets: HashMap<SiteId, DefaultKeyedRateLimiter<String>>,
-    logins: DefaultKeyedRateLimiter<std::net::IpAddr>,
+    alerts: HashMap<SiteId, DefaultKeyedRateLimiter<String>>,
+    login_failures: DefaultKeyedRateLimiter<std::net::IpAddr>,
+    /// Addresses whose failed logins ran out of budget, until when.
+    login_blocked: Mutex<HashMap<std::net::IpAddr, Instant>>,
+    logins: DefaultKeyedRateLimiter<String>,
+    /// Recent tickets per (kiosk, service), to tell staff when one kiosk takes a service's day.
+    floods: Mutex<HashMap<(String, String), FloodWindow>>,
     lookups: DefaultKeyedRateLimiter<std::net::IpAddr>,
+    token_lookups: DefaultKeyedRateLimiter<String>,
 }
 
 fn per_minute(n: u32) -> Quota {
@@ -313,23 +469,46 @@ fn per_minute(n: u32) -> Quota {
     Quota::per_minute(n).allow_burst(burst)
 }
 
+/// The whole minute's allowance may come at once (failed logins: a colleague mistyping a few times
+/// in a row is not a flood; a guesser is still held to `n` a minute).
+fn per_minute_full_burst(n: u32) -> Quota {
+    let n = NonZeroU32::new(n.max(1)).unwrap_or(NonZeroU32::MIN);
+    Quota::per_minute(n).allow_burst(n)
+}
+
 impl Limits {
     pub fn new(cfg: &config::Config) -> Limits {
-        let tickets = cfg
-            .sites
-            .iter()
-            .map(|s| {
-                (s.id.clone(), governor::RateLimiter::keyed(per_minute(s.rate_limits.tickets_per_minute_per_kiosk)))
-            })
-            .collect();
+        let per_site = |f: &dyn Fn(&config::RateLimits) -> u32| {
+            cfg.sites
+                .iter()
+                .map(|s| (s.id.clone(), governor::RateLimiter::keyed(per_minute(f(&s.rate_limits)))))
+                .collect()
+        };
         // Logins and look-ups are not tied to a site: the strictest site setting applies.
-        let logins = cfg.sites.iter().map(|s| s.rate_limits.logins_per_minute_per_address).min().unwrap_or(10);
-        let lookups =
-            cfg.sites.iter().map(|s| s.rate_limits.public_lookups_per_minute_per_address).min().unwrap_or(120);
+        let strictest = |f: &dyn Fn(&config::RateLimits) -> u32, default| {
+            cfg.sites.iter().map(|s| f(&s.rate_limits)).min().unwrap_or(default)
+        };
         Limits {
-            tickets,
-            logins: governor::RateLimiter::keyed(per_minute(logins)),
-            lookups: governor::RateLimiter::keyed(per_minute(lookups)),
+            tickets: per_site(&|r| r.tickets_per_minute_per_kiosk),
+            alerts: per_site(&|r| r.alerts_per_minute_per_kiosk),
+            login_failures: governor::RateLimiter::keyed(per_minute_full_burst(strictest(
+                &|r| r.logins_per_minute_per_address,
+                10,
+            ))),
+            login_blocked: Mutex::new(HashMap::new()),
+            floods: Mutex::new(HashMap::new()),
+            logins: governor::RateLimiter::keyed(per_minute_full_burst(strictest(
+                &|r| r.logins_per_minute_per_account,
+                10,
+            ))),
+            lookups: governor::RateLimiter::keyed(per_minute(strictest(
+                &|r| r.public_lookups_per_minute_per_address,
+                3000,
+            ))),
+            token_lookups: governor::RateLimiter::keyed(per_minute(strictest(
+                &|r| r.public_lookups_per_minute_per_token,
+                60,
+            ))),
         }
     }
 
@@ -350,10 +529,95 @@ impl Limits {
             None => Ok(()),
         }
     }
-    pub fn login(&self, addr: std::net::IpAddr) -> Result<(), ApiError> {
-        Self::check(&self.logins, &addr, "login attempts from this address")
+    pub fn alert(&self, site: &SiteId, device: &str) -> Result<(), ApiError> {
+        match self.alerts.get(site) {
+            Some(l) => Self::check(l, &device.to_owned(), "alerts from this kiosk"),
+            None => Ok(()),
+        }
     }
     pub fn lookup(&self, addr: std::net::IpAddr) -> Result<(), ApiError> {
         Self::check(&self.lookups, &addr, "ticket look-ups from this address")
+    }
+    pub fn token_lookup(&self, token_hash: &str) -> Result<(), ApiError> {
+        Self::check(&self.token_lookups, &token_hash.to_owned(), "look-ups of this ticket")
+    }
+    /// Before checking a password: the account's budget (every attempt counts).
+    pub fn login_attempt(&self, username: &str) -> Result<(), ApiError> {
+        Self::check(&self.logins, &username.to_ascii_lowercase(), "login attempts for this account")
+    }
+    /// Before checking a password: has this address failed too often lately?
+    pub fn login_address(&self, addr: std::net::IpAddr) -> Result<(), ApiError> {
+        let blocked = self.login_blocked.lock().unwrap_or_else(|p| p.into_inner());
+        match blocked.get(&addr) {
+            Some(until) if *until > Instant::now() => Err(ApiError::too_many(
+                "failed logins from this address",
+                until.saturating_duration_since(Instant::now()).as_secs() + 1,
+            )),
+            _ => Ok(()),
+        }
+    }
+    /// After a wrong password: counts against the address; past its budget the address waits.
+    pub fn login_failed(&self, addr: std::net::IpAddr) -> Result<(), ApiError> {
+        Self::check(&self.login_failures, &addr, "failed logins from this address").inspect_err(|e| {
+            let wait = Duration::from_secs(e.retry_after.unwrap_or(1));
+            let mut blocked = self.login_blocked.lock().unwrap_or_else(|p| p.into_inner());
+            blocked.insert(addr, Instant::now() + wait);
+        })
+    }
+    /// Note a ticket a kiosk took; `Some(n)` (once per half hour per kiosk and service) when the
+    /// kiosk took `n` tickets of the service within `FLOOD_WINDOW`, more than a real visitor queue
+    /// gives: the site's `flood_alert_tickets`, or for a capped service half its cap (at least 10)
+    /// if that is fewer.
+    pub fn note_kiosk_ticket(
+        &self,
+        device: &str,
+        service: &str,
+        flood_alert_tickets: u32,
+        daily_cap: Option<u32>,
+    ) -> Option<usize> {
+        let threshold = daily_cap.map_or(flood_alert_tickets, |c| (c / 2).max(10).min(flood_alert_tickets)) as usize;
+        let now = Instant::now();
+        let mut floods = self.floods.lock().unwrap_or_else(|p| p.into_inner());
+        let w = floods.entry((device.to_owned(), service.to_owned())).or_default();
+        while w.recent.front().is_some_and(|t| now.duration_since(*t) > FLOOD_WINDOW) {
+            w.recent.pop_front();
+        }
+        w.recent.push_back(now);
+        if w.recent.len() >= threshold && w.alerted.is_none_or(|a| now.duration_since(a) > Duration::from_secs(1800)) {
+            w.alerted = Some(now);
+            return Some(w.recent.len());
+        }
+        None
+    }
+
+    /// Forget keys not seen lately, so the limiters' memory shrinks after a flood of addresses.
+    pub fn shrink(&self) {
+        for l in self.tickets.values().chain(self.alerts.values()) {
+            l.retain_recent();
+            l.shrink_to_fit();
+        }
+        self.login_failures.retain_recent();
+        self.login_failures.shrink_to_fit();
+        self.logins.retain_recent();
+        self.logins.shrink_to_fit();
+        self.lookups.retain_recent();
+        self.lookups.shrink_to_fit();
+        self.token_lookups.retain_recent();
+        self.token_lookups.shrink_to_fit();
+        let mut blocked = self.login_blocked.lock().unwrap_or_else(|p| p.into_inner());
+        blocked.retain(|_, until| *until > Instant::now());
+        blocked.shrink_to_fit();
+        let mut floods = self.floods.lock().unwrap_or_else(|p| p.into_inner());
+        floods.retain(|_, w| w.recent.back().is_some_and(|t| t.elapsed() < FLOOD_WINDOW));
+        floods.shrink_to_fit();
+    }
+    /// Keys the limiters remember (to see them shrink).
+    pub fn remembered(&self) -> usize {
+        self.tickets.values().chain(self.alerts.values()).map(|l| l.len()).sum::<usize>()
+            + self.login_failures.len()
+            + self.logins.len()
+            + self.lookups.len()
+            + self.token_lookups.len()
+            + self.login_blocked.lock().unwrap_or_else(|p| p.into_inner()).len()
     }
 }

@@ -29,6 +29,18 @@ pub struct Cli {
     /// Seconds between heartbeat events on live streams.
     #[arg(long, default_value_t = 10)]
     heartbeat: u32,
+    /// Seconds a new connection has to send its first byte.
+    #[arg(long, default_value_t = 10)]
+    first_byte_timeout: u64,
+    /// Seconds a connection may stay without a byte either way (at least 3 heartbeats).
+    #[arg(long, default_value_t = 60)]
+    idle_timeout: u64,
+    /// Seconds a request body has to arrive whole.
+    #[arg(long, default_value_t = 10)]
+    body_timeout: u64,
+    /// Connections one client address may hold (default: the configuration's [server] setting).
+    #[arg(long)]
+    connections_per_address: Option<usize>,
     #[command(subcommand)]
     command: Option<Cmd>,
 }
@@ -65,12 +77,43 @@ enum StaffCmd {
         /// Name shown to colleagues (never to visitors).
         #[arg(long)]
         name: Option<String>,
+        /// The sites the account works at, e.g. livorno-terreni (`all` for every site; required
+        /// except for admins, who default to every site).
+        #[arg(long, value_delimiter = ',')]
+        sites: Vec<String>,
     },
     List,
-    /// Disable an account and end its sessions.
+    /// Disable an account and end its sessions (a running server ends them within a second).
     Disable {
         username: String,
     },
+    /// Set the sites an account works at (`all` for every site).
+    Sites {
+        username: String,
+        #[arg(value_delimiter = ',', required = true)]
+        sites: Vec<String>,
+    },
+}
+
+/// `--sites` as stored: `None` = every site. Every id must be a configured site when a configuration
+/// is given (or found at the default demo path).
+fn parse_sites(sites: &[String], config: Option<&Path>) -> anyhow::Result<Option<Vec<String>>> {
+    if sites.iter().any(|s| s == "all") {
+        return Ok(None);
+    }
+    for s in sites {
+        if !queue_core::ids::is_slug(s) {
+            bail!("'{s}' is not a site id");
+        }
+    }
+    if let Some(dir) = config {
+        let cfg = config::load(dir).map_err(|e| anyhow::anyhow!("configuration errors:\n{e}"))?;
+        if let Some(bad) = sites.iter().find(|s| cfg.site(&queue_core::SiteId::from(s.as_str())).is_none()) {
+            let known: Vec<&str> = cfg.sites.iter().map(|s| s.id.as_str()).collect();
+            bail!("no site '{bad}' in {} (sites: {})", dir.display(), known.join(", "));
+        }
+    }
+    Ok(Some(sites.to_vec()))
 }
 
 #[derive(Subcommand, Debug)]
@@ -141,10 +184,14 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Cmd::Staff { command }) => {
             let conn = open_db(&cli.data)?;
             match command {
-                StaffCmd::Add { username, role, languages, professions, name } => {
-                    if Role::parse(&role).is_none() {
+                StaffCmd::Add { username, role, languages, professions, name, sites } => {
+                    let Some(parsed_role) = Role::parse(&role) else {
                         bail!("--role must be staff, manager or admin (got '{role}')");
+                    };
+                    if sites.is_empty() && parsed_role != Role::Admin {
+                        bail!("--sites is required: the sites this account works at (or 'all')");
                     }
+                    let sites = parse_sites(&sites, cli.config.as_deref())?;
                     if !queue_core::ids::is_slug(&username) {
                         bail!("username must be 1–40 characters of a-z, 0-9, '-' or '_'");
                     }
@@ -165,18 +212,20 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                         professions,
                         password_hash: hash_password(password).map_err(anyhow::Error::msg)?,
                         disabled: false,
+                        sites,
                     };
                     db::insert_staff(&conn, &row, now)?;
-                    println!("added {} ({})", row.username, row.role);
+                    println!("added {} ({}, sites: {})", row.username, row.role, shown_sites(&row.sites));
                 }
                 StaffCmd::List => {
                     for s in db::list_staff(&conn)? {
                         let state = if s.disabled { "disabled" } else { "active" };
                         println!(
-                            "{:<16} {:<8} {:<8} languages={:<10} professions={:<16} {}",
+                            "{:<16} {:<8} {:<8} sites={:<36} languages={:<10} professions={:<16} {}",
                             s.username,
                             s.role,
                             state,
+                            shown_sites(&s.sites),
                             s.languages.join(","),
                             s.professions.join(","),
                             s.display_name
@@ -187,7 +236,14 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     if !db::disable_staff(&conn, &username)? {
                         bail!("no staff member '{username}'");
                     }
-                    println!("disabled {username} (sessions ended; takes effect within 5 s on a running server)");
+                    println!("disabled {username} (sessions and streams end within a second on a running server)");
+                }
+                StaffCmd::Sites { username, sites } => {
+                    let sites = parse_sites(&sites, cli.config.as_deref())?;
+                    if !db::set_staff_sites(&conn, &username, &sites)? {
+                        bail!("no staff member '{username}'");
+                    }
+                    println!("{username} works at: {}", shown_sites(&sites));
                 }
             }
             Ok(ExitCode::SUCCESS)
@@ -228,12 +284,16 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     if !db::revoke_device(&conn, &id, now)? {
                         bail!("no active device '{id}'");
                     }
-                    println!("revoked {id} (takes effect within 5 s on a running server)");
+                    println!("revoked {id} (its streams end within a second on a running server)");
                 }
             }
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+fn shown_sites(sites: &Option<Vec<String>>) -> String {
+    sites.as_ref().map_or_else(|| "all".to_owned(), |s| s.join(","))
 }
 
 fn serve(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -254,6 +314,12 @@ fn serve(cli: Cli) -> anyhow::Result<ExitCode> {
         let mut opts = Options::new(&config_dir, &cli.data);
         opts.demo = demo;
         opts.heartbeat_s = cli.heartbeat;
+        opts.net.first_byte_timeout = std::time::Duration::from_secs(cli.first_byte_timeout.max(1));
+        opts.net.idle_timeout = std::time::Duration::from_secs(cli.idle_timeout.max(1));
+        opts.net.body_read_timeout = std::time::Duration::from_secs(cli.body_timeout.max(1));
+        if let Some(n) = cli.connections_per_address {
+            opts = opts.connections_per_address(n.max(1));
+        }
         let started = crate::start(opts)?;
         let base = format!("http://{addr}");
         if demo {
@@ -266,10 +332,12 @@ fn serve(cli: Cli) -> anyhow::Result<ExitCode> {
             cli.data.display()
         );
         let writer_thread = started.writer_thread;
+        let lock = started.lock;
         crate::serve(listener, started.state, started.shutdown, shutdown_signal()).await?;
         tokio::task::spawn_blocking(move || writer_thread.join())
             .await?
             .map_err(|_| anyhow::anyhow!("the writer thread panicked"))?;
+        drop(lock);
         println!("stopped");
         Ok(ExitCode::SUCCESS)
     })

@@ -10,16 +10,19 @@ use rusqlite::Connection;
 /// The password of every demo account.
 pub const DEMO_PASSWORD: &str = "sportello-demo";
 
-/// (username, display name, role, languages)
-pub const DEMO_STAFF: &[(&str, &str, &str, &str)] = &[
-    ("giulia", "Giulia Bianchi (assistente sociale)", "staff", "it,en"),
-    ("marco", "Marco Rossi (centro per l'impiego)", "staff", "it,fr"),
-    ("amina", "Amina El Idrissi (mediatrice)", "staff", "it,ar,fr"),
-    ("olena", "Olena Kovalenko (mediatrice)", "staff", "it,uk,ro"),
-    ("luca", "Luca Neri (operatore)", "staff", "it"),
-    ("sara", "Sara Conti (operatrice)", "staff", "it,en"),
-    ("responsabile", "Responsabile del servizio", "manager", "it"),
-    ("admin", "Amministratore", "admin", "it,en"),
+const LT: &str = "livorno-terreni";
+const GR: &str = "grosseto-stazione";
+
+/// (username, display name, role, languages, sites; none = every site)
+pub const DEMO_STAFF: &[(&str, &str, &str, &str, &[&str])] = &[
+    ("giulia", "Giulia Bianchi (assistente sociale)", "staff", "it,en", &[LT]),
+    ("marco", "Marco Rossi (centro per l'impiego)", "staff", "it,fr", &[LT, GR]),
+    ("amina", "Amina El Idrissi (mediatrice)", "staff", "it,ar,fr", &[LT]),
+    ("olena", "Olena Kovalenko (mediatrice)", "staff", "it,uk,ro", &[LT, GR]),
+    ("luca", "Luca Neri (operatore)", "staff", "it", &[LT, GR]),
+    ("sara", "Sara Conti (operatrice)", "staff", "it,en", &[LT]),
+    ("responsabile", "Responsabile del servizio", "manager", "it", &[LT, GR]),
+    ("admin", "Amministratore", "admin", "it,en", &[]),
 ];
 
 /// The key of a demo device: `demo-kiosk-<site>` or `demo-display-<site>`.
@@ -30,9 +33,9 @@ pub fn demo_key(kind: &str, site: &str) -> String {
 /// Create the demo accounts and device keys that are missing.
 pub fn seed(conn: &Connection, cfg: &Config, now: Timestamp) -> anyhow::Result<()> {
     // Every demo account has the same public password: hash it once (argon2id takes ~50 ms and
-    // 19 MiB a time), on first need.
+    // 7 MiB a time, `auth::argon2`), on first need.
     let mut hash = None;
-    for (username, name, role, langs) in DEMO_STAFF {
+    for (username, name, role, langs, sites) in DEMO_STAFF {
         if db::staff(conn, username)?.is_none() {
             let hash = match &hash {
                 Some(h) => String::clone(h),
@@ -46,6 +49,7 @@ pub fn seed(conn: &Connection, cfg: &Config, now: Timestamp) -> anyhow::Result<(
                 professions: vec![],
                 password_hash: hash,
                 disabled: false,
+                sites: (!sites.is_empty()).then(|| sites.iter().map(|s| (*s).to_owned()).collect()),
             };
             db::insert_staff(conn, &row, now)?;
         }
@@ -77,8 +81,9 @@ pub fn banner(cfg: &Config, base: &str) -> String {
     s.push_str(&format!("  OpenAPI:        {base}/api/v1/openapi.json\n"));
     s.push_str(&format!("  Health/metrics: {base}/healthz  {base}/metrics\n\n"));
     s.push_str(&format!("  Staff logins (password '{DEMO_PASSWORD}'):\n"));
-    for (u, name, role, langs) in DEMO_STAFF {
-        s.push_str(&format!("    {u:<13} {role:<8} speaks {langs:<9} {name}\n"));
+    for (u, name, role, langs, sites) in DEMO_STAFF {
+        let at = if sites.is_empty() { "every site".to_owned() } else { sites.join(", ") };
+        s.push_str(&format!("    {u:<13} {role:<8} speaks {langs:<9} {name:<40} at {at}\n"));
     }
     s.push_str("\n  Device keys:\n");
     for site in &cfg.sites {

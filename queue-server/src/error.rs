@@ -1,7 +1,9 @@
 //! The one HTTP error type: every failure leaves as `{"error": {"code", "message"}}`.
 //!
-//! Policy: domain refusals (`QueueError`) map to 404/409/403/422 with their own message;
-//! storage failures answer 503 and are logged once here; nothing internal leaks in a body.
+//! Policy: domain refusals (`QueueError`) map to 404/409/403/422 with their own message.
+//! Failures of the server itself (storage, a stopped writer) answer 5xx with a fixed message and
+//! carry their detail in `detail`, which is logged exactly once, at the edge, when the response is
+//! made (`IntoResponse`); nothing internal leaks in a body, and no layer below logs it again.
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -15,11 +17,13 @@ pub struct ApiError {
     pub message: String,
     /// Seconds for a `Retry-After` header (429, 503).
     pub retry_after: Option<u64>,
+    /// What went wrong inside, for the log (never sent to the client).
+    pub detail: Option<String>,
 }
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
-        ApiError { status, code, message: message.into(), retry_after: None }
+        ApiError { status, code, message: message.into(), retry_after: None, detail: None }
     }
     pub fn bad_request(message: impl Into<String>) -> ApiError {
         ApiError::new(StatusCode::BAD_REQUEST, "bad_request", message)
@@ -46,20 +50,34 @@ impl ApiError {
             ..ApiError::new(
                 StatusCode::TOO_MANY_REQUESTS,
                 "rate_limited",
-                format!("too many {what}: try again shortly"),
+                format!("too many {what}: try again in {} s", retry_after.max(1)),
             )
         }
     }
-    /// Storage failed: log the detail once, answer 503.
+    /// Storage failed: answer 503; the detail is logged once when the response is made.
     pub fn unavailable(detail: impl std::fmt::Display) -> ApiError {
-        tracing::error!(%detail, "storage failure");
         ApiError {
             retry_after: Some(5),
+            detail: Some(detail.to_string()),
             ..ApiError::new(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "storage_unavailable",
                 "the server could not store this change; nothing was changed, try again",
             )
+        }
+    }
+    /// The server is stopping (the writer has gone): 503, not a failure worth an error in the log.
+    pub fn shutting_down() -> ApiError {
+        ApiError {
+            retry_after: Some(2),
+            ..ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "shutting_down", "the server is shutting down; try again")
+        }
+    }
+    /// A bug or an impossible state: 500 with a fixed message; the detail goes to the log only.
+    pub fn internal(detail: impl std::fmt::Display) -> ApiError {
+        ApiError {
+            detail: Some(detail.to_string()),
+            ..ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "internal error")
         }
     }
 }
@@ -79,7 +97,7 @@ impl From<QueueError> for ApiError {
             | ServiceClosed(_)
             | DailyCapReached(..)
             | ReservedElsewhere(_) => StatusCode::CONFLICT,
-            OutOfOrderNotAllowed => StatusCode::FORBIDDEN,
+            OutOfOrderNotAllowed | Forbidden(_) => StatusCode::FORBIDDEN,
             DeskDoesNotServe { .. } | Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
         };
         ApiError::new(status, e.code(), e.to_string())
@@ -88,13 +106,16 @@ impl From<QueueError> for ApiError {
 
 impl From<crate::db::DbError> for ApiError {
     fn from(e: crate::db::DbError) -> ApiError {
-        tracing::error!(error = %e, "storage read failed");
         ApiError::unavailable(e)
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        if let Some(detail) = &self.detail {
+            // The one place a server-side failure is logged.
+            tracing::error!(status = self.status.as_u16(), code = self.code, %detail, "request failed");
+        }
         let body = ErrorBody { error: ErrorDetail { code: self.code.to_owned(), message: self.message } };
         let mut resp = (self.status, axum::Json(body)).into_response();
         if let Some(s) = self.retry_after {

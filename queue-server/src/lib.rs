@@ -7,11 +7,13 @@
 pub mod api;
 pub mod auth;
 pub mod cli;
+pub mod client_addr;
 pub mod db;
 pub mod demo;
 pub mod error;
 pub mod hub;
 pub mod metrics;
+pub mod net;
 pub mod rollup;
 pub mod state;
 pub mod stats_page;
@@ -21,7 +23,7 @@ pub mod web;
 pub mod writer;
 
 pub use rollup::Pass;
-pub use state::{AppState, Options, Started, start};
+pub use state::{AppState, DataDirLock, Options, Started, start};
 pub use writer::Clock;
 
 use axum::Router;
@@ -36,7 +38,8 @@ use tokio::net::TcpListener;
 /// The whole HTTP application.
 pub fn router(state: AppState) -> Router {
     let (api, openapi) = api::routes();
-    let doc = Arc::new(openapi.to_pretty_json().unwrap_or_else(|_| "{}".into()));
+    // Built once at start-up from our own annotations: a failure is a bug in them, loud at once.
+    let doc = Arc::new(openapi.to_pretty_json().expect("the OpenAPI document serializes"));
     api.merge(web::routes())
         .merge(stats_page::routes())
         .fallback(|| async { error::ApiError::not_found("no such route") })
@@ -66,18 +69,16 @@ async fn count_requests(State(state): State<AppState>, req: Request, next: Next)
     resp
 }
 
-/// By default a client has this long to send a request's headers (`Options::header_read_timeout`);
-/// slow or stalled clients (slowloris) are cut off so they cannot pile up.
+/// The default time a client has to send a request's headers after its first byte (slowloris);
+/// `Options::net` sets it per server.
 pub const HEADER_READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
-/// Connections served at once; beyond this, new connections wait in the listen backlog
-/// (2,000 displays and desks plus kiosks and phones fit well under it).
-pub const MAX_CONNECTIONS: usize = 10_000;
+
 /// How long a graceful stop waits for open requests.
 const DRAIN: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// Serve until `shutdown` resolves, then end the event streams and finish in-flight requests.
-/// Our own accept loop (rather than `axum::serve`) to get a header-read timeout and a cap on
-/// connections.
+/// Our own accept loop (rather than `axum::serve`) for the defences of `net`: time limits on every
+/// stage of a connection, a cap per client address, separate budgets for requests and streams.
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
@@ -85,18 +86,16 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
-    let header_read_timeout = state.header_read_timeout;
+    tokio::spawn(auth::watch_revocations(state.clone()));
+    let budgets = state.budgets.clone();
+    let limits = budgets.limits.clone();
+    let metrics = state.metrics.clone();
     let app = router(state);
     let mut builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
-    builder.http1().timer(TokioTimer::new()).header_read_timeout(header_read_timeout);
+    builder.http1().timer(TokioTimer::new()).header_read_timeout(limits.header_read_timeout);
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
-    let slots = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
-        let permit = tokio::select! {
-            p = slots.clone().acquire_owned() => p.expect("the semaphore is never closed"),
-            _ = &mut shutdown => break,
-        };
         let (stream, remote) = tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok(a) => a,
@@ -109,20 +108,51 @@ pub async fn serve(
             },
             _ = &mut shutdown => break,
         };
+        // Over its address's share, or the server is full: closed at once, so the flood costs no
+        // more than the accept and the kiosks' connections keep their room.
+        let slot = match budgets.connection(remote.ip()) {
+            Ok(slot) => slot,
+            Err(why) => {
+                metrics.refused_connection(why);
+                drop(stream);
+                continue;
+            }
+        };
         let _ = stream.set_nodelay(true);
         let app = app.clone();
-        let service = hyper::service::service_fn(move |mut req: hyper::Request<hyper::body::Incoming>| {
-            req.extensions_mut().insert(axum::extract::ConnectInfo(remote));
-            let mut app = app.clone();
-            async move { tower::Service::call(&mut app, req.map(axum::body::Body::new)).await }
-        });
-        let conn = builder.serve_connection_with_upgrades(TokioIo::new(stream), service).into_owned();
-        let conn = graceful.watch(conn);
+        let builder = builder.clone();
+        let watcher = graceful.watcher();
+        let metrics = metrics.clone();
+        let limits = limits.clone();
         tokio::spawn(async move {
-            if let Err(e) = conn.await {
-                tracing::debug!(error = %e, "connection ended with an error");
+            // Nothing sent at all within the first-byte time: a silent socket, closed.
+            let mut first = [0u8; 1];
+            if !matches!(tokio::time::timeout(limits.first_byte_timeout, stream.peek(&mut first)).await, Ok(Ok(1..))) {
+                metrics.timed_out_connections.inc();
+                return;
             }
-            drop(permit);
+            let (io, activity) = net::Tracked::new(stream);
+            let conn_slot = slot.clone();
+            let service = hyper::service::service_fn(move |mut req: hyper::Request<hyper::body::Incoming>| {
+                req.extensions_mut().insert(axum::extract::ConnectInfo(remote));
+                req.extensions_mut().insert(conn_slot.clone());
+                let mut app = app.clone();
+                async move { tower::Service::call(&mut app, req.map(axum::body::Body::new)).await }
+            });
+            let conn = builder.serve_connection_with_upgrades(TokioIo::new(io), service).into_owned();
+            let conn = watcher.watch(conn);
+            tokio::select! {
+                ended = conn => {
+                    if let Err(e) = ended {
+                        tracing::debug!(error = %e, "connection ended with an error");
+                    }
+                }
+                _ = activity.idle(limits.idle_timeout) => {
+                    metrics.timed_out_connections.inc();
+                    tracing::debug!(%remote, "connection idle too long: closed");
+                }
+            }
+            drop(slot);
         });
     }
     drop(listener);
@@ -139,6 +169,7 @@ pub struct Running {
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     task: tokio::task::JoinHandle<std::io::Result<()>>,
     writer_thread: Option<std::thread::JoinHandle<()>>,
+    lock: Option<DataDirLock>,
     housekeeper: rollup::Housekeeper,
 }
 
@@ -156,6 +187,7 @@ impl Running {
             stop: Some(stop),
             task,
             writer_thread: Some(started.writer_thread),
+            lock: Some(started.lock),
             housekeeper: started.housekeeper,
         })
     }
@@ -181,6 +213,8 @@ impl Running {
                 .await?
                 .map_err(|_| anyhow::anyhow!("writer thread panicked"))?;
         }
+        // Only now may another server take the data directory.
+        drop(self.lock.take());
         Ok(())
     }
 }

@@ -17,6 +17,10 @@ pub struct Metrics {
     pub commit_seconds: Histogram,
     pub subscribers: Gauge,
     pub estimate_error_seconds: Histogram,
+    /// Connections closed at accept: over their address's share, or the server full.
+    pub refused_connections: Family<Vec<(String, String)>, Counter>,
+    /// Connections closed for silence (no first byte, or idle too long).
+    pub timed_out_connections: Counter,
 }
 
 impl Metrics {
@@ -40,7 +44,21 @@ impl Metrics {
             "Absolute error of the estimated wait given at issue, measured when the ticket is called",
             estimate_error_seconds.clone(),
         );
+        let refused_connections = Family::<Vec<(String, String)>, Counter>::default();
+        registry.register(
+            "refused_connections",
+            "Connections closed at accept (reason: address = over its share, full = server budget used)",
+            refused_connections.clone(),
+        );
+        let timed_out_connections = Counter::default();
+        registry.register(
+            "timed_out_connections",
+            "Connections closed for silence (no first byte in time, or idle too long)",
+            timed_out_connections.clone(),
+        );
         Metrics {
+            refused_connections,
+            timed_out_connections,
             registry,
             requests,
             commit_batches,
@@ -58,9 +76,18 @@ impl Metrics {
         self.commit_seconds.observe(took.as_secs_f64());
     }
 
+    pub fn refused_connection(&self, why: crate::net::Refusal) {
+        let reason = match why {
+            crate::net::Refusal::Address => "address",
+            crate::net::Refusal::Full => "full",
+        };
+        self.refused_connections.get_or_create(&vec![("reason".to_owned(), reason.to_owned())]).inc();
+    }
+
     pub fn encode(&self) -> String {
         let mut out = String::new();
-        if encode(&mut out, &self.registry).is_err() {
+        if let Err(e) = encode(&mut out, &self.registry) {
+            tracing::error!(error = %e, "the metrics did not encode");
             out.clear();
         }
         out

@@ -10,7 +10,6 @@ use config::Config;
 use jiff::Timestamp;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Duration;
 use tokio::sync::watch;
 
 /// How to start a server.
@@ -24,9 +23,10 @@ pub struct Options {
     pub heartbeat_s: u32,
     /// The clock (tests may pass their own).
     pub clock: Option<Clock>,
-    /// How long a client has to send a request's headers before the connection is cut
-    /// (slowloris); [`crate::HEADER_READ_TIMEOUT`] unless a test wants it short.
-    pub header_read_timeout: Duration,
+    /// Connection-level limits (`net`); `connections_per_address` comes from the configuration's
+    /// `[server]` unless set here.
+    pub net: crate::net::NetLimits,
+    net_per_address_set: bool,
 }
 
 impl Options {
@@ -37,8 +37,16 @@ impl Options {
             demo: false,
             heartbeat_s: 10,
             clock: None,
-            header_read_timeout: crate::HEADER_READ_TIMEOUT,
+            net: crate::net::NetLimits::default(),
+            net_per_address_set: false,
         }
+    }
+
+    /// Connections one address may hold, whatever the configuration says (tests).
+    pub fn connections_per_address(mut self, n: usize) -> Options {
+        self.net.connections_per_address = n;
+        self.net_per_address_set = true;
+        self
     }
 }
 
@@ -47,16 +55,22 @@ pub struct AppState {
     pub cfg: Arc<Config>,
     pub writer: Writer,
     pub hub: Arc<Hub>,
-    pub reads: Arc<db::ReadPool>,
+    pub db: Arc<db::Pool>,
     pub metrics: Arc<Metrics>,
     pub auth_cache: Arc<AuthCache>,
     pub limits: Arc<Limits>,
     pub clock: Clock,
     pub heartbeat_s: u32,
-    pub header_read_timeout: Duration,
     pub data_dir: PathBuf,
     /// Flips to true when the server shuts down (ends the event streams).
     pub shutdown: watch::Receiver<bool>,
+    /// Keyed ticket tokens are derived from it (`auth::keyed_token`).
+    pub token_secret: Arc<Vec<u8>>,
+    /// Moves when credentials may have been revoked (`auth::watch_revocations`): open streams
+    /// check theirs again.
+    pub auth_epoch: Arc<watch::Sender<u64>>,
+    /// Connection and stream budgets (`net`).
+    pub budgets: Arc<crate::net::Budgets>,
 }
 
 impl AppState {
@@ -72,6 +86,79 @@ pub struct Started {
     pub shutdown: watch::Sender<bool>,
     /// Runs a statistics housekeeping pass on demand (tests).
     pub housekeeper: crate::rollup::Housekeeper,
+    /// The data directory's lock: hold it until the writer has stopped.
+    pub lock: DataDirLock,
+}
+
+/// An exclusive lock on a data directory (`sportello.lock`, with the holder's process id in it):
+/// two servers on one database would both call the same ticket. The admin commands do not take it:
+/// they work beside the running server. Released when dropped (or when the process dies).
+#[derive(Debug)]
+pub struct DataDirLock {
+    _file: std::fs::File,
+}
+
+impl DataDirLock {
+    pub fn acquire(data_dir: &std::path::Path) -> anyhow::Result<DataDirLock> {
+        use std::io::{Read, Seek, Write};
+        let path = data_dir.join("sportello.lock");
+        let mut file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .with_context(|| format!("cannot open the lock file {}", path.display()))?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                let mut holder = String::new();
+                let _ = file.read_to_string(&mut holder);
+                let holder = holder.trim();
+                let who = if holder.is_empty() { "another process".to_owned() } else { format!("process {holder}") };
+                anyhow::bail!(
+                    "another Sportello server ({who}) is already running on the data directory {}: stop it first, \
+                     or give this one another --data directory",
+                    data_dir.display()
+                );
+            }
+            Err(std::fs::TryLockError::Error(e)) => {
+                return Err(e).with_context(|| format!("cannot lock {}", path.display()));
+            }
+        }
+        file.set_len(0)?;
+        file.rewind()?;
+        writeln!(file, "{}", std::process::id())?;
+        file.sync_all()?;
+        Ok(DataDirLock { _file: file })
+    }
+}
+
+/// The server's own secret (`secret.key` in the data directory, 32 random bytes, made on first
+/// start, readable by the server's user only): keyed ticket tokens are derived from it.
+fn server_secret(data_dir: &std::path::Path) -> anyhow::Result<Vec<u8>> {
+    let path = data_dir.join("secret.key");
+    match std::fs::read(&path) {
+        Ok(bytes) if bytes.len() >= 32 => return Ok(bytes),
+        Ok(_) => anyhow::bail!("{} is shorter than 32 bytes: restore it from a backup or remove it", path.display()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+    }
+    let mut secret = vec![0u8; 32];
+    rand::fill(&mut secret[..]);
+    let tmp = data_dir.join("secret.key.new");
+    {
+        use std::io::Write;
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let mut f = options.open(&tmp).with_context(|| format!("cannot write {}", tmp.display()))?;
+        f.write_all(&secret)?;
+        f.sync_all()?;
+    }
+    std::fs::rename(&tmp, &path)?;
+    Ok(secret)
 }
 
 /// Load the configuration, open and migrate the database, restore the state, start the writer.
@@ -80,6 +167,8 @@ pub fn start(opts: Options) -> anyhow::Result<Started> {
     let cfg = Arc::new(cfg);
     std::fs::create_dir_all(&opts.data_dir)
         .with_context(|| format!("cannot create the data directory {}", opts.data_dir.display()))?;
+    let lock = DataDirLock::acquire(&opts.data_dir)?;
+    let token_secret = Arc::new(server_secret(&opts.data_dir)?);
     let path = db::path(&opts.data_dir);
     let conn = db::open_migrated(&path).with_context(|| format!("cannot open the database {}", path.display()))?;
     let clock: Clock = opts.clock.clone().unwrap_or_else(|| Arc::new(Timestamp::now));
@@ -93,19 +182,28 @@ pub fn start(opts: Options) -> anyhow::Result<Started> {
     let (writer, writer_thread) = writer::start(cfg.clone(), conn, hub.clone(), metrics.clone(), clock.clone())?;
     let housekeeper = crate::rollup::start(cfg.clone(), path.clone(), clock.clone(), shutdown_rx.clone())
         .context("cannot start the statistics housekeeper")?;
+    let mut net = opts.net.clone();
+    if !opts.net_per_address_set {
+        net.connections_per_address = cfg.server.connections_per_address as usize;
+    }
+    // A stream should never go idle: heartbeats come well within the idle limit.
+    net.idle_timeout = net.idle_timeout.max(std::time::Duration::from_secs(3 * u64::from(opts.heartbeat_s.max(1))));
+    let cfg_trusted = cfg.server.trusted_proxies.clone();
     let state = AppState {
         limits: Arc::new(Limits::new(&cfg)),
         cfg,
         writer,
         hub,
-        reads: Arc::new(db::ReadPool::new(&path)),
+        db: Arc::new(db::Pool::new(&path)),
         metrics,
         auth_cache: Arc::new(AuthCache::default()),
         clock,
         heartbeat_s: opts.heartbeat_s.max(1),
-        header_read_timeout: opts.header_read_timeout,
         data_dir: opts.data_dir.clone(),
         shutdown: shutdown_rx,
+        token_secret,
+        auth_epoch: Arc::new(watch::channel(0).0),
+        budgets: crate::net::Budgets::new(net, cfg_trusted),
     };
-    Ok(Started { state, writer_thread, shutdown, housekeeper })
+    Ok(Started { state, writer_thread, shutdown, lock, housekeeper })
 }

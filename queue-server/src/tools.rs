@@ -78,7 +78,7 @@ impl HistorySeed {
 pub fn add_staff_with_sessions(data_dir: &Path, usernames: &[String], password: &str) -> Result<Vec<String>> {
     std::fs::create_dir_all(data_dir).map_err(|e| Error(format!("{}: {e}", data_dir.display())))?;
     let conn = db::open_migrated(&db::path(data_dir))?;
-    let hash = crate::auth::hash_password(password).map_err(Error)?;
+    let hash = crate::auth::hash_password(password).map_err(|e| Error(e.to_string()))?;
     let now = Timestamp::now();
     let mut tokens = Vec::new();
     for username in usernames {
@@ -90,6 +90,7 @@ pub fn add_staff_with_sessions(data_dir: &Path, usernames: &[String], password: 
             professions: vec![],
             password_hash: hash.clone(),
             disabled: false,
+            sites: None,
         };
         db::insert_staff(&conn, &row, now)?;
         let token = format!("{username}-{}", crate::auth::random_secret(16));

@@ -38,21 +38,9 @@ pub fn status_url(token: &str) -> String {
     format!("/t/{token}")
 }
 
-/// People ahead and estimated wait of a ticket now (exact; O(waiting in its service)).
+/// People ahead and estimated wait of a ticket now: `Engine::position`, the one definition.
 pub fn position(engine: &Engine, t: &Ticket, now: Timestamp) -> (u32, u32) {
     engine.position(&t.id, now)
-}
-
-/// People ahead of a just-issued ticket: the tickets of its class or higher before it.
-/// (Cheap; ignores aging, which only ever moves older tickets ahead.)
-pub fn issued_position(engine: &Engine, t: &Ticket) -> (u32, u32) {
-    let ahead = engine
-        .state()
-        .index
-        .service(&t.site, &t.service)
-        .map_or(0, |b| b.iter().skip(t.priority as usize).map(|s| s.len()).sum::<usize>())
-        .saturating_sub(1) as u32;
-    (ahead, t.estimated_wait_s)
 }
 
 pub fn ticket_view(cfg: &Config, t: &Ticket, (ahead, wait): (u32, u32), token: Option<String>) -> TicketView {
@@ -173,11 +161,30 @@ pub fn stream_payloads(
         staff.alert = Some(alert.clone());
         return (None, to_json(&staff));
     }
+    if let EventKind::CapLifted { service, .. } = &e.kind {
+        // Staff only: the waiting room need not know.
+        staff.staff = Some(StaffEventDetail { service: Some(service.clone()), ..staff_detail_empty() });
+        return (None, to_json(&staff));
+    }
     if matches!(e.kind, EventKind::TicketIssued { .. }) {
         // Displays need counts, not every new number: keep the public issued event minimal.
         public.language = None;
     }
     (Some(to_json(&public)), to_json(&staff))
+}
+
+fn staff_detail_empty() -> StaffEventDetail {
+    StaffEventDetail {
+        ticket_id: None,
+        service: None,
+        priority: None,
+        needs: None,
+        party_size: None,
+        staff: None,
+        desk_status: None,
+        target_desk: None,
+        target_staff: None,
+    }
 }
 
 pub fn queue_payload(cfg: &Config, site: &SiteId, at: Timestamp, queues: Vec<QueueView>) -> String {
@@ -193,8 +200,17 @@ pub fn queue_payload(cfg: &Config, site: &SiteId, at: Timestamp, queues: Vec<Que
     })
 }
 
+/// JSON of a wire type. Our wire types (derived `Serialize`, string-keyed maps only) cannot fail to
+/// serialize; should one ever fail, that is a bug: it is logged as an error and the client gets an
+/// error body in our shape, never a silent `{}`.
 pub fn to_json<T: serde::Serialize>(v: &T) -> String {
-    serde_json::to_string(v).unwrap_or_else(|_| "{}".into())
+    match serde_json::to_string(v) {
+        Ok(s) => s,
+        Err(e) => {
+            tracing::error!(error = %e, r#type = std::any::type_name::<T>(), "a wire value did not serialize");
+            r#"{"error":{"code":"internal","message":"internal error: an answer could not be serialized"}}"#.into()
+        }
+    }
 }
 
 /// The waiting and held tickets of a site, oldest first, for desk pages (no names exist to leak).

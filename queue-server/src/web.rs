@@ -1,12 +1,15 @@
 //! The server's web pages (not part of the JSON API): the web display for TVs (and the fonts it uses), the staff desk
-//! page (`/desk`) and the visitor's ticket page (`/t/{token}`). Pages and their scripts are
-//! compiled into the binary and load nothing from other sites.
+//! page (`/desk`) and the visitor's ticket page (`/t/{token}`); the statistics pages use the same shell
+//! and policy. Pages and their scripts are compiled into the binary and load nothing from other sites.
 
 mod desk_page;
-mod texts;
+mod display_page;
+pub(crate) mod shell;
 mod ticket_page;
 
-use crate::api::{ClientIp, lookup_ticket};
+use crate::api::lookup_ticket;
+use crate::auth::secret_hash;
+use crate::client_addr::ClientAddr;
 use crate::state::AppState;
 use axum::Router;
 use axum::extract::{Path, State};
@@ -14,20 +17,21 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
-/// No outside network: everything the display uses comes from this server.
-const CSP: &str = "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; \
-                   img-src 'self' data:; connect-src 'self'; media-src 'self' data: blob:; frame-ancestors 'none'";
+/// The one policy of every page: nothing from other sites, no inline script or style at all, forms
+/// post only here. (A `<script type="application/json">` data block never runs, so it is allowed.)
+pub(crate) const STRICT_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+                          font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; \
+                          frame-ancestors 'none'";
 
-/// The desk and ticket pages are stricter: no inline script or style at all, forms post only here.
-const STRICT_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
-                          connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
-
-const DISPLAY_PAGE: &str = include_str!("../web/display/index.html");
+const TEXTS_JS: &str = include_str!("../web/common/texts.js");
+const DISPLAY_JS: &str = include_str!("../web/display/display.js");
+const DISPLAY_CSS: &str = include_str!("../web/display/display.css");
 const DESK_JS: &str = include_str!("../web/desk/desk.js");
 const DESK_CSS: &str = include_str!("../web/desk/desk.css");
 const TICKET_JS: &str = include_str!("../web/ticket/ticket.js");
 const TICKET_CSS: &str = include_str!("../web/ticket/ticket.css");
 const LIVE_JS: &str = include_str!("../web/stats/live.js");
+const STATS_CSS: &str = include_str!("../web/stats/stats.css");
 
 /// The fonts shipped with the apps (OFL, `assets/fonts/`), so pages render every script
 /// without anything installed on the TV.
@@ -57,21 +61,8 @@ async fn font(Path(file): Path<String>) -> Response {
     }
 }
 
-fn page(html: &'static str) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
-            (header::CONTENT_SECURITY_POLICY, CSP),
-            (header::CACHE_CONTROL, "no-cache"),
-            (header::REFERRER_POLICY, "no-referrer"),
-        ],
-        html,
-    )
-        .into_response()
-}
-
 /// A page of ours with the strict policy; never cached (it shows live state), never framed.
-fn strict_page(status: StatusCode, html: String) -> Response {
+pub(crate) fn strict_page(status: StatusCode, html: String) -> Response {
     (
         status,
         [
@@ -89,10 +80,11 @@ fn strict_page(status: StatusCode, html: String) -> Response {
 
 /// `/display/{site}?key=…`: the waiting-room display for any browser with EventSource.
 async fn display_page(State(state): State<AppState>, Path(site): Path<String>) -> Response {
-    if state.cfg.site(&queue_core::SiteId::from(site.as_str())).is_none() {
+    let Some(site) = state.cfg.site(&queue_core::SiteId::from(site.as_str())) else {
         return (StatusCode::NOT_FOUND, "no such site").into_response();
-    }
-    page(DISPLAY_PAGE)
+    };
+    let lang = site.languages.first().map_or(texts::DEFAULT_LANGUAGE, String::as_str);
+    strict_page(StatusCode::OK, display_page::render(lang))
 }
 
 /// `/desk`: the staff desk page. A shell: its script logs in and works through API v1.
@@ -103,14 +95,16 @@ async fn desk() -> Response {
 /// `/t/{token}`: the visitor's ticket page, in the ticket's language; rate-limited like the API.
 async fn ticket(
     State(state): State<AppState>,
-    ClientIp(ip): ClientIp,
+    client: ClientAddr,
     Path(token): Path<String>,
     headers: HeaderMap,
 ) -> Response {
     let fallback = || {
-        texts::from_accept_language(headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or(""))
+        let header = headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or("");
+        shell::from_accept_language(header, |_| true)
     };
-    if let Err(e) = state.limits.lookup(ip) {
+    let limited = state.limits.lookup(client.ip).and_then(|()| state.limits.token_lookup(&secret_hash(&token)));
+    if let Err(e) = limited {
         let mut resp = strict_page(StatusCode::TOO_MANY_REQUESTS, ticket_page::too_many(fallback()));
         if let Some(retry) = e.retry_after {
             resp.headers_mut().insert(header::RETRY_AFTER, retry.into());
@@ -119,14 +113,14 @@ async fn ticket(
     }
     match lookup_ticket(&state, &token).await {
         Ok((stored, public)) => {
-            let t = texts::ticket_texts(&stored.language);
+            let lang = ticket_page::page_language(&stored.language);
             let label = state
                 .cfg
                 .service(&stored.site, &stored.service)
-                .and_then(|s| s.public_label.get(t.lang))
+                .and_then(|s| s.public_label.get(lang))
                 .cloned()
                 .unwrap_or_else(|| public.service_label.clone());
-            strict_page(StatusCode::OK, ticket_page::render(t, &public, &label))
+            strict_page(StatusCode::OK, ticket_page::render(lang, &public, &label))
         }
         Err(e) if e.status == StatusCode::NOT_FOUND => {
             strict_page(StatusCode::NOT_FOUND, ticket_page::not_found(fallback()))
@@ -143,6 +137,10 @@ async fn asset(Path(file): Path<String>) -> Response {
         "ticket.js" => (TICKET_JS, "text/javascript; charset=utf-8"),
         "ticket.css" => (TICKET_CSS, "text/css; charset=utf-8"),
         "live.js" => (LIVE_JS, "text/javascript; charset=utf-8"),
+        "stats.css" => (STATS_CSS, "text/css; charset=utf-8"),
+        "texts.js" => (TEXTS_JS, "text/javascript; charset=utf-8"),
+        "display.js" => (DISPLAY_JS, "text/javascript; charset=utf-8"),
+        "display.css" => (DISPLAY_CSS, "text/css; charset=utf-8"),
         _ => return crate::error::ApiError::not_found("no such asset").into_response(),
     };
     (

@@ -14,7 +14,7 @@ use crate::views;
 use config::Config;
 use jiff::Timestamp;
 use queue_core::wire::{CallView, TicketView};
-use queue_core::{Command, Engine, Event, EventKind, QueueError, SiteId, Status, Ticket, TicketId};
+use queue_core::{Actor, Command, Engine, Event, EventKind, QueueError, SiteId, Status, Ticket, TicketId};
 use rusqlite::Connection;
 use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::sync::Arc;
@@ -78,21 +78,41 @@ impl Outcome {
 pub enum ExecError {
     #[error(transparent)]
     Queue(#[from] QueueError),
+    /// The batch's transaction failed: every change in it is answered with the same error.
     #[error("storage failed: {0}")]
-    Storage(String),
+    Storage(Arc<db::DbError>),
     #[error("the server is shutting down")]
     ShuttingDown,
+    /// An `Idempotency-Key` used again for a different request.
+    #[error("this Idempotency-Key was already used for a different request; use a new key for a new request")]
+    KeyReused,
 }
 
-/// One change to make.
+/// One change to make, and who asks for it (the engine decides with the actor and records it).
 pub struct Exec {
     pub cmd: Command,
-    /// For `Issue`: the new ticket's token hash (the token itself is never stored).
-    pub token_hash: Option<String>,
-    /// For `Issue`: the token, returned once in the answer.
+    pub actor: Actor,
+    /// For `Issue`: the new ticket's token, returned in the answer; only its hash is stored. With an
+    /// `Idempotency-Key` it is derived from the key (`auth::keyed_token`), so a retry gets it back
+    /// without it ever being stored.
     pub token: Option<String>,
-    /// `(scope, key)` of an `Idempotency-Key`.
-    pub idempotency: Option<(String, String)>,
+    pub idempotency: Option<Idempotency>,
+}
+
+impl Exec {
+    pub fn new(cmd: Command, actor: Actor) -> Exec {
+        Exec { cmd, actor, token: None, idempotency: None }
+    }
+}
+
+/// An `Idempotency-Key` and what it was first used for.
+#[derive(Debug, Clone)]
+pub struct Idempotency {
+    /// Who and which route (`staff:giulia:call-next:lt-sportello-1`).
+    pub scope: String,
+    pub key: String,
+    /// SHA-256 of the request (route and body): the same key with another request is refused.
+    pub request_hash: String,
 }
 
 type Reply = oneshot::Sender<Result<Outcome, ExecError>>;
@@ -138,7 +158,7 @@ impl Writer {
     }
 }
 
-struct Actor {
+struct QueueActor {
     cfg: Arc<Config>,
     conn: Connection,
     engine: Engine,
@@ -162,7 +182,7 @@ pub fn start(
     hub: Arc<Hub>,
     metrics: Arc<Metrics>,
     clock: Clock,
-) -> db::Result<(Writer, std::thread::JoinHandle<()>)> {
+) -> anyhow::Result<(Writer, std::thread::JoinHandle<()>)> {
     let engine = load_engine(&cfg, &conn)?;
     let last_event_id = db::max_event_seq(&conn)?;
     let mut recent_calls = HashMap::new();
@@ -174,11 +194,11 @@ pub fn start(
         recent_calls.insert(site.id.clone(), calls);
     }
     let (tx, rx) = mpsc::channel(16 * 1024);
-    let mut actor = Actor { cfg, conn, engine, hub, metrics, clock, recent_calls, last_event_id };
+    let mut actor = QueueActor { cfg, conn, engine, hub, metrics, clock, recent_calls, last_event_id };
     let handle = std::thread::Builder::new()
         .name("queue-writer".into())
         .spawn(move || actor.run(rx))
-        .map_err(|e| db::DbError::NotDurable(format!("cannot start the writer thread: {e}")))?;
+        .map_err(|e| anyhow::anyhow!("cannot start the writer thread: {e}"))?;
     Ok((Writer { tx }, handle))
 }
 
@@ -230,7 +250,7 @@ struct Pending {
     changed: bool,
 }
 
-impl Actor {
+impl QueueActor {
     /// Housekeeping between batches, at most hourly: old idempotency records, expired sessions.
     /// (Statistics roll-ups and the retention purge run on their own thread: `rollup.rs`.)
     fn maintain(&mut self, next: &mut std::time::Instant) {
@@ -308,19 +328,20 @@ impl Actor {
         let tx = match self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate) {
             Ok(tx) => tx,
             Err(e) => {
-                tracing::error!(error = %e, batch = n, "cannot begin a transaction");
+                // Logged once per request at the HTTP edge; counted here.
                 self.metrics.commit_failures.inc();
+                let e = Arc::new(db::DbError::from(e));
                 for (_, reply) in execs {
-                    let _ = reply.send(Err(ExecError::Storage(e.to_string())));
+                    let _ = reply.send(Err(ExecError::Storage(e.clone())));
                 }
                 return;
             }
         };
-        let mut failure: Option<String> = None;
+        let mut failure: Option<Arc<db::DbError>> = None;
         let mut next_seq = self.last_event_id;
         for (exec, reply) in execs {
-            if failure.is_some() {
-                pending.push(Pending { reply, result: Err(ExecError::Storage("batch failed".into())), changed: true });
+            if let Some(f) = &failure {
+                pending.push(Pending { reply, result: Err(ExecError::Storage(f.clone())), changed: true });
                 continue;
             }
             let step = step(&self.cfg, &mut self.engine, &tx, exec, (self.clock)(), &mut next_seq);
@@ -342,6 +363,7 @@ impl Actor {
                 }
                 Err(StepErr::Refused(e)) => pending.push(Pending { reply, result: Err(e), changed: false }),
                 Err(StepErr::Storage(e)) => {
+                    let e = Arc::new(e);
                     failure = Some(e.clone());
                     pending.push(Pending { reply, result: Err(ExecError::Storage(e)), changed: true });
                 }
@@ -349,14 +371,15 @@ impl Actor {
         }
         if failure.is_none() {
             if let Err(e) = tx.commit() {
-                failure = Some(e.to_string());
+                failure = Some(Arc::new(e.into()));
             }
         } else {
             // Dropping the transaction rolls it back.
             drop(tx);
         }
         if let Some(err) = failure {
-            tracing::error!(error = %err, batch = n, "commit failed; reloading state from the database");
+            // The requests are answered 503 and log the failure at the edge; the reload is logged here.
+            tracing::warn!(batch = n, "a batch failed; reloading the state from the database");
             self.metrics.commit_failures.inc();
             match load_engine(&self.cfg, &self.conn) {
                 Ok(engine) => self.engine = engine,
@@ -403,12 +426,25 @@ struct StepOut {
 
 enum StepErr {
     Refused(ExecError),
-    Storage(String),
+    Storage(db::DbError),
 }
 
 impl From<db::DbError> for StepErr {
     fn from(e: db::DbError) -> StepErr {
-        StepErr::Storage(e.to_string())
+        StepErr::Storage(e)
+    }
+}
+
+/// A stored issue answer with its token (and the URL made of it) put back.
+fn with_token(body: &str, token: &str) -> String {
+    match serde_json::from_str::<TicketView>(body) {
+        Ok(mut view) => {
+            view.status_url = views::status_url(token);
+            view.token = Some(token.to_owned());
+            views::to_json(&view)
+        }
+        // Not a ticket (an error answer): as stored.
+        Err(_) => body.to_owned(),
     }
 }
 
@@ -421,9 +457,17 @@ fn step(
     now: Timestamp,
     next_seq: &mut u64,
 ) -> Result<StepOut, StepErr> {
-    if let Some((scope, key)) = &exec.idempotency
-        && let Some((status, body)) = db::idempotent_reply(tx, scope, key)?
+    if let Some(idem) = &exec.idempotency
+        && let Some((status, body, request_hash)) = db::idempotent_reply(tx, &idem.scope, &idem.key)?
     {
+        // Records from before request hashes were kept have none: they answer as they did.
+        if !request_hash.is_empty() && request_hash != idem.request_hash {
+            return Err(StepErr::Refused(ExecError::KeyReused));
+        }
+        let body = match &exec.token {
+            Some(token) if status == 201 => with_token(&body, token),
+            _ => body,
+        };
         return Ok(StepOut { outcome: Outcome::Replay { status, body }, events: vec![], changed: false });
     }
     let before = command_ticket(&exec.cmd).and_then(|id| engine.ticket(id)).cloned();
@@ -448,7 +492,7 @@ fn step(
             .filter_map(|d| engine.desk(d).cloned())
             .collect();
     let cmd_for_errors = exec.cmd.clone();
-    let events = match engine.execute(exec.cmd, now) {
+    let events = match engine.execute(exec.cmd, &exec.actor, now) {
         Ok(ev) => ev,
         Err(QueueError::UnknownTicket(id)) => {
             // A finished ticket is not in the engine: explain with its stored state.
@@ -468,14 +512,21 @@ fn step(
         *next_seq = seq;
         let ticket = match &e.kind {
             EventKind::TicketIssued { ticket } => {
-                let token_hash =
-                    exec.token_hash.as_deref().ok_or_else(|| StepErr::Storage("issue without token".into()))?;
+                let token = exec.token.as_deref().ok_or_else(|| {
+                    StepErr::Storage(db::DbError::Inconsistent("an issue came without its token".into()))
+                })?;
                 let t = engine.ticket(&ticket.id).cloned().unwrap_or_else(|| (**ticket).clone());
-                db::insert_ticket(tx, &t, token_hash)?;
-                if let Some(&(day, last)) = engine.state().counters.get(&(t.site.clone(), t.service.clone())) {
-                    db::upsert_counter(tx, &t.site, &t.service, day, last)?;
+                db::insert_ticket(tx, &t, &crate::auth::secret_hash(token))?;
+                if let Some(c) = engine.state().counters.get(&(t.site.clone(), t.service.clone())) {
+                    db::upsert_counter(tx, &t.site, &t.service, c)?;
                 }
                 Some(t)
+            }
+            EventKind::CapLifted { service, .. } => {
+                if let Some(c) = engine.state().counters.get(&(e.site.clone(), service.clone())) {
+                    db::upsert_counter(tx, &e.site, service, c)?;
+                }
+                None
             }
             kind => match kind.ticket_id() {
                 Some(id) => {
@@ -483,13 +534,21 @@ fn step(
                         Some(t) => t.clone(),
                         None => {
                             // Finished: the engine let it go; store its last state.
-                            let mut t =
-                                before.clone().ok_or_else(|| StepErr::Storage(format!("ticket {id} vanished")))?;
+                            let mut t = before.clone().ok_or_else(|| {
+                                StepErr::Storage(db::DbError::Inconsistent(format!("ticket {id} vanished")))
+                            })?;
                             t.status = match kind {
                                 EventKind::TicketDone { .. } => Status::Done,
                                 EventKind::TicketNoShow { .. } => Status::NoShow,
                                 _ => Status::Cancelled,
                             };
+                            // A cancellation gives a place under the cap back: the counter changed.
+                            if t.status == Status::Cancelled
+                                && let Some(first) = t.journey.first()
+                                && let Some(c) = engine.state().counters.get(&(t.site.clone(), first.service.clone()))
+                            {
+                                db::upsert_counter(tx, &t.site, &first.service, c)?;
+                            }
                             if let Some(times) = engine.state().service_times.get(&(t.site.clone(), t.service.clone()))
                             {
                                 db::upsert_service_times(tx, &t.site, &t.service, times)?;
@@ -523,7 +582,6 @@ fn step(
             }
         }
         let pos = match &ticket {
-            Some(t) if matches!(e.kind, EventKind::TicketIssued { .. }) => views::issued_position(engine, t),
             Some(t) if t.status == Status::Waiting => views::position(engine, t, now),
             _ => (0, 0),
         };
@@ -535,21 +593,31 @@ fn step(
     }
     let outcome = if let Some(t) = touched_ticket {
         let created = matches!(cmd_for_errors, Command::Issue(_));
-        let pos = if created { views::issued_position(engine, &t) } else { views::position(engine, &t, now) };
+        let pos = views::position(engine, &t, now);
         Outcome::Ticket { view: Box::new(views::ticket_view(cfg, &t, pos, exec.token.clone())), created }
     } else if let Some(d) = desk_cmd.as_ref().filter(|_| !matches!(cmd_for_errors, Command::CallNext { .. })) {
         match engine.desk(d) {
             Some(state) => Outcome::Desk(Box::new(views::desk_view(cfg, engine, state, now))),
             None => Outcome::NoContent,
         }
-    } else if matches!(cmd_for_errors, Command::RaiseAlert { .. }) {
+    } else if matches!(cmd_for_errors, Command::RaiseAlert { .. } | Command::LiftCap { .. }) {
         Outcome::Accepted
     } else {
         Outcome::NoContent
     };
     let changed = !out.is_empty();
-    if let Some((scope, key)) = &exec.idempotency {
-        db::store_idempotent_reply(tx, scope, key, outcome.status(), &outcome.body(), now)?;
+    if let Some(idem) = &exec.idempotency {
+        // Stored without the token: a retry gets it back from `exec.token` (derived from the key).
+        let stored = match &outcome {
+            Outcome::Ticket { view, .. } if view.token.is_some() => {
+                let mut bare = view.clone();
+                bare.token = None;
+                bare.status_url = String::new();
+                views::to_json(&bare)
+            }
+            other => other.body(),
+        };
+        db::store_idempotent_reply(tx, &idem.scope, &idem.key, &idem.request_hash, outcome.status(), &stored, now)?;
     }
     Ok(StepOut { outcome, events: out, changed: changed || exec.idempotency.is_some() })
 }

@@ -7,7 +7,8 @@ use std::process::{Command, Stdio};
 use tests::StatusCode;
 use tests::{LIVORNO, TestServer, test_config_dir};
 
-fn cli(data: &std::path::Path, args: &[&str], stdin: Option<&str>) -> (bool, String, String) {
+/// Run the server binary's admin command line on `data`: (success, stdout, stderr).
+pub(crate) fn cli(data: &std::path::Path, args: &[&str], stdin: Option<&str>) -> (bool, String, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_sportello-test-server"))
         .arg("--config")
         .arg(test_config_dir())
@@ -36,24 +37,36 @@ async fn admin_commands_work_while_the_server_runs() {
     // staff add: the password comes from standard input; the new account logs in at once.
     let (ok, out, err) = cli(
         &data,
-        &["staff", "add", "rossi", "--role", "staff", "--languages", "it,ar"],
+        &["staff", "add", "rossi", "--role", "staff", "--languages", "it,ar", "--sites", LIVORNO],
         Some("a long enough password\n"),
     );
     assert!(ok, "{out}{err}");
+    // Issue 12: an account belongs to sites; an unknown site or none at all is refused.
+    let (ok, _, err) = cli(&data, &["staff", "add", "neri", "--role", "staff"], Some("another password 123\n"));
+    assert!(!ok && err.contains("--sites is required"), "{err}");
+    let (ok, _, err) =
+        cli(&data, &["staff", "add", "neri", "--role", "staff", "--sites", "nowhere"], Some("another password 123\n"));
+    assert!(!ok && err.contains("no site 'nowhere'"), "{err}");
     let (status, body) = server
         .client()
         .post("/api/v1/session", json!({"username": "rossi", "password": "a long enough password"}))
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["languages"], json!(["it", "ar"]));
-    let (ok, _, err) = cli(&data, &["staff", "add", "rossi", "--role", "staff"], Some("another password 123\n"));
+    assert_eq!(body["sites"], json!([LIVORNO]));
+    let (ok, _, err) =
+        cli(&data, &["staff", "add", "rossi", "--role", "staff", "--sites", "all"], Some("another password 123\n"));
     assert!(!ok && err.contains("already exists"), "{err}");
-    let (ok, _, err) = cli(&data, &["staff", "add", "bianchi", "--role", "boss"], Some("another password 123\n"));
+    let (ok, _, err) =
+        cli(&data, &["staff", "add", "bianchi", "--role", "boss", "--sites", "all"], Some("another password 123\n"));
     assert!(!ok && err.contains("--role"), "{err}");
-    let (ok, _, err) = cli(&data, &["staff", "add", "bianchi", "--role", "staff"], Some("short\n"));
+    let (ok, _, err) = cli(&data, &["staff", "add", "bianchi", "--role", "staff", "--sites", LIVORNO], Some("short\n"));
     assert!(!ok && err.contains("at least 10"), "{err}");
     let (ok, out, _) = cli(&data, &["staff", "list"], None);
     assert!(ok && out.contains("rossi") && out.contains("giulia"), "{out}");
+    assert!(out.lines().any(|l| l.starts_with("rossi") && l.contains(&format!("sites={LIVORNO} "))), "{out}");
+    let (ok, out, err) = cli(&data, &["staff", "sites", "rossi", "grosseto-stazione,livorno-terreni"], None);
+    assert!(ok && out.contains("rossi works at: grosseto-stazione,livorno-terreni"), "{out}{err}");
     assert!(!out.contains("argon2"), "hashes are never printed");
     let (ok, _, _) = cli(&data, &["staff", "disable", "rossi"], None);
     assert!(ok);
@@ -118,4 +131,76 @@ fn check_config_names_file_line_and_field_and_fails() {
     assert!(err.contains("sites/livorno-terreni.toml:") && err.contains("time_zone: 'Mars/Olympus'"), "{err}");
     assert!(err.contains("services[1].prefix: prefix 'A' is already used by service 'letto'"), "{err}");
     assert!(err.contains("2 error(s)"), "{err}");
+}
+
+// Issue 12: two servers on one data directory would both call the same ticket: the second one
+// refuses to start and names the first; admin commands still work beside the running one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_server_on_the_same_data_directory_is_refused() {
+    let server = TestServer::start().await;
+    let data = server.data.path().to_owned();
+    let out = Command::new(env!("CARGO_BIN_EXE_sportello-test-server"))
+        .arg("--config")
+        .arg(test_config_dir())
+        .arg("--data")
+        .arg(&data)
+        .args(["--listen", "127.0.0.1:0"])
+        .output()
+        .expect("binary runs");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "the second server must not run");
+    let pid = std::process::id().to_string();
+    assert!(err.contains("another Sportello server") && err.contains(&pid), "names the other process: {err}");
+    let (ok, list, _) = cli(&data, &["staff", "list"], None);
+    assert!(ok && list.contains("giulia"), "admin commands work beside the server: {list}");
+    // Once the first one stops, the directory is free again.
+    let data = server.stop().await;
+    let again = TestServer::start_with(test_config_dir(), data).await;
+    again.stop().await;
+}
+
+// Issue 12: disabling an account or revoking a key ends its sessions and its open event streams
+// within a second (the admin commands move an epoch the server watches).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn revoking_ends_open_streams_and_sessions() {
+    let server = TestServer::start().await;
+    let data = server.data.path().to_owned();
+    let (ok, out, err) =
+        cli(&data, &["staff", "add", "verdi", "--role", "staff", "--sites", LIVORNO], Some("a long enough password\n"));
+    assert!(ok, "{out}{err}");
+    let (status, login) = server
+        .client()
+        .post("/api/v1/session", json!({"username": "verdi", "password": "a long enough password"}))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{login}");
+    let token = login["token"].as_str().unwrap().to_owned();
+    let (ok, out, _) = cli(&data, &["device", "add", "--site", LIVORNO, "--kind", "display"], None);
+    assert!(ok);
+    let key = out.lines().last().unwrap().trim().to_owned();
+    // "added display display-… for site …": the id is the third word of the first line.
+    let id = out.lines().next().and_then(|l| l.split_whitespace().nth(2)).unwrap().to_owned();
+    let staff_stream = server.client().with_bearer(&token).events(LIVORNO, None).await;
+    let display_stream = server.client().with_bearer(&key).events(LIVORNO, None).await;
+
+    let ended = |mut s: tests::Stream| async move {
+        let t0 = std::time::Instant::now();
+        // Heartbeats come every second; the stream must end, not just go quiet.
+        while s.next(std::time::Duration::from_secs(5)).await.is_some() {
+            assert!(t0.elapsed() < std::time::Duration::from_secs(5), "the stream goes on after the revocation");
+        }
+        t0.elapsed()
+    };
+    assert!(cli(&data, &["device", "revoke", &id], None).0);
+    let took = ended(display_stream).await;
+    println!("display stream ended {took:?} after the key was revoked");
+    assert!(took < std::time::Duration::from_secs(3), "{took:?}");
+    assert!(cli(&data, &["staff", "disable", "verdi"], None).0);
+    let took = ended(staff_stream).await;
+    println!("staff stream ended {took:?} after the account was disabled");
+    assert!(took < std::time::Duration::from_secs(3), "{took:?}");
+    let (status, _) = server.client().with_bearer(&token).get("/api/v1/session").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "the session is gone");
+    let (status, _) = server.client().with_bearer(&key).get(&format!("/api/v1/sites/{LIVORNO}/queues")).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "the key is refused");
+    server.stop().await;
 }

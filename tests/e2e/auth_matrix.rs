@@ -70,6 +70,8 @@ async fn every_role_against_every_route() {
         ("GET", "/api/v1/sites/{site}/display", None, [401, 403, 403, 200, 403, 200, 200, 200]),
         ("GET", "/api/v1/sites/{site}/events", None, [401, 403, 403, 200, 403, 200, 200, 200]),
         ("POST", "/api/v1/sites/{site}/alerts", Some(alert), [401, 202, 403, 403, 403, 202, 202, 202]),
+        // The first service has no daily cap: staff are let in and told so.
+        ("POST", "/api/v1/sites/{site}/services/{service}/lift-cap", None, [401, 403, 403, 403, 403, 422, 422, 422]),
         ("POST", "/api/v1/desks/{desk}/open", None, [401, 403, 403, 403, 403, 200, 200, 200]),
         ("POST", "/api/v1/desks/{desk}/call-next", None, [401, 403, 403, 403, 403, ALLOWED, ALLOWED, ALLOWED]),
         ("POST", "/api/v1/desks/{desk}/pause", None, [401, 403, 403, 403, 403, 200, 200, 200]),
@@ -104,7 +106,8 @@ async fn every_role_against_every_route() {
                 .replace("{site}", s)
                 .replace("{desk}", &desk_of(*who))
                 .replace("{id}", bogus)
-                .replace("{token}", &token);
+                .replace("{token}", &token)
+                .replace("{service}", &service);
             let mut r = client.request(Method::from_bytes(method.as_bytes()).unwrap(), &path);
             if let Some(b) = body {
                 r = r.json(b);

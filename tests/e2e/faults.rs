@@ -68,7 +68,7 @@ async fn clients_dribbling_headers_are_cut_off_and_hold_up_nobody() {
     // The real default is 10 s (`queue_server::HEADER_READ_TIMEOUT`); the rule is the same at 1 s.
     let data = tempfile::tempdir().unwrap();
     let mut opts = TestServer::options(tests::test_config_dir(), &data);
-    opts.header_read_timeout = Duration::from_secs(1);
+    opts.net.header_read_timeout = Duration::from_secs(1);
     let server = TestServer::start_opts(opts, data).await;
     let wait = Duration::from_secs(1) + Duration::from_secs(6);
     let started = std::time::Instant::now();

@@ -40,12 +40,14 @@ async fn state_survives_a_restart_and_replay_matches() {
         }
         v
     };
-    let before = observe(giulia.clone()).await;
+    // The admin sees both sites (giulia works at Livorno only).
+    let admin = server.staff("admin").await;
+    let before = observe(admin.clone()).await;
     let held_before = giulia.get(&format!("/api/v1/tickets/{}", held["id"].as_str().unwrap())).await.1;
 
     let server = server.restart().await;
     let giulia = server.staff("giulia").await;
-    let after = observe(giulia.clone()).await;
+    let after = observe(server.staff("admin").await).await;
     assert_eq!(before, after, "queues and desks come back exactly");
     let held_after = giulia.get(&format!("/api/v1/tickets/{}", held["id"].as_str().unwrap())).await.1;
     assert_eq!(held_before, held_after);

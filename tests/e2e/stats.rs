@@ -20,7 +20,7 @@ struct Log {
 
 impl Log {
     fn ev(&mut self, at: &str, kind: EventKind) {
-        self.events.push(Event { at: ts(at), site: SiteId::from(LIVORNO), kind });
+        self.events.push(Event { at: ts(at), site: SiteId::from(LIVORNO), actor: None, kind });
     }
     fn issue(&mut self, id: &str, service: &str, at: &str, party: u32) {
         let issued = ts(at);

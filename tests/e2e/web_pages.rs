@@ -27,7 +27,7 @@ async fn ticket_page_in_the_tickets_language_without_javascript() {
         ("en", "Your number", "Area D", "ltr"),
         ("fr", "Votre numéro", "Zone D", "ltr"),
         ("ar", "رقمك", "المنطقة D", "rtl"),
-        ("ro", "Numărul tău", "Zona D", "ltr"),
+        ("ro", "Numărul dumneavoastră", "Zona D", "ltr"),
         ("uk", "Ваш номер", "Зона D", "ltr"),
     ];
     for (lang, your_number, label, dir) in cases {

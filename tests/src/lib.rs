@@ -5,6 +5,7 @@
 
 pub mod browser;
 pub mod fault;
+pub mod flood;
 
 pub use client::{Method, SseMessage, StatusCode};
 pub use testkit::{demo_config_dir, eventually, require, require_tool, test_config_dir};

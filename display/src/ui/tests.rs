@@ -93,7 +93,9 @@ fn screenshots_are_written_at_both_sizes_and_deterministic() {
             "display-landscape.png",
             "display-portrait.png",
             "display-landscape-reconnecting.png",
-            "display-portrait-reconnecting.png"
+            "display-portrait-reconnecting.png",
+            "display-landscape-ar.png",
+            "display-portrait-uk-reconnecting.png"
         ]
     );
     let dims = |p: &Path| image::image_dimensions(p).unwrap();
@@ -113,4 +115,32 @@ fn an_empty_site_says_no_calls_yet() {
     let window = window_with(&view, 1080, 1920);
     assert_eq!(labels(&window, "Nessuna chiamata · No calls yet"), 2, "the card's label and its text");
     assert_eq!(labels(&window, "A013 → Sportello 3"), 0);
+}
+
+/// Issue 20: a site whose screen language is Arabic or Ukrainian shows its texts (no message id, none
+/// missing), English beside them, and waits in that language's plural.
+#[test]
+fn screen_texts_in_arabic_and_ukrainian() {
+    for lang in ["ar", "uk"] {
+        let view = demo_view_in(lang, true);
+        let l = &view.labels;
+        for (text, key) in [
+            (&l.latest, ::texts::id::DISPLAY_LATEST),
+            (&l.previous, ::texts::id::DISPLAY_PREVIOUS),
+            (&l.waiting, ::texts::id::DISPLAY_WAITING),
+            (&l.estimated_wait, ::texts::id::ESTIMATED_WAIT),
+            (&l.no_calls, ::texts::id::DISPLAY_NO_CALLS),
+        ] {
+            assert_eq!(*text, format!("{} · {}", ::texts::t(lang, key), ::texts::t("en", key)), "{lang}");
+            assert!(!text.contains("display-"), "{lang}: {text}");
+        }
+        let stale = view.stale.as_deref().unwrap();
+        let say = |l| ::texts::tf(l, ::texts::id::DISPLAY_RECONNECTING, &[("time", "10:00".into())]);
+        assert_eq!(stale, format!("{} · {}", say(lang), say("en")), "{lang}");
+    }
+    let ar = demo_view_in("ar", false);
+    let a = ar.queues.iter().find(|q| q.label == "A").unwrap();
+    assert_eq!(a.wait, "12 دقيقة", "12 minutes: the singular after 11–99");
+    let b = ar.queues.iter().find(|q| q.label == "B").unwrap();
+    assert_eq!(b.wait, "5 دقائق", "5 minutes: the plural of 3–10");
 }

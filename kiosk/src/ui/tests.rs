@@ -195,3 +195,54 @@ fn controller_thread_publishes_views_in_order_and_stops_with_the_window() {
     drop(tx);
     worker.join().unwrap();
 }
+
+/// Issue 20: every fixed text of the screen exists in every language of the site (none empty, no
+/// message id showing), the invitation names every language, and the countdown is a real plural.
+#[test]
+fn every_screen_text_in_every_site_language() {
+    let site = demo::livorno();
+    let ui = Ui::new();
+    for lang in site.languages.iter().map(|l| l.code.as_str()) {
+        let invitations = ui.window.global::<KioskAdapter>().get_invitations();
+        let lines: Vec<String> = slint::Model::iter(&invitations).map(|l| l.text.into()).collect();
+        assert!(lines.join(" ").contains(&texts::t(lang, texts::id::KIOSK_CHOOSE_LANGUAGE)), "{lang}: {lines:?}");
+        let name = &site.languages.iter().find(|l| l.code == lang).unwrap().native_name;
+        ui.touch(name);
+        ui.wait(45);
+        let t = ui.window.global::<KioskAdapter>().get_texts();
+        let all = [
+            &t.start_over,
+            &t.help_now,
+            &t.standard_layout,
+            &t.low_reach_layout,
+            &t.your_number,
+            &t.ahead_and_wait,
+            &t.qr_label,
+            &t.scan_hint,
+            &t.done,
+            &t.no_connection,
+            &t.go_to_reception,
+            &t.starting,
+            &t.try_again,
+            &t.still_there,
+            &t.going_back,
+            &t.more_time,
+            &t.calling_staff,
+            &t.ok,
+        ];
+        for text in all {
+            assert!(!text.trim().is_empty() && !text.contains("kiosk-"), "{lang}: {:?}", t);
+        }
+        let seconds = ui.window.global::<KioskAdapter>().get_warning_seconds();
+        assert_eq!(
+            t.going_back.as_str(),
+            texts::tf(lang, texts::id::KIOSK_GOING_BACK, &[("n", seconds.into())]),
+            "{lang}"
+        );
+        ui.touch(&t.more_time);
+        ui.touch(&t.start_over);
+    }
+    // Ukrainian and Arabic countdowns agree with their numbers.
+    assert!(texts::tf("uk", texts::id::KIOSK_GOING_BACK, &[("n", 15.into())]).ends_with("15 секунд"));
+    assert!(texts::tf("ar", texts::id::KIOSK_GOING_BACK, &[("n", 5.into())]).ends_with("5 ثوانٍ"));
+}

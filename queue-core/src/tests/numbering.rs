@@ -202,7 +202,7 @@ fn daily_cap() {
         issue t3 lt/A
         issue t3 lt/B # other services are not capped
         open d1 alice; call d1; cancel t1
-        issue t4 lt/A # a cancelled ticket still counts
+        issue t4 lt/A # a cancelled ticket gives its place back (issue 12); its number is not reused
         at 2026-11-24 08:00; issue t5 lt/A
         ",
         expect![[r#"
@@ -221,14 +221,15 @@ fn daily_cap() {
             > cancel t1
               cancelled t1
             > issue t4 lt/A
-              error daily_cap_reached: service 'A' has reached its daily limit of 2 tickets
+              issued t4 A003 lt/A standard lang=it est=600s
             > at 2026-11-24 08:00  = 2026-11-24 08:00:00 +01:00 (07:00Z)
             > issue t5 lt/A
-              issued t5 A001 lt/A standard lang=it est=600s
+              issued t5 A001 lt/A standard lang=it est=1200s
             -- state
-              lt/A waiting=2 longest=82800s est=1200s
+              lt/A waiting=3 longest=82800s est=1800s
                 t2 A002 standard queued=09:00 ahead=0 est=0s
-                t5 A001 standard queued=08:00 ahead=1 est=600s
+                t4 A003 standard queued=09:00 ahead=1 est=600s
+                t5 A001 standard queued=08:00 ahead=2 est=1200s
               lt/B waiting=1 longest=82800s est=600s
                 t3 B001 standard queued=09:00 ahead=0 est=0s
               d1 open alice
@@ -291,6 +292,107 @@ fn opening_hours() {
     );
 }
 
+// Issue 20: one rule for "open now", used by issuing and by the kiosk's list, with the next opening
+// (issue 18: a closed service says when it opens), across a lunch break, a weekend and a cap.
+#[test]
+fn availability_and_next_opening() {
+    check(
+        "
+        site lt hours=08:00-13:00,14:00-18:00 closed=sat,sun
+        service lt/A cap=1
+        service lt/L hours=09:00-10:00
+        at 07:59; available lt/A
+        available lt/L
+        at 13:00; available lt/A
+        at 2026-11-27 18:00; available lt/A # Friday evening
+        at 2026-11-30 09:00; available lt/A
+        issue t1 lt/A
+        available lt/A
+        available lt/L
+        ",
+        expect![[r#"
+            > available lt/A
+              closed, opens Mon 2026-11-23 08:00
+            > available lt/L
+              closed, opens Mon 2026-11-23 09:00
+            > available lt/A
+              closed, opens Mon 2026-11-23 14:00
+            > at 2026-11-27 18:00  = 2026-11-27 18:00:00 +01:00 (17:00Z)
+            > available lt/A
+              closed, opens Mon 2026-11-30 08:00
+            > at 2026-11-30 09:00  = 2026-11-30 09:00:00 +01:00 (08:00Z)
+            > available lt/A
+              open
+            > issue t1 lt/A
+              issued t1 A001 lt/A standard lang=it est=0s
+            > available lt/A
+              full (cap 1)
+            > available lt/L
+              open
+            -- state
+              lt/A waiting=1 longest=0s est=600s
+                t1 A001 standard queued=09:00 ahead=0 est=0s
+        "#]],
+    );
+}
+
+// Issue 12: a cancelled ticket gives its place under the daily cap back (its number is not given
+// again); staff of the site may lift the cap for the day, and it holds only for that day.
+#[test]
+fn cancelled_tickets_give_their_place_back_and_staff_lift_the_cap() {
+    check(
+        "
+        site lt
+        service lt/A cap=2
+        issue t1 lt/A; issue t2 lt/A; issue t3 lt/A
+        cancel t1
+        issue t4 lt/A
+        issue t5 lt/A
+        liftcap lt/A as=bob@lt
+        liftcap lt/A as=carol@gr
+        issue t6 lt/A
+        liftcap lt/A
+        at 2026-11-24 09:00; issue t7 lt/A; issue t8 lt/A; issue t9 lt/A
+        ",
+        expect![[r#"
+            > issue t1 lt/A
+              issued t1 A001 lt/A standard lang=it est=0s
+            > issue t2 lt/A
+              issued t2 A002 lt/A standard lang=it est=600s
+            > issue t3 lt/A
+              error daily_cap_reached: service 'A' has reached its daily limit of 2 tickets
+            > cancel t1
+              cancelled t1
+            > issue t4 lt/A
+              issued t4 A003 lt/A standard lang=it est=600s
+            > issue t5 lt/A
+              error daily_cap_reached: service 'A' has reached its daily limit of 2 tickets
+            > liftcap lt/A as=bob@lt
+              cap of A lifted for 2026-11-23
+            > liftcap lt/A as=carol@gr
+              error forbidden: carol does not work at site 'lt'
+            > issue t6 lt/A
+              issued t6 A004 lt/A standard lang=it est=1200s
+            > liftcap lt/A
+              (no events)
+            > at 2026-11-24 09:00  = 2026-11-24 09:00:00 +01:00 (08:00Z)
+            > issue t7 lt/A
+              issued t7 A001 lt/A standard lang=it est=1800s
+            > issue t8 lt/A
+              issued t8 A002 lt/A standard lang=it est=2400s
+            > issue t9 lt/A
+              error daily_cap_reached: service 'A' has reached its daily limit of 2 tickets
+            -- state
+              lt/A waiting=5 longest=86400s est=3000s
+                t2 A002 standard queued=09:00 ahead=0 est=0s
+                t4 A003 standard queued=09:00 ahead=1 est=600s
+                t6 A004 standard queued=09:00 ahead=2 est=1200s
+                t7 A001 standard queued=09:00 ahead=3 est=1800s
+                t8 A002 standard queued=09:00 ahead=4 est=2400s
+        "#]],
+    );
+}
+
 #[test]
 fn numbers_grow_past_three_digits() {
     use super::reference::Checker;
@@ -304,6 +406,7 @@ fn numbers_grow_past_three_digits() {
         out_of_order_calls: false,
         aging: false,
         transfer_fallback_s: 600,
+        any_ticket_role: crate::model::Role::Manager,
     };
     let service = ServiceRules {
         site: "lt".into(),
@@ -365,6 +468,7 @@ fn a_clock_that_goes_back_across_midnight_never_repeats_a_number() {
             out_of_order_calls: false,
             aging: true,
             transfer_fallback_s: 600,
+            any_ticket_role: crate::model::Role::Manager,
         },
     );
     rules.services.insert(
@@ -393,7 +497,8 @@ fn a_clock_that_goes_back_across_midnight_never_repeats_a_number() {
             party_size: 1,
             needs: vec![],
         });
-        match &engine.execute(cmd, at.parse().unwrap()).unwrap()[0].kind {
+        let kiosk = crate::Actor::Device { id: "k".into(), site: site.clone(), kind: crate::DeviceKind::Kiosk };
+        match &engine.execute(cmd, &kiosk, at.parse().unwrap()).unwrap()[0].kind {
             EventKind::TicketIssued { ticket } => (ticket.number.clone(), ticket.day.to_string()),
             other => panic!("{other:?}"),
         }

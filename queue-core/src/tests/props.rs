@@ -13,7 +13,7 @@ use super::reference::Checker;
 use crate::engine::{Command, IssueTicket};
 use crate::event::EventKind;
 use crate::ids::{DeskId, ServiceId, SiteId, StaffId, TicketId};
-use crate::model::{DeskStatus, Priority, Status};
+use crate::model::{Actor, DeskStatus, DeviceKind, Priority, Role, Status};
 use crate::rules::{DeskRules, Rules, ServiceRules, SiteRules};
 use jiff::civil::{DateTime, date};
 use jiff::tz::TimeZone;
@@ -95,6 +95,7 @@ fn rules(sites: &[SiteCfg]) -> Rules {
                 out_of_order_calls: cfg.out_of_order,
                 aging: cfg.aging,
                 transfer_fallback_s: cfg.fallback,
+                any_ticket_role: crate::model::Role::Manager,
             },
         );
         for (j, s) in cfg.services.iter().enumerate() {
@@ -344,21 +345,51 @@ struct Seen {
     transfers: usize,
     held_returns: usize,
     refusals: usize,
+    /// Commands done by someone other than the default actor (a coordinator, a kiosk, …).
+    by_others: usize,
 }
 
-fn run(sites: &[SiteCfg], start: Timestamp, steps: &[(i64, Op)]) -> Seen {
+/// Who sends a command: mostly the actor the rule lets do it, sometimes someone else (a colleague
+/// at no desk, a manager, a member of the other site's staff, a kiosk, a display), so that the
+/// checker compares the engine's refusals with the reference's statement of who may do what.
+fn who() -> impl Strategy<Value = u8> {
+    prop_oneof![8 => Just(0u8), 1 => 1u8..8]
+}
+
+fn actor(c: &Checker, cmd: &Command, who: u8) -> Actor {
+    let staff = |id: &str, role, sites: &[usize]| Actor::Staff {
+        id: StaffId::from(id),
+        role,
+        sites: sites.iter().map(|&i| site_id(i)).collect(),
+    };
+    let device = |site, kind| Actor::Device { id: format!("dev-{site}"), site: site_id(site), kind };
+    match who {
+        1 => staff("alice", Role::Staff, &[0]),
+        2 => staff("bob", Role::Staff, &[1]),
+        3 => staff("rita", Role::Manager, &[0]),
+        4 => staff("sam", Role::Manager, &[0, 1]),
+        5 => device(0, DeviceKind::Kiosk),
+        6 => device(1, DeviceKind::Display),
+        7 => staff("ada", Role::Admin, &[]),
+        _ => super::reference::default_actor(&c.engine, cmd),
+    }
+}
+
+fn run(sites: &[SiteCfg], start: Timestamp, steps: &[(i64, Op, u8)]) -> Seen {
     let mut c = Checker::new(rules(sites));
     let mut now = start;
     let mut next_id = 0;
     let mut seen = Seen::default();
-    for (delay, op) in steps {
+    for (delay, op, who) in steps {
         now += SignedDuration::from_secs(*delay);
         let cmd = command(&c, op, &mut next_id, now);
         let before = c.engine.clone();
-        let Ok(events) = c.step(cmd, now) else {
+        let actor = actor(&c, &cmd, *who);
+        let Ok(events) = c.step_as(cmd, &actor, now) else {
             seen.refusals += 1;
             continue;
         };
+        seen.by_others += usize::from(*who != 0);
         for e in &events {
             match &e.kind {
                 EventKind::TicketCalled { ticket, out_of_order, .. } => {
@@ -388,7 +419,7 @@ proptest! {
     fn random_days_keep_every_invariant(
         sites in prop::collection::vec(site_cfg(), 2),
         start in start(),
-        steps in prop::collection::vec((delay(), op()), 1..120),
+        steps in prop::collection::vec((delay(), op(), who()), 1..120),
     ) {
         run(&sites, start, &steps);
     }
@@ -402,7 +433,8 @@ fn random_days_are_not_vacuous() {
     use proptest::test_runner::{Config, TestRng, TestRunner};
     let mut runner =
         TestRunner::new_with_rng(Config::default(), TestRng::deterministic_rng(Config::default().rng_algorithm));
-    let strategy = (prop::collection::vec(site_cfg(), 2), start(), prop::collection::vec((delay(), op()), 100..120));
+    let strategy =
+        (prop::collection::vec(site_cfg(), 2), start(), prop::collection::vec((delay(), op(), who()), 100..120));
     let mut all = Seen::default();
     for _ in 0..50 {
         let (sites, start, steps) = strategy.new_tree(&mut runner).unwrap().current();
@@ -415,9 +447,19 @@ fn random_days_are_not_vacuous() {
         all.transfers += seen.transfers;
         all.held_returns += seen.held_returns;
         all.refusals += seen.refusals;
+        all.by_others += seen.by_others;
     }
-    let Seen { calls, out_of_order, reserved_calls, mediator_calls, aged_calls, transfers, held_returns, refusals } =
-        all;
+    let Seen {
+        calls,
+        out_of_order,
+        reserved_calls,
+        mediator_calls,
+        aged_calls,
+        transfers,
+        held_returns,
+        refusals,
+        by_others,
+    } = all;
     assert!(
         calls > 400
             && out_of_order > 3
@@ -426,9 +468,19 @@ fn random_days_are_not_vacuous() {
             && aged_calls > 100
             && transfers > 80
             && held_returns > 15
-            && refusals > 500,
+            && refusals > 500
+            && by_others > 100,
         "{all:?}",
-        all =
-            Seen { calls, out_of_order, reserved_calls, mediator_calls, aged_calls, transfers, held_returns, refusals }
+        all = Seen {
+            calls,
+            out_of_order,
+            reserved_calls,
+            mediator_calls,
+            aged_calls,
+            transfers,
+            held_returns,
+            refusals,
+            by_others
+        }
     );
 }

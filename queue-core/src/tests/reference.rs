@@ -1,14 +1,14 @@
 //! An independent, naive statement of the routing policy and the invariants every command must keep.
 //!
-//! Written from the policy text at the top of `routing.rs` and DESIGN.md, not from the
+//! Written from the policy text at the top of `routing.rs` and `docs/domain.md`, not from the
 //! engine's code: it scans every ticket, where the engine uses its index. The `Checker`
 //! runs one command through the engine and asserts the step against this reference.
 
 use crate::engine::{Command, Engine, State};
 use crate::error::QueueError;
 use crate::event::{Event, EventKind};
-use crate::ids::{DeskId, ServiceId, SiteId, TicketId};
-use crate::model::{DeskState, DeskStatus, Priority, Status, Ticket};
+use crate::ids::{DeskId, ServiceId, SiteId, StaffId, TicketId};
+use crate::model::{Actor, DeskState, DeskStatus, DeviceKind, Priority, Role, Status, Ticket};
 use crate::rules::{Rules, ServiceRules};
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -131,7 +131,7 @@ pub(crate) fn check_invariants(engine: &Engine) {
         let first = &t.journey[0].service;
         let prefix = engine.rules().services[&(t.site.clone(), first.clone())].prefix;
         assert_eq!(t.number, crate::model::format_number(prefix, t.seq), "a transfer keeps the number");
-        let (day, last) = state.counters[&(t.site.clone(), first.clone())];
+        let crate::engine::Counter { day, last, .. } = state.counters[&(t.site.clone(), first.clone())];
         assert!(t.day < day || (t.day == day && t.seq <= last), "{}: the counter is past it", t.number);
     }
     for d in state.desks.values() {
@@ -207,19 +207,128 @@ fn check_open_desks(engine: &Engine) {
     }
 }
 
+/// The actor a test means when it names none: the one the rule lets do `cmd` — the site's kiosk
+/// for issues and alerts, the staff member named by an opening, the desk's holder for its desk and
+/// the tickets it holds, else a coordinator (an admin of every site).
+pub(crate) fn default_actor(engine: &Engine, cmd: &Command) -> Actor {
+    let coordinator = Actor::Staff { id: StaffId::from("coordinator"), role: Role::Admin, sites: vec![] };
+    let holder = |desk: Option<&DeskId>| {
+        let d = desk.and_then(|d| engine.desk(d))?;
+        Some(Actor::Staff { id: d.staff.clone()?, role: Role::Staff, sites: vec![d.site.clone()] })
+    };
+    let ticket_desk = |id: &TicketId| engine.ticket(id).filter(|t| t.status != Status::Waiting)?.desk.clone();
+    let site_kiosk =
+        |site: &SiteId| Actor::Device { id: format!("kiosk-{site}"), site: site.clone(), kind: DeviceKind::Kiosk };
+    match cmd {
+        Command::Issue(req) if req.priority <= Priority::Priority => site_kiosk(&req.site),
+        Command::Issue(_) => coordinator,
+        Command::RaiseAlert { site, .. } => site_kiosk(site),
+        Command::LiftCap { .. } => coordinator,
+        Command::OpenDesk { desk, staff, .. } => Actor::Staff {
+            id: staff.clone(),
+            role: Role::Staff,
+            sites: engine.desk(desk).map(|d| vec![d.site.clone()]).unwrap_or_default(),
+        },
+        Command::PauseDesk { desk } | Command::CloseDesk { desk } | Command::CallNext { desk, .. } => {
+            holder(Some(desk)).unwrap_or(coordinator)
+        }
+        Command::Recall { ticket }
+        | Command::Start { ticket }
+        | Command::Finish { ticket }
+        | Command::NoShow { ticket }
+        | Command::Cancel { ticket }
+        | Command::Hold { ticket }
+        | Command::Return { ticket, .. }
+        | Command::Transfer { ticket, .. } => holder(ticket_desk(ticket).as_ref()).unwrap_or(coordinator),
+    }
+}
+
+/// Who may do what, stated naively from the rule in `docs/domain.md` ("Who may do what"), not from
+/// `Engine::authorize`. `None` when the command names an unknown desk or ticket (the engine says
+/// so before it looks at the actor).
+pub(crate) fn allowed(engine: &Engine, cmd: &Command, actor: &Actor) -> Option<bool> {
+    let rules = engine.rules();
+    let (my_id, my_role, my_sites) = match actor {
+        Actor::Staff { id, role, sites } => (Some(id), Some(*role), Some(sites)),
+        _ => (None, None, None),
+    };
+    let works_at = |site: &SiteId| match (my_role, my_sites) {
+        (Some(Role::Admin), Some(sites)) if sites.is_empty() => true,
+        (_, Some(sites)) => sites.contains(site),
+        _ => false,
+    };
+    let coordinator = |site: &SiteId| {
+        matches!(actor, Actor::System) || (works_at(site) && my_role >= Some(rules.sites[site].any_ticket_role))
+    };
+    let kiosk_of = |site: &SiteId| matches!(actor, Actor::Device { site: s, kind: DeviceKind::Kiosk, .. } if s == site);
+    let system = matches!(actor, Actor::System);
+    Some(match cmd {
+        Command::Issue(req) => {
+            (kiosk_of(&req.site) && req.priority <= Priority::Priority) || works_at(&req.site) || system
+        }
+        Command::RaiseAlert { site, .. } => kiosk_of(site) || works_at(site) || system,
+        Command::LiftCap { site, .. } => works_at(site) || system,
+        Command::OpenDesk { desk, staff, .. } => {
+            let site = &rules.desks.get(desk)?.site;
+            system || (works_at(site) && my_id == Some(staff))
+        }
+        Command::PauseDesk { desk } | Command::CloseDesk { desk } | Command::CallNext { desk, .. } => {
+            let site = &rules.desks.get(desk)?.site;
+            let holder = engine.desk(desk)?.staff.as_ref();
+            system || (works_at(site) && (holder.is_none() || holder == my_id || coordinator(site)))
+        }
+        Command::Recall { ticket }
+        | Command::Start { ticket }
+        | Command::Finish { ticket }
+        | Command::NoShow { ticket }
+        | Command::Cancel { ticket }
+        | Command::Hold { ticket }
+        | Command::Return { ticket, .. }
+        | Command::Transfer { ticket, .. } => {
+            let t = engine.ticket(ticket)?;
+            let holder = if t.status == Status::Waiting {
+                None
+            } else {
+                t.desk.as_ref().and_then(|d| engine.desk(d)).and_then(|d| d.staff.as_ref())
+            };
+            system || (works_at(&t.site) && ((holder.is_some() && holder == my_id) || coordinator(&t.site)))
+        }
+    })
+}
+
 impl Checker {
     pub(crate) fn new(rules: Rules) -> Checker {
         Checker { engine: Engine::new(rules), log: vec![], numbers: BTreeSet::new(), last_now: None }
     }
 
+    /// Run `cmd` as the actor the rule lets do it (`default_actor`).
     pub(crate) fn step(&mut self, cmd: Command, now: Timestamp) -> Result<Vec<Event>, QueueError> {
+        let actor = default_actor(&self.engine, &cmd);
+        self.step_as(cmd, &actor, now)
+    }
+
+    pub(crate) fn step_as(&mut self, cmd: Command, actor: &Actor, now: Timestamp) -> Result<Vec<Event>, QueueError> {
         assert!(self.last_now.is_none_or(|t| t <= now), "the test clock must not go back");
         self.last_now = Some(now);
         let before = self.engine.clone();
-        let result = self.engine.execute(cmd.clone(), now);
+        let may = allowed(&before, &cmd, actor);
+        let result = self.engine.execute(cmd.clone(), actor, now);
+        match (&result, may) {
+            (Err(QueueError::Forbidden(why)), Some(true)) => panic!("{actor:?} may do {cmd:?}, yet: {why}"),
+            (Err(e), Some(false)) if !matches!(e, QueueError::Forbidden(_)) => {
+                panic!("{actor:?} may not do {cmd:?}, yet the engine said {e} rather than forbidden")
+            }
+            (Ok(_), Some(false)) => panic!("{actor:?} may not do {cmd:?}, yet the engine did it"),
+            _ => {}
+        }
         match &result {
             Err(_) => assert_eq!(self.engine.state(), before.state(), "a refused command changed the state"),
-            Ok(events) => self.check_events(&before, &cmd, events, now),
+            Ok(events) => {
+                for e in events {
+                    assert_eq!(e.actor.as_ref(), Some(&actor.id()), "every event records its actor");
+                }
+                self.check_events(&before, &cmd, events, now)
+            }
         }
         check_invariants(&self.engine);
         check_positions(&self.engine, now);

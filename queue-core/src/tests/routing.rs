@@ -1,4 +1,4 @@
-//! The routing policy (DESIGN.md "Routing", `routing.rs`): who a desk calls next, and why.
+//! The routing policy (`routing.rs`, `docs/domain.md` "Routing"): who a desk calls next, and why.
 //! Every `call` here is also re-checked against `reference::pick`.
 
 use super::script::check;
@@ -108,11 +108,11 @@ fn appointment_not_yet_due_ranks_standard() {
             > issue s1 lt/A
               issued s1 A001 lt/A standard lang=it est=0s
             > issue a1 lt/A appointment appt=09:30
-              issued a1 A002 lt/A appointment lang=it est=0s
+              issued a1 A002 lt/A appointment lang=it est=600s
             > issue s2 lt/A
               issued s2 A003 lt/A standard lang=it est=1200s
             > issue p1 lt/A priority
-              issued p1 A004 lt/A priority lang=it est=600s
+              issued p1 A004 lt/A priority lang=it est=0s
             -- state
               lt/A waiting=4 longest=180s est=2400s
                 p1 A004 priority queued=09:03 ahead=0 est=0s
@@ -259,7 +259,7 @@ fn fifo_within_a_class() {
             > issue t2 lt/A
               issued t2 A003 lt/A standard lang=it est=1200s
             > issue t0 lt/A
-              issued t0 A004 lt/A standard lang=it est=1800s
+              issued t0 A004 lt/A standard lang=it est=1200s
             > call d1
               called t3 A001 -> d1 (alice)
             > start t3

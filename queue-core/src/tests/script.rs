@@ -2,7 +2,7 @@
 //!
 //! Lines (or `;`-separated parts) are, configuration first:
 //! ```text
-//! site lt [tz=Europe/Rome] [aging] [out_of_order] [fallback=600] [hours=08:00-12:00,14:00-18:00] [closed=sat,sun]
+//! site lt [tz=Europe/Rome] [aging] [out_of_order] [fallback=600] [coord=manager] [hours=08:00-12:00,14:00-18:00] [closed=sat,sun]
 //! service lt/A [prefix=A] [target=900] [cap=N] [roles=legal,psy] [st=600] [hours=…] [closed=…]
 //! desk d1 lt A,B
 //! ```
@@ -12,8 +12,10 @@
 //! open d1 alice [langs=it,ar] [roles=legal]      pause d1      close d1
 //! issue t1 lt/A [standard|priority|appointment|urgent] [lang=ar] [needs=mediator:ar] [party=2] [appt=10:00]
 //! call d1 [t3]      recall|start|finish|noshow|cancel|hold t1      return t1 [keep]
-//! transfer t1 [service=B] [desk=d2] [staff=bob] [keep]      alert lt help_requested
-//! state | queues lt | position t1
+//! transfer t1 [service=B] [desk=d2] [staff=bob] [keep]      alert lt help_requested      liftcap lt/A
+//! state | queues lt | position t1 | available lt/A (open, closed with the next opening, or full)
+//! any command [as=kiosk@lt | as=display@lt | as=system | as=NAME[:ROLE][@SITE,…]] (default: the actor the
+//! rule lets do it: the site's kiosk, the named staff member, the desk's holder, else an admin)
 //! ```
 //! Each command prints its events or its error; the script ends with a state dump. Every
 //! step also runs through `reference::Checker`, and the event log is replayed at the end.
@@ -22,7 +24,7 @@ use super::reference::Checker;
 use crate::engine::{Command, IssueTicket};
 use crate::event::{Alert, EventKind};
 use crate::ids::{DeskId, ServiceId, SiteId, StaffId, TicketId};
-use crate::model::{DeskStatus, Priority, Status};
+use crate::model::{Actor, DeskStatus, DeviceKind, Priority, Role, Status};
 use crate::rules::{DeskRules, OpeningHours, Rules, ServiceRules, SiteRules};
 use expect_test::Expect;
 use jiff::civil::{Date, DateTime, Time};
@@ -162,6 +164,7 @@ impl World {
                         out_of_order_calls: opts.flag("out_of_order"),
                         aging: opts.flag("aging"),
                         transfer_fallback_s: opts.get("fallback").map_or(600, num),
+                        any_ticket_role: opts.get("coord").map_or(Role::Manager, |r| Role::parse(r).expect("a role")),
                     },
                 );
             }
@@ -246,6 +249,22 @@ impl World {
                     .unwrap();
                 }
             }
+            "available" => {
+                writeln!(self.out, "> {line}").unwrap();
+                let now = self.now();
+                let (site, service) = args[0].split_once('/').expect("site/service");
+                let a = self.checker_mut().engine.availability(&site.into(), &service.into(), now);
+                let tz = jiff::tz::TimeZone::get("Europe/Rome").unwrap();
+                let shown = match a {
+                    crate::Availability::Open => "open".to_owned(),
+                    crate::Availability::Full { cap } => format!("full (cap {cap})"),
+                    crate::Availability::Closed { opens_at: None } => "closed".to_owned(),
+                    crate::Availability::Closed { opens_at: Some(at) } => {
+                        format!("closed, opens {}", at.to_zoned(tz).strftime("%a %Y-%m-%d %H:%M"))
+                    }
+                };
+                writeln!(self.out, "  {shown}").unwrap();
+            }
             "position" => {
                 writeln!(self.out, "> {line}").unwrap();
                 let now = self.now();
@@ -254,9 +273,13 @@ impl World {
             }
             _ => {
                 let cmd = self.command(head, args, &opts);
+                let actor = opts.get("as").map(|a| self.actor(a));
                 writeln!(self.out, "> {line}").unwrap();
                 let now = self.now();
-                let result = self.checker_mut().step(cmd, now);
+                let result = match actor {
+                    Some(actor) => self.checker_mut().step_as(cmd, &actor, now),
+                    None => self.checker_mut().step(cmd, now),
+                };
                 match result {
                     Err(e) => writeln!(self.out, "  error {}: {e}", e.code()).unwrap(),
                     Ok(events) if events.is_empty() => writeln!(self.out, "  (no events)").unwrap(),
@@ -274,6 +297,28 @@ impl World {
     fn checker_mut(&mut self) -> &mut Checker {
         let rules = &self.rules;
         self.checker.get_or_insert_with(|| Checker::new(rules.clone()))
+    }
+
+    /// `as=kiosk@lt`, `as=display@lt`, `as=system`, or `as=NAME[:ROLE][@SITE,SITE]` (a staff
+    /// member; role `staff` and every configured site unless said).
+    fn actor(&self, spec: &str) -> Actor {
+        let (who, sites) = spec.split_once('@').map_or((spec, None), |(w, s)| (w, Some(list(s))));
+        let sites: Vec<SiteId> = match sites {
+            Some(s) => s.into_iter().map(SiteId).collect(),
+            None => self.rules.sites.keys().cloned().collect(),
+        };
+        match who {
+            "system" => Actor::System,
+            "kiosk" | "display" => Actor::Device {
+                id: format!("{who}-1"),
+                site: sites[0].clone(),
+                kind: if who == "kiosk" { DeviceKind::Kiosk } else { DeviceKind::Display },
+            },
+            _ => {
+                let (name, role) = who.split_once(':').map_or((who, "staff"), |(n, r)| (n, r));
+                Actor::Staff { id: name.into(), role: Role::parse(role).expect("staff|manager|admin"), sites }
+            }
+        }
     }
 
     fn command(&mut self, head: &str, args: &[&str], opts: &Opts) -> Command {
@@ -301,7 +346,10 @@ impl World {
                     needs: opts.get("needs").map(list).unwrap_or_default(),
                 })
             }
-            "call" => Command::CallNext { desk: args[0].into(), ticket: args.get(1).map(|t| TicketId::from(*t)) },
+            "call" => Command::CallNext {
+                desk: args[0].into(),
+                ticket: args.get(1).filter(|t| !t.contains('=')).map(|t| TicketId::from(*t)),
+            },
             "recall" => Command::Recall { ticket: tid() },
             "start" => Command::Start { ticket: tid() },
             "finish" => Command::Finish { ticket: tid() },
@@ -325,6 +373,10 @@ impl World {
                     ticket_number: None,
                 },
             },
+            "liftcap" => {
+                let (site, service) = site_service(args[0]);
+                Command::LiftCap { site, service }
+            }
             _ => panic!("unknown script command: {head}"),
         }
     }
@@ -379,6 +431,7 @@ impl World {
             EventKind::DeskPaused { desk } => format!("desk {desk} paused"),
             EventKind::DeskClosed { desk } => format!("desk {desk} closed"),
             EventKind::AlertRaised { alert } => format!("alert {} from {}", alert.kind, alert.source),
+            EventKind::CapLifted { service, day } => format!("cap of {service} lifted for {day}"),
         }
     }
 

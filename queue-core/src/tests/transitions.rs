@@ -1,4 +1,4 @@
-//! The ticket state machine (DESIGN.md "Domain"): every legal transition, and refused ones
+//! The ticket state machine (`docs/domain.md`, "Ticket states"): every legal transition, and refused ones
 //! (a 409-style error naming both states, the state unchanged — the harness asserts that).
 
 use super::script::check;
@@ -654,6 +654,120 @@ fn unknown_ids_and_bad_requests() {
                 t1 A001 standard queued=09:00 for=bob ahead=0 est=0s
               d1 open alice
               g1 closed
+        "#]],
+    );
+}
+
+// Issue 12: staff act only where they sit. A desk and its ticket belong to the staff member at it;
+// a coordinator (the site's `any_ticket_role`) may act on any ticket of the site; nobody acts at
+// another site; kiosks issue standard/priority tickets at their own site only. Every event records
+// its actor (the checker asserts it).
+#[test]
+fn who_may_do_what() {
+    check(
+        "
+        site lt
+        site gr
+        service lt/A
+        service gr/G
+        desk d1 lt A
+        desk d2 lt A
+        desk g1 gr G
+        open d1 alice
+        open d2 bob
+        open g1 carol as=carol@lt # carol works at Livorno only
+        issue t1 lt/A
+        issue t2 lt/A urgent as=kiosk@lt # only staff set urgent
+        issue t3 gr/G as=kiosk@lt # another site's kiosk
+        issue t4 lt/A urgent as=bob@lt
+        call d1
+        call d1 as=bob@lt # bob may not call at alice's desk
+        start t4 as=bob@lt # nor touch alice's ticket
+        start t4 as=rita:manager@gr # a Grosseto manager has no say in Livorno
+        start t4 as=rita:manager@lt # a Livorno manager does
+        cancel t1 as=bob@lt # a waiting ticket is at no desk: coordinators only
+        cancel t1 as=rita:manager@lt
+        finish t4 as=display@lt
+        close d2 as=alice@lt
+        ",
+        expect![[r#"
+            > open d1 alice
+              desk d1 opened by alice
+            > open d2 bob
+              desk d2 opened by bob
+            > open g1 carol as=carol@lt
+              error forbidden: carol does not work at site 'gr'
+            > issue t1 lt/A
+              issued t1 A001 lt/A standard lang=it est=0s
+            > issue t2 lt/A urgent as=kiosk@lt
+              error forbidden: a kiosk may only issue 'standard' or 'priority' tickets
+            > issue t3 gr/G as=kiosk@lt
+              error forbidden: this kiosk belongs to site 'lt'
+            > issue t4 lt/A urgent as=bob@lt
+              issued t4 A002 lt/A urgent lang=it est=0s
+            > call d1
+              called t4 A002 -> d1 (alice)
+            > call d1 as=bob@lt
+              error forbidden: desk 'd1' is held by alice: only they, or a colleague of the site with the manager role, may do this (bob may not)
+            > start t4 as=bob@lt
+              error forbidden: ticket A002 is at desk 'd1', held by alice: only they, or a colleague of the site with the manager role, may do this (bob may not)
+            > start t4 as=rita:manager@gr
+              error forbidden: rita does not work at site 'lt'
+            > start t4 as=rita:manager@lt
+              serving t4 A002
+            > cancel t1 as=bob@lt
+              error forbidden: ticket A001 is waiting, at no desk: only a colleague of the site with the manager role may do this
+            > cancel t1 as=rita:manager@lt
+              cancelled t1
+            > finish t4 as=display@lt
+              error forbidden: devices cannot do this; log in as staff
+            > close d2 as=alice@lt
+              error forbidden: desk 'd2' is held by bob: only they, or a colleague of the site with the manager role, may do this (alice may not)
+            -- state
+              d1 open alice: t4 A002 serving
+              d2 open bob
+              g1 closed
+        "#]],
+    );
+}
+
+// The site's coordinator role can be lowered (a small centre where every colleague may act on
+// every ticket) or raised (admins only).
+#[test]
+fn the_coordinator_role_is_the_sites_choice() {
+    check(
+        "
+        site lt coord=staff
+        site gr coord=admin
+        service lt/A
+        service gr/G
+        desk d1 lt A
+        desk g1 gr G
+        open d1 alice
+        open g1 carol
+        issue t1 lt/A; issue t2 gr/G
+        cancel t1 as=bob@lt
+        cancel t2 as=rita:manager@gr
+        cancel t2 as=ada:admin
+        ",
+        expect![[r#"
+            > open d1 alice
+              desk d1 opened by alice
+            > open g1 carol
+              desk g1 opened by carol
+            > issue t1 lt/A
+              issued t1 A001 lt/A standard lang=it est=0s
+            > issue t2 gr/G
+              issued t2 G001 gr/G standard lang=it est=0s
+            > cancel t1 as=bob@lt
+              cancelled t1
+            > cancel t2 as=rita:manager@gr
+              error forbidden: ticket G001 is waiting, at no desk: only a colleague of the site with the admin role may do this
+            > cancel t2 as=ada:admin
+              cancelled t2
+            -- state
+              d1 open alice
+              g1 open carol
         "#]],
     );
 }

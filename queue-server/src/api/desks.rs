@@ -1,10 +1,10 @@
 //! Desk routes: open (or resume), pause, close, call next.
 
 use super::{IdempotencyKey, OptionalJson, check_id};
-use crate::auth::{Identity, Role, StaffIdentity};
+use crate::auth::{Identity, Role};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
-use crate::writer::{Exec, Outcome};
+use crate::writer::{Exec, Idempotency, Outcome};
 use axum::extract::{Path, State};
 use queue_core::wire::{CallNextRequest, DeskView, ErrorBody, TicketView};
 use queue_core::{Command, DeskId, StaffId};
@@ -18,24 +18,10 @@ fn desk_id(state: &AppState, desk: &str) -> ApiResult<DeskId> {
     Ok(id)
 }
 
-/// Only the staff member sitting at a desk (or a manager) may act for it.
-async fn require_at_desk(state: &AppState, me: &StaffIdentity, desk: &DeskId) -> ApiResult<()> {
-    let d = desk.clone();
-    let holder = state.writer.read(move |live| live.engine.desk(&d).and_then(|d| d.staff.clone())).await.flatten();
-    match holder {
-        Some(s) if s.as_str() == me.username => Ok(()),
-        _ if me.role >= Role::Manager => Ok(()),
-        Some(s) => Err(ApiError::forbidden(format!("desk '{desk}' is held by {s}"))),
-        None => Err(ApiError::new(
-            axum::http::StatusCode::CONFLICT,
-            "desk_not_open",
-            format!("desk '{desk}' is not open: open it first"),
-        )),
-    }
-}
-
-async fn exec(state: &AppState, cmd: Command, idempotency: Option<(String, String)>) -> ApiResult<Outcome> {
-    Ok(state.writer.exec(Exec { cmd, token_hash: None, token: None, idempotency }).await?)
+/// A desk command from this staff member: the engine decides whether they may (the desk's holder,
+/// or a coordinator of its site) in the same step that makes the change.
+async fn exec(state: &AppState, id: &Identity, cmd: Command, idempotency: Option<Idempotency>) -> ApiResult<Outcome> {
+    Ok(state.writer.exec(Exec { idempotency, ..Exec::new(cmd, id.actor(&state.cfg)) }).await?)
 }
 
 /// Sit at a desk (or resume it after a pause).
@@ -53,7 +39,7 @@ pub async fn open(State(state): State<AppState>, id: Identity, Path(desk): Path<
         languages: me.languages.clone(),
         professions: me.professions.clone(),
     };
-    exec(&state, cmd, None).await
+    exec(&state, &id, cmd, None).await
 }
 
 /// Pause a desk: it calls nobody until opened again.
@@ -63,10 +49,9 @@ pub async fn open(State(state): State<AppState>, id: Identity, Path(desk): Path<
     responses((status = 200, body = DeskView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn pause(State(state): State<AppState>, id: Identity, Path(desk): Path<String>) -> ApiResult<Outcome> {
-    let me = id.staff(Role::Staff)?;
+    id.staff(Role::Staff)?;
     let desk = desk_id(&state, &desk)?;
-    require_at_desk(&state, me, &desk).await?;
-    exec(&state, Command::PauseDesk { desk }, None).await
+    exec(&state, &id, Command::PauseDesk { desk }, None).await
 }
 
 /// Leave a desk (it must not hold a ticket).
@@ -76,14 +61,9 @@ pub async fn pause(State(state): State<AppState>, id: Identity, Path(desk): Path
     responses((status = 200, body = DeskView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn close(State(state): State<AppState>, id: Identity, Path(desk): Path<String>) -> ApiResult<Outcome> {
-    let me = id.staff(Role::Staff)?;
+    id.staff(Role::Staff)?;
     let desk = desk_id(&state, &desk)?;
-    let d = desk.clone();
-    let open = state.writer.read(move |live| live.engine.desk(&d).is_some_and(|d| d.staff.is_some())).await;
-    if open == Some(true) {
-        require_at_desk(&state, me, &desk).await?;
-    }
-    exec(&state, Command::CloseDesk { desk }, None).await
+    exec(&state, &id, Command::CloseDesk { desk }, None).await
 }
 
 /// Call the next ticket by policy (or `{"ticket": id}` out of order where the site allows it).
@@ -103,12 +83,15 @@ pub async fn call_next(
     IdempotencyKey(key): IdempotencyKey,
     OptionalJson(req): OptionalJson<CallNextRequest>,
 ) -> ApiResult<Outcome> {
-    let me = id.staff(Role::Staff)?;
+    id.staff(Role::Staff)?;
     let desk = desk_id(&state, &desk)?;
-    require_at_desk(&state, me, &desk).await?;
     if let Some(t) = &req.ticket {
         check_id("ticket", t.as_str())?;
     }
-    let idempotency = key.map(|k| (format!("{}:call-next:{desk}", id.principal()), k));
-    exec(&state, Command::CallNext { desk, ticket: req.ticket }, idempotency).await
+    let idempotency = key.map(|key| Idempotency {
+        scope: format!("{}:call-next:{desk}", id.principal()),
+        request_hash: crate::auth::request_hash(&format!("POST /api/v1/desks/{desk}/call-next"), &req),
+        key,
+    });
+    exec(&state, &id, Command::CallNext { desk, ticket: req.ticket }, idempotency).await
 }

@@ -33,7 +33,24 @@ struct Sub {
     shutdown: watch::Receiver<bool>,
     staff: bool,
     clock: crate::writer::Clock,
+    /// Moves when credentials may have been revoked: the stream checks its own again.
+    revocations: watch::Receiver<u64>,
+    state: AppState,
+    site: queue_core::SiteId,
+    secret_hash: String,
     _guard: Subscribed,
+}
+
+impl Sub {
+    /// Is the credential this stream was opened with still good for its site?
+    async fn still_allowed(&self) -> bool {
+        match crate::auth::lookup_hash(&self.state, self.secret_hash.clone()).await {
+            Ok(Some(id)) => id.staff_or_device(&self.site, &[DeviceKind::Display]).is_ok(),
+            Ok(None) => false,
+            // Cannot tell now (storage trouble): keep the stream, the next change checks again.
+            Err(_) => true,
+        }
+    }
 }
 
 fn to_event(msg: &Msg, staff: bool) -> Option<Event> {
@@ -63,9 +80,23 @@ pub async fn stream(
     id: Identity,
     Path(site): Path<String>,
     headers: HeaderMap,
+    slot: Option<axum::Extension<Arc<crate::net::ConnSlot>>>,
 ) -> ApiResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
     let site = site_id(&state, &site)?;
     id.staff_or_device(&site, &[DeviceKind::Display])?;
+    // A live stream leaves the request budget for the streams' own (`net`).
+    if let Some(axum::Extension(slot)) = &slot {
+        slot.become_stream().map_err(|why| {
+            let message = match why {
+                crate::net::Refusal::Address => "too many live streams from this address",
+                crate::net::Refusal::Full => "the server has no room for another live stream now",
+            };
+            crate::error::ApiError {
+                retry_after: Some(10),
+                ..crate::error::ApiError::new(axum::http::StatusCode::SERVICE_UNAVAILABLE, "too_many_streams", message)
+            }
+        })?;
+    }
     let staff = matches!(id, Identity::Staff(_));
     let last_id = headers.get("last-event-id").and_then(|v| v.to_str().ok()).map(|v| v.trim().parse::<u64>());
     let (start, rx) = match last_id {
@@ -98,6 +129,10 @@ pub async fn stream(
         shutdown: state.shutdown.clone(),
         staff,
         clock: state.clock.clone(),
+        revocations: state.auth_epoch.subscribe(),
+        secret_hash: id.secret_hash().to_owned(),
+        site: site.clone(),
+        state: state.clone(),
         _guard: Subscribed(state.metrics.clone()),
     };
     let s = futures_util::stream::unfold(sub, |mut sub| async move {
@@ -125,6 +160,11 @@ pub async fn stream(
                     return Some((Ok(e), sub));
                 }
                 _ = sub.shutdown.changed() => return None,
+                changed = sub.revocations.changed() => {
+                    if changed.is_err() || !sub.still_allowed().await {
+                        return None;
+                    }
+                }
             }
         }
     });

@@ -9,7 +9,7 @@ pub(crate) mod stats;
 mod system;
 pub(crate) mod tickets;
 
-pub use tickets::{ClientIp, lookup_ticket};
+pub use tickets::lookup_ticket;
 
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -104,6 +104,7 @@ pub fn routes() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(sites::waiting))
         .routes(routes!(sites::display))
         .routes(routes!(sites::raise_alert))
+        .routes(routes!(sites::lift_cap))
         .routes(routes!(tickets::issue))
         .routes(routes!(tickets::get_ticket))
         .routes(routes!(tickets::recall))
@@ -151,15 +152,50 @@ fn parse_json<T: DeserializeOwned>(parts_ct: Option<&HeaderValue>, bytes: &[u8])
             "send the body as JSON with 'Content-Type: application/json'",
         ));
     }
+    // Every request body is a JSON object: serde would also read a struct from an array, by position.
+    let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
+    if first.is_some_and(|b| *b != b'{') && serde_json::from_slice::<serde_json::Value>(bytes).is_ok() {
+        return Err(ApiError::unprocessable("the body must be a JSON object ({…})"));
+    }
     serde_json::from_slice(bytes).map_err(|e| match e.classify() {
-        serde_json::error::Category::Data => ApiError::unprocessable(format!("invalid request body: {e}")),
-        _ => ApiError::new(StatusCode::BAD_REQUEST, "malformed_json", format!("the body is not valid JSON: {e}")),
+        serde_json::error::Category::Data => {
+            ApiError::unprocessable(format!("invalid request body: {}", excerpt(&e.to_string(), 160)))
+        }
+        _ => ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "malformed_json",
+            format!("the body is not valid JSON: {}", excerpt(&e.to_string(), 160)),
+        ),
     })
+}
+
+/// At most `max` characters of `s` with control characters replaced: what an error message may
+/// echo of a client's input (no terminal escapes or newlines in logs, no megabyte echoes).
+pub fn excerpt(s: &str, max: usize) -> String {
+    let mut out: String = s
+        .chars()
+        .take(max)
+        .map(|c| if c.is_control() || c == '\u{2028}' || c == '\u{2029}' { '?' } else { c })
+        .collect();
+    if s.chars().nth(max).is_some() {
+        out.push('…');
+    }
+    out
 }
 
 async fn body_bytes(req: Request, state: &AppState) -> Result<(Option<HeaderValue>, Bytes), ApiError> {
     let ct = req.headers().get(header::CONTENT_TYPE).cloned();
-    let bytes = Bytes::from_request(req, state).await.map_err(|r| {
+    // The whole body (16 KiB at most) within the time limit: a body dribbled a byte at a time
+    // does not hold a connection for ever.
+    let limit = state.budgets.limits.body_read_timeout;
+    let read = tokio::time::timeout(limit, Bytes::from_request(req, state)).await.map_err(|_| {
+        ApiError::new(
+            StatusCode::REQUEST_TIMEOUT,
+            "body_timeout",
+            format!("the request body did not arrive within {} s", limit.as_secs()),
+        )
+    })?;
+    let bytes = read.map_err(|r| {
         if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
             ApiError::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
@@ -204,7 +240,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
         let query = parts.uri.query().unwrap_or_default();
         serde_urlencoded::from_str(query)
             .map(ApiQuery)
-            .map_err(|e| ApiError::bad_request(format!("invalid query string: {e}")))
+            .map_err(|e| ApiError::bad_request(format!("invalid query string: {}", excerpt(&e.to_string(), 160))))
     }
 }
 
@@ -232,12 +268,11 @@ impl From<ExecError> for ApiError {
     fn from(e: ExecError) -> ApiError {
         match e {
             ExecError::Queue(q) => q.into(),
-            ExecError::Storage(s) => ApiError::unavailable(s),
-            ExecError::ShuttingDown => ApiError::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "shutting_down",
-                "the server is shutting down; try again",
-            ),
+            ExecError::Storage(e) => ApiError::unavailable(e),
+            ExecError::ShuttingDown => ApiError::shutting_down(),
+            e @ ExecError::KeyReused => {
+                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "idempotency_key_reused", e.to_string())
+            }
         }
     }
 }
@@ -256,5 +291,5 @@ impl IntoResponse for Outcome {
 pub fn check_id(kind: &str, id: &str) -> Result<(), ApiError> {
     let ok =
         !id.is_empty() && id.len() <= 64 && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-    if ok { Ok(()) } else { Err(ApiError::not_found(format!("no {kind} '{id}'"))) }
+    if ok { Ok(()) } else { Err(ApiError::not_found(format!("no {kind} '{}'", excerpt(id, 64)))) }
 }

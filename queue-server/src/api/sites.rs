@@ -13,7 +13,7 @@ use queue_core::wire::{
     AlertRequest, DeskView, DisplayDesk, DisplaySnapshot, KioskInfo, KioskService, QueueView, ServiceView, SiteView,
     WaitingList,
 };
-use queue_core::{Command, SiteId};
+use queue_core::{Availability, Command, SiteId};
 
 pub(super) fn site_id(state: &AppState, site: &str) -> ApiResult<SiteId> {
     check_id("site", site)?;
@@ -56,37 +56,27 @@ pub async fn list_sites(State(state): State<AppState>) -> Json<Vec<SiteView>> {
 
 fn kiosk_info(live: &Live<'_>, site: &SiteId) -> Option<KioskInfo> {
     let s = live.cfg.site(site)?;
-    let rules = live.engine.rules();
-    let site_rules = rules.site(site)?;
-    let local = rules.local(site_rules, live.now);
     let queues = live.engine.queues(site, live.now);
     let services = s
         .services
         .iter()
         .map(|svc| {
-            let hours = svc.opening_hours.as_ref().or(s.opening_hours.as_ref());
-            let open_now = hours.is_none_or(|h| h.is_open(&local));
-            let issued_today = live
-                .engine
-                .state()
-                .counters
-                .get(&(site.clone(), svc.id.clone()))
-                .filter(|(day, _)| *day == local.date())
-                .map_or(0, |(_, n)| *n);
-            let full = svc.daily_cap.is_some_and(|cap| issued_today >= cap);
+            let availability = live.engine.availability(site, &svc.id, live.now);
             let q = queues.iter().find(|q| q.service == svc.id);
+            let (closed_reason, opens_at) = match availability {
+                Availability::Open => (None, None),
+                Availability::Closed { opens_at } => {
+                    (Some("closed".into()), opens_at.map(|at| views::local_time(live.cfg, site, at)))
+                }
+                Availability::Full { .. } => (Some("full".into()), None),
+            };
             KioskService {
                 id: svc.id.clone(),
                 names: svc.names.clone(),
                 public_label: svc.public_label.clone(),
-                open: open_now && !full,
-                closed_reason: if !open_now {
-                    Some("closed".into())
-                } else if full {
-                    Some("full".into())
-                } else {
-                    None
-                },
+                open: availability == Availability::Open,
+                closed_reason,
+                opens_at,
                 waiting: q.map_or(0, |q| q.waiting),
                 estimated_wait_s: q.map_or(0, |q| q.estimated_wait_s),
             }
@@ -116,7 +106,7 @@ pub async fn kiosk(
     let site = site_id(&state, &site)?;
     id.staff_or_device(&site, &[DeviceKind::Kiosk])?;
     let info = state.writer.read(move |live| kiosk_info(live, &site)).await.flatten();
-    info.map(Json).ok_or_else(|| ApiError::unavailable("writer stopped"))
+    info.map(Json).ok_or_else(ApiError::shutting_down)
 }
 
 /// Per service: waiting count, longest wait, estimated wait, open desks.
@@ -134,7 +124,7 @@ pub async fn queues(
     id.staff_or_device(&site, &[DeviceKind::Display])?;
     let out =
         state.writer.read(move |live| views::queue_views(live.cfg, &site, live.engine.queues(&site, live.now))).await;
-    out.map(Json).ok_or_else(|| ApiError::unavailable("writer stopped"))
+    out.map(Json).ok_or_else(ApiError::shutting_down)
 }
 
 /// Desks with their services, who sits there, what they serve now.
@@ -149,7 +139,7 @@ pub async fn desks(
     Path(site): Path<String>,
 ) -> ApiResult<Json<Vec<DeskView>>> {
     let site = site_id(&state, &site)?;
-    id.staff(Role::Staff)?;
+    id.staff_at(&site, Role::Staff)?;
     let out = state
         .writer
         .read(move |live| {
@@ -160,7 +150,7 @@ pub async fn desks(
                 .collect()
         })
         .await;
-    out.map(Json).ok_or_else(|| ApiError::unavailable("writer stopped"))
+    out.map(Json).ok_or_else(ApiError::shutting_down)
 }
 
 /// The waiting and held tickets of a site, oldest first (numbers, needs, language, household size; never names),
@@ -176,9 +166,9 @@ pub async fn waiting(
     Path(site): Path<String>,
 ) -> ApiResult<Json<WaitingList>> {
     let site = site_id(&state, &site)?;
-    id.staff(Role::Staff)?;
+    id.staff_at(&site, Role::Staff)?;
     let out = state.writer.read(move |live| views::waiting_list(live.cfg, live.engine, &site, live.now)).await;
-    out.map(Json).ok_or_else(|| ApiError::unavailable("writer stopped"))
+    out.map(Json).ok_or_else(ApiError::shutting_down)
 }
 
 /// The full state a waiting-room display starts (and re-syncs) from.
@@ -217,7 +207,7 @@ pub async fn display(
         })
         .await
         .flatten();
-    out.map(Json).ok_or_else(|| ApiError::unavailable("writer stopped"))
+    out.map(Json).ok_or_else(ApiError::shutting_down)
 }
 
 /// Raise an alert for the staff on duty ("I need help now", printer failure). Never shown on displays.
@@ -239,12 +229,32 @@ pub async fn raise_alert(
     if !matches!(req.kind.as_str(), "help_requested" | "printer_failure" | "other") {
         return Err(ApiError::unprocessable("kind must be 'help_requested', 'printer_failure' or 'other'"));
     }
+    // Alerts have a budget of their own: a kiosk that has used up its tickets can still call for help.
     if let Identity::Device(d) = &id {
-        state.limits.ticket(&site, &d.id)?;
+        state.limits.alert(&site, &d.id)?;
     }
     let message = req.message.unwrap_or_default().chars().take(500).collect();
     let ticket_number = req.ticket_number.map(|n| n.chars().take(16).collect());
     let alert = Alert { kind: req.kind, source: id.principal(), message, ticket_number };
-    let exec = Exec { cmd: Command::RaiseAlert { site, alert }, token_hash: None, token: None, idempotency: None };
-    Ok(state.writer.exec(exec).await?)
+    Ok(state.writer.exec(Exec::new(Command::RaiseAlert { site, alert }, id.actor(&state.cfg))).await?)
+}
+
+/// Lift a service's daily cap for the rest of today (staff of the site), e.g. when the queue is
+/// short and the desks can take more people than planned.
+#[utoipa::path(post, path = "/api/v1/sites/{site}/services/{service}/lift-cap", tag = "sites",
+    params(("site" = String, Path, description = "site id"), ("service" = String, Path, description = "service id")),
+    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 202, description = "lifted for today"), (status = 401, body = queue_core::wire::ErrorBody),
+        (status = 403, body = queue_core::wire::ErrorBody), (status = 404, body = queue_core::wire::ErrorBody),
+        (status = 422, body = queue_core::wire::ErrorBody)))]
+pub async fn lift_cap(
+    State(state): State<AppState>,
+    id: Identity,
+    Path((site, service)): Path<(String, String)>,
+) -> ApiResult<Outcome> {
+    let site = site_id(&state, &site)?;
+    check_id("service", &service)?;
+    id.staff_at(&site, Role::Staff)?;
+    let service = queue_core::ServiceId::from(service.as_str());
+    Ok(state.writer.exec(Exec::new(Command::LiftCap { site, service }, id.actor(&state.cfg))).await?)
 }

@@ -50,7 +50,9 @@ pub fn parse_bound(s: &str, tz: &TimeZone, end: bool) -> Result<Timestamp, Strin
     if let Ok(t) = s.parse::<Timestamp>() {
         return Ok(t);
     }
-    let d: Date = s.parse().map_err(|_| format!("'{s}' is neither a date (YYYY-MM-DD) nor an RFC 3339 time"))?;
+    let d: Date = s
+        .parse()
+        .map_err(|_| format!("'{}' is neither a date (YYYY-MM-DD) nor an RFC 3339 time", super::excerpt(s, 40)))?;
     let d = if end { d.tomorrow().map_err(|e| e.to_string())? } else { d };
     d.to_zoned(tz.clone()).map(|z| z.timestamp()).map_err(|e| e.to_string())
 }
@@ -62,6 +64,16 @@ pub(crate) struct Selection {
     service: Option<ServiceId>,
     from: Timestamp,
     to: Timestamp,
+}
+
+/// Run a statistics computation (reads and maths, which can take a while over a long period) on the
+/// blocking pool, never on the async threads.
+pub(crate) async fn blocking<T: Send + 'static>(
+    state: &AppState,
+    f: impl FnOnce(&AppState) -> ApiResult<T> + Send + 'static,
+) -> ApiResult<T> {
+    let state = state.clone();
+    crate::db::blocking(move || f(&state)).await
 }
 
 /// Longest period the per-ticket CSV table covers.
@@ -82,6 +94,7 @@ pub(crate) fn select(
         (service.filter(|s| !s.is_empty()), from.filter(|s| !s.is_empty()), to.filter(|s| !s.is_empty()));
     let site_id = SiteId::from(site);
     let cfg_site = state.cfg.site(&site_id).ok_or_else(|| ApiError::not_found(format!("no site '{site}'")))?;
+    id.staff_at(&site_id, Role::Manager)?;
     let service = match service {
         Some(s) => {
             check_id("service", s)?;
@@ -116,7 +129,7 @@ pub(crate) fn select(
             crate::rollup::add_ticket(cfg_site, agg, t);
         }
     };
-    let agg = state.reads.with(|c| {
+    let agg = state.db.with(|c| {
         let rolled = if first < end {
             crate::db::stats::rolled_days(c, &site_id, first, end, service.as_ref())?
         } else {
@@ -161,7 +174,7 @@ fn tickets_of(state: &AppState, sel: &Selection) -> ApiResult<Vec<TicketStats>> 
             "the per-ticket table covers at most {TICKET_TABLE_DAYS} days; the other tables cover any period"
         )));
     }
-    let mut ts = state.reads.with(|c| crate::db::stats::tickets(c, &sel.site, sel.from, sel.to))?;
+    let mut ts = state.db.with(|c| crate::db::stats::tickets(c, &sel.site, sel.from, sel.to))?;
     if let Some(s) = &sel.service {
         ts.retain(|t| &t.service == s);
     }
@@ -181,8 +194,11 @@ pub async fn summary(
     id: Identity,
     ApiQuery(q): ApiQuery<StatsQuery>,
 ) -> ApiResult<Json<Summary>> {
-    let sel = select(&state, &id, &q.site, q.service.as_deref(), q.from.as_deref(), q.to.as_deref())?;
-    Ok(Json(sel.summary))
+    blocking(&state, move |state| {
+        let sel = select(state, &id, &q.site, q.service.as_deref(), q.from.as_deref(), q.to.as_deref())?;
+        Ok(Json(sel.summary))
+    })
+    .await
 }
 
 /// Arrivals by hour of the week (heat map), language, priority and need mix, transfers between
@@ -198,8 +214,11 @@ pub async fn breakdown_route(
     id: Identity,
     ApiQuery(q): ApiQuery<StatsQuery>,
 ) -> ApiResult<Json<Breakdown>> {
-    let sel = select(&state, &id, &q.site, q.service.as_deref(), q.from.as_deref(), q.to.as_deref())?;
-    Ok(Json(sel.agg.breakdown()))
+    blocking(&state, move |state| {
+        let sel = select(state, &id, &q.site, q.service.as_deref(), q.from.as_deref(), q.to.as_deref())?;
+        Ok(Json(sel.agg.breakdown()))
+    })
+    .await
 }
 
 /// One desk's or staff member's figures over a period.
@@ -235,7 +254,7 @@ pub(crate) fn staff_report(state: &AppState, sel: &Selection) -> ApiResult<Staff
     let until = sel.to.min(state.now());
     // A desk open since the day before the period still counts from the period's start.
     let since = sel.from - jiff::SignedDuration::from_hours(24);
-    let events = state.reads.with(|c| crate::db::stats::events_without_ticket(c, &sel.site, since, until))?;
+    let events = state.db.with(|c| crate::db::stats::events_without_ticket(c, &sel.site, since, until))?;
     let (desk_t, staff_t) = queue_core::stats::desk_times(&events, sel.from, until);
     let rows = |work: &BTreeMap<String, queue_core::stats::Work>,
                 times: &BTreeMap<String, queue_core::stats::DeskTime>| {
@@ -287,8 +306,11 @@ pub async fn staff(
     id: Identity,
     ApiQuery(q): ApiQuery<StatsQuery>,
 ) -> ApiResult<Json<StaffReport>> {
-    let sel = select(&state, &id, &q.site, q.service.as_deref(), q.from.as_deref(), q.to.as_deref())?;
-    Ok(Json(staff_report(&state, &sel)?))
+    blocking(&state, move |state| {
+        let sel = select(state, &id, &q.site, q.service.as_deref(), q.from.as_deref(), q.to.as_deref())?;
+        Ok(Json(staff_report(state, &sel)?))
+    })
+    .await
 }
 
 /// The queue length over the day: mean number of people waiting per hour, for staffing.
@@ -303,8 +325,11 @@ pub async fn queue_length_route(
     id: Identity,
     ApiQuery(q): ApiQuery<StatsQuery>,
 ) -> ApiResult<Json<QueueLength>> {
-    let sel = select(&state, &id, &q.site, q.service.as_deref(), q.from.as_deref(), q.to.as_deref())?;
-    Ok(Json(queue_length(&sel)))
+    blocking(&state, move |state| {
+        let sel = select(state, &id, &q.site, q.service.as_deref(), q.from.as_deref(), q.to.as_deref())?;
+        Ok(Json(queue_length(&sel)))
+    })
+    .await
 }
 
 /// Funder report query: a site and a month.
@@ -352,9 +377,11 @@ pub async fn funder(
     id.staff(Role::Manager)?;
     let first: Date = format!("{}-01", q.month)
         .parse()
-        .map_err(|_| ApiError::bad_request(format!("month '{}' is not YYYY-MM", q.month)))?;
+        .map_err(|_| ApiError::bad_request(format!("month '{}' is not YYYY-MM", super::excerpt(&q.month, 16))))?;
     let last = first.last_of_month().to_string();
-    let sel = select(&state, &id, &q.site, None, Some(&first.to_string()), Some(&last))?;
+    let site = q.site.clone();
+    let sel =
+        blocking(&state, move |state| select(state, &id, &site, None, Some(&first.to_string()), Some(&last))).await?;
     let min = state.cfg.min_group_size;
     let waits_shown = sel.agg.called >= u64::from(min);
     Ok(Json(FunderReport {
@@ -386,14 +413,25 @@ pub async fn export_csv(
     const TABLES: [&str; 6] = ["summary", "tickets", "arrivals", "mix", "staff", "queue"];
     if !TABLES.contains(&q.table.as_str()) {
         id.staff(Role::Manager)?;
-        return Err(ApiError::bad_request(format!("unknown table '{}' ({})", q.table, TABLES.join(", "))));
+        return Err(ApiError::bad_request(format!(
+            "unknown table '{}' ({})",
+            super::excerpt(&q.table, 24),
+            TABLES.join(", ")
+        )));
     }
-    let sel = select(&state, &id, &q.site, q.service.as_deref(), q.from.as_deref(), q.to.as_deref())?;
-    let csv = match q.table.as_str() {
-        "summary" => summary_csv(&sel.summary),
-        "tickets" => tickets_csv(&tickets_of(&state, &sel)?),
+    let name = format!("attachment; filename=\"sportello-{}-{}.csv\"", q.site, q.table);
+    let csv = blocking(&state, move |state| export_table(state, &id, &q)).await?;
+    Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()), (header::CONTENT_DISPOSITION, name)], csv)
+        .into_response())
+}
+
+fn export_table(state: &AppState, id: &Identity, q: &ExportQuery) -> ApiResult<String> {
+    let sel = select(state, id, &q.site, q.service.as_deref(), q.from.as_deref(), q.to.as_deref())?;
+    Ok(match q.table.as_str() {
+        "summary" => summary_csv(&sel.summary)?,
+        "tickets" => tickets_csv(&tickets_of(state, &sel)?),
         "staff" => {
-            let r = staff_report(&state, &sel)?;
+            let r = staff_report(state, &sel)?;
             let mut out = String::from("kind,id,served,service_mean_s,open_s,paused_s\n");
             for (kind, rows) in [("desk", &r.desks), ("staff", &r.staff)] {
                 for w in rows {
@@ -442,10 +480,7 @@ pub async fn export_csv(
             }
             out
         }
-    };
-    let name = format!("attachment; filename=\"sportello-{}-{}.csv\"", q.site, q.table);
-    Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()), (header::CONTENT_DISPOSITION, name)], csv)
-        .into_response())
+    })
 }
 
 /// Quote a field when it holds a comma, quote or newline.
@@ -453,12 +488,12 @@ fn csv_field(s: &str) -> String {
     if s.contains([',', '"', '\n']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_owned() }
 }
 
-fn summary_csv(s: &Summary) -> String {
-    let v = serde_json::to_value(s).unwrap_or_default();
-    let obj = v.as_object().cloned().unwrap_or_default();
+fn summary_csv(s: &Summary) -> ApiResult<String> {
+    let v = serde_json::to_value(s).map_err(ApiError::internal)?;
+    let obj = v.as_object().ok_or_else(|| ApiError::internal("the summary is not a JSON object"))?;
     let head: Vec<&str> = obj.keys().map(String::as_str).collect();
     let row: Vec<String> = obj.values().map(|x| if x.is_null() { String::new() } else { x.to_string() }).collect();
-    format!("{}\n{}\n", head.join(","), row.join(","))
+    Ok(format!("{}\n{}\n", head.join(","), row.join(",")))
 }
 
 fn tickets_csv(ts: &[TicketStats]) -> String {

@@ -12,16 +12,31 @@ use axum::response::IntoResponse;
 pub async fn healthz(State(state): State<AppState>) -> axum::response::Response {
     match state.writer.read(|live| live.last_event_id).await {
         Some(last) => Json(serde_json::json!({"status": "ok", "last_event_id": last})).into_response(),
-        None => crate::error::ApiError::unavailable("writer stopped").into_response(),
+        None => crate::error::ApiError::shutting_down().into_response(),
     }
 }
 
-/// Prometheus metrics in the text exposition format.
+/// Prometheus metrics in the text exposition format: for loopback peers and the addresses of
+/// `[server] metrics_from` only (they tell an outsider how busy each queue is).
 #[utoipa::path(get, path = "/metrics", tag = "system",
-    responses((status = 200, description = "Prometheus text format", content_type = "text/plain")))]
-pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
+    responses((status = 200, description = "Prometheus text format", content_type = "text/plain"),
+        (status = 403, body = queue_core::wire::ErrorBody)))]
+pub async fn metrics(
+    State(state): State<AppState>,
+    crate::client_addr::PeerAddr(ip): crate::client_addr::PeerAddr,
+) -> axum::response::Response {
+    let v4 = match ip {
+        std::net::IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, std::net::IpAddr::V4),
+        v4 => v4,
+    };
+    if !v4.is_loopback() && !state.cfg.server.metrics_from.iter().any(|n| n.contains(ip)) {
+        return crate::error::ApiError::forbidden(
+            "metrics are served to this machine and to the addresses in [server] metrics_from only",
+        )
+        .into_response();
+    }
     state.metrics.subscribers.set(state.hub.subscribers() as i64);
-    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], state.metrics.encode())
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], state.metrics.encode()).into_response()
 }
 
 /// The OpenAPI document of every route.

@@ -2,22 +2,21 @@
 
 use super::sites::site_id;
 use super::{ApiJson, IdempotencyKey, OptionalJson, check_id};
-use crate::auth::{DeviceKind, Identity, Role, random_secret, secret_hash};
+use crate::auth::{DeviceKind, Identity, Role, keyed_token, random_secret, secret_hash};
+use crate::client_addr::ClientAddr;
 use crate::db;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use crate::views;
-use crate::writer::{Exec, Outcome};
+use crate::writer::{Exec, Idempotency, Outcome};
 use axum::Json;
-use axum::extract::{ConnectInfo, FromRequestParts, Path, State};
-use axum::http::request::Parts;
+use axum::extract::{Path, State};
 use jiff::Timestamp;
 use queue_core::engine::IssueTicket;
 use queue_core::wire::{
     ErrorBody, IssueRequest, PublicTicket, ReturnRequest, TicketEventView, TicketView, TransferRequest,
 };
 use queue_core::{Command, DeskId, Priority, ServiceId, StaffId, TicketId};
-use std::net::{IpAddr, SocketAddr};
 
 const MAX_NEEDS: usize = 10;
 
@@ -47,17 +46,18 @@ pub async fn issue(
     id.staff_or_device(&site, &[DeviceKind::Kiosk])?;
     let cfg_site = state.cfg.site(&site).ok_or_else(|| ApiError::not_found("no such site"))?;
     check_id("service", req.service.as_str())?;
-    if state.cfg.service(&site, &req.service).is_none() {
+    let Some(cfg_service) = state.cfg.service(&site, &req.service) else {
         return Err(ApiError::not_found(format!("no service '{}' at site '{site}'", req.service)));
-    }
+    };
+    let cfg_daily_cap = cfg_service.daily_cap;
+    let flood_alert_tickets = cfg_site.rate_limits.flood_alert_tickets;
+    let request_hash = crate::auth::request_hash(&format!("POST /api/v1/sites/{site}/tickets"), &req);
     let priority = req.priority.unwrap_or_default();
-    if matches!(id, Identity::Device(_)) && priority > Priority::Priority {
-        return Err(ApiError::forbidden("a kiosk may only issue 'standard' or 'priority' tickets"));
-    }
     let language = req.language.unwrap_or_else(|| cfg_site.languages[0].clone());
     if !cfg_site.languages.contains(&language) {
         return Err(ApiError::unprocessable(format!(
-            "language '{language}' is not offered at this site (offered: {})",
+            "language '{}' is not offered at this site (offered: {})",
+            super::excerpt(&language, 16),
             cfg_site.languages.join(", ")
         )));
     }
@@ -73,7 +73,9 @@ pub async fn issue(
         return Err(ApiError::unprocessable(format!("no mediator language '{bad}' is configured")));
     }
     let appointment_at = match req.appointment_at {
-        Some(s) => Some(s.parse::<Timestamp>().map_err(|e| ApiError::unprocessable(format!("appointment_at: {e}")))?),
+        Some(s) => Some(s.parse::<Timestamp>().map_err(|e| {
+            ApiError::unprocessable(format!("appointment_at: {}", super::excerpt(&e.to_string(), 120)))
+        })?),
         None => None,
     };
     if appointment_at.is_some() && priority != Priority::Appointment {
@@ -82,7 +84,14 @@ pub async fn issue(
     if let Identity::Device(d) = &id {
         state.limits.ticket(&site, &d.id)?;
     }
-    let token = random_secret(24);
+    let scope = format!("{}:issue:{site}", id.principal());
+    let idempotency = key.map(|key| Idempotency { request_hash, scope: scope.clone(), key });
+    // A keyed request's token comes from its key (a retry gets the same one, nothing is stored).
+    let token = match &idempotency {
+        Some(i) => keyed_token(&state.token_secret, &i.scope, &i.key),
+        None => random_secret(24),
+    };
+    let actor = id.actor(&state.cfg);
     let cmd = Command::Issue(IssueTicket {
         id: TicketId(ulid::Ulid::new().to_string()),
         site,
@@ -93,13 +102,30 @@ pub async fn issue(
         party_size: req.party_size.unwrap_or(1),
         needs,
     });
-    let exec = Exec {
-        cmd,
-        token_hash: Some(secret_hash(&token)),
-        token: Some(token),
-        idempotency: key.map(|k| (format!("{}:issue", id.principal()), k)),
-    };
-    Ok(state.writer.exec(exec).await?)
+    let exec = Exec { cmd, actor, token: Some(token), idempotency };
+    let outcome = state.writer.exec(exec).await?;
+    if let (Identity::Device(d), Outcome::Ticket { created: true, view }) = (&id, &outcome)
+        && let Some(n) =
+            state.limits.note_kiosk_ticket(&d.id, view.service.as_str(), flood_alert_tickets, cfg_daily_cap)
+    {
+        // One kiosk taking a service's day: tell the staff (a stuck button, a prank, a script).
+        let alert = queue_core::event::Alert {
+            kind: "kiosk_flood".into(),
+            source: "server".into(),
+            message: format!(
+                "kiosk {} issued {n} tickets for {} within {} minutes",
+                d.id,
+                view.service,
+                crate::auth::FLOOD_WINDOW.as_secs() / 60
+            ),
+            ticket_number: None,
+        };
+        let cmd = Command::RaiseAlert { site: view.site.clone(), alert };
+        if let Err(e) = state.writer.exec(Exec::new(cmd, queue_core::Actor::System)).await {
+            tracing::warn!(error = %e, "could not raise the kiosk flood alert");
+        }
+    }
+    Ok(outcome)
 }
 
 fn ticket_id(ticket: &str) -> ApiResult<TicketId> {
@@ -132,31 +158,41 @@ pub async fn get_ticket(
         })
         .await
         .flatten();
-    let (stored, events) = state.reads.with(|conn| -> db::Result<_> {
-        Ok((db::ticket_by_id(conn, tid.as_str())?, db::ticket_events(conn, tid.as_str())?))
-    })?;
+    let t = tid.clone();
+    let (stored, events) = state
+        .db
+        .read(move |conn| -> db::Result<_> {
+            Ok((db::ticket_by_id(conn, t.as_str())?, db::ticket_events(conn, t.as_str())?))
+        })
+        .await?;
     let mut view = match (live, stored) {
         (Some(v), _) => v,
         (None, Some(t)) => views::ticket_view(&state.cfg, &t, (0, 0), None),
         (None, None) => return Err(ApiError::not_found(format!("no ticket '{ticket}'"))),
     };
+    id.staff_at(&view.site, Role::Staff)?;
     view.events = Some(
         events
             .into_iter()
-            .map(|(seq, kind, at, e)| TicketEventView {
-                id: seq,
-                kind,
-                at: views::local_time(&state.cfg, &e.site, at),
-                data: serde_json::to_value(&e.kind).unwrap_or_default(),
+            .map(|(seq, kind, at, e)| {
+                Ok(TicketEventView {
+                    id: seq,
+                    kind,
+                    at: views::local_time(&state.cfg, &e.site, at),
+                    actor: e.actor.as_ref().map(|a| a.to_string()),
+                    data: serde_json::to_value(&e.kind).map_err(ApiError::internal)?,
+                })
             })
-            .collect(),
+            .collect::<ApiResult<_>>()?,
     );
     Ok(Json(view))
 }
 
+/// A ticket transition: the engine decides whether this staff member may (their desk's ticket, or a
+/// coordinator of the site) in the same step that makes the change.
 async fn run(state: &AppState, id: &Identity, cmd: Command) -> ApiResult<Outcome> {
     id.staff(Role::Staff)?;
-    Ok(state.writer.exec(Exec { cmd, token_hash: None, token: None, idempotency: None }).await?)
+    Ok(state.writer.exec(Exec::new(cmd, id.actor(&state.cfg))).await?)
 }
 
 macro_rules! transition {
@@ -225,9 +261,19 @@ pub async fn transfer(
     }
     let staff: Option<StaffId> = match req.staff {
         Some(s) => {
-            let row = state.reads.with(|conn| db::staff(conn, s.as_str()))?;
-            if row.is_none_or(|r| r.disabled) {
+            check_id("staff member", s.as_str())?;
+            let name = s.to_string();
+            let row = state.db.read(move |conn| db::staff(conn, &name)).await?;
+            let Some(row) = row.filter(|r| !r.disabled) else {
                 return Err(ApiError::not_found(format!("no staff member '{s}'")));
+            };
+            // A colleague of the ticket's site (a ticket never changes site).
+            let t = ticket.clone();
+            let site = state.writer.read(move |live| live.engine.ticket(&t).map(|t| t.site.clone())).await.flatten();
+            if let (Some(site), Some(sites)) = (site, &row.sites)
+                && !sites.iter().any(|x| x == site.as_str())
+            {
+                return Err(ApiError::unprocessable(format!("{s} does not work at site '{site}'")));
             }
             Some(s)
         }
@@ -236,27 +282,17 @@ pub async fn transfer(
     run(&state, &id, Command::Transfer { ticket, service, desk, staff, keep_position: req.keep_position }).await
 }
 
-/// The client's address (rate limits); loopback when the server was not told.
-pub struct ClientIp(pub IpAddr);
-
-impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
-    type Rejection = std::convert::Infallible;
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let ip = parts.extensions.get::<ConnectInfo<SocketAddr>>().map_or(IpAddr::from([127, 0, 0, 1]), |c| c.0.ip());
-        Ok(ClientIp(ip))
-    }
-}
-
 /// What anyone holding the ticket's token may see: number, label, status, people ahead, wait, desk.
 #[utoipa::path(get, path = "/api/v1/public/tickets/{token}", tag = "public",
     params(("token" = String, Path, description = "the token from the ticket's QR code")),
     responses((status = 200, body = PublicTicket), (status = 404, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn public_ticket(
     State(state): State<AppState>,
-    ClientIp(ip): ClientIp,
+    client: ClientAddr,
     Path(token): Path<String>,
 ) -> ApiResult<Json<PublicTicket>> {
-    state.limits.lookup(ip)?;
+    state.limits.lookup(client.ip)?;
+    state.limits.token_lookup(&secret_hash(&token))?;
     Ok(Json(lookup_public(&state, &token).await?))
 }
 
@@ -275,7 +311,7 @@ pub async fn lookup_ticket(state: &AppState, token: &str) -> ApiResult<(queue_co
         return Err(not_found());
     }
     let hash = secret_hash(token);
-    let stored = state.reads.with(|conn| db::ticket_by_token_hash(conn, &hash))?.ok_or_else(not_found)?;
+    let stored = state.db.read(move |conn| db::ticket_by_token_hash(conn, &hash)).await?.ok_or_else(not_found)?;
     let id = stored.id.clone();
     let live = state
         .writer

@@ -6,6 +6,7 @@
 
 use jiff::Timestamp;
 use jiff::civil::Date;
+use queue_core::engine::Counter;
 use queue_core::{DeskState, Event, ServiceId, SiteId, Status, Ticket};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
@@ -24,6 +25,15 @@ pub enum DbError {
     Json(#[from] serde_json::Error),
     #[error("the database is not durable: {0}")]
     NotDurable(String),
+    /// A stored value that does not parse (a day, a state): the file was changed by hand or is damaged.
+    #[error("stored {what} does not parse: {detail}")]
+    Corrupt { what: &'static str, detail: String },
+    /// The stored state disagrees with the engine's (a bug): the batch is refused and the engine reloaded.
+    #[error("inconsistent state: {0}")]
+    Inconsistent(String),
+    /// A blocking storage task panicked or was cancelled.
+    #[error("a storage task failed: {0}")]
+    Task(String),
     #[error("the database was written by a newer Sportello (schema {found}, this one knows {known})")]
     TooNew { found: i64, known: i64 },
 }
@@ -33,6 +43,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0002_stats.sql"),
     include_str!("migrations/0003_stats_days.sql"),
     include_str!("migrations/0004_desk_events.sql"),
+    include_str!("migrations/0005_actors_and_places.sql"),
 ];
 
 /// The database file inside the data directory.
@@ -145,12 +156,13 @@ pub fn upsert_desk(tx: &Transaction, d: &DeskState) -> Result<()> {
     Ok(())
 }
 
-pub fn upsert_counter(tx: &Transaction, site: &SiteId, service: &ServiceId, day: Date, last: u32) -> Result<()> {
+pub fn upsert_counter(tx: &Transaction, site: &SiteId, service: &ServiceId, c: &Counter) -> Result<()> {
     let mut st = tx.prepare_cached(
-        "INSERT INTO counters (site, service, day, last) VALUES (?1, ?2, ?3, ?4)
-         ON CONFLICT(site, service) DO UPDATE SET day = excluded.day, last = excluded.last",
+        "INSERT INTO counters (site, service, day, last, given_back, cap_lifted) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT(site, service) DO UPDATE SET day = excluded.day, last = excluded.last,
+             given_back = excluded.given_back, cap_lifted = excluded.cap_lifted",
     )?;
-    st.execute(params![site.as_str(), service.as_str(), day.to_string(), last])?;
+    st.execute(params![site.as_str(), service.as_str(), c.day.to_string(), c.last, c.given_back, c.cap_lifted])?;
     Ok(())
 }
 
@@ -172,7 +184,7 @@ pub fn upsert_service_times(
 pub struct Stored {
     pub tickets: Vec<Ticket>,
     pub desks: Vec<DeskState>,
-    pub counters: BTreeMap<(SiteId, ServiceId), (Date, u32)>,
+    pub counters: BTreeMap<(SiteId, ServiceId), Counter>,
     pub service_times: BTreeMap<(SiteId, ServiceId), VecDeque<u32>>,
 }
 
@@ -189,14 +201,22 @@ pub fn load_state(conn: &Connection) -> Result<Stored> {
         desks.push(serde_json::from_str(&row?)?);
     }
     let mut counters = BTreeMap::new();
-    let mut st = conn.prepare("SELECT site, service, day, last FROM counters")?;
+    let mut st = conn.prepare("SELECT site, service, day, last, given_back, cap_lifted FROM counters")?;
     let rows = st.query_map([], |r| {
-        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, u32>(3)?))
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, u32>(3)?,
+            r.get::<_, u32>(4)?,
+            r.get::<_, bool>(5)?,
+        ))
     })?;
     for row in rows {
-        let (site, service, day, last) = row?;
-        let day: Date = day.parse().map_err(|e| DbError::NotDurable(format!("bad day in counters: {e}")))?;
-        counters.insert((SiteId(site), ServiceId(service)), (day, last));
+        let (site, service, day, last, given_back, cap_lifted) = row?;
+        let day: Date =
+            day.parse().map_err(|e| DbError::Corrupt { what: "day in counters", detail: format!("{e}") })?;
+        counters.insert((SiteId(site), ServiceId(service)), Counter { day, last, given_back, cap_lifted });
     }
     let mut service_times = BTreeMap::new();
     let mut st = conn.prepare("SELECT site, service, recent FROM service_times")?;
@@ -278,22 +298,26 @@ pub fn recent_calls(conn: &Connection, site: &SiteId, limit: usize) -> Result<Ve
 
 // ---------------------------------------------------------------- idempotency
 
-pub fn idempotent_reply(conn: &Connection, scope: &str, key: &str) -> Result<Option<(u16, String)>> {
-    let mut st = conn.prepare_cached("SELECT status, body FROM idempotency WHERE scope = ?1 AND key = ?2")?;
-    Ok(st.query_row(params![scope, key], |r| Ok((r.get::<_, u16>(0)?, r.get::<_, String>(1)?))).optional()?)
+/// A stored answer: status, body (without any ticket token), and the hash of the request it answered.
+pub fn idempotent_reply(conn: &Connection, scope: &str, key: &str) -> Result<Option<(u16, String, String)>> {
+    let mut st =
+        conn.prepare_cached("SELECT status, body, request_hash FROM idempotency WHERE scope = ?1 AND key = ?2")?;
+    Ok(st.query_row(params![scope, key], |r| Ok((r.get::<_, u16>(0)?, r.get(1)?, r.get(2)?))).optional()?)
 }
 
 pub fn store_idempotent_reply(
     tx: &Transaction,
     scope: &str,
     key: &str,
+    request_hash: &str,
     status: u16,
     body: &str,
     now: Timestamp,
 ) -> Result<()> {
-    let mut st = tx
-        .prepare_cached("INSERT INTO idempotency (scope, key, status, body, created_ms) VALUES (?1, ?2, ?3, ?4, ?5)")?;
-    st.execute(params![scope, key, status, body, ms(now)])?;
+    let mut st = tx.prepare_cached(
+        "INSERT INTO idempotency (scope, key, status, body, created_ms, request_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    st.execute(params![scope, key, status, body, ms(now), request_hash])?;
     Ok(())
 }
 
@@ -393,6 +417,8 @@ pub struct StaffRow {
     pub professions: Vec<String>,
     pub password_hash: String,
     pub disabled: bool,
+    /// The sites the account belongs to; `None` = every site (`'*'`, older accounts).
+    pub sites: Option<Vec<String>>,
 }
 
 fn split(s: String) -> Vec<String> {
@@ -408,15 +434,25 @@ fn staff_from_row(r: &rusqlite::Row) -> rusqlite::Result<StaffRow> {
         professions: split(r.get(4)?),
         password_hash: r.get(5)?,
         disabled: r.get(6)?,
+        sites: sites_from(r.get(7)?),
     })
 }
 
-const STAFF_COLUMNS: &str = "username, display_name, role, languages, professions, password_hash, disabled";
+fn sites_from(s: String) -> Option<Vec<String>> {
+    if s == "*" { None } else { Some(split(s)) }
+}
+
+fn sites_to(s: &Option<Vec<String>>) -> String {
+    s.as_ref().map_or_else(|| "*".to_owned(), |v| v.join(","))
+}
+
+const STAFF_COLUMNS: &str = "username, display_name, role, languages, professions, password_hash, disabled, sites";
 
 pub fn insert_staff(conn: &Connection, s: &StaffRow, now: Timestamp) -> Result<()> {
     conn.execute(
-        "INSERT INTO staff (username, display_name, role, languages, professions, password_hash, disabled, created_ms)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO staff (username, display_name, role, languages, professions, password_hash, disabled, created_ms,
+                            sites)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         params![
             s.username,
             s.display_name,
@@ -425,7 +461,8 @@ pub fn insert_staff(conn: &Connection, s: &StaffRow, now: Timestamp) -> Result<(
             s.professions.join(","),
             s.password_hash,
             s.disabled,
-            ms(now)
+            ms(now),
+            sites_to(&s.sites)
         ],
     )?;
     Ok(())
@@ -443,11 +480,35 @@ pub fn list_staff(conn: &Connection) -> Result<Vec<StaffRow>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// Disable an account and end its sessions. False if there is no such account.
+/// Disable an account and end its sessions (a running server notices within a second: the auth
+/// epoch moves in the same transaction). False if there is no such account.
 pub fn disable_staff(conn: &Connection, username: &str) -> Result<bool> {
-    let n = conn.execute("UPDATE staff SET disabled = 1 WHERE username = ?1", [username])?;
-    conn.execute("DELETE FROM sessions WHERE username = ?1", [username])?;
+    let tx = Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Immediate)?;
+    let n = tx.execute("UPDATE staff SET disabled = 1 WHERE username = ?1", [username])?;
+    tx.execute("DELETE FROM sessions WHERE username = ?1", [username])?;
+    bump_auth_epoch(&tx)?;
+    tx.commit()?;
     Ok(n == 1)
+}
+
+/// Set the sites an account belongs to (`None`: every site). False if there is no such account.
+pub fn set_staff_sites(conn: &Connection, username: &str, sites: &Option<Vec<String>>) -> Result<bool> {
+    let tx = Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Immediate)?;
+    let n = tx.execute("UPDATE staff SET sites = ?2 WHERE username = ?1", params![username, sites_to(sites)])?;
+    bump_auth_epoch(&tx)?;
+    tx.commit()?;
+    Ok(n == 1)
+}
+
+/// Something about who may do what changed (an account disabled, a key revoked, a logout).
+pub fn bump_auth_epoch(conn: &Connection) -> Result<()> {
+    conn.execute("UPDATE meta SET value = value + 1 WHERE key = 'auth_epoch'", [])?;
+    Ok(())
+}
+
+/// The auth epoch now (the server polls it to end revoked sessions and streams at once).
+pub fn auth_epoch(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("SELECT value FROM meta WHERE key = 'auth_epoch'", [], |r| r.get(0))?)
 }
 
 pub fn insert_session(
@@ -473,10 +534,11 @@ pub fn session(conn: &Connection, token_hash: &str, now: Timestamp) -> Result<Op
         STAFF_COLUMNS.split(", ").map(|c| format!("s.{c}")).collect::<Vec<_>>().join(", ")
     );
     let mut st = conn.prepare_cached(&sql)?;
-    Ok(st.query_row(params![token_hash, ms(now)], |r| Ok((staff_from_row(r)?, r.get::<_, String>(7)?))).optional()?)
+    Ok(st.query_row(params![token_hash, ms(now)], |r| Ok((staff_from_row(r)?, r.get::<_, String>(8)?))).optional()?)
 }
 
 pub fn delete_session(conn: &Connection, token_hash: &str) -> Result<()> {
+    bump_auth_epoch(conn)?;
     conn.execute("DELETE FROM sessions WHERE token_hash = ?1", [token_hash])?;
     Ok(())
 }
@@ -528,26 +590,36 @@ pub fn list_devices(conn: &Connection) -> Result<Vec<DeviceRow>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// Revoke a device key. False if there is no such live device.
+/// Revoke a device key (a running server ends its streams within a second). False if there is no
+/// such live device.
 pub fn revoke_device(conn: &Connection, id: &str, now: Timestamp) -> Result<bool> {
-    Ok(conn.execute("UPDATE devices SET revoked_ms = ?2 WHERE id = ?1 AND revoked_ms IS NULL", params![id, ms(now)])?
-        == 1)
+    let tx = Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Immediate)?;
+    let n =
+        tx.execute("UPDATE devices SET revoked_ms = ?2 WHERE id = ?1 AND revoked_ms IS NULL", params![id, ms(now)])?;
+    bump_auth_epoch(&tx)?;
+    tx.commit()?;
+    Ok(n == 1)
 }
 
-// ---------------------------------------------------------------- read connections
+// ---------------------------------------------------------------- connections for request handlers
 
-/// A few read-only connections for request handlers. Reads in WAL mode never wait for the
-/// writer; each is a point look-up of microseconds, run inline on the async thread.
-pub struct ReadPool {
+/// The connections request handlers use: a few read-only ones (reads in WAL mode never wait for
+/// the writer) and one read-write connection for what is not queue state (staff sessions), apart
+/// from the queue writer's. Async handlers go through [`Pool::read`] and [`Pool::write`], which run
+/// the statements on tokio's blocking pool, never on the async threads; code already on a blocking
+/// thread (a statistics request's whole computation) uses [`Pool::with`].
+pub struct Pool {
     path: std::path::PathBuf,
     idle: std::sync::Mutex<Vec<Connection>>,
+    aux: std::sync::Mutex<Option<Connection>>,
 }
 
-impl ReadPool {
-    pub fn new(path: &Path) -> ReadPool {
-        ReadPool { path: path.to_owned(), idle: std::sync::Mutex::new(Vec::new()) }
+impl Pool {
+    pub fn new(path: &Path) -> Pool {
+        Pool { path: path.to_owned(), idle: std::sync::Mutex::new(Vec::new()), aux: std::sync::Mutex::new(None) }
     }
 
+    /// Run `f` on a read-only connection, on this thread (call it from a blocking thread).
     pub fn with<T, E: From<DbError>>(
         &self,
         f: impl FnOnce(&Connection) -> std::result::Result<T, E>,
@@ -571,6 +643,54 @@ impl ReadPool {
             idle.push(conn);
         }
         out
+    }
+
+    /// Run `f` on a read-only connection on the blocking pool.
+    pub async fn read<T, E>(
+        self: &std::sync::Arc<Self>,
+        f: impl FnOnce(&Connection) -> std::result::Result<T, E> + Send + 'static,
+    ) -> std::result::Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<DbError> + Send + 'static,
+    {
+        let pool = self.clone();
+        blocking(move || pool.with(f)).await
+    }
+
+    /// Run `f` on the read-write connection for sessions (not queue state: that is the writer's).
+    pub async fn write<T, E>(
+        self: &std::sync::Arc<Self>,
+        f: impl FnOnce(&Connection) -> std::result::Result<T, E> + Send + 'static,
+    ) -> std::result::Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<DbError> + Send + 'static,
+    {
+        let pool = self.clone();
+        blocking(move || {
+            let mut aux = pool.aux.lock().unwrap_or_else(|p| p.into_inner());
+            let conn = match aux.take() {
+                Some(c) => c,
+                None => open(&pool.path)?,
+            };
+            let out = f(&conn);
+            *aux = Some(conn);
+            out
+        })
+        .await
+    }
+}
+
+/// Run blocking work on tokio's blocking pool; a panic in it becomes an error, not a lost answer.
+pub async fn blocking<T, E>(f: impl FnOnce() -> std::result::Result<T, E> + Send + 'static) -> std::result::Result<T, E>
+where
+    T: Send + 'static,
+    E: From<DbError> + Send + 'static,
+{
+    match tokio::task::spawn_blocking(f).await {
+        Ok(out) => out,
+        Err(e) => Err(DbError::Task(e.to_string()).into()),
     }
 }
 
@@ -602,6 +722,7 @@ mod tests {
             professions: vec![],
             password_hash: "x".into(),
             disabled: false,
+            sites: None,
         };
         insert_staff(&conn, &s, now).unwrap();
         assert_eq!(staff(&conn, "giulia").unwrap().unwrap(), s);
@@ -639,13 +760,14 @@ mod tests {
             professions: vec![],
             password_hash: "x".into(),
             disabled: false,
+            sites: None,
         };
         insert_staff(&conn, &s, t0).unwrap();
         insert_session(&conn, "old", "u", "c", t0, hours(12)).unwrap();
         insert_session(&conn, "new", "u", "c", hours(20), hours(32)).unwrap();
         let tx = conn.transaction().unwrap();
-        store_idempotent_reply(&tx, "k", "old", 201, "{}", t0).unwrap();
-        store_idempotent_reply(&tx, "k", "new", 201, "{}", hours(20)).unwrap();
+        store_idempotent_reply(&tx, "k", "old", "", 201, "{}", t0).unwrap();
+        store_idempotent_reply(&tx, "k", "new", "", 201, "{}", hours(20)).unwrap();
         tx.commit().unwrap();
         assert_eq!(purge_expired(&conn, hours(25)).unwrap(), 2);
         assert!(idempotent_reply(&conn, "k", "old").unwrap().is_none());

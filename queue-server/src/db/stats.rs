@@ -44,7 +44,7 @@ pub fn days_to_roll_up(conn: &Connection, site: &SiteId, before: Date) -> Result
     let rows = st.query_map(params![site.as_str(), before.to_string()], |r| r.get::<_, String>(0))?;
     let mut days = Vec::new();
     for d in rows {
-        days.push(d?.parse().map_err(|e| super::DbError::NotDurable(format!("bad day in tickets: {e}")))?);
+        days.push(d?.parse().map_err(|e| super::DbError::Corrupt { what: "day in tickets", detail: format!("{e}") })?);
     }
     Ok(days)
 }
@@ -110,7 +110,8 @@ pub fn rolled_days(
     let mut out = Rolled { days: BTreeSet::new(), with_open: BTreeSet::new(), sum: Aggregate::default() };
     for row in rows {
         let (day, svc, data) = row?;
-        let day: Date = day.parse().map_err(|e| super::DbError::NotDurable(format!("bad day in stats_days: {e}")))?;
+        let day: Date =
+            day.parse().map_err(|e| super::DbError::Corrupt { what: "day in stats_days", detail: format!("{e}") })?;
         if svc.is_empty() {
             out.days.insert(day);
             let marker: serde_json::Value = serde_json::from_str(&data)?;

@@ -1,11 +1,17 @@
-//! The staff desk page's markup: a shell whose texts `desk.js` fills from its Italian and English
-//! tables (`data-i18n` keys) and which it drives through API v1. No inline script or style.
+//! The staff desk page's markup: written in Italian, with every text marked by its message id
+//! (`data-i18n`) so `desk.js` can switch it to another staff language from the texts in the page
+//! (`texts/locales/<lang>/{desk,staff}.ftl`). It drives everything through API v1. No inline script or style.
 
-use maud::{DOCTYPE, Markup, html};
+use super::shell::{self, Shell};
+use maud::{Markup, html};
+use texts::id;
+
+/// The language the page is first written in.
+const LANG: &str = texts::DEFAULT_LANGUAGE;
 
 /// A text the script translates.
 fn i18n(key: &str) -> Markup {
-    html! { span data-i18n=(key) {} }
+    html! { span data-i18n=(key) { (texts::t(LANG, key)) } }
 }
 
 /// A ticket action: a button and, visible next to it, what it does.
@@ -16,150 +22,214 @@ fn action(id: &str, key: &str, key_hint: &str) -> Markup {
             button type="button" id=(id) class="act" aria-describedby=(help) aria-keyshortcuts=(key_hint) disabled {
                 (i18n(key)) " " kbd { (key_hint) }
             }
-            p class="help" id=(help) { (i18n(&format!("{key}_help"))) }
+            p class="help" id=(help) { (i18n(&format!("{key}-help"))) }
         }
     }
 }
 
 pub fn render() -> String {
-    html! {
-        (DOCTYPE)
-        html lang="it" {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                meta name="referrer" content="no-referrer";
-                meta name="robots" content="noindex, nofollow";
-                title { "Sportello – desk" }
-                link rel="stylesheet" href="/assets/desk.css";
-                script src="/assets/desk.js" defer {}
-            }
-            body {
-                div id="conn" class="conn" role="status" aria-live="assertive" hidden { (i18n("offline")) }
-                header class="top" {
-                    h1 { "Sportello" span id="desk-title" {} }
-                    div class="top-tools" {
-                        label for="lang" { (i18n("language")) }
-                        select id="lang" {
-                            option value="it" { "Italiano" }
-                            option value="en" { "English" }
-                        }
-                        span id="who" {}
-                        button type="button" id="change-desk" hidden { (i18n("change_desk")) }
-                        button type="button" id="logout" hidden { (i18n("logout")) }
+    let langs: Vec<&str> = texts::staff_languages().map(|l| l.code).collect();
+    let exported = texts::builtin().export(&langs, &["staff", "desk"]).expect("the desk's texts carry to the browser");
+    let title = texts::t(LANG, id::DESK_PAGE_TITLE);
+    let shell = Shell {
+        lang: LANG,
+        title: &title,
+        styles: &["/assets/desk.css"],
+        scripts: &["/assets/desk.js"],
+        texts: Some(exported),
+        head: html! {},
+    };
+    let body = html! {
+        div id="conn" class="conn" role="status" aria-live="assertive" hidden { (i18n("desk-offline")) }
+        header class="top" {
+            h1 { "Sportello" span id="desk-title" {} }
+            div class="top-tools" {
+                label for="lang" { (i18n("desk-language")) }
+                select id="lang" {
+                    @for l in texts::staff_languages() {
+                        option value=(l.code) lang=(l.code) selected[l.code == LANG] { (l.native_name) }
                     }
                 }
-                noscript { p class="error" { "Questa pagina ha bisogno di JavaScript. / This page needs JavaScript." } }
-                main id="main" {
-                    section id="login" class="card" hidden aria-labelledby="login-h" {
-                        h2 id="login-h" { (i18n("login_title")) }
-                        form id="login-form" method="post" action="/api/v1/session" {
-                            label for="username" { (i18n("username")) }
-                            input id="username" name="username" autocomplete="username" required;
-                            label for="password" { (i18n("password")) }
-                            input id="password" name="password" type="password" autocomplete="current-password" required;
-                            button type="submit" id="login-btn" class="primary" { (i18n("login")) }
-                            p id="login-error" class="error" role="alert" {}
-                        }
-                    }
-                    section id="choose" class="card" hidden aria-labelledby="choose-h" {
-                        h2 id="choose-h" { (i18n("choose_title")) }
-                        label for="site" { (i18n("site")) }
-                        select id="site" {}
-                        label for="desk-select" { (i18n("desk")) }
-                        select id="desk-select" {}
-                        button type="button" id="use-desk" class="primary" { (i18n("use_desk")) }
-                    }
-                    div id="work" hidden {
-                        section id="desk-bar" class="card" aria-labelledby="desk-h" {
-                            h2 id="desk-h" { (i18n("desk_state")) ": " span id="desk-status" {} }
-                            div class="row" {
-                                div class="action" {
-                                    button type="button" id="open" aria-describedby="open-help" { (i18n("open")) }
-                                    p class="help" id="open-help" { (i18n("open_help")) }
-                                }
-                                div class="action" {
-                                    button type="button" id="pause" aria-describedby="pause-help" { (i18n("pause")) }
-                                    p class="help" id="pause-help" { (i18n("pause_help")) }
-                                }
-                                div class="action" {
-                                    button type="button" id="close" aria-describedby="close-help" { (i18n("close")) }
-                                    p class="help" id="close-help" { (i18n("close_help")) }
-                                }
-                            }
-                            button type="button" id="call-next" class="call" aria-keyshortcuts="N" disabled {
-                                (i18n("call_next")) " " kbd { "N" }
-                            }
-                            p id="message" role="status" aria-live="polite" {}
-                        }
-                        section id="current" class="card" aria-labelledby="current-h" {
-                            h2 id="current-h" { (i18n("current")) }
-                            p id="current-none" { (i18n("no_current")) }
-                            div id="current-ticket" hidden {
-                                p class="current-number" id="current-number" {}
-                                p id="current-info" {}
-                                div class="actions" {
-                                    (action("recall", "recall", "R"))
-                                    (action("start", "start", "S"))
-                                    (action("finish", "finish", "F"))
-                                    (action("no-show", "no_show", "X"))
-                                    (action("hold", "hold", "H"))
-                                    (action("return", "return", "B"))
-                                    (action("transfer-toggle", "transfer", "T"))
-                                }
-                                form id="transfer-form" hidden {
-                                    fieldset {
-                                        legend { (i18n("transfer_to")) }
-                                        label for="xfer-service" { (i18n("to_service")) }
-                                        select id="xfer-service" {}
-                                        label for="xfer-desk" { (i18n("to_desk")) }
-                                        select id="xfer-desk" {}
-                                        label for="xfer-staff" { (i18n("to_staff")) }
-                                        select id="xfer-staff" {}
-                                        div class="check" {
-                                            input type="checkbox" id="xfer-keep" checked;
-                                            label for="xfer-keep" { (i18n("keep_place")) }
-                                        }
-                                        p class="help" { (i18n("transfer_help")) }
-                                        button type="submit" id="xfer-go" class="primary" { (i18n("transfer_go")) }
-                                    }
-                                }
-                            }
-                        }
-                        section id="queue" class="card" aria-labelledby="queue-h" {
-                            h2 id="queue-h" { (i18n("waiting")) " " span id="waiting-count" {} }
-                            p id="waiting-empty" { (i18n("nobody_waiting")) }
-                            table id="waiting" {
-                                caption class="visually-hidden" { (i18n("waiting")) }
-                                thead {
-                                    tr {
-                                        th scope="col" { (i18n("number")) }
-                                        th scope="col" { (i18n("service")) }
-                                        th scope="col" { (i18n("waited")) }
-                                        th scope="col" { (i18n("priority")) }
-                                        th scope="col" { (i18n("language")) }
-                                        th scope="col" { (i18n("needs")) }
-                                        th scope="col" { (i18n("party")) }
-                                        th scope="col" { (i18n("for")) }
-                                        th scope="col" id="call-col" { (i18n("call_this")) }
-                                    }
-                                }
-                                tbody {}
-                            }
-                        }
-                        section id="alerts-box" class="card" aria-labelledby="alerts-h" {
-                            h2 id="alerts-h" { (i18n("alerts")) }
-                            div role="log" aria-live="assertive" { ul id="alerts" {} }
-                            div class="check" {
-                                input type="checkbox" id="sound";
-                                label for="sound" { (i18n("sound")) }
-                            }
-                            p class="help" { (i18n("shortcuts")) }
-                        }
-                    }
+                span id="who" {}
+                button type="button" id="change-desk" hidden { (i18n("desk-change-desk")) }
+                button type="button" id="logout" hidden { (i18n("desk-logout")) }
+            }
+        }
+        noscript {
+            p class="error" {
+                @for (i, l) in texts::staff_languages().enumerate() {
+                    @if i > 0 { " / " }
+                    span lang=(l.code) { (texts::t(l.code, id::DESK_NEEDS_JAVASCRIPT)) }
                 }
             }
         }
+        main id="main" {
+            section id="login" class="card" hidden aria-labelledby="login-h" {
+                h2 id="login-h" { (i18n("desk-login-title")) }
+                form id="login-form" method="post" action="/api/v1/session" {
+                    label for="username" { (i18n("desk-username")) }
+                    input id="username" name="username" autocomplete="username" required;
+                    label for="password" { (i18n("desk-password")) }
+                    input id="password" name="password" type="password" autocomplete="current-password" required;
+                    button type="submit" id="login-btn" class="primary" { (i18n("desk-login")) }
+                    p id="login-error" class="error" role="alert" {}
+                }
+            }
+            section id="choose" class="card" hidden aria-labelledby="choose-h" {
+                h2 id="choose-h" { (i18n("desk-choose-title")) }
+                label for="site" { (i18n("desk-site")) }
+                select id="site" {}
+                label for="desk-select" { (i18n("desk-desk")) }
+                select id="desk-select" {}
+                button type="button" id="use-desk" class="primary" { (i18n("desk-use-desk")) }
+            }
+            div id="work" hidden {
+                section id="desk-bar" class="card" aria-labelledby="desk-h" {
+                    h2 id="desk-h" { (i18n("desk-desk-state")) ": " span id="desk-status" {} }
+                    div class="row" {
+                        div class="action" {
+                            button type="button" id="open" aria-describedby="open-help" { (i18n("desk-open")) }
+                            p class="help" id="open-help" { (i18n("desk-open-help")) }
+                        }
+                        div class="action" {
+                            button type="button" id="pause" aria-describedby="pause-help" { (i18n("desk-pause")) }
+                            p class="help" id="pause-help" { (i18n("desk-pause-help")) }
+                        }
+                        div class="action" {
+                            button type="button" id="close" aria-describedby="close-help" { (i18n("desk-close")) }
+                            p class="help" id="close-help" { (i18n("desk-close-help")) }
+                        }
+                    }
+                    button type="button" id="call-next" class="call" aria-keyshortcuts="N" disabled {
+                        (i18n("desk-call-next")) " " kbd { "N" }
+                    }
+                    p id="message" role="status" aria-live="polite" {}
+                }
+                section id="current" class="card" aria-labelledby="current-h" {
+                    h2 id="current-h" { (i18n("desk-current")) }
+                    p id="current-none" { (i18n("desk-no-current")) }
+                    div id="current-ticket" hidden {
+                        p class="current-number" id="current-number" {}
+                        p id="current-info" {}
+                        div class="actions" {
+                            (action("recall", "desk-recall", "R"))
+                            (action("start", "desk-start", "S"))
+                            (action("finish", "desk-finish", "F"))
+                            (action("no-show", "desk-no-show", "X"))
+                            (action("hold", "desk-hold", "H"))
+                            (action("return", "desk-return", "B"))
+                            (action("transfer-toggle", "desk-transfer", "T"))
+                        }
+                        form id="transfer-form" hidden {
+                            fieldset {
+                                legend { (i18n("desk-transfer-to")) }
+                                label for="xfer-service" { (i18n("desk-to-service")) }
+                                select id="xfer-service" {}
+                                label for="xfer-desk" { (i18n("desk-to-desk")) }
+                                select id="xfer-desk" {}
+                                label for="xfer-staff" { (i18n("desk-to-staff")) }
+                                select id="xfer-staff" {}
+                                div class="check" {
+                                    input type="checkbox" id="xfer-keep" checked;
+                                    label for="xfer-keep" { (i18n("desk-keep-place")) }
+                                }
+                                p class="help" { (i18n("desk-transfer-help")) }
+                                button type="submit" id="xfer-go" class="primary" { (i18n("desk-transfer-go")) }
+                            }
+                        }
+                    }
+                }
+                section id="queue" class="card" aria-labelledby="queue-h" {
+                    h2 id="queue-h" { (i18n("desk-waiting")) " " span id="waiting-count" {} }
+                    p id="waiting-empty" { (i18n("desk-nobody-waiting")) }
+                    table id="waiting" {
+                        caption class="visually-hidden" { (i18n("desk-waiting")) }
+                        thead {
+                            tr {
+                                th scope="col" { (i18n("desk-number")) }
+                                th scope="col" { (i18n("desk-service")) }
+                                th scope="col" { (i18n("desk-waited")) }
+                                th scope="col" { (i18n("desk-priority")) }
+                                th scope="col" { (i18n("desk-language")) }
+                                th scope="col" { (i18n("desk-needs")) }
+                                th scope="col" { (i18n("desk-party")) }
+                                th scope="col" { (i18n("desk-for")) }
+                                th scope="col" id="call-col" { (i18n("desk-call-this")) }
+                            }
+                        }
+                        tbody {}
+                    }
+                }
+                section id="alerts-box" class="card" aria-labelledby="alerts-h" {
+                    h2 id="alerts-h" { (i18n("desk-alerts")) }
+                    div role="log" aria-live="assertive" { ul id="alerts" {} }
+                    div class="check" {
+                        input type="checkbox" id="sound";
+                        label for="sound" { (i18n("desk-sound")) }
+                    }
+                    p class="help" { (i18n("desk-shortcuts")) }
+                }
+            }
+        }
+    };
+    shell::render(shell, body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every text id the page and `desk.js` use exists in every staff language.
+    #[test]
+    fn every_text_the_desk_uses_exists_in_every_staff_language() {
+        let page = render();
+        let script = include_str!("../../web/desk/desk.js");
+        let mut ids: Vec<String> =
+            page.split("data-i18n=\"").skip(1).map(|p| p[..p.find('"').unwrap()].to_owned()).collect();
+        // Calls of `t("…")` and `tOr("…")`, not of `store.set("…")`.
+        for call in ["t(\"", "tOr(\""] {
+            for (at, _) in script.match_indices(call) {
+                let before = script[..at].chars().next_back().unwrap_or(' ');
+                if !(before.is_alphanumeric() || before == '_' || before == '.') {
+                    let rest = &script[at + call.len()..];
+                    ids.push(rest[..rest.find('"').unwrap()].to_owned());
+                }
+            }
+        }
+        // Ids the script builds from API values: each value's text.
+        for prefix in ["staff-desk-", "staff-status-", "staff-priority-", "staff-alert-"] {
+            assert!(script.contains(&format!("\"{prefix}\" +")), "{prefix}");
+        }
+        ids.retain(|id| !id.ends_with('-'));
+        assert!(ids.len() > 60, "{ids:?}");
+        // …and every value the engine can send has its word.
+        use queue_core::{DeskStatus, Priority, Status};
+        let word = |v: serde_json::Value| v.as_str().unwrap().to_owned();
+        for s in [
+            Status::Waiting,
+            Status::Called,
+            Status::Serving,
+            Status::OnHold,
+            Status::Done,
+            Status::NoShow,
+            Status::Cancelled,
+        ] {
+            ids.push(format!("staff-status-{}", s.as_str()));
+        }
+        for p in Priority::ALL {
+            ids.push(format!("staff-priority-{}", word(serde_json::to_value(p).unwrap())));
+        }
+        for d in [DeskStatus::Closed, DeskStatus::Open, DeskStatus::Paused] {
+            ids.push(format!("staff-desk-{}", word(serde_json::to_value(d).unwrap())));
+        }
+        ids.extend(["help_requested", "printer_failure", "other"].map(|k| format!("staff-alert-{k}")));
+        for l in texts::staff_languages() {
+            let known = texts::builtin().ids(l.code, None);
+            for id in &ids {
+                assert!(known.contains(id), "{}: the desk page uses {id}, which it does not have", l.code);
+            }
+        }
+        assert!(page.contains("Chiama il prossimo"), "written in Italian before the script runs");
+        assert!(page.contains(r#"<script type="application/json" id="sportello-texts">"#));
     }
-    .into_string()
 }

@@ -6,74 +6,8 @@
 (function () {
   "use strict";
 
-  var T = {
-    it: {
-      offline: "Non connesso al server: riprovo da solo…", language: "Lingua", change_desk: "Cambia sportello",
-      logout: "Esci", login_title: "Accesso operatori", username: "Nome utente", password: "Password", login: "Entra",
-      bad_login: "Nome utente o password sbagliati.", choose_title: "Scegli lo sportello", site: "Sede", desk: "Sportello",
-      use_desk: "Usa questo sportello", desk_state: "Sportello", open: "Apri", pause: "Pausa", close: "Chiudi",
-      open_help: "Ti siedi a questo sportello e ricevi persone.", pause_help: "Nessuno viene chiamato qui finché non riapri.",
-      close_help: "Lasci lo sportello; chi è in coda resta in coda.",
-      call_next: "Chiama il prossimo", current: "Persona allo sportello", no_current: "Nessuno: premi «Chiama il prossimo».",
-      recall: "Richiama", recall_help: "Annuncia di nuovo lo stesso numero sul display.",
-      start: "Inizia", start_help: "La persona è arrivata: inizia il colloquio.",
-      finish: "Concludi", finish_help: "Colloquio finito: il biglietto è chiuso.",
-      no_show: "Non si è presentato", no_show_help: "Nessuno è venuto: il biglietto è chiuso come assente.",
-      hold: "Sospendi", hold_help: "Metti in pausa (es. manca un documento): conserva il posto, per questo sportello.",
-      "return": "Rimetti in coda", return_help: "Torna in attesa nella stessa coda, conservando il posto.",
-      transfer: "Trasferisci…", transfer_help: "Scegli un servizio, uno sportello o un collega (uno basta). Con «conserva il posto» la persona non torna in fondo alla coda.",
-      transfer_help_short: "Mostra le opzioni di trasferimento.",
-      transfer_to: "Trasferisci a", to_service: "Servizio", to_desk: "Sportello", to_staff: "Collega",
-      keep_place: "Conserva il posto in coda", transfer_go: "Trasferisci", none: "—",
-      waiting: "In attesa", nobody_waiting: "Nessuno in attesa per i servizi di questo sportello.",
-      number: "Numero", service: "Servizio", waited: "Attesa", priority: "Priorità", needs: "Bisogni",
-      party: "Persone", "for": "Riservato a", call_this: "Chiama", call_this_btn: "Chiama {n}",
-      alerts: "Avvisi", sound: "Suono quando arriva qualcuno e la coda era vuota",
-      shortcuts: "Tasti: N chiama, R richiama, S inizia, F concludi, X assente, H sospendi, B rimetti in coda, T trasferisci.",
-      closed: "chiuso", open_s: "aperto", paused: "in pausa",
-      called: "chiamato", serving: "in colloquio", on_hold: "sospeso",
-      standard: "normale", prio_priority: "priorità", appointment: "appuntamento", urgent: "urgente",
-      nobody: "Nessuno in attesa.", called_msg: "Chiamato {n}.", done_msg: "Fatto.", this_desk: "questo sportello",
-      you: "te", help_requested: "Richiesta di aiuto al chiosco", printer_failure: "Guasto stampante", other: "Avviso",
-      ticket_for_desk: "Il biglietto {n} è stato trasferito a questo sportello.", ticket_for_me: "Il biglietto {n} è stato trasferito a te.",
-      arrival: "È arrivato {n} e la coda era vuota.", min: "{n} min", mediator: "mediatore",
-      error: "Errore: {m}", people: "{n} pers.", logged_as: "{u}"
-    },
-    en: {
-      offline: "Not connected to the server: retrying by itself…", language: "Language", change_desk: "Change desk",
-      logout: "Log out", login_title: "Staff login", username: "Username", password: "Password", login: "Log in",
-      bad_login: "Wrong username or password.", choose_title: "Choose your desk", site: "Site", desk: "Desk",
-      use_desk: "Use this desk", desk_state: "Desk", open: "Open", pause: "Pause", close: "Close",
-      open_help: "You sit at this desk and receive people.", pause_help: "Nobody is called here until you open again.",
-      close_help: "You leave the desk; people waiting stay in the queue.",
-      call_next: "Call next", current: "At the desk", no_current: "Nobody: press “Call next”.",
-      recall: "Recall", recall_help: "Announce the same number again on the display.",
-      start: "Start", start_help: "The person arrived: start the meeting.",
-      finish: "Finish", finish_help: "Meeting over: the ticket is closed.",
-      no_show: "No-show", no_show_help: "Nobody came: the ticket is closed as absent.",
-      hold: "Hold", hold_help: "Park it (e.g. a document is missing): keeps the place, for this desk.",
-      "return": "Back to queue", return_help: "Back to waiting in the same queue, keeping the place.",
-      transfer: "Transfer…", transfer_help: "Choose a service, a desk or a colleague (one is enough). With “keep the place” the person does not go to the end of the queue.",
-      transfer_help_short: "Shows the transfer options.",
-      transfer_to: "Transfer to", to_service: "Service", to_desk: "Desk", to_staff: "Colleague",
-      keep_place: "Keep the place in the queue", transfer_go: "Transfer", none: "—",
-      waiting: "Waiting", nobody_waiting: "Nobody is waiting for this desk's services.",
-      number: "Number", service: "Service", waited: "Waited", priority: "Priority", needs: "Needs",
-      party: "People", "for": "Reserved for", call_this: "Call", call_this_btn: "Call {n}",
-      alerts: "Alerts", sound: "Sound when someone arrives and the queue was empty",
-      shortcuts: "Keys: N call, R recall, S start, F finish, X no-show, H hold, B back to queue, T transfer.",
-      closed: "closed", open_s: "open", paused: "paused",
-      called: "called", serving: "serving", on_hold: "on hold",
-      standard: "standard", prio_priority: "priority", appointment: "appointment", urgent: "urgent",
-      nobody: "Nobody is waiting.", called_msg: "Called {n}.", done_msg: "Done.", this_desk: "this desk",
-      you: "you", help_requested: "Help requested at the kiosk", printer_failure: "Printer failure", other: "Alert",
-      ticket_for_desk: "Ticket {n} was transferred to this desk.", ticket_for_me: "Ticket {n} was transferred to you.",
-      arrival: "{n} arrived and the queue was empty.", min: "{n} min", mediator: "mediator",
-      error: "Error: {m}", people: "{n} ppl", logged_as: "{u}"
-    }
-  };
-  T.it.transfer_help_short = T.it.transfer_help;
-  T.en.transfer_help_short = T.en.transfer_help;
+  // Texts: texts/locales/{it,en}/{desk,staff}.ftl, put in the page by the server (texts.js).
+  var TX = window.SportelloTexts;
 
   var $ = function (id) { return document.getElementById(id); };
   var store = {
@@ -81,21 +15,19 @@
     set: function (k, v) { try { localStorage.setItem("sportello." + k, v); } catch (e) { /* private mode */ } }
   };
   var S = {
-    lang: store.get("lang") || ((navigator.language || "it").slice(0, 2) === "en" ? "en" : "it"),
+    lang: pickLang(store.get("lang") || (navigator.language || "it").slice(0, 2)),
     me: null, csrf: null, sites: [], site: null, desk: null, desks: [], waiting: null, es: null,
     retry: 1000, refreshing: false, again: false, connected: false
   };
 
-  function t(key, vars) {
-    var s = (T[S.lang] && T[S.lang][key]) || T.en[key] || key;
-    if (vars) Object.keys(vars).forEach(function (k) { s = s.replace("{" + k + "}", vars[k]); });
-    return s;
-  }
+  function pickLang(l) { return TX.languages().indexOf(l) >= 0 ? l : "it"; }
+  function t(key, vars) { return TX.t(S.lang, key, vars, ""); }
+  // A text named after a value from the API (a status, a priority), or the value itself.
+  function tOr(key, fallback) { return TX.t(S.lang, key, {}, fallback); }
   function translate() {
     document.documentElement.lang = S.lang;
     $("lang").value = S.lang;
     document.querySelectorAll("[data-i18n]").forEach(function (el) { el.textContent = t(el.getAttribute("data-i18n")); });
-    document.querySelectorAll("#transfer-toggle-help").forEach(function (el) { el.textContent = t("transfer_help_short"); });
     if (S.me) render();
   }
   function show(id) {
@@ -137,7 +69,7 @@
   }
   function act(method, path, body, extra) {
     return api(method, path, body, extra).then(function (r) { refresh(); return r; }, function (e) {
-      message(t("error", { m: e.message }), true);
+      message(t("desk-error", { message: e.message }), true);
       refresh();
       throw e;
     });
@@ -222,7 +154,7 @@
     es.addEventListener("alert.raised", function (ev) {
       var e = JSON.parse(ev.data);
       var a = e.alert || {};
-      var text = t(a.kind === "help_requested" || a.kind === "printer_failure" ? a.kind : "other");
+      var text = tOr("staff-alert-" + a.kind, t("staff-alert-other"));
       if (a.ticket_number) text += " – " + a.ticket_number;
       if (a.message) text += ": " + a.message;
       addAlert(a.kind, text, e.at);
@@ -237,14 +169,14 @@
     try { e = JSON.parse(data); } catch (err) { e = null; }
     if (e && e.staff && name === "ticket.transferred") {
       var n = e.ticket ? e.ticket.number : "";
-      if (e.staff.target_desk === S.desk) addAlert("transfer", t("ticket_for_desk", { n: n }), e.at);
-      else if (S.me && e.staff.target_staff === S.me.username) addAlert("transfer", t("ticket_for_me", { n: n }), e.at);
+      if (e.staff.target_desk === S.desk) addAlert("transfer", t("desk-ticket-for-desk", { number: n }), e.at);
+      else if (S.me && e.staff.target_staff === S.me.username) addAlert("transfer", t("desk-ticket-for-me", { number: n }), e.at);
     }
     if (e && e.staff && name === "ticket.issued" && S.waiting) {
       var mine = myServices();
       var before = S.waiting.tickets.filter(function (x) { return mine.indexOf(x.service) >= 0 && x.status === "waiting"; }).length;
       if (before === 0 && mine.indexOf(e.staff.service) >= 0) {
-        addAlert("arrival", t("arrival", { n: e.ticket ? e.ticket.number : "" }), e.at);
+        addAlert("arrival", t("desk-arrival", { number: e.ticket ? e.ticket.number : "" }), e.at);
         if ($("sound").checked) beep();
       }
     }
@@ -286,17 +218,16 @@
 
   // --- rendering -------------------------------------------------------------------------------
   function desk() { return S.desks.filter(function (d) { return d.id === S.desk; })[0]; }
-  function fmtMin(s) { return t("min", { n: Math.floor(s / 60) }); }
-  function prio(p) { return p === "priority" ? t("prio_priority") : t(p); }
+  function fmtMin(s) { return t("desk-minutes", { n: Math.floor(s / 60) }); }
+  function prio(p) { return tOr("staff-priority-" + p, p); }
   function needsText(needs) {
-    return (needs || []).map(function (n) { return n.indexOf("mediator:") === 0 ? t("mediator") + " " + n.slice(9) : n; }).join(", ");
+    return (needs || []).map(function (n) { return n.indexOf("mediator:") === 0 ? t("desk-mediator") + " " + n.slice(9) : n; }).join(", ");
   }
   function render() {
     var d = desk();
     if (!d || !S.waiting) return;
     $("desk-title").textContent = "· " + d.label;
-    var st = { closed: "closed", open: "open_s", paused: "paused" }[d.status] || d.status;
-    $("desk-status").textContent = t(st);
+    $("desk-status").textContent = tOr("staff-desk-" + d.status, d.status);
     var mineAtDesk = d.staff && S.me && d.staff === S.me.username;
     $("open").disabled = d.status === "open" && mineAtDesk;
     $("pause").disabled = !mineAtDesk || d.status !== "open";
@@ -307,7 +238,7 @@
     $("current-none").hidden = !!cur;
     if (cur) {
       $("current-number").textContent = cur.number;
-      var bits = [cur.service_label, t(cur.status), prio(cur.priority), cur.language.toUpperCase(), t("people", { n: cur.party_size })];
+      var bits = [cur.service_label, tOr("staff-status-" + cur.status, cur.status), prio(cur.priority), cur.language.toUpperCase(), t("desk-people", { n: cur.party_size })];
       if (cur.needs.length) bits.push(needsText(cur.needs));
       $("current-info").textContent = bits.join(" · ");
       var called = cur.status === "called", serving = cur.status === "serving";
@@ -328,12 +259,12 @@
   function fillTransfer() {
     var site = S.sites.filter(function (s) { return s.id === S.site; })[0];
     var services = site ? site.services.map(function (s) { return [s.id, s.public_label[S.lang] || s.public_label.it || s.id]; }) : [];
-    fillSelect($("xfer-service"), [["", t("none")]].concat(services), "");
-    fillSelect($("xfer-desk"), [["", t("none")]].concat(S.desks.filter(function (d) { return d.id !== S.desk; })
+    fillSelect($("xfer-service"), [["", t("desk-none")]].concat(services), "");
+    fillSelect($("xfer-desk"), [["", t("desk-none")]].concat(S.desks.filter(function (d) { return d.id !== S.desk; })
       .map(function (d) { return [d.id, d.label]; })), "");
     var staff = [];
     S.desks.forEach(function (d) { if (d.staff && (!S.me || d.staff !== S.me.username) && staff.indexOf(d.staff) < 0) staff.push(d.staff); });
-    fillSelect($("xfer-staff"), [["", t("none")]].concat(staff.map(function (s) { return [s, s]; })), "");
+    fillSelect($("xfer-staff"), [["", t("desk-none")]].concat(staff.map(function (s) { return [s, s]; })), "");
   }
   function renderWaiting(d) {
     var list = S.waiting.tickets.filter(function (x) { return d.services.indexOf(x.service) >= 0 || x.target_desk === S.desk || (S.me && x.target_staff === S.me.username); });
@@ -350,9 +281,9 @@
       tr.setAttribute("data-number", x.number);
       var mine = x.target_desk === S.desk || (S.me && x.target_staff === S.me.username);
       if (mine) tr.className = "mine";
-      var forWho = x.target_desk ? (x.target_desk === S.desk ? t("this_desk") : deskLabel(x.target_desk))
-        : x.target_staff ? (S.me && x.target_staff === S.me.username ? t("you") : x.target_staff)
-          : x.status === "on_hold" ? t("on_hold") + " · " + deskLabel(x.desk) : "";
+      var forWho = x.target_desk ? (x.target_desk === S.desk ? t("desk-this-desk") : deskLabel(x.target_desk))
+        : x.target_staff ? (S.me && x.target_staff === S.me.username ? t("desk-you") : x.target_staff)
+          : x.status === "on_hold" ? t("staff-status-on_hold") + " · " + deskLabel(x.desk) : "";
       var cells = [x.number, x.service_label, fmtMin(x.waited_s), prio(x.priority), x.language.toUpperCase(), needsText(x.needs), String(x.party_size), forWho];
       cells.forEach(function (c, i) {
         var td = document.createElement(i === 0 ? "th" : "td");
@@ -365,7 +296,7 @@
         var td = document.createElement("td");
         if (x.status === "waiting") {
           var b = document.createElement("button");
-          b.type = "button"; b.textContent = t("call_this_btn", { n: x.number }); b.disabled = !canCall;
+          b.type = "button"; b.textContent = t("desk-call-this-button", { number: x.number }); b.disabled = !canCall;
           b.className = "call-this";
           b.addEventListener("click", function () { callNext(x.id); });
           td.appendChild(b);
@@ -387,18 +318,18 @@
     if (b.disabled && !ticket) return;
     b.disabled = true;
     act("POST", "/api/v1/desks/" + S.desk + "/call-next", ticket ? { ticket: ticket } : undefined, { "Idempotency-Key": key() })
-      .then(function (r) { message(r.status === 204 ? t("nobody") : t("called_msg", { n: r.body.number })); }, function () { });
+      .then(function (r) { message(r.status === 204 ? t("desk-nobody") : t("desk-called-message", { number: r.body.number })); }, function () { });
   }
   function ticketAction(name, body) {
     var d = desk();
     if (!d || !d.current) return;
     var btn = $(name === "no-show" ? "no-show" : name);
     if (btn && btn.disabled) return;
-    act("POST", "/api/v1/tickets/" + d.current.id + "/" + name, body).then(function () { message(t("done_msg")); }, function () { });
+    act("POST", "/api/v1/tickets/" + d.current.id + "/" + name, body).then(function () { message(t("desk-done-message")); }, function () { });
   }
   function deskAction(name) {
     if ($(name).disabled) return;
-    act("POST", "/api/v1/desks/" + S.desk + "/" + name).then(function () { message(t("done_msg")); }, function () { });
+    act("POST", "/api/v1/desks/" + S.desk + "/" + name).then(function () { message(t("desk-done-message")); }, function () { });
   }
 
   function wire() {
@@ -408,7 +339,7 @@
       $("login-error").textContent = "";
       api("POST", "/api/v1/session", { username: $("username").value, password: $("password").value })
         .then(function (r) { $("password").value = ""; loggedIn(r.body); },
-          function (e) { $("login-error").textContent = e.status === 401 ? t("bad_login") : t("error", { m: e.message }); });
+          function (e) { $("login-error").textContent = e.status === 401 ? t("desk-bad-login") : t("desk-error", { message: e.message }); });
     });
     $("logout").addEventListener("click", function () {
       api("DELETE", "/api/v1/session").then(loggedOut, loggedOut);

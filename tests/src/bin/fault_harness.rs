@@ -5,6 +5,7 @@
 //! target/release/fault-harness kill9 [ITERATIONS]      # default 200
 //! target/release/fault-harness disk-full               # root: mounts a small tmpfs
 //! target/release/fault-harness slow [SLOW_CLIENTS]     # default 1000
+//! target/release/fault-harness flood [SOCKETS]         # default 10050 silent sockets, 200 dribblers
 //! ```
 
 use std::time::Duration;
@@ -56,7 +57,21 @@ async fn main() -> std::process::ExitCode {
                 with.slow
             ))
         }
-        _ => Err("usage: fault-harness kill9 [N] | disk-full | slow [N]".into()),
+        Some("flood") => {
+            let dir = tempfile::tempdir().expect("temp dir");
+            let plan = tests::flood::FloodPlan {
+                silent_sockets: n(10_050),
+                dribblers: 200,
+                work_for: Duration::from_secs(15),
+                first_byte_timeout_s: 10,
+                body_timeout_s: 10,
+            };
+            let r = tests::flood::run(&bin, dir.path(), &plan).await;
+            let ok = r.errors == 0 && r.silent_closed == r.silent_opened && r.dribblers_cut == r.dribblers;
+            let summary = format!("{r:#?}");
+            if ok { Ok(summary) } else { Err(summary) }
+        }
+        _ => Err("usage: fault-harness kill9 [N] | disk-full | slow [N] | flood [N]".into()),
     };
     match result {
         Ok(s) => {

@@ -164,7 +164,12 @@ async fn main() -> anyhow::Result<()> {
                         }
                     }
                     tickets.push(t);
-                    events.extend(evs.into_iter().map(|(at, kind)| Event { at, site: site.id.clone(), kind }));
+                    events.extend(evs.into_iter().map(|(at, kind)| Event {
+                        at,
+                        site: site.id.clone(),
+                        actor: None,
+                        kind,
+                    }));
                 }
             }
             seed.write(&tickets, &events)?;

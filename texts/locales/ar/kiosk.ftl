@@ -1,0 +1,50 @@
+# الكشك: الشاشة والصوت (espeak-ng) والتذكرة الورقية.
+
+## الأسئلة والأجوبة
+kiosk-choose-language = اختر لغتك
+kiosk-party-size = لكم شخصًا هذه التذكرة؟
+kiosk-yes = نعم
+kiosk-no = لا
+kiosk-mediator = هل تحتاج إلى وسيط أو مترجم؟
+kiosk-no-mediator = لا، شكرًا
+
+## العناوين والرسائل
+kiosk-issuing = لحظة من فضلك، نحن نجهز تذكرتك
+kiosk-your-ticket = هذا هو رقمك
+kiosk-closed = هذه الخدمة غير متاحة الآن
+kiosk-closed-advice = اسأل في الاستقبال: سيخبرونك متى تعود أو إلى أين تذهب.
+kiosk-offline = لا يمكننا إعطاء تذاكر الآن. يرجى التوجه إلى الاستقبال.
+kiosk-server-error = حدث خطأ ما. يرجى التوجه إلى الاستقبال.
+kiosk-still-there-speech = هل ما زلت هنا؟ سنبدأ من جديد قريبًا.
+kiosk-help-sent = أبلغنا الموظفين: سيأتي أحدهم لمساعدتك.
+kiosk-help-failed = لا يمكننا الوصول إلى الموظفين. يرجى التوجه إلى الاستقبال.
+kiosk-printer-failed = الطابعة لا تعمل. التقط صورة للشاشة أو تذكّر رقمك.
+
+## التذكرة (الشاشة والورق)
+kiosk-ahead-line = { people-ahead }: { $n }
+kiosk-wait-line = { estimated-wait }: { wait-minutes }
+kiosk-paper-privacy = لا تحمل هذه التذكرة اسمك. امسح الرمز المربع لمتابعة دورك.
+kiosk-your-number = رقمك: { $number }
+kiosk-qr-label = رمز QR لمتابعة دورك على هاتفك
+kiosk-scan-hint = امسح الرمز لمتابعة دورك على هاتفك
+kiosk-done = تم
+
+## أزرار الشاشة وحالاتها
+kiosk-start-over = ابدأ من جديد
+kiosk-help-now = أحتاج إلى مساعدة الآن
+kiosk-standard-layout = العرض العادي
+kiosk-low-reach-layout = الأزرار في الأسفل (كرسي متحرك)
+kiosk-no-connection = لا يوجد اتصال
+kiosk-go-to-reception = يرجى التوجه إلى الاستقبال
+kiosk-starting = جارٍ البدء…
+kiosk-try-again = حاول مرة أخرى
+kiosk-still-there = هل ما زلت هنا؟
+kiosk-going-back = العودة إلى البداية خلال { $n ->
+    [one] ثانية واحدة
+    [two] ثانيتين
+    [few] { $n } ثوانٍ
+   *[other] { $n } ثانية
+}
+kiosk-more-time = أحتاج إلى مزيد من الوقت
+kiosk-calling-staff = نتصل بالموظفين…
+kiosk-ok = حسنًا

@@ -1,0 +1,80 @@
+# The desk page (/desk). desk.js takes these texts from the page itself.
+desk-page-title = Sportello – desk
+desk-needs-javascript = This page needs JavaScript.
+desk-offline = Not connected to the server: retrying by itself…
+desk-language = Language
+desk-change-desk = Change desk
+desk-logout = Log out
+desk-login-title = Staff login
+desk-username = Username
+desk-password = Password
+desk-login = Log in
+desk-bad-login = Wrong username or password.
+desk-choose-title = Choose your desk
+desk-site = Site
+desk-desk = Desk
+desk-use-desk = Use this desk
+desk-desk-state = Desk
+desk-open = Open
+desk-pause = Pause
+desk-close = Close
+desk-open-help = You sit at this desk and receive people.
+desk-pause-help = Nobody is called here until you open again.
+desk-close-help = You leave the desk; people waiting stay in the queue.
+desk-call-next = Call next
+desk-current = At the desk
+desk-no-current = Nobody: press “Call next”.
+desk-recall = Recall
+desk-recall-help = Announce the same number again on the display.
+desk-start = Start
+desk-start-help = The person arrived: start the meeting.
+desk-finish = Finish
+desk-finish-help = Meeting over: the ticket is closed.
+desk-no-show = No-show
+desk-no-show-help = Nobody came: the ticket is closed as absent.
+desk-hold = Hold
+desk-hold-help = Park it (e.g. a document is missing): keeps the place, for this desk.
+desk-return = Back to queue
+desk-return-help = Back to waiting in the same queue, keeping the place.
+desk-transfer = Transfer…
+desk-transfer-help = Choose a service, a desk or a colleague (one is enough). With “keep the place” the person does not go to the end of the queue.
+desk-transfer-to = Transfer to
+desk-to-service = Service
+desk-to-desk = Desk
+desk-to-staff = Colleague
+desk-keep-place = Keep the place in the queue
+desk-transfer-go = Transfer
+desk-none = —
+desk-waiting = Waiting
+desk-nobody-waiting = Nobody is waiting for this desk's services.
+desk-number = Number
+desk-service = Service
+desk-waited = Waited
+desk-priority = Priority
+desk-needs = Needs
+desk-party = People
+desk-for = Reserved for
+desk-call-this = Call
+# $number: the ticket's number.
+desk-call-this-button = Call { $number }
+desk-alerts = Alerts
+desk-sound = Sound when someone arrives and the queue was empty
+desk-shortcuts = Keys: N call, R recall, S start, F finish, X no-show, H hold, B back to queue, T transfer.
+desk-nobody = Nobody is waiting.
+desk-called-message = Called { $number }.
+desk-done-message = Done.
+desk-this-desk = this desk
+desk-you = you
+desk-ticket-for-desk = Ticket { $number } was transferred to this desk.
+desk-ticket-for-me = Ticket { $number } was transferred to you.
+desk-arrival = { $number } arrived and the queue was empty.
+# $n: minutes waited.
+desk-minutes = { $n } min
+desk-mediator = mediator
+# $message: the server's error message.
+desk-error = Error: { $message }
+# $n: people in the household.
+desk-people = { $n ->
+    [one] { $n } person
+   *[other] { $n } people
+}

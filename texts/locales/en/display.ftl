@@ -1,0 +1,13 @@
+# The waiting-room display (the app and the web page for TVs).
+# Spoken announcements: $number is said as "A 23", $desk is the desk's label.
+display-call = Number { $number }, { $desk }.
+display-recall = Once again, number { $number }, { $desk }.
+display-latest = Now calling
+display-previous = Previous calls
+display-waiting = Waiting
+display-no-calls = No calls yet
+# $time: hours and minutes, e.g. 10:40.
+display-reconnecting = Not updated since { $time }: reconnecting
+# The web page only: for the person setting up the TV.
+display-enable-sound = Enable sound
+display-key = Display key

@@ -1,0 +1,51 @@
+# The kiosk: screen, voice (espeak-ng) and the paper ticket.
+
+## Questions and answers the kiosk builds itself
+kiosk-choose-language = Choose your language
+kiosk-party-size = How many people is this ticket for?
+kiosk-yes = Yes
+kiosk-no = No
+kiosk-mediator = Do you need a mediator or an interpreter?
+kiosk-no-mediator = No, thank you
+
+## Titles and messages
+kiosk-issuing = One moment, we are preparing your ticket
+kiosk-your-ticket = Here is your number
+kiosk-closed = This service is not available now
+kiosk-closed-advice = Please ask at reception: they will tell you when to come back or where to go.
+kiosk-offline = We cannot give tickets right now. Please go to reception.
+kiosk-server-error = Something went wrong. Please go to reception.
+# Spoken when the inactivity warning comes up.
+kiosk-still-there-speech = Are you still there? We will start over soon.
+kiosk-help-sent = We told the staff: someone is coming to help you.
+kiosk-help-failed = We cannot reach the staff. Please go to reception.
+kiosk-printer-failed = The printer is not working. Take a photo of the screen or remember your number.
+
+## The ticket (screen and paper). $n: people or minutes.
+kiosk-ahead-line = { people-ahead }: { $n }
+kiosk-wait-line = { estimated-wait }: { wait-minutes }
+kiosk-paper-privacy = This ticket does not carry your name. Scan the QR code to follow your turn.
+# $number: the ticket's number, e.g. A023.
+kiosk-your-number = Your number: { $number }
+kiosk-qr-label = QR code to follow your turn on your phone
+kiosk-scan-hint = Scan to follow your turn on your phone
+kiosk-done = Done
+
+## Screen controls and states
+kiosk-start-over = Start over
+kiosk-help-now = I need help now
+kiosk-standard-layout = Standard layout
+kiosk-low-reach-layout = Low-reach layout (wheelchair)
+kiosk-no-connection = No connection
+kiosk-go-to-reception = Please go to reception
+kiosk-starting = Starting…
+kiosk-try-again = Try again
+kiosk-still-there = Are you still there?
+# $n: seconds left.
+kiosk-going-back = Going back to the start in { $n ->
+    [one] { $n } second
+   *[other] { $n } seconds
+}
+kiosk-more-time = I need more time
+kiosk-calling-staff = Calling the staff…
+kiosk-ok = OK

@@ -1,0 +1,48 @@
+# La borne : écran, voix (espeak-ng) et ticket papier.
+
+## Questions et réponses
+kiosk-choose-language = Choisissez votre langue
+kiosk-party-size = Pour combien de personnes est ce ticket ?
+kiosk-yes = Oui
+kiosk-no = Non
+kiosk-mediator = Avez-vous besoin d'un médiateur ou d'un interprète ?
+kiosk-no-mediator = Non, merci
+
+## Titres et messages
+kiosk-issuing = Un instant, nous préparons votre ticket
+kiosk-your-ticket = Voici votre numéro
+kiosk-closed = Ce service n'est pas disponible maintenant
+kiosk-closed-advice = Demandez à l'accueil : on vous dira quand revenir ou où aller.
+kiosk-offline = Nous ne pouvons pas donner de tickets pour le moment. Allez à l'accueil, s'il vous plaît.
+kiosk-server-error = Quelque chose n'a pas fonctionné. Allez à l'accueil, s'il vous plaît.
+kiosk-still-there-speech = Êtes-vous toujours là ? Nous allons bientôt recommencer.
+kiosk-help-sent = Nous avons prévenu le personnel : quelqu'un vient vous aider.
+kiosk-help-failed = Nous ne pouvons pas joindre le personnel. Allez à l'accueil, s'il vous plaît.
+kiosk-printer-failed = L'imprimante ne fonctionne pas. Prenez l'écran en photo ou retenez votre numéro.
+
+## Le ticket (écran et papier)
+kiosk-ahead-line = { people-ahead } : { $n }
+kiosk-wait-line = { estimated-wait } : { wait-minutes }
+kiosk-paper-privacy = Ce ticket ne porte pas votre nom. Scannez le QR pour suivre votre tour.
+kiosk-your-number = Votre numéro : { $number }
+kiosk-qr-label = Code QR pour suivre votre tour sur votre téléphone
+kiosk-scan-hint = Scannez pour suivre votre tour sur votre téléphone
+kiosk-done = Terminé
+
+## Commandes et états de l'écran
+kiosk-start-over = Recommencer
+kiosk-help-now = J'ai besoin d'aide maintenant
+kiosk-standard-layout = Affichage normal
+kiosk-low-reach-layout = Commandes en bas (fauteuil roulant)
+kiosk-no-connection = Pas de connexion
+kiosk-go-to-reception = Allez à l'accueil, s'il vous plaît
+kiosk-starting = Démarrage…
+kiosk-try-again = Réessayer
+kiosk-still-there = Êtes-vous toujours là ?
+kiosk-going-back = Retour au début dans { $n ->
+    [one] { $n } seconde
+   *[other] { $n } secondes
+}
+kiosk-more-time = J'ai besoin de plus de temps
+kiosk-calling-staff = Nous appelons le personnel…
+kiosk-ok = OK

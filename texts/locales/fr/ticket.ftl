@@ -1,0 +1,18 @@
+# La page du ticket sur le téléphone du visiteur.
+ticket-title = Votre ticket
+ticket-your-number = Votre numéro
+ticket-waiting = En attente
+ticket-called = C'est votre tour !
+ticket-serving = C'est votre tour : vous êtes au guichet
+ticket-on-hold = En pause : restez à proximité, nous vous rappellerons
+ticket-done = Terminé. Merci !
+ticket-no-show = Nous ne vous avons pas vu arriver. Adressez-vous à l'accueil.
+ticket-cancelled = Ticket annulé
+ticket-about-minutes = environ { $n } min
+ticket-under-a-minute = moins d'une minute
+ticket-go-to = Allez à
+ticket-updates = Cette page se met à jour toute seule.
+ticket-privacy = Cette page ne contient aucune donnée personnelle.
+ticket-not-found-title = Ticket introuvable
+ticket-not-found-text = Ce code ne correspond à aucun ticket d'aujourd'hui : il a peut-être expiré. Adressez-vous à l'accueil, nous sommes là pour vous aider.
+ticket-too-many = Trop de demandes depuis ce téléphone. Réessayez dans une minute.

@@ -1,0 +1,13 @@
+# Il display della sala d'attesa (l'app e la pagina web per i televisori).
+# Annunci a voce: $number è detto come "A 23", $desk è il nome dello sportello.
+display-call = Numero { $number }, { $desk }.
+display-recall = Si ricorda il numero { $number }, { $desk }.
+display-latest = Ultima chiamata
+display-previous = Chiamate precedenti
+display-waiting = In attesa
+display-no-calls = Nessuna chiamata
+# $time: ora e minuti, per esempio 10:40.
+display-reconnecting = Dati non aggiornati dalle { $time }: riconnessione in corso
+# Solo la pagina web: per chi prepara il televisore.
+display-enable-sound = Attiva audio
+display-key = Chiave del display

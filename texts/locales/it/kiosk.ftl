@@ -1,0 +1,51 @@
+# Il chiosco: schermo, voce (espeak-ng) e biglietto di carta.
+
+## Domande e risposte che il chiosco costruisce da sé
+kiosk-choose-language = Scegli la tua lingua
+kiosk-party-size = Per quante persone è il biglietto?
+kiosk-yes = Sì
+kiosk-no = No
+kiosk-mediator = Ti serve un mediatore o un interprete?
+kiosk-no-mediator = No, non serve
+
+## Titoli e messaggi
+kiosk-issuing = Un momento, stiamo preparando il tuo biglietto
+kiosk-your-ticket = Ecco il tuo numero
+kiosk-closed = Questo servizio ora non è disponibile
+kiosk-closed-advice = Chiedi all'accoglienza: ti diranno quando tornare o dove andare.
+kiosk-offline = Ora non possiamo dare biglietti. Per favore vai all'accoglienza.
+kiosk-server-error = Qualcosa non ha funzionato. Per favore vai all'accoglienza.
+# Detto a voce quando compare l'avviso di inattività.
+kiosk-still-there-speech = Sei ancora qui? Tra poco si ricomincia.
+kiosk-help-sent = Abbiamo avvisato il personale: qualcuno arriva ad aiutarti.
+kiosk-help-failed = Non riusciamo ad avvisare il personale. Per favore vai all'accoglienza.
+kiosk-printer-failed = La stampante non funziona. Fai una foto allo schermo o ricorda il tuo numero.
+
+## Biglietto (schermo e carta). $n: persone o minuti.
+kiosk-ahead-line = { people-ahead }: { $n }
+kiosk-wait-line = { estimated-wait }: { wait-minutes }
+kiosk-paper-privacy = Il biglietto non contiene il tuo nome. Con il QR segui il tuo turno.
+# $number: il numero del biglietto, per esempio A023.
+kiosk-your-number = Il tuo numero: { $number }
+kiosk-qr-label = Codice QR per seguire il tuo turno sul telefono
+kiosk-scan-hint = Inquadra il codice per seguire il tuo turno sul telefono
+kiosk-done = Fatto
+
+## Comandi e stati dello schermo
+kiosk-start-over = Ricomincia
+kiosk-help-now = Ho bisogno di aiuto ora
+kiosk-standard-layout = Schermo normale
+kiosk-low-reach-layout = Comandi in basso (sedia a rotelle)
+kiosk-no-connection = Nessuna connessione
+kiosk-go-to-reception = Per favore vai all'accoglienza
+kiosk-starting = Avvio…
+kiosk-try-again = Riprova
+kiosk-still-there = Sei ancora qui?
+# $n: secondi che mancano.
+kiosk-going-back = Si ricomincia tra { $n ->
+    [one] { $n } secondo
+   *[other] { $n } secondi
+}
+kiosk-more-time = Mi serve più tempo
+kiosk-calling-staff = Stiamo chiamando il personale…
+kiosk-ok = OK

@@ -1,0 +1,4 @@
+# Texte comune chioșcului, ecranului și paginii bonului. Adresare formală (dumneavoastră).
+people-ahead = Persoane înaintea dumneavoastră
+estimated-wait = Așteptare estimată
+wait-minutes = { $n } min

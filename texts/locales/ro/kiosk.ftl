@@ -1,0 +1,49 @@
+# Chioșcul: ecran, voce (espeak-ng) și bonul de hârtie. Adresare formală (dumneavoastră).
+
+## Întrebări și răspunsuri
+kiosk-choose-language = Alegeți limba
+kiosk-party-size = Pentru câte persoane este bonul?
+kiosk-yes = Da
+kiosk-no = Nu
+kiosk-mediator = Aveți nevoie de un mediator sau de un interpret?
+kiosk-no-mediator = Nu, mulțumesc
+
+## Titluri și mesaje
+kiosk-issuing = Un moment, vă pregătim bonul
+kiosk-your-ticket = Acesta este numărul dumneavoastră
+kiosk-closed = Acest serviciu nu este disponibil acum
+kiosk-closed-advice = Întrebați la recepție: vi se va spune când să reveniți sau unde să mergeți.
+kiosk-offline = Acum nu putem emite bonuri. Vă rugăm să mergeți la recepție.
+kiosk-server-error = Ceva nu a funcționat. Vă rugăm să mergeți la recepție.
+kiosk-still-there-speech = Mai sunteți aici? În curând o luăm de la capăt.
+kiosk-help-sent = Am anunțat personalul: cineva vine să vă ajute.
+kiosk-help-failed = Nu putem anunța personalul. Vă rugăm să mergeți la recepție.
+kiosk-printer-failed = Imprimanta nu funcționează. Fotografiați ecranul sau rețineți numărul.
+
+## Bonul (ecran și hârtie)
+kiosk-ahead-line = { people-ahead }: { $n }
+kiosk-wait-line = { estimated-wait }: { wait-minutes }
+kiosk-paper-privacy = Bonul nu conține numele dumneavoastră. Scanați codul QR pentru a vă urmări rândul.
+kiosk-your-number = Numărul dumneavoastră: { $number }
+kiosk-qr-label = Cod QR pentru a vă urmări rândul pe telefon
+kiosk-scan-hint = Scanați pentru a vă urmări rândul pe telefon
+kiosk-done = Gata
+
+## Comenzi și stări ale ecranului
+kiosk-start-over = Luați-o de la capăt
+kiosk-help-now = Am nevoie de ajutor acum
+kiosk-standard-layout = Afișare normală
+kiosk-low-reach-layout = Comenzi jos (scaun cu rotile)
+kiosk-no-connection = Fără conexiune
+kiosk-go-to-reception = Vă rugăm să mergeți la recepție
+kiosk-starting = Pornire…
+kiosk-try-again = Încercați din nou
+kiosk-still-there = Mai sunteți aici?
+kiosk-going-back = Revenim la început în { $n ->
+    [one] o secundă
+    [few] { $n } secunde
+   *[other] { $n } de secunde
+}
+kiosk-more-time = Am nevoie de mai mult timp
+kiosk-calling-staff = Chemăm personalul…
+kiosk-ok = OK

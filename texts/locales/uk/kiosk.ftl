@@ -1,0 +1,50 @@
+# Кіоск: екран, голос (espeak-ng) і паперовий талон.
+
+## Питання та відповіді
+kiosk-choose-language = Оберіть мову
+kiosk-party-size = Для скількох людей цей талон?
+kiosk-yes = Так
+kiosk-no = Ні
+kiosk-mediator = Вам потрібен посередник або перекладач?
+kiosk-no-mediator = Ні, дякую
+
+## Заголовки та повідомлення
+kiosk-issuing = Хвилинку, ми готуємо ваш талон
+kiosk-your-ticket = Ось ваш номер
+kiosk-closed = Ця послуга зараз недоступна
+kiosk-closed-advice = Зверніться на рецепцію: вам скажуть, коли повернутися або куди піти.
+kiosk-offline = Зараз ми не можемо видати талони. Будь ласка, підійдіть до рецепції.
+kiosk-server-error = Щось пішло не так. Будь ласка, підійдіть до рецепції.
+kiosk-still-there-speech = Ви ще тут? Незабаром почнемо спочатку.
+kiosk-help-sent = Ми повідомили працівників: хтось підійде вам допомогти.
+kiosk-help-failed = Ми не можемо зв'язатися з працівниками. Будь ласка, підійдіть до рецепції.
+kiosk-printer-failed = Принтер не працює. Сфотографуйте екран або запам'ятайте свій номер.
+
+## Талон (екран і папір)
+kiosk-ahead-line = { people-ahead }: { $n }
+kiosk-wait-line = { estimated-wait }: { wait-minutes }
+kiosk-paper-privacy = Талон не містить вашого імені. Скануйте QR-код, щоб стежити за чергою.
+kiosk-your-number = Ваш номер: { $number }
+kiosk-qr-label = QR-код, щоб стежити за чергою на телефоні
+kiosk-scan-hint = Скануйте, щоб стежити за чергою на телефоні
+kiosk-done = Готово
+
+## Кнопки та стани екрана
+kiosk-start-over = Почати спочатку
+kiosk-help-now = Мені потрібна допомога зараз
+kiosk-standard-layout = Звичайний вигляд
+kiosk-low-reach-layout = Кнопки внизу (інвалідний візок)
+kiosk-no-connection = Немає з'єднання
+kiosk-go-to-reception = Будь ласка, підійдіть до рецепції
+kiosk-starting = Запуск…
+kiosk-try-again = Спробувати ще раз
+kiosk-still-there = Ви ще тут?
+# Через 1 секунду, 2 секунди, 5 секунд, 21 секунду.
+kiosk-going-back = Повернення на початок через { $n ->
+    [one] { $n } секунду
+    [few] { $n } секунди
+   *[other] { $n } секунд
+}
+kiosk-more-time = Мені потрібно більше часу
+kiosk-calling-staff = Викликаємо працівників…
+kiosk-ok = Гаразд
