@@ -159,7 +159,7 @@ async fn the_wire_contract_of_bodies_and_events() {
             StatusCode::OK,
         )
         .await;
-    giulia.act(&id(&leaves), "cancel").await;
+    admin.act(&id(&leaves), "cancel").await;
     let (_, display) = screen.get(&format!("/api/v1/sites/{LIVORNO}/display")).await;
     expect_file!["wire/display_snapshot.json"].assert_eq(&pretty(display));
     let (_, ticket) = giulia.get(&format!("/api/v1/tickets/{}", id(&issued))).await;
