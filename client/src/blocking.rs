@@ -1,6 +1,8 @@
 //! The blocking wrapper, for callers on a thread of their own (the kiosk's controller): the same
-//! async [`Client`](crate::Client), driven by a small runtime this wrapper owns. Do not call it
-//! from inside an async runtime's worker (use the async client there).
+//! async [`Client`](crate::Client), driven by a small runtime this wrapper owns. Its one worker
+//! thread keeps the pooled connections' tasks running between calls, so a connection the server
+//! closed while the kiosk was idle is noticed before it is reused (as `reqwest::blocking` does).
+//! Do not call it from inside an async runtime's worker (use the async client there).
 
 use crate::api::Client as AsyncClient;
 use crate::backoff::Backoff;
@@ -16,9 +18,15 @@ pub struct Client {
 
 impl Client {
     pub fn new(api: AsyncClient) -> Result<Client, Error> {
-        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| {
-            Error::Transport { url: api.base().to_owned(), message: format!("cannot start the client's runtime: {e}") }
-        })?;
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .thread_name("sportello-client")
+            .enable_all()
+            .build()
+            .map_err(|e| Error::Transport {
+                url: api.base().to_owned(),
+                message: format!("cannot start the client's runtime: {e}"),
+            })?;
         Ok(Client { api, runtime: Some(runtime) })
     }
 

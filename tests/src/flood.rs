@@ -88,7 +88,8 @@ pub async fn run(bin: &Path, data: &Path, plan: &FloodPlan) -> FloodReport {
     let first_byte = plan.first_byte_timeout_s.to_string();
     let body = plan.body_timeout_s.to_string();
     let mut cmd = testkit::process::server_command(bin, &[], &test_config_dir(), data);
-    cmd.args(["--first-byte-timeout", &first_byte, "--body-timeout", &body, "--heartbeat", "1"]);
+    cmd.args(["--first-byte-timeout", &first_byte, "--body-timeout", &body, "--heartbeat", "1"])
+        .env("RUST_LOG", "error");
     let server = testkit::process::ServerProcess::start(cmd).unwrap_or_else(|e| panic!("{e}"));
     let addr: SocketAddr = server.url.trim_start_matches("http://").parse().expect("the server's address");
     let flooder: IpAddr = [127, 0, 0, 2].into();

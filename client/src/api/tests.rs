@@ -108,3 +108,35 @@ async fn the_blocking_wrapper_may_be_dropped_inside_an_async_runtime() {
             .unwrap();
     drop(kiosk);
 }
+
+/// An idle kiosk whose kept-alive connection the server closed (its idle timeout) must not fail
+/// its next request: the wrapper's worker notices the close while the kiosk waits.
+#[test]
+fn the_blocking_wrapper_survives_the_server_closing_an_idle_connection() {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let server = std::thread::spawn(move || {
+        for _ in 0..2 {
+            let (stream, _) = listener.accept().unwrap();
+            let mut reader = BufReader::new(stream);
+            loop {
+                let mut line = String::new();
+                reader.read_line(&mut line).unwrap();
+                if line == "\r\n" {
+                    break;
+                }
+            }
+            // Kept alive as far as the client knows, then closed by the server once idle.
+            reader.get_mut().write_all(b"HTTP/1.1 202 Accepted\r\ncontent-length: 2\r\n\r\n{}").unwrap();
+            std::thread::sleep(Duration::from_millis(50));
+            reader.get_mut().shutdown(std::net::Shutdown::Both).unwrap();
+        }
+    });
+    let kiosk = crate::blocking::Client::new(Client::new(&base)).unwrap();
+    let alert = AlertRequest { kind: "help_requested".into(), message: None, ticket_number: None };
+    kiosk.alert("s", &alert).unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    kiosk.alert("s", &alert).expect("a new connection, not the closed one");
+    server.join().unwrap();
+}
