@@ -1,6 +1,6 @@
 //! Demo data: the state the `screenshots` command renders and the tests script events against.
 
-use crate::sse::SseMessage;
+use ::client::SseMessage;
 use jiff::{SignedDuration, Timestamp};
 use queue_core::Status;
 use queue_core::wire::{CallView, DisplayDesk, DisplaySnapshot, PublicTicket, QueueView, StreamEvent};

@@ -17,11 +17,14 @@ pub mod net;
 pub mod rollup;
 pub mod state;
 pub mod stats_page;
+pub mod tools;
 pub mod views;
 pub mod web;
 pub mod writer;
 
+pub use rollup::Pass;
 pub use state::{AppState, DataDirLock, Options, Started, start};
+pub use writer::Clock;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request, State};
@@ -169,6 +172,7 @@ pub struct Running {
     task: tokio::task::JoinHandle<std::io::Result<()>>,
     writer_thread: Option<std::thread::JoinHandle<()>>,
     lock: Option<DataDirLock>,
+    housekeeper: rollup::Housekeeper,
 }
 
 impl Running {
@@ -186,11 +190,18 @@ impl Running {
             task,
             writer_thread: Some(started.writer_thread),
             lock: Some(started.lock),
+            housekeeper: started.housekeeper,
         })
     }
 
     pub fn url(&self) -> String {
         format!("http://{}", self.addr)
+    }
+
+    /// Runs a statistics housekeeping pass (roll-ups, then the retention purge) now, after any
+    /// pass under way, and waits for it: tests need not poll for the housekeeper.
+    pub async fn housekeeping_pass(&self) -> anyhow::Result<Pass> {
+        self.housekeeper.pass().await
     }
 
     /// Graceful stop: streams end, requests finish, the writer commits and stops.

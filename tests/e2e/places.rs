@@ -4,8 +4,8 @@
 //! member follow that actor.
 
 use super::admin_cli::cli;
-use reqwest::StatusCode;
 use serde_json::{Value, json};
+use tests::StatusCode;
 use tests::{GROSSETO, LIVORNO, TestServer};
 
 async fn status(c: &tests::Client, path: &str) -> StatusCode {
@@ -174,9 +174,8 @@ async fn help_alerts_outlive_the_ticket_limit_and_floods_are_reported() {
     // seconds is reported to staff.
     let server = TestServer::start().await;
     let staff = server.staff("giulia").await;
-    let events = format!("{}/api/v1/sites/{LIVORNO}/events", server.url);
-    let mut staff_stream = tests::sse::SseReader::connect(&events, staff.bearer.as_deref(), None).await;
-    let mut display_stream = tests::sse::SseReader::connect(&events, Some(&tests::display_key(LIVORNO)), None).await;
+    let mut staff_stream = staff.events(LIVORNO, None).await;
+    let mut display_stream = server.display(LIVORNO).await.events(LIVORNO, None).await;
     let kiosk = server.kiosk(LIVORNO).await;
     for _ in 0..40 {
         kiosk.issue(LIVORNO, json!({"service": "lavoro"})).await;
@@ -184,7 +183,7 @@ async fn help_alerts_outlive_the_ticket_limit_and_floods_are_reported() {
     let mut flood = None;
     while let Some(m) = staff_stream.next_with_id(std::time::Duration::from_secs(5)).await {
         if m.event == "alert.raised" {
-            flood = Some(m.data);
+            flood = Some(tests::data(&m));
             break;
         }
     }

@@ -4,9 +4,7 @@
 //! serving the kiosks and desks, refuse the flood's excess at once, and close what stays silent.
 //! Used by `e2e/flood.rs` (small, short timeouts) and `fault-harness flood` (10,000 sockets).
 
-use crate::fault::ServerProcess;
-use crate::{Client, LIVORNO, PASSWORD, kiosk_key};
-use reqwest::StatusCode;
+use crate::{Client, LIVORNO, PASSWORD, StatusCode, kiosk_key, test_config_dir};
 use serde_json::json;
 use std::net::{IpAddr, SocketAddr};
 use std::path::Path;
@@ -91,11 +89,10 @@ async fn closed_by_server(s: &mut TcpStream, wait: Duration) -> bool {
 pub async fn run(bin: &Path, data: &Path, plan: &FloodPlan) -> FloodReport {
     let first_byte = plan.first_byte_timeout_s.to_string();
     let body = plan.body_timeout_s.to_string();
-    let server = ServerProcess::spawn_with(
-        bin,
-        data,
-        &["--first-byte-timeout", &first_byte, "--body-timeout", &body, "--heartbeat", "1"],
-    );
+    let mut cmd = testkit::process::server_command(bin, &[], &test_config_dir(), data);
+    cmd.args(["--first-byte-timeout", &first_byte, "--body-timeout", &body, "--heartbeat", "1"])
+        .env("RUST_LOG", "error");
+    let server = testkit::process::ServerProcess::start(cmd).unwrap_or_else(|e| panic!("{e}"));
     let addr: SocketAddr = server.url.trim_start_matches("http://").parse().expect("the server's address");
     let flooder: IpAddr = [127, 0, 0, 2].into();
     let mut report = FloodReport::default();
