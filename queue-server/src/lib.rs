@@ -4,24 +4,29 @@
 //! `serve(listener, state, shutdown)` runs it on an already-bound listener until
 //! `shutdown` resolves (tests bind `127.0.0.1:0` and need no sleep).
 
-pub mod api;
-pub mod auth;
+// The public surface is small: starting a server (`Options`, `Running`, `start`, `router`,
+// `serve`), the command line (`cli`), the demo's keys (`demo`) and the narrow helpers for tools
+// and tests (`tools`). Everything else is the server's own business: bench and tests go through
+// the HTTP API, the engine, or `tools`.
+pub(crate) mod api;
+pub(crate) mod auth;
 pub mod cli;
-pub mod client_addr;
-pub mod db;
+pub(crate) mod client_addr;
+pub(crate) mod db;
 pub mod demo;
-pub mod error;
-pub mod hub;
-pub mod metrics;
-pub mod net;
-pub mod rollup;
-pub mod state;
-pub mod stats_page;
+pub(crate) mod error;
+pub(crate) mod hub;
+pub(crate) mod metrics;
+pub(crate) mod net;
+pub(crate) mod rollup;
+pub(crate) mod state;
+pub(crate) mod stats_page;
 pub mod tools;
-pub mod views;
-pub mod web;
-pub mod writer;
+pub(crate) mod views;
+pub(crate) mod web;
+pub(crate) mod writer;
 
+pub use net::NetLimits;
 pub use rollup::Pass;
 pub use state::{AppState, DataDirLock, Options, Started, start};
 pub use writer::Clock;
