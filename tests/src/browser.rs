@@ -190,7 +190,7 @@ impl Session {
         let script = &script;
         testkit::eventually(&format!("{what} ({condition})"), WAIT, || async move {
             match self.try_js(script, json!([])).await {
-                Ok(v) if v == json!(true) => Ok(()),
+                Ok(serde_json::Value::Bool(true)) => Ok(()),
                 Ok(page) => Err(format!("page text:\n{}", page.as_str().unwrap_or_default())),
                 Err(e) => Err(e.to_string()),
             }
