@@ -39,6 +39,7 @@ pub struct Cli {
     #[arg(long, default_value_t = 10)]
     body_timeout: u64,
     /// Connections, and event streams besides, one client address may hold (default: the configuration's [server] setting).
+    #[arg(long)]
     connections_per_address: Option<usize>,
     #[command(subcommand)]
     command: Option<Cmd>,
