@@ -331,6 +331,8 @@ fn serve(cli: Cli) -> anyhow::Result<ExitCode> {
             config_dir.display(),
             cli.data.display()
         );
+        crate::systemd::ready(&base);
+        crate::systemd::spawn_watchdog(started.state.clone());
         let writer_thread = started.writer_thread;
         let lock = started.lock;
         crate::serve(listener, started.state, started.shutdown, shutdown_signal()).await?;
@@ -360,4 +362,5 @@ async fn shutdown_signal() {
         _ = term => {},
     }
     tracing::info!("shutting down");
+    crate::systemd::stopping();
 }

@@ -21,6 +21,7 @@ pub(crate) mod net;
 pub(crate) mod rollup;
 pub(crate) mod state;
 pub(crate) mod stats_page;
+pub(crate) mod systemd;
 pub mod tools;
 pub(crate) mod views;
 pub(crate) mod web;

@@ -5,11 +5,13 @@
 //! and fails saying what it waited for and what it last saw; [`process::ServerProcess`] starts
 //! the real server binary as a child process and waits for its ready line (the kill -9 tests,
 //! the bench, the API fuzzing); [`http_script`] is a fake HTTP server that answers a script;
-//! [`test_config_dir`] and [`demo_config_dir`] are the shared configurations. The in-process
+//! [`xvfb::Xvfb`] is a virtual X screen for tests of real windows; [`test_config_dir`] and
+//! [`demo_config_dir`] are the shared configurations. The in-process
 //! server (`tests::TestServer`) lives in the tests crate, next to the queue server it links.
 
 pub mod http_script;
 pub mod process;
+pub mod xvfb;
 
 use std::fmt::Display;
 use std::future::Future;

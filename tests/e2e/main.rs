@@ -9,6 +9,7 @@ mod display;
 mod faults;
 mod flood;
 mod kiosk;
+mod launcher;
 mod places;
 mod restart;
 mod retention;
