@@ -2,8 +2,16 @@
 //! times at the target rate, and each latency is measured from the intended time, so a server that
 //! stalls is charged for every request it delayed (no coordinated omission). Closed loop: as fast as
 //! the answers come, for capacity figures and baselines.
+//!
+//! Requests are built by the client crate (`Client::request`: URL, bearer, time limit) and sent
+//! with reqwest's own `send()`: on the hot path the bench looks at the status only and never reads
+//! a body it does not need, as before the client crate existed. The live stream is the client's
+//! `EventStream`; the called number is found in the raw data without a JSON parse (2,000
+//! subscribers share the load generator's cores with the server).
 
 use crate::server::SITE;
+use anyhow::Context;
+use client::{Client, Method, StatusCode};
 use hdrhistogram::Histogram;
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -40,12 +48,8 @@ fn hist() -> Histogram<u64> {
     Histogram::<u64>::new_with_bounds(1, 600_000_000, 3).expect("histogram bounds")
 }
 
-fn client(conns: usize) -> reqwest::Client {
-    reqwest::Client::builder()
-        .pool_max_idle_per_host(conns)
-        .timeout(Duration::from_secs(30))
-        .build()
-        .expect("http client")
+fn client(url: &str, conns: usize) -> Client {
+    Client::builder(url).pool_max_idle_per_host(conns).timeout(Duration::from_secs(30)).build().expect("http client")
 }
 
 /// What one request of a lane does; true when it succeeded.
@@ -61,32 +65,32 @@ pub enum Op {
 /// run's keys (the server would answer those from its idempotency records without issuing).
 static RUN: AtomicU64 = AtomicU64::new(0);
 
-async fn once(http: &reqwest::Client, url: &str, op: &Op, run: u64, lane: usize, i: u64) -> bool {
+async fn once(http: &Client, op: &Op, run: u64, lane: usize, i: u64) -> bool {
     match op {
-        Op::Noop => http.get(format!("{url}/api/v1/sites")).send().await.is_ok_and(|r| r.status().is_success()),
+        Op::Noop => http.request(Method::GET, "/api/v1/sites").send().await.is_ok_and(|r| r.status().is_success()),
         Op::Issue { key, services } => http
-            .post(format!("{url}/api/v1/sites/{SITE}/tickets"))
+            .request(Method::POST, &format!("/api/v1/sites/{SITE}/tickets"))
             .bearer_auth(key)
             .header("Idempotency-Key", format!("bench-{}-{run}-{lane}-{i}", std::process::id()))
             .json(&json!({"service": services[(lane + i as usize) % services.len()]}))
             .send()
             .await
             // 201, not 200: a replayed key would answer with the stored ticket.
-            .is_ok_and(|r| r.status() == reqwest::StatusCode::CREATED),
+            .is_ok_and(|r| r.status() == StatusCode::CREATED),
     }
 }
 
 /// `lanes` sequential clients sharing `rate` requests/s for `duration` (open loop), or as fast as
 /// they can when `rate` is None (closed loop).
 pub async fn run(url: &str, lanes: usize, rate: Option<f64>, duration: Duration, op: Op) -> Outcome {
-    let http = client(lanes);
+    let http = client(url, lanes);
     let run = RUN.fetch_add(1, Ordering::Relaxed);
     let errors = Arc::new(AtomicU64::new(0));
     let start = Instant::now();
     let end = start + duration;
     let mut tasks = Vec::new();
     for lane in 0..lanes {
-        let (http, url, op, errors) = (http.clone(), url.to_owned(), op.clone(), errors.clone());
+        let (http, op, errors) = (http.clone(), op.clone(), errors.clone());
         tasks.push(tokio::spawn(async move {
             let mut h = hist();
             let mut i = 0u64;
@@ -99,7 +103,7 @@ pub async fn run(url: &str, lanes: usize, rate: Option<f64>, duration: Duration,
                     break;
                 }
                 tokio::time::sleep_until(intended).await;
-                if !once(&http, &url, &op, run, lane, i).await {
+                if !once(&http, &op, run, lane, i).await {
                     errors.fetch_add(1, Ordering::Relaxed);
                 }
                 let _ = h.record(intended.elapsed().as_micros().max(1) as u64);
@@ -117,18 +121,17 @@ pub async fn run(url: &str, lanes: usize, rate: Option<f64>, duration: Duration,
 
 /// Fill the queue with `n` tickets as fast as 64 kiosks can (closed loop).
 pub async fn prefill(url: &str, key: &str, services: Arc<Vec<String>>, n: u64) -> anyhow::Result<()> {
-    let http = client(64);
+    let http = client(url, 64);
     let run = RUN.fetch_add(1, Ordering::Relaxed);
     let next = Arc::new(AtomicU64::new(0));
     let mut tasks = Vec::new();
     for lane in 0..64 {
-        let (http, url, key, services, next) =
-            (http.clone(), url.to_owned(), key.to_owned(), services.clone(), next.clone());
+        let (http, key, services, next) = (http.clone(), key.to_owned(), services.clone(), next.clone());
         tasks.push(tokio::spawn(async move {
             let op = Op::Issue { key, services };
             while next.fetch_add(1, Ordering::Relaxed) < n {
                 let i = next.load(Ordering::Relaxed);
-                if !once(&http, &url, &op, run, lane, i).await {
+                if !once(&http, &op, run, lane, i).await {
                     anyhow::bail!("pre-filling the queue failed");
                 }
             }
@@ -143,7 +146,8 @@ pub async fn prefill(url: &str, key: &str, services: Arc<Vec<String>>, n: u64) -
 
 /// The writer's commits so far and the commands they held (from `/metrics`).
 pub async fn commits(url: &str) -> anyhow::Result<(f64, f64)> {
-    let text = reqwest::get(format!("{url}/metrics")).await?.text().await?;
+    let metrics = Client::new(url);
+    let text = metrics.exchange(metrics.request(Method::GET, "/metrics")).await?.body;
     let value = |name: &str| {
         text.lines()
             .find_map(|l| l.strip_prefix(name).and_then(|v| v.trim().parse::<f64>().ok()))
@@ -158,10 +162,9 @@ pub async fn commits(url: &str) -> anyhow::Result<(f64, f64)> {
 pub async fn desks(url: &str, tokens: &[String], rate: f64, duration: Duration) -> anyhow::Result<Outcome> {
     let lanes = tokens.len();
     let run = RUN.fetch_add(1, Ordering::Relaxed);
-    let http = client(lanes);
+    let http = client(url, lanes);
     for (i, token) in tokens.iter().enumerate() {
-        let r = http.post(format!("{url}/api/v1/desks/bench-{}/open", i + 1)).bearer_auth(token).send().await?;
-        anyhow::ensure!(r.status().is_success(), "opening desk bench-{}: {}", i + 1, r.status());
+        http.clone().with_bearer(token).desk(&format!("bench-{}", i + 1), "open").await?;
     }
     let errors = Arc::new(AtomicU64::new(0));
     let empty = Arc::new(AtomicU64::new(0));
@@ -169,8 +172,7 @@ pub async fn desks(url: &str, tokens: &[String], rate: f64, duration: Duration) 
     let end = start + duration;
     let mut tasks = Vec::new();
     for (lane, token) in tokens.iter().enumerate() {
-        let (http, url, token, errors, empty) =
-            (http.clone(), url.to_owned(), token.clone(), errors.clone(), empty.clone());
+        let (http, token, errors, empty) = (http.clone(), token.clone(), errors.clone(), empty.clone());
         tasks.push(tokio::spawn(async move {
             let (mut calls, mut acts) = (hist(), hist());
             let desk = format!("bench-{}", lane + 1);
@@ -183,17 +185,17 @@ pub async fn desks(url: &str, tokens: &[String], rate: f64, duration: Duration) 
                 tokio::time::sleep_until(intended).await;
                 i += 1;
                 let r = http
-                    .post(format!("{url}/api/v1/desks/{desk}/call-next"))
+                    .request(Method::POST, &format!("/api/v1/desks/{desk}/call-next"))
                     .bearer_auth(&token)
                     .header("Idempotency-Key", format!("{desk}-{}-{run}-{i}", std::process::id()))
                     .send()
                     .await;
                 let _ = calls.record(intended.elapsed().as_micros().max(1) as u64);
                 let ticket = match r {
-                    Ok(r) if r.status() == reqwest::StatusCode::OK => {
+                    Ok(r) if r.status() == StatusCode::OK => {
                         r.json::<Value>().await.ok().and_then(|v| v["id"].as_str().map(str::to_owned))
                     }
-                    Ok(r) if r.status() == reqwest::StatusCode::NO_CONTENT => {
+                    Ok(r) if r.status() == StatusCode::NO_CONTENT => {
                         empty.fetch_add(1, Ordering::Relaxed);
                         continue;
                     }
@@ -206,7 +208,7 @@ pub async fn desks(url: &str, tokens: &[String], rate: f64, duration: Duration) 
                 for action in ["start", "finish"] {
                     let t = Instant::now();
                     let ok = http
-                        .post(format!("{url}/api/v1/tickets/{ticket}/{action}"))
+                        .request(Method::POST, &format!("/api/v1/tickets/{ticket}/{action}"))
                         .bearer_auth(&token)
                         .send()
                         .await
@@ -255,33 +257,18 @@ pub async fn fanout(
             (url.to_owned(), display_key.to_owned(), connected.clone(), stop_rx.clone());
         subs.push(tokio::spawn(async move {
             // One connection each, like separate TVs. Arrival time of every call, by ticket number.
-            let http = reqwest::Client::builder().build().expect("client");
             let mut seen: Vec<(String, Instant)> = Vec::new();
-            let resp = http.get(format!("{url}/api/v1/sites/{SITE}/events")).bearer_auth(&key).send().await;
-            let Ok(mut resp) = resp else { return seen };
-            if !resp.status().is_success() {
-                return seen;
-            }
+            let Ok(mut stream) = Client::new(&url).with_bearer(&key).events(SITE, None).await else { return seen };
             connected.fetch_add(1, Ordering::Relaxed);
-            let mut buf = String::new();
-            let mut event = String::new();
             loop {
                 let chunk = tokio::select! {
-                    c = resp.chunk() => c,
+                    c = stream.next_chunk() => c,
                     _ = stop.changed() => break,
                 };
-                let Ok(Some(chunk)) = chunk else { break };
+                let Some(Ok(messages)) = chunk else { break };
                 let now = Instant::now();
-                buf.push_str(&String::from_utf8_lossy(&chunk));
-                while let Some(nl) = buf.find('\n') {
-                    let line: String = buf.drain(..=nl).collect();
-                    let line = line.trim_end();
-                    if let Some(e) = line.strip_prefix("event:") {
-                        event = e.trim().to_owned();
-                    } else if let Some(data) = line.strip_prefix("data:")
-                        && event == "ticket.called"
-                        && let Some(n) = data.split("\"number\":\"").nth(1).and_then(|r| r.split('"').next())
-                    {
+                for m in messages.iter().filter(|m| m.event == "ticket.called") {
+                    if let Some(n) = m.data.split("\"number\":\"").nth(1).and_then(|r| r.split('"').next()) {
                         seen.push((n.to_owned(), now));
                     }
                 }
@@ -300,9 +287,8 @@ pub async fn fanout(
     }
     let rss_connected = rss();
 
-    let http = client(1);
-    let r = http.post(format!("{url}/api/v1/desks/bench-1/open")).bearer_auth(token).send().await?;
-    anyhow::ensure!(r.status().is_success(), "opening the caller's desk: {}", r.status());
+    let http = client(url, 1).with_bearer(token);
+    http.desk("bench-1", "open").await.context("opening the caller's desk")?;
     let mut sent: HashMap<String, Instant> = HashMap::new();
     let start = Instant::now();
     let mut calls = 0u64;
@@ -311,8 +297,8 @@ pub async fn fanout(
         let intended = start + Duration::from_secs_f64(calls as f64 / calls_per_s);
         tokio::time::sleep_until(intended).await;
         let at = Instant::now();
-        let r = http.post(format!("{url}/api/v1/desks/bench-1/call-next")).bearer_auth(token).send().await?;
-        if r.status() != reqwest::StatusCode::OK {
+        let r = http.request(Method::POST, "/api/v1/desks/bench-1/call-next").send().await?;
+        if r.status() != StatusCode::OK {
             errors += 1;
             continue;
         }
@@ -324,7 +310,7 @@ pub async fn fanout(
         sent.insert(number.to_owned(), at);
         calls += 1;
         for action in ["start", "finish"] {
-            http.post(format!("{url}/api/v1/tickets/{id}/{action}")).bearer_auth(token).send().await?;
+            http.request(Method::POST, &format!("/api/v1/tickets/{id}/{action}")).send().await?;
         }
     }
     // Let the last events arrive, then hang up.

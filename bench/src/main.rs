@@ -304,34 +304,17 @@ impl Costs {
 }
 
 async fn open_services(url: &str) -> anyhow::Result<Vec<String>> {
-    let kiosk: Value = reqwest::Client::new()
-        .get(format!("{url}/api/v1/sites/{SITE}/kiosk"))
-        .bearer_auth(queue_server::demo::demo_key("kiosk", SITE))
-        .send()
-        .await?
-        .json()
-        .await?;
-    let services: Vec<String> = kiosk["services"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter(|s| s["open"] == true)
-        .filter_map(|s| s["id"].as_str().map(str::to_owned))
-        .collect();
+    let kiosk = client::Client::new(url).with_bearer(&queue_server::demo::demo_key("kiosk", SITE));
+    let services: Vec<String> =
+        kiosk.kiosk_info(SITE).await?.services.into_iter().filter(|s| s.open).map(|s| s.id.to_string()).collect();
     anyhow::ensure!(!services.is_empty(), "no open service at {SITE}");
     Ok(services)
 }
 
 /// Tickets waiting at the site now (from the staff queues view).
 async fn waiting_count(url: &str, token: &str) -> anyhow::Result<u64> {
-    let queues: Value = reqwest::Client::new()
-        .get(format!("{url}/api/v1/sites/{SITE}/queues"))
-        .bearer_auth(token)
-        .send()
-        .await?
-        .json()
-        .await?;
-    Ok(queues.as_array().into_iter().flatten().filter_map(|q| q["waiting"].as_u64()).sum())
+    let queues = client::Client::new(url).with_bearer(token).queues(SITE).await?;
+    Ok(queues.iter().map(|q| u64::from(q.waiting)).sum())
 }
 
 fn print_table(results: &[Value], ready_ms: f64) {
@@ -363,7 +346,7 @@ fn print_table(results: &[Value], ready_ms: f64) {
 /// Raw SQLite, one `synchronous=FULL` commit per ticket-sized row: the durability floor.
 fn sqlite_baseline(dir: &Path, duration: Duration) -> anyhow::Result<Value> {
     let start = Instant::now();
-    let commits = queue_server::db::commit_baseline(&dir.join("baseline.sqlite3"), duration)?;
+    let commits = queue_server::tools::commit_baseline(&dir.join("baseline.sqlite3"), duration)?;
     let elapsed = start.elapsed();
     let mut hist = hdrhistogram::Histogram::<u64>::new_with_bounds(1, 600_000_000, 3)?;
     for us in commits {

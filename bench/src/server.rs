@@ -1,14 +1,13 @@
 //! The server under test: the real queue server in a child process (`bench serve …` runs
-//! `queue_server::cli`), a configuration written for the load, and direct seeding of its database.
+//! `queue_server::cli`) started through the test kit, a configuration written for the load, and
+//! seeding of its database through `queue_server::tools`.
 
-use anyhow::{Context, bail};
+use anyhow::Context;
 use jiff::{SignedDuration, Timestamp};
 use queue_core::model::{Priority, Status, Ticket};
 use queue_core::{DeskId, Event, EventKind, SiteId, StaffId, TicketId};
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::Instant;
+use testkit::process::{ServerProcess, server_command};
 
 pub const SITE: &str = "livorno-terreni";
 /// The password of every bench desk's staff member (hashed once, stored for each).
@@ -17,7 +16,7 @@ const PASSWORD: &str = "bench-password";
 /// The test configuration without the limits a load test would hit (rate limits, daily caps),
 /// plus `desks` extra desks at Livorno serving every service there (`bench-1` …).
 pub fn write_config(dir: &Path, desks: usize) -> anyhow::Result<PathBuf> {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/data/config");
+    let src = testkit::test_config_dir();
     let dst = dir.join("config");
     copy_dir(&src, &dst)?;
     for entry in std::fs::read_dir(dst.join("sites"))? {
@@ -66,39 +65,11 @@ fn copy_dir(src: &Path, dst: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Staff members `bench-1` … with a session each (the bearer token is `bench-token-N`), written into
-/// the database before the server starts: 200 argon2id logins would measure password hashing.
+/// Staff members `bench-1` … with a session each, written into the database before the server
+/// starts: 200 argon2id logins would measure password hashing. Returns their bearer tokens.
 pub fn seed_staff(data: &Path, desks: usize) -> anyhow::Result<Vec<String>> {
-    std::fs::create_dir_all(data)?;
-    let conn = queue_server::db::open_migrated(&queue_server::db::path(data))?;
-    let hash = queue_server::auth::hash_password(PASSWORD).map_err(anyhow::Error::msg)?;
-    let now = Timestamp::now();
-    let mut tokens = Vec::new();
-    for i in 1..=desks {
-        let row = queue_server::db::StaffRow {
-            username: format!("bench-{i}"),
-            display_name: format!("Bench {i}"),
-            role: "staff".into(),
-            languages: vec!["it".into()],
-            professions: vec![],
-            password_hash: hash.clone(),
-            disabled: false,
-            sites: None,
-        };
-        queue_server::db::insert_staff(&conn, &row, now)?;
-        let token = format!("bench-token-{i}-{}", queue_server::auth::random_secret(16));
-        let hashed = queue_server::auth::secret_hash(&token);
-        queue_server::db::insert_session(
-            &conn,
-            &hashed,
-            &row.username,
-            "csrf",
-            now,
-            now + SignedDuration::from_hours(24),
-        )?;
-        tokens.push(token);
-    }
-    Ok(tokens)
+    let names: Vec<String> = (1..=desks).map(|i| format!("bench-{i}")).collect();
+    Ok(queue_server::tools::add_staff_with_sessions(data, &names, PASSWORD)?)
 }
 
 /// `n` finished tickets spread over the past `n / 5,000` days at Livorno (issued, called, serving,
@@ -109,8 +80,7 @@ pub fn seed_staff(data: &Path, desks: usize) -> anyhow::Result<Vec<String>> {
 pub fn seed_history(data: &Path, config: &Path, n: u64) -> anyhow::Result<()> {
     let cfg = config::load(config).map_err(|e| anyhow::anyhow!("{e:?}"))?;
     let site = cfg.site(&SiteId::from(SITE)).context("site")?;
-    let mut conn = queue_server::db::open_migrated(&queue_server::db::path(data))?;
-    conn.pragma_update(None, "synchronous", "OFF")?;
+    let mut seed = queue_server::tools::HistorySeed::open(data)?;
     let per_day = 5_000u64;
     let today = Timestamp::now().to_zoned(site.time_zone.clone()).date();
     let desk = DeskId::from("lt-sportello-1");
@@ -120,7 +90,7 @@ pub fn seed_history(data: &Path, config: &Path, n: u64) -> anyhow::Result<()> {
     while written < n {
         let day = today.checked_sub(jiff::Span::new().days(day_back))?;
         let open = day.to_datetime(jiff::civil::time(8, 0, 0, 0)).to_zoned(site.time_zone.clone())?.timestamp();
-        let tx = conn.transaction()?;
+        let (mut tickets, mut events) = (Vec::new(), Vec::new());
         for seq in 0..per_day.min(n - written) {
             let svc = &site.services[(seq % site.services.len() as u64) as usize];
             let issued = open + SignedDuration::from_secs((seq * 6) as i64);
@@ -147,11 +117,11 @@ pub fn seed_history(data: &Path, config: &Path, n: u64) -> anyhow::Result<()> {
                 staff: Some(staff.clone()),
                 target: None,
                 called_at: Some(called),
+                held_at: None,
                 recalls: 0,
                 estimated_wait_s: 0,
                 journey: vec![],
             };
-            queue_server::db::insert_ticket(&tx, &t, &format!("history-{written}"))?;
             let ticket = id.clone();
             for (at, kind) in [
                 (issued, EventKind::TicketIssued { ticket: Box::new(t.clone()) }),
@@ -167,19 +137,20 @@ pub fn seed_history(data: &Path, config: &Path, n: u64) -> anyhow::Result<()> {
                 (serving, EventKind::TicketServing { ticket: ticket.clone() }),
                 (done, EventKind::TicketDone { ticket: ticket.clone() }),
             ] {
-                queue_server::db::insert_event(&tx, &Event { at, site: site.id.clone(), actor: None, kind })?;
+                events.push(Event { at, site: site.id.clone(), actor: None, kind });
             }
+            tickets.push(t);
             written += 1;
         }
-        tx.commit()?;
+        seed.write(&tickets, &events)?;
         day_back += 1;
     }
-    queue_server::rollup::roll_up(&cfg, &conn, Timestamp::now())?;
+    seed.roll_up(&cfg, Timestamp::now())?;
     Ok(())
 }
 
 pub struct Server {
-    pub child: Child,
+    process: ServerProcess,
     pub url: String,
     /// From spawning the process to its "ready" line, measured here.
     pub ready_ms: f64,
@@ -188,41 +159,28 @@ pub struct Server {
 
 impl Server {
     pub fn spawn(config: &Path, data: &Path) -> anyhow::Result<Server> {
-        let started = Instant::now();
-        let mut child = Command::new(std::env::current_exe()?)
-            .arg("serve")
-            .arg("--config")
-            .arg(config)
-            .arg("--data")
-            .arg(data)
-            .args(["--listen", "127.0.0.1:0", "--demo"])
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::piped())
-            .spawn()
-            .context("cannot start the server")?;
-        let mut lines = BufReader::new(child.stdout.take().context("stdout")?).lines();
-        let line = loop {
-            let Some(line) = lines.next() else { bail!("the server exited before it was ready") };
-            let line = line?;
-            if line.contains("ready on ") {
-                break line;
-            }
-        };
-        let ready_ms = started.elapsed().as_secs_f64() * 1000.0;
-        std::thread::spawn(move || for _ in lines {});
-        let url = line.split("ready on ").nth(1).and_then(|r| r.split_whitespace().next()).context("url")?.to_owned();
-        Ok(Server { child, url, ready_ms, data: data.to_owned() })
+        let process = ServerProcess::start(server_command(
+            &std::env::current_exe()?,
+            // One machine stands in for every kiosk, desk and display: no per-address cap.
+            &["serve", "--connections-per-address", "100000"],
+            config,
+            data,
+        ))
+        .map_err(anyhow::Error::msg)
+        .context("cannot start the server")?;
+        let (url, ready_ms) = (process.url.clone(), process.ready.as_secs_f64() * 1000.0);
+        Ok(Server { process, url, ready_ms, data: data.to_owned() })
     }
 
     pub fn rss_kib(&self) -> Option<u64> {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).ok()?;
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.process.pid())).ok()?;
         status.lines().find(|l| l.starts_with("VmRSS:"))?.split_whitespace().nth(1)?.parse().ok()
     }
 
     /// CPU time (user + system) the server has used, in seconds: all of it, and its queue writer
     /// thread's.
     pub fn cpu_seconds(&self) -> Option<(f64, f64)> {
-        let pid = self.child.id();
+        let pid = self.process.pid();
         let all = ticks(&std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?)?;
         let mut writer = 0.0;
         for task in std::fs::read_dir(format!("/proc/{pid}/task")).ok()?.flatten() {
@@ -236,25 +194,24 @@ impl Server {
 
     /// Bytes the server has written with write calls so far (WAL frames and checkpoint copies).
     pub fn written_bytes(&self) -> Option<f64> {
-        let io = std::fs::read_to_string(format!("/proc/{}/io", self.child.id())).ok()?;
+        let io = std::fs::read_to_string(format!("/proc/{}/io", self.process.pid())).ok()?;
         io.lines().find_map(|l| l.strip_prefix("wchar:")).and_then(|v| v.trim().parse().ok())
     }
 
     /// Size of the write-ahead log now, in MiB: it must stay bounded under load (checkpoints keep
     /// up), not grow with every commit.
     pub fn wal_mib(&self) -> Option<f64> {
-        let wal = queue_server::db::path(&self.data).with_extension("sqlite3-wal");
+        let wal = queue_server::tools::database_path(&self.data).with_extension("sqlite3-wal");
         Some(std::fs::metadata(wal).ok()?.len() as f64 / (1024.0 * 1024.0))
     }
 
     /// Whether the process is still running (a crash fails the bench).
     pub fn alive(&mut self) -> bool {
-        matches!(self.child.try_wait(), Ok(None))
+        self.process.alive()
     }
 
     pub fn stop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        self.process.kill();
     }
 }
 
@@ -271,14 +228,8 @@ pub fn own_cpu_seconds() -> Option<f64> {
     ticks(&std::fs::read_to_string("/proc/self/stat").ok()?)
 }
 
-impl Drop for Server {
-    fn drop(&mut self) {
-        self.stop();
-    }
-}
-
 /// After a call-next run: tickets called more than once (must be none: the bench never recalls,
 /// returns or transfers) and how many distinct tickets were called, from the event log.
 pub fn called_twice(data: &Path) -> anyhow::Result<(u64, u64)> {
-    Ok(queue_server::db::called_more_than_once(&queue_server::db::path(data))?)
+    Ok(queue_server::tools::called_more_than_once(data)?)
 }

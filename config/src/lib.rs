@@ -440,6 +440,8 @@ fn site(
                 queue_core::Role::Manager
             }),
         },
+        keep_queue_overnight: raw.policy.keep_queue_overnight,
+        expire_grace_s: raw.policy.expire_grace_s,
     };
     let rate_limits = RateLimits {
         tickets_per_minute_per_kiosk: positive(
@@ -504,7 +506,26 @@ fn site(
             ServiceKind::Other
         });
         let daily_cap = s.daily_cap.as_ref().map(|c| positive(src, c, &f("daily_cap")));
+        let public_id = match &s.public_id {
+            Some(p) => {
+                slug(src, p, &f("public_id"), "public");
+                if s.discreet && p.get_ref() == s.id.get_ref() {
+                    src.err(p.span(), f("public_id"), "a discreet service's public id must not be its id");
+                }
+                p.get_ref().clone()
+            }
+            None if s.discreet => format!("area-{}", prefix.to_ascii_lowercase()),
+            None => s.id.get_ref().clone(),
+        };
+        if let Some(other) = services.iter().find(|o: &&Service| o.public_id == public_id) {
+            src.err(
+                s.public_id.as_ref().map_or(s.id.span(), |p| p.span()),
+                f("public_id"),
+                format!("public id '{public_id}' is already used by service '{}'", other.id),
+            );
+        }
         services.push(Service {
+            public_id,
             id: ServiceId(s.id.get_ref().clone()),
             prefix,
             names: texts(src, &s.names, &f("names"), &langs),
@@ -747,6 +768,8 @@ impl Config {
                     aging: s.policy.aging,
                     transfer_fallback_s: s.policy.transfer_fallback_s,
                     any_ticket_role: s.policy.any_ticket_role,
+                    keep_queue_overnight: s.policy.keep_queue_overnight,
+                    expire_grace_s: s.policy.expire_grace_s,
                 },
             );
             for svc in &s.services {

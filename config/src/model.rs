@@ -103,6 +103,10 @@ pub struct Policy {
     pub transfer_fallback_s: u32,
     /// Staff of the site with at least this role may act on any of its tickets and desks.
     pub any_ticket_role: queue_core::Role,
+    /// Keep the queue overnight (shelters, emergencies): tickets still waiting at closing stay.
+    pub keep_queue_overnight: bool,
+    /// Tickets still waiting expire this long after the closing time; 0: at closing.
+    pub expire_grace_s: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -155,6 +159,9 @@ pub struct Service {
     pub public_label: Texts,
     /// Discreet: nothing but the public label leaves the building's staff side.
     pub discreet: bool,
+    /// The id public payloads use (displays, the anonymous site list): `public_id` from the file,
+    /// else the id, or for a discreet service `area-<prefix>` (its id, e.g. `legale`, would tell).
+    pub public_id: String,
     pub kind: ServiceKind,
     pub target_wait_s: u32,
     pub daily_cap: Option<u32>,
@@ -163,6 +170,13 @@ pub struct Service {
     /// Professional roles that may serve it; empty = any.
     pub roles: Vec<String>,
     pub default_service_time_s: u32,
+}
+
+impl Site {
+    /// The service a public id stands for.
+    pub fn service_by_public_id(&self, public_id: &str) -> Option<&Service> {
+        self.services.iter().find(|s| s.public_id == public_id)
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -141,7 +141,7 @@ fn unknown_field_and_syntax_error() {
             ("s2.toml", "id = \"s2\"\nname = "),
         ],
         expect![[r#"
-            sites/s1.toml:11:1: unknown field `colour`, expected one of `id`, `prefix`, `kind`, `discreet`, `target_wait_s`, `daily_cap`, `opening_hours`, `roles`, `default_service_time_s`, `names`, `public_label`
+            sites/s1.toml:11:1: unknown field `colour`, expected one of `id`, `prefix`, `kind`, `discreet`, `public_id`, `target_wait_s`, `daily_cap`, `opening_hours`, `roles`, `default_service_time_s`, `names`, `public_label`
             sites/s2.toml:2:8: string values must be quoted, expected literal string"#]],
     );
 }
@@ -258,4 +258,25 @@ fn server_settings_and_coordinator_role() {
     assert!(nets[2].contains(ip("fe80::1")) && !nets[2].contains(ip("::1")));
     assert_eq!(cfg.server.connections_per_address, 256);
     assert_eq!(cfg.sites[0].policy.any_ticket_role, queue_core::Role::Manager);
+}
+
+// Issue 12: a discreet service gets a neutral public id unless one is given; public ids are unique.
+#[test]
+fn public_ids_of_discreet_services() {
+    let site = broken("id = \"b\"\nprefix = \"B\"", "id = \"b\"\nprefix = \"B\"\ndiscreet = true");
+    let sources =
+        vec![(PathBuf::from("sportello.toml"), GLOBAL.to_owned()), (Path::new("sites").join("s1.toml"), site)];
+    let cfg = load_sources(&sources).unwrap();
+    let ids: Vec<&str> = cfg.sites[0].services.iter().map(|s| s.public_id.as_str()).collect();
+    assert_eq!(ids, ["a", "area-b"]);
+    let clash = broken("id = \"b\"\nprefix = \"B\"", "id = \"b\"\nprefix = \"B\"\ndiscreet = true\npublic_id = \"a\"");
+    check(
+        &[("s1.toml", &clash)],
+        expect!["sites/s1.toml:19:13: services[1].public_id: public id 'a' is already used by service 'a'"],
+    );
+    let same = broken("id = \"b\"\nprefix = \"B\"", "id = \"b\"\nprefix = \"B\"\ndiscreet = true\npublic_id = \"b\"");
+    check(
+        &[("s1.toml", &same)],
+        expect!["sites/s1.toml:19:13: services[1].public_id: a discreet service's public id must not be its id"],
+    );
 }

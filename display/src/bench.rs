@@ -4,8 +4,8 @@
 use crate::client::{Backoff, Driver, Endpoint, HttpClient, Sink};
 use crate::controller::{Announcement, DisplayController, Settings, View};
 use crate::texts::Texts;
-use anyhow::{Context, bail};
-use serde_json::{Value, json};
+use anyhow::Context;
+use queue_core::wire::IssueRequest;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -37,40 +37,17 @@ impl Sink for Seen {
     fn announce(&mut self, _: Announcement) {}
 }
 
-async fn post(http: &reqwest::Client, url: String, token: &str, body: Value) -> anyhow::Result<Value> {
-    let r = http.post(url).bearer_auth(token).json(&body).send().await?;
-    let status = r.status();
-    let text = r.text().await?;
-    if !status.is_success() {
-        bail!("{status}: {text}");
-    }
-    Ok(if text.is_empty() { Value::Null } else { serde_json::from_str(&text)? })
-}
-
 /// Calls `calls` tickets at a desk of the site and measures call → shown.
 pub async fn run(a: BenchArgs) -> anyhow::Result<Vec<Duration>> {
-    let http = reqwest::Client::new();
     let base = a.server.trim_end_matches('/').to_owned();
-    let login: Value = http
-        .post(format!("{base}/api/v1/session"))
-        .json(&json!({"username": a.user, "password": a.password}))
-        .send()
-        .await?
-        .error_for_status()
-        .context("log in")?
-        .json()
-        .await?;
-    let token = login["token"].as_str().context("token")?.to_owned();
-    let desks: Value =
-        http.get(format!("{base}/api/v1/sites/{}/desks", a.site)).bearer_auth(&token).send().await?.json().await?;
-    let desk = desks
-        .as_array()
-        .and_then(|d| d.iter().find(|d| d["staff"].is_null() || d["staff"] == a.user.as_str()))
-        .context("a free desk")?;
-    let (desk_id, service) = (desk["id"].as_str().context("id")?.to_owned(), desk["services"][0].clone());
-    post(&http, format!("{base}/api/v1/desks/{desk_id}/open"), &token, Value::Null).await?;
+    let (staff, _) = ::client::Client::new(&base).login(&a.user, &a.password).await.context("log in")?;
+    let desks = staff.desks(&a.site).await?;
+    let desk = desks.iter().find(|d| d.staff.as_ref().is_none_or(|s| s.as_str() == a.user)).context("a free desk")?;
+    let (desk_id, service) = (desk.id.to_string(), desk.services.first().context("a service at the desk")?.clone());
+    staff.desk(&desk_id, "open").await?;
+    let request = IssueRequest { service, ..IssueRequest::default() };
     for _ in 0..a.calls {
-        post(&http, format!("{base}/api/v1/sites/{}/tickets", a.site), &token, json!({"service": service})).await?;
+        staff.issue(&a.site, &request, None).await?;
     }
     let seen = Seen::default();
     let endpoint = Endpoint { server: base.clone(), key: a.key.clone(), site: a.site.clone() };
@@ -80,9 +57,9 @@ pub async fn run(a: BenchArgs) -> anyhow::Result<Vec<Duration>> {
     let display = tokio::spawn(driver.run());
     let mut samples = Vec::with_capacity(a.calls);
     for _ in 0..a.calls {
-        let t = post(&http, format!("{base}/api/v1/desks/{desk_id}/call-next"), &token, Value::Null).await?;
+        let t = staff.call_next(&desk_id).await?.context("a called ticket")?;
         let answered = Instant::now();
-        let number = t["number"].as_str().context("a called ticket")?.to_owned();
+        let number = t.number.clone();
         let shown = tokio::time::timeout(Duration::from_secs(10), async {
             loop {
                 let notified = seen.changed.notified();
@@ -95,12 +72,11 @@ pub async fn run(a: BenchArgs) -> anyhow::Result<Vec<Duration>> {
         .await
         .with_context(|| format!("{number} never appeared on the display"))?;
         samples.push(shown.saturating_duration_since(answered));
-        let id = t["id"].as_str().context("id")?;
-        post(&http, format!("{base}/api/v1/tickets/{id}/start"), &token, Value::Null).await?;
-        post(&http, format!("{base}/api/v1/tickets/{id}/finish"), &token, Value::Null).await?;
+        staff.act(t.id.as_str(), "start").await?;
+        staff.act(t.id.as_str(), "finish").await?;
     }
     display.abort();
-    post(&http, format!("{base}/api/v1/desks/{desk_id}/close"), &token, Value::Null).await?;
+    staff.desk(&desk_id, "close").await?;
     Ok(samples)
 }
 

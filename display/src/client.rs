@@ -3,21 +3,15 @@
 //! `Last-Event-ID`, re-reading the snapshot when told to, and never hiding that it is out of date.
 
 use crate::controller::{Announcement, DisplayController, Outcome, View};
-use crate::sse::SseParser;
-use futures_util::StreamExt;
+use ::client::{Client, Error, EventStream};
 use jiff::Timestamp;
 use queue_core::wire::DisplaySnapshot;
 use std::future::Future;
 use std::time::Duration;
 use tokio::time::{Instant, Interval};
 
-#[derive(Debug, thiserror::Error)]
-pub enum ClientError {
-    #[error("cannot reach the queue server at {url}: {source}")]
-    Http { url: String, source: reqwest::Error },
-    #[error("the queue server answered {status} to {url}: {body}")]
-    Status { url: String, status: reqwest::StatusCode, body: String },
-}
+/// The backoff with jitter between reconnects (the client crate's one).
+pub use ::client::Backoff;
 
 /// Where the display's site lives and how it authenticates.
 #[derive(Debug, Clone)]
@@ -29,65 +23,34 @@ pub struct Endpoint {
     pub site: String,
 }
 
-/// HTTP access to one site's display endpoints (cheap to clone).
+/// HTTP access to one site's display endpoints (cheap to clone), through the client crate.
 #[derive(Clone)]
 pub struct HttpClient {
-    http: reqwest::Client,
-    endpoint: Endpoint,
+    api: Client,
+    site: String,
 }
 
 impl HttpClient {
     pub fn new(endpoint: Endpoint) -> HttpClient {
-        let http = reqwest::Client::builder()
+        let api = Client::builder(&endpoint.server)
             .connect_timeout(Duration::from_secs(5))
+            .timeout(Duration::from_secs(10))
             .tcp_keepalive(Duration::from_secs(15))
             .user_agent(concat!("sportello-display/", env!("CARGO_PKG_VERSION")))
             .build()
-            .expect("the HTTP client builds");
-        HttpClient { http, endpoint }
-    }
-
-    fn url(&self, what: &str) -> String {
-        format!("{}/api/v1/sites/{}/{what}", self.endpoint.server.trim_end_matches('/'), self.endpoint.site)
-    }
-
-    async fn checked(
-        url: &str,
-        res: Result<reqwest::Response, reqwest::Error>,
-    ) -> Result<reqwest::Response, ClientError> {
-        let res = res.map_err(|source| ClientError::Http { url: url.to_owned(), source })?;
-        if res.status().is_success() {
-            return Ok(res);
-        }
-        let status = res.status();
-        let body = res.text().await.unwrap_or_default();
-        Err(ClientError::Status { url: url.to_owned(), status, body: body.chars().take(300).collect() })
+            .expect("the HTTP client builds")
+            .with_bearer(&endpoint.key);
+        HttpClient { api, site: endpoint.site }
     }
 
     /// `GET …/display`: the full state.
-    pub async fn snapshot(&self) -> Result<DisplaySnapshot, ClientError> {
-        let url = self.url("display");
-        let res = self.http.get(&url).bearer_auth(&self.endpoint.key).timeout(Duration::from_secs(10)).send().await;
-        let res = Self::checked(&url, res).await?;
-        res.json().await.map_err(|source| ClientError::Http { url, source })
+    pub async fn snapshot(&self) -> Result<DisplaySnapshot, Error> {
+        self.api.display_snapshot(&self.site).await
     }
 
     /// `GET …/events`, resuming after `last_event_id`.
-    pub async fn open_stream(&self, last_event_id: Option<u64>) -> Result<reqwest::Response, ClientError> {
-        let url = self.url("events");
-        let mut req = self.http.get(&url).bearer_auth(&self.endpoint.key).header("Accept", "text/event-stream");
-        if let Some(id) = last_event_id {
-            req = req.header("Last-Event-ID", id.to_string());
-        }
-        let res = tokio::time::timeout(Duration::from_secs(10), req.send()).await;
-        match res {
-            Ok(res) => Self::checked(&url, res).await,
-            Err(_) => Err(ClientError::Status {
-                url,
-                status: reqwest::StatusCode::GATEWAY_TIMEOUT,
-                body: "no answer within 10 s".to_owned(),
-            }),
-        }
+    pub async fn open_stream(&self, last_event_id: Option<u64>) -> Result<EventStream, Error> {
+        self.api.events(&self.site, last_event_id).await
     }
 }
 
@@ -96,34 +59,6 @@ impl HttpClient {
 pub trait Sink: Send {
     fn publish(&mut self, view: View);
     fn announce(&mut self, announcement: Announcement);
-}
-
-/// Exponential backoff with jitter, so a room full of displays does not reconnect in lockstep.
-#[derive(Debug, Clone)]
-pub struct Backoff {
-    min: Duration,
-    max: Duration,
-    next: Duration,
-}
-
-impl Backoff {
-    pub fn new(min: Duration, max: Duration) -> Backoff {
-        Backoff { min, max, next: min }
-    }
-
-    pub fn reset(&mut self) {
-        self.next = self.min;
-    }
-
-    /// The next wait: min, 2·min, 4·min … max, each ±20 %.
-    pub fn next_delay(&mut self) -> Duration {
-        let base = self.next;
-        self.next = (self.next * 2).min(self.max);
-        let nanos =
-            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
-        let jitter = 0.8 + 0.4 * f64::from(nanos % 1000) / 1000.0;
-        base.mul_f64(jitter)
-    }
 }
 
 /// The wall clock (tests make it jump, as after a laptop's sleep).
@@ -254,16 +189,14 @@ impl<S: Sink> Driver<S> {
     }
 
     /// Reads the stream until it ends, goes quiet for too long, or asks for a resync.
-    async fn follow(&mut self, res: reqwest::Response, tick: &mut Interval) -> Outcome {
-        let mut parser = SseParser::new();
-        let mut body = res.bytes_stream();
+    async fn follow(&mut self, mut stream: EventStream, tick: &mut Interval) -> Outcome {
         let mut deadline = Instant::now() + self.ctl.stale_after();
         loop {
             tokio::select! {
-                chunk = body.next() => match chunk {
-                    Some(Ok(bytes)) => {
+                chunk = stream.next_chunk() => match chunk {
+                    Some(Ok(messages)) => {
                         deadline = Instant::now() + self.ctl.stale_after();
-                        for msg in parser.push(&bytes) {
+                        for msg in messages {
                             if self.ctl.apply_message(&msg, (self.clock)()) == Outcome::Resync {
                                 self.publish();
                                 return Outcome::Resync;

@@ -10,8 +10,8 @@
 //! ([`Outcome::Resync`]), as it does for the server's own `resync` message. The server itself sends
 //! `resync` when it cannot resume from our `Last-Event-ID` (a restart, a lagging subscriber).
 
-use crate::sse::SseMessage;
 use crate::texts::{Texts, announcement_text};
+use ::client::SseMessage;
 use ::texts::id;
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};

@@ -1,8 +1,8 @@
 //! Sportello waiting-room display: live calls, waiting counts, chime and spoken announcements,
 //! never silently stale.
 //!
-//! Codemap: [`sse`] parses the event stream; [`client`] talks HTTP to the queue server (snapshot,
-//! stream, reconnect with backoff); [`controller`] is the pure state (snapshot + events + time →
+//! Codemap: [`client`] keeps the display in step with the queue server through the `client`
+//! crate (snapshot, stream, reconnect with backoff); [`controller`] is the pure state (snapshot + events + time →
 //! [`controller::View`] + announcements); [`audio`] makes the chime and the speech and plays them
 //! one after the other; [`ui`] puts a `View` on the slint window and renders headless screenshots.
 
@@ -12,6 +12,5 @@ pub mod cli;
 pub mod client;
 pub mod controller;
 pub mod demo;
-pub mod sse;
 pub mod texts;
 pub mod ui;

@@ -280,6 +280,7 @@ impl ServerClient for FakeServer {
                         site: "livorno-terreni".into(),
                         service: request.service.clone(),
                         service_label: "Sala A".into(),
+                        service_name: String::new(),
                         status: Status::Waiting,
                         priority: request.priority.unwrap_or(Priority::Standard),
                         language: request.language.clone().unwrap_or_else(|| "it".into()),

@@ -1,6 +1,6 @@
 //! The queue server as the kiosk sees it: the `ServerClient` trait and its blocking HTTP implementation.
 
-use queue_core::wire::{AlertRequest, ErrorBody, IssueRequest, KioskInfo, TicketView};
+use queue_core::wire::{AlertRequest, IssueRequest, KioskInfo, TicketView};
 use std::time::Duration;
 
 /// Why a request to the server did not give what was asked.
@@ -32,117 +32,80 @@ pub trait ServerClient: Send {
     fn base_url(&self) -> String;
 }
 
-/// The kiosk's connection to a queue server over HTTP (blocking; used from the controller's own thread).
+/// The kiosk's connection to a queue server over HTTP: the client crate's blocking wrapper, used
+/// from the controller's own thread.
 pub struct HttpServer {
-    base: String,
     site: String,
-    key: String,
-    http: reqwest::blocking::Client,
+    http: client::blocking::Client,
     /// Attempts for a transport failure or 5xx of an issue (always with the same `Idempotency-Key`).
     pub attempts: u32,
-    /// Pause before the n-th retry: `n × backoff`.
+    /// The first pause before a retry (then doubled, with jitter: the client crate's backoff).
     pub backoff: Duration,
 }
 
 impl HttpServer {
     pub fn new(base: &str, site: &str, key: &str) -> Result<HttpServer, ServerError> {
-        let http = reqwest::blocking::Client::builder()
+        let api = client::Client::builder(base)
             .connect_timeout(Duration::from_secs(2))
             .timeout(Duration::from_secs(5))
-            .build()
-            .map_err(|e| ServerError::Unreachable(e.to_string()))?;
+            .build()?
+            .with_bearer(key);
         Ok(HttpServer {
-            base: base.trim_end_matches('/').to_string(),
             site: site.to_string(),
-            key: key.to_string(),
-            http,
+            http: client::blocking::Client::new(api)?,
             attempts: 3,
             backoff: Duration::from_millis(250),
         })
     }
-
-    fn url(&self, tail: &str) -> String {
-        format!("{}/api/v1/sites/{}/{tail}", self.base, self.site)
-    }
 }
 
-/// Turns a non-success answer into a [`ServerError`] using the server's `{"error": {code, message}}` body.
-fn refusal(status: u16, body: &str) -> ServerError {
-    let (code, message) = match serde_json::from_str::<ErrorBody>(body) {
-        Ok(b) => (b.error.code, b.error.message),
-        Err(_) => (String::new(), body.chars().take(200).collect()),
-    };
-    match (status, code.as_str()) {
-        (_, "service_closed" | "daily_cap_reached" | "closed" | "full") => ServerError::Closed { code, message },
-        (429, _) => ServerError::RateLimited(message),
-        _ => ServerError::Refused { status, code, message },
+/// What the kiosk makes of the client crate's typed error (our `{"error": {code, message}}` body).
+impl From<client::Error> for ServerError {
+    fn from(e: client::Error) -> ServerError {
+        let api = match e {
+            client::Error::Api { error, .. } => error,
+            client::Error::Decode { status, .. } => {
+                return ServerError::Refused { status, code: "bad_answer".into(), message: e.to_string() };
+            }
+            client::Error::Transport { .. } => return ServerError::Unreachable(e.to_string()),
+        };
+        let client::ApiError { status, code, message, .. } = api;
+        match (status, code.as_str()) {
+            (_, "service_closed" | "daily_cap_reached" | "closed" | "full") => ServerError::Closed { code, message },
+            (429, _) => ServerError::RateLimited(message),
+            _ => ServerError::Refused { status, code, message },
+        }
     }
-}
-
-fn transport(e: reqwest::Error) -> ServerError {
-    ServerError::Unreachable(e.to_string())
-}
-
-fn answer<T: serde::de::DeserializeOwned>(response: reqwest::blocking::Response) -> Result<T, ServerError> {
-    let status = response.status().as_u16();
-    let body = response.text().map_err(transport)?;
-    if !(200..300).contains(&status) {
-        return Err(refusal(status, &body));
-    }
-    serde_json::from_str(&body).map_err(|e| ServerError::Refused {
-        status,
-        code: "bad_answer".into(),
-        message: format!("the server's answer does not parse: {e}"),
-    })
 }
 
 impl ServerClient for HttpServer {
     fn kiosk_info(&mut self) -> Result<KioskInfo, ServerError> {
-        let response = self.http.get(self.url("kiosk")).bearer_auth(&self.key).send().map_err(transport)?;
-        answer(response)
+        Ok(self.http.kiosk_info(&self.site)?)
     }
 
     fn issue(&mut self, request: &IssueRequest, key: &str) -> Result<TicketView, ServerError> {
-        let mut last = ServerError::Unreachable("no attempt made".into());
-        for attempt in 0..self.attempts.max(1) {
-            if attempt > 0 {
-                // A short back-off between retries of the same request; the controller thread waits, not the UI.
-                std::thread::sleep(self.backoff * attempt);
-            }
-            let sent = self
-                .http
-                .post(self.url("tickets"))
-                .bearer_auth(&self.key)
-                .header("Idempotency-Key", key)
-                .json(request)
-                .send();
-            match sent {
-                Ok(response) if response.status().is_server_error() => {
-                    let status = response.status().as_u16();
-                    last = refusal(status, &response.text().unwrap_or_default());
-                }
-                Ok(response) => return answer(response),
-                Err(e) => last = transport(e),
-            }
-        }
-        Err(last)
+        // The controller thread waits between retries, not the UI.
+        let backoff = client::Backoff::new(self.backoff, self.backoff * 4);
+        Ok(self.http.issue_retrying(&self.site, request, key, self.attempts.max(1), backoff)?)
     }
 
     fn alert(&mut self, alert: &AlertRequest) -> Result<(), ServerError> {
-        let response =
-            self.http.post(self.url("alerts")).bearer_auth(&self.key).json(alert).send().map_err(transport)?;
-        let status = response.status().as_u16();
-        if (200..300).contains(&status) { Ok(()) } else { Err(refusal(status, &response.text().unwrap_or_default())) }
+        Ok(self.http.alert(&self.site, alert)?)
     }
 
     fn base_url(&self) -> String {
-        self.base.clone()
+        self.http.api().base().to_owned()
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn refusal(status: u16, body: &str) -> ServerError {
+        let error = client::ApiError::from_answer(status, None, body);
+        ServerError::from(client::Error::Api { url: "http://kiosk.test/".into(), error })
+    }
 
     #[test]
     fn error_bodies_map_to_what_the_kiosk_says() {
@@ -156,41 +119,8 @@ mod tests {
         assert!(matches!(refusal(401, "nope"), ServerError::Refused { status: 401, .. }));
     }
 
-    /// A one-request-per-connection HTTP server that answers with `answers` in order and returns the raw requests.
     fn fake_http(answers: Vec<(u16, String)>) -> (String, std::thread::JoinHandle<Vec<String>>) {
-        use std::io::{BufRead, BufReader, Read, Write};
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        let handle = std::thread::spawn(move || {
-            let mut requests = Vec::new();
-            for (status, body) in answers {
-                let (stream, _) = listener.accept().unwrap();
-                let mut reader = BufReader::new(stream);
-                let mut head = String::new();
-                let mut length = 0;
-                loop {
-                    let mut line = String::new();
-                    reader.read_line(&mut line).unwrap();
-                    if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
-                        length = v.trim().parse().unwrap();
-                    }
-                    head.push_str(&line);
-                    if line == "\r\n" {
-                        break;
-                    }
-                }
-                let mut body_in = vec![0; length];
-                reader.read_exact(&mut body_in).unwrap();
-                requests.push(head + &String::from_utf8(body_in).unwrap());
-                let answer = format!(
-                    "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-                    body.len()
-                );
-                reader.get_mut().write_all(answer.as_bytes()).unwrap();
-            }
-            requests
-        });
-        (base, handle)
+        testkit::http_script::serve(answers.into_iter().map(|(s, b)| testkit::http_script::Reply::json(s, b)).collect())
     }
 
     fn ticket_json() -> String {

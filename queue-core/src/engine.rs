@@ -760,6 +760,7 @@ impl Engine {
             staff: None,
             target: None,
             called_at: None,
+            held_at: None,
             recalls: 0,
             estimated_wait_s: 0,
         };
@@ -844,6 +845,7 @@ impl Engine {
             staff: None,
             target: None,
             called_at: None,
+            held_at: None,
             recalls: 0,
             estimated_wait_s: 0,
             journey: vec![],
@@ -979,6 +981,7 @@ impl Engine {
                 if let Some(t) = s.tickets.get_mut(ticket) {
                     free_desk(&mut s.desks, t);
                     t.status = Status::OnHold;
+                    t.held_at = Some(at);
                 }
             }
             EventKind::TicketReturned { ticket, keep_position, target_desk } => {

@@ -145,6 +145,9 @@ pub struct Ticket {
     pub staff: Option<StaffId>,
     pub target: Option<Target>,
     pub called_at: Option<Timestamp>,
+    /// When it was last put on hold (the desk page's "parked for").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub held_at: Option<Timestamp>,
     pub recalls: u32,
     pub estimated_wait_s: u32,
     pub journey: Vec<JourneyStep>,

@@ -687,6 +687,7 @@ mod tests {
             staff: None,
             target: None,
             called_at: None,
+            held_at: None,
             recalls: 0,
             estimated_wait_s: 0,
             journey: vec![],
@@ -871,14 +872,10 @@ mod tests {
     /// split into days and merged back (random lives: served, no-show, cancelled, held, transferred).
     #[test]
     fn aggregates_add_up_to_the_exact_figures() {
+        use rand::{Rng, SeedableRng};
         let mut log = Vec::new();
-        let mut seed = 0x2545_f491_4f6c_dd1du64;
-        let mut r = |n: u64| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed % n
-        };
+        let mut rng = rand::rngs::StdRng::seed_from_u64(0x2545_f491_4f6c_dd1d);
+        let mut r = |n: u64| rng.random_range(0..n);
         for i in 0..400i64 {
             let id = format!("T{i}");
             let start = i * 600 + r(30) as i64;

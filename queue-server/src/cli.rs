@@ -38,8 +38,7 @@ pub struct Cli {
     /// Seconds a request body has to arrive whole.
     #[arg(long, default_value_t = 10)]
     body_timeout: u64,
-    /// Connections one client address may hold (default: the configuration's [server] setting).
-    #[arg(long)]
+    /// Connections, and event streams besides, one client address may hold (default: the configuration's [server] setting).
     connections_per_address: Option<usize>,
     #[command(subcommand)]
     command: Option<Cmd>,

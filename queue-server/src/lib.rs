@@ -17,11 +17,14 @@ pub mod net;
 pub mod rollup;
 pub mod state;
 pub mod stats_page;
+pub mod tools;
 pub mod views;
 pub mod web;
 pub mod writer;
 
+pub use rollup::Pass;
 pub use state::{AppState, DataDirLock, Options, Started, start};
+pub use writer::Clock;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request, State};
@@ -36,7 +39,9 @@ use tokio::net::TcpListener;
 pub fn router(state: AppState) -> Router {
     let (api, openapi) = api::routes();
     // Built once at start-up from our own annotations: a failure is a bug in them, loud at once.
-    let doc = Arc::new(openapi.to_pretty_json().expect("the OpenAPI document serializes"));
+    let mut doc = serde_json::to_value(&openapi).expect("the OpenAPI document serializes");
+    api::fix_link_field_names(&mut doc);
+    let doc = Arc::new(serde_json::to_string_pretty(&doc).expect("the OpenAPI document serializes"));
     api.merge(web::routes())
         .merge(stats_page::routes())
         .fallback(|| async { error::ApiError::not_found("no such route") })
@@ -84,6 +89,7 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
     tokio::spawn(auth::watch_revocations(state.clone()));
+    tokio::spawn(close_days(state.clone()));
     let budgets = state.budgets.clone();
     let limits = budgets.limits.clone();
     let metrics = state.metrics.clone();
@@ -167,6 +173,7 @@ pub struct Running {
     task: tokio::task::JoinHandle<std::io::Result<()>>,
     writer_thread: Option<std::thread::JoinHandle<()>>,
     lock: Option<DataDirLock>,
+    housekeeper: rollup::Housekeeper,
 }
 
 impl Running {
@@ -184,11 +191,18 @@ impl Running {
             task,
             writer_thread: Some(started.writer_thread),
             lock: Some(started.lock),
+            housekeeper: started.housekeeper,
         })
     }
 
     pub fn url(&self) -> String {
         format!("http://{}", self.addr)
+    }
+
+    /// Runs a statistics housekeeping pass (roll-ups, then the retention purge) now, after any
+    /// pass under way, and waits for it: tests need not poll for the housekeeper.
+    pub async fn housekeeping_pass(&self) -> anyhow::Result<Pass> {
+        self.housekeeper.pass().await
     }
 
     /// Graceful stop: streams end, requests finish, the writer commits and stops.
@@ -205,5 +219,42 @@ impl Running {
         // Only now may another server take the data directory.
         drop(self.lock.take());
         Ok(())
+    }
+}
+
+/// How often the server's clock looks whether a site's day has ended.
+const DAY_CLOSE_PERIOD: std::time::Duration = std::time::Duration::from_secs(20);
+
+/// The end of the day: at each site's closing time (or local midnight without hours), the tickets
+/// still waiting or on hold expire (`Command::CloseDay`, sent as the server), unless the site keeps
+/// its queue overnight. A site with nothing to end costs a read, not a write.
+async fn close_days(state: AppState) {
+    let mut tick = tokio::time::interval(DAY_CLOSE_PERIOD);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut shutdown = state.shutdown.clone();
+    loop {
+        tokio::select! {
+            _ = tick.tick() => {}
+            _ = shutdown.changed() => return,
+        }
+        for site in &state.cfg.sites {
+            let id = site.id.clone();
+            let due = state
+                .writer
+                .read(move |live| {
+                    live.engine.rules().site(&id).is_some_and(|r| !live.engine.close_day(r, live.now).is_empty())
+                })
+                .await;
+            match due {
+                Some(true) => {}
+                Some(false) => continue,
+                None => return,
+            }
+            let cmd = queue_core::Command::CloseDay { site: site.id.clone() };
+            match state.writer.exec(writer::Exec::new(cmd, queue_core::Actor::System)).await {
+                Ok(_) => tracing::info!(site = %site.id, "the day ended: tickets still waiting expired"),
+                Err(e) => tracing::warn!(site = %site.id, error = %e, "could not end the day; trying again"),
+            }
+        }
     }
 }

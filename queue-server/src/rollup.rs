@@ -79,13 +79,65 @@ pub fn purge(cfg: &Config, conn: &rusqlite::Connection, now: Timestamp, shutdown
     total
 }
 
-/// Start the housekeeper thread; it stops when `shutdown` turns true.
+/// What one housekeeping pass did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Pass {
+    /// Site-days rolled up (0 if rolling up failed; the failure is logged).
+    pub rolled_up_days: usize,
+    /// Tickets whose details the retention purge forgot.
+    pub purged_tickets: usize,
+}
+
+/// Asks the housekeeper thread for a pass now (tests; the server itself waits for the period).
+#[derive(Clone)]
+pub struct Housekeeper {
+    asks: std::sync::mpsc::Sender<tokio::sync::oneshot::Sender<Pass>>,
+}
+
+impl Housekeeper {
+    /// Runs a pass after the one under way (if any) and waits for it.
+    pub async fn pass(&self) -> anyhow::Result<Pass> {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        self.asks.send(tx).map_err(|_| anyhow::anyhow!("the statistics housekeeper has stopped"))?;
+        rx.await.map_err(|_| anyhow::anyhow!("the statistics housekeeper stopped before its pass"))
+    }
+}
+
+/// One pass: roll-ups, then the retention purge.
+fn pass(
+    cfg: &Config,
+    conn: &rusqlite::Connection,
+    clock: &crate::writer::Clock,
+    shutdown: &watch::Receiver<bool>,
+) -> Pass {
+    let started = std::time::Instant::now();
+    let rolled_up_days = match roll_up(cfg, conn, clock()) {
+        Ok(0) => 0,
+        Ok(n) => {
+            tracing::info!(days = n, ms = started.elapsed().as_millis() as u64, "statistics rolled up");
+            n
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "rolling up statistics failed; will retry");
+            0
+        }
+    };
+    let purged_tickets = purge(cfg, conn, clock(), shutdown);
+    if purged_tickets > 0 {
+        tracing::info!(tickets = purged_tickets, "purged ticket details older than the retention");
+    }
+    Pass { rolled_up_days, purged_tickets }
+}
+
+/// Start the housekeeper thread: a pass at start-up, then every [`PERIOD`] or when asked through
+/// the returned [`Housekeeper`]; it stops when `shutdown` turns true.
 pub fn start(
     cfg: Arc<Config>,
     path: PathBuf,
     clock: crate::writer::Clock,
     shutdown: watch::Receiver<bool>,
-) -> std::io::Result<std::thread::JoinHandle<()>> {
+) -> std::io::Result<Housekeeper> {
+    let (asks, asked) = std::sync::mpsc::channel::<tokio::sync::oneshot::Sender<Pass>>();
     std::thread::Builder::new().name("stats-rollup".into()).spawn(move || {
         let conn = match db::open(&path) {
             Ok(c) => c,
@@ -94,24 +146,36 @@ pub fn start(
                 return;
             }
         };
+        let mut waiting = Vec::new();
         loop {
-            let started = std::time::Instant::now();
-            match roll_up(&cfg, &conn, clock()) {
-                Ok(0) => {}
-                Ok(n) => tracing::info!(days = n, ms = started.elapsed().as_millis() as u64, "statistics rolled up"),
-                Err(e) => tracing::warn!(error = %e, "rolling up statistics failed; will retry"),
-            }
-            let purged = purge(&cfg, &conn, clock(), &shutdown);
-            if purged > 0 {
-                tracing::info!(tickets = purged, "purged ticket details older than the retention");
+            let done = pass(&cfg, &conn, &clock, &shutdown);
+            for w in waiting.drain(..) {
+                let _: Result<(), Pass> = tokio::sync::oneshot::Sender::send(w, done);
             }
             let until = std::time::Instant::now() + PERIOD;
-            while std::time::Instant::now() < until {
+            loop {
                 if *shutdown.borrow() {
                     return;
                 }
-                std::thread::sleep(Duration::from_millis(200));
+                let left = until.saturating_duration_since(std::time::Instant::now());
+                if left.is_zero() {
+                    break;
+                }
+                // Wakes at least every 200 ms to notice the shutdown.
+                match asked.recv_timeout(left.min(Duration::from_millis(200))) {
+                    Ok(ask) => {
+                        // Every ask so far is served by the next pass.
+                        waiting.push(ask);
+                        waiting.extend(asked.try_iter());
+                        break;
+                    }
+                    Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
+                    Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+                        std::thread::sleep(Duration::from_millis(200))
+                    }
+                }
             }
         }
-    })
+    })?;
+    Ok(Housekeeper { asks })
 }

@@ -42,9 +42,11 @@ impl Options {
         }
     }
 
-    /// Connections one address may hold, whatever the configuration says (tests).
+    /// Connections (and, apart, event streams) one address may hold, whatever the configuration
+    /// says (tests, the bench: one machine standing in for hundreds of displays).
     pub fn connections_per_address(mut self, n: usize) -> Options {
         self.net.connections_per_address = n;
+        self.net.streams_per_address = n;
         self.net_per_address_set = true;
         self
     }
@@ -84,6 +86,8 @@ pub struct Started {
     pub state: AppState,
     pub writer_thread: std::thread::JoinHandle<()>,
     pub shutdown: watch::Sender<bool>,
+    /// Runs a statistics housekeeping pass on demand (tests).
+    pub housekeeper: crate::rollup::Housekeeper,
     /// The data directory's lock: hold it until the writer has stopped.
     pub lock: DataDirLock,
 }
@@ -178,11 +182,12 @@ pub fn start(opts: Options) -> anyhow::Result<Started> {
     let metrics = Arc::new(Metrics::new());
     let (shutdown, shutdown_rx) = watch::channel(false);
     let (writer, writer_thread) = writer::start(cfg.clone(), conn, hub.clone(), metrics.clone(), clock.clone())?;
-    crate::rollup::start(cfg.clone(), path.clone(), clock.clone(), shutdown_rx.clone())
+    let housekeeper = crate::rollup::start(cfg.clone(), path.clone(), clock.clone(), shutdown_rx.clone())
         .context("cannot start the statistics housekeeper")?;
     let mut net = opts.net.clone();
     if !opts.net_per_address_set {
         net.connections_per_address = cfg.server.connections_per_address as usize;
+        net.streams_per_address = cfg.server.connections_per_address as usize;
     }
     // A stream should never go idle: heartbeats come well within the idle limit.
     net.idle_timeout = net.idle_timeout.max(std::time::Duration::from_secs(3 * u64::from(opts.heartbeat_s.max(1))));
@@ -203,5 +208,5 @@ pub fn start(opts: Options) -> anyhow::Result<Started> {
         auth_epoch: Arc::new(watch::channel(0).0),
         budgets: crate::net::Budgets::new(net, cfg_trusted),
     };
-    Ok(Started { state, writer_thread, shutdown, lock })
+    Ok(Started { state, writer_thread, shutdown, lock, housekeeper })
 }

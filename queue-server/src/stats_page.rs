@@ -72,7 +72,12 @@ async fn live(State(state): State<AppState>, id: Identity, ApiQuery(q): ApiQuery
     let (queues, desks) = state
         .writer
         .read(move |live| {
-            let queues = crate::views::queue_views(live.cfg, &sid, live.engine.queues(&sid, live.now));
+            let queues = crate::views::queue_views(
+                live.cfg,
+                &sid,
+                live.engine.queues(&sid, live.now),
+                crate::views::Audience::Staff,
+            );
             let desks: Vec<_> = live
                 .engine
                 .desks()

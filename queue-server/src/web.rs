@@ -120,7 +120,10 @@ async fn ticket(
                 .and_then(|s| s.public_label.get(lang))
                 .cloned()
                 .unwrap_or_else(|| public.service_label.clone());
-            strict_page(StatusCode::OK, ticket_page::render(lang, &public, &label))
+            let opens = (public.status == queue_core::Status::Expired)
+                .then(|| opens_again(&state.cfg, &stored.site, state.now()))
+                .flatten();
+            strict_page(StatusCode::OK, ticket_page::render(lang, &public, &label, opens.as_deref()))
         }
         Err(e) if e.status == StatusCode::NOT_FOUND => {
             strict_page(StatusCode::NOT_FOUND, ticket_page::not_found(fallback()))
@@ -152,4 +155,12 @@ async fn asset(Path(file): Path<String>) -> Response {
         body,
     )
         .into_response()
+}
+
+/// When a site opens next, in its local time ("02/12 08:30"), if it has opening hours.
+fn opens_again(cfg: &config::Config, site: &queue_core::SiteId, now: jiff::Timestamp) -> Option<String> {
+    let site = cfg.site(site)?;
+    let local = now.to_zoned(site.time_zone.clone());
+    let next = site.opening_hours.as_ref()?.next_opening(&local)?;
+    Some(next.strftime("%d/%m %H:%M").to_string())
 }

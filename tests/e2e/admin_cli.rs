@@ -1,10 +1,10 @@
 //! Issue #2: the admin commands work while the server runs — staff add/list/disable,
 //! device add/list/revoke, check-config — through the real binary on the same data directory.
 
-use reqwest::StatusCode;
 use serde_json::json;
 use std::io::Write;
 use std::process::{Command, Stdio};
+use tests::StatusCode;
 use tests::{LIVORNO, TestServer, test_config_dir};
 
 /// Run the server binary's admin command line on `data`: (success, stdout, stderr).
@@ -179,11 +179,10 @@ async fn revoking_ends_open_streams_and_sessions() {
     let key = out.lines().last().unwrap().trim().to_owned();
     // "added display display-… for site …": the id is the third word of the first line.
     let id = out.lines().next().and_then(|l| l.split_whitespace().nth(2)).unwrap().to_owned();
-    let events = format!("{}/api/v1/sites/{LIVORNO}/events", server.url);
-    let staff_stream = tests::sse::SseReader::connect(&events, Some(&token), None).await;
-    let display_stream = tests::sse::SseReader::connect(&events, Some(&key), None).await;
+    let staff_stream = server.client().with_bearer(&token).events(LIVORNO, None).await;
+    let display_stream = server.client().with_bearer(&key).events(LIVORNO, None).await;
 
-    let ended = |mut s: tests::sse::SseReader| async move {
+    let ended = |mut s: tests::Stream| async move {
         let t0 = std::time::Instant::now();
         // Heartbeats come every second; the stream must end, not just go quiet.
         while s.next(std::time::Duration::from_secs(5)).await.is_some() {

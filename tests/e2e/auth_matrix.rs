@@ -1,10 +1,10 @@
 //! Issue #2: every role against every route, from one table. The table must cover every
 //! route of the OpenAPI document, so a new route without a row fails here.
 
-use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
 use tests::{Client, GROSSETO, LIVORNO, TestServer};
+use tests::{Method, StatusCode};
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Who {

@@ -1,9 +1,9 @@
 //! Issue #2: bad input gets a clear error in our shape and changes nothing — malformed JSON,
 //! huge bodies, wrong types, unknown ids, illegal transitions, keys of another site, floods.
 
-use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use tests::{Client, GROSSETO, LIVORNO, TestServer};
+use tests::{Method, StatusCode};
 
 /// Everything observable about the queues, to compare before and after.
 async fn snapshot(admin: &Client) -> Value {
@@ -151,11 +151,11 @@ async fn fuzzing_findings_stay_fixed() {
     let server = TestServer::start().await;
     let manager = server.staff("responsabile").await;
     for path in ["/api/v1/stats/summary?service=&from=&to=", "/api/v1/stats/funder?site=", "/stats?from=yesterday"] {
-        let resp = manager.request(reqwest::Method::GET, path).send().await.unwrap();
-        assert_eq!(resp.status(), StatusCode::BAD_REQUEST, "{path}");
-        let ct = resp.headers()[reqwest::header::CONTENT_TYPE].to_str().unwrap().to_owned();
+        let resp = manager.answer(manager.request(tests::Method::GET, path)).await;
+        assert_eq!(resp.status, StatusCode::BAD_REQUEST, "{path}");
+        let ct = resp.headers["content-type"].to_str().unwrap().to_owned();
         assert!(ct.starts_with("application/json"), "{path}: {ct}");
-        let body: serde_json::Value = resp.json().await.unwrap();
+        let body = resp.json();
         assert!(body["error"]["code"].is_string(), "{path}: {body}");
     }
     let (_, doc) = server.client().get("/api/v1/openapi.json").await;
@@ -171,4 +171,56 @@ async fn fuzzing_findings_stay_fixed() {
         }
     }
     server.stop().await;
+}
+
+// Issue 12 (Low): an array body is not a ticket; a reused Idempotency-Key with another body is 422;
+// error messages echo a short, clean excerpt; tokens are never stored, not even in the answers
+// kept for retries.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hardened_bodies_keys_and_excerpts() {
+    let server = TestServer::start().await;
+    let admin = server.staff("admin").await;
+    let kiosk = server.kiosk(LIVORNO).await;
+    let tickets = format!("/api/v1/sites/{LIVORNO}/tickets");
+    let before = snapshot(&admin).await;
+    let raw = |body: &'static str| {
+        kiosk.request(Method::POST, &tickets).header("content-type", "application/json").body(body)
+    };
+    // serde reads a struct from an array by position: `["lavoro"]` once made a ticket.
+    let (s, b) = kiosk.send(raw("[\"lavoro\"]")).await;
+    assert_error(s, &b, StatusCode::UNPROCESSABLE_ENTITY, "invalid_request");
+    assert!(b["error"]["message"].as_str().unwrap().contains("JSON object"), "{b}");
+    // Control characters and long input are not echoed.
+    let (s, b) =
+        kiosk.post(&tickets, json!({"service": "lavoro", "language": format!("x\u{1b}[31m{}", "y".repeat(500))})).await;
+    assert_error(s, &b, StatusCode::UNPROCESSABLE_ENTITY, "invalid_request");
+    let m = b["error"]["message"].as_str().unwrap();
+    assert!(!m.contains('\u{1b}') && m.len() < 200, "{m}");
+    assert_eq!(snapshot(&admin).await, before, "nothing changed");
+
+    let keyed = |key: &str, body: Value| {
+        kiosk.send(kiosk.request(Method::POST, &tickets).header("Idempotency-Key", key).json(&body))
+    };
+    let (s, first) = keyed("k-1", json!({"service": "lavoro", "language": "ar"})).await;
+    assert_eq!(s, StatusCode::CREATED, "{first}");
+    let (s, again) = keyed("k-1", json!({"service": "lavoro", "language": "ar"})).await;
+    assert_eq!(s, StatusCode::CREATED, "the same request answers the same ticket");
+    assert_eq!(again["id"], first["id"]);
+    assert_eq!(again["token"], first["token"], "the retry gets its token back");
+    assert_eq!(again["status_url"], first["status_url"]);
+    let (s, b) = keyed("k-1", json!({"service": "sociale"})).await;
+    assert_error(s, &b, StatusCode::UNPROCESSABLE_ENTITY, "idempotency_key_reused");
+    // The token works, and it appears nowhere in the database.
+    let token = first["token"].as_str().unwrap().to_owned();
+    let (s, _) = server.client().get(&format!("/api/v1/public/tickets/{token}")).await;
+    assert_eq!(s, StatusCode::OK);
+    let db = server.db_path();
+    let _data = server.stop().await;
+    let mut files = vec![std::fs::read(&db).unwrap()];
+    if let Ok(wal) = std::fs::read(db.with_extension("sqlite3-wal")) {
+        files.push(wal);
+    }
+    for bytes in files {
+        assert!(!bytes.windows(token.len()).any(|w| w == token.as_bytes()), "the token is stored somewhere");
+    }
 }

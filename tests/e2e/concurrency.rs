@@ -1,9 +1,9 @@
 //! Issue #2: concurrent desks never call a ticket twice; one Idempotency-Key issues one ticket
 //! and one call.
 
-use reqwest::StatusCode;
 use serde_json::json;
 use std::collections::BTreeSet;
+use tests::StatusCode;
 use tests::{LIVORNO, TestServer};
 
 /// Open every Livorno desk (one staff member each) and return (desk id, client) pairs
@@ -90,7 +90,7 @@ async fn one_idempotency_key_issues_one_ticket_and_calls_once() {
         let service = service.clone();
         tasks.push(tokio::spawn(async move {
             let r = k
-                .request(reqwest::Method::POST, &format!("/api/v1/sites/{LIVORNO}/tickets"))
+                .request(tests::Method::POST, &format!("/api/v1/sites/{LIVORNO}/tickets"))
                 .header("Idempotency-Key", "visitor-attempt-1")
                 .json(&json!({"service": service}));
             k.send(r).await
@@ -113,7 +113,7 @@ async fn one_idempotency_key_issues_one_ticket_and_calls_once() {
     let (desk, client) = &desks[0];
     let call = |key: &'static str| {
         let r = client
-            .request(reqwest::Method::POST, &format!("/api/v1/desks/{desk}/call-next"))
+            .request(tests::Method::POST, &format!("/api/v1/desks/{desk}/call-next"))
             .header("Idempotency-Key", key);
         client.send(r)
     };

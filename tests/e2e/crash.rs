@@ -2,42 +2,13 @@
 //! issued; after a restart every acknowledged ticket is there with the same number and state,
 //! the database passes `PRAGMA integrity_check`, and no number is duplicated.
 
-use reqwest::StatusCode;
 use serde_json::json;
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
-use tests::{Client, LIVORNO, kiosk_key, test_config_dir};
+use testkit::process::ServerProcess;
+use tests::{Client, LIVORNO, StatusCode, kiosk_key, test_config_dir};
 
-struct Spawned {
-    child: Child,
-    url: String,
-}
-
-/// Start the real server binary on an ephemeral port and wait for its "ready" line.
-fn spawn(data: &std::path::Path) -> Spawned {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_sportello-test-server"))
-        .args(["--config"])
-        .arg(test_config_dir())
-        .arg("--data")
-        .arg(data)
-        .args(["--listen", "127.0.0.1:0", "--demo"])
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("server binary starts");
-    let stdout = child.stdout.take().unwrap();
-    let mut lines = BufReader::new(stdout).lines();
-    let url = loop {
-        let line = lines.next().expect("server prints a ready line").expect("stdout");
-        if let Some(rest) = line.split("ready on ").nth(1) {
-            break rest.split_whitespace().next().unwrap().to_owned();
-        }
-    };
-    // Keep draining stdout so the child never blocks on a full pipe.
-    std::thread::spawn(move || for _ in lines {});
-    Spawned { child, url }
+fn spawn(data: &std::path::Path) -> ServerProcess {
+    ServerProcess::spawn(std::path::Path::new(env!("CARGO_BIN_EXE_sportello-test-server")), &test_config_dir(), data)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -64,20 +35,20 @@ async fn acknowledged_tickets_survive_sigkill() {
         tasks.push(tokio::spawn(async move {
             for i in 0.. {
                 let r = kiosk
-                    .request(reqwest::Method::POST, &format!("/api/v1/sites/{LIVORNO}/tickets"))
+                    .request(tests::Method::POST, &format!("/api/v1/sites/{LIVORNO}/tickets"))
                     .header("Idempotency-Key", format!("w{w}-{i}"))
                     .json(&json!({"service": services[i % services.len()]}));
-                match r.send().await {
-                    Ok(resp) if resp.status() == StatusCode::CREATED => {
-                        let Ok(t) = resp.json::<serde_json::Value>().await else { return };
+                match kiosk.api.exchange(r).await {
+                    Ok(answer) if answer.status == StatusCode::CREATED => {
+                        let t = answer.json();
                         journal
                             .lock()
                             .unwrap()
                             .push((t["id"].as_str().unwrap().into(), t["number"].as_str().unwrap().into()));
                         progress.notify_one();
                     }
-                    Ok(resp) => panic!("unexpected status {}", resp.status()),
-                    Err(_) => return, // the server is gone
+                    Ok(answer) => panic!("unexpected status {} {}", answer.status, answer.body),
+                    Err(_) => return, // the server is gone (or cut the answer off)
                 }
             }
         }));
@@ -89,8 +60,7 @@ async fn acknowledged_tickets_survive_sigkill() {
         }
         progress.notified().await;
     }
-    server.child.kill().expect("SIGKILL");
-    server.child.wait().unwrap();
+    server.kill();
     for t in tasks {
         t.await.unwrap();
     }
@@ -111,19 +81,10 @@ async fn acknowledged_tickets_survive_sigkill() {
     // New tickets continue the numbering without duplicates.
     let kiosk = Client::new(&again.url).with_bearer(&kiosk_key(LIVORNO));
     kiosk.issue(LIVORNO, json!({"service": services[0]})).await;
-    again.child.kill().unwrap();
-    again.child.wait().unwrap();
+    again.kill();
 
-    let conn = rusqlite::Connection::open(queue_server::db::path(data.path())).unwrap();
-    assert_eq!(queue_server::db::integrity_check(&conn).unwrap(), "ok");
-    let dups: i64 = conn
-        .query_row(
-            "SELECT COUNT(*) FROM (SELECT site, day, number FROM tickets GROUP BY site, day, number HAVING COUNT(*) > 1)",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
-    assert_eq!(dups, 0, "duplicated numbers");
-    let stored: i64 = conn.query_row("SELECT COUNT(*) FROM tickets", [], |r| r.get(0)).unwrap();
-    assert!(stored as usize > acked.len(), "{stored} stored, {} acknowledged", acked.len());
+    let stored = queue_server::tools::stored(data.path()).unwrap();
+    assert_eq!(stored.integrity, "ok");
+    assert_eq!(stored.duplicate_numbers, 0, "duplicated numbers");
+    assert!(stored.tickets.len() > acked.len(), "{} stored, {} acknowledged", stored.tickets.len(), acked.len());
 }

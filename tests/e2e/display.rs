@@ -5,9 +5,9 @@
 use display::client::{Backoff, Driver, Endpoint, HttpClient, Sink};
 use display::controller::{Announcement, DisplayController, Settings, View};
 use display::texts::Texts;
-use reqwest::StatusCode;
 use serde_json::{Value, json};
 use std::time::Duration;
+use tests::StatusCode;
 use tests::{LIVORNO, TestServer, display_key};
 use tokio::sync::mpsc;
 

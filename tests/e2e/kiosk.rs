@@ -5,10 +5,9 @@
 use kiosk::controller::{Controller, Input, Screen};
 use kiosk::printer::MemoryPrinter;
 use kiosk::server::HttpServer;
-use reqwest::StatusCode;
 use std::time::{Duration, Instant};
-use tests::sse::SseReader;
-use tests::{LIVORNO, TestServer, kiosk_key};
+use tests::StatusCode;
+use tests::{LIVORNO, TestServer, data, kiosk_key};
 
 /// Answers by label, as a visitor would see them; returns the controller when the ticket shows.
 fn take_ticket(base: &str, printer: MemoryPrinter) -> Controller {
@@ -54,9 +53,7 @@ fn take_ticket(base: &str, printer: MemoryPrinter) -> Controller {
 async fn a_ticket_taken_at_the_kiosk_in_arabic_is_stored_with_the_answers() {
     let server = TestServer::start().await;
     let admin = server.staff("admin").await;
-    let mut staff_stream =
-        SseReader::connect(&format!("{}/api/v1/sites/{LIVORNO}/events", server.url), admin.bearer.as_deref(), None)
-            .await;
+    let mut staff_stream = admin.events(LIVORNO, None).await;
     let printer = MemoryPrinter::default();
     let base = server.url.clone();
     let p = printer.clone();
@@ -73,7 +70,7 @@ async fn a_ticket_taken_at_the_kiosk_in_arabic_is_stored_with_the_answers() {
             break m;
         }
     };
-    let id = issued.data["staff"]["ticket_id"].as_str().unwrap().to_owned();
+    let id = data(&issued)["staff"]["ticket_id"].as_str().unwrap().to_owned();
     let (status, t) = admin.get(&format!("/api/v1/tickets/{id}")).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(t["number"], shown.number.as_str());
@@ -91,7 +88,9 @@ async fn a_ticket_taken_at_the_kiosk_in_arabic_is_stored_with_the_answers() {
     assert_eq!(public["number"], shown.number.as_str());
 
     // The QR code opens the visitor's ticket page, in Arabic.
-    let html = reqwest::get(&shown.qr_url).await.unwrap().text().await.unwrap();
+    let page = shown.qr_url.strip_prefix(&server.url).expect("the QR code points to this server");
+    let (_, html) = server.client().get(page).await;
+    let html = html.as_str().expect("a page").to_owned();
     assert!(html.contains(&shown.number) && html.contains(r#"dir="rtl""#), "{html}");
 
     // The printed bytes carry the number.

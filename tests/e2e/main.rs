@@ -19,3 +19,4 @@ mod streams;
 mod texts;
 mod web_display;
 mod web_pages;
+mod wire;

@@ -4,8 +4,8 @@
 //! member follow that actor.
 
 use super::admin_cli::cli;
-use reqwest::StatusCode;
 use serde_json::{Value, json};
+use tests::StatusCode;
 use tests::{GROSSETO, LIVORNO, TestServer};
 
 async fn status(c: &tests::Client, path: &str) -> StatusCode {
@@ -174,9 +174,8 @@ async fn help_alerts_outlive_the_ticket_limit_and_floods_are_reported() {
     // seconds is reported to staff.
     let server = TestServer::start().await;
     let staff = server.staff("giulia").await;
-    let events = format!("{}/api/v1/sites/{LIVORNO}/events", server.url);
-    let mut staff_stream = tests::sse::SseReader::connect(&events, staff.bearer.as_deref(), None).await;
-    let mut display_stream = tests::sse::SseReader::connect(&events, Some(&tests::display_key(LIVORNO)), None).await;
+    let mut staff_stream = staff.events(LIVORNO, None).await;
+    let mut display_stream = server.display(LIVORNO).await.events(LIVORNO, None).await;
     let kiosk = server.kiosk(LIVORNO).await;
     for _ in 0..40 {
         kiosk.issue(LIVORNO, json!({"service": "lavoro"})).await;
@@ -184,7 +183,7 @@ async fn help_alerts_outlive_the_ticket_limit_and_floods_are_reported() {
     let mut flood = None;
     while let Some(m) = staff_stream.next_with_id(std::time::Duration::from_secs(5)).await {
         if m.event == "alert.raised" {
-            flood = Some(m.data);
+            flood = Some(tests::data(&m));
             break;
         }
     }
@@ -194,5 +193,44 @@ async fn help_alerts_outlive_the_ticket_limit_and_floods_are_reported() {
     while let Some(m) = display_stream.next_with_id(std::time::Duration::from_millis(500)).await {
         assert_ne!(m.event, "alert.raised", "displays never see alerts");
     }
+    server.stop().await;
+}
+
+// Issue 12: the waiting room never learns a discreet service by its id ("legale", "salute"): the
+// display snapshot, the public stream and the anonymous site list use public ids; staff of the
+// site still see the real ids.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn public_payloads_name_no_discreet_service() {
+    let server = TestServer::start().await;
+    let discreet = ["sociale", "salute", "legale"];
+    let display = server.display(LIVORNO).await;
+    let mut stream = display.events(LIVORNO, None).await;
+    let kiosk = server.kiosk(LIVORNO).await;
+    for s in discreet {
+        kiosk.issue(LIVORNO, json!({"service": s})).await;
+    }
+    let mut seen = String::new();
+    while let Some(m) = stream.next(std::time::Duration::from_millis(500)).await {
+        seen.push_str(&m.data);
+    }
+    let (_, snapshot) = display.get(&format!("/api/v1/sites/{LIVORNO}/display")).await;
+    let (_, queues) = display.get(&format!("/api/v1/sites/{LIVORNO}/queues")).await;
+    let (_, anonymous) = server.client().get("/api/v1/sites").await;
+    for (what, text) in [
+        ("stream", seen),
+        ("snapshot", snapshot.to_string()),
+        ("queues", queues.to_string()),
+        ("sites", anonymous.to_string()),
+    ] {
+        for s in discreet {
+            assert!(!text.contains(&format!("\"{s}\"")), "{what} names the discreet service '{s}': {text}");
+        }
+    }
+    assert!(snapshot.to_string().contains("\"area-h\""), "public ids instead: {snapshot}");
+    let staff = server.staff("giulia").await;
+    let (_, mine) = staff.get("/api/v1/sites").await;
+    assert!(mine.to_string().contains("\"legale\""), "staff of the site see the ids: {mine}");
+    let (_, q) = staff.get(&format!("/api/v1/sites/{LIVORNO}/queues")).await;
+    assert!(q.to_string().contains("\"legale\""), "{q}");
     server.stop().await;
 }

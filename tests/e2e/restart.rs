@@ -1,8 +1,8 @@
 //! Issue #2: after a restart the state (queues, open desks, called tickets) comes back exactly,
 //! and replaying the stored events rebuilds the same engine state as the stored projections.
 
-use reqwest::StatusCode;
 use serde_json::{Value, json};
+use tests::StatusCode;
 use tests::{GROSSETO, LIVORNO, TestServer};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -57,18 +57,13 @@ async fn state_survives_a_restart_and_replay_matches() {
     giulia.act(now_called["id"].as_str().unwrap(), "finish").await;
     let t = kiosk_after(&server).await.issue(LIVORNO, json!({"service": service})).await;
     assert_eq!(t["status"], "waiting");
-    let db = server.db_path();
     let config_dir = server.config_dir.clone();
-    let _data = server.stop().await;
+    let data = server.stop().await;
 
     // Replay every stored event into a fresh engine: the same state as the projections.
     let cfg = config::load(&config_dir).unwrap();
-    let conn = rusqlite::Connection::open(db).unwrap();
-    let stored = queue_server::writer::load_engine(&cfg, &conn).unwrap();
-    let mut replayed = queue_core::Engine::new(cfg.rules());
-    for (_, e) in queue_server::db::all_events(&conn).unwrap() {
-        replayed.apply(&e);
-    }
+    let (stored, replayed) = queue_server::tools::restored_and_replayed(&cfg, data.path()).unwrap();
+    assert!(!stored.state().tickets.is_empty(), "the state has tickets to compare");
     assert_eq!(stored.state(), replayed.state(), "replaying the event log rebuilds the stored state");
 }
 

@@ -2,21 +2,12 @@
 //! (events and ticket rows) while the statistics keep their figures (`stats_days` roll-ups). A day
 //! with a ticket still open keeps its details until that ticket closes.
 
-use reqwest::StatusCode;
 use serde_json::{Value, json};
-use std::time::Duration;
+use tests::StatusCode;
 use tests::{LIVORNO, TestServer};
 
 fn count(db: &rusqlite::Connection, sql: &str, id: &str) -> i64 {
     db.query_row(sql, [id], |r| r.get(0)).unwrap()
-}
-
-async fn wait_until(what: &str, mut ok: impl FnMut() -> bool) {
-    let deadline = std::time::Instant::now() + Duration::from_secs(15);
-    while !ok() {
-        assert!(std::time::Instant::now() < deadline, "timed out waiting for {what}");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -46,7 +37,8 @@ async fn ticket_details_older_than_the_retention_are_forgotten_and_the_figures_k
     let later = TestServer::start_later(data, ahead).await;
     let db = rusqlite::Connection::open(later.db_path()).unwrap();
     let marker = "SELECT count(*) FROM stats_days WHERE day = ?1 AND service = ''";
-    wait_until("the day rolled up", || count(&db, marker, &day) == 1).await;
+    later.housekeeping_pass().await;
+    assert_eq!(count(&db, marker, &day), 1, "the day is rolled up");
     assert_eq!(count(&db, "SELECT count(*) FROM tickets WHERE id = ?1", &id(&served)), 1);
     let manager = later.staff("responsabile").await;
     let (_, rolled) = manager.get(&summary_path).await;
@@ -61,8 +53,9 @@ async fn ticket_details_older_than_the_retention_are_forgotten_and_the_figures_k
     drop(db);
     let later = TestServer::start_later(data, ahead).await;
     let db = rusqlite::Connection::open(later.db_path()).unwrap();
-    wait_until("the details forgotten", || count(&db, "SELECT count(*) FROM tickets WHERE site = ?1", LIVORNO) == 0)
-        .await;
+    let pass = later.housekeeping_pass().await;
+    assert_eq!(pass.purged_tickets, 0, "the start-up pass forgot them already: {pass:?}");
+    assert_eq!(count(&db, "SELECT count(*) FROM tickets WHERE site = ?1", LIVORNO), 0, "the details are forgotten");
     for gone in [&served, &absent, &open] {
         assert_eq!(count(&db, "SELECT count(*) FROM events WHERE ticket_id = ?1", &id(gone)), 0, "{gone}");
         let (status, _) = later.client().get(gone["status_url"].as_str().unwrap()).await;

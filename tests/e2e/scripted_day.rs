@@ -2,11 +2,10 @@
 //! transfers with and without keep-position, holds, recalls, no-shows, cancellations —
 //! with every event seen on the staff SSE stream, in order, and the final state checked.
 
-use reqwest::StatusCode;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
-use tests::sse::SseReader;
+use tests::StatusCode;
 use tests::{Client, GROSSETO, LIVORNO, TestServer};
 
 /// Desks to open: (site, staff username).
@@ -33,8 +32,7 @@ async fn a_scripted_day_is_consistent_end_to_end() {
     let watcher = server.staff("admin").await;
     let mut streams = BTreeMap::new();
     for site in [LIVORNO, GROSSETO] {
-        let url = format!("{}/api/v1/sites/{site}/events", server.url);
-        streams.insert(site, SseReader::connect(&url, watcher.bearer.as_deref(), None).await);
+        streams.insert(site, watcher.events(site, None).await);
     }
     let mut expected: BTreeMap<&str, Vec<(String, String)>> = BTreeMap::new();
     let mut note = |site: &'static str, event: &str, number: &str| {
@@ -226,10 +224,10 @@ async fn a_scripted_day_is_consistent_end_to_end() {
                 .next_with_id(Duration::from_secs(10))
                 .await
                 .unwrap_or_else(|| panic!("{site}: stream ended after {} of {} events", got.len(), want.len()));
-            let id = m.id.expect("events carry ids");
+            let id = m.id_u64().expect("events carry ids");
             assert!(id > last_id, "ids increase");
             last_id = id;
-            let number = m.data["ticket"]["number"].as_str().unwrap_or("").to_owned();
+            let number = tests::data(&m)["ticket"]["number"].as_str().unwrap_or("").to_owned();
             got.push((m.event, number));
         }
         assert_eq!(got, want, "{site}: the stream shows every event in order");

@@ -5,8 +5,8 @@
 use jiff::Timestamp;
 use queue_core::model::{Priority, Status, Ticket};
 use queue_core::{DeskId, Event, EventKind, ServiceId, SiteId, StaffId, TicketId};
-use reqwest::StatusCode;
 use serde_json::Value;
+use tests::StatusCode;
 use tests::{LIVORNO, TestServer, test_config_dir};
 
 fn ts(s: &str) -> Timestamp {
@@ -50,6 +50,7 @@ impl Log {
             staff: None,
             target: None,
             called_at: None,
+            held_at: None,
             recalls: 0,
             estimated_wait_s: 0,
             journey: vec![],
@@ -164,19 +165,10 @@ fn fixture() -> Log {
 
 async fn server_with_fixture() -> TestServer {
     let data = tempfile::tempdir().unwrap();
-    let mut conn = queue_server::db::open_migrated(&queue_server::db::path(data.path())).unwrap();
     let log = fixture();
-    let tx = conn.transaction().unwrap();
-    for (i, t) in log.tickets.iter().enumerate() {
-        queue_server::db::insert_ticket(&tx, t, &format!("hash{i}")).unwrap();
-    }
     let mut events = log.events.clone();
     events.sort_by_key(|e| e.at);
-    for e in &events {
-        queue_server::db::insert_event(&tx, e).unwrap();
-    }
-    tx.commit().unwrap();
-    drop(conn);
+    queue_server::tools::HistorySeed::open(data.path()).unwrap().write(&log.tickets, &events).unwrap();
     TestServer::start_with(test_config_dir(), data).await
 }
 
@@ -268,16 +260,12 @@ async fn summary_matches_hand_computed_figures() {
     let server = server_with_fixture().await;
     let m = server.staff("responsabile").await;
     // Once from the per-day roll-ups, once from the events alone: the same figures.
+    // A pass run now (after the start-up pass) has rolled up every past day of the fixture.
+    server.housekeeping_pass().await;
     let db = rusqlite::Connection::open(server.db_path()).unwrap();
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
-    let rolled = |db: &rusqlite::Connection| -> i64 {
-        db.query_row("SELECT count(*) FROM stats_days WHERE service = ''", [], |r| r.get(0)).unwrap()
-    };
+    let rolled: i64 = db.query_row("SELECT count(*) FROM stats_days WHERE service = ''", [], |r| r.get(0)).unwrap();
     let days: i64 = db.query_row("SELECT count(DISTINCT day) FROM tickets", [], |r| r.get(0)).unwrap();
-    while rolled(&db) < days {
-        assert!(std::time::Instant::now() < deadline, "the fixture's days were not rolled up");
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
+    assert_eq!(rolled, days, "the fixture's days are rolled up");
     check_summaries(&m).await;
     db.execute("DELETE FROM stats_days", []).unwrap();
     check_summaries(&m).await;
@@ -329,17 +317,14 @@ async fn summary_matches_hand_computed_figures() {
     assert_eq!(st, StatusCode::BAD_REQUEST);
 
     // CSV: the summary row and one row per ticket.
-    let r = m
-        .request(
-            reqwest::Method::GET,
-            &format!("/api/v1/stats/export.csv?table=tickets&site={LIVORNO}&from=2026-03-29&to=2026-03-29"),
-        )
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::OK);
-    assert!(r.headers()["content-type"].to_str().unwrap().starts_with("text/csv"));
-    let csv = r.text().await.unwrap();
+    let csv_of = |table: &str| {
+        let path = format!("/api/v1/stats/export.csv?table={table}&site={LIVORNO}&from=2026-03-29&to=2026-03-29");
+        m.answer(m.request(tests::Method::GET, &path))
+    };
+    let r = csv_of("tickets").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.headers["content-type"].to_str().unwrap().starts_with("text/csv"));
+    let csv = r.body;
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(lines.len(), 5, "{csv}");
     assert!(lines[0].starts_with("ticket,service,services,"));
@@ -347,30 +332,21 @@ async fn summary_matches_hand_computed_figures() {
         lines.iter().any(|l| l.starts_with("T2,sociale,sociale|lavoro,") && l.contains(",7200,3600,120,1200,0,1,0")),
         "{csv}"
     );
-    let r = m
-        .request(
-            reqwest::Method::GET,
-            &format!("/api/v1/stats/export.csv?table=summary&site={LIVORNO}&from=2026-03-29&to=2026-03-29"),
-        )
-        .send()
-        .await
-        .unwrap();
-    let csv = r.text().await.unwrap();
+    let csv = csv_of("summary").await.body;
     let mut lines = csv.lines();
     let head: Vec<&str> = lines.next().unwrap().split(',').collect();
     let row: Vec<&str> = lines.next().unwrap().split(',').collect();
     let issued = head.iter().position(|h| *h == "issued").unwrap();
     assert_eq!(row[issued], "4");
     for (table, line) in [("arrivals", "7,23,1"), ("mix", "need,group:migranti,3")] {
-        let path = format!("/api/v1/stats/export.csv?table={table}&site={LIVORNO}&from=2026-03-29&to=2026-03-29");
-        let csv = m.request(reqwest::Method::GET, &path).send().await.unwrap().text().await.unwrap();
+        let csv = csv_of(table).await.body;
         assert!(csv.lines().any(|l| l == line), "{table}: {csv}");
     }
     // The /stats page: the same figures, the heat map as inline SVG, CSV links; managers only.
     // (The headless-browser test of the dashboard belongs to the browser harness, not here.)
     let page = |c: tests::Client, q: String| async move {
-        let r = c.request(reqwest::Method::GET, &format!("/stats?{q}")).send().await.unwrap();
-        (r.status(), r.text().await.unwrap())
+        let r = c.answer(c.request(tests::Method::GET, &format!("/stats?{q}"))).await;
+        (r.status, r.body)
     };
     let (st, html) = page(m.clone(), format!("site={LIVORNO}&from=2026-03-29&to=2026-03-29")).await;
     assert_eq!(st, StatusCode::OK);

@@ -1,8 +1,8 @@
 //! Issue #2: a commit that fails is answered 503, changes nothing, and the server carries on:
 //! the writer rolls back the whole batch and reloads its state from the database.
 
-use reqwest::StatusCode;
 use serde_json::json;
+use tests::StatusCode;
 use tests::{LIVORNO, TestServer};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

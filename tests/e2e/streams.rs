@@ -1,20 +1,18 @@
 //! Issue #2: the live stream — resume with Last-Event-ID, resync when it cannot, heartbeats,
 //! and displays see public fields only (no alerts, no ids, no staff).
 
-use reqwest::StatusCode;
 use serde_json::{Value, json};
 use std::time::Duration;
-use tests::sse::SseReader;
-use tests::{LIVORNO, TestServer, display_key};
+use tests::StatusCode;
+use tests::{LIVORNO, TestServer, data, display_key};
 
 const WAIT: Duration = Duration::from_secs(10);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn displays_resume_and_see_public_fields_only() {
     let server = TestServer::start().await;
-    let url = format!("{}/api/v1/sites/{LIVORNO}/events", server.url);
-    let key = display_key(LIVORNO);
-    let mut display = SseReader::connect(&url, Some(&key), None).await;
+    let screen = server.display(LIVORNO).await;
+    let mut display = screen.events(LIVORNO, None).await;
     let giulia = server.staff("giulia").await;
     let kiosk = server.kiosk(LIVORNO).await;
     let (_, desks) = giulia.get(&format!("/api/v1/sites/{LIVORNO}/desks")).await;
@@ -40,7 +38,7 @@ async fn displays_resume_and_see_public_fields_only() {
     }
     let names: Vec<&str> = seen.iter().map(|m| m.event.as_str()).collect();
     assert_eq!(names, ["desk.updated", "ticket.issued", "ticket.called"]);
-    let call = &seen[2].data;
+    let call = &data(&seen[2]);
     let public = call["ticket"].as_object().unwrap();
     let mut fields: Vec<&str> = public.keys().map(String::as_str).collect();
     fields.sort();
@@ -52,17 +50,17 @@ async fn displays_resume_and_see_public_fields_only() {
     assert!(!text.contains("giulia") && !text.contains(t["id"].as_str().unwrap()) && !text.contains("mediator"));
 
     // Resume after the issued event: exactly the call again.
-    let issued_id = seen[1].id.unwrap();
-    let mut resumed = SseReader::connect(&url, Some(&key), Some(issued_id)).await;
+    let issued_id = seen[1].id_u64().unwrap();
+    let mut resumed = screen.events(LIVORNO, Some(issued_id)).await;
     let m = resumed.next_with_id(WAIT).await.unwrap();
-    assert_eq!((m.event.as_str(), m.id), ("ticket.called", seen[2].id));
+    assert_eq!((m.event.as_str(), m.id_u64()), ("ticket.called", seen[2].id_u64()));
 
     // An id from nowhere: resync.
-    let mut lost = SseReader::connect(&url, Some(&key), Some(999_999)).await;
+    let mut lost = screen.events(LIVORNO, Some(999_999)).await;
     assert_eq!(lost.next_with_id(WAIT).await.unwrap().event, "resync");
 
     // Heartbeats keep an idle stream visibly alive (the test server beats every second).
-    let mut idle = SseReader::connect(&url, Some(&key), None).await;
+    let mut idle = screen.events(LIVORNO, None).await;
     loop {
         let m = idle.next(WAIT).await.expect("a heartbeat");
         if m.event == "heartbeat" {
@@ -72,11 +70,11 @@ async fn displays_resume_and_see_public_fields_only() {
 
     // Staff streams carry the alert, with who raised it.
     let admin = server.staff("admin").await;
-    let mut staff = SseReader::connect(&url, admin.bearer.as_deref(), Some(0)).await;
+    let mut staff = admin.events(LIVORNO, Some(0)).await;
     let mut got_alert = false;
     while let Some(m) = staff.next_with_id(Duration::from_secs(2)).await {
         if m.event == "alert.raised" {
-            assert_eq!(m.data["alert"]["kind"], "help_requested");
+            assert_eq!(data(&m)["alert"]["kind"], "help_requested");
             got_alert = true;
             break;
         }
@@ -84,20 +82,19 @@ async fn displays_resume_and_see_public_fields_only() {
     assert!(got_alert, "staff see the kiosk's alert");
 
     // After a restart, a display resumes from where it was (nothing missed) or re-syncs.
-    let last = seen[2].id.unwrap();
+    let last = seen[2].id_u64().unwrap();
     let server = server.restart().await;
-    let url = format!("{}/api/v1/sites/{LIVORNO}/events", server.url);
     let giulia = server.staff("giulia").await;
-    let mut after = SseReader::connect(&url, Some(&key), Some(last)).await;
+    let mut after = server.display(LIVORNO).await.events(LIVORNO, Some(last)).await;
     giulia.act(called["id"].as_str().unwrap(), "recall").await;
     let m = after.next_with_id(WAIT).await.unwrap();
     assert_eq!(m.event, "ticket.recalled");
-    assert!(m.id.unwrap() > last);
+    assert!(m.id_u64().unwrap() > last);
     let (status, snap) = server.display(LIVORNO).await.get(&format!("/api/v1/sites/{LIVORNO}/display")).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(snap["calls"][0]["ticket"]["number"], t["number"]);
     assert_eq!(snap["calls"][0]["recalls"], 1);
-    assert_eq!(snap["last_event_id"], m.id.unwrap());
+    assert_eq!(snap["last_event_id"], m.id_u64().unwrap());
     server.stop().await;
 }
 
@@ -107,14 +104,14 @@ async fn displays_resume_and_see_public_fields_only() {
 async fn the_display_key_in_the_query_string_is_percent_decoded() {
     let server = TestServer::start().await;
     let encoded: String = display_key(LIVORNO).bytes().map(|b| format!("%{b:02X}")).collect();
-    let http = reqwest::Client::new();
-    let snapshot = format!("{}/api/v1/sites/{LIVORNO}/display?key=", server.url);
-    let resp = http.get(format!("{snapshot}{encoded}")).send().await.unwrap();
-    assert_eq!(resp.status(), StatusCode::OK, "an encoded key is the same key");
-    let resp = http.get(format!("{snapshot}{encoded}%41")).send().await.unwrap();
-    assert_eq!(resp.status(), StatusCode::UNAUTHORIZED, "a different key is refused");
+    let anyone = server.client();
+    let snapshot = format!("/api/v1/sites/{LIVORNO}/display?key=");
+    let (status, _) = anyone.get(&format!("{snapshot}{encoded}")).await;
+    assert_eq!(status, StatusCode::OK, "an encoded key is the same key");
+    let (status, _) = anyone.get(&format!("{snapshot}{encoded}%41")).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "a different key is refused");
     let giulia = server.staff("giulia").await;
-    let resp = http.get(format!("{snapshot}{}", giulia.bearer.as_deref().unwrap())).send().await.unwrap();
-    assert_eq!(resp.status(), StatusCode::UNAUTHORIZED, "staff tokens never travel in URLs");
+    let (status, _) = anyone.get(&format!("{snapshot}{}", giulia.bearer().unwrap())).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "staff tokens never travel in URLs");
     server.stop().await;
 }

@@ -11,12 +11,12 @@ use texts::{Arg, id};
 
 /// Every page: the strict policy, no inline style or script (the data block is not code).
 async fn assert_one_shell(path: &str, client: &tests::Client) -> String {
-    let r = client.request(reqwest::Method::GET, path).send().await.unwrap();
-    assert_eq!(r.status(), 200, "{path}");
-    let csp = r.headers()["content-security-policy"].to_str().unwrap().to_owned();
+    let r = client.answer(client.request(tests::Method::GET, path)).await;
+    assert_eq!(r.status, 200, "{path}");
+    let csp = r.headers["content-security-policy"].to_str().unwrap().to_owned();
     assert!(csp.contains("default-src 'none'") && csp.contains("script-src 'self'"), "{path}: {csp}");
     assert!(!csp.contains("unsafe"), "{path}: {csp}");
-    let html = r.text().await.unwrap();
+    let html = r.body;
     assert!(html.starts_with("<!DOCTYPE html><html lang="), "{path}: {}", &html[..80.min(html.len())]);
     assert!(!html.contains("<style") && !html.contains(" style="), "{path}: inline style");
     for script in html.split("<script").skip(1) {

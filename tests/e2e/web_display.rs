@@ -1,8 +1,8 @@
 //! Issue #4: the web display for TVs, in real headless chromium — a call made through the API
 //! appears on the page, and the page says so when the server goes away.
 
-use reqwest::StatusCode;
 use serde_json::{Value, json};
+use tests::StatusCode;
 use tests::browser::Driver;
 use tests::{LIVORNO, TestServer, display_key};
 

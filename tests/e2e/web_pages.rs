@@ -2,8 +2,8 @@
 //! (WebDriver), plus the ticket page's HTTP contract (languages, no-JS refresh, not found, CSP).
 //! Screenshots go to `target/screenshots/`.
 
-use reqwest::StatusCode;
 use serde_json::json;
+use tests::StatusCode;
 use tests::browser::{Driver, Session, screenshot_dir};
 use tests::{LIVORNO, PASSWORD, TestServer};
 
@@ -11,18 +11,11 @@ async fn page(
     server: &TestServer,
     path: &str,
     accept_language: &str,
-) -> (StatusCode, reqwest::header::HeaderMap, String) {
-    let r = server
-        .client()
-        .http
-        .get(format!("{}{path}", server.url))
-        .header("accept-language", accept_language)
-        .send()
-        .await
-        .expect("page");
-    let status = r.status();
-    let headers = r.headers().clone();
-    (status, headers, r.text().await.expect("body"))
+) -> (StatusCode, client::reqwest::header::HeaderMap, String) {
+    let c = server.client();
+    let answer = c.api.exchange(c.request(tests::Method::GET, path).header("accept-language", accept_language)).await;
+    let answer = answer.expect("page");
+    (answer.status, answer.headers, answer.body)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

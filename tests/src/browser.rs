@@ -1,28 +1,19 @@
 //! A headless Debian chromium driven over WebDriver (chromedriver started here on a free port),
 //! with a tiny client on `reqwest`: open pages, click, type, run scripts, wait for conditions,
 //! take screenshots, run axe-core. When chromium or chromedriver is missing, `Driver::start`
-//! says so and returns `None` — or panics when `CI=true`, so CI never skips silently.
+//! says so and returns `None` — or panics when `CI=true` (`testkit::require_tool`). WebDriver is
+//! not our API, so it has its own few lines of `reqwest` rather than the client crate.
 
 use anyhow::{Context, bail};
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// The W3C WebDriver element key.
 const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 /// How long `wait` polls before it fails.
 pub const WAIT: Duration = Duration::from_secs(20);
-/// Between two polls of a condition.
-const POLL: Duration = Duration::from_millis(100);
-
-fn find_program(names: &[&str], env: &str) -> Option<PathBuf> {
-    if let Some(p) = std::env::var_os(env).map(PathBuf::from).filter(|p| p.is_file()) {
-        return Some(p);
-    }
-    let path = std::env::var_os("PATH").unwrap_or_default();
-    names.iter().find_map(|n| std::env::split_paths(&path).map(|d| d.join(n)).find(|p| p.is_file()))
-}
 
 /// Where the test run writes screenshots: `target/screenshots/`.
 pub fn screenshot_dir() -> PathBuf {
@@ -47,17 +38,8 @@ impl Driver {
     /// Start chromedriver, or `None` with a clear message when the browser is not installed
     /// (a failure instead when `CI=true`).
     pub async fn start() -> Option<Driver> {
-        let chromium = find_program(&["chromium", "chromium-browser"], "CHROMIUM");
-        let driver = find_program(&["chromedriver"], "CHROMEDRIVER");
-        let (Some(chromium), Some(driver)) = (chromium, driver) else {
-            let msg = "browser tests need Debian's chromium and chromedriver \
-                       (apt-get install -y chromium chromium-driver); not found on PATH";
-            if std::env::var("CI").is_ok_and(|v| v == "true") {
-                panic!("{msg} (CI=true: failing instead of skipping)");
-            }
-            eprintln!("SKIPPED: {msg}");
-            return None;
-        };
+        let chromium = testkit::require_tool("chromium", "chromium", "the browser tests")?;
+        let driver = testkit::require_tool("chromedriver", "chromium-driver", "the browser tests")?;
         match Self::launch(chromium, driver).await {
             Ok(d) => Some(d),
             Err(e) => panic!("chromedriver did not start: {e:#}"),
@@ -80,20 +62,15 @@ impl Driver {
             chromium,
             profiles: tempfile::tempdir()?,
         };
-        let deadline = Instant::now() + WAIT;
-        loop {
-            let ready = d.http.get(format!("{}/status", d.url)).send().await;
-            if let Ok(r) = ready
-                && let Ok(v) = r.json::<Value>().await
-                && v["value"]["ready"] == json!(true)
-            {
-                return Ok(d);
-            }
-            if Instant::now() > deadline {
-                bail!("chromedriver on port {port} not ready after {WAIT:?}");
-            }
-            tokio::time::sleep(POLL).await;
-        }
+        let status = format!("{}/status", d.url);
+        let http = &d.http;
+        testkit::eventually(&format!("chromedriver ready on port {port}"), WAIT, || async {
+            let v: Value = http.get(&status).send().await?.json().await?;
+            anyhow::ensure!(v["value"]["ready"] == json!(true), "{v}");
+            anyhow::Ok(())
+        })
+        .await;
+        Ok(d)
     }
 
     /// A new browser (fresh profile: its own cookies and localStorage).
@@ -206,18 +183,19 @@ impl Session {
 
     /// Poll `condition` (a JS expression) until it is truthy; fail with `what` after `WAIT`.
     pub async fn wait(&self, what: &str, condition: &str) {
-        let script = format!("try {{ return !!({condition}); }} catch (e) {{ return false; }}");
-        let deadline = Instant::now() + WAIT;
-        loop {
-            if self.try_js(&script, json!([])).await.ok() == Some(json!(true)) {
-                return;
+        let script = format!(
+            "try {{ return ({condition}) ? true : document.body ? document.body.innerText : ''; }} \
+             catch (e) {{ return 'error: ' + e; }}"
+        );
+        let script = &script;
+        testkit::eventually(&format!("{what} ({condition})"), WAIT, || async move {
+            match self.try_js(script, json!([])).await {
+                Ok(serde_json::Value::Bool(true)) => Ok(()),
+                Ok(page) => Err(format!("page text:\n{}", page.as_str().unwrap_or_default())),
+                Err(e) => Err(e.to_string()),
             }
-            if Instant::now() > deadline {
-                let body = self.js("return document.body ? document.body.innerText : ''", json!([])).await;
-                panic!("timed out after {WAIT:?} waiting for {what} ({condition}); page text:\n{body}");
-            }
-            tokio::time::sleep(POLL).await;
-        }
+        })
+        .await;
     }
 
     /// `document.querySelector(css).textContent`, trimmed ("" when absent).

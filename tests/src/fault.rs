@@ -2,75 +2,17 @@
 //! again, its disk filling up, and clients that dribble their headers. Used by the e2e smoke tests
 //! (`tests/e2e/faults.rs`) and by `fault-harness` for long runs with figures.
 
-use crate::{Client, LIVORNO, PASSWORD, kiosk_key, test_config_dir};
-use reqwest::StatusCode;
+use crate::{Client, LIVORNO, PASSWORD, StatusCode, kiosk_key, test_config_dir};
+use client::Method;
+use rand::{Rng, SeedableRng};
 use serde_json::{Value, json};
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-
-/// A server child process.
-pub struct ServerProcess {
-    pub child: Child,
-    pub url: String,
-    /// Spawn to "ready" line.
-    pub ready: Duration,
-}
-
-impl ServerProcess {
-    /// Start `bin` (a queue server) on the test configuration and `data`, on an ephemeral port.
-    pub fn spawn(bin: &Path, data: &Path) -> ServerProcess {
-        Self::spawn_with(bin, data, &[])
-    }
-
-    /// Like `spawn`, with more command-line arguments (e.g. shorter timeouts).
-    pub fn spawn_with(bin: &Path, data: &Path, extra: &[&str]) -> ServerProcess {
-        let started = Instant::now();
-        let mut child = Command::new(bin)
-            .arg("--config")
-            .arg(test_config_dir())
-            .arg("--data")
-            .arg(data)
-            .args(["--listen", "127.0.0.1:0", "--demo"])
-            .args(extra)
-            .env("RUST_LOG", "error")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("the server binary starts");
-        let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
-        let url = loop {
-            let line = lines.next().expect("the server prints a ready line").expect("stdout");
-            if let Some(rest) = line.split("ready on ").nth(1) {
-                break rest.split_whitespace().next().expect("url").to_owned();
-            }
-        };
-        let ready = started.elapsed();
-        // Keep draining (logs go to stdout); pass errors on.
-        std::thread::spawn(move || {
-            for line in lines.map_while(Result::ok) {
-                if line.contains("ERROR") {
-                    eprintln!("server: {line}");
-                }
-            }
-        });
-        ServerProcess { child, url, ready }
-    }
-
-    pub fn kill(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Drop for ServerProcess {
-    fn drop(&mut self) {
-        self.kill();
-    }
-}
+use testkit::process::ServerProcess;
 
 /// Ticket states in the order a desk moves them.
 fn rank(status: &str) -> u8 {
@@ -96,7 +38,7 @@ impl Journal {
         Journal { file: Mutex::new(file), acked: Mutex::default() }
     }
 
-    fn record(&self, id: &str, number: &str, status: &str) {
+    pub fn record(&self, id: &str, number: &str, status: &str) {
         {
             let mut f = self.file.lock().expect("journal lock");
             writeln!(f, "{id} {number} {status}").expect("journal write");
@@ -106,30 +48,55 @@ impl Journal {
     }
 }
 
+/// What the database says against the journal.
+#[derive(Debug, Default, Clone)]
+pub struct Findings {
+    /// Tickets stored.
+    pub stored: usize,
+    /// `PRAGMA integrity_check` when it is not `ok`.
+    pub integrity: Option<String>,
+    /// (site, day, number) given to more than one ticket.
+    pub duplicate_numbers: u64,
+    /// Acknowledged tickets missing, renumbered, or stored in an earlier state than acknowledged.
+    pub broken: Vec<String>,
+}
+
+impl Findings {
+    /// Nothing acknowledged was lost or changed, the file is sound, no number was given twice.
+    pub fn clean(&self) -> bool {
+        self.integrity.is_none() && self.duplicate_numbers == 0 && self.broken.is_empty()
+    }
+}
+
 /// Check the database against the journal: every acknowledged ticket with its number and at least
-/// its acknowledged state, integrity ok, no number twice. Returns how many tickets are stored.
-pub fn verify(data: &Path, journal: &Journal) -> Result<usize, String> {
-    let conn = rusqlite::Connection::open(queue_server::db::path(data)).map_err(|e| e.to_string())?;
-    let ok = queue_server::db::integrity_check(&conn).map_err(|e| e.to_string())?;
-    if ok != "ok" {
-        return Err(format!("integrity_check: {ok}"));
-    }
-    let stored = queue_server::db::ticket_numbers_and_states(&conn).map_err(|e| e.to_string())?;
-    let dups = queue_server::db::duplicate_numbers(&conn).map_err(|e| e.to_string())?;
-    if dups > 0 {
-        return Err(format!("{dups} numbers given twice"));
-    }
-    for (id, (number, status)) in journal.acked.lock().expect("lock").iter() {
-        match stored.get(id) {
-            None => return Err(format!("acknowledged ticket {number} ({id}) lost")),
-            Some((n, _)) if n != number => return Err(format!("ticket {id} was {number}, now {n}")),
-            Some((_, s)) if rank(s) < rank(status) => {
-                return Err(format!("ticket {number} acknowledged {status}, stored {s}"));
+/// its acknowledged state, integrity ok, no number twice.
+pub fn check(data: &Path, journal: &Journal) -> Result<Findings, String> {
+    let stored = queue_server::tools::stored(data).map_err(|e| e.to_string())?;
+    let mut findings = Findings {
+        stored: stored.tickets.len(),
+        integrity: Some(stored.integrity).filter(|i| i != "ok"),
+        duplicate_numbers: stored.duplicate_numbers,
+        broken: vec![],
+    };
+    let mut acked: Vec<_> = journal.acked.lock().expect("lock").clone().into_iter().collect();
+    acked.sort();
+    for (id, (number, status)) in acked {
+        match stored.tickets.get(&id) {
+            None => findings.broken.push(format!("acknowledged ticket {number} ({id}) lost")),
+            Some((n, _)) if *n != number => findings.broken.push(format!("ticket {id} was {number}, now {n}")),
+            Some((_, s)) if rank(s) < rank(&status) => {
+                findings.broken.push(format!("ticket {number} acknowledged {status}, stored {s}"));
             }
             _ => {}
         }
     }
-    Ok(stored.len())
+    Ok(findings)
+}
+
+/// [`check`] as an error when anything is wrong; returns how many tickets are stored.
+pub fn verify(data: &Path, journal: &Journal) -> Result<usize, String> {
+    let f = check(data, journal)?;
+    if f.clean() { Ok(f.stored) } else { Err(format!("{f:?}")) }
 }
 
 /// Figures of a kill -9 run.
@@ -137,7 +104,10 @@ pub fn verify(data: &Path, journal: &Journal) -> Result<usize, String> {
 pub struct KillReport {
     pub iterations: usize,
     pub acknowledged: usize,
+    /// Tickets stored after the last kill.
     pub stored: usize,
+    /// After which kill (1-based) the database did not hold what was acknowledged, and how.
+    pub failures: Vec<(usize, Findings)>,
     pub ready_ms: Vec<f64>,
 }
 
@@ -146,9 +116,13 @@ impl KillReport {
         let mut r = self.ready_ms.clone();
         r.sort_by(f64::total_cmp);
         let p = |q: f64| r.get(((r.len() as f64 - 1.0) * q).round() as usize).copied().unwrap_or(0.0);
+        let verdict = if self.failures.is_empty() {
+            "all present with their number and state".to_owned()
+        } else {
+            format!("FAILED after {} kills: {:?}", self.failures.len(), self.failures)
+        };
         format!(
-            "{} kills: {} tickets acknowledged, {} stored, all present with their number and state; \
-             ready again after a kill: p50 {:.0} ms, max {:.0} ms",
+            "{} kills: {} tickets acknowledged, {} stored, {verdict}; ready again after a kill: p50 {:.0} ms, max {:.0} ms",
             self.iterations,
             self.acknowledged,
             self.stored,
@@ -158,23 +132,18 @@ impl KillReport {
     }
 }
 
-fn rng(seed: &mut u64) -> u64 {
-    *seed ^= *seed << 13;
-    *seed ^= *seed >> 7;
-    *seed ^= *seed << 17;
-    *seed
-}
-
 /// Kill the server with SIGKILL `iterations` times while 6 kiosks issue and a desk calls, starts
-/// and finishes; verify the database against the clients' journal after every kill.
+/// and finishes; check the database against the clients' journal after every kill (the report's
+/// `failures`). An error is the harness failing (a client saw an answer it should not), not the
+/// server losing data.
 pub async fn kill9(bin: &Path, iterations: usize, seed: u64) -> Result<KillReport, String> {
     let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
     let data = dir.path().join("data");
     let journal = Arc::new(Journal::create(&dir.path().join("journal.txt")));
-    let mut seed = seed.max(1);
+    let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
     let mut report = KillReport::default();
     for iteration in 0..iterations {
-        let mut server = ServerProcess::spawn(bin, &data);
+        let mut server = ServerProcess::spawn(bin, &test_config_dir(), &data);
         report.ready_ms.push(server.ready.as_secs_f64() * 1000.0);
         let url = server.url.clone();
         let mut tasks = Vec::new();
@@ -184,13 +153,17 @@ pub async fn kill9(bin: &Path, iterations: usize, seed: u64) -> Result<KillRepor
         }
         let (desk_url, desk_journal) = (url.clone(), journal.clone());
         tasks.push(tokio::spawn(async move { desk_load(&desk_url, &desk_journal).await }));
-        tokio::time::sleep(Duration::from_millis(150 + rng(&mut seed) % 400)).await;
+        tokio::time::sleep(Duration::from_millis(rng.random_range(150..550))).await;
         server.kill();
         for t in tasks {
             t.await.map_err(|e| e.to_string())??;
         }
-        report.stored = verify(&data, &journal).map_err(|e| format!("after kill {}: {e}", iteration + 1))?;
+        let findings = check(&data, &journal).map_err(|e| format!("after kill {}: {e}", iteration + 1))?;
+        report.stored = findings.stored;
         report.iterations += 1;
+        if !findings.clean() {
+            report.failures.push((report.iterations, findings));
+        }
     }
     report.acknowledged = journal.acked.lock().expect("lock").len();
     Ok(report)
@@ -202,15 +175,13 @@ async fn kiosk_load(url: &str, journal: &Journal, iteration: usize, w: usize) ->
     let services = ["lavoro", "residenza", "sociale", "letto"];
     for i in 0.. {
         let r = kiosk
-            .request(reqwest::Method::POST, &format!("/api/v1/sites/{LIVORNO}/tickets"))
+            .request(Method::POST, &format!("/api/v1/sites/{LIVORNO}/tickets"))
             .header("Idempotency-Key", format!("k{iteration}-{w}-{i}"))
-            .json(&json!({"service": services[i % services.len()]}))
-            .send()
-            .await;
-        let Ok(resp) = r else { return Ok(()) };
-        let status = resp.status();
-        let Ok(body) = resp.json::<Value>().await else { return Ok(()) };
-        match status {
+            .json(&json!({"service": services[i % services.len()]}));
+        // No answer (the server was killed) ends the kiosk; so does a cut answer.
+        let Ok(answer) = kiosk.api.exchange(r).await else { return Ok(()) };
+        let Ok(body) = serde_json::from_str::<Value>(&answer.body) else { return Ok(()) };
+        match answer.status {
             StatusCode::CREATED => journal.record(
                 body["id"].as_str().unwrap_or_default(),
                 body["number"].as_str().unwrap_or_default(),
@@ -225,26 +196,17 @@ async fn kiosk_load(url: &str, journal: &Journal, iteration: usize, w: usize) ->
 /// A desk: log in, open, then call next, start and finish until the server goes away. After a
 /// restart the desk may still hold a ticket from before the kill: it finishes that one first.
 async fn desk_load(url: &str, journal: &Journal) -> Result<(), String> {
-    let anon = Client::new(url);
-    let Ok(resp) = anon
-        .request(reqwest::Method::POST, "/api/v1/session")
-        .json(&json!({"username": "giulia", "password": PASSWORD}))
-        .send()
-        .await
-    else {
-        return Ok(());
+    let staff = match Client::new(url).api.login("giulia", PASSWORD).await {
+        Ok((staff, _)) => Client { api: staff },
+        Err(e) if e.is_transport() => return Ok(()),
+        Err(e) => return Err(format!("login: {e}")),
     };
-    let Ok(login) = resp.json::<Value>().await else { return Ok(()) };
-    let Some(token) = login["token"].as_str() else { return Err(format!("login: {login}")) };
-    let staff = Client::new(url).with_bearer(token);
     let desk = "lt-sportello-1";
     let send = |path: String| {
         let staff = staff.clone();
         async move {
-            let resp = staff.request(reqwest::Method::POST, &path).send().await.ok()?;
-            let status = resp.status();
-            let body = resp.json::<Value>().await.unwrap_or(Value::Null);
-            Some((status, body))
+            let answer = staff.api.exchange(staff.request(Method::POST, &path)).await.ok()?;
+            Some((answer.status, answer.json()))
         }
     };
     let Some((s, b)) = send(format!("/api/v1/desks/{desk}/open")).await else { return Ok(()) };
@@ -265,11 +227,8 @@ async fn desk_load(url: &str, journal: &Journal) -> Result<(), String> {
             }
             StatusCode::CONFLICT => {
                 // Busy with a ticket from before the kill.
-                let Ok(r) = staff.request(reqwest::Method::GET, &format!("/api/v1/sites/{LIVORNO}/desks")).send().await
-                else {
-                    return Ok(());
-                };
-                let Ok(desks) = r.json::<Value>().await else { return Ok(()) };
+                let Ok(desks) = staff.api.desks(LIVORNO).await else { return Ok(()) };
+                let desks = serde_json::to_value(desks).expect("desks serialize");
                 let current =
                     desks.as_array().into_iter().flatten().find(|d| d["id"] == desk).map(|d| d["current"].clone());
                 let Some(cur) = current.filter(|c| c.is_object()) else { continue };
@@ -313,12 +272,11 @@ pub fn can_mount(test: &str) -> bool {
         .is_ok_and(|s| s.success());
     if ok {
         let _ = Command::new("umount").arg(probe.path()).status();
-        return true;
     }
-    let msg = format!("{test}: needs root and mount(8) to make a small tmpfs (a full disk); not permitted here");
-    assert!(std::env::var("CI").as_deref() != Ok("true"), "{msg} (CI=true: failing instead of skipping)");
-    eprintln!("SKIPPED: {msg}");
-    false
+    testkit::require(
+        ok,
+        &format!("{test} needs root and mount(8) to make a small tmpfs (a full disk); not permitted here"),
+    )
 }
 
 /// A small tmpfs, unmounted on drop.
@@ -369,7 +327,7 @@ pub async fn disk_full(bin: &Path) -> Result<DiskFullReport, String> {
     let disk = SmallDisk::mount(2048);
     let data = disk.dir.path().join("data");
     let journal = Journal::create(&std::env::temp_dir().join(format!("sportello-diskfull-{}.txt", std::process::id())));
-    let mut server = ServerProcess::spawn(bin, &data);
+    let mut server = ServerProcess::spawn(bin, &test_config_dir(), &data);
     let kiosk = Client::new(&server.url).with_bearer(&kiosk_key(LIVORNO));
     let mut report = DiskFullReport::default();
     let body = |i: usize| json!({"service": "lavoro", "needs": [format!("group:g{}", i % 7)], "language": "uk"});
@@ -397,16 +355,24 @@ pub async fn disk_full(bin: &Path) -> Result<DiskFullReport, String> {
     }
     disk.grow(65536);
     // Space is back: the same process answers again (no restart).
-    let mut resumed = false;
-    for j in 0..50 {
-        let (status, b) = kiosk.post(&format!("/api/v1/sites/{LIVORNO}/tickets"), body(j)).await;
-        if status == StatusCode::CREATED {
-            journal.record(b["id"].as_str().unwrap_or_default(), b["number"].as_str().unwrap_or_default(), "waiting");
-            resumed = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let (kiosk, journal_ref) = (&kiosk, &journal);
+    let resumed = crate::eventually(
+        "the same server issuing again once space returned",
+        Duration::from_secs(5),
+        move || async move {
+            let (status, b) = kiosk.post(&format!("/api/v1/sites/{LIVORNO}/tickets"), body(0)).await;
+            if status != StatusCode::CREATED {
+                return Err(format!("{status} {b}"));
+            }
+            journal_ref.record(
+                b["id"].as_str().unwrap_or_default(),
+                b["number"].as_str().unwrap_or_default(),
+                "waiting",
+            );
+            Ok(true)
+        },
+    )
+    .await;
     report.resumed = resumed;
     server.kill();
     verify(&data, &journal)?;
@@ -459,12 +425,12 @@ pub async fn slow_clients(addr: std::net::SocketAddr, slow: usize, normal: usize
         }));
     }
     tokio::time::sleep(Duration::from_millis(500)).await;
-    let http = reqwest::Client::new();
+    let http = client::Client::new(&format!("http://{addr}"));
     let mut lat = Vec::new();
     let mut errors = 0;
     for _ in 0..normal {
         let t = Instant::now();
-        let ok = http.get(format!("http://{addr}/api/v1/sites")).send().await.is_ok_and(|r| r.status().is_success());
+        let ok = http.sites().await.is_ok();
         lat.push(t.elapsed().as_secs_f64() * 1000.0);
         if !ok {
             errors += 1;

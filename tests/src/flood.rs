@@ -4,9 +4,7 @@
 //! serving the kiosks and desks, refuse the flood's excess at once, and close what stays silent.
 //! Used by `e2e/flood.rs` (small, short timeouts) and `fault-harness flood` (10,000 sockets).
 
-use crate::fault::ServerProcess;
-use crate::{Client, LIVORNO, PASSWORD, kiosk_key};
-use reqwest::StatusCode;
+use crate::{Client, LIVORNO, PASSWORD, StatusCode, kiosk_key, test_config_dir};
 use serde_json::json;
 use std::net::{IpAddr, SocketAddr};
 use std::path::Path;
@@ -38,6 +36,8 @@ pub struct FloodReport {
     pub errors: usize,
     /// The server's own count of connections refused at accept (over the address's share).
     pub refused_at_accept: u64,
+    /// The server's own count of connections it closed for silence (first byte, idle).
+    pub timed_out: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -89,11 +89,10 @@ async fn closed_by_server(s: &mut TcpStream, wait: Duration) -> bool {
 pub async fn run(bin: &Path, data: &Path, plan: &FloodPlan) -> FloodReport {
     let first_byte = plan.first_byte_timeout_s.to_string();
     let body = plan.body_timeout_s.to_string();
-    let server = ServerProcess::spawn_with(
-        bin,
-        data,
-        &["--first-byte-timeout", &first_byte, "--body-timeout", &body, "--heartbeat", "1"],
-    );
+    let mut cmd = testkit::process::server_command(bin, &[], &test_config_dir(), data);
+    cmd.args(["--first-byte-timeout", &first_byte, "--body-timeout", &body, "--heartbeat", "1"])
+        .env("RUST_LOG", "error");
+    let server = testkit::process::ServerProcess::start(cmd).unwrap_or_else(|e| panic!("{e}"));
     let addr: SocketAddr = server.url.trim_start_matches("http://").parse().expect("the server's address");
     let flooder: IpAddr = [127, 0, 0, 2].into();
     let mut report = FloodReport::default();
@@ -147,8 +146,7 @@ pub async fn run(bin: &Path, data: &Path, plan: &FloodPlan) -> FloodReport {
     // Meanwhile kiosks and desks from another address work as on any day.
     let base = format!("http://{addr}");
     let client = Client::new(&base);
-    let (status, login) =
-        client.post("/api/v1/session", json!({"username": "giulia", "password": PASSWORD})).await;
+    let (status, login) = client.post("/api/v1/session", json!({"username": "giulia", "password": PASSWORD})).await;
     assert_eq!(status, StatusCode::OK, "login during the flood: {login}");
     let desk = client.clone().with_bearer(login["token"].as_str().expect("token"));
     let kiosk = client.clone().with_bearer(&kiosk_key(LIVORNO));
@@ -206,14 +204,18 @@ pub async fn run(bin: &Path, data: &Path, plan: &FloodPlan) -> FloodReport {
         report.dribblers_timed_out += usize::from(cut == Cut::TimedOut);
     }
     let (_, metrics) = client.get("/metrics").await;
-    report.refused_at_accept = metrics
-        .as_str()
-        .unwrap_or_default()
-        .lines()
-        .find(|l| l.starts_with("sportello_refused_connections_total{reason=\"address\"}"))
-        .and_then(|l| l.split_whitespace().last())
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(0);
+    let counter = |name: &str| -> u64 {
+        metrics
+            .as_str()
+            .unwrap_or_default()
+            .lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().last())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0)
+    };
+    report.refused_at_accept = counter("sportello_refused_connections_total{reason=\"address\"}");
+    report.timed_out = counter("sportello_timed_out_connections_total");
     drop(server);
     report
 }

@@ -1,23 +1,19 @@
-//! Helpers for the end-to-end tests: a real server on 127.0.0.1:0 with a fresh SQLite file,
-//! an HTTP client that speaks the API, a Server-Sent Events reader, and a headless browser.
+//! Helpers for the end-to-end tests: the real server in this process on 127.0.0.1:0 with a fresh
+//! SQLite file ([`TestServer`]), the client crate with panicking JSON helpers ([`Client`]), the
+//! fault harness and a headless browser. The rest of the kit (the server as a child process,
+//! `eventually`, `require_tool`, configurations) is the `testkit` crate, re-exported here.
 
 pub mod browser;
 pub mod fault;
 pub mod flood;
-pub mod sse;
 
-use reqwest::{Method, StatusCode};
+pub use client::{Method, SseMessage, StatusCode};
+pub use testkit::{demo_config_dir, eventually, require, require_tool, test_config_dir};
+
+use client::EventStream;
 use serde_json::Value;
-use std::path::{Path, PathBuf};
-
-/// The test configuration (both sites always open; see tests/data/config).
-pub fn test_config_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("data/config")
-}
-
-pub fn demo_config_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../config/demo")
-}
+use std::path::PathBuf;
+use std::time::Duration;
 
 pub const PASSWORD: &str = queue_server::demo::DEMO_PASSWORD;
 pub const LIVORNO: &str = "livorno-terreni";
@@ -36,43 +32,55 @@ pub struct TestServer {
     pub data: tempfile::TempDir,
     pub config_dir: PathBuf,
     pub url: String,
+    /// How it was started; a restart starts it the same way.
+    options: queue_server::Options,
 }
 
 impl TestServer {
+    /// The options of every test server: the demo accounts and keys, a heartbeat every second.
+    pub fn options(config_dir: PathBuf, data: &tempfile::TempDir) -> queue_server::Options {
+        let mut opts = queue_server::Options::new(config_dir, data.path());
+        opts.demo = true;
+        opts.heartbeat_s = 1;
+        opts
+    }
+
     /// Start on the test configuration with demo accounts and keys.
     pub async fn start() -> TestServer {
         Self::start_with(test_config_dir(), tempfile::tempdir().expect("temp dir")).await
     }
 
     pub async fn start_with(config_dir: PathBuf, data: tempfile::TempDir) -> TestServer {
-        Self::start_with_clock(config_dir, data, None).await
+        Self::start_opts(Self::options(config_dir, &data), data).await
     }
 
     /// Start on existing data with the server's clock moved by `ahead` (e.g. years later).
     pub async fn start_later(data: tempfile::TempDir, ahead: jiff::SignedDuration) -> TestServer {
-        let clock: queue_server::writer::Clock = std::sync::Arc::new(move || jiff::Timestamp::now() + ahead);
-        Self::start_with_clock(test_config_dir(), data, Some(clock)).await
+        let mut opts = Self::options(test_config_dir(), &data);
+        opts.clock = Some(std::sync::Arc::new(move || jiff::Timestamp::now() + ahead));
+        Self::start_opts(opts, data).await
     }
 
-    async fn start_with_clock(
-        config_dir: PathBuf,
-        data: tempfile::TempDir,
-        clock: Option<queue_server::writer::Clock>,
-    ) -> TestServer {
-        let mut opts = queue_server::Options::new(&config_dir, data.path());
-        opts.clock = clock;
-        opts.demo = true;
-        opts.heartbeat_s = 1;
+    /// Start with these options (from [`TestServer::options`]) on `data`.
+    pub async fn start_opts(options: queue_server::Options, data: tempfile::TempDir) -> TestServer {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        let running = queue_server::Running::start(opts, listener).await.expect("server starts");
+        Self::serve(options, data, listener).await
+    }
+
+    async fn serve(
+        options: queue_server::Options,
+        data: tempfile::TempDir,
+        listener: tokio::net::TcpListener,
+    ) -> TestServer {
+        let running = queue_server::Running::start(options.clone(), listener).await.expect("server starts");
         let url = running.url();
-        TestServer { running: Some(running), data, config_dir, url }
+        TestServer { running: Some(running), data, config_dir: options.config_dir.clone(), url, options }
     }
 
     /// Stop gracefully and start again on the same data (a new port).
     pub async fn restart(mut self) -> TestServer {
         self.running.take().expect("running").stop().await.expect("clean stop");
-        Self::start_with(self.config_dir, self.data).await
+        Self::start_opts(self.options, self.data).await
     }
 
     /// Stop gracefully and start again on the same data and the same address, as a real
@@ -81,12 +89,8 @@ impl TestServer {
         let running = self.running.take().expect("running");
         let addr = running.addr;
         running.stop().await.expect("clean stop");
-        let mut opts = queue_server::Options::new(&self.config_dir, self.data.path());
-        opts.demo = true;
-        opts.heartbeat_s = 1;
         let listener = tokio::net::TcpListener::bind(addr).await.expect("the same address is free again");
-        let running = queue_server::Running::start(opts, listener).await.expect("server starts");
-        TestServer { url: running.url(), running: Some(running), data: self.data, config_dir: self.config_dir }
+        Self::serve(self.options, self.data, listener).await
     }
 
     /// Stop gracefully; returns the data directory (deleted when dropped).
@@ -97,8 +101,17 @@ impl TestServer {
         self.data
     }
 
+    pub fn addr(&self) -> std::net::SocketAddr {
+        self.running.as_ref().expect("running").addr
+    }
+
+    /// A statistics housekeeping pass (roll-ups, retention), run now and awaited.
+    pub async fn housekeeping_pass(&self) -> queue_server::Pass {
+        self.running.as_ref().expect("running").housekeeping_pass().await.expect("a housekeeping pass")
+    }
+
     pub fn db_path(&self) -> PathBuf {
-        queue_server::db::path(self.data.path())
+        queue_server::tools::database_path(self.data.path())
     }
 
     pub fn client(&self) -> Client {
@@ -115,47 +128,44 @@ impl TestServer {
 
     /// A client logged in as a demo staff member (bearer token).
     pub async fn staff(&self, username: &str) -> Client {
-        let c = self.client();
-        let (status, body) =
-            c.post("/api/v1/session", serde_json::json!({"username": username, "password": PASSWORD})).await;
-        assert_eq!(status, StatusCode::OK, "login {username}: {body}");
-        c.with_bearer(body["token"].as_str().expect("token"))
+        let (staff, _) =
+            self.client().api.login(username, PASSWORD).await.unwrap_or_else(|e| panic!("login {username}: {e}"));
+        Client { api: staff }
     }
 }
 
-/// A thin JSON client.
+/// The client crate's client with test helpers that return `(status, JSON)` and panic when the
+/// server cannot be reached: tests look at every status, typed calls are on [`Client::api`].
 #[derive(Clone)]
 pub struct Client {
-    pub base: String,
-    pub http: reqwest::Client,
-    pub bearer: Option<String>,
+    pub api: client::Client,
 }
 
 impl Client {
     pub fn new(base: &str) -> Client {
-        Client { base: base.to_owned(), http: reqwest::Client::new(), bearer: None }
+        Client { api: client::Client::new(base) }
     }
 
-    pub fn with_bearer(mut self, token: &str) -> Client {
-        self.bearer = Some(token.to_owned());
-        self
+    pub fn with_bearer(self, token: &str) -> Client {
+        Client { api: self.api.with_bearer(token) }
     }
 
-    pub fn request(&self, method: Method, path: &str) -> reqwest::RequestBuilder {
-        let mut r = self.http.request(method, format!("{}{}", self.base, path));
-        if let Some(b) = &self.bearer {
-            r = r.bearer_auth(b);
-        }
-        r
+    pub fn bearer(&self) -> Option<&str> {
+        self.api.bearer()
     }
 
-    pub async fn send(&self, r: reqwest::RequestBuilder) -> (StatusCode, Value) {
-        let resp = r.send().await.unwrap_or_else(|e| panic!("request reaches the server: {e:?}"));
-        let status = resp.status();
-        let text = resp.text().await.expect("body");
-        let body =
-            if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap_or(Value::String(text)) };
-        (status, body)
+    pub fn request(&self, method: Method, path: &str) -> client::reqwest::RequestBuilder {
+        self.api.request(method, path)
+    }
+
+    /// The whole answer (status, headers, body text); panics when the server cannot be reached.
+    pub async fn answer(&self, r: client::reqwest::RequestBuilder) -> client::Answer {
+        self.api.exchange(r).await.unwrap_or_else(|e| panic!("request reaches the server: {e}"))
+    }
+
+    pub async fn send(&self, r: client::reqwest::RequestBuilder) -> (StatusCode, Value) {
+        let answer = self.answer(r).await;
+        (answer.status, answer.json())
     }
 
     pub async fn get(&self, path: &str) -> (StatusCode, Value) {
@@ -198,4 +208,34 @@ impl Client {
         assert_eq!(status, StatusCode::OK, "POST {path}: {b}");
         b
     }
+
+    /// The site's live stream, resuming after `last_id`; panics unless it opens.
+    pub async fn events(&self, site: &str, last_id: Option<u64>) -> Stream {
+        Stream(self.api.events(site, last_id).await.unwrap_or_else(|e| panic!("the event stream opens: {e}")))
+    }
+}
+
+/// A live event stream with time limits, for tests.
+pub struct Stream(pub EventStream);
+
+impl Stream {
+    /// The next message, or None if the stream ended, broke or `within` passed.
+    pub async fn next(&mut self, within: Duration) -> Option<SseMessage> {
+        tokio::time::timeout(within, self.0.next()).await.ok()?.and_then(Result::ok)
+    }
+
+    /// The next message that carries an id, or a resync (skips heartbeats and queue snapshots).
+    pub async fn next_with_id(&mut self, within: Duration) -> Option<SseMessage> {
+        loop {
+            let m = self.next(within).await?;
+            if m.id.is_some() || m.event == "resync" {
+                return Some(m);
+            }
+        }
+    }
+}
+
+/// A message's data as JSON (panics if it is not).
+pub fn data(m: &SseMessage) -> Value {
+    m.json().unwrap_or_else(|e| panic!("{} data is JSON: {e}: {}", m.event, m.data))
 }

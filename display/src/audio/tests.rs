@@ -130,16 +130,8 @@ fn announcements_that_waited_too_long_are_dropped() {
 
 /// espeak-ng must be installed where CI runs (`.ci/run` installs it); elsewhere the test says so.
 fn espeak_or_skip() -> Option<EspeakNg> {
-    match EspeakNg::find() {
-        Some(e) => Some(e),
-        None if std::env::var("CI").as_deref() == Ok("true") => {
-            panic!("espeak-ng is not installed, and CI=true requires it (Debian package espeak-ng)")
-        }
-        None => {
-            eprintln!("SKIPPED: espeak-ng is not installed (apt-get install espeak-ng); the speech test did not run");
-            None
-        }
-    }
+    testkit::require_tool("espeak-ng", "espeak-ng", "the display's speech test")?;
+    EspeakNg::find()
 }
 
 #[test]

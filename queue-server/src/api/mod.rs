@@ -94,6 +94,89 @@ impl utoipa::Modify for CommonResponses {
     }
 }
 
+/// OpenAPI links between operations, so that a stateful client (schemathesis's stateful phase)
+/// walks real life cycles with real ids: an issued or called ticket → its transitions and its
+/// view; a desk opened → call next → the called ticket's transitions.
+struct Links;
+
+impl utoipa::Modify for Links {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::link::LinkBuilder;
+        let ticket_ops =
+            ["get_ticket", "recall", "start", "finish", "no_show", "cancel", "hold", "return_to_queue", "transfer"];
+        let mut add = |path: &str, status: &str, targets: &[(&str, &str, &str)]| {
+            let Some(item) = openapi.paths.paths.get_mut(path) else { return };
+            let Some(op) = item.post.as_mut().or(item.get.as_mut()) else { return };
+            let Some(utoipa::openapi::RefOr::T(resp)) = op.responses.responses.get_mut(status) else { return };
+            for (name, operation, param) in targets {
+                let link = LinkBuilder::new().operation_id(*operation).parameter(*param, "$response.body#/id").build();
+                resp.links.insert((*name).to_owned(), link.into());
+            }
+        };
+        let to_ticket: Vec<(String, &str, &str)> =
+            ticket_ops.iter().map(|op| (format!("ticket_{op}"), *op, "id")).collect();
+        let to_ticket: Vec<(&str, &str, &str)> = to_ticket.iter().map(|(n, o, p)| (n.as_str(), *o, *p)).collect();
+        add("/api/v1/sites/{site}/tickets", "201", &to_ticket);
+        add("/api/v1/desks/{desk}/call-next", "200", &to_ticket);
+        for path in ["/api/v1/tickets/{id}/start", "/api/v1/tickets/{id}/recall", "/api/v1/tickets/{id}/hold"] {
+            add(path, "200", &to_ticket);
+        }
+        add(
+            "/api/v1/desks/{desk}/open",
+            "200",
+            &[
+                ("desk_call_next", "call_next", "desk"),
+                ("desk_pause", "pause", "desk"),
+                ("desk_close", "close", "desk"),
+            ],
+        );
+    }
+}
+
+/// utoipa 5.5 writes a link's fields in snake case (`operation_id`); OpenAPI says `operationId` and
+/// `requestBody`, and clients that follow links (schemathesis) look for those.
+pub fn fix_link_field_names(doc: &mut serde_json::Value) {
+    // utoipa cannot put a pattern on the items of a `Vec<String>`: say here what a need code is.
+    if let Some(items) = doc.pointer_mut("/components/schemas/IssueRequest/properties/needs") {
+        let one = serde_json::json!({"type": "string", "pattern": "^[a-z0-9_:-]{1,40}$"});
+        match items.get_mut("items") {
+            Some(i) => *i = one,
+            None => {
+                // `Option<Vec<_>>` is written as oneOf [null, array]: find the array.
+                if let Some(list) = items.get_mut("oneOf").and_then(|o| o.as_array_mut()) {
+                    for alt in list.iter_mut().filter(|a| a.get("items").is_some()) {
+                        alt["items"] = one.clone();
+                    }
+                }
+            }
+        }
+    }
+    let Some(paths) = doc.get_mut("paths").and_then(|p| p.as_object_mut()) else { return };
+    for op in paths.values_mut().filter_map(|item| item.as_object_mut()).flat_map(|item| item.values_mut()) {
+        // What `IdempotencyKey` accepts: 1–200 visible ASCII characters.
+        for p in op.get_mut("parameters").and_then(|p| p.as_array_mut()).into_iter().flatten() {
+            if p["name"] == "Idempotency-Key" {
+                p["schema"] = serde_json::json!({"type": "string", "pattern": "^[!-~]{1,200}$"});
+            }
+        }
+        let Some(responses) = op.get_mut("responses").and_then(|r| r.as_object_mut()) else { continue };
+        for link in responses
+            .values_mut()
+            .filter_map(|r| r.get_mut("links").and_then(|l| l.as_object_mut()))
+            .flat_map(|links| links.values_mut())
+            .filter_map(|l| l.as_object_mut())
+        {
+            for (from, to) in
+                [("operation_id", "operationId"), ("operation_ref", "operationRef"), ("request_body", "requestBody")]
+            {
+                if let Some(v) = link.remove(from) {
+                    link.insert(to.to_owned(), v);
+                }
+            }
+        }
+    }
+}
+
 /// The API routes and their OpenAPI document.
 pub fn routes() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
     let (router, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
@@ -103,7 +186,9 @@ pub fn routes() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(sites::desks))
         .routes(routes!(sites::waiting))
         .routes(routes!(sites::display))
-        .routes(routes!(sites::raise_alert))
+        .routes(routes!(sites::raise_alert, sites::open_alerts))
+        .routes(routes!(sites::ack_alert))
+        .routes(routes!(sites::get_alert))
         .routes(routes!(sites::lift_cap))
         .routes(routes!(tickets::issue))
         .routes(routes!(tickets::get_ticket))
@@ -115,6 +200,7 @@ pub fn routes() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(tickets::hold))
         .routes(routes!(tickets::return_to_queue))
         .routes(routes!(tickets::transfer))
+        .routes(routes!(tickets::resume))
         .routes(routes!(tickets::public_ticket))
         .routes(routes!(desks::open))
         .routes(routes!(desks::pause))
@@ -134,6 +220,7 @@ pub fn routes() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .split_for_parts();
     // After the routes are in: the modifiers of `ApiDoc` only see its own (empty) paths.
     utoipa::Modify::modify(&CommonResponses, &mut doc);
+    utoipa::Modify::modify(&Links, &mut doc);
     (router, doc)
 }
 

@@ -10,7 +10,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use queue_core::event::Alert;
 use queue_core::wire::{
-    AlertRequest, DeskView, DisplayDesk, DisplaySnapshot, KioskInfo, KioskService, QueueView, ServiceView, SiteView,
+    AlertRequest, AlertView, DeskView, DisplayDesk, DisplaySnapshot, KioskInfo, KioskService, QueueView, ServiceView, SiteView,
     WaitingList,
 };
 use queue_core::{Availability, Command, SiteId};
@@ -24,15 +24,18 @@ pub(super) fn site_id(state: &AppState, site: &str) -> ApiResult<SiteId> {
     Ok(id)
 }
 
-/// Sites with their services (public fields only).
+/// Sites with their services (public fields only; staff of a site also see its service ids and
+/// the names of its discreet services).
 #[utoipa::path(get, path = "/api/v1/sites", tag = "sites",
     responses((status = 200, body = [SiteView])))]
-pub async fn list_sites(State(state): State<AppState>) -> Json<Vec<SiteView>> {
+pub async fn list_sites(State(state): State<AppState>, who: crate::auth::MaybeIdentity) -> Json<Vec<SiteView>> {
+    let staff_of = |site: &SiteId| matches!(&who.0, Some(Identity::Staff(s)) if s.works_at(site));
     let sites = state
         .cfg
         .sites
         .iter()
-        .map(|s| SiteView {
+        .map(|s| (s, staff_of(&s.id)))
+        .map(|(s, staff)| SiteView {
             id: s.id.clone(),
             name: s.name.clone(),
             address: s.address.clone(),
@@ -42,10 +45,10 @@ pub async fn list_sites(State(state): State<AppState>) -> Json<Vec<SiteView>> {
                 .services
                 .iter()
                 .map(|svc| ServiceView {
-                    id: svc.id.clone(),
+                    id: if staff { svc.id.clone() } else { queue_core::ServiceId(svc.public_id.clone()) },
                     prefix: svc.prefix.to_string(),
                     public_label: svc.public_label.clone(),
-                    names: if svc.discreet { Default::default() } else { svc.names.clone() },
+                    names: if svc.discreet && !staff { Default::default() } else { svc.names.clone() },
                     target_wait_s: svc.target_wait_s,
                 })
                 .collect(),
@@ -122,8 +125,11 @@ pub async fn queues(
 ) -> ApiResult<Json<Vec<QueueView>>> {
     let site = site_id(&state, &site)?;
     id.staff_or_device(&site, &[DeviceKind::Display])?;
-    let out =
-        state.writer.read(move |live| views::queue_views(live.cfg, &site, live.engine.queues(&site, live.now))).await;
+    let audience = if matches!(id, Identity::Staff(_)) { views::Audience::Staff } else { views::Audience::Public };
+    let out = state
+        .writer
+        .read(move |live| views::queue_views(live.cfg, &site, live.engine.queues(&site, live.now), audience))
+        .await;
     out.map(Json).ok_or_else(ApiError::shutting_down)
 }
 
@@ -153,10 +159,20 @@ pub async fn desks(
     out.map(Json).ok_or_else(ApiError::shutting_down)
 }
 
-/// The waiting and held tickets of a site, oldest first (numbers, needs, language, household size; never names),
-/// and whether the site allows calling one out of order. For the desk page.
+/// `?desk=` of the waiting list.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct WaitingQuery {
+    /// List the tickets in the order this desk's Call next takes them, with the reasons.
+    #[param(value_type = Option<String>, pattern = "^[A-Za-z0-9_-]{1,64}$")]
+    pub desk: Option<String>,
+}
+
+/// The waiting and held tickets of a site (numbers, needs, language, household size; never names):
+/// oldest first, or with `?desk=` in the order that desk's Call next takes them with the reasons;
+/// whether the site allows calling one out of order; when it closes. For the desk page.
 #[utoipa::path(get, path = "/api/v1/sites/{site}/waiting", tag = "desks",
-    params(("site" = String, Path, description = "site id")),
+    params(("site" = String, Path, description = "site id"), WaitingQuery),
     security(("bearer" = []), ("cookie" = [])),
     responses((status = 200, body = WaitingList), (status = 401, body = queue_core::wire::ErrorBody),
         (status = 403, body = queue_core::wire::ErrorBody), (status = 404, body = queue_core::wire::ErrorBody)))]
@@ -164,11 +180,85 @@ pub async fn waiting(
     State(state): State<AppState>,
     id: Identity,
     Path(site): Path<String>,
+    axum::extract::Query(q): axum::extract::Query<WaitingQuery>,
 ) -> ApiResult<Json<WaitingList>> {
     let site = site_id(&state, &site)?;
     id.staff_at(&site, Role::Staff)?;
-    let out = state.writer.read(move |live| views::waiting_list(live.cfg, live.engine, &site, live.now)).await;
+    let desk = match q.desk {
+        Some(d) => {
+            check_id("desk", &d)?;
+            let desk = queue_core::DeskId::from(d.as_str());
+            if !state.cfg.desk(&desk).is_some_and(|(s, _)| s.id == site) {
+                return Err(ApiError::not_found(format!("no desk '{d}' at this site")));
+            }
+            Some(desk)
+        }
+        None => None,
+    };
+    let lang = id.language().map(str::to_owned);
+    let out = state
+        .writer
+        .read(move |live| views::waiting_list(live.cfg, live.engine, &site, live.now, desk.as_ref(), lang.as_deref()))
+        .await;
     out.map(Json).ok_or_else(ApiError::shutting_down)
+}
+
+/// The site's open alerts (raised, not yet acknowledged), oldest first: what every staff page shows
+/// at its top until someone says "I'm going". Staff of the site.
+#[utoipa::path(get, path = "/api/v1/sites/{site}/alerts", tag = "sites",
+    params(("site" = String, Path, description = "site id")),
+    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, body = [AlertView]), (status = 401, body = queue_core::wire::ErrorBody),
+        (status = 403, body = queue_core::wire::ErrorBody), (status = 404, body = queue_core::wire::ErrorBody)))]
+pub async fn open_alerts(
+    State(state): State<AppState>,
+    id: Identity,
+    Path(site): Path<String>,
+) -> ApiResult<Json<Vec<AlertView>>> {
+    let site = site_id(&state, &site)?;
+    id.staff_at(&site, Role::Staff)?;
+    let out = state
+        .writer
+        .read(move |live| live.engine.open_alerts(&site).map(|a| views::alert_view(live.cfg, a, None)).collect())
+        .await;
+    out.map(Json).ok_or_else(ApiError::shutting_down)
+}
+
+/// "I'm going": a staff member of the alert's site takes it; it leaves every staff page and the
+/// kiosk that raised it can tell the visitor someone is coming. 404 once taken.
+#[utoipa::path(post, path = "/api/v1/alerts/{id}/ack", tag = "sites",
+    params(("id" = String, Path, description = "alert id")),
+    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, body = AlertView), (status = 401, body = queue_core::wire::ErrorBody),
+        (status = 403, body = queue_core::wire::ErrorBody), (status = 404, body = queue_core::wire::ErrorBody)))]
+pub async fn ack_alert(State(state): State<AppState>, id: Identity, Path(alert): Path<String>) -> ApiResult<Outcome> {
+    check_id("alert", &alert)?;
+    id.staff(Role::Staff)?;
+    Ok(state.writer.exec(Exec::new(Command::AckAlert { alert }, id.actor(&state.cfg))).await?)
+}
+
+/// One alert, open or taken: staff of its site, or the kiosk that raised it (which tells the visitor
+/// "someone is coming" once `acknowledged_at` is set).
+#[utoipa::path(get, path = "/api/v1/alerts/{id}", tag = "sites",
+    params(("id" = String, Path, description = "alert id")),
+    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, body = AlertView), (status = 401, body = queue_core::wire::ErrorBody),
+        (status = 403, body = queue_core::wire::ErrorBody), (status = 404, body = queue_core::wire::ErrorBody)))]
+pub async fn get_alert(
+    State(state): State<AppState>,
+    id: Identity,
+    Path(alert): Path<String>,
+) -> ApiResult<Json<AlertView>> {
+    check_id("alert", &alert)?;
+    let not_found = || ApiError::not_found(format!("no alert '{alert}'"));
+    let key = alert.clone();
+    let stored = state.db.read(move |conn| crate::db::alert(conn, &key)).await?.ok_or_else(not_found)?;
+    let (open, acked) = stored;
+    let raised_here = matches!(&id, Identity::Device(d) if open.alert.source == id.principal() && d.site == open.site);
+    if !raised_here {
+        id.staff_at(&open.site, Role::Staff)?;
+    }
+    Ok(Json(views::alert_view(&state.cfg, &open, acked)))
 }
 
 /// The full state a waiting-room display starts (and re-syncs) from.
@@ -195,11 +285,31 @@ pub async fn display(
                 languages: s.languages.clone(),
                 notice: s.notice.clone(),
                 calls: live.recent_calls.get(&site).map(|c| c.iter().cloned().collect()).unwrap_or_default(),
-                queues: views::queue_views(live.cfg, &site, live.engine.queues(&site, live.now)),
+                queues: views::queue_views(
+                    live.cfg,
+                    &site,
+                    live.engine.queues(&site, live.now),
+                    views::Audience::Public,
+                ),
                 desks: s
                     .desks
                     .iter()
-                    .map(|d| DisplayDesk { id: d.id.clone(), label: d.label.clone(), services: d.services.clone() })
+                    .map(|d| DisplayDesk {
+                        id: d.id.clone(),
+                        label: d.label.clone(),
+                        services: d
+                            .services
+                            .iter()
+                            .map(|x| {
+                                queue_core::ServiceId(views::service_id_for(
+                                    live.cfg,
+                                    &site,
+                                    x,
+                                    views::Audience::Public,
+                                ))
+                            })
+                            .collect(),
+                    })
                     .collect(),
                 last_event_id: live.last_event_id,
                 heartbeat_s,
@@ -235,7 +345,7 @@ pub async fn raise_alert(
     }
     let message = req.message.unwrap_or_default().chars().take(500).collect();
     let ticket_number = req.ticket_number.map(|n| n.chars().take(16).collect());
-    let alert = Alert { kind: req.kind, source: id.principal(), message, ticket_number };
+    let alert = Alert { id: ulid::Ulid::new().to_string(), kind: req.kind, source: id.principal(), message, ticket_number };
     Ok(state.writer.exec(Exec::new(Command::RaiseAlert { site, alert }, id.actor(&state.cfg))).await?)
 }
 

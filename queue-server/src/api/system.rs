@@ -25,11 +25,7 @@ pub async fn metrics(
     State(state): State<AppState>,
     crate::client_addr::PeerAddr(ip): crate::client_addr::PeerAddr,
 ) -> axum::response::Response {
-    let v4 = match ip {
-        std::net::IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, std::net::IpAddr::V4),
-        v4 => v4,
-    };
-    if !v4.is_loopback() && !state.cfg.server.metrics_from.iter().any(|n| n.contains(ip)) {
+    if !metrics_allowed(ip, &state.cfg.server.metrics_from) {
         return crate::error::ApiError::forbidden(
             "metrics are served to this machine and to the addresses in [server] metrics_from only",
         )
@@ -37,6 +33,31 @@ pub async fn metrics(
     }
     state.metrics.subscribers.set(state.hub.subscribers() as i64);
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], state.metrics.encode()).into_response()
+}
+
+/// Loopback (also v4-mapped) and the listed addresses may read the metrics.
+fn metrics_allowed(ip: std::net::IpAddr, from: &[config::IpNet]) -> bool {
+    let v4 = match ip {
+        std::net::IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, std::net::IpAddr::V4),
+        v4 => v4,
+    };
+    v4.is_loopback() || from.iter().any(|n| n.contains(ip))
+}
+
+#[cfg(test)]
+mod tests {
+    // Issue 12: /metrics tells an outsider how busy each queue is: loopback and listed addresses only.
+    #[test]
+    fn metrics_are_for_this_machine_and_listed_addresses() {
+        let ip = |s: &str| s.parse::<std::net::IpAddr>().unwrap();
+        let from = [config::IpNet::parse("10.0.0.5").unwrap()];
+        for (who, want) in [("127.0.0.1", true), ("::1", true), ("::ffff:127.0.0.1", true), ("10.0.0.5", true)] {
+            assert_eq!(super::metrics_allowed(ip(who), &from), want, "{who}");
+        }
+        for who in ["10.0.0.6", "192.168.1.20", "fe80::1"] {
+            assert!(!super::metrics_allowed(ip(who), &from), "{who}");
+        }
+    }
 }
 
 /// The OpenAPI document of every route.

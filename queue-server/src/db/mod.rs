@@ -88,6 +88,14 @@ pub fn open_migrated(path: &Path) -> Result<Connection> {
     Ok(conn)
 }
 
+/// [`open_migrated`] without syncing commits, for seeding history that is rebuilt, not recovered
+/// (`tools::HistorySeed`); never for the server's own connections.
+pub fn open_for_seeding(path: &Path) -> Result<Connection> {
+    let conn = open_migrated(path)?;
+    conn.pragma_update(None, "synchronous", "OFF")?;
+    Ok(conn)
+}
+
 pub fn integrity_check(conn: &Connection) -> Result<String> {
     Ok(conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
 }

@@ -9,19 +9,15 @@ use jiff::civil::{Date, Time};
 use jiff::{SignedDuration, Timestamp};
 use queue_core::model::{Priority, Status, Ticket};
 use queue_core::{DeskId, Event, EventKind, StaffId, TicketId};
+use rand::{Rng as _, SeedableRng};
 use std::time::Instant;
 use tests::{Client, test_config_dir};
 
-struct Rng(u64);
+/// The history's random choices, seeded: the same history every run.
+struct Rng(rand::rngs::StdRng);
 impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
     fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
+        self.0.random_range(0..n.max(1))
     }
 }
 
@@ -38,22 +34,21 @@ async fn main() -> anyhow::Result<()> {
     let dir = keep.map(std::path::PathBuf::from).unwrap_or_else(|| data.path().to_owned());
     std::fs::create_dir_all(&dir)?;
     let cfg = config::load(&test_config_dir()).map_err(|e| anyhow::anyhow!("{e:?}"))?;
-    let db_path = queue_server::db::path(&dir);
+    let db_path = queue_server::tools::database_path(&dir);
     let last_day: Date = "2026-10-31".parse()?;
     let first_day = last_day.saturating_sub(jiff::Span::new().years(years));
 
     if !db_path.exists() {
         let t0 = Instant::now();
-        let mut conn = queue_server::db::open_migrated(&db_path)?;
-        conn.pragma_update(None, "synchronous", "OFF")?;
+        let mut seed = queue_server::tools::HistorySeed::open(&dir)?;
         let days: Vec<Date> = first_day.series(jiff::Span::new().days(1)).take_while(|d| *d <= last_day).collect();
         let open_days: Vec<Date> = days.into_iter().filter(|d| d.weekday().to_monday_one_offset() <= 5).collect();
         let per_day = total / (open_days.len() as u64 * cfg.sites.len() as u64);
-        let mut rng = Rng(0x5eed_1234_abcd);
+        let mut rng = Rng(rand::rngs::StdRng::seed_from_u64(0x5eed_1234_abcd));
         let mut n = 0u64;
         let weight: u64 = HOURS.iter().map(|h| h.1).sum();
         for day in &open_days {
-            let tx = conn.transaction()?;
+            let (mut tickets, mut events) = (Vec::new(), Vec::new());
             for site in &cfg.sites {
                 let tz = &site.time_zone;
                 let mut seq = 0u32;
@@ -103,6 +98,7 @@ async fn main() -> anyhow::Result<()> {
                         staff: None,
                         target: None,
                         called_at: None,
+                        held_at: None,
                         recalls: 0,
                         estimated_wait_s: 0,
                         journey: vec![],
@@ -168,20 +164,23 @@ async fn main() -> anyhow::Result<()> {
                             t.status = Status::Done;
                         }
                     }
-                    queue_server::db::insert_ticket(&tx, &t, &format!("bench{n}"))?;
-                    for (at, kind) in evs {
-                        queue_server::db::insert_event(&tx, &Event { at, site: site.id.clone(), actor: None, kind })?;
-                    }
+                    tickets.push(t);
+                    events.extend(evs.into_iter().map(|(at, kind)| Event {
+                        at,
+                        site: site.id.clone(),
+                        actor: None,
+                        kind,
+                    }));
                 }
             }
-            tx.commit()?;
+            seed.write(&tickets, &events)?;
         }
         eprintln!("generated {n} tickets over {years} years ({first_day} – {last_day}) in {:.1?}", t0.elapsed());
-        // What the server's housekeeper does for every past day (`queue_server::rollup`), done here
-        // once so the figures below measure the steady state.
+        // What the server's housekeeper does for every past day, done here once so the figures
+        // below measure the steady state.
         let t0 = Instant::now();
-        let days = queue_server::rollup::roll_up(&cfg, &conn, Timestamp::now())?;
-        drop(conn);
+        let days = seed.roll_up(&cfg, Timestamp::now())?;
+        drop(seed);
         eprintln!("rolled up {days} site-days in {:.1?}", t0.elapsed());
     }
     let size = std::fs::metadata(&db_path)?.len();
@@ -202,9 +201,8 @@ async fn main() -> anyhow::Result<()> {
         ("month", "2026-10-01", "2026-10-31"),
         ("year", "2025-11-01", "2026-10-31"),
     ];
-    // A request right after start-up could race the housekeeper's first pass: it has nothing to do
-    // here (all rolled up above), but give it its moment.
-    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    // The housekeeper's first pass (nothing to do: all rolled up above) is over before timing.
+    running.housekeeping_pass().await?;
     println!("{:<10} {:<8} {:>9} {:>10}", "route", "window", "tickets", "ms");
     for (name, from, to) in windows {
         let q = format!("site={site}&from={from}&to={to}");
@@ -218,7 +216,7 @@ async fn main() -> anyhow::Result<()> {
         let mut issued = 0;
         for (route, path) in routes {
             let t = Instant::now();
-            let r = c.request(reqwest::Method::GET, &path).send().await?;
+            let r = c.request(client::Method::GET, &path).send().await?;
             let status = r.status();
             let body = r.text().await?;
             let ms = t.elapsed().as_secs_f64() * 1000.0;
