@@ -250,13 +250,21 @@ pub async fn get_alert(
     Path(alert): Path<String>,
 ) -> ApiResult<Json<AlertView>> {
     check_id("alert", &alert)?;
+    if let Identity::Device(d) = &id
+        && d.kind != DeviceKind::Kiosk
+    {
+        return Err(ApiError::forbidden("only staff and the kiosk that raised an alert may read it"));
+    }
     let not_found = || ApiError::not_found(format!("no alert '{alert}'"));
     let key = alert.clone();
-    let stored = state.db.read(move |conn| crate::db::alert(conn, &key)).await?.ok_or_else(not_found)?;
-    let (open, acked) = stored;
-    let raised_here = matches!(&id, Identity::Device(d) if open.alert.source == id.principal() && d.site == open.site);
-    if !raised_here {
-        id.staff_at(&open.site, Role::Staff)?;
+    let (open, acked) = state.db.read(move |conn| crate::db::alert(conn, &key)).await?.ok_or_else(not_found)?;
+    match &id {
+        // Another kiosk's alert is, to a kiosk, no alert at all.
+        Identity::Device(_) if open.alert.source != id.principal() => return Err(not_found()),
+        Identity::Device(_) => {}
+        Identity::Staff(_) => {
+            id.staff_at(&open.site, Role::Staff)?;
+        }
     }
     Ok(Json(views::alert_view(&state.cfg, &open, acked)))
 }
