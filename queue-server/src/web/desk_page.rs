@@ -40,7 +40,14 @@ pub fn render() -> String {
         head: html! {},
     };
     let body = html! {
-        div id="conn" class="conn" role="status" aria-live="assertive" hidden { (i18n("desk-offline")) }
+        // Sticky: what stops the work stays in view (not connected, open alerts).
+        div id="sticky" class="sticky" {
+            div id="conn" class="conn" role="status" aria-live="assertive" hidden { (i18n("desk-offline")) }
+            section id="open-alerts" class="open-alerts" aria-labelledby="open-alerts-h" hidden {
+                h2 id="open-alerts-h" class="visually-hidden" { (i18n("desk-open-alerts")) }
+                ul id="open-alerts-list" role="alert" {}
+            }
+        }
         header class="top" {
             h1 { "Sportello" span id="desk-title" {} }
             div class="top-tools" {
@@ -104,6 +111,7 @@ pub fn render() -> String {
                         (i18n("desk-call-next")) " " kbd { "N" }
                     }
                     p id="message" role="status" aria-live="polite" {}
+                    p id="closing" class="closing" hidden {}
                 }
                 section id="current" class="card" aria-labelledby="current-h" {
                     h2 id="current-h" { (i18n("desk-current")) }
@@ -139,6 +147,12 @@ pub fn render() -> String {
                         }
                     }
                 }
+                section id="parked" class="card" aria-labelledby="parked-h" {
+                    h2 id="parked-h" { (i18n("desk-parked")) " " span id="parked-count" {} }
+                    p id="parked-empty" { (i18n("desk-nobody-parked")) }
+                    p class="help" { (i18n("desk-parked-help")) }
+                    ul id="parked-list" class="parked" {}
+                }
                 section id="queue" class="card" aria-labelledby="queue-h" {
                     h2 id="queue-h" { (i18n("desk-waiting")) " " span id="waiting-count" {} }
                     p id="waiting-empty" { (i18n("desk-nobody-waiting")) }
@@ -154,10 +168,20 @@ pub fn render() -> String {
                                 th scope="col" { (i18n("desk-needs")) }
                                 th scope="col" { (i18n("desk-party")) }
                                 th scope="col" { (i18n("desk-for")) }
+                                th scope="col" { (i18n("desk-why")) }
                                 th scope="col" id="call-col" { (i18n("desk-call-this")) }
                             }
                         }
                         tbody {}
+                    }
+                }
+                dialog id="logout-dialog" aria-labelledby="logout-h" {
+                    h2 id="logout-h" { (i18n("desk-logout-title")) }
+                    p id="logout-called" hidden {}
+                    div class="row" {
+                        button type="button" id="logout-pause" class="primary" { (i18n("desk-logout-pause")) }
+                        button type="button" id="logout-close" class="primary" { (i18n("desk-logout-close")) }
+                        button type="button" id="logout-stay" { (i18n("desk-logout-stay")) }
                     }
                 }
                 section id="alerts-box" class="card" aria-labelledby="alerts-h" {
@@ -197,7 +221,7 @@ mod tests {
             }
         }
         // Ids the script builds from API values: each value's text.
-        for prefix in ["staff-desk-", "staff-status-", "staff-priority-", "staff-alert-"] {
+        for prefix in ["staff-desk-", "staff-status-", "staff-priority-", "staff-alert-", "desk-reason-"] {
             assert!(script.contains(&format!("\"{prefix}\" +")), "{prefix}");
         }
         ids.retain(|id| !id.ends_with('-'));
@@ -213,6 +237,7 @@ mod tests {
             Status::Done,
             Status::NoShow,
             Status::Cancelled,
+            Status::Expired,
         ] {
             ids.push(format!("staff-status-{}", s.as_str()));
         }
@@ -222,7 +247,20 @@ mod tests {
         for d in [DeskStatus::Closed, DeskStatus::Open, DeskStatus::Paused] {
             ids.push(format!("staff-desk-{}", word(serde_json::to_value(d).unwrap())));
         }
-        ids.extend(["help_requested", "printer_failure", "other"].map(|k| format!("staff-alert-{k}")));
+        ids.extend(["help_requested", "printer_failure", "kiosk_flood", "other"].map(|k| format!("staff-alert-{k}")));
+        for r in [
+            "urgent",
+            "appointment",
+            "appointment_later",
+            "priority_group",
+            "waited_past_target",
+            "reserved_for_desk",
+            "reserved_for_you",
+            "reserved_elsewhere",
+            "mediator_elsewhere",
+        ] {
+            ids.push(format!("desk-reason-{r}"));
+        }
         for l in texts::staff_languages() {
             let known = texts::builtin().ids(l.code, None);
             for id in &ids {

@@ -78,3 +78,58 @@ desk-people = { $n ->
     [one] { $n } persona
    *[other] { $n } persone
 }
+desk-open-alerts = Avvisi aperti
+desk-im-going = Vado io
+# $what: l'avviso; $time: quando è stato dato.
+desk-alert-line = { $time } · { $what }
+desk-parked = In sospeso
+desk-nobody-parked = Nessuno in sospeso.
+desk-parked-help = Chi è in sospeso conserva il posto. «Richiama» lo chiama di nuovo a questo sportello.
+# $number: il numero del biglietto.
+desk-call-back = Richiama { $number }
+# $n: minuti in sospeso; $desk: lo sportello che l'ha sospeso.
+desk-parked-for = in sospeso da { $n } min a { $desk }
+desk-why = Perché qui
+desk-reason-urgent = urgente
+desk-reason-appointment = appuntamento ora
+desk-reason-appointment_later = appuntamento più tardi
+desk-reason-priority_group = categoria con priorità
+desk-reason-waited_past_target = attesa oltre il previsto
+desk-reason-reserved_for_desk = riservato a questo sportello
+desk-reason-reserved_for_you = riservato a te
+desk-reason-reserved_elsewhere = riservato a un altro sportello o collega
+desk-reason-mediator_elsewhere = lasciato al mediatore di un altro sportello
+desk-not-callable = non per questo sportello ora
+desk-disabled-offline = Non connesso: aspetta che la connessione torni.
+# $time: ora di chiusura; $n: persone ancora in attesa.
+desk-closing = { $n ->
+    [one] L'ufficio chiude alle { $time }: c'è ancora { $n } persona in attesa.
+   *[other] L'ufficio chiude alle { $time }: ci sono ancora { $n } persone in attesa.
+}
+desk-confirm = Premi di nuovo per confermare
+desk-logout-title = Lo sportello è ancora aperto
+desk-logout-pause = Metti in pausa lo sportello ed esci
+desk-logout-close = Chiudi lo sportello ed esci
+desk-logout-stay = Resta
+# $number: il biglietto allo sportello.
+desk-logout-called = { $number } è allo sportello: torna in coda conservando il posto.
+desk-msg-recall = { $number } annunciato di nuovo.
+desk-msg-start = Colloquio con { $number } iniziato.
+desk-msg-finish = { $number } concluso.
+desk-msg-no-show = { $number } chiuso come assente.
+desk-msg-hold = { $number } in sospeso: lo trovi sotto «In sospeso».
+desk-msg-return = { $number } di nuovo in coda, conservando il posto.
+desk-msg-transfer = { $number } trasferito.
+desk-msg-resume = { $number } richiamato a questo sportello.
+desk-msg-open = Lo sportello è aperto.
+desk-msg-pause = Lo sportello è in pausa.
+desk-msg-close = Lo sportello è chiuso.
+desk-msg-going = Grazie: il chiosco dice alla persona che arriva qualcuno.
+desk-err-desk_busy = Questo sportello ha già qualcuno: concludi o sospendi prima.
+desk-err-desk_not_open = Apri prima lo sportello.
+desk-err-illegal_transition = Quel biglietto nel frattempo è cambiato (un collega ci ha lavorato).
+desk-err-forbidden = Qui non puoi farlo.
+desk-err-unknown_alert = Un collega ha già preso questo avviso.
+desk-err-unknown_ticket = Quel biglietto non esiste più.
+desk-err-desk_does_not_serve = Questo sportello non serve quel servizio.
+desk-err-offline = Non connesso al server: non è stato fatto nulla.
