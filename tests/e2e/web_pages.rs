@@ -88,7 +88,7 @@ async fn ticket_page_is_rate_limited() {
 }
 
 /// Log in on the desk page and sit at `desk` (the page remembers it).
-async fn login_at_desk(s: &Session, url: &str, user: &str, desk: &str) {
+pub(crate) async fn login_at_desk(s: &Session, url: &str, user: &str, desk: &str) {
     s.goto(&format!("{url}/desk")).await;
     s.wait("the login form", "!document.getElementById('login').hidden").await;
     s.type_into("#username", user).await;

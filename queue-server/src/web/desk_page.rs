@@ -45,7 +45,7 @@ pub fn render() -> String {
             div id="conn" class="conn" role="status" aria-live="assertive" hidden { (i18n("desk-offline")) }
             section id="open-alerts" class="open-alerts" aria-labelledby="open-alerts-h" hidden {
                 h2 id="open-alerts-h" class="visually-hidden" { (i18n("desk-open-alerts")) }
-                ul id="open-alerts-list" role="alert" {}
+                div role="alert" { ul id="open-alerts-list" {} }
             }
         }
         header class="top" {
@@ -147,6 +147,7 @@ pub fn render() -> String {
                         }
                     }
                 }
+                div id="side" {
                 section id="parked" class="card" aria-labelledby="parked-h" {
                     h2 id="parked-h" { (i18n("desk-parked")) " " span id="parked-count" {} }
                     p id="parked-empty" { (i18n("desk-nobody-parked")) }
@@ -164,16 +165,14 @@ pub fn render() -> String {
                                 th scope="col" { (i18n("desk-service")) }
                                 th scope="col" { (i18n("desk-waited")) }
                                 th scope="col" { (i18n("desk-priority")) }
-                                th scope="col" { (i18n("desk-language")) }
-                                th scope="col" { (i18n("desk-needs")) }
-                                th scope="col" { (i18n("desk-party")) }
-                                th scope="col" { (i18n("desk-for")) }
+                                th scope="col" { (i18n("desk-details")) }
                                 th scope="col" { (i18n("desk-why")) }
                                 th scope="col" id="call-col" { (i18n("desk-call-this")) }
                             }
                         }
                         tbody {}
                     }
+                }
                 }
                 dialog id="logout-dialog" aria-labelledby="logout-h" {
                     h2 id="logout-h" { (i18n("desk-logout-title")) }

@@ -405,16 +405,19 @@
       if (mine) cls.push("mine");
       if (x.callable === false) cls.push("later");
       tr.className = cls.join(" ");
-      var forWho = x.target_desk ? (x.target_desk === S.desk ? t("desk-this-desk") : deskLabel(x.target_desk))
-        : x.target_staff ? (S.me && x.target_staff === S.me.username ? t("desk-you") : x.target_staff) : "";
+      var forWho = x.target_desk ? t("desk-for") + " " + (x.target_desk === S.desk ? t("desk-this-desk") : deskLabel(x.target_desk))
+        : x.target_staff ? t("desk-for") + " " + (S.me && x.target_staff === S.me.username ? t("desk-you") : x.target_staff) : "";
       var why = (x.reasons || []).map(function (r) { return tOr("desk-reason-" + r, r); });
       if (x.callable === false && why.length === 0) why.push(t("desk-not-callable"));
-      var cells = [x.number, serviceText(x), fmtMin(x.waited_s), prio(x.priority), x.language.toUpperCase(), needsText(x.needs), String(x.party_size), forWho, why.join(", ")];
+      if (forWho && !mine) why.push(forWho);
+      var details = [x.language.toUpperCase(), t("desk-people", { n: x.party_size })];
+      if (x.needs.length) details.push(needsText(x.needs));
+      var cells = [x.number, serviceText(x), fmtMin(x.waited_s), prio(x.priority), details.join(" · "), why.join(", ")];
       cells.forEach(function (c, i) {
         var td = document.createElement(i === 0 ? "th" : "td");
         if (i === 0) { td.scope = "row"; td.className = "num"; }
         if (i === 3 && x.priority !== "standard") td.className = "prio";
-        if (i === 8) td.className = "why";
+        if (i === 5) td.className = "why";
         td.textContent = c;
         tr.appendChild(td);
       });

@@ -133,3 +133,4 @@ desk-err-unknown_alert = A colleague has already taken this alert.
 desk-err-unknown_ticket = That ticket no longer exists.
 desk-err-desk_does_not_serve = This desk does not serve that service.
 desk-err-offline = Not connected to the server: nothing was done.
+desk-details = Language, people, needs

@@ -133,3 +133,4 @@ desk-err-unknown_alert = Un collega ha già preso questo avviso.
 desk-err-unknown_ticket = Quel biglietto non esiste più.
 desk-err-desk_does_not_serve = Questo sportello non serve quel servizio.
 desk-err-offline = Non connesso al server: non è stato fatto nulla.
+desk-details = Lingua, persone, bisogni

@@ -1,0 +1,183 @@
+//! Issue 19: the desk page through a social worker's day, in a real headless chromium: parked
+//! tickets and Call back, alerts at the top of the page until someone goes (through a reload and a
+//! restart, the kiosk told), staff names of services beside their public labels, the waiting list
+//! in Call next's order with reasons; a frozen server shows "not connected" within seconds with
+//! the buttons off. And the API behind it: resume, alerts, the end of the day.
+
+use crate::web_pages::login_at_desk;
+use serde_json::{Value, json};
+use tests::browser::Driver;
+use tests::{LIVORNO, StatusCode, TestServer};
+
+/// The page's beeps, counted: a stand-in for the audio device (headless chromium has none).
+const COUNT_BEEPS: &str = "window.__beeps = 0; window.AudioContext = function () { window.__beeps++; return {
+    createOscillator: function () { return { frequency: {}, connect: function () {}, start: function () {}, stop: function () {} }; },
+    createGain: function () { return { gain: {}, connect: function () {} }; }, destination: {}, currentTime: 0 }; };";
+
+fn row(number: &str) -> String {
+    format!("document.querySelector('#waiting tbody tr[data-number=\"{number}\"]')")
+}
+
+fn parked(number: &str) -> String {
+    format!("document.querySelector('#parked-list li[data-number=\"{number}\"]')")
+}
+
+const ALERT_SHOWN: &str = "!document.getElementById('open-alerts').hidden \
+     && document.getElementById('open-alerts').classList.contains('flash')";
+const ALERT_GONE: &str = "document.getElementById('open-alerts').hidden";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn parked_tickets_alerts_and_names_in_a_real_browser() {
+    let Some(driver) = Driver::start().await else { return };
+    let server = TestServer::start().await;
+    let url = server.url.clone();
+    let kiosk = server.kiosk(LIVORNO).await;
+    let giulia = driver.session("giulia-day").await;
+    let marco = driver.session("marco-day").await;
+    giulia.set_size(1366, 768).await;
+    marco.set_size(1920, 1080).await;
+    login_at_desk(&giulia, &url, "giulia", "lt-sportello-1").await;
+    login_at_desk(&marco, &url, "marco", "lt-sportello-2").await;
+
+    // The waiting list in the order Call next takes them: the priority group first, saying why,
+    // each service by its staff name with the waiting room's label beside it.
+    let standard = kiosk.issue(LIVORNO, json!({"service": "lavoro", "language": "it"})).await;
+    let priority = kiosk.issue(LIVORNO, json!({"service": "residenza", "priority": "priority"})).await;
+    let (n_std, n_pri) = (standard["number"].as_str().unwrap(), priority["number"].as_str().unwrap());
+    giulia.wait("both tickets listed", &format!("{} && {}", row(n_std), row(n_pri))).await;
+    let first = giulia.js("return document.querySelector('#waiting tbody tr').dataset.number", json!([])).await;
+    assert_eq!(first, json!(n_pri), "the list starts with Call next's pick");
+    let cells = giulia.js(&format!("return {}.innerText", row(n_pri)), json!([])).await;
+    let cells = cells.as_str().unwrap();
+    assert!(cells.contains("Residence and documents (Area C)") && cells.contains("priority group"), "{cells}");
+    let cells = giulia.js(&format!("return {}.innerText", row(n_std)), json!([])).await;
+    assert!(cells.as_str().unwrap().contains("Help finding work (Area D)"), "{cells}");
+
+    // Hold parks the ticket under "Parked" with Call back; Call back calls it to this desk again.
+    giulia.click("#call-next").await;
+    giulia.wait("the priority ticket called", &format!("document.getElementById('current-number').textContent === '{n_pri}'")).await;
+    giulia.wait("hold enabled", "!document.getElementById('hold').disabled").await;
+    giulia.click("#hold").await;
+    giulia.wait("the parked ticket", &parked(n_pri)).await;
+    assert!(giulia.text("#message").await.contains(&format!("{n_pri} parked")), "{}", giulia.text("#message").await);
+    assert!(giulia.text("#parked-list").await.contains("Sportello 1"));
+    // Marco sees it parked too (at Giulia's desk), but his own desk is the one to call it back to.
+    marco.wait("the parked ticket at Marco's", &parked(n_pri)).await;
+    giulia.screenshot("desk-parked-1366").await;
+    giulia.wait("call back enabled", &format!("!{}.querySelector('button.call-back').disabled", parked(n_pri))).await;
+    giulia.click(&format!("#parked-list li[data-number=\"{n_pri}\"] button.call-back")).await;
+    giulia.wait("called back", &format!("document.getElementById('current-number').textContent === '{n_pri}'")).await;
+    giulia.wait("the parked list empty", "!document.getElementById('parked-empty').hidden").await;
+    let (_, view) = server.staff("admin").await.get(&format!("/api/v1/tickets/{}", priority["id"].as_str().unwrap())).await;
+    assert_eq!((view["status"].as_str(), view["desk"].as_str()), (Some("called"), Some("lt-sportello-1")), "{view}");
+    assert!(view["events"].as_array().unwrap().iter().filter(|e| e["type"] == "ticket.called").count() == 2);
+
+    // "I need help now" at the kiosk: at the top of both pages, flashing, with a sound.
+    for s in [&giulia, &marco] {
+        s.js(COUNT_BEEPS, json!([])).await;
+    }
+    let (status, alert) = kiosk.post(&format!("/api/v1/sites/{LIVORNO}/alerts"), json!({"kind": "help_requested", "ticket_number": n_std})).await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{alert}");
+    let alert_id = alert["id"].as_str().unwrap().to_owned();
+    for s in [&giulia, &marco] {
+        s.wait("the open alert", ALERT_SHOWN).await;
+        s.wait("a beep", "window.__beeps >= 1").await;
+    }
+    assert!(giulia.text("#open-alerts-list").await.contains("Help requested at the kiosk"));
+    // Sticky: still at the top with the page scrolled to its end.
+    let top = giulia
+        .js("window.scrollTo(0, document.body.scrollHeight); return document.getElementById('open-alerts').getBoundingClientRect().top", json!([]))
+        .await;
+    assert!(top.as_f64().unwrap() <= 1.0, "the alert scrolled away: top {top}");
+    giulia.screenshot("desk-alert-1366-scrolled").await;
+    giulia.js("window.scrollTo(0, 0)", json!([])).await;
+    giulia.screenshot("desk-alert-1366").await;
+    marco.screenshot("desk-alert-1920").await;
+    let violations = giulia.axe_serious().await;
+    assert!(violations.is_empty(), "accessibility violations:\n{}", violations.join("\n"));
+    // A reload keeps it; so does a restart of the server.
+    giulia.refresh().await;
+    giulia.wait("the alert after a reload", ALERT_SHOWN).await;
+    let server = server.restart_same_port().await;
+    let (_, open) = server.staff("giulia").await.get(&format!("/api/v1/sites/{LIVORNO}/alerts")).await;
+    assert_eq!(open.as_array().map(|a| a.len()), Some(1), "{open}");
+    marco.refresh().await;
+    marco.wait("the alert after a restart", ALERT_SHOWN).await;
+    let kiosk = server.kiosk(LIVORNO).await;
+    let (_, seen) = kiosk.get(&format!("/api/v1/alerts/{alert_id}")).await;
+    assert!(seen["acknowledged_at"].is_null(), "{seen}");
+
+    // Marco goes: the alert leaves both pages, and the kiosk can tell the visitor someone is coming.
+    marco.wait("I'm going", "document.querySelector('#open-alerts-list button.going')").await;
+    marco.click("#open-alerts-list button.going").await;
+    marco.wait("the alert gone at Marco's", ALERT_GONE).await;
+    giulia.wait("the alert gone at Giulia's", ALERT_GONE).await;
+    let (_, seen) = kiosk.get(&format!("/api/v1/alerts/{alert_id}")).await;
+    assert_eq!(seen["acknowledged_by"], "staff:marco", "{seen}");
+    assert!(seen["acknowledged_at"].is_string(), "{seen}");
+    // A second "I'm going" is told a colleague took it, in the page's language.
+    let (status, again) = server.staff("giulia").await.post_empty(&format!("/api/v1/alerts/{alert_id}/ack")).await;
+    assert_eq!((status, again["error"]["code"].as_str()), (StatusCode::NOT_FOUND, Some("unknown_alert")), "{again}");
+    marco.screenshot("desk-1920").await;
+
+    server.stop().await;
+    for s in [giulia, marco] {
+        s.close().await;
+    }
+    driver.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_frozen_server_shows_not_connected_within_seconds() {
+    let Some(driver) = Driver::start().await else { return };
+    let data = tempfile::tempdir().unwrap();
+    let program = std::path::Path::new(env!("CARGO_BIN_EXE_sportello-test-server"));
+    let server = testkit::process::ServerProcess::spawn(program, &tests::test_config_dir(), data.path());
+    let s = driver.session("frozen").await;
+    s.set_size(1366, 768).await;
+    login_at_desk(&s, &server.url, "giulia", "lt-sportello-1").await;
+    s.wait("connected", "document.getElementById('conn').hidden").await;
+    // Somebody waits, so a Call next would call them.
+    let kiosk = tests::Client::new(&server.url).with_bearer(&tests::kiosk_key(LIVORNO));
+    let t = kiosk.issue(LIVORNO, json!({"service": "lavoro"})).await;
+    s.wait("the waiting ticket", &row(t["number"].as_str().unwrap())).await;
+    let signal = |sig: &str| {
+        let ok = std::process::Command::new("kill").args([sig, &server.pid().to_string()]).status().unwrap().success();
+        assert!(ok, "kill {sig}");
+    };
+    // Stopped, not gone: the connection stays open and silent.
+    signal("-STOP");
+    let stopped = std::time::Instant::now();
+    s.wait("the not-connected banner", "!document.getElementById('conn').hidden").await;
+    eprintln!("'not connected' shown {:.1} s after the server froze", stopped.elapsed().as_secs_f64());
+    let state: Value = s
+        .js(
+            "var b = document.getElementById('call-next');
+             return {disabled: b.disabled, why: b.title, sticky: getComputedStyle(document.getElementById('sticky')).position};",
+            json!([]),
+        )
+        .await;
+    assert_eq!(state["disabled"], true, "{state}");
+    assert!(state["why"].as_str().unwrap().contains("Not connected"), "{state}");
+    assert_eq!(state["sticky"], "sticky", "{state}");
+    // A key press meanwhile does nothing.
+    s.js("document.dispatchEvent(new KeyboardEvent('keydown', {key: 'n', bubbles: true}))", json!([])).await;
+    s.screenshot("desk-frozen-1366").await;
+    signal("-CONT");
+    s.wait("connected again", "document.getElementById('conn').hidden").await;
+    s.wait("call next enabled again", "!document.getElementById('call-next').disabled").await;
+    // The N pressed while frozen called nobody.
+    let desks = s
+        .js_async(
+            "var done = arguments[arguments.length - 1];
+             fetch('/api/v1/sites/' + arguments[0] + '/desks', {credentials: 'same-origin'})
+               .then(function (r) { return r.json(); }).then(done, function (e) { done(String(e)); });",
+            json!([LIVORNO]),
+        )
+        .await;
+    let d1 = desks.as_array().unwrap().iter().find(|d| d["id"] == "lt-sportello-1").cloned().unwrap_or_default();
+    assert_eq!(d1["status"], "open", "{d1}");
+    assert!(d1["current"].is_null(), "a Call next went through while not connected: {d1}");
+    s.close().await;
+    driver.stop().await;
+}
