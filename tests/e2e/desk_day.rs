@@ -181,3 +181,77 @@ async fn a_frozen_server_shows_not_connected_within_seconds() {
     s.close().await;
     driver.stop().await;
 }
+
+/// Resume through the API: a held ticket comes back called to the desk that parked it; refused
+/// (changing nothing) to a closed desk or for a ticket that is not on hold.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn resume_calls_a_held_ticket_back() {
+    let server = TestServer::start().await;
+    let kiosk = server.kiosk(LIVORNO).await;
+    let giulia = server.staff("giulia").await;
+    giulia.post_ok("/api/v1/desks/lt-sportello-1/open", json!({}), StatusCode::OK).await;
+    let t = kiosk.issue(LIVORNO, json!({"service": "lavoro"})).await;
+    let id = t["id"].as_str().unwrap();
+    giulia.call_next("lt-sportello-1").await.expect("called");
+    let (status, body) = giulia.post_empty(&format!("/api/v1/tickets/{id}/resume")).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::CONFLICT, Some("illegal_transition")), "{body}");
+    giulia.act(id, "hold").await;
+    // Its waiting-list entry says where and for how long it is parked, with the service's staff name.
+    let (_, list) = giulia.get(&format!("/api/v1/sites/{LIVORNO}/waiting?desk=lt-sportello-1")).await;
+    let entry = list["tickets"].as_array().unwrap().iter().find(|x| x["id"] == id).cloned().unwrap();
+    assert_eq!((entry["status"].as_str(), entry["desk"].as_str()), (Some("on_hold"), Some("lt-sportello-1")), "{entry}");
+    assert!(entry["held_s"].is_u64(), "{entry}");
+    assert_eq!(entry["service_name"], "Orientamento al lavoro", "{entry}");
+    // To a closed desk: refused, still on hold.
+    let (status, body) = giulia.post(&format!("/api/v1/tickets/{id}/resume"), json!({"desk": "lt-sportello-3"})).await;
+    assert!(status == StatusCode::CONFLICT || status == StatusCode::FORBIDDEN, "{status} {body}");
+    let (_, view) = giulia.get(&format!("/api/v1/tickets/{id}")).await;
+    assert_eq!(view["status"], "on_hold");
+    let resumed = giulia.post_ok(&format!("/api/v1/tickets/{id}/resume"), json!({}), StatusCode::OK).await;
+    assert_eq!((resumed["status"].as_str(), resumed["desk"].as_str()), (Some("called"), Some("lt-sportello-1")), "{resumed}");
+    assert_eq!(resumed["service_name"], "Orientamento al lavoro");
+    let (_, desks) = giulia.get(&format!("/api/v1/sites/{LIVORNO}/desks")).await;
+    let d1 = desks.as_array().unwrap().iter().find(|d| d["id"] == "lt-sportello-1").unwrap();
+    assert_eq!(d1["current"]["id"], id, "{d1}");
+    server.stop().await;
+}
+
+/// The end of the day: tickets still waiting (or parked) when the day is over expire — the
+/// ticket page says the office has closed, statistics count them as expired, never as no-shows —
+/// while a ticket at a desk stays with its staff. Open alerts survive the restart.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_days_open_tickets_expire_at_its_end() {
+    let server = TestServer::start().await;
+    let kiosk = server.kiosk(LIVORNO).await;
+    let giulia = server.staff("giulia").await;
+    giulia.post_ok("/api/v1/desks/lt-sportello-1/open", json!({}), StatusCode::OK).await;
+    let at_desk = kiosk.issue(LIVORNO, json!({"service": "lavoro"})).await;
+    giulia.call_next("lt-sportello-1").await.expect("called");
+    let waiting = kiosk.issue(LIVORNO, json!({"service": "lavoro", "language": "en"})).await;
+    let (status, alert) = kiosk.post(&format!("/api/v1/sites/{LIVORNO}/alerts"), json!({"kind": "help_requested"})).await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{alert}");
+    // The test site has no opening hours: its day ends at local midnight. Two days later:
+    let data = server.stop().await;
+    let server = TestServer::start_later(data, jiff::SignedDuration::from_hours(48)).await;
+    let giulia = server.staff("giulia").await;
+    let wid = waiting["id"].as_str().unwrap().to_owned();
+    let status_of = |id: String| {
+        let giulia = giulia.clone();
+        async move { giulia.get(&format!("/api/v1/tickets/{id}")).await.1["status"].as_str().unwrap_or_default().to_owned() }
+    };
+    testkit::eventually("the waiting ticket expired", std::time::Duration::from_secs(20), || {
+        let s = status_of(wid.clone());
+        async move { s.await == "expired" }
+    })
+    .await;
+    assert_eq!(status_of(at_desk["id"].as_str().unwrap().to_owned()).await, "called", "the desk keeps its ticket");
+    let (_, view) = giulia.get(&format!("/api/v1/tickets/{wid}")).await;
+    assert!(view["events"].as_array().unwrap().iter().any(|e| e["type"] == "ticket.expired" && e["actor"] == "system"), "{view}");
+    // The visitor's page says the day is over.
+    let page = server.client().request(tests::Method::GET, waiting["status_url"].as_str().unwrap());
+    let page = server.client().answer(page).await;
+    assert!(page.body.contains("the office has closed for today"), "{}", page.body);
+    let (_, open) = giulia.get(&format!("/api/v1/sites/{LIVORNO}/alerts")).await;
+    assert_eq!(open.as_array().unwrap().iter().map(|a| a["id"].clone()).collect::<Vec<Value>>(), vec![alert["id"].clone()]);
+    server.stop().await;
+}
