@@ -255,3 +255,61 @@ async fn the_days_open_tickets_expire_at_its_end() {
     assert_eq!(open.as_array().unwrap().iter().map(|a| a["id"].clone()).collect::<Vec<Value>>(), vec![alert["id"].clone()]);
     server.stop().await;
 }
+
+/// Reception: a ticket for someone who cannot use the kiosk, from the desk page (service, priority,
+/// language, mediator, household), its QR code on screen (an SVG served for the ticket's page), and
+/// a ticket found by its number.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reception_issues_and_finds_tickets_in_a_real_browser() {
+    let Some(driver) = Driver::start().await else { return };
+    let server = TestServer::start().await;
+    let url = server.url.clone();
+    let s = driver.session("reception").await;
+    s.set_size(1366, 768).await;
+    login_at_desk(&s, &url, "giulia", "lt-accoglienza").await;
+    s.js("document.getElementById('rx-new').open = true", json!([])).await;
+    s.js(
+        "function set(id, v) { var e = document.getElementById(id); e.value = v; e.dispatchEvent(new Event('change')); }
+         set('rx-service', 'sociale'); set('rx-priority', 'urgent'); set('rx-language', 'uk'); set('rx-party', '4');
+         document.getElementById('rx-mediator').checked = true;",
+        json!([]),
+    )
+    .await;
+    // Only the site's languages are offered.
+    let offered = s.js("return Array.prototype.filter.call(document.getElementById('rx-language').options, function (o) { return !o.hidden; }).map(function (o) { return o.value; })", json!([])).await;
+    let (_, sites) = server.client().get("/api/v1/sites").await;
+    let site = sites.as_array().unwrap().iter().find(|x| x["id"] == LIVORNO).unwrap();
+    assert_eq!(offered, site["languages"], "languages offered");
+    s.click("#rx-go").await;
+    s.wait("the issued ticket", "!document.getElementById('rx-result').hidden && document.getElementById('rx-qr').complete && document.getElementById('rx-qr').naturalWidth > 0").await;
+    let number = s.text("#rx-number").await;
+    assert!(number.starts_with('F'), "{number}");
+    assert!(s.text("#rx-info").await.contains("Social worker"), "{}", s.text("#rx-info").await);
+    assert!(s.text("#message").await.contains(&number));
+    s.screenshot("desk-reception-1366").await;
+    let violations = s.axe_serious().await;
+    assert!(violations.is_empty(), "accessibility violations:\n{}", violations.join("\n"));
+    // The ticket as issued, and the QR code taking the phone to its page.
+    let (_, list) = server.staff("admin").await.get(&format!("/api/v1/sites/{LIVORNO}/waiting")).await;
+    let t = list["tickets"].as_array().unwrap().iter().find(|x| x["number"] == number.as_str()).cloned().unwrap();
+    assert_eq!((t["priority"].as_str(), t["language"].as_str(), t["party_size"].as_u64()), (Some("urgent"), Some("uk"), Some(4)), "{t}");
+    assert_eq!(t["needs"], json!(["mediator:uk"]), "{t}");
+    let link = s.js("return document.getElementById('rx-link').getAttribute('href')", json!([])).await;
+    let link = link.as_str().unwrap().to_owned();
+    let svg = server.client().answer(server.client().request(tests::Method::GET, &format!("{link}/qr.svg"))).await;
+    assert_eq!(svg.status, StatusCode::OK);
+    assert!(svg.body.starts_with("<svg") && svg.body.contains("<path d=\"M"), "{}", &svg.body[..svg.body.len().min(200)]);
+    let page = server.client().answer(server.client().request(tests::Method::GET, &link)).await;
+    assert!(page.body.contains(&number), "the ticket page of the link");
+    // Find by number: where it is, how many ahead; a number not open says so.
+    s.type_into("#find-number", &number.to_lowercase()).await;
+    s.click("#find-go").await;
+    s.wait("the found ticket", &format!("document.getElementById('find-result').textContent.indexOf('{number}') === 0")).await;
+    assert!(s.text("#find-result").await.contains("waiting"), "{}", s.text("#find-result").await);
+    s.js("document.getElementById('find-number').value = 'Z999'", json!([])).await;
+    s.click("#find-go").await;
+    s.wait("not found", "document.getElementById('find-result').textContent.indexOf('Z999 is not waiting') === 0").await;
+    server.stop().await;
+    s.close().await;
+    driver.stop().await;
+}

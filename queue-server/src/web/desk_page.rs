@@ -174,6 +174,50 @@ pub fn render() -> String {
                     }
                 }
                 }
+                section id="reception" class="card" aria-labelledby="reception-h" {
+                    h2 id="reception-h" { (i18n("desk-reception")) }
+                    details id="rx-new" {
+                        summary { (i18n("desk-new-ticket")) }
+                        form id="rx-form" {
+                            p class="help" { (i18n("desk-new-ticket-help")) }
+                            label for="rx-service" { (i18n("desk-service")) }
+                            select id="rx-service" required {}
+                            label for="rx-priority" { (i18n("desk-priority")) }
+                            select id="rx-priority" {
+                                @for p in ["standard", "priority", "urgent"] {
+                                    option value=(p) data-i18n=(format!("staff-priority-{p}")) { (texts::t(LANG, &format!("staff-priority-{p}"))) }
+                                }
+                            }
+                            label for="rx-language" { (i18n("desk-language")) }
+                            select id="rx-language" {
+                                @for l in texts::LANGUAGES {
+                                    option value=(l.code) lang=(l.code) { (l.native_name) }
+                                }
+                            }
+                            div class="check" {
+                                input type="checkbox" id="rx-mediator";
+                                label for="rx-mediator" { (i18n("desk-needs-mediator")) }
+                            }
+                            label for="rx-party" { (i18n("desk-party")) }
+                            input type="number" id="rx-party" min="1" max="30" value="1";
+                            button type="submit" id="rx-go" class="primary" { (i18n("desk-issue")) }
+                        }
+                        div id="rx-result" hidden {
+                            p id="rx-number" class="current-number" {}
+                            p id="rx-info" {}
+                            img id="rx-qr" alt="" width="200" height="200";
+                            p { a id="rx-link" href="#" target="_blank" rel="noopener" { (i18n("desk-ticket-page")) } }
+                        }
+                    }
+                    form id="find-form" class="find" {
+                        label for="find-number" { (i18n("desk-find-ticket")) }
+                        div class="row" {
+                            input id="find-number" autocomplete="off" placeholder="A012";
+                            button type="submit" id="find-go" { (i18n("desk-find")) }
+                        }
+                        p id="find-result" role="status" aria-live="polite" {}
+                    }
+                }
                 dialog id="logout-dialog" aria-labelledby="logout-h" {
                     h2 id="logout-h" { (i18n("desk-logout-title")) }
                     p id="logout-called" hidden {}

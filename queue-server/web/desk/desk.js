@@ -37,7 +37,7 @@
     document.documentElement.lang = S.lang;
     $("lang").value = S.lang;
     document.querySelectorAll("[data-i18n]").forEach(function (el) { el.textContent = t(el.getAttribute("data-i18n")); });
-    if (S.me) render();
+    if (S.me) { fillReception(); render(); }
   }
   function show(id) {
     ["login", "choose", "work"].forEach(function (s) { $(s).hidden = s !== id; });
@@ -51,7 +51,7 @@
     if (was !== ok && S.me) render();
   }
   // Every action button, disabled while not connected, saying why.
-  var ACTIONS = ["open", "pause", "close", "call-next", "recall", "start", "finish", "no-show", "hold", "return", "transfer-toggle", "xfer-go"];
+  var ACTIONS = ["open", "pause", "close", "call-next", "recall", "start", "finish", "no-show", "hold", "return", "transfer-toggle", "xfer-go", "rx-go"];
   function offlineGuard() {
     var why = S.connected ? "" : t("desk-disabled-offline");
     ACTIONS.concat(Array.prototype.slice.call(document.querySelectorAll(".call-this, .call-back, .going")).map(function (b) { return b; }))
@@ -155,6 +155,7 @@
   }
   function useDesk(site, desk) {
     S.site = site; S.desk = desk;
+    fillReception();
     store.set("desk", JSON.stringify({ site: site, desk: desk }));
     show("work");
     connect();
@@ -333,6 +334,7 @@
     renderClosing();
     renderParked(d);
     renderWaiting(d);
+    $("rx-go").disabled = false;
     offlineGuard();
   }
   function renderConfirm() {
@@ -477,6 +479,46 @@
   }
   // Logging out with the desk open: pause or close it first; a ticket at the desk goes back to the
   // queue keeping its place (never left called).
+  // --- reception: a ticket for someone who cannot use the kiosk; find a ticket by number ---------
+  function fillReception() {
+    var site = S.sites.filter(function (s) { return s.id === S.site; })[0];
+    if (!site) return;
+    fillSelect($("rx-service"), site.services.map(function (s) {
+      return [s.id, serviceText({ service: s.id, service_label: s.public_label[S.lang] || s.public_label.it })];
+    }), $("rx-service").value || undefined);
+    Array.prototype.forEach.call($("rx-language").options, function (o) { o.hidden = site.languages.indexOf(o.value) < 0; });
+    if (site.languages.indexOf($("rx-language").value) < 0) $("rx-language").value = site.languages[0];
+  }
+  function issueAtReception() {
+    var lang = $("rx-language").value;
+    var body = { service: $("rx-service").value, priority: $("rx-priority").value, language: lang,
+      party_size: Math.max(1, Math.min(30, parseInt($("rx-party").value, 10) || 1)) };
+    if ($("rx-mediator").checked) body.needs = ["mediator:" + lang];
+    act("POST", "/api/v1/sites/" + S.site + "/tickets", body, { "Idempotency-Key": key() }).then(function (r) {
+      var v = r.body;
+      $("rx-result").hidden = false;
+      $("rx-number").textContent = v.number;
+      $("rx-info").textContent = t("desk-issued", { service: serviceText(v), ahead: v.people_ahead });
+      $("rx-qr").src = v.status_url + "/qr.svg";
+      $("rx-qr").alt = v.number;
+      $("rx-link").href = v.status_url;
+      message(t("desk-msg-issued", { number: v.number }));
+    }, function () { });
+  }
+  function findTicket() {
+    var n = $("find-number").value.trim().toUpperCase();
+    if (!n || !S.waiting) return;
+    var x = S.waiting.tickets.filter(function (w) { return w.number === n; })[0], where = "";
+    if (x) {
+      where = x.status === "waiting" ? t("desk-find-ahead", { n: x.people_ahead }) : t("desk-find-at", { desk: deskLabel(x.desk) });
+    } else {
+      S.desks.forEach(function (d) { if (d.current && d.current.number === n) { x = d.current; where = t("desk-find-at", { desk: d.label }); } });
+    }
+    $("find-result").textContent = x
+      ? t("desk-find-found", { number: n, service: serviceText(x), status: tOr("staff-status-" + x.status, x.status), where: where })
+      : t("desk-find-none", { number: n });
+  }
+
   function logout() {
     var d = desk();
     if (!$("work").hidden && d && mineAtDesk(d) && d.status !== "closed") {
@@ -539,6 +581,8 @@
       $("transfer-form").hidden = true;
       ticketAction("transfer", body);
     });
+    $("rx-form").addEventListener("submit", function (ev) { ev.preventDefault(); issueAtReception(); });
+    $("find-form").addEventListener("submit", function (ev) { ev.preventDefault(); findTicket(); });
     $("sound").checked = store.get("sound") === "1";
     $("sound").addEventListener("change", function () { store.set("sound", this.checked ? "1" : "0"); });
     document.addEventListener("keydown", function (ev) {

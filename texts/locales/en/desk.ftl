@@ -134,3 +134,22 @@ desk-err-unknown_ticket = That ticket no longer exists.
 desk-err-desk_does_not_serve = This desk does not serve that service.
 desk-err-offline = Not connected to the server: nothing was done.
 desk-details = Language, people, needs
+desk-reception = Reception
+desk-new-ticket = New ticket (for someone who cannot use the kiosk)
+desk-new-ticket-help = Nobody's name is asked or stored. Show the visitor the number, or the QR code to follow it on their phone.
+desk-needs-mediator = Needs a mediator in this language
+desk-issue = Issue the ticket
+desk-ticket-page = Open the ticket page
+# $service: the service; $ahead: people ahead.
+desk-issued = { $service } · { $ahead } ahead
+desk-find-ticket = Find a ticket by its number
+desk-find = Find
+# $number: the number searched.
+desk-find-none = { $number } is not waiting nor at a desk now (finished, cancelled or not issued today).
+# $number, $service, $status, $where.
+desk-find-found = { $number } · { $service } · { $status } { $where }
+# $n: people ahead.
+desk-find-ahead = · { $n } ahead
+# $desk: the desk.
+desk-find-at = · at { $desk }
+desk-msg-issued = Ticket { $number } issued.

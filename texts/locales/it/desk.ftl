@@ -134,3 +134,22 @@ desk-err-unknown_ticket = Quel biglietto non esiste più.
 desk-err-desk_does_not_serve = Questo sportello non serve quel servizio.
 desk-err-offline = Non connesso al server: non è stato fatto nulla.
 desk-details = Lingua, persone, bisogni
+desk-reception = Accoglienza
+desk-new-ticket = Nuovo biglietto (per chi non può usare il chiosco)
+desk-new-ticket-help = Non si chiede né si conserva il nome di nessuno. Mostra alla persona il numero, o il codice QR per seguirlo sul telefono.
+desk-needs-mediator = Serve un mediatore in questa lingua
+desk-issue = Emetti il biglietto
+desk-ticket-page = Apri la pagina del biglietto
+# $service: il servizio; $ahead: persone davanti.
+desk-issued = { $service } · { $ahead } davanti
+desk-find-ticket = Trova un biglietto dal numero
+desk-find = Trova
+# $number: il numero cercato.
+desk-find-none = { $number } non è in attesa né a uno sportello ora (concluso, annullato o non emesso oggi).
+# $number, $service, $status, $where.
+desk-find-found = { $number } · { $service } · { $status } { $where }
+# $n: persone davanti.
+desk-find-ahead = · { $n } davanti
+# $desk: lo sportello.
+desk-find-at = · a { $desk }
+desk-msg-issued = Biglietto { $number } emesso.
