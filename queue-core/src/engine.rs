@@ -1121,7 +1121,9 @@ impl Engine {
 
 /// Are tickets of an earlier day than `today`, numbered by this service, still open?
 fn carries_over(tickets: &BTreeMap<TicketId, Ticket>, site: &SiteId, service: &ServiceId, today: Date) -> bool {
-    tickets.values().any(|t| &t.site == site && t.day < today && t.journey.first().is_some_and(|j| &j.service == service))
+    tickets
+        .values()
+        .any(|t| &t.site == site && t.day < today && t.journey.first().is_some_and(|j| &j.service == service))
 }
 
 /// The desk holding `t` (called or serving) lets it go.

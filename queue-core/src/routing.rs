@@ -231,9 +231,11 @@ impl Ctx<'_> {
             _ => false,
         };
         // The few reserved tickets of this service, other than `t`, with their class now.
-        let others = self.index.reserved().filter_map(|id| self.tickets.get(id)).filter(|o| {
-            o.id != t.id && o.site == t.site && o.service == t.service && reserved(o)
-        });
+        let others = self
+            .index
+            .reserved()
+            .filter_map(|id| self.tickets.get(id))
+            .filter(|o| o.id != t.id && o.site == t.site && o.service == t.service && reserved(o));
         let key = |o: &Ticket| (o.queued_at, o.id.clone());
         let n = if reserved(t) {
             let mut n = self.ranked_before(buckets, t, mine, &(Timestamp::MIN, TicketId::from(""))) as i64;
@@ -325,7 +327,7 @@ impl Ctx<'_> {
             return vec![];
         };
         let mut callable: Vec<(Key, Placed)> = Vec::new();
-        let mut others: Vec<((Reverse<Priority>, Timestamp, TicketId), Placed)> = Vec::new();
+        let mut others: Vec<(OtherKey, Placed)> = Vec::new();
         for (rank, service) in desk_rules.services.iter().enumerate() {
             let Some(svc) = self.rules.service(&desk.site, service) else { continue };
             if !may_serve(desk, svc) {
@@ -401,6 +403,9 @@ pub enum Reason {
     /// Needs a mediator whose language is spoken at another open desk: left for it.
     MediatorElsewhere,
 }
+
+/// How the tickets a desk may not call now are listed after the others: best class, oldest first.
+type OtherKey = (Reverse<Priority>, Timestamp, TicketId);
 
 /// One ticket in a desk's call order.
 #[derive(Debug, Clone, PartialEq, Eq)]

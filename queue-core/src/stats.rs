@@ -967,7 +967,11 @@ mod tests {
         assert_eq!(all.summary(), exact);
         assert_eq!(all.breakdown(), breakdown(&tickets, &tz));
         assert!(
-            exact.served > 100 && exact.no_show > 10 && exact.on_hold > 10 && exact.transfers > 10 && exact.expired > 10,
+            exact.served > 100
+                && exact.no_show > 10
+                && exact.on_hold > 10
+                && exact.transfers > 10
+                && exact.expired > 10,
             "{exact:?}"
         );
     }

@@ -185,7 +185,9 @@ async fn ticket_qr(
     let scheme = if client.https { "https" } else { "http" };
     let url = format!("{scheme}://{host}/t/{token}");
     match qr_svg(&url) {
-        Some(svg) => ([(header::CONTENT_TYPE, "image/svg+xml"), (header::CACHE_CONTROL, "no-store")], svg).into_response(),
+        Some(svg) => {
+            ([(header::CONTENT_TYPE, "image/svg+xml"), (header::CACHE_CONTROL, "no-store")], svg).into_response()
+        }
         None => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     }
 }

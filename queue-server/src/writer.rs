@@ -644,7 +644,8 @@ fn step(
     } else if let Some(open) = &acked_alert {
         let by = exec.actor.id().to_string();
         Outcome::Alert(Box::new(views::alert_view(cfg, open, Some((now, by)))), 200)
-    } else if matches!(cmd_for_errors, Command::RaiseAlert { .. } | Command::LiftCap { .. } | Command::CloseDay { .. }) {
+    } else if matches!(cmd_for_errors, Command::RaiseAlert { .. } | Command::LiftCap { .. } | Command::CloseDay { .. })
+    {
         Outcome::Accepted
     } else {
         Outcome::NoContent

@@ -55,7 +55,12 @@ async fn parked_tickets_alerts_and_names_in_a_real_browser() {
 
     // Hold parks the ticket under "Parked" with Call back; Call back calls it to this desk again.
     giulia.click("#call-next").await;
-    giulia.wait("the priority ticket called", &format!("document.getElementById('current-number').textContent === '{n_pri}'")).await;
+    giulia
+        .wait(
+            "the priority ticket called",
+            &format!("document.getElementById('current-number').textContent === '{n_pri}'"),
+        )
+        .await;
     giulia.wait("hold enabled", "!document.getElementById('hold').disabled").await;
     giulia.click("#hold").await;
     giulia.wait("the parked ticket", &parked(n_pri)).await;
@@ -68,7 +73,8 @@ async fn parked_tickets_alerts_and_names_in_a_real_browser() {
     giulia.click(&format!("#parked-list li[data-number=\"{n_pri}\"] button.call-back")).await;
     giulia.wait("called back", &format!("document.getElementById('current-number').textContent === '{n_pri}'")).await;
     giulia.wait("the parked list empty", "!document.getElementById('parked-empty').hidden").await;
-    let (_, view) = server.staff("admin").await.get(&format!("/api/v1/tickets/{}", priority["id"].as_str().unwrap())).await;
+    let (_, view) =
+        server.staff("admin").await.get(&format!("/api/v1/tickets/{}", priority["id"].as_str().unwrap())).await;
     assert_eq!((view["status"].as_str(), view["desk"].as_str()), (Some("called"), Some("lt-sportello-1")), "{view}");
     assert!(view["events"].as_array().unwrap().iter().filter(|e| e["type"] == "ticket.called").count() == 2);
 
@@ -76,7 +82,9 @@ async fn parked_tickets_alerts_and_names_in_a_real_browser() {
     for s in [&giulia, &marco] {
         s.js(COUNT_BEEPS, json!([])).await;
     }
-    let (status, alert) = kiosk.post(&format!("/api/v1/sites/{LIVORNO}/alerts"), json!({"kind": "help_requested", "ticket_number": n_std})).await;
+    let (status, alert) = kiosk
+        .post(&format!("/api/v1/sites/{LIVORNO}/alerts"), json!({"kind": "help_requested", "ticket_number": n_std}))
+        .await;
     assert_eq!(status, StatusCode::ACCEPTED, "{alert}");
     let alert_id = alert["id"].as_str().unwrap().to_owned();
     for s in [&giulia, &marco] {
@@ -199,7 +207,11 @@ async fn resume_calls_a_held_ticket_back() {
     // Its waiting-list entry says where and for how long it is parked, with the service's staff name.
     let (_, list) = giulia.get(&format!("/api/v1/sites/{LIVORNO}/waiting?desk=lt-sportello-1")).await;
     let entry = list["tickets"].as_array().unwrap().iter().find(|x| x["id"] == id).cloned().unwrap();
-    assert_eq!((entry["status"].as_str(), entry["desk"].as_str()), (Some("on_hold"), Some("lt-sportello-1")), "{entry}");
+    assert_eq!(
+        (entry["status"].as_str(), entry["desk"].as_str()),
+        (Some("on_hold"), Some("lt-sportello-1")),
+        "{entry}"
+    );
     assert!(entry["held_s"].is_u64(), "{entry}");
     assert_eq!(entry["service_name"], "Orientamento al lavoro", "{entry}");
     // To a closed desk: refused, still on hold.
@@ -208,7 +220,11 @@ async fn resume_calls_a_held_ticket_back() {
     let (_, view) = giulia.get(&format!("/api/v1/tickets/{id}")).await;
     assert_eq!(view["status"], "on_hold");
     let resumed = giulia.post_ok(&format!("/api/v1/tickets/{id}/resume"), json!({}), StatusCode::OK).await;
-    assert_eq!((resumed["status"].as_str(), resumed["desk"].as_str()), (Some("called"), Some("lt-sportello-1")), "{resumed}");
+    assert_eq!(
+        (resumed["status"].as_str(), resumed["desk"].as_str()),
+        (Some("called"), Some("lt-sportello-1")),
+        "{resumed}"
+    );
     assert_eq!(resumed["service_name"], "Orientamento al lavoro");
     let (_, desks) = giulia.get(&format!("/api/v1/sites/{LIVORNO}/desks")).await;
     let d1 = desks.as_array().unwrap().iter().find(|d| d["id"] == "lt-sportello-1").unwrap();
@@ -228,7 +244,8 @@ async fn the_days_open_tickets_expire_at_its_end() {
     let at_desk = kiosk.issue(LIVORNO, json!({"service": "lavoro"})).await;
     giulia.call_next("lt-sportello-1").await.expect("called");
     let waiting = kiosk.issue(LIVORNO, json!({"service": "lavoro", "language": "en"})).await;
-    let (status, alert) = kiosk.post(&format!("/api/v1/sites/{LIVORNO}/alerts"), json!({"kind": "help_requested"})).await;
+    let (status, alert) =
+        kiosk.post(&format!("/api/v1/sites/{LIVORNO}/alerts"), json!({"kind": "help_requested"})).await;
     assert_eq!(status, StatusCode::ACCEPTED, "{alert}");
     // The test site has no opening hours: its day ends at local midnight. Two days later:
     let data = server.stop().await;
@@ -246,13 +263,19 @@ async fn the_days_open_tickets_expire_at_its_end() {
     .await;
     assert_eq!(status_of(at_desk["id"].as_str().unwrap().to_owned()).await, "called", "the desk keeps its ticket");
     let (_, view) = giulia.get(&format!("/api/v1/tickets/{wid}")).await;
-    assert!(view["events"].as_array().unwrap().iter().any(|e| e["type"] == "ticket.expired" && e["actor"] == "system"), "{view}");
+    assert!(
+        view["events"].as_array().unwrap().iter().any(|e| e["type"] == "ticket.expired" && e["actor"] == "system"),
+        "{view}"
+    );
     // The visitor's page says the day is over.
     let page = server.client().request(tests::Method::GET, waiting["status_url"].as_str().unwrap());
     let page = server.client().answer(page).await;
     assert!(page.body.contains("the office has closed for today"), "{}", page.body);
     let (_, open) = giulia.get(&format!("/api/v1/sites/{LIVORNO}/alerts")).await;
-    assert_eq!(open.as_array().unwrap().iter().map(|a| a["id"].clone()).collect::<Vec<Value>>(), vec![alert["id"].clone()]);
+    assert_eq!(
+        open.as_array().unwrap().iter().map(|a| a["id"].clone()).collect::<Vec<Value>>(),
+        vec![alert["id"].clone()]
+    );
     server.stop().await;
 }
 
@@ -292,23 +315,36 @@ async fn reception_issues_and_finds_tickets_in_a_real_browser() {
     // The ticket as issued, and the QR code taking the phone to its page.
     let (_, list) = server.staff("admin").await.get(&format!("/api/v1/sites/{LIVORNO}/waiting")).await;
     let t = list["tickets"].as_array().unwrap().iter().find(|x| x["number"] == number.as_str()).cloned().unwrap();
-    assert_eq!((t["priority"].as_str(), t["language"].as_str(), t["party_size"].as_u64()), (Some("urgent"), Some("uk"), Some(4)), "{t}");
+    assert_eq!(
+        (t["priority"].as_str(), t["language"].as_str(), t["party_size"].as_u64()),
+        (Some("urgent"), Some("uk"), Some(4)),
+        "{t}"
+    );
     assert_eq!(t["needs"], json!(["mediator:uk"]), "{t}");
     let link = s.js("return document.getElementById('rx-link').getAttribute('href')", json!([])).await;
     let link = link.as_str().unwrap().to_owned();
     let svg = server.client().answer(server.client().request(tests::Method::GET, &format!("{link}/qr.svg"))).await;
     assert_eq!(svg.status, StatusCode::OK);
-    assert!(svg.body.starts_with("<svg") && svg.body.contains("<path d=\"M"), "{}", &svg.body[..svg.body.len().min(200)]);
+    assert!(
+        svg.body.starts_with("<svg") && svg.body.contains("<path d=\"M"),
+        "{}",
+        &svg.body[..svg.body.len().min(200)]
+    );
     let page = server.client().answer(server.client().request(tests::Method::GET, &link)).await;
     assert!(page.body.contains(&number), "the ticket page of the link");
     // Find by number: where it is, how many ahead; a number not open says so.
     s.type_into("#find-number", &number.to_lowercase()).await;
     s.click("#find-go").await;
-    s.wait("the found ticket", &format!("document.getElementById('find-result').textContent.indexOf('{number}') === 0")).await;
+    s.wait(
+        "the found ticket",
+        &format!("document.getElementById('find-result').textContent.indexOf('{number}') === 0"),
+    )
+    .await;
     assert!(s.text("#find-result").await.contains("waiting"), "{}", s.text("#find-result").await);
     s.js("document.getElementById('find-number').value = 'Z999'", json!([])).await;
     s.click("#find-go").await;
-    s.wait("not found", "document.getElementById('find-result').textContent.indexOf('Z999 is not waiting') === 0").await;
+    s.wait("not found", "document.getElementById('find-result').textContent.indexOf('Z999 is not waiting') === 0")
+        .await;
     server.stop().await;
     s.close().await;
     driver.stop().await;

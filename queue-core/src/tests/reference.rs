@@ -225,12 +225,17 @@ fn check_call_orders(engine: &Engine, now: Timestamp) {
     for d in state.desks.values().filter(|d| d.status == DeskStatus::Open) {
         let order = engine.call_order(&d.id, now);
         let callable: Vec<&TicketId> = order.iter().filter(|p| p.callable).map(|p| &p.ticket).collect();
-        let mut keyed: Vec<RefKey> = state.tickets.values().filter_map(|t| key_at(rules, state, &d.id, t, now)).collect();
+        let mut keyed: Vec<RefKey> =
+            state.tickets.values().filter_map(|t| key_at(rules, state, &d.id, t, now)).collect();
         keyed.sort();
         let want: Vec<&TicketId> = keyed.iter().map(|k| &k.4).collect();
         assert_eq!(callable, want, "call order at {}", d.id);
         assert!(order.iter().skip(callable.len()).all(|p| !p.callable), "callable tickets come first");
-        assert_eq!(callable.first().copied(), pick(rules, state, &d.id, now).as_ref(), "the order starts with the pick");
+        assert_eq!(
+            callable.first().copied(),
+            pick(rules, state, &d.id, now).as_ref(),
+            "the order starts with the pick"
+        );
         // Every waiting ticket of the desk's services that its staff may serve is listed once.
         let desk_rules = &rules.desks[&d.id];
         let listed = state
@@ -477,8 +482,17 @@ impl Checker {
                 EventKind::TicketExpired { ticket } => {
                     let old = &before.state().tickets[ticket];
                     assert!(matches!(cmd, Command::CloseDay { site } if *site == old.site), "{cmd:?} expired {ticket}");
-                    assert!(matches!(old.status, Status::Waiting | Status::OnHold), "{} expired {}", old.number, old.status);
-                    assert!(!rules.sites[&old.site].keep_queue_overnight, "a site keeping its queue expired {}", old.number);
+                    assert!(
+                        matches!(old.status, Status::Waiting | Status::OnHold),
+                        "{} expired {}",
+                        old.number,
+                        old.status
+                    );
+                    assert!(
+                        !rules.sites[&old.site].keep_queue_overnight,
+                        "a site keeping its queue expired {}",
+                        old.number
+                    );
                 }
                 _ => {}
             }

@@ -278,8 +278,11 @@ impl World {
                     .into_iter()
                     .map(|p| {
                         let t = engine.ticket(&p.ticket).unwrap();
-                        let reasons: Vec<String> =
-                            p.reasons.iter().map(|r| serde_json::to_value(r).unwrap().as_str().unwrap().to_owned()).collect();
+                        let reasons: Vec<String> = p
+                            .reasons
+                            .iter()
+                            .map(|r| serde_json::to_value(r).unwrap().as_str().unwrap().to_owned())
+                            .collect();
                         format!(
                             "  {} {} {}{}{}",
                             t.id,
@@ -298,7 +301,8 @@ impl World {
                 writeln!(self.out, "> {line}").unwrap();
                 let now = self.now();
                 let at = self.checker_mut().engine.next_closing(&args[0].into(), now);
-                let shown = at.map_or("never".to_owned(), |at| self.local(at).strftime("%a %Y-%m-%d %H:%M").to_string());
+                let shown =
+                    at.map_or("never".to_owned(), |at| self.local(at).strftime("%a %Y-%m-%d %H:%M").to_string());
                 writeln!(self.out, "  {shown}").unwrap();
             }
             "position" => {
@@ -542,8 +546,15 @@ impl World {
             writeln!(out, "  held {} {} (desk {})", t.id, t.number, t.desk.as_ref().unwrap()).unwrap();
         }
         for a in engine.state().alerts.values() {
-            writeln!(out, "  alert open {} {} at {} since {}", a.alert.id, a.alert.kind, a.site, self.hhmm(a.raised_at))
-                .unwrap();
+            writeln!(
+                out,
+                "  alert open {} {} at {} since {}",
+                a.alert.id,
+                a.alert.kind,
+                a.site,
+                self.hhmm(a.raised_at)
+            )
+            .unwrap();
         }
         self.out.push_str("-- state\n");
         self.out.push_str(&out);

@@ -10,8 +10,8 @@ use axum::Json;
 use axum::extract::{Path, State};
 use queue_core::event::Alert;
 use queue_core::wire::{
-    AlertRequest, AlertView, DeskView, DisplayDesk, DisplaySnapshot, KioskInfo, KioskService, QueueView, ServiceView, SiteView,
-    WaitingList,
+    AlertRequest, AlertView, DeskView, DisplayDesk, DisplaySnapshot, KioskInfo, KioskService, QueueView, ServiceView,
+    SiteView, WaitingList,
 };
 use queue_core::{Availability, Command, SiteId};
 
@@ -188,7 +188,7 @@ pub async fn waiting(
         Some(d) => {
             check_id("desk", &d)?;
             let desk = queue_core::DeskId::from(d.as_str());
-            if !state.cfg.desk(&desk).is_some_and(|(s, _)| s.id == site) {
+            if state.cfg.desk(&desk).is_none_or(|(s, _)| s.id != site) {
                 return Err(ApiError::not_found(format!("no desk '{d}' at this site")));
             }
             Some(desk)
@@ -353,7 +353,8 @@ pub async fn raise_alert(
     }
     let message = req.message.unwrap_or_default().chars().take(500).collect();
     let ticket_number = req.ticket_number.map(|n| n.chars().take(16).collect());
-    let alert = Alert { id: ulid::Ulid::new().to_string(), kind: req.kind, source: id.principal(), message, ticket_number };
+    let alert =
+        Alert { id: ulid::Ulid::new().to_string(), kind: req.kind, source: id.principal(), message, ticket_number };
     Ok(state.writer.exec(Exec::new(Command::RaiseAlert { site, alert }, id.actor(&state.cfg))).await?)
 }
 

@@ -204,8 +204,11 @@ pub fn ack_alert(tx: &Transaction, id: &str, at: Timestamp, by: &str) -> Result<
     Ok(())
 }
 
+/// When and by whom (`staff:<username>`) an alert was taken.
+pub type Acked = Option<(Timestamp, String)>;
+
 /// A stored alert, open or acknowledged: the alert, and when and by whom it was taken.
-pub fn alert(conn: &Connection, id: &str) -> Result<Option<(OpenAlert, Option<(Timestamp, String)>)>> {
+pub fn alert(conn: &Connection, id: &str) -> Result<Option<(OpenAlert, Acked)>> {
     let row: Option<(String, Option<i64>, Option<String>)> = conn
         .query_row("SELECT data, acked_ms, acked_by FROM alerts WHERE id = ?1", [id], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?))
