@@ -325,6 +325,21 @@ pub struct ResumeRequest {
     pub desk: Option<DeskId>,
 }
 
+/// `GET /api/v1/sites/{site}/colleagues`: a staff member of the site, for transfers: where they sit
+/// and whether they are free. Display names only (staff, not visitors).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Colleague {
+    pub username: StaffId,
+    pub display_name: String,
+    /// The desk they hold now, if any.
+    pub desk: Option<DeskId>,
+    pub desk_label: Option<String>,
+    pub desk_status: Option<DeskStatus>,
+    /// At an open desk with nobody there.
+    pub free: bool,
+}
+
 /// An alert for staff (`GET /api/v1/sites/{site}/alerts`, `POST /api/v1/alerts/{id}/ack`, the answer to
 /// `POST /api/v1/sites/{site}/alerts`). The kiosk that raised one reads it back
 /// (`GET /api/v1/alerts/{id}`) to tell the visitor someone is coming.

@@ -71,6 +71,7 @@ async fn every_role_against_every_route() {
         ("GET", "/api/v1/sites/{site}/events", None, [401, 403, 403, 200, 403, 200, 200, 200]),
         ("POST", "/api/v1/sites/{site}/alerts", Some(alert), [401, 202, 403, 403, 403, 202, 202, 202]),
         ("GET", "/api/v1/sites/{site}/alerts", None, [401, 403, 403, 403, 403, 200, 200, 200]),
+        ("GET", "/api/v1/sites/{site}/colleagues", None, [401, 403, 403, 403, 403, 200, 200, 200]),
         ("POST", "/api/v1/alerts/{id}/ack", None, [401, 403, 403, 403, 403, 404, 404, 404]),
         // A kiosk reads only its own alerts: any other is not found.
         ("GET", "/api/v1/alerts/{id}", None, [401, 404, 404, 403, 403, 404, 404, 404]),

@@ -349,3 +349,48 @@ async fn reception_issues_and_finds_tickets_in_a_real_browser() {
     s.close().await;
     driver.stop().await;
 }
+
+/// A transfer lists every colleague of the site by name, where they sit and whether they are free;
+/// a service full for today can be opened again from the desk page.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn colleagues_for_transfers_and_lifting_a_cap_in_a_real_browser() {
+    let Some(driver) = Driver::start().await else { return };
+    let server = TestServer::start().await;
+    let url = server.url.clone();
+    let kiosk = server.kiosk(LIVORNO).await;
+    let marco = server.staff("marco").await;
+    marco.post_ok("/api/v1/desks/lt-sportello-2/open", json!({}), StatusCode::OK).await;
+    let s = driver.session("colleagues").await;
+    login_at_desk(&s, &url, "giulia", "lt-sportello-1").await;
+
+    // The computer service takes five a day: the sixth finds it full.
+    for _ in 0..5 {
+        kiosk.issue(LIVORNO, json!({"service": "computer"})).await;
+    }
+    let (status, _) = kiosk.post(&format!("/api/v1/sites/{LIVORNO}/tickets"), json!({"service": "computer"})).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    s.wait("the full service", "document.querySelector('#caps-list li[data-service=\"computer\"] button.lift-cap')")
+        .await;
+    s.click("#caps-list li[data-service=\"computer\"] button.lift-cap").await;
+    s.wait("the cap lifted", "document.getElementById('caps').hidden").await;
+    assert!(s.text("#message").await.contains("Use a computer"), "{}", s.text("#message").await);
+    kiosk.issue(LIVORNO, json!({"service": "computer"})).await;
+
+    // Transfer: colleagues by name with their desk and whether they are free.
+    s.click("#call-next").await;
+    s.wait("a current ticket", "!document.getElementById('transfer-toggle').disabled").await;
+    s.click("#transfer-toggle").await;
+    s.wait("Marco among the colleagues", "Array.prototype.some.call(document.getElementById('xfer-staff').options, function (o) { return o.value === 'marco'; })").await;
+    let options = s.js("return Array.prototype.map.call(document.getElementById('xfer-staff').options, function (o) { return o.textContent; })", json!([])).await;
+    let options: Vec<String> = serde_json::from_value(options).unwrap();
+    assert!(options.iter().any(|o| o.starts_with("Marco Rossi") && o.ends_with("(Sportello 2 · free)")), "{options:?}");
+    assert!(
+        options.iter().any(|o| o.ends_with("(not at a desk)")),
+        "colleagues not seated are listed too: {options:?}"
+    );
+    assert!(!options.iter().any(|o| o.starts_with("Giulia")), "{options:?}");
+    s.screenshot("desk-transfer-colleagues").await;
+    server.stop().await;
+    s.close().await;
+    driver.stop().await;
+}

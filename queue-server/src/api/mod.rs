@@ -185,6 +185,7 @@ pub fn routes() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(sites::queues))
         .routes(routes!(sites::desks))
         .routes(routes!(sites::waiting))
+        .routes(routes!(sites::colleagues))
         .routes(routes!(sites::display))
         .routes(routes!(sites::raise_alert, sites::open_alerts))
         .routes(routes!(sites::ack_alert))

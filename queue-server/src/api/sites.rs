@@ -10,8 +10,8 @@ use axum::Json;
 use axum::extract::{Path, State};
 use queue_core::event::Alert;
 use queue_core::wire::{
-    AlertRequest, AlertView, DeskView, DisplayDesk, DisplaySnapshot, KioskInfo, KioskService, QueueView, ServiceView,
-    SiteView, WaitingList,
+    AlertRequest, AlertView, Colleague, DeskView, DisplayDesk, DisplaySnapshot, KioskInfo, KioskService, QueueView,
+    ServiceView, SiteView, WaitingList,
 };
 use queue_core::{Availability, Command, SiteId};
 
@@ -201,6 +201,51 @@ pub async fn waiting(
         .read(move |live| views::waiting_list(live.cfg, live.engine, &site, live.now, desk.as_ref(), lang.as_deref()))
         .await;
     out.map(Json).ok_or_else(ApiError::shutting_down)
+}
+
+/// Every staff member of the site (enabled accounts), by display name, with the desk they hold now
+/// and whether they are free: whom a ticket can be transferred to. Staff of the site.
+#[utoipa::path(get, path = "/api/v1/sites/{site}/colleagues", tag = "desks",
+    params(("site" = String, Path, description = "site id")),
+    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, body = [Colleague]), (status = 401, body = queue_core::wire::ErrorBody),
+        (status = 403, body = queue_core::wire::ErrorBody), (status = 404, body = queue_core::wire::ErrorBody)))]
+pub async fn colleagues(
+    State(state): State<AppState>,
+    id: Identity,
+    Path(site): Path<String>,
+) -> ApiResult<Json<Vec<Colleague>>> {
+    let site = site_id(&state, &site)?;
+    id.staff_at(&site, Role::Staff)?;
+    let staff = state.db.read(crate::db::list_staff).await?;
+    let here = site.clone();
+    let seats = state
+        .writer
+        .read(move |live| {
+            live.engine
+                .desks()
+                .filter(|d| d.site == here)
+                .filter_map(|d| d.staff.clone().map(|s| (s, d.clone())))
+                .collect::<std::collections::HashMap<_, _>>()
+        })
+        .await
+        .ok_or_else(ApiError::shutting_down)?;
+    let out = staff
+        .into_iter()
+        .filter(|s| !s.disabled && s.sites.as_ref().is_none_or(|list| list.iter().any(|x| x == site.as_str())))
+        .map(|s| {
+            let seat = seats.get(&queue_core::StaffId(s.username.clone()));
+            Colleague {
+                username: queue_core::StaffId(s.username),
+                display_name: s.display_name,
+                desk: seat.map(|d| d.id.clone()),
+                desk_label: seat.and_then(|d| state.cfg.desk(&d.id)).map(|(_, d)| d.label.clone()),
+                desk_status: seat.map(|d| d.status),
+                free: seat.is_some_and(|d| d.status == queue_core::DeskStatus::Open && d.current.is_none()),
+            }
+        })
+        .collect();
+    Ok(Json(out))
 }
 
 /// The site's open alerts (raised, not yet acknowledged), oldest first: what every staff page shows

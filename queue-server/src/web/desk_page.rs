@@ -209,6 +209,11 @@ pub fn render() -> String {
                             p { a id="rx-link" href="#" target="_blank" rel="noopener" { (i18n("desk-ticket-page")) } }
                         }
                     }
+                    div id="caps" hidden {
+                        h3 { (i18n("desk-full-today")) }
+                        p class="help" { (i18n("desk-full-help")) }
+                        ul id="caps-list" class="parked" {}
+                    }
                     form id="find-form" class="find" {
                         label for="find-number" { (i18n("desk-find-ticket")) }
                         div class="row" {

@@ -54,7 +54,7 @@
   var ACTIONS = ["open", "pause", "close", "call-next", "recall", "start", "finish", "no-show", "hold", "return", "transfer-toggle", "xfer-go", "rx-go"];
   function offlineGuard() {
     var why = S.connected ? "" : t("desk-disabled-offline");
-    ACTIONS.concat(Array.prototype.slice.call(document.querySelectorAll(".call-this, .call-back, .going")).map(function (b) { return b; }))
+    ACTIONS.concat(Array.prototype.slice.call(document.querySelectorAll(".call-this, .call-back, .going, .lift-cap")).map(function (b) { return b; }))
       .forEach(function (b) {
         var el = typeof b === "string" ? $(b) : b;
         if (!el) return;
@@ -271,8 +271,9 @@
     if (S.refreshing) { S.again = true; return; }
     S.refreshing = true;
     var base = "/api/v1/sites/" + S.site;
-    Promise.all([api("GET", base + "/desks"), api("GET", base + "/waiting?desk=" + encodeURIComponent(S.desk)), api("GET", base + "/alerts")])
-      .then(function (rs) { S.desks = rs[0].body; S.waiting = rs[1].body; S.alerts = rs[2].body || []; render(); },
+    Promise.all([api("GET", base + "/desks"), api("GET", base + "/waiting?desk=" + encodeURIComponent(S.desk)), api("GET", base + "/alerts"),
+      api("GET", base + "/kiosk")])
+      .then(function (rs) { S.desks = rs[0].body; S.waiting = rs[1].body; S.alerts = rs[2].body || []; S.kiosk = rs[3].body; render(); },
         function () { /* shown by the banner */ })
       .then(function () {
         S.refreshing = false;
@@ -334,6 +335,7 @@
     renderClosing();
     renderParked(d);
     renderWaiting(d);
+    renderCaps();
     $("rx-go").disabled = false;
     offlineGuard();
   }
@@ -358,9 +360,12 @@
     fillSelect($("xfer-service"), [["", t("desk-none")]].concat(services), "");
     fillSelect($("xfer-desk"), [["", t("desk-none")]].concat(S.desks.filter(function (d) { return d.id !== S.desk; })
       .map(function (d) { return [d.id, d.label]; })), "");
-    var staff = [];
-    S.desks.forEach(function (d) { if (d.staff && (!S.me || d.staff !== S.me.username) && staff.indexOf(d.staff) < 0) staff.push(d.staff); });
-    fillSelect($("xfer-staff"), [["", t("desk-none")]].concat(staff.map(function (s) { return [s, s]; })), "");
+    // Every colleague of the site by name, where they sit and whether they are free.
+    var others = (S.colleagues || []).filter(function (c) { return !S.me || c.username !== S.me.username; });
+    fillSelect($("xfer-staff"), [["", t("desk-none")]].concat(others.map(function (c) {
+      var where = c.desk ? (c.desk_label || c.desk) + " · " + (c.free ? t("desk-free") : tOr("staff-desk-" + c.desk_status, c.desk_status)) : t("desk-not-seated");
+      return [c.username, c.display_name + " (" + where + ")"];
+    })), "");
   }
   // Parked (on hold) tickets of the site: this desk's first, longest parked first, with Call back.
   function renderParked(d) {
@@ -505,6 +510,28 @@
       message(t("desk-msg-issued", { number: v.number }));
     }, function () { });
   }
+  // Services whose daily cap is reached: staff may take more people today (POST …/lift-cap).
+  function renderCaps() {
+    var full = ((S.kiosk && S.kiosk.services) || []).filter(function (s) { return s.closed_reason === "full"; });
+    $("caps").hidden = full.length === 0;
+    var ul = $("caps-list");
+    ul.textContent = "";
+    full.forEach(function (s) {
+      var li = document.createElement("li");
+      li.setAttribute("data-service", s.id);
+      var span = document.createElement("span");
+      span.textContent = serviceText({ service: s.id, service_label: s.public_label[S.lang] || s.public_label.it });
+      var b = document.createElement("button");
+      b.type = "button"; b.className = "lift-cap"; b.textContent = t("desk-lift-cap");
+      b.addEventListener("click", function () {
+        b.disabled = true;
+        act("POST", "/api/v1/sites/" + S.site + "/services/" + s.id + "/lift-cap")
+          .then(function () { message(t("desk-msg-lifted", { service: span.textContent })); }, function () { });
+      });
+      li.appendChild(span); li.appendChild(b);
+      ul.appendChild(li);
+    });
+  }
   function findTicket() {
     var n = $("find-number").value.trim().toUpperCase();
     if (!n || !S.waiting) return;
@@ -567,6 +594,7 @@
     $("return").addEventListener("click", function () { ticketAction("return", { keep_position: true }); });
     $("transfer-toggle").addEventListener("click", function () {
       if (this.disabled) return;
+      api("GET", "/api/v1/sites/" + S.site + "/colleagues").then(function (r) { S.colleagues = r.body; fillTransfer(); }, function () { });
       fillTransfer();
       $("transfer-form").hidden = !$("transfer-form").hidden;
       if (!$("transfer-form").hidden) $("xfer-service").focus();

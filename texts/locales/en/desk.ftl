@@ -153,3 +153,10 @@ desk-find-ahead = · { $n } ahead
 # $desk: the desk.
 desk-find-at = · at { $desk }
 desk-msg-issued = Ticket { $number } issued.
+desk-free = free
+desk-not-seated = not at a desk
+desk-full-today = Full for today
+desk-full-help = The kiosk gives no more tickets for these services today. If the desks can take more people, lift the cap.
+desk-lift-cap = Lift today's cap
+# $service: the service.
+desk-msg-lifted = { $service }: the kiosk gives tickets again today.

@@ -153,3 +153,10 @@ desk-find-ahead = · { $n } davanti
 # $desk: lo sportello.
 desk-find-at = · a { $desk }
 desk-msg-issued = Biglietto { $number } emesso.
+desk-free = libero
+desk-not-seated = non a uno sportello
+desk-full-today = Esauriti per oggi
+desk-full-help = Il chiosco non dà più biglietti per questi servizi oggi. Se gli sportelli possono ricevere altre persone, togli il limite.
+desk-lift-cap = Togli il limite di oggi
+# $service: il servizio.
+desk-msg-lifted = { $service }: il chiosco dà di nuovo biglietti oggi.
