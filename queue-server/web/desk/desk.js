@@ -199,6 +199,9 @@
   }
   // The open alerts at the top of the page, flashing until someone says "I'm going"; a new one sounds.
   function renderAlerts() {
+    $("open-alerts").hidden = S.alerts.length === 0;
+    $("open-alerts").classList.toggle("flash", S.alerts.length > 0);
+    if (!changed("alerts", S.alerts.map(function (a) { return a.id; }).join(",") + S.lang)) return;
     var list = $("open-alerts-list");
     list.textContent = "";
     var fresh = false;
@@ -219,8 +222,6 @@
       li.appendChild(span); li.appendChild(b);
       list.appendChild(li);
     });
-    $("open-alerts").hidden = S.alerts.length === 0;
-    $("open-alerts").classList.toggle("flash", S.alerts.length > 0);
     if (fresh) { beep(); setTimeout(beep, 450); setTimeout(beep, 900); }
   }
   function myServices() {
@@ -295,6 +296,13 @@
     var svc = site && site.services.filter(function (s) { return s.id === x.service; })[0];
     var name = (svc && svc.names && (svc.names[S.lang] || svc.names.it)) || x.service_name || x.service;
     return x.service_label && x.service_label !== name ? name + " (" + x.service_label + ")" : name;
+  }
+  // Whether the content of a list changed since it was last drawn (then it is drawn again).
+  var drawn = {};
+  function changed(name, key) {
+    if (drawn[name] === key) return false;
+    drawn[name] = key;
+    return true;
   }
   function mineAtDesk(d) { return !!(d && d.staff && S.me && d.staff === S.me.username); }
   function render() {
@@ -374,6 +382,8 @@
     list.sort(function (a, b) { return ((b.desk === S.desk) - (a.desk === S.desk)) || ((b.held_s || 0) - (a.held_s || 0)); });
     $("parked-count").textContent = "(" + list.length + ")";
     $("parked-empty").hidden = list.length > 0;
+    var key = JSON.stringify(list.map(function (x) { return [x.id, Math.floor((x.held_s || 0) / 60), x.desk]; })) + canCall + S.connected + S.lang;
+    if (!changed("parked", key)) return;
     var ul = $("parked-list");
     ul.textContent = "";
     list.forEach(function (x) {
@@ -514,6 +524,8 @@
   function renderCaps() {
     var full = ((S.kiosk && S.kiosk.services) || []).filter(function (s) { return s.closed_reason === "full"; });
     $("caps").hidden = full.length === 0;
+    // Re-drawn only when it changes: a button being pressed is not replaced under the pointer.
+    if (!changed("caps", full.map(function (s) { return s.id; }).join(",") + S.lang)) return;
     var ul = $("caps-list");
     ul.textContent = "";
     full.forEach(function (s) {
