@@ -69,9 +69,10 @@ async fn live(State(state): State<AppState>, id: Identity, ApiQuery(q): ApiQuery
     let cfg_site =
         state.cfg.site(&site_id).ok_or_else(|| crate::error::ApiError::not_found(format!("no site '{site}'")))?;
     let sid = site_id.clone();
-    let (queues, desks) = state
+    let (queues, desks, open_alerts) = state
         .writer
         .read(move |live| {
+            let open_alerts: Vec<_> = live.engine.open_alerts(&sid).cloned().collect();
             let queues = crate::views::queue_views(
                 live.cfg,
                 &sid,
@@ -84,7 +85,7 @@ async fn live(State(state): State<AppState>, id: Identity, ApiQuery(q): ApiQuery
                 .filter(|d| d.site == sid)
                 .map(|d| crate::views::desk_view(live.cfg, live.engine, d, live.now))
                 .collect();
-            (queues, desks)
+            (queues, desks, open_alerts)
         })
         .await
         .ok_or_else(crate::error::ApiError::shutting_down)?;
@@ -112,6 +113,26 @@ async fn live(State(state): State<AppState>, id: Identity, ApiQuery(q): ApiQuery
     let waiting = queues.iter().map(|q| q.waiting).sum::<u32>();
     let at = now.to_zoned(tz).strftime("%H:%M:%S").to_string();
     let body = html! {
+        // Open alerts at the top of this staff page too, until someone goes (live.js: sound, ack).
+        @if !open_alerts.is_empty() {
+            section id="open-alerts" class="open-alerts flash" aria-labelledby="open-alerts-h" {
+                h2 id="open-alerts-h" class="visually-hidden" { (t(id::DESK_OPEN_ALERTS)) }
+                div role="alert" {
+                    ul {
+                        @for a in &open_alerts {
+                            li data-alert=(a.alert.id) {
+                                span {
+                                    (a.raised_at.to_zoned(cfg_site.time_zone.clone()).strftime("%H:%M").to_string()) " · "
+                                    (staff_word(lang, "staff-alert-", &a.alert.kind))
+                                    @if let Some(n) = &a.alert.ticket_number { " – " (n) }
+                                }
+                                button type="button" class="going" data-alert=(a.alert.id) { (t(id::DESK_IM_GOING)) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
         h1 { (texts::tf(lang, id::STATS_LIVE_HEADING, &[("site", cfg_site.name.as_str().into())])) }
         p { a href={ "/stats?site=" (site) "&lang=" (lang) } { (t(id::STATS_LIVE_DASHBOARD)) } }
         p id="live-figures" {
@@ -127,7 +148,15 @@ async fn live(State(state): State<AppState>, id: Identity, ApiQuery(q): ApiQuery
                 th { (t(id::STATS_LIVE_LONGEST_MIN)) } th { (t(id::STATS_LIVE_OPEN_DESKS_COL)) }
             }
             @for q in &queues {
-                tr { th { (q.service_label) } td { (q.waiting) } td { (q.longest_wait_s / 60) } td { (q.open_desks) } }
+                tr {
+                    th {
+                        @let name = q.service.as_str();
+                        @let name = cfg_site.services.iter().find(|s| s.id.as_str() == name)
+                            .and_then(|s| s.names.get(lang).or_else(|| s.names.values().next()))
+                            .map_or(q.service_label.as_str(), String::as_str);
+                        (name) @if name != q.service_label { " (" (q.service_label) ")" }
+                    }
+                    td { (q.waiting) } td { (q.longest_wait_s / 60) } td { (q.open_desks) } }
             }
         }
         h2 { (t(id::STATS_LIVE_DESKS)) }

@@ -92,6 +92,29 @@ async fn parked_tickets_alerts_and_names_in_a_real_browser() {
         s.wait("a beep", "window.__beeps >= 1").await;
     }
     assert!(giulia.text("#open-alerts-list").await.contains("Help requested at the kiosk"));
+    // The manager's live page shows it at its top too.
+    let manager = driver.session("manager-day").await;
+    manager.goto(&format!("{url}/desk")).await;
+    manager.wait("the login form", "!document.getElementById('login').hidden").await;
+    manager.type_into("#username", "responsabile").await;
+    manager.type_into("#password", tests::PASSWORD).await;
+    manager.click("#login-btn").await;
+    manager.wait("logged in", "!document.getElementById('choose').hidden").await;
+    manager.goto(&format!("{url}/stats/live?site={LIVORNO}&lang=en")).await;
+    manager.wait("the alert on the live page", "document.querySelector('#open-alerts li') && document.querySelector('#open-alerts').getBoundingClientRect().top < 40").await;
+    assert!(
+        manager.text("#open-alerts").await.contains("Help requested at the kiosk"),
+        "{}",
+        manager.text("#open-alerts").await
+    );
+    let violations = manager.axe_serious().await;
+    assert!(violations.is_empty(), "accessibility violations on /stats/live:\n{}", violations.join("\n"));
+    assert!(
+        manager.text("#live-queues").await.contains("Legal advice (Area H)"),
+        "{}",
+        manager.text("#live-queues").await
+    );
+    manager.screenshot("stats-live-alert").await;
     // Sticky: still at the top with the page scrolled to its end.
     let top = giulia
         .js("window.scrollTo(0, document.body.scrollHeight); return document.getElementById('open-alerts').getBoundingClientRect().top", json!([]))
@@ -127,6 +150,14 @@ async fn parked_tickets_alerts_and_names_in_a_real_browser() {
     let (status, again) = server.staff("giulia").await.post_empty(&format!("/api/v1/alerts/{alert_id}/ack")).await;
     assert_eq!((status, again["error"]["code"].as_str()), (StatusCode::NOT_FOUND, Some("unknown_alert")), "{again}");
     marco.screenshot("desk-1920").await;
+    manager.refresh().await;
+    manager
+        .wait(
+            "the live page without the alert",
+            "document.getElementById('live-queues') && !document.getElementById('open-alerts')",
+        )
+        .await;
+    manager.close().await;
 
     server.stop().await;
     for s in [giulia, marco] {
