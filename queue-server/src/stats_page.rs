@@ -12,7 +12,7 @@ use crate::web::shell::{self, Shell};
 use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use maud::{Markup, html};
 use serde::Deserialize;
@@ -20,6 +20,33 @@ use texts::id;
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/stats", get(dashboard)).route("/stats/live", get(live))
+}
+
+/// A logged-out visitor of a statistics page goes to the staff login (the desk page), which sends
+/// them back here after logging in.
+fn to_login(uri: &axum::http::Uri) -> Response {
+    let back = uri.path_and_query().map_or("/stats", |p| p.as_str());
+    let encoded: String = url_encode(back);
+    axum::response::Redirect::to(&format!("/desk?then={encoded}")).into_response()
+}
+
+/// Percent-encoding of everything but unreserved characters (RFC 3986).
+fn url_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// The site a page shows without `?site=`: the manager's own (the first of theirs), else the first.
+fn default_site(state: &AppState, id: &Identity) -> String {
+    let own = match id {
+        Identity::Staff(s) => s.sites.first().map(|s| s.to_string()),
+        Identity::Device(d) => Some(d.site.to_string()),
+    };
+    own.or_else(|| state.cfg.sites.first().map(|s| s.id.to_string())).unwrap_or_default()
 }
 
 /// Mean people waiting per hour of the day, as 24 bars.
@@ -61,9 +88,15 @@ fn stats_page(lang: &str, title: &str, scripts: &[&str], head: Markup, body: Mar
 
 /// `/stats/live`: what is happening now at a site (queues, desks, the day's alerts), refreshed every
 /// 10 seconds by the browser itself.
-async fn live(State(state): State<AppState>, id: Identity, ApiQuery(q): ApiQuery<PageQuery>) -> ApiResult<Response> {
+async fn live(
+    State(state): State<AppState>,
+    who: crate::auth::MaybeIdentity,
+    uri: axum::http::Uri,
+    ApiQuery(q): ApiQuery<PageQuery>,
+) -> ApiResult<Response> {
+    let Some(id) = who.0 else { return Ok(to_login(&uri)) };
     id.staff(crate::auth::Role::Manager)?;
-    let site = q.site.clone().unwrap_or_else(|| state.cfg.sites.first().map(|s| s.id.to_string()).unwrap_or_default());
+    let site = q.site.clone().unwrap_or_else(|| default_site(&state, &id));
     crate::api::check_id("site", &site)?;
     let site_id = queue_core::SiteId::from(site.as_str());
     let cfg_site =
@@ -225,10 +258,12 @@ fn heat_map(lang: &str, cells: &[Vec<u64>]) -> Markup {
 
 async fn dashboard(
     State(state): State<AppState>,
-    id: Identity,
+    who: crate::auth::MaybeIdentity,
+    uri: axum::http::Uri,
     ApiQuery(q): ApiQuery<PageQuery>,
 ) -> ApiResult<Response> {
-    let site = q.site.clone().unwrap_or_else(|| state.cfg.sites.first().map(|s| s.id.to_string()).unwrap_or_default());
+    let Some(id) = who.0 else { return Ok(to_login(&uri)) };
+    let site = q.site.clone().unwrap_or_else(|| default_site(&state, &id));
     let (sel, staff) = {
         let (site, service, from, to) = (site.clone(), q.service.clone(), q.from.clone(), q.to.clone());
         crate::api::stats::blocking(&state, move |state| {

@@ -58,6 +58,7 @@ pub fn render() -> String {
                     }
                 }
                 span id="who" {}
+                a id="stats-link" href="/stats" hidden { (i18n("desk-statistics")) }
                 button type="button" id="change-desk" hidden { (i18n("desk-change-desk")) }
                 button type="button" id="logout" hidden { (i18n("desk-logout")) }
             }

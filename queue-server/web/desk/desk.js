@@ -118,7 +118,11 @@
   function loggedIn(me) {
     S.me = me; S.csrf = me.csrf_token;
     setConnected(true);
+    // Sent here to log in by a statistics page: back to it.
+    var then = new URLSearchParams(location.search).get("then");
+    if (then && /^\/stats(\/live)?([?].*)?$/.test(then)) { location.href = then; return; }
     $("who").textContent = me.display_name;
+    $("stats-link").hidden = !(me.role === "manager" || me.role === "admin");
     api("GET", "/api/v1/sites").then(function (r) {
       S.sites = r.body || [];
       var saved = null;

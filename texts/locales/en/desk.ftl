@@ -160,3 +160,4 @@ desk-full-help = The kiosk gives no more tickets for these services today. If th
 desk-lift-cap = Lift today's cap
 # $service: the service.
 desk-msg-lifted = { $service }: the kiosk gives tickets again today.
+desk-statistics = Statistics

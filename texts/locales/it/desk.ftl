@@ -160,3 +160,4 @@ desk-full-help = Il chiosco non dà più biglietti per questi servizi oggi. Se g
 desk-lift-cap = Togli il limite di oggi
 # $service: il servizio.
 desk-msg-lifted = { $service }: il chiosco dà di nuovo biglietti oggi.
+desk-statistics = Statistiche
