@@ -117,6 +117,7 @@ pub fn seed_history(data: &Path, config: &Path, n: u64) -> anyhow::Result<()> {
                 staff: Some(staff.clone()),
                 target: None,
                 called_at: Some(called),
+                held_at: None,
                 recalls: 0,
                 estimated_wait_s: 0,
                 journey: vec![],

@@ -6,8 +6,8 @@ use crate::backoff::Backoff;
 use crate::error::{ApiError, Error};
 use crate::sse::{SseMessage, SseParser};
 use queue_core::wire::{
-    AlertRequest, DeskView, DisplaySnapshot, IssueRequest, KioskInfo, LoginRequest, LoginResponse, PublicTicket,
-    QueueView, SiteView, TicketView,
+    AlertRequest, AlertView, DeskView, DisplaySnapshot, IssueRequest, KioskInfo, LoginRequest, LoginResponse,
+    PublicTicket, QueueView, SiteView, TicketView,
 };
 use reqwest::{Method, RequestBuilder, StatusCode};
 use serde::de::DeserializeOwned;
@@ -232,6 +232,16 @@ impl Client {
     /// `POST /api/v1/sites/{site}/alerts`
     pub async fn alert(&self, site: &str, alert: &AlertRequest) -> Result<(), Error> {
         self.send_unit(self.request(Method::POST, &format!("/api/v1/sites/{site}/alerts")).json(alert)).await
+    }
+
+    /// `POST /api/v1/sites/{site}/alerts`, with the raised alert (its id) in the answer.
+    pub async fn raise_alert(&self, site: &str, alert: &AlertRequest) -> Result<AlertView, Error> {
+        self.send(self.request(Method::POST, &format!("/api/v1/sites/{site}/alerts")).json(alert)).await
+    }
+
+    /// `GET /api/v1/alerts/{id}`: an alert and, once a staff member took it, who and when.
+    pub async fn alert_status(&self, id: &str) -> Result<AlertView, Error> {
+        self.send(self.request(Method::GET, &format!("/api/v1/alerts/{id}"))).await
     }
 
     // --- Displays and staff ---

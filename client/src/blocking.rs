@@ -7,7 +7,7 @@
 use crate::api::Client as AsyncClient;
 use crate::backoff::Backoff;
 use crate::error::Error;
-use queue_core::wire::{AlertRequest, IssueRequest, KioskInfo, TicketView};
+use queue_core::wire::{AlertRequest, AlertView, IssueRequest, KioskInfo, TicketView};
 use std::future::Future;
 
 pub struct Client {
@@ -60,6 +60,16 @@ impl Client {
     /// See [`AsyncClient::alert`].
     pub fn alert(&self, site: &str, alert: &AlertRequest) -> Result<(), Error> {
         self.block_on(self.api.alert(site, alert))
+    }
+
+    /// [`AsyncClient::raise_alert`]
+    pub fn raise_alert(&self, site: &str, alert: &AlertRequest) -> Result<AlertView, Error> {
+        self.block_on(self.api.raise_alert(site, alert))
+    }
+
+    /// [`AsyncClient::alert_status`]
+    pub fn alert_status(&self, id: &str) -> Result<AlertView, Error> {
+        self.block_on(self.api.alert_status(id))
     }
 }
 

@@ -440,6 +440,8 @@ fn site(
                 queue_core::Role::Manager
             }),
         },
+        keep_queue_overnight: raw.policy.keep_queue_overnight,
+        expire_grace_s: raw.policy.expire_grace_s,
     };
     let rate_limits = RateLimits {
         tickets_per_minute_per_kiosk: positive(
@@ -766,6 +768,8 @@ impl Config {
                     aging: s.policy.aging,
                     transfer_fallback_s: s.policy.transfer_fallback_s,
                     any_ticket_role: s.policy.any_ticket_role,
+                    keep_queue_overnight: s.policy.keep_queue_overnight,
+                    expire_grace_s: s.policy.expire_grace_s,
                 },
             );
             for svc in &s.services {

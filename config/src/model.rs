@@ -103,6 +103,10 @@ pub struct Policy {
     pub transfer_fallback_s: u32,
     /// Staff of the site with at least this role may act on any of its tickets and desks.
     pub any_ticket_role: queue_core::Role,
+    /// Keep the queue overnight (shelters, emergencies): tickets still waiting at closing stay.
+    pub keep_queue_overnight: bool,
+    /// Tickets still waiting expire this long after the closing time; 0: at closing.
+    pub expire_grace_s: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

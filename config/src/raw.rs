@@ -86,6 +86,10 @@ pub struct Policy {
     pub transfer_fallback_s: Spanned<u32>,
     #[serde(default)]
     pub any_ticket_role: Option<Spanned<String>>,
+    #[serde(default)]
+    pub keep_queue_overnight: bool,
+    #[serde(default)]
+    pub expire_grace_s: u32,
 }
 
 impl Default for Policy {
@@ -95,6 +99,8 @@ impl Default for Policy {
             aging: true,
             transfer_fallback_s: default_fallback(),
             any_ticket_role: None,
+            keep_queue_overnight: false,
+            expire_grace_s: 0,
         }
     }
 }

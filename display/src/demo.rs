@@ -26,6 +26,7 @@ fn queue(service: &str, label: &str, waiting: u32, est: u32) -> QueueView {
     QueueView {
         service: service.into(),
         service_label: label.to_owned(),
+        service_name: None,
         waiting,
         longest_wait_s: est,
         estimated_wait_s: est,
@@ -104,6 +105,8 @@ pub fn call_event(kind: &str, number: &str, desk: &str, lang: &str) -> StreamEve
         queues: None,
         staff: None,
         alert: None,
+        alert_id: None,
+        acknowledged_by: None,
     }
 }
 
@@ -124,6 +127,8 @@ pub fn queue_msg(id: u64, queues: &[(&str, &str, u32, u32)]) -> SseMessage {
         queues: Some(queues.iter().map(|(s, l, w, e)| queue(s, l, *w, *e)).collect()),
         staff: None,
         alert: None,
+        alert_id: None,
+        acknowledged_by: None,
     };
     msg(Some(id), "queue.updated", &serde_json::to_string(&ev).expect("serializable"))
 }

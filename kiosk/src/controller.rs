@@ -84,12 +84,19 @@ pub enum Input {
     Done,
 }
 
+/// How long "we told the staff" stays on screen while nobody has taken the alert yet.
+const HELP_WAIT: Duration = Duration::from_secs(180);
+/// How often the kiosk asks whether someone took it.
+const HELP_POLL: Duration = Duration::from_secs(3);
+
 /// The "I need help now" alert's state, shown as a discreet overlay.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Help {
     Sending,
     Sent,
     Failed,
+    /// A staff member took the alert ("I'm going"): someone is on the way.
+    Coming,
 }
 
 /// The ticket as the result screen shows it.
@@ -175,6 +182,8 @@ enum Work {
     PrinterCheck,
     Issue,
     HelpAlert,
+    /// Ask whether a staff member took the help alert.
+    HelpStatus,
 }
 
 /// The kiosk's state machine.
@@ -198,6 +207,10 @@ pub struct Controller {
     message: String,
     help: Option<Help>,
     help_since: Instant,
+    /// The help alert's id, while no staff member has taken it.
+    help_alert: Option<String>,
+    /// When the kiosk last asked whether someone took it.
+    help_asked: Instant,
     pending: Vec<Work>,
     /// Staff have been told the printer is not ready (told once until it recovers).
     printer_alerted: bool,
@@ -227,6 +240,8 @@ impl Controller {
             message: String::new(),
             help: None,
             help_since: now,
+            help_alert: None,
+            help_asked: now,
             pending: vec![Work::Load, Work::PrinterCheck],
             printer_alerted: false,
             last_bytes: None,
@@ -422,8 +437,20 @@ impl Controller {
                         message: Some(format!("{:?} ({})", self.screen, self.lang)),
                         ticket_number: self.ticket.as_ref().map(|t| t.number.clone()),
                     };
-                    self.help = Some(if self.server.alert(&alert).is_ok() { Help::Sent } else { Help::Failed });
+                    let sent = self.server.alert(&alert);
+                    self.help = Some(if sent.is_ok() { Help::Sent } else { Help::Failed });
+                    self.help_alert = sent.ok();
                     self.help_since = now;
+                    self.help_asked = now;
+                }
+                Work::HelpStatus => {
+                    self.help_asked = now;
+                    let taken = self.help_alert.clone().map(|id| self.server.alert_taken(&id));
+                    if self.help == Some(Help::Sent) && matches!(taken, Some(Ok(true))) {
+                        self.help = Some(Help::Coming);
+                        self.help_since = now;
+                        self.help_alert = None;
+                    }
                 }
             }
         }
@@ -580,8 +607,16 @@ impl Controller {
     /// Returns whether the view changed (the warning's countdown changes every second).
     pub fn tick(&mut self, now: Instant) -> bool {
         let mut changed = false;
-        if self.help.is_some_and(|h| h != Help::Sending) && now >= self.help_since + self.timeouts.help_shown {
+        // A help alert sent stays on screen until someone takes it (asked every few seconds), at
+        // most `HELP_WAIT`; the answer (someone is coming, or go to reception) for `help_shown`.
+        let waiting_for_staff = self.help == Some(Help::Sent) && self.help_alert.is_some();
+        let shown_for = if waiting_for_staff { HELP_WAIT } else { self.timeouts.help_shown };
+        if self.help.is_some_and(|h| h != Help::Sending) && now >= self.help_since + shown_for {
             self.help = None;
+            self.help_alert = None;
+            changed = true;
+        } else if waiting_for_staff && now >= self.help_asked + HELP_POLL && !self.pending.contains(&Work::HelpStatus) {
+            self.pending.push(Work::HelpStatus);
             changed = true;
         }
         match self.screen {
@@ -684,6 +719,7 @@ impl Controller {
         let help_message = match self.help {
             Some(Help::Sent) => texts::t(lang, id::KIOSK_HELP_SENT),
             Some(Help::Failed) => texts::t(lang, id::KIOSK_HELP_FAILED),
+            Some(Help::Coming) => texts::t(lang, id::KIOSK_HELP_COMING),
             _ => String::new(),
         };
         View {

@@ -231,6 +231,8 @@ pub struct FakeState {
     /// Stored tickets by `Idempotency-Key`.
     pub tickets: BTreeMap<String, TicketView>,
     pub alerts: Vec<AlertRequest>,
+    /// Alerts a staff member took, by index in `alerts`.
+    pub taken: Vec<usize>,
 }
 
 /// A queue server in memory that honours `Idempotency-Key` like the real one.
@@ -280,6 +282,7 @@ impl ServerClient for FakeServer {
                         site: "livorno-terreni".into(),
                         service: request.service.clone(),
                         service_label: "Sala A".into(),
+                        service_name: String::new(),
                         status: Status::Waiting,
                         priority: request.priority.unwrap_or(Priority::Standard),
                         language: request.language.clone().unwrap_or_else(|| "it".into()),
@@ -305,13 +308,23 @@ impl ServerClient for FakeServer {
         })
     }
 
-    fn alert(&mut self, alert: &AlertRequest) -> Result<(), ServerError> {
+    fn alert(&mut self, alert: &AlertRequest) -> Result<String, ServerError> {
         self.with(|s| {
             if !s.reachable {
                 return Err(ServerError::Unreachable("connection refused".into()));
             }
             s.alerts.push(alert.clone());
-            Ok(())
+            Ok(format!("alert-{}", s.alerts.len() - 1))
+        })
+    }
+
+    fn alert_taken(&mut self, id: &str) -> Result<bool, ServerError> {
+        self.with(|s| {
+            if !s.reachable {
+                return Err(ServerError::Unreachable("connection refused".into()));
+            }
+            let i: Option<usize> = id.strip_prefix("alert-").and_then(|n| n.parse().ok());
+            Ok(i.is_some_and(|i| s.taken.contains(&i)))
         })
     }
 

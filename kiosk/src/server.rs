@@ -26,8 +26,10 @@ pub trait ServerClient: Send {
     fn kiosk_info(&mut self) -> Result<KioskInfo, ServerError>;
     /// `POST /api/v1/sites/{site}/tickets` with `Idempotency-Key: key`; the same key returns the same ticket.
     fn issue(&mut self, request: &IssueRequest, key: &str) -> Result<TicketView, ServerError>;
-    /// `POST /api/v1/sites/{site}/alerts`.
-    fn alert(&mut self, alert: &AlertRequest) -> Result<(), ServerError>;
+    /// `POST /api/v1/sites/{site}/alerts`: the alert's id, to ask later whether someone is coming.
+    fn alert(&mut self, alert: &AlertRequest) -> Result<String, ServerError>;
+    /// `GET /api/v1/alerts/{id}`: has a staff member taken it ("I'm going")?
+    fn alert_taken(&mut self, id: &str) -> Result<bool, ServerError>;
     /// The server's base URL, for the QR code (`{server}{status_url}`).
     fn base_url(&self) -> String;
 }
@@ -89,8 +91,12 @@ impl ServerClient for HttpServer {
         Ok(self.http.issue_retrying(&self.site, request, key, self.attempts.max(1), backoff)?)
     }
 
-    fn alert(&mut self, alert: &AlertRequest) -> Result<(), ServerError> {
-        Ok(self.http.alert(&self.site, alert)?)
+    fn alert(&mut self, alert: &AlertRequest) -> Result<String, ServerError> {
+        Ok(self.http.raise_alert(&self.site, alert)?.id)
+    }
+
+    fn alert_taken(&mut self, id: &str) -> Result<bool, ServerError> {
+        Ok(self.http.alert_status(id)?.acknowledged_at.is_some())
     }
 
     fn base_url(&self) -> String {
@@ -158,15 +164,39 @@ mod tests {
     #[test]
     fn kiosk_info_and_alerts_over_http() {
         let info = crate::demo::livorno();
-        let (base, requests) = fake_http(vec![(200, serde_json::to_string(&info).unwrap()), (202, "{}".into())]);
+        let raised = queue_core::wire::AlertView {
+            id: "01JALERT".into(),
+            site: "livorno-terreni".into(),
+            kind: "help_requested".into(),
+            source: "device:kiosk-1".into(),
+            message: String::new(),
+            ticket_number: None,
+            raised_at: "2026-11-23T09:14:03+01:00".into(),
+            acknowledged_by: None,
+            acknowledged_at: None,
+        };
+        let taken = queue_core::wire::AlertView {
+            acknowledged_by: Some("staff:marco".into()),
+            acknowledged_at: Some("2026-11-23T09:15:03+01:00".into()),
+            ..raised.clone()
+        };
+        let (base, requests) = fake_http(vec![
+            (200, serde_json::to_string(&info).unwrap()),
+            (202, serde_json::to_string(&raised).unwrap()),
+            (200, serde_json::to_string(&raised).unwrap()),
+            (200, serde_json::to_string(&taken).unwrap()),
+        ]);
         let mut server = HttpServer::new(&base, "livorno-terreni", "key").unwrap();
         assert_eq!(server.kiosk_info().unwrap(), info);
         let alert = AlertRequest { kind: "help_requested".into(), message: None, ticket_number: None };
-        server.alert(&alert).unwrap();
+        assert_eq!(server.alert(&alert).unwrap(), "01JALERT");
+        assert!(!server.alert_taken("01JALERT").unwrap());
+        assert!(server.alert_taken("01JALERT").unwrap());
         let requests = requests.join().unwrap();
         assert!(requests[0].starts_with("GET /api/v1/sites/livorno-terreni/kiosk "));
         assert!(requests[1].starts_with("POST /api/v1/sites/livorno-terreni/alerts "));
         assert!(requests[1].ends_with(r#"{"kind":"help_requested","message":null,"ticket_number":null}"#));
+        assert!(requests[2].starts_with("GET /api/v1/alerts/01JALERT "));
     }
 
     #[test]

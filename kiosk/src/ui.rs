@@ -128,7 +128,7 @@ pub fn apply(window: &AppWindow, view: &View, previous: Option<&View>) {
     a.set_help_state(match view.help {
         None => 0,
         Some(Help::Sending) => 1,
-        Some(Help::Sent) => 2,
+        Some(Help::Sent) | Some(Help::Coming) => 2,
         Some(Help::Failed) => 3,
     });
     a.set_help_message(view.help_message.as_str().into());

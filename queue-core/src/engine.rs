@@ -11,9 +11,9 @@ use crate::model::{
     Actor, DeskState, DeskStatus, DeviceKind, JourneyStep, Priority, Status, Target, Ticket, format_number,
 };
 use crate::routing::{Ctx, WaitingIndex, may_serve, reservation_active, reserved_for};
-use crate::rules::Rules;
-use jiff::Timestamp;
+use crate::rules::{Rules, SiteRules};
 use jiff::civil::Date;
+use jiff::{SignedDuration, Timestamp};
 use std::collections::{BTreeMap, VecDeque};
 
 /// How many recent service times per service feed the estimate.
@@ -72,14 +72,29 @@ pub enum Command {
         staff: Option<StaffId>,
         keep_position: bool,
     },
+    /// Call a held ticket back (on_hold → called) to `desk`, by default the desk that parked it.
+    Resume {
+        ticket: TicketId,
+        desk: Option<DeskId>,
+    },
+    /// Raise an alert; `alert.id` (unique, from the caller) names it until it is acknowledged.
     RaiseAlert {
         site: SiteId,
         alert: Alert,
+    },
+    /// "I'm going": a staff member of the alert's site takes it; it leaves every staff page.
+    AckAlert {
+        alert: String,
     },
     /// Lift a service's daily cap for the rest of its current day (staff of the site).
     LiftCap {
         site: SiteId,
         service: ServiceId,
+    },
+    /// End the day where it is due (`Engine::close_day`): tickets still waiting or on hold when the
+    /// site closed expire, unless the site keeps its queue overnight. Sent by the server's clock.
+    CloseDay {
+        site: SiteId,
     },
 }
 
@@ -95,21 +110,48 @@ pub struct IssueTicket {
     pub needs: Vec<String>,
 }
 
-/// A service's numbering for its current day: the last number given, the tickets of that day that
-/// were cancelled (they give their place under the daily cap back), and whether staff lifted the
-/// cap for that day.
+/// A service's numbering for its current day: the last number given, the sequence the day started
+/// after (`base`: 0, unless tickets of an earlier day were still open, whose numbers the day does not
+/// give again), the tickets of that day that were cancelled (they give their place under the daily
+/// cap back), and whether staff lifted the cap for that day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Counter {
     pub day: Date,
     pub last: u32,
+    pub base: u32,
     pub given_back: u32,
     pub cap_lifted: bool,
 }
 
 impl Counter {
     pub fn new(day: Date, last: u32) -> Counter {
-        Counter { day, last, given_back: 0, cap_lifted: false }
+        Counter { day, last, base: 0, given_back: 0, cap_lifted: false }
     }
+    /// Tickets given on the counter's day.
+    pub fn issued(&self) -> u32 {
+        self.last.saturating_sub(self.base)
+    }
+}
+
+/// An alert raised and not yet acknowledged.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct OpenAlert {
+    pub site: SiteId,
+    pub alert: Alert,
+    pub raised_at: Timestamp,
+}
+
+/// What the server stores besides the events, to start again without a replay
+/// (`Engine::restore`); replaying the events gives exactly the same state.
+#[derive(Debug, Clone, Default)]
+pub struct Projections {
+    pub tickets: Vec<Ticket>,
+    pub desks: Vec<DeskState>,
+    pub counters: BTreeMap<(SiteId, ServiceId), Counter>,
+    pub service_times: BTreeMap<(SiteId, ServiceId), VecDeque<u32>>,
+    pub alerts: Vec<OpenAlert>,
+    /// Per site, the last closing whose expiry ran.
+    pub day_closed: BTreeMap<SiteId, Timestamp>,
 }
 
 /// The state that events build. Two engines fed the same events compare equal.
@@ -123,6 +165,10 @@ pub struct State {
     /// Recent called→done durations per service, in seconds.
     pub service_times: BTreeMap<(SiteId, ServiceId), VecDeque<u32>>,
     pub index: WaitingIndex,
+    /// Alerts not yet acknowledged, by id.
+    pub alerts: BTreeMap<String, OpenAlert>,
+    /// Per site, the last closing whose expiry ran (`day.closed`).
+    pub day_closed: BTreeMap<SiteId, Timestamp>,
 }
 
 #[derive(Debug, Clone)]
@@ -197,29 +243,45 @@ impl Engine {
 
     /// Rebuild an engine from stored projections (start-up). Desks that are no longer
     /// configured are dropped; new ones start closed.
-    pub fn restore(
-        rules: Rules,
-        tickets: Vec<Ticket>,
-        desks: Vec<DeskState>,
-        counters: BTreeMap<(SiteId, ServiceId), Counter>,
-        service_times: BTreeMap<(SiteId, ServiceId), VecDeque<u32>>,
-    ) -> Engine {
+    pub fn restore(rules: Rules, p: Projections) -> Engine {
         let mut engine = Engine::new(rules);
-        for d in desks {
+        for d in p.desks {
             if let Some(slot) = engine.state.desks.get_mut(&d.id) {
                 *slot = d;
             }
         }
-        for t in tickets {
+        for t in p.tickets {
             if t.status == Status::Waiting {
                 engine.state.index.insert(&t);
             }
             engine.state.tickets.insert(t.id.clone(), t);
         }
-        engine.state.counters = counters;
-        engine.state.service_times = service_times;
+        engine.state.counters = p.counters;
+        engine.state.service_times = p.service_times;
+        engine.state.alerts = p.alerts.into_iter().map(|a| (a.alert.id.clone(), a)).collect();
+        engine.state.day_closed = p.day_closed;
         engine.count_open_desks();
         engine
+    }
+
+    /// The state as projections (what `restore` takes back).
+    pub fn projections(&self) -> Projections {
+        let s = &self.state;
+        Projections {
+            tickets: s.tickets.values().cloned().collect(),
+            desks: s.desks.values().cloned().collect(),
+            counters: s.counters.clone(),
+            service_times: s.service_times.clone(),
+            alerts: s.alerts.values().cloned().collect(),
+            day_closed: s.day_closed.clone(),
+        }
+    }
+
+    /// Alerts of a site not yet acknowledged, oldest first.
+    pub fn open_alerts<'a>(&'a self, site: &'a SiteId) -> impl Iterator<Item = &'a OpenAlert> + 'a {
+        let mut v: Vec<&OpenAlert> = self.state.alerts.values().filter(|a| &a.site == site).collect();
+        v.sort_by(|a, b| (a.raised_at, &a.alert.id).cmp(&(b.raised_at, &b.alert.id)));
+        v.into_iter()
     }
 
     pub fn rules(&self) -> &Rules {
@@ -361,6 +423,21 @@ impl Engine {
                 _ => staff_of(&req.site),
             },
             Command::LiftCap { site, .. } => staff_of(site),
+            Command::AckAlert { alert } => {
+                let a = self.state.alerts.get(alert).ok_or_else(|| QueueError::UnknownAlert(alert.clone()))?;
+                staff_of(&a.site)
+            }
+            Command::CloseDay { site } => {
+                staff_of(site)?;
+                if coordinator(site) {
+                    Ok(())
+                } else {
+                    Err(QueueError::Forbidden(format!(
+                        "only the server's clock, or a colleague of the site with the {} role, may end the day",
+                        role(site)
+                    )))
+                }
+            }
             Command::RaiseAlert { site, .. } => match actor {
                 Actor::Device { site: own, kind: DeviceKind::Kiosk, .. } if own == site => Ok(()),
                 Actor::Device { site: own, .. } => Err(QueueError::Forbidden(format!(
@@ -386,18 +463,29 @@ impl Engine {
             | Command::Cancel { ticket }
             | Command::Hold { ticket }
             | Command::Return { ticket, .. }
+            | Command::Resume { ticket, .. }
             | Command::Transfer { ticket, .. } => {
                 let t = self.active(ticket)?;
                 staff_of(&t.site)?;
                 match &t.desk {
-                    Some(d) if t.status != Status::Waiting => at_desk(d, Some(t)),
-                    _ if coordinator(&t.site) => Ok(()),
-                    _ => Err(QueueError::Forbidden(format!(
-                        "ticket {} is waiting, at no desk: only a colleague of the site with the {} role may do this",
-                        t.number,
-                        role(&t.site)
-                    ))),
+                    Some(d) if t.status != Status::Waiting => at_desk(d, Some(t))?,
+                    _ if coordinator(&t.site) => {}
+                    _ => {
+                        return Err(QueueError::Forbidden(format!(
+                            "ticket {} is waiting, at no desk: only a colleague of the site with the {} role may do \
+                             this",
+                            t.number,
+                            role(&t.site)
+                        )));
+                    }
                 }
+                // Calling a held ticket back to another desk: that desk must be the actor's too.
+                if let Command::Resume { desk: Some(d), .. } = cmd
+                    && t.desk.as_ref() != Some(d)
+                {
+                    at_desk(d, None)?;
+                }
+                Ok(())
             }
         }
     }
@@ -568,11 +656,51 @@ impl Engine {
                     },
                 ))
             }
+            Command::Resume { ticket, desk } => {
+                let t = self.transition(&ticket, &[Status::OnHold], Status::Called)?;
+                let desk = desk.or_else(|| t.desk.clone()).ok_or_else(|| QueueError::UnknownDesk(DeskId::from("")))?;
+                let (dr, d) = self.desk_rules(&desk)?;
+                if dr.site != t.site {
+                    return Err(QueueError::UnknownDesk(desk));
+                }
+                if d.status != DeskStatus::Open {
+                    return Err(QueueError::DeskNotOpen(desk));
+                }
+                if let Some(cur) = &d.current {
+                    let number = self.state.tickets.get(cur).map(|t| t.number.clone()).unwrap_or_default();
+                    return Err(QueueError::DeskBusy { desk, number });
+                }
+                let svc = self
+                    .rules
+                    .service(&t.site, &t.service)
+                    .ok_or_else(|| QueueError::UnknownService(t.site.clone(), t.service.clone()))?;
+                if !dr.services.contains(&t.service) || !may_serve(d, svc) {
+                    return Err(QueueError::DeskDoesNotServe { desk, service: t.service.clone() });
+                }
+                let staff = d.staff.clone().ok_or_else(|| QueueError::DeskNotOpen(desk.clone()))?;
+                // A call like any other (displays announce it again; statistics count the time on
+                // hold up to here), of a ticket that was on hold.
+                Ok(ticket_ev(t, EventKind::TicketCalled { ticket, desk, staff, out_of_order: false }))
+            }
             Command::RaiseAlert { site, alert } => {
                 if self.rules.site(&site).is_none() {
                     return Err(QueueError::UnknownSite(site));
                 }
+                if alert.id.is_empty() || alert.id.len() > 64 {
+                    return Err(QueueError::Invalid("an alert needs an id of 1 to 64 characters".into()));
+                }
+                if self.state.alerts.contains_key(&alert.id) {
+                    return Err(QueueError::Invalid(format!("alert id {} is already in use", alert.id)));
+                }
                 Ok(vec![ev(&site, EventKind::AlertRaised { alert })])
+            }
+            Command::AckAlert { alert } => {
+                let a = self.state.alerts.get(&alert).ok_or_else(|| QueueError::UnknownAlert(alert.clone()))?;
+                Ok(vec![ev(&a.site.clone(), EventKind::AlertAcknowledged { alert })])
+            }
+            Command::CloseDay { site } => {
+                let rules = self.rules.site(&site).ok_or_else(|| QueueError::UnknownSite(site.clone()))?;
+                Ok(self.close_day(rules, now))
             }
             Command::LiftCap { site, service } => {
                 let svc = self
@@ -632,6 +760,7 @@ impl Engine {
             staff: None,
             target: None,
             called_at: None,
+            held_at: None,
             recalls: 0,
             estimated_wait_s: 0,
         };
@@ -647,6 +776,9 @@ impl Engine {
         let today = self.rules.site(site).map(|s| self.rules.local(s, now).date());
         match (self.state.counters.get(&(site.clone(), service.clone())), today) {
             (Some(c), Some(today)) if c.day >= today => (c.day, c.last + 1),
+            // Tickets of an earlier day still open (a queue kept overnight): the new day goes on
+            // counting, so no number in the waiting room is given twice.
+            (Some(c), Some(today)) if carries_over(&self.state.tickets, site, service, today) => (today, c.last + 1),
             (_, Some(today)) => (today, 1),
             (_, None) => (now.to_zoned(jiff::tz::TimeZone::UTC).date(), 1),
         }
@@ -665,11 +797,12 @@ impl Engine {
             return Availability::Closed { opens_at: h.next_opening(&local).map(|z| z.timestamp()) };
         }
         let Some(cap) = svc.daily_cap else { return Availability::Open };
-        let (day, next) = self.next_number(site, service, now);
+        let (day, _) = self.next_number(site, service, now);
         let counter = self.state.counters.get(&(site.clone(), service.clone())).filter(|c| c.day == day);
         // Cancelled tickets give their place back; staff may lift the cap for the day.
         let given_back = counter.map_or(0, |c| c.given_back);
-        if counter.is_some_and(|c| c.cap_lifted) || (next - 1).saturating_sub(given_back) < cap {
+        let issued = counter.map_or(0, Counter::issued);
+        if counter.is_some_and(|c| c.cap_lifted) || issued.saturating_sub(given_back) < cap {
             Availability::Open
         } else {
             Availability::Full { cap }
@@ -712,6 +845,7 @@ impl Engine {
             staff: None,
             target: None,
             called_at: None,
+            held_at: None,
             recalls: 0,
             estimated_wait_s: 0,
             journey: vec![],
@@ -760,6 +894,16 @@ impl Engine {
 
     /// Apply one event. The only place state changes; used live and for replay.
     pub fn apply(&mut self, e: &Event) {
+        // A cap lifted on a day that goes on counting from an earlier one (see `next_number`).
+        let carried = match &e.kind {
+            EventKind::CapLifted { service, day } => self
+                .state
+                .counters
+                .get(&(e.site.clone(), service.clone()))
+                .filter(|c| c.day < *day && carries_over(&self.state.tickets, &e.site, service, *day))
+                .map(|c| c.last),
+            _ => None,
+        };
         let s = &mut self.state;
         let at = e.at;
         match &e.kind {
@@ -767,7 +911,8 @@ impl Engine {
                 let key = (ticket.site.clone(), ticket.service.clone());
                 let entry = s.counters.entry(key).or_insert(Counter::new(ticket.day, 0));
                 if entry.day < ticket.day {
-                    *entry = Counter::new(ticket.day, ticket.seq);
+                    // A new day: its first number (1, or after the earlier day's still open).
+                    *entry = Counter { base: ticket.seq.saturating_sub(1), ..Counter::new(ticket.day, ticket.seq) };
                 } else if entry.day == ticket.day && entry.last < ticket.seq {
                     entry.last = ticket.seq;
                 }
@@ -799,7 +944,8 @@ impl Engine {
             }
             EventKind::TicketDone { ticket }
             | EventKind::TicketNoShow { ticket }
-            | EventKind::TicketCancelled { ticket } => {
+            | EventKind::TicketCancelled { ticket }
+            | EventKind::TicketExpired { ticket } => {
                 if let Some(t) = s.tickets.remove(ticket) {
                     s.index.remove(&t);
                     free_desk(&mut s.desks, &t);
@@ -824,7 +970,8 @@ impl Engine {
             EventKind::CapLifted { service, day } => {
                 let c = s.counters.entry((e.site.clone(), service.clone())).or_insert(Counter::new(*day, 0));
                 if c.day < *day {
-                    *c = Counter::new(*day, 0);
+                    let last = carried.unwrap_or(0);
+                    *c = Counter { base: last, ..Counter::new(*day, last) };
                 }
                 if c.day == *day {
                     c.cap_lifted = true;
@@ -834,6 +981,7 @@ impl Engine {
                 if let Some(t) = s.tickets.get_mut(ticket) {
                     free_desk(&mut s.desks, t);
                     t.status = Status::OnHold;
+                    t.held_at = Some(at);
                 }
             }
             EventKind::TicketReturned { ticket, keep_position, target_desk } => {
@@ -886,13 +1034,96 @@ impl Engine {
                     d.since = None;
                 }
             }
-            EventKind::AlertRaised { .. } => {}
+            EventKind::AlertRaised { alert } => {
+                // Alerts stored before they had ids are history only.
+                if !alert.id.is_empty() {
+                    let open = OpenAlert { site: e.site.clone(), alert: alert.clone(), raised_at: at };
+                    s.alerts.insert(alert.id.clone(), open);
+                }
+            }
+            EventKind::AlertAcknowledged { alert } => {
+                s.alerts.remove(alert);
+            }
+            EventKind::DayClosed { closing } => {
+                let done = s.day_closed.entry(e.site.clone()).or_insert(*closing);
+                *done = (*done).max(*closing);
+            }
         }
         if matches!(e.kind, EventKind::DeskOpened { .. } | EventKind::DeskPaused { .. } | EventKind::DeskClosed { .. })
         {
             self.count_open_desks();
         }
     }
+}
+
+impl Engine {
+    /// The end of the day at `site` now. Unless the site keeps its queue overnight:
+    /// - once its latest closing (the end of a day's last opening range, plus the site's grace) is
+    ///   past and was not handled yet, the tickets issued before it that are still waiting or on
+    ///   hold expire, and `day.closed` records that closing (a ticket held or returned after it
+    ///   waits for the staff who did so);
+    /// - tickets of an earlier site-local day still waiting or on hold expire (after midnight,
+    ///   also at sites without opening hours).
+    ///
+    /// Called and serving tickets stay with their desk: the staff finish them.
+    pub fn close_day(&self, site: &SiteRules, now: Timestamp) -> Vec<Event> {
+        if site.keep_queue_overnight {
+            return vec![];
+        }
+        let local = self.rules.local(site, now - SignedDuration::from_secs(i64::from(site.expire_grace_s)));
+        let today = local.date();
+        let closing = site
+            .opening_hours
+            .as_ref()
+            .and_then(|h| h.last_closing(&local))
+            .map(|z| z.timestamp())
+            .filter(|c| self.state.day_closed.get(&site.id).is_none_or(|done| c > done));
+        let ev = |kind| Event { at: now, site: site.id.clone(), actor: None, kind };
+        let mut out: Vec<Event> = self
+            .state
+            .tickets
+            .values()
+            .filter(|t| t.site == site.id && matches!(t.status, Status::Waiting | Status::OnHold))
+            .filter(|t| t.day < today || closing.is_some_and(|c| t.issued_at < c))
+            .map(|t| ev(EventKind::TicketExpired { ticket: t.id.clone() }))
+            .collect();
+        if let Some(closing) = closing {
+            out.push(ev(EventKind::DayClosed { closing }));
+        }
+        out
+    }
+
+    /// When the site closes next (today's or a later day's closing, plus the grace), if it has hours
+    /// and does not keep its queue overnight: the desk page warns before.
+    pub fn next_closing(&self, site: &SiteId, now: Timestamp) -> Option<Timestamp> {
+        let site = self.rules.site(site)?;
+        if site.keep_queue_overnight {
+            return None;
+        }
+        let hours = site.opening_hours.as_ref()?;
+        let grace = SignedDuration::from_secs(i64::from(site.expire_grace_s));
+        let local = self.rules.local(site, now);
+        (0..=7i64).find_map(|ahead| {
+            let date = local.date().checked_add(jiff::Span::new().days(ahead)).ok()?;
+            hours.closing_of(date, local.time_zone()).map(|z| z.timestamp() + grace).filter(|c| *c > now)
+        })
+    }
+
+    /// The order `desk`'s Call next would take the waiting tickets of its services now, with the
+    /// reasons (`routing::Ctx::call_order`); empty for an unknown desk.
+    pub fn call_order(&self, desk: &DeskId, now: Timestamp) -> Vec<crate::routing::Placed> {
+        match self.state.desks.get(desk) {
+            Some(d) => self.ctx(now).call_order(d),
+            None => vec![],
+        }
+    }
+}
+
+/// Are tickets of an earlier day than `today`, numbered by this service, still open?
+fn carries_over(tickets: &BTreeMap<TicketId, Ticket>, site: &SiteId, service: &ServiceId, today: Date) -> bool {
+    tickets
+        .values()
+        .any(|t| &t.site == site && t.day < today && t.journey.first().is_some_and(|j| &j.service == service))
 }
 
 /// The desk holding `t` (called or serving) lets it go.

@@ -16,6 +16,8 @@ pub enum QueueError {
     UnknownDesk(DeskId),
     #[error("unknown ticket '{0}'")]
     UnknownTicket(TicketId),
+    #[error("no open alert '{0}': it may have been acknowledged already")]
+    UnknownAlert(String),
     #[error("unknown staff member '{0}'")]
     UnknownStaff(String),
     #[error("ticket {number} is {from}; it cannot become {to}")]
@@ -54,6 +56,7 @@ impl QueueError {
             QueueError::UnknownDesk(_) => "unknown_desk",
             QueueError::UnknownTicket(_) => "unknown_ticket",
             QueueError::UnknownStaff(_) => "unknown_staff",
+            QueueError::UnknownAlert(_) => "unknown_alert",
             QueueError::IllegalTransition { .. } => "illegal_transition",
             QueueError::DeskNotOpen(_) => "desk_not_open",
             QueueError::DeskBusy { .. } => "desk_busy",

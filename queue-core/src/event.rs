@@ -41,6 +41,9 @@ pub enum EventKind {
     /// `target_desk` reserves it for that desk (a held ticket goes back to the desk that parked it).
     #[serde(rename = "ticket.returned")]
     TicketReturned { ticket: TicketId, keep_position: bool, target_desk: Option<DeskId> },
+    /// The day ended with the ticket still waiting or on hold (`Command::CloseDay`).
+    #[serde(rename = "ticket.expired")]
+    TicketExpired { ticket: TicketId },
     #[serde(rename = "ticket.transferred")]
     TicketTransferred {
         ticket: TicketId,
@@ -59,6 +62,13 @@ pub enum EventKind {
     /// Staff need to look (the kiosk's "I need help now", a printer failure). Never shown to displays.
     #[serde(rename = "alert.raised")]
     AlertRaised { alert: Alert },
+    /// A staff member took the alert ("I'm going"): the actor of the event.
+    #[serde(rename = "alert.acknowledged")]
+    AlertAcknowledged { alert: String },
+    /// The expiry of the site's closing at `closing` ran (tickets waiting then expired, unless the
+    /// site keeps its queue overnight). Staff streams only.
+    #[serde(rename = "day.closed")]
+    DayClosed { closing: Timestamp },
     /// Staff lifted a service's daily cap for its day (`day` is the site-local day it holds for).
     #[serde(rename = "service.cap_lifted")]
     CapLifted { service: ServiceId, day: jiff::civil::Date },
@@ -67,7 +77,11 @@ pub enum EventKind {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Alert {
-    /// `help_requested`, `printer_failure`, `ticket_for_you`…
+    /// Names the alert until it is acknowledged (`POST /api/v1/alerts/{id}/ack`). Empty in alerts
+    /// stored before alerts were kept open (those are history only).
+    #[serde(default)]
+    pub id: String,
+    /// `help_requested`, `printer_failure`, `kiosk_flood`, `other`.
     pub kind: String,
     /// Who raised it: a device id or a username.
     pub source: String,
@@ -90,10 +104,13 @@ impl EventKind {
             EventKind::TicketOnHold { .. } => "ticket.on_hold",
             EventKind::TicketReturned { .. } => "ticket.returned",
             EventKind::TicketTransferred { .. } => "ticket.transferred",
+            EventKind::TicketExpired { .. } => "ticket.expired",
             EventKind::DeskOpened { .. } | EventKind::DeskPaused { .. } | EventKind::DeskClosed { .. } => {
                 "desk.updated"
             }
             EventKind::AlertRaised { .. } => "alert.raised",
+            EventKind::AlertAcknowledged { .. } => "alert.acknowledged",
+            EventKind::DayClosed { .. } => "day.closed",
             EventKind::CapLifted { .. } => "service.cap_lifted",
         }
     }
@@ -110,6 +127,7 @@ impl EventKind {
             | EventKind::TicketCancelled { ticket }
             | EventKind::TicketOnHold { ticket }
             | EventKind::TicketReturned { ticket, .. }
+            | EventKind::TicketExpired { ticket }
             | EventKind::TicketTransferred { ticket, .. } => Some(ticket),
             _ => None,
         }

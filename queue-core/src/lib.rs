@@ -13,7 +13,7 @@ pub mod rules;
 pub mod stats;
 pub mod wire;
 
-pub use engine::{Availability, Command, Engine};
+pub use engine::{Availability, Command, Engine, OpenAlert, Projections};
 pub use error::QueueError;
 pub use event::{Event, EventKind};
 pub use ids::{DeskId, ServiceId, SiteId, StaffId, TicketId};

@@ -54,9 +54,23 @@ pub enum Status {
     Done,
     NoShow,
     Cancelled,
+    /// Still waiting (or on hold) when the site closed: the day ended without serving it. Counted
+    /// in statistics as not served, never as a no-show.
+    Expired,
 }
 
 impl Status {
+    pub const ALL: [Status; 8] = [
+        Status::Waiting,
+        Status::Called,
+        Status::Serving,
+        Status::OnHold,
+        Status::Done,
+        Status::NoShow,
+        Status::Cancelled,
+        Status::Expired,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Waiting => "waiting",
@@ -66,24 +80,15 @@ impl Status {
             Status::Done => "done",
             Status::NoShow => "no_show",
             Status::Cancelled => "cancelled",
+            Status::Expired => "expired",
         }
     }
     pub fn parse(s: &str) -> Option<Status> {
-        [
-            Status::Waiting,
-            Status::Called,
-            Status::Serving,
-            Status::OnHold,
-            Status::Done,
-            Status::NoShow,
-            Status::Cancelled,
-        ]
-        .into_iter()
-        .find(|st| st.as_str() == s)
+        Status::ALL.into_iter().find(|st| st.as_str() == s)
     }
-    /// Done, no-show and cancelled tickets never change again.
+    /// Done, no-show, cancelled and expired tickets never change again.
     pub fn is_terminal(self) -> bool {
-        matches!(self, Status::Done | Status::NoShow | Status::Cancelled)
+        matches!(self, Status::Done | Status::NoShow | Status::Cancelled | Status::Expired)
     }
 }
 
@@ -140,6 +145,9 @@ pub struct Ticket {
     pub staff: Option<StaffId>,
     pub target: Option<Target>,
     pub called_at: Option<Timestamp>,
+    /// When it was last put on hold (the desk page's "parked for").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub held_at: Option<Timestamp>,
     pub recalls: u32,
     pub estimated_wait_s: u32,
     pub journey: Vec<JourneyStep>,

@@ -207,16 +207,65 @@ impl Ctx<'_> {
         best.map(|k| k.4)
     }
 
-    /// How many waiting tickets of the same service rank before `t` (class, then queue time): the
-    /// one definition of "people ahead", used for new tickets, the ticket page, displays and desks.
-    /// The ticket need not be in the index yet (a ticket being issued).
+    /// How many waiting tickets of the same service will be called before `t`: the one definition
+    /// of "people ahead", used for new tickets, the ticket page, displays and desks. The ticket need
+    /// not be in the index yet (a ticket being issued).
+    ///
+    /// Tickets rank by effective class, then queue time and id — except that a ticket reserved for
+    /// a desk or colleague (a transfer, a held ticket coming back, while the reservation holds) is
+    /// called first in its class where it is reserved, and nowhere else:
+    /// - ahead of an unreserved ticket: every ticket of a higher class, and in its class every
+    ///   reserved ticket and every unreserved one queued before it;
+    /// - ahead of a reserved ticket: the tickets of a higher class that its desk or colleague may
+    ///   call (unreserved, or reserved for the same), and in its class the tickets reserved for the
+    ///   same desk or colleague queued before it.
     pub fn people_ahead(&self, t: &Ticket) -> u32 {
         let (Some(site), Some(svc)) = (self.rules.site(&t.site), self.rules.service(&t.site, &t.service)) else {
             return 0;
         };
         let Some(buckets) = self.index.service(&t.site, &t.service) else { return 0 };
-        let mine_class = effective_class(t, svc, site, self.now);
-        let me = (t.queued_at, t.id.clone());
+        let mine = effective_class(t, svc, site, self.now);
+        let reserved = |o: &Ticket| reservation_active(o, site, self.now);
+        let same_target = |o: &Ticket| match (&o.target, &t.target) {
+            (Some(a), Some(b)) => a.desk == b.desk && a.staff == b.staff,
+            _ => false,
+        };
+        // The few reserved tickets of this service, other than `t`, with their class now.
+        let others = self
+            .index
+            .reserved()
+            .filter_map(|id| self.tickets.get(id))
+            .filter(|o| o.id != t.id && o.site == t.site && o.service == t.service && reserved(o));
+        let key = |o: &Ticket| (o.queued_at, o.id.clone());
+        let n = if reserved(t) {
+            let mut n = self.ranked_before(buckets, t, mine, &(Timestamp::MIN, TicketId::from(""))) as i64;
+            for o in others {
+                let class = effective_class(o, svc, site, self.now);
+                if class > mine && !same_target(o) {
+                    n -= 1;
+                } else if class == mine && same_target(o) && key(o) < key(t) {
+                    n += 1;
+                }
+            }
+            n
+        } else {
+            let mut n = self.ranked_before(buckets, t, mine, &key(t)) as i64;
+            for o in others {
+                if effective_class(o, svc, site, self.now) == mine && key(o) > key(t) {
+                    n += 1;
+                }
+            }
+            n
+        };
+        n.max(0) as u32
+    }
+
+    /// How many waiting tickets of `t`'s service (`buckets`) rank before `(mine, me)` by class, then
+    /// queue time and id, reservations aside: O(min(k, n − k)) per bucket.
+    fn ranked_before(&self, buckets: &[Bucket; 4], t: &Ticket, mine: Priority, me: &(Timestamp, TicketId)) -> usize {
+        let (Some(site), Some(svc)) = (self.rules.site(&t.site), self.rules.service(&t.site, &t.service)) else {
+            return 0;
+        };
         // Within a bucket (one base class, ordered by queue time) the tickets that aged past the
         // target are a prefix, promoted one class: two groups, each counted whole, not at all, or
         // up to my place, by comparing its class with mine. Appointments depend on their due
@@ -233,10 +282,10 @@ impl Ctx<'_> {
             }
             let base = Priority::ALL[slot];
             if base == Priority::Appointment {
-                let mine = (Reverse(mine_class), t.queued_at, &t.id);
+                let place = (Reverse(mine), me.0, &me.1);
                 for (_, id) in bucket {
                     let o = &self.tickets[id];
-                    if id != &t.id && (Reverse(effective_class(o, svc, site, self.now)), o.queued_at, &o.id) < mine {
+                    if id != &t.id && (Reverse(effective_class(o, svc, site, self.now)), o.queued_at, &o.id) < place {
                         n += 1;
                     }
                 }
@@ -245,28 +294,128 @@ impl Ctx<'_> {
             let promoted = base.promoted();
             n += match &split {
                 Some(split) if base != promoted => {
-                    if base > mine_class {
+                    if base > mine {
                         bucket.len()
-                    } else if promoted < mine_class {
+                    } else if promoted < mine {
                         0
-                    } else if promoted == mine_class {
+                    } else if promoted == mine {
                         // The aged prefix is my class (those of it before me); the rest ranks after.
-                        rank(bucket, (&me).min(split))
+                        rank(bucket, me.min(split))
                     } else {
                         // base == mine: the aged prefix ranks before me, the rest up to my place.
-                        rank(bucket, (&me).max(split))
+                        rank(bucket, me.max(split))
                     }
                 }
                 // One group: the whole bucket ranks in `base`.
-                _ => match base.cmp(&mine_class) {
+                _ => match base.cmp(&mine) {
                     std::cmp::Ordering::Greater => bucket.len(),
                     std::cmp::Ordering::Less => 0,
-                    std::cmp::Ordering::Equal => rank(bucket, &me),
+                    std::cmp::Ordering::Equal => rank(bucket, me),
                 },
             };
         }
-        n as u32
+        // `t` itself is never before its own place; a probe before everything of its class
+        // (`Timestamp::MIN`) counts only higher classes.
+        n
     }
+
+    /// Every waiting ticket of the services `desk` serves, in the order its Call next would take
+    /// them now (the policy's key: class, reservation, the desk's order of services, queue time),
+    /// then the ones it may not call now (reserved elsewhere, left for a mediator), each with why.
+    pub fn call_order(&self, desk: &DeskState) -> Vec<Placed> {
+        let (Some(site), Some(desk_rules)) = (self.rules.site(&desk.site), self.rules.desk(&desk.id)) else {
+            return vec![];
+        };
+        let mut callable: Vec<(Key, Placed)> = Vec::new();
+        let mut others: Vec<(OtherKey, Placed)> = Vec::new();
+        for (rank, service) in desk_rules.services.iter().enumerate() {
+            let Some(svc) = self.rules.service(&desk.site, service) else { continue };
+            if !may_serve(desk, svc) {
+                continue;
+            }
+            let Some(buckets) = self.index.service(&desk.site, service) else { continue };
+            for (_, id) in buckets.iter().flatten() {
+                let t = &self.tickets[id];
+                let class = effective_class(t, svc, site, self.now);
+                let active = reservation_active(t, site, self.now);
+                let mut reasons = Vec::new();
+                match t.priority {
+                    Priority::Urgent => reasons.push(Reason::Urgent),
+                    Priority::Appointment if class >= Priority::Appointment || t.appointment_at.is_none() => {
+                        reasons.push(Reason::Appointment)
+                    }
+                    Priority::Appointment => reasons.push(Reason::AppointmentLater),
+                    Priority::Priority => reasons.push(Reason::PriorityGroup),
+                    Priority::Standard => {}
+                }
+                if site.aging && is_aged(t, svc, self.now) {
+                    reasons.push(Reason::WaitedPastTarget);
+                }
+                if active {
+                    let tg = t.target.as_ref();
+                    if tg.and_then(|tg| tg.desk.as_ref()) == Some(&desk.id) {
+                        reasons.push(Reason::ReservedForDesk);
+                    } else if tg.is_some_and(|tg| tg.staff.is_some() && tg.staff == desk.staff) {
+                        reasons.push(Reason::ReservedForYou);
+                    } else {
+                        reasons.push(Reason::ReservedElsewhere);
+                    }
+                }
+                let eligible = self.eligible(t, desk, site, svc);
+                if !eligible && !active {
+                    reasons.push(Reason::MediatorElsewhere);
+                }
+                let placed = Placed { ticket: id.clone(), callable: eligible, class, reasons };
+                if eligible {
+                    callable.push((self.key(t, desk, rank, site, svc), placed));
+                } else {
+                    others.push(((Reverse(class), t.queued_at, id.clone()), placed));
+                }
+            }
+        }
+        callable.sort_by(|a, b| a.0.cmp(&b.0));
+        others.sort_by(|a, b| a.0.cmp(&b.0));
+        callable.into_iter().map(|(_, p)| p).chain(others.into_iter().map(|(_, p)| p)).collect()
+    }
+}
+
+/// Why a waiting ticket ranks where it does at a desk (`Ctx::call_order`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Reason {
+    /// Set urgent by staff.
+    Urgent,
+    /// An appointment, due now.
+    Appointment,
+    /// An appointment not due yet: it ranks as standard until then.
+    AppointmentLater,
+    /// A configured priority group (families with young children, disability, pregnancy…).
+    PriorityGroup,
+    /// Waited past its service's target wait: one class up.
+    WaitedPastTarget,
+    /// Transferred to (or parked at) this desk: first in its class here.
+    ReservedForDesk,
+    /// Transferred to the staff member at this desk: first in its class here.
+    ReservedForYou,
+    /// Reserved for another desk or colleague until the site's fallback: not callable here.
+    ReservedElsewhere,
+    /// Needs a mediator whose language is spoken at another open desk: left for it.
+    MediatorElsewhere,
+}
+
+/// How the tickets a desk may not call now are listed after the others: best class, oldest first.
+type OtherKey = (Reverse<Priority>, Timestamp, TicketId);
+
+/// One ticket in a desk's call order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Placed {
+    pub ticket: TicketId,
+    /// May this desk call it now?
+    pub callable: bool,
+    /// The class it ranks in now (appointments once due, aging).
+    pub class: Priority,
+    pub reasons: Vec<Reason>,
 }
 
 /// How many entries of `bucket` are less than `key`, in O(min(k, n − k)) steps: a ticket near

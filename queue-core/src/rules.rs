@@ -29,6 +29,12 @@ pub struct SiteRules {
     /// cancelling a waiting ticket, finishing one left at a desk); others only on the ticket at
     /// their own desk.
     pub any_ticket_role: crate::model::Role,
+    /// Keep the queue overnight (shelters, emergencies): tickets still waiting when the site closes
+    /// stay waiting. Otherwise they end as `expired` (`Engine::close_day`).
+    pub keep_queue_overnight: bool,
+    /// Tickets still waiting expire this long after the site's closing time (people already inside
+    /// may still be served); 0: at closing.
+    pub expire_grace_s: u32,
 }
 
 #[derive(Debug, Clone)]
@@ -88,6 +94,25 @@ impl OpeningHours {
             }
         }
         None
+    }
+}
+
+impl OpeningHours {
+    /// When the day of `date` ends: the end of its last opening range, in `tz` (`24:00` is the next
+    /// day's midnight); `None` on a day without hours.
+    pub fn closing_of(&self, date: jiff::civil::Date, tz: &TimeZone) -> Option<Zoned> {
+        let day = date.weekday().to_monday_zero_offset() as usize;
+        let to = self.days[day].iter().map(|&(_, to)| to).max()?;
+        let (date, to) = if to >= 24 * 60 { (date.tomorrow().ok()?, 0) } else { (date, to) };
+        date.at((to / 60) as i8, (to % 60) as i8, 0, 0).to_zoned(tz.clone()).ok()
+    }
+
+    /// The latest closing (end of a day's last range) at or before `local`, within the past week.
+    pub fn last_closing(&self, local: &Zoned) -> Option<Zoned> {
+        (0..=7i64).find_map(|back| {
+            let date = local.date().checked_sub(jiff::Span::new().days(back)).ok()?;
+            self.closing_of(date, local.time_zone()).filter(|c| c.timestamp() <= local.timestamp())
+        })
     }
 }
 

@@ -102,6 +102,7 @@ impl TicketStats {
             }
             EventKind::TicketNoShow { .. } => Some(Status::NoShow),
             EventKind::TicketCancelled { .. } => Some(Status::Cancelled),
+            EventKind::TicketExpired { .. } => Some(Status::Expired),
             EventKind::TicketOnHold { .. } => Some(Status::OnHold),
             EventKind::TicketReturned { .. } => Some(Status::Waiting),
             EventKind::TicketTransferred { service, .. } => {
@@ -177,6 +178,8 @@ pub struct Summary {
     pub served: u64,
     pub no_show: u64,
     pub cancelled: u64,
+    /// Still waiting (or on hold) when the site closed: not served, and not no-shows.
+    pub expired: u64,
     /// Tickets still open (waiting, called, serving or on hold) at the end of the log.
     pub open: u64,
     /// Tickets put on hold at least once.
@@ -224,6 +227,7 @@ pub fn summarize<'a>(
             Status::Done => s.served += 1,
             Status::NoShow => s.no_show += 1,
             Status::Cancelled => s.cancelled += 1,
+            Status::Expired => s.expired += 1,
             _ => s.open += 1,
         }
         if t.held {
@@ -334,6 +338,9 @@ pub struct Aggregate {
     pub served: u64,
     pub no_show: u64,
     pub cancelled: u64,
+    /// Absent from roll-ups made before tickets could expire.
+    #[serde(default)]
+    pub expired: u64,
     pub open: u64,
     pub on_hold: u64,
     pub people: u64,
@@ -438,6 +445,7 @@ impl Aggregate {
             Status::Done => self.served += 1,
             Status::NoShow => self.no_show += 1,
             Status::Cancelled => self.cancelled += 1,
+            Status::Expired => self.expired += 1,
             _ => self.open += 1,
         }
         if t.held {
@@ -491,6 +499,7 @@ impl Aggregate {
             (&mut self.served, o.served),
             (&mut self.no_show, o.no_show),
             (&mut self.cancelled, o.cancelled),
+            (&mut self.expired, o.expired),
             (&mut self.open, o.open),
             (&mut self.on_hold, o.on_hold),
             (&mut self.people, o.people),
@@ -560,6 +569,7 @@ impl Aggregate {
             served: self.served,
             no_show: self.no_show,
             cancelled: self.cancelled,
+            expired: self.expired,
             open: self.open,
             on_hold: self.on_hold,
             people: self.people,
@@ -677,6 +687,7 @@ mod tests {
             staff: None,
             target: None,
             called_at: None,
+            held_at: None,
             recalls: 0,
             estimated_wait_s: 0,
             journey: vec![],
@@ -875,8 +886,9 @@ mod tests {
             }
             log.push(e);
             let mut at = start + r(5000) as i64;
-            match r(10) {
+            match r(11) {
                 0 => log.push(ev(at, EventKind::TicketCancelled { ticket: t(&id) })),
+                10 => log.push(ev(at, EventKind::TicketExpired { ticket: t(&id) })),
                 1 => {
                     log.push(called(&id, at));
                     log.push(ev(at + 90, EventKind::TicketNoShow { ticket: t(&id) }));
@@ -954,7 +966,14 @@ mod tests {
         }
         assert_eq!(all.summary(), exact);
         assert_eq!(all.breakdown(), breakdown(&tickets, &tz));
-        assert!(exact.served > 100 && exact.no_show > 10 && exact.on_hold > 10 && exact.transfers > 10, "{exact:?}");
+        assert!(
+            exact.served > 100
+                && exact.no_show > 10
+                && exact.on_hold > 10
+                && exact.transfers > 10
+                && exact.expired > 10,
+            "{exact:?}"
+        );
     }
 
     /// A ticket left waiting for years spreads its wait over the hours quickly and completely.

@@ -66,6 +66,9 @@ pub struct TicketView {
     pub site: SiteId,
     pub service: ServiceId,
     pub service_label: String,
+    /// The service's staff-facing name ("Legale"), in the staff member's language.
+    #[serde(default)]
+    pub service_name: String,
     pub status: Status,
     pub priority: Priority,
     pub language: String,
@@ -139,6 +142,11 @@ pub struct StreamEvent {
     /// Staff streams only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alert: Option<Alert>,
+    /// Staff streams only, on `alert.acknowledged`: the alert taken, and by whom (`staff:<username>`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alert_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acknowledged_by: Option<String>,
 }
 
 /// Details added to events on staff streams (never on display streams).
@@ -147,6 +155,9 @@ pub struct StreamEvent {
 pub struct StaffEventDetail {
     pub ticket_id: Option<TicketId>,
     pub service: Option<ServiceId>,
+    /// The staff-facing name of `service`, in the site's first language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_name: Option<String>,
     pub priority: Option<Priority>,
     pub needs: Option<Vec<String>>,
     pub party_size: Option<u32>,
@@ -163,6 +174,9 @@ pub struct StaffEventDetail {
 pub struct QueueView {
     pub service: ServiceId,
     pub service_label: String,
+    /// Staff payloads only: the staff-facing name, in the site's first language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_name: Option<String>,
     pub waiting: u32,
     pub longest_wait_s: u32,
     pub estimated_wait_s: u32,
@@ -189,8 +203,13 @@ pub struct DeskView {
 pub struct WaitingList {
     /// Whether staff may call a specific ticket out of order at this site.
     pub out_of_order_calls: bool,
-    /// Oldest first.
+    /// Oldest first; with `?desk=`, in the order that desk's Call next takes them (the tickets it
+    /// may call first, then the others), each with its reasons.
     pub tickets: Vec<WaitingTicket>,
+    /// When the site closes next (tickets still waiting then expire), RFC 3339 local time; absent
+    /// without opening hours or when the site keeps its queue overnight.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closes_at: Option<String>,
 }
 
 /// One waiting or held ticket in a `WaitingList`.
@@ -201,6 +220,9 @@ pub struct WaitingTicket {
     pub number: String,
     pub service: ServiceId,
     pub service_label: String,
+    /// The service's staff-facing name, in the staff member's language.
+    #[serde(default)]
+    pub service_name: String,
     pub status: Status,
     pub priority: Priority,
     pub language: String,
@@ -208,6 +230,14 @@ pub struct WaitingTicket {
     pub needs: Vec<String>,
     /// Seconds since it joined the queue (kept by keep-position transfers).
     pub waited_s: u32,
+    /// On hold: seconds since it was parked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub held_s: Option<u32>,
+    /// With `?desk=`: may that desk call it now, and why it ranks where it does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub callable: Option<bool>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reasons: Vec<crate::routing::Reason>,
     pub people_ahead: u32,
     /// The desk that parked it (on hold).
     pub desk: Option<DeskId>,
@@ -283,6 +313,52 @@ impl Default for ReturnRequest {
 
 fn yes() -> bool {
     true
+}
+
+/// `POST /api/v1/tickets/{id}/resume`: call a held ticket back, by default to the desk that parked it.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ResumeRequest {
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, pattern = "^[A-Za-z0-9_-]{1,64}$"))]
+    pub desk: Option<DeskId>,
+}
+
+/// `GET /api/v1/sites/{site}/colleagues`: a staff member of the site, for transfers: where they sit
+/// and whether they are free. Display names only (staff, not visitors).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Colleague {
+    pub username: StaffId,
+    pub display_name: String,
+    /// The desk they hold now, if any.
+    pub desk: Option<DeskId>,
+    pub desk_label: Option<String>,
+    pub desk_status: Option<DeskStatus>,
+    /// At an open desk with nobody there.
+    pub free: bool,
+}
+
+/// An alert for staff (`GET /api/v1/sites/{site}/alerts`, `POST /api/v1/alerts/{id}/ack`, the answer to
+/// `POST /api/v1/sites/{site}/alerts`). The kiosk that raised one reads it back
+/// (`GET /api/v1/alerts/{id}`) to tell the visitor someone is coming.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct AlertView {
+    pub id: String,
+    pub site: SiteId,
+    /// `help_requested`, `printer_failure`, `kiosk_flood`, `other`.
+    pub kind: String,
+    /// Who raised it: a device id or a username.
+    pub source: String,
+    pub message: String,
+    pub ticket_number: Option<String>,
+    /// RFC 3339, the site's local time.
+    pub raised_at: String,
+    /// Who is going (`staff:<username>`), once acknowledged.
+    pub acknowledged_by: Option<String>,
+    pub acknowledged_at: Option<String>,
 }
 
 /// `POST /api/v1/sites/{site}/alerts` (kiosk "I need help now", printer failure).

@@ -115,6 +115,17 @@ impl Identity {
     }
 
     /// A name for audit and idempotency scopes.
+    /// The staff member's language for staff-facing names: the first of their languages that the
+    /// staff pages exist in (`None` for devices, or without one: the site's first language).
+    pub fn language(&self) -> Option<&str> {
+        match self {
+            Identity::Staff(s) => {
+                s.languages.iter().map(String::as_str).find(|l| texts::staff_languages().any(|x| x.code == *l))
+            }
+            Identity::Device(_) => None,
+        }
+    }
+
     pub fn principal(&self) -> String {
         match self {
             Identity::Staff(s) => format!("staff:{}", s.username),

@@ -86,9 +86,8 @@ impl From<QueueError> for ApiError {
     fn from(e: QueueError) -> ApiError {
         use QueueError::*;
         let status = match &e {
-            UnknownSite(_) | UnknownService(..) | UnknownDesk(_) | UnknownTicket(_) | UnknownStaff(_) => {
-                StatusCode::NOT_FOUND
-            }
+            UnknownSite(_) | UnknownService(..) | UnknownDesk(_) | UnknownTicket(_) | UnknownStaff(_)
+            | UnknownAlert(_) => StatusCode::NOT_FOUND,
             IllegalTransition { .. }
             | DeskNotOpen(_)
             | DeskBusy { .. }

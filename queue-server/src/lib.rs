@@ -95,6 +95,7 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
     tokio::spawn(auth::watch_revocations(state.clone()));
+    tokio::spawn(close_days(state.clone()));
     let budgets = state.budgets.clone();
     let limits = budgets.limits.clone();
     let metrics = state.metrics.clone();
@@ -224,5 +225,42 @@ impl Running {
         // Only now may another server take the data directory.
         drop(self.lock.take());
         Ok(())
+    }
+}
+
+/// How often the server's clock looks whether a site's day has ended.
+const DAY_CLOSE_PERIOD: std::time::Duration = std::time::Duration::from_secs(20);
+
+/// The end of the day: at each site's closing time (or local midnight without hours), the tickets
+/// still waiting or on hold expire (`Command::CloseDay`, sent as the server), unless the site keeps
+/// its queue overnight. A site with nothing to end costs a read, not a write.
+async fn close_days(state: AppState) {
+    let mut tick = tokio::time::interval(DAY_CLOSE_PERIOD);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut shutdown = state.shutdown.clone();
+    loop {
+        tokio::select! {
+            _ = tick.tick() => {}
+            _ = shutdown.changed() => return,
+        }
+        for site in &state.cfg.sites {
+            let id = site.id.clone();
+            let due = state
+                .writer
+                .read(move |live| {
+                    live.engine.rules().site(&id).is_some_and(|r| !live.engine.close_day(r, live.now).is_empty())
+                })
+                .await;
+            match due {
+                Some(true) => {}
+                Some(false) => continue,
+                None => return,
+            }
+            let cmd = queue_core::Command::CloseDay { site: site.id.clone() };
+            match state.writer.exec(writer::Exec::new(cmd, queue_core::Actor::System)).await {
+                Ok(_) => tracing::info!(site = %site.id, "the day ended: tickets still waiting expired"),
+                Err(e) => tracing::warn!(site = %site.id, error = %e, "could not end the day; trying again"),
+            }
+        }
     }
 }

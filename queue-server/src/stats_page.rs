@@ -12,7 +12,7 @@ use crate::web::shell::{self, Shell};
 use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use maud::{Markup, html};
 use serde::Deserialize;
@@ -20,6 +20,33 @@ use texts::id;
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/stats", get(dashboard)).route("/stats/live", get(live))
+}
+
+/// A logged-out visitor of a statistics page goes to the staff login (the desk page), which sends
+/// them back here after logging in.
+fn to_login(uri: &axum::http::Uri) -> Response {
+    let back = uri.path_and_query().map_or("/stats", |p| p.as_str());
+    let encoded: String = url_encode(back);
+    axum::response::Redirect::to(&format!("/desk?then={encoded}")).into_response()
+}
+
+/// Percent-encoding of everything but unreserved characters (RFC 3986).
+fn url_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// The site a page shows without `?site=`: the manager's own (the first of theirs), else the first.
+fn default_site(state: &AppState, id: &Identity) -> String {
+    let own = match id {
+        Identity::Staff(s) => s.sites.first().map(|s| s.to_string()),
+        Identity::Device(d) => Some(d.site.to_string()),
+    };
+    own.or_else(|| state.cfg.sites.first().map(|s| s.id.to_string())).unwrap_or_default()
 }
 
 /// Mean people waiting per hour of the day, as 24 bars.
@@ -61,17 +88,24 @@ fn stats_page(lang: &str, title: &str, scripts: &[&str], head: Markup, body: Mar
 
 /// `/stats/live`: what is happening now at a site (queues, desks, the day's alerts), refreshed every
 /// 10 seconds by the browser itself.
-async fn live(State(state): State<AppState>, id: Identity, ApiQuery(q): ApiQuery<PageQuery>) -> ApiResult<Response> {
+async fn live(
+    State(state): State<AppState>,
+    who: crate::auth::MaybeIdentity,
+    uri: axum::http::Uri,
+    ApiQuery(q): ApiQuery<PageQuery>,
+) -> ApiResult<Response> {
+    let Some(id) = who.0 else { return Ok(to_login(&uri)) };
     id.staff(crate::auth::Role::Manager)?;
-    let site = q.site.clone().unwrap_or_else(|| state.cfg.sites.first().map(|s| s.id.to_string()).unwrap_or_default());
+    let site = q.site.clone().unwrap_or_else(|| default_site(&state, &id));
     crate::api::check_id("site", &site)?;
     let site_id = queue_core::SiteId::from(site.as_str());
     let cfg_site =
         state.cfg.site(&site_id).ok_or_else(|| crate::error::ApiError::not_found(format!("no site '{site}'")))?;
     let sid = site_id.clone();
-    let (queues, desks) = state
+    let (queues, desks, open_alerts) = state
         .writer
         .read(move |live| {
+            let open_alerts: Vec<_> = live.engine.open_alerts(&sid).cloned().collect();
             let queues = crate::views::queue_views(
                 live.cfg,
                 &sid,
@@ -84,7 +118,7 @@ async fn live(State(state): State<AppState>, id: Identity, ApiQuery(q): ApiQuery
                 .filter(|d| d.site == sid)
                 .map(|d| crate::views::desk_view(live.cfg, live.engine, d, live.now))
                 .collect();
-            (queues, desks)
+            (queues, desks, open_alerts)
         })
         .await
         .ok_or_else(crate::error::ApiError::shutting_down)?;
@@ -112,6 +146,26 @@ async fn live(State(state): State<AppState>, id: Identity, ApiQuery(q): ApiQuery
     let waiting = queues.iter().map(|q| q.waiting).sum::<u32>();
     let at = now.to_zoned(tz).strftime("%H:%M:%S").to_string();
     let body = html! {
+        // Open alerts at the top of this staff page too, until someone goes (live.js: sound, ack).
+        @if !open_alerts.is_empty() {
+            section id="open-alerts" class="open-alerts flash" aria-labelledby="open-alerts-h" {
+                h2 id="open-alerts-h" class="visually-hidden" { (t(id::DESK_OPEN_ALERTS)) }
+                div role="alert" {
+                    ul {
+                        @for a in &open_alerts {
+                            li data-alert=(a.alert.id) {
+                                span {
+                                    (a.raised_at.to_zoned(cfg_site.time_zone.clone()).strftime("%H:%M").to_string()) " · "
+                                    (staff_word(lang, "staff-alert-", &a.alert.kind))
+                                    @if let Some(n) = &a.alert.ticket_number { " – " (n) }
+                                }
+                                button type="button" class="going" data-alert=(a.alert.id) { (t(id::DESK_IM_GOING)) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
         h1 { (texts::tf(lang, id::STATS_LIVE_HEADING, &[("site", cfg_site.name.as_str().into())])) }
         p { a href={ "/stats?site=" (site) "&lang=" (lang) } { (t(id::STATS_LIVE_DASHBOARD)) } }
         p id="live-figures" {
@@ -127,7 +181,15 @@ async fn live(State(state): State<AppState>, id: Identity, ApiQuery(q): ApiQuery
                 th { (t(id::STATS_LIVE_LONGEST_MIN)) } th { (t(id::STATS_LIVE_OPEN_DESKS_COL)) }
             }
             @for q in &queues {
-                tr { th { (q.service_label) } td { (q.waiting) } td { (q.longest_wait_s / 60) } td { (q.open_desks) } }
+                tr {
+                    th {
+                        @let name = q.service.as_str();
+                        @let name = cfg_site.services.iter().find(|s| s.id.as_str() == name)
+                            .and_then(|s| s.names.get(lang).or_else(|| s.names.values().next()))
+                            .map_or(q.service_label.as_str(), String::as_str);
+                        (name) @if name != q.service_label { " (" (q.service_label) ")" }
+                    }
+                    td { (q.waiting) } td { (q.longest_wait_s / 60) } td { (q.open_desks) } }
             }
         }
         h2 { (t(id::STATS_LIVE_DESKS)) }
@@ -196,10 +258,12 @@ fn heat_map(lang: &str, cells: &[Vec<u64>]) -> Markup {
 
 async fn dashboard(
     State(state): State<AppState>,
-    id: Identity,
+    who: crate::auth::MaybeIdentity,
+    uri: axum::http::Uri,
     ApiQuery(q): ApiQuery<PageQuery>,
 ) -> ApiResult<Response> {
-    let site = q.site.clone().unwrap_or_else(|| state.cfg.sites.first().map(|s| s.id.to_string()).unwrap_or_default());
+    let Some(id) = who.0 else { return Ok(to_login(&uri)) };
+    let site = q.site.clone().unwrap_or_else(|| default_site(&state, &id));
     let (sel, staff) = {
         let (site, service, from, to) = (site.clone(), q.service.clone(), q.from.clone(), q.to.clone());
         crate::api::stats::blocking(&state, move |state| {

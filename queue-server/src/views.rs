@@ -27,6 +27,17 @@ pub fn service_label(cfg: &Config, t: &Ticket) -> String {
         .unwrap_or_else(|| t.service.to_string())
 }
 
+/// A service's staff-facing name in `lang`, else in the site's first language, else its id.
+pub fn service_name(cfg: &Config, site: &SiteId, service: &queue_core::ServiceId, lang: Option<&str>) -> String {
+    let default = cfg.site(site).and_then(|s| s.languages.first()).map(String::as_str).unwrap_or("it");
+    cfg.service(site, service)
+        .and_then(|s| {
+            lang.and_then(|l| s.names.get(l)).or_else(|| s.names.get(default)).or_else(|| s.names.values().next())
+        })
+        .cloned()
+        .unwrap_or_else(|| service.to_string())
+}
+
 pub fn desk_label(cfg: &Config, t: &Ticket) -> Option<String> {
     if !matches!(t.status, Status::Called | Status::Serving | Status::Done | Status::NoShow) {
         return None;
@@ -50,6 +61,7 @@ pub fn ticket_view(cfg: &Config, t: &Ticket, (ahead, wait): (u32, u32), token: O
         site: t.site.clone(),
         service: t.service.clone(),
         service_label: service_label(cfg, t),
+        service_name: service_name(cfg, &t.site, &t.service, None),
         status: t.status,
         priority: t.priority,
         language: t.language.clone(),
@@ -105,6 +117,7 @@ pub fn queue_views(cfg: &Config, site: &SiteId, queues: Vec<ServiceQueue>, audie
                 .service(site, &q.service)
                 .and_then(|s| s.public_label.get(&default).cloned())
                 .unwrap_or_else(|| q.service.to_string()),
+            service_name: (audience == Audience::Staff).then(|| service_name(cfg, site, &q.service, None)),
             service: queue_core::ServiceId(service_id_for(cfg, site, &q.service, audience)),
             waiting: q.waiting,
             longest_wait_s: q.longest_wait_s,
@@ -159,10 +172,13 @@ pub fn stream_payloads(
         queues: None,
         staff: None,
         alert: None,
+        alert_id: None,
+        acknowledged_by: None,
     };
     let staff_detail = StaffEventDetail {
         ticket_id: ticket.map(|t| t.id.clone()),
         service: ticket.map(|t| t.service.clone()),
+        service_name: ticket.map(|t| service_name(cfg, &t.site, &t.service, None)),
         priority: ticket.map(|t| t.priority),
         needs: ticket.map(|t| t.needs.clone()),
         party_size: ticket.map(|t| t.party_size),
@@ -177,9 +193,21 @@ pub fn stream_payloads(
         staff.alert = Some(alert.clone());
         return (None, to_json(&staff));
     }
+    if let EventKind::AlertAcknowledged { alert } = &e.kind {
+        staff.alert_id = Some(alert.clone());
+        staff.acknowledged_by = e.actor.as_ref().map(ToString::to_string);
+        return (None, to_json(&staff));
+    }
+    if matches!(e.kind, EventKind::DayClosed { .. }) {
+        return (None, to_json(&staff));
+    }
     if let EventKind::CapLifted { service, .. } = &e.kind {
         // Staff only: the waiting room need not know.
-        staff.staff = Some(StaffEventDetail { service: Some(service.clone()), ..staff_detail_empty() });
+        staff.staff = Some(StaffEventDetail {
+            service: Some(service.clone()),
+            service_name: Some(service_name(cfg, &e.site, service, None)),
+            ..staff_detail_empty()
+        });
         return (None, to_json(&staff));
     }
     if matches!(e.kind, EventKind::TicketIssued { .. }) {
@@ -193,6 +221,7 @@ fn staff_detail_empty() -> StaffEventDetail {
     StaffEventDetail {
         ticket_id: None,
         service: None,
+        service_name: None,
         priority: None,
         needs: None,
         party_size: None,
@@ -213,6 +242,8 @@ pub fn queue_payload(cfg: &Config, site: &SiteId, at: Timestamp, queues: Vec<Que
         queues: Some(queues),
         staff: None,
         alert: None,
+        alert_id: None,
+        acknowledged_by: None,
     })
 }
 
@@ -229,31 +260,80 @@ pub fn to_json<T: serde::Serialize>(v: &T) -> String {
     }
 }
 
-/// The waiting and held tickets of a site, oldest first, for desk pages (no names exist to leak).
-pub fn waiting_list(cfg: &Config, engine: &Engine, site: &SiteId, now: Timestamp) -> WaitingList {
+/// The waiting and held tickets of a site, for desk pages (no names exist to leak): oldest first,
+/// or with `desk`, in the order that desk's Call next takes them, with the reasons. Service names
+/// in `lang` (the staff member's).
+pub fn waiting_list(
+    cfg: &Config,
+    engine: &Engine,
+    site: &SiteId,
+    now: Timestamp,
+    desk: Option<&queue_core::DeskId>,
+    lang: Option<&str>,
+) -> WaitingList {
     let mut tickets: Vec<&Ticket> =
         engine.tickets().filter(|t| &t.site == site && matches!(t.status, Status::Waiting | Status::OnHold)).collect();
     tickets.sort_by_key(|t| (t.queued_at, t.seq));
+    // A desk's call order first (`Engine::call_order`), then the tickets it does not list (other
+    // services' waiting tickets, the held ones) oldest first.
+    let order = desk.map(|d| engine.call_order(d, now)).unwrap_or_default();
+    let placed: std::collections::HashMap<&queue_core::TicketId, (usize, &queue_core::routing::Placed)> =
+        order.iter().enumerate().map(|(i, p)| (&p.ticket, (i, p))).collect();
+    if desk.is_some() {
+        tickets.sort_by_key(|t| placed.get(&t.id).map_or(usize::MAX, |(i, _)| *i));
+    }
+    let secs = |from: Timestamp| now.duration_since(from).as_secs().clamp(0, i64::from(u32::MAX)) as u32;
     WaitingList {
         out_of_order_calls: cfg.site(site).is_some_and(|s| s.policy.out_of_order_calls),
+        closes_at: engine.next_closing(site, now).map(|c| local_time(cfg, site, c)),
         tickets: tickets
             .into_iter()
-            .map(|t| WaitingTicket {
-                id: t.id.clone(),
-                number: t.number.clone(),
-                service: t.service.clone(),
-                service_label: service_label(cfg, t),
-                status: t.status,
-                priority: t.priority,
-                language: t.language.clone(),
-                party_size: t.party_size,
-                needs: t.needs.clone(),
-                waited_s: now.duration_since(t.queued_at).as_secs().clamp(0, i64::from(u32::MAX)) as u32,
-                people_ahead: position(engine, t, now).0,
-                desk: t.desk.clone().filter(|_| t.status == Status::OnHold),
-                target_desk: t.target.as_ref().and_then(|tg| tg.desk.clone()),
-                target_staff: t.target.as_ref().and_then(|tg| tg.staff.clone()),
+            .map(|t| {
+                let place = placed.get(&t.id).map(|(_, p)| *p);
+                WaitingTicket {
+                    id: t.id.clone(),
+                    number: t.number.clone(),
+                    service: t.service.clone(),
+                    service_label: service_label(cfg, t),
+                    service_name: service_name(cfg, &t.site, &t.service, lang),
+                    status: t.status,
+                    priority: t.priority,
+                    language: t.language.clone(),
+                    party_size: t.party_size,
+                    needs: t.needs.clone(),
+                    waited_s: secs(t.queued_at),
+                    held_s: t.held_at.filter(|_| t.status == Status::OnHold).map(secs),
+                    callable: desk.map(|_| place.is_some_and(|p| p.callable)),
+                    reasons: place.map(|p| p.reasons.clone()).unwrap_or_default(),
+                    people_ahead: position(engine, t, now).0,
+                    desk: t.desk.clone().filter(|_| t.status == Status::OnHold),
+                    target_desk: t.target.as_ref().and_then(|tg| tg.desk.clone()),
+                    target_staff: t.target.as_ref().and_then(|tg| tg.staff.clone()),
+                }
             })
             .collect(),
+    }
+}
+
+/// An alert as staff see it, with who took it.
+pub fn alert_view(
+    cfg: &Config,
+    a: &queue_core::OpenAlert,
+    acked: Option<(Timestamp, String)>,
+) -> queue_core::wire::AlertView {
+    let (acknowledged_at, acknowledged_by) = match acked {
+        Some((at, by)) => (Some(local_time(cfg, &a.site, at)), Some(by)),
+        None => (None, None),
+    };
+    queue_core::wire::AlertView {
+        id: a.alert.id.clone(),
+        site: a.site.clone(),
+        kind: a.alert.kind.clone(),
+        source: a.alert.source.clone(),
+        message: a.alert.message.clone(),
+        ticket_number: a.alert.ticket_number.clone(),
+        raised_at: local_time(cfg, &a.site, a.raised_at),
+        acknowledged_by,
+        acknowledged_at,
     }
 }

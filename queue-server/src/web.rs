@@ -48,6 +48,7 @@ pub fn routes() -> Router<AppState> {
         .route("/display/assets/fonts/{file}", get(font))
         .route("/desk", get(desk))
         .route("/t/{token}", get(ticket))
+        .route("/t/{token}/qr.svg", get(ticket_qr))
         .route("/assets/{file}", get(asset))
 }
 
@@ -120,7 +121,10 @@ async fn ticket(
                 .and_then(|s| s.public_label.get(lang))
                 .cloned()
                 .unwrap_or_else(|| public.service_label.clone());
-            strict_page(StatusCode::OK, ticket_page::render(lang, &public, &label))
+            let opens = (public.status == queue_core::Status::Expired)
+                .then(|| opens_again(&state.cfg, &stored.site, state.now()))
+                .flatten();
+            strict_page(StatusCode::OK, ticket_page::render(lang, &public, &label, opens.as_deref()))
         }
         Err(e) if e.status == StatusCode::NOT_FOUND => {
             strict_page(StatusCode::NOT_FOUND, ticket_page::not_found(fallback()))
@@ -152,4 +156,56 @@ async fn asset(Path(file): Path<String>) -> Response {
         body,
     )
         .into_response()
+}
+
+/// When a site opens next, in its local time ("02/12 08:30"), if it has opening hours.
+fn opens_again(cfg: &config::Config, site: &queue_core::SiteId, now: jiff::Timestamp) -> Option<String> {
+    let site = cfg.site(site)?;
+    let local = now.to_zoned(site.time_zone.clone());
+    let next = site.opening_hours.as_ref()?.next_opening(&local)?;
+    Some(next.strftime("%d/%m %H:%M").to_string())
+}
+
+/// `/t/{token}/qr.svg`: the QR code of a ticket's page, for reception to show on screen to a
+/// visitor who took no printed ticket. Rate-limited like the page; nothing but the code.
+async fn ticket_qr(
+    State(state): State<AppState>,
+    client: ClientAddr,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let limited = state.limits.lookup(client.ip).and_then(|()| state.limits.token_lookup(&secret_hash(&token)));
+    if let Err(e) = limited {
+        return e.into_response();
+    }
+    if let Err(e) = lookup_ticket(&state, &token).await {
+        return e.into_response();
+    }
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("localhost");
+    let scheme = if client.https { "https" } else { "http" };
+    let url = format!("{scheme}://{host}/t/{token}");
+    match qr_svg(&url) {
+        Some(svg) => {
+            ([(header::CONTENT_TYPE, "image/svg+xml"), (header::CACHE_CONTROL, "no-store")], svg).into_response()
+        }
+        None => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
+
+/// An SVG of the QR code of `text`: one path of dark modules, a quiet zone of four.
+fn qr_svg(text: &str) -> Option<String> {
+    let code = qrcode::QrCode::new(text.as_bytes()).ok()?;
+    let width = code.width();
+    let colors = code.to_colors();
+    let mut path = String::new();
+    for (i, c) in colors.iter().enumerate() {
+        if *c == qrcode::Color::Dark {
+            let (x, y) = (i % width + 4, i / width + 4);
+            path.push_str(&format!("M{x} {y}h1v1h-1z"));
+        }
+    }
+    let size = width + 8;
+    Some(format!(
+        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" shape-rendering="crispEdges"><rect width="{size}" height="{size}" fill="#fff"/><path d="{path}" fill="#000"/></svg>"##
+    ))
 }

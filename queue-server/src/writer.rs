@@ -16,7 +16,7 @@ use jiff::Timestamp;
 use queue_core::wire::{CallView, TicketView};
 use queue_core::{Actor, Command, Engine, Event, EventKind, QueueError, SiteId, Status, Ticket, TicketId};
 use rusqlite::Connection;
-use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::sync::Arc;
 use tokio::sync::{mpsc, oneshot};
 
@@ -46,6 +46,8 @@ pub enum Outcome {
     NoContent,
     /// 202: an alert was raised.
     Accepted,
+    /// An alert (202 raised, 200 acknowledged).
+    Alert(Box<queue_core::wire::AlertView>, u16),
     /// The stored answer of an earlier request with the same `Idempotency-Key`.
     Replay {
         status: u16,
@@ -60,6 +62,7 @@ impl Outcome {
             Outcome::Ticket { .. } | Outcome::Desk(_) => 200,
             Outcome::NoContent => 204,
             Outcome::Accepted => 202,
+            Outcome::Alert(_, status) => *status,
             Outcome::Replay { status, .. } => *status,
         }
     }
@@ -69,6 +72,7 @@ impl Outcome {
             Outcome::Desk(d) => views::to_json(d),
             Outcome::NoContent => String::new(),
             Outcome::Accepted => "{}".into(),
+            Outcome::Alert(a, _) => views::to_json(a),
             Outcome::Replay { body, .. } => body.clone(),
         }
     }
@@ -172,7 +176,7 @@ struct QueueActor {
 /// Load the engine from the database's projections.
 pub fn load_engine(cfg: &Config, conn: &Connection) -> db::Result<Engine> {
     let s = db::load_state(conn)?;
-    Ok(Engine::restore(cfg.rules(), s.tickets, s.desks, s.counters, s.service_times))
+    Ok(Engine::restore(cfg.rules(), s))
 }
 
 /// Start the actor thread. It stops when every `Writer` is dropped, after finishing its jobs.
@@ -471,6 +475,19 @@ fn step(
         return Ok(StepOut { outcome: Outcome::Replay { status, body }, events: vec![], changed: false });
     }
     let before = command_ticket(&exec.cmd).and_then(|id| engine.ticket(id)).cloned();
+    // Tickets a command may finish, as they are now (the engine lets finished ones go): the one it
+    // names, or every ticket the end of the day may expire.
+    let mut befores: BTreeMap<TicketId, Ticket> = before.iter().map(|t| (t.id.clone(), t.clone())).collect();
+    if let Command::CloseDay { site } = &exec.cmd {
+        befores.extend(
+            engine
+                .state()
+                .tickets
+                .values()
+                .filter(|t| &t.site == site && matches!(t.status, Status::Waiting | Status::OnHold))
+                .map(|t| (t.id.clone(), t.clone())),
+        );
+    }
     let desk_cmd = match &exec.cmd {
         Command::OpenDesk { desk, .. }
         | Command::PauseDesk { desk }
@@ -492,6 +509,10 @@ fn step(
             .filter_map(|d| engine.desk(d).cloned())
             .collect();
     let cmd_for_errors = exec.cmd.clone();
+    let acked_alert = match &exec.cmd {
+        Command::AckAlert { alert } => engine.state().alerts.get(alert).cloned(),
+        _ => None,
+    };
     let events = match engine.execute(exec.cmd, &exec.actor, now) {
         Ok(ev) => ev,
         Err(QueueError::UnknownTicket(id)) => {
@@ -528,18 +549,34 @@ fn step(
                 }
                 None
             }
+            EventKind::AlertRaised { alert } => {
+                if let Some(open) = engine.state().alerts.get(&alert.id) {
+                    db::insert_alert(tx, open)?;
+                }
+                None
+            }
+            EventKind::AlertAcknowledged { alert } => {
+                let by = e.actor.as_ref().map(ToString::to_string).unwrap_or_default();
+                db::ack_alert(tx, alert, e.at, &by)?;
+                None
+            }
+            EventKind::DayClosed { closing } => {
+                db::upsert_day_closed(tx, &e.site, *closing)?;
+                None
+            }
             kind => match kind.ticket_id() {
                 Some(id) => {
                     let t = match engine.ticket(id) {
                         Some(t) => t.clone(),
                         None => {
                             // Finished: the engine let it go; store its last state.
-                            let mut t = before.clone().ok_or_else(|| {
+                            let mut t = befores.get(id).cloned().ok_or_else(|| {
                                 StepErr::Storage(db::DbError::Inconsistent(format!("ticket {id} vanished")))
                             })?;
                             t.status = match kind {
                                 EventKind::TicketDone { .. } => Status::Done,
                                 EventKind::TicketNoShow { .. } => Status::NoShow,
+                                EventKind::TicketExpired { .. } => Status::Expired,
                                 _ => Status::Cancelled,
                             };
                             // A cancellation gives a place under the cap back: the counter changed.
@@ -600,7 +637,15 @@ fn step(
             Some(state) => Outcome::Desk(Box::new(views::desk_view(cfg, engine, state, now))),
             None => Outcome::NoContent,
         }
-    } else if matches!(cmd_for_errors, Command::RaiseAlert { .. } | Command::LiftCap { .. }) {
+    } else if let Command::RaiseAlert { alert, .. } = &cmd_for_errors
+        && let Some(open) = engine.state().alerts.get(&alert.id)
+    {
+        Outcome::Alert(Box::new(views::alert_view(cfg, open, None)), 202)
+    } else if let Some(open) = &acked_alert {
+        let by = exec.actor.id().to_string();
+        Outcome::Alert(Box::new(views::alert_view(cfg, open, Some((now, by)))), 200)
+    } else if matches!(cmd_for_errors, Command::RaiseAlert { .. } | Command::LiftCap { .. } | Command::CloseDay { .. })
+    {
         Outcome::Accepted
     } else {
         Outcome::NoContent

@@ -70,6 +70,11 @@ async fn every_role_against_every_route() {
         ("GET", "/api/v1/sites/{site}/display", None, [401, 403, 403, 200, 403, 200, 200, 200]),
         ("GET", "/api/v1/sites/{site}/events", None, [401, 403, 403, 200, 403, 200, 200, 200]),
         ("POST", "/api/v1/sites/{site}/alerts", Some(alert), [401, 202, 403, 403, 403, 202, 202, 202]),
+        ("GET", "/api/v1/sites/{site}/alerts", None, [401, 403, 403, 403, 403, 200, 200, 200]),
+        ("GET", "/api/v1/sites/{site}/colleagues", None, [401, 403, 403, 403, 403, 200, 200, 200]),
+        ("POST", "/api/v1/alerts/{id}/ack", None, [401, 403, 403, 403, 403, 404, 404, 404]),
+        // A kiosk reads only its own alerts: any other is not found.
+        ("GET", "/api/v1/alerts/{id}", None, [401, 404, 404, 403, 403, 404, 404, 404]),
         // The first service has no daily cap: staff are let in and told so.
         ("POST", "/api/v1/sites/{site}/services/{service}/lift-cap", None, [401, 403, 403, 403, 403, 422, 422, 422]),
         ("POST", "/api/v1/desks/{desk}/open", None, [401, 403, 403, 403, 403, 200, 200, 200]),
@@ -85,6 +90,7 @@ async fn every_role_against_every_route() {
         ("POST", "/api/v1/tickets/{id}/hold", None, [401, 403, 403, 403, 403, 404, 404, 404]),
         ("POST", "/api/v1/tickets/{id}/return", None, [401, 403, 403, 403, 403, 404, 404, 404]),
         ("POST", "/api/v1/tickets/{id}/transfer", Some(xfer), [401, 403, 403, 403, 403, 404, 404, 404]),
+        ("POST", "/api/v1/tickets/{id}/resume", None, [401, 403, 403, 403, 403, 404, 404, 404]),
         ("GET", "/api/v1/public/tickets/{token}", None, [200, 200, 200, 200, 200, 200, 200, 200]),
         ("GET", "/api/v1/stats/summary?site={site}", None, [401, 403, 403, 403, 403, 403, 200, 200]),
         ("GET", "/api/v1/stats/breakdown?site={site}", None, [401, 403, 403, 403, 403, 403, 200, 200]),

@@ -5,6 +5,7 @@ mod auth_matrix;
 mod bad_input;
 mod concurrency;
 mod crash;
+mod desk_day;
 mod display;
 mod faults;
 mod flood;

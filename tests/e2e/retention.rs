@@ -26,13 +26,15 @@ async fn ticket_details_older_than_the_retention_are_forgotten_and_the_figures_k
     giulia.act(&id(&served), "finish").await;
     assert_eq!(giulia.call_next("lt-sportello-1").await.unwrap()["id"], absent["id"]);
     giulia.act(&id(&absent), "no-show").await;
+    // The third is at the desk when the day ends: it stays open (a waiting one would expire).
+    assert_eq!(giulia.call_next("lt-sportello-1").await.unwrap()["id"], open["id"]);
     let summary_path = format!("/api/v1/stats/summary?site={LIVORNO}&from={day}&to={day}");
     let (_, before) = server.staff("responsabile").await.get(&summary_path).await;
     assert_eq!((before["issued"].as_u64(), before["open"].as_u64()), (Some(3), Some(1)), "{before}");
     let data = server.stop().await;
 
     // The test configuration keeps details for 3,650 days: start again one day past that. The day
-    // is rolled up, but one of its tickets is still waiting: nothing of that day is forgotten yet.
+    // is rolled up, but one of its tickets is still at a desk: nothing of that day is forgotten yet.
     let ahead = jiff::SignedDuration::from_hours(24 * 3651);
     let later = TestServer::start_later(data, ahead).await;
     let db = rusqlite::Connection::open(later.db_path()).unwrap();
@@ -46,9 +48,15 @@ async fn ticket_details_older_than_the_retention_are_forgotten_and_the_figures_k
 
     // The open ticket is served; at the next start the day rolls up again, complete, and goes.
     let giulia = later.staff("giulia").await;
-    assert_eq!(giulia.call_next("lt-sportello-1").await.unwrap()["id"], open["id"]);
     giulia.act(&id(&open), "start").await;
     giulia.act(&id(&open), "finish").await;
+    // Closed after its day was rolled up: counted at once, not lost until the next roll-up.
+    let (_, now) = manager.get(&summary_path).await;
+    assert_eq!(
+        (now["issued"].as_u64(), now["served"].as_u64(), now["open"].as_u64()),
+        (Some(3), Some(2), Some(0)),
+        "{now}"
+    );
     let data = later.stop().await;
     drop(db);
     let later = TestServer::start_later(data, ahead).await;

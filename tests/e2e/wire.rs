@@ -28,6 +28,12 @@ const VOLATILE: &[&str] = &[
     "queued_at",
     "called_at",
     "since",
+    // Seconds since: 0 or 1 depending on the machine's load.
+    "waited_s",
+    "held_s",
+    "raised_at",
+    "acknowledged_at",
+    "closes_at",
 ];
 
 /// Keys that hold an id when their value is a string (`ticket` is an object in stream events).

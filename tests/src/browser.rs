@@ -139,6 +139,13 @@ impl Session {
         self.cmd(reqwest::Method::POST, "/url", Some(json!({"url": url}))).await.expect("navigate");
     }
 
+    /// Resize the window (the page's viewport follows): 1366×768 office monitors, 1920×1080.
+    pub async fn set_size(&self, width: u32, height: u32) {
+        self.cmd(reqwest::Method::POST, "/window/rect", Some(json!({"width": width, "height": height})))
+            .await
+            .expect("resize the window");
+    }
+
     pub async fn refresh(&self) {
         self.cmd(reqwest::Method::POST, "/refresh", Some(json!({}))).await.expect("reload");
     }

@@ -264,7 +264,10 @@ fn help_alerts_staff_discreetly_or_sends_to_reception_when_offline() {
     assert_eq!(v.help_message, "Am anunțat personalul: cineva vine să vă ajute.");
     assert_eq!(v.screen, Screen::Question("need".into()), "the path is kept");
     assert_eq!(k.server.with(|s| s.alerts[0].kind.clone()), "help_requested");
+    // It stays while nobody has taken it (see the next test); the visitor may close it.
     k.wait(21);
+    assert_eq!(k.view().help, Some(Help::Sent));
+    k.press(Input::DismissHelp);
     assert_eq!(k.view().help, None);
     k.server.with(|s| s.reachable = false);
     k.press(Input::Help);
@@ -293,4 +296,21 @@ fn printer_trouble_between_visitors_alerts_staff_once_until_it_recovers() {
     k.printer.fail_with(Some(PrinterError::PaperOut));
     k.press(Input::StartOver);
     assert_eq!(k.server.with(|s| s.alerts.len()), 2, "told again after it recovered and failed again");
+}
+
+#[test]
+fn help_says_someone_is_coming_once_staff_take_the_alert() {
+    let mut k = Kit::new();
+    k.press(Input::Language("en".into())).press(Input::Help);
+    assert_eq!(k.view().help, Some(Help::Sent));
+    // Nobody has taken it yet: the message stays beyond the usual 20 s, and the kiosk keeps asking.
+    k.wait(25);
+    assert_eq!(k.view().help, Some(Help::Sent));
+    k.server.with(|s| s.taken.push(0));
+    k.wait(4);
+    let v = k.view();
+    assert_eq!(v.help, Some(Help::Coming));
+    assert_eq!(v.help_message, "A staff member is on the way to you now.");
+    k.wait(21);
+    assert_eq!(k.view().help, None);
 }

@@ -1,5 +1,6 @@
 //! Daily numbering per site and service (reset at Europe/Rome local midnight, DST days
-//! included), daily caps and opening hours.
+//! included, unless tickets of the day before are still open), daily caps, opening hours and the
+//! end of the day (tickets still waiting at closing expire; `closeday` is the server's clock).
 
 use super::script::check;
 use expect_test::expect;
@@ -49,24 +50,29 @@ fn numbers_reset_at_local_midnight_not_utc_midnight() {
         site lt
         service lt/A
         at 2026-11-23 23:59; issue t1 lt/A
-        at 2026-11-23T23:00:00Z; issue t2 lt/A
+        at 2026-11-23T22:59:30Z; closeday lt # 23:59:30 local: not yet
+        at 2026-11-23T23:00:00Z; closeday lt; issue t2 lt/A
         at 2026-11-24T00:30:00Z; issue t3 lt/A
         ",
         expect![[r#"
             > at 2026-11-23 23:59  = 2026-11-23 23:59:00 +01:00 (22:59Z)
             > issue t1 lt/A
               issued t1 A001 lt/A standard lang=it est=0s
+            > at 2026-11-23T22:59:30Z  = 2026-11-23 23:59:30 +01:00 (22:59Z)
+            > closeday lt
+              (no events)
             > at 2026-11-23T23:00:00Z  = 2026-11-24 00:00:00 +01:00 (23:00Z)
+            > closeday lt
+              expired t1
             > issue t2 lt/A
-              issued t2 A001 lt/A standard lang=it est=600s
+              issued t2 A001 lt/A standard lang=it est=0s
             > at 2026-11-24T00:30:00Z  = 2026-11-24 01:30:00 +01:00 (00:30Z)
             > issue t3 lt/A
-              issued t3 A002 lt/A standard lang=it est=1200s
+              issued t3 A002 lt/A standard lang=it est=600s
             -- state
-              lt/A waiting=3 longest=5460s est=1800s
-                t1 A001 standard queued=23:59 ahead=0 est=0s
-                t2 A001 standard queued=00:00 ahead=1 est=600s
-                t3 A002 standard queued=01:30 ahead=2 est=1200s
+              lt/A waiting=2 longest=5400s est=1200s
+                t2 A001 standard queued=00:00 ahead=0 est=0s
+                t3 A002 standard queued=01:30 ahead=1 est=600s
         "#]],
     );
 }
@@ -79,39 +85,43 @@ fn numbering_across_the_spring_dst_change() {
         site lt
         service lt/A
         at 2026-03-28 23:59; issue t1 lt/A
-        at 2026-03-29 00:00; issue t2 lt/A
+        at 2026-03-29 00:00; closeday lt; issue t2 lt/A
         at 2026-03-29 01:59; issue t3 lt/A
         at 2026-03-29T01:00:00Z; issue t4 lt/A # 03:00 CEST
-        at 2026-03-29 23:59; issue t5 lt/A
-        at 2026-03-29T22:00:00Z; issue t6 lt/A # midnight CEST is 22:00 UTC
+        at 2026-03-29 23:59; closeday lt; issue t5 lt/A
+        at 2026-03-29T22:00:00Z; closeday lt; issue t6 lt/A # midnight CEST is 22:00 UTC
         ",
         expect![[r#"
             > at 2026-03-28 23:59  = 2026-03-28 23:59:00 +01:00 (22:59Z)
             > issue t1 lt/A
               issued t1 A001 lt/A standard lang=it est=0s
             > at 2026-03-29 00:00  = 2026-03-29 00:00:00 +01:00 (23:00Z)
+            > closeday lt
+              expired t1
             > issue t2 lt/A
-              issued t2 A001 lt/A standard lang=it est=600s
+              issued t2 A001 lt/A standard lang=it est=0s
             > at 2026-03-29 01:59  = 2026-03-29 01:59:00 +01:00 (00:59Z)
             > issue t3 lt/A
-              issued t3 A002 lt/A standard lang=it est=1200s
+              issued t3 A002 lt/A standard lang=it est=600s
             > at 2026-03-29T01:00:00Z  = 2026-03-29 03:00:00 +02:00 (01:00Z)
             > issue t4 lt/A
-              issued t4 A003 lt/A standard lang=it est=1800s
+              issued t4 A003 lt/A standard lang=it est=1200s
             > at 2026-03-29 23:59  = 2026-03-29 23:59:00 +02:00 (21:59Z)
+            > closeday lt
+              (no events)
             > issue t5 lt/A
-              issued t5 A004 lt/A standard lang=it est=2400s
+              issued t5 A004 lt/A standard lang=it est=1800s
             > at 2026-03-29T22:00:00Z  = 2026-03-30 00:00:00 +02:00 (22:00Z)
+            > closeday lt
+              expired t2
+              expired t3
+              expired t4
+              expired t5
             > issue t6 lt/A
-              issued t6 A001 lt/A standard lang=it est=3000s
+              issued t6 A001 lt/A standard lang=it est=0s
             -- state
-              lt/A waiting=6 longest=82860s est=3600s
-                t1 A001 standard queued=23:59 ahead=0 est=0s
-                t2 A001 standard queued=00:00 ahead=1 est=600s
-                t3 A002 standard queued=01:59 ahead=2 est=1200s
-                t4 A003 standard queued=03:00 ahead=3 est=1800s
-                t5 A004 standard queued=23:59 ahead=4 est=2400s
-                t6 A001 standard queued=00:00 ahead=5 est=3000s
+              lt/A waiting=1 longest=0s est=600s
+                t6 A001 standard queued=00:00 ahead=0 est=0s
         "#]],
     );
 }
@@ -124,52 +134,58 @@ fn numbering_across_the_autumn_dst_change() {
         site lt
         service lt/A
         at 2026-10-24T21:59:00Z; issue t1 lt/A # 23:59 CEST
-        at 2026-10-24T22:00:00Z; issue t2 lt/A # midnight CEST
+        at 2026-10-24T22:00:00Z; closeday lt; issue t2 lt/A # midnight CEST
         at 2026-10-25T00:30:00Z; issue t3 lt/A # 02:30 CEST
         at 2026-10-25T01:30:00Z; issue t4 lt/A # 02:30 CET, the second time
-        at 2026-10-25T22:59:00Z; issue t5 lt/A # 23:59 CET
-        at 2026-10-25T23:00:00Z; issue t6 lt/A # midnight CET
+        at 2026-10-25T22:59:00Z; closeday lt; issue t5 lt/A # 23:59 CET
+        at 2026-10-25T23:00:00Z; closeday lt; issue t6 lt/A # midnight CET
         ",
         expect![[r#"
             > at 2026-10-24T21:59:00Z  = 2026-10-24 23:59:00 +02:00 (21:59Z)
             > issue t1 lt/A
               issued t1 A001 lt/A standard lang=it est=0s
             > at 2026-10-24T22:00:00Z  = 2026-10-25 00:00:00 +02:00 (22:00Z)
+            > closeday lt
+              expired t1
             > issue t2 lt/A
-              issued t2 A001 lt/A standard lang=it est=600s
+              issued t2 A001 lt/A standard lang=it est=0s
             > at 2026-10-25T00:30:00Z  = 2026-10-25 02:30:00 +02:00 (00:30Z)
             > issue t3 lt/A
-              issued t3 A002 lt/A standard lang=it est=1200s
+              issued t3 A002 lt/A standard lang=it est=600s
             > at 2026-10-25T01:30:00Z  = 2026-10-25 02:30:00 +01:00 (01:30Z)
             > issue t4 lt/A
-              issued t4 A003 lt/A standard lang=it est=1800s
+              issued t4 A003 lt/A standard lang=it est=1200s
             > at 2026-10-25T22:59:00Z  = 2026-10-25 23:59:00 +01:00 (22:59Z)
+            > closeday lt
+              (no events)
             > issue t5 lt/A
-              issued t5 A004 lt/A standard lang=it est=2400s
+              issued t5 A004 lt/A standard lang=it est=1800s
             > at 2026-10-25T23:00:00Z  = 2026-10-26 00:00:00 +01:00 (23:00Z)
+            > closeday lt
+              expired t2
+              expired t3
+              expired t4
+              expired t5
             > issue t6 lt/A
-              issued t6 A001 lt/A standard lang=it est=3000s
+              issued t6 A001 lt/A standard lang=it est=0s
             -- state
-              lt/A waiting=6 longest=90060s est=3600s
-                t1 A001 standard queued=23:59 ahead=0 est=0s
-                t2 A001 standard queued=00:00 ahead=1 est=600s
-                t3 A002 standard queued=02:30 ahead=2 est=1200s
-                t4 A003 standard queued=02:30 ahead=3 est=1800s
-                t5 A004 standard queued=23:59 ahead=4 est=2400s
-                t6 A001 standard queued=00:00 ahead=5 est=3000s
+              lt/A waiting=1 longest=0s est=600s
+                t6 A001 standard queued=00:00 ahead=0 est=0s
         "#]],
     );
 }
 
+/// Issue 19: a ticket of yesterday still waiting (the queue kept overnight, or the day's end not
+/// run yet) keeps its number, and today's numbers go on after it: never two A001 in the room.
 #[test]
 fn waiting_ticket_keeps_yesterdays_number() {
     check(
         "
-        site lt
+        site lt overnight
         service lt/A
         desk d1 lt A
         at 2026-11-23 23:50; issue t1 lt/A
-        at 2026-11-24 00:10; issue t2 lt/A
+        at 2026-11-24 00:10; closeday lt; issue t2 lt/A
         open d1 alice; call d1
         ",
         expect![[r#"
@@ -177,15 +193,17 @@ fn waiting_ticket_keeps_yesterdays_number() {
             > issue t1 lt/A
               issued t1 A001 lt/A standard lang=it est=0s
             > at 2026-11-24 00:10  = 2026-11-24 00:10:00 +01:00 (23:10Z)
+            > closeday lt
+              (no events)
             > issue t2 lt/A
-              issued t2 A001 lt/A standard lang=it est=600s
+              issued t2 A002 lt/A standard lang=it est=600s
             > open d1 alice
               desk d1 opened by alice
             > call d1
               called t1 A001 -> d1 (alice)
             -- state
               lt/A waiting=1 longest=0s est=600s
-                t2 A001 standard queued=00:10 ahead=0 est=0s
+                t2 A002 standard queued=00:10 ahead=0 est=0s
               d1 open alice: t1 A001 called
         "#]],
     );
@@ -203,7 +221,7 @@ fn daily_cap() {
         issue t3 lt/B # other services are not capped
         open d1 alice; call d1; cancel t1
         issue t4 lt/A # a cancelled ticket gives its place back (issue 12); its number is not reused
-        at 2026-11-24 08:00; issue t5 lt/A
+        at 2026-11-24 08:00; closeday lt; issue t5 lt/A
         ",
         expect![[r#"
             > issue t1 lt/A
@@ -223,15 +241,15 @@ fn daily_cap() {
             > issue t4 lt/A
               issued t4 A003 lt/A standard lang=it est=600s
             > at 2026-11-24 08:00  = 2026-11-24 08:00:00 +01:00 (07:00Z)
+            > closeday lt
+              expired t2
+              expired t3
+              expired t4
             > issue t5 lt/A
-              issued t5 A001 lt/A standard lang=it est=1200s
+              issued t5 A001 lt/A standard lang=it est=0s
             -- state
-              lt/A waiting=3 longest=82800s est=1800s
-                t2 A002 standard queued=09:00 ahead=0 est=0s
-                t4 A003 standard queued=09:00 ahead=1 est=600s
-                t5 A001 standard queued=08:00 ahead=2 est=1200s
-              lt/B waiting=1 longest=82800s est=600s
-                t3 B001 standard queued=09:00 ahead=0 est=0s
+              lt/A waiting=1 longest=0s est=600s
+                t5 A001 standard queued=08:00 ahead=0 est=0s
               d1 open alice
         "#]],
     );
@@ -277,7 +295,7 @@ fn opening_hours() {
               error service_closed: service 'A' is closed now (outside its opening hours)
             > at 2026-11-30 17:59  = 2026-11-30 17:59:00 +01:00 (16:59Z)
             > issue t9 lt/A
-              issued t9 A001 lt/A standard lang=it est=1800s
+              issued t9 A004 lt/A standard lang=it est=1800s
             > issue t10 lt/A
               error service_closed: service 'A' is closed now (outside its opening hours)
             -- state
@@ -285,7 +303,7 @@ fn opening_hours() {
                 t2 A001 standard queued=08:00 ahead=0 est=0s
                 t4 A002 standard queued=12:59 ahead=1 est=600s
                 t6 A003 standard queued=14:00 ahead=2 est=1200s
-                t9 A001 standard queued=17:59 ahead=3 est=1800s
+                t9 A004 standard queued=17:59 ahead=3 est=1800s
               lt/L waiting=1 longest=635400s est=600s
                 t7 L001 standard queued=09:30 ahead=0 est=0s
         "#]],
@@ -352,6 +370,7 @@ fn cancelled_tickets_give_their_place_back_and_staff_lift_the_cap() {
         liftcap lt/A as=carol@gr
         issue t6 lt/A
         liftcap lt/A
+        # The queue was not ended overnight: the new day counts on after A004, its cap anew.
         at 2026-11-24 09:00; issue t7 lt/A; issue t8 lt/A; issue t9 lt/A
         ",
         expect![[r#"
@@ -377,9 +396,9 @@ fn cancelled_tickets_give_their_place_back_and_staff_lift_the_cap() {
               (no events)
             > at 2026-11-24 09:00  = 2026-11-24 09:00:00 +01:00 (08:00Z)
             > issue t7 lt/A
-              issued t7 A001 lt/A standard lang=it est=1800s
+              issued t7 A005 lt/A standard lang=it est=1800s
             > issue t8 lt/A
-              issued t8 A002 lt/A standard lang=it est=2400s
+              issued t8 A006 lt/A standard lang=it est=2400s
             > issue t9 lt/A
               error daily_cap_reached: service 'A' has reached its daily limit of 2 tickets
             -- state
@@ -387,8 +406,8 @@ fn cancelled_tickets_give_their_place_back_and_staff_lift_the_cap() {
                 t2 A002 standard queued=09:00 ahead=0 est=0s
                 t4 A003 standard queued=09:00 ahead=1 est=600s
                 t6 A004 standard queued=09:00 ahead=2 est=1200s
-                t7 A001 standard queued=09:00 ahead=3 est=1800s
-                t8 A002 standard queued=09:00 ahead=4 est=2400s
+                t7 A005 standard queued=09:00 ahead=3 est=1800s
+                t8 A006 standard queued=09:00 ahead=4 est=2400s
         "#]],
     );
 }
@@ -407,6 +426,8 @@ fn numbers_grow_past_three_digits() {
         aging: false,
         transfer_fallback_s: 600,
         any_ticket_role: crate::model::Role::Manager,
+        keep_queue_overnight: false,
+        expire_grace_s: 0,
     };
     let service = ServiceRules {
         site: "lt".into(),
@@ -469,6 +490,8 @@ fn a_clock_that_goes_back_across_midnight_never_repeats_a_number() {
             aging: true,
             transfer_fallback_s: 600,
             any_ticket_role: crate::model::Role::Manager,
+            keep_queue_overnight: false,
+            expire_grace_s: 0,
         },
     );
     rules.services.insert(
@@ -506,4 +529,183 @@ fn a_clock_that_goes_back_across_midnight_never_repeats_a_number() {
     // 01:10 local on the 24th, then the clock jumps back to 23:50 on the 23rd.
     assert_eq!(issue("t1", "2026-11-24T00:10:00Z"), ("A001".into(), "2026-11-24".into()));
     assert_eq!(issue("t2", "2026-11-23T22:50:00Z"), ("A002".into(), "2026-11-24".into()));
+}
+
+/// Issue 19, the end of the day: at the site's closing (the end of its last range: not at the lunch
+/// break) the tickets still waiting or on hold expire; called and serving ones stay with their desk;
+/// a ticket parked after closing waits for its desk until midnight; `day.closed` is recorded once.
+#[test]
+fn tickets_still_waiting_at_closing_expire() {
+    check(
+        "
+        site lt hours=09:00-13:00,14:30-17:30 closed=sat,sun
+        service lt/A; service lt/B
+        desk d1 lt A,B; desk d2 lt A,B; desk d3 lt A,B
+        at 08:00; closeday lt # the first run records the last closing (Friday's)
+        at 12:00; issue t1 lt/A; issue t2 lt/A; issue t3 lt/A; issue t4 lt/B; issue t5 lt/A
+        open d1 alice; open d2 bob; open d3 carol
+        call d1; start t1; hold t1 # t1 parked before closing
+        call d2 # t2 called
+        call d3; start t3 # t3 at the desk
+        closes lt
+        at 13:00; closeday lt # the lunch break is no closing
+        at 17:29; closeday lt
+        at 17:30; closeday lt
+        closeday lt # once
+        return t1 # nothing left to return
+        finish t3; call d3
+        at 17:40; start t2; hold t2 # parked after closing: waits for bob
+        closeday lt
+        closes lt
+        at 2026-11-24 00:00; closeday lt
+        at 2026-11-24 09:00; issue t6 lt/A
+        ",
+        expect![[r#"
+            > closeday lt
+              day closed at 17:30
+            > issue t1 lt/A
+              issued t1 A001 lt/A standard lang=it est=0s
+            > issue t2 lt/A
+              issued t2 A002 lt/A standard lang=it est=600s
+            > issue t3 lt/A
+              issued t3 A003 lt/A standard lang=it est=1200s
+            > issue t4 lt/B
+              issued t4 B001 lt/B standard lang=it est=0s
+            > issue t5 lt/A
+              issued t5 A004 lt/A standard lang=it est=1800s
+            > open d1 alice
+              desk d1 opened by alice
+            > open d2 bob
+              desk d2 opened by bob
+            > open d3 carol
+              desk d3 opened by carol
+            > call d1
+              called t1 A001 -> d1 (alice)
+            > start t1
+              serving t1 A001
+            > hold t1
+              on_hold t1 A001
+            > call d2
+              called t2 A002 -> d2 (bob)
+            > call d3
+              called t3 A003 -> d3 (carol)
+            > start t3
+              serving t3 A003
+            > closes lt
+              Mon 2026-11-23 17:30
+            > closeday lt
+              (no events)
+            > closeday lt
+              (no events)
+            > closeday lt
+              expired t1
+              expired t4
+              expired t5
+              day closed at 17:30
+            > closeday lt
+              (no events)
+            > return t1
+              error unknown_ticket: unknown ticket 't1'
+            > finish t3
+              done t3
+            > call d3
+              (no events)
+            > start t2
+              serving t2 A002
+            > hold t2
+              on_hold t2 A002
+            > closeday lt
+              (no events)
+            > closes lt
+              Tue 2026-11-24 17:30
+            > at 2026-11-24 00:00  = 2026-11-24 00:00:00 +01:00 (23:00Z)
+            > closeday lt
+              expired t2
+            > at 2026-11-24 09:00  = 2026-11-24 09:00:00 +01:00 (08:00Z)
+            > issue t6 lt/A
+              issued t6 A001 lt/A standard lang=it est=0s
+            -- state
+              lt/A waiting=1 longest=0s est=6600s
+                t6 A001 standard queued=09:00 ahead=0 est=0s
+              d1 open alice
+              d2 open bob
+              d3 open carol
+        "#]],
+    );
+}
+
+/// Issue 19: with a grace, waiting tickets expire that long after closing (staff may still serve
+/// the people inside); a site without hours ends its day at local midnight; a site that keeps its
+/// queue overnight never expires a ticket, and its numbers go on.
+#[test]
+fn grace_midnight_and_queues_kept_overnight() {
+    check(
+        "
+        site lt hours=09:00-17:30 grace=1800
+        site nh
+        site sh overnight hours=09:00-17:30
+        service lt/A; service nh/A; service sh/A
+        at 17:00; issue t1 lt/A; issue t2 nh/A; issue t3 sh/A
+        closes lt
+        at 17:30; closeday lt
+        at 17:59; closeday lt
+        at 18:00; closeday lt; closeday nh; closeday sh
+        at 2026-11-23 23:59; closeday nh
+        at 2026-11-24 00:00; closeday nh; closeday sh
+        closes sh
+        at 2026-11-24 09:00; issue t4 lt/A; issue t5 nh/A; issue t6 sh/A
+        closeday lt as=alice:staff@lt
+        closeday lt as=rita:manager@lt
+        ",
+        expect![[r#"
+            > issue t1 lt/A
+              issued t1 A001 lt/A standard lang=it est=0s
+            > issue t2 nh/A
+              issued t2 A001 nh/A standard lang=it est=0s
+            > issue t3 sh/A
+              issued t3 A001 sh/A standard lang=it est=0s
+            > closes lt
+              Mon 2026-11-23 18:00
+            > closeday lt
+              day closed at 17:30
+            > closeday lt
+              (no events)
+            > closeday lt
+              expired t1
+              day closed at 17:30
+            > closeday nh
+              (no events)
+            > closeday sh
+              (no events)
+            > at 2026-11-23 23:59  = 2026-11-23 23:59:00 +01:00 (22:59Z)
+            > closeday nh
+              (no events)
+            > at 2026-11-24 00:00  = 2026-11-24 00:00:00 +01:00 (23:00Z)
+            > closeday nh
+              expired t2
+            > closeday sh
+              (no events)
+            > closes sh
+              never
+            > at 2026-11-24 09:00  = 2026-11-24 09:00:00 +01:00 (08:00Z)
+            > issue t4 lt/A
+              issued t4 A001 lt/A standard lang=it est=0s
+            > issue t5 nh/A
+              issued t5 A001 nh/A standard lang=it est=0s
+            > issue t6 sh/A
+              issued t6 A002 sh/A standard lang=it est=600s
+            > closeday lt as=alice:staff@lt
+              error forbidden: only the server's clock, or a colleague of the site with the manager role, may end the day
+            > closeday lt as=rita:manager@lt
+              (no events)
+            -- state
+              lt/A waiting=1 longest=0s est=600s
+                t4 A001 standard queued=09:00 ahead=0 est=0s
+              nh/A waiting=1 longest=0s est=600s
+                t5 A001 standard queued=09:00 ahead=0 est=0s
+              sh/A waiting=2 longest=57600s est=1200s
+                t3 A001 standard queued=17:00 ahead=0 est=0s
+                t6 A002 standard queued=09:00 ahead=1 est=600s
+        "#]],
+    );
 }

@@ -96,6 +96,8 @@ fn rules(sites: &[SiteCfg]) -> Rules {
                 aging: cfg.aging,
                 transfer_fallback_s: cfg.fallback,
                 any_ticket_role: crate::model::Role::Manager,
+                keep_queue_overnight: false,
+                expire_grace_s: 0,
             },
         );
         for (j, s) in cfg.services.iter().enumerate() {

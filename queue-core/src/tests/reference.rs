@@ -170,23 +170,81 @@ pub(crate) struct Checker {
     last_now: Option<Timestamp>,
 }
 
-/// People ahead of every waiting ticket, counted naively (every waiting ticket of the service,
-/// ranked by effective class, queue time and id), against the engine's indexed count. Each
-/// service's waiting tickets are sorted once, so a step costs O(n log n), not O(n²): a test that
-/// issues a thousand tickets through the checker stays quick.
+/// People ahead of every waiting ticket, counted naively (every waiting ticket of the service),
+/// against the engine's indexed count. The rule (`docs/domain.md`, "People ahead"): tickets rank by
+/// class, then queue time and id; a ticket reserved for a desk or colleague (while the reservation
+/// holds) goes first in its class where it is reserved, and is not called anywhere else. So ahead
+/// of an unreserved ticket: every higher class, and in its class every reserved ticket and the
+/// unreserved ones queued before it; ahead of a reserved ticket: the higher classes its desk or
+/// colleague may call (unreserved, or reserved for the same), and in its class those reserved for
+/// the same queued before it.
 fn check_positions(engine: &Engine, now: Timestamp) {
     let rules = engine.rules();
-    let mut by_service: BTreeMap<(&SiteId, &ServiceId), Vec<_>> = BTreeMap::new();
-    for t in engine.state().tickets.values().filter(|t| t.status == Status::Waiting) {
-        let (Some(site), Some(svc)) = (rules.site(&t.site), rules.service(&t.site, &t.service)) else { continue };
-        let key = (Reverse(crate::routing::effective_class(t, svc, site, now)), t.queued_at, t.id.clone());
-        by_service.entry((&t.site, &t.service)).or_default().push((key, t));
-    }
-    for mut queue in by_service.into_values() {
-        queue.sort_by(|a, b| a.0.cmp(&b.0));
-        for (naive, (_, t)) in queue.iter().enumerate() {
-            assert_eq!(engine.position(&t.id, now).0, naive as u32, "people ahead of {}", t.number);
+    // Each waiting ticket with its class and whether its reservation holds, worked out once.
+    let waiting: Vec<(&Ticket, u8, bool)> = engine
+        .state()
+        .tickets
+        .values()
+        .filter(|t| t.status == Status::Waiting)
+        .map(|t| {
+            let fallback = rules.sites[&t.site].transfer_fallback_s;
+            let reserved = t.target.as_ref().is_some_and(|tg| waited_s(tg.since, now) < i64::from(fallback));
+            (t, class_now(rules, t, now), reserved)
+        })
+        .collect();
+    // Every ticket of a small queue; of a long one (a test issuing a thousand tickets), a spread of
+    // 64, so that the check stays linear per step.
+    let every = waiting.len().div_ceil(64).max(1);
+    for &(t, class, reserved) in waiting.iter().step_by(every) {
+        fn target(o: &Ticket) -> Option<(&Option<DeskId>, &Option<StaffId>)> {
+            o.target.as_ref().map(|x| (&x.desk, &x.staff))
         }
+        let naive = waiting
+            .iter()
+            .filter(|(o, ..)| o.site == t.site && o.service == t.service && o.id != t.id)
+            .filter(|&&(o, o_class, o_reserved)| {
+                let earlier = (o.queued_at, &o.id) < (t.queued_at, &t.id);
+                let same_target = target(o) == target(t);
+                if reserved {
+                    (o_class > class && (!o_reserved || same_target))
+                        || (o_class == class && o_reserved && same_target && earlier)
+                } else {
+                    o_class > class || (o_class == class && (o_reserved || earlier))
+                }
+            })
+            .count() as u32;
+        assert_eq!(engine.position(&t.id, now).0, naive, "people ahead of {}", t.number);
+    }
+}
+
+/// Each open desk's call order (what the desk page lists) is the policy's: the tickets it may
+/// call, best first by the reference key, the first being Call next's pick; then the others.
+fn check_call_orders(engine: &Engine, now: Timestamp) {
+    let rules = engine.rules();
+    let state = engine.state();
+    for d in state.desks.values().filter(|d| d.status == DeskStatus::Open) {
+        let order = engine.call_order(&d.id, now);
+        let callable: Vec<&TicketId> = order.iter().filter(|p| p.callable).map(|p| &p.ticket).collect();
+        let mut keyed: Vec<RefKey> =
+            state.tickets.values().filter_map(|t| key_at(rules, state, &d.id, t, now)).collect();
+        keyed.sort();
+        let want: Vec<&TicketId> = keyed.iter().map(|k| &k.4).collect();
+        assert_eq!(callable, want, "call order at {}", d.id);
+        assert!(order.iter().skip(callable.len()).all(|p| !p.callable), "callable tickets come first");
+        assert_eq!(
+            callable.first().copied(),
+            pick(rules, state, &d.id, now).as_ref(),
+            "the order starts with the pick"
+        );
+        // Every waiting ticket of the desk's services that its staff may serve is listed once.
+        let desk_rules = &rules.desks[&d.id];
+        let listed = state
+            .tickets
+            .values()
+            .filter(|t| t.status == Status::Waiting && t.site == d.site && desk_rules.services.contains(&t.service))
+            .filter(|t| role_ok(d, &rules.services[&(t.site.clone(), t.service.clone())]))
+            .count();
+        assert_eq!(order.len(), listed, "call order at {} lists every waiting ticket", d.id);
     }
 }
 
@@ -223,7 +281,8 @@ pub(crate) fn default_actor(engine: &Engine, cmd: &Command) -> Actor {
         Command::Issue(req) if req.priority <= Priority::Priority => site_kiosk(&req.site),
         Command::Issue(_) => coordinator,
         Command::RaiseAlert { site, .. } => site_kiosk(site),
-        Command::LiftCap { .. } => coordinator,
+        Command::LiftCap { .. } | Command::AckAlert { .. } => coordinator,
+        Command::CloseDay { .. } => Actor::System,
         Command::OpenDesk { desk, staff, .. } => Actor::Staff {
             id: staff.clone(),
             role: Role::Staff,
@@ -239,6 +298,7 @@ pub(crate) fn default_actor(engine: &Engine, cmd: &Command) -> Actor {
         | Command::Cancel { ticket }
         | Command::Hold { ticket }
         | Command::Return { ticket, .. }
+        | Command::Resume { ticket, .. }
         | Command::Transfer { ticket, .. } => holder(ticket_desk(ticket).as_ref()).unwrap_or(coordinator),
     }
 }
@@ -268,6 +328,8 @@ pub(crate) fn allowed(engine: &Engine, cmd: &Command, actor: &Actor) -> Option<b
         }
         Command::RaiseAlert { site, .. } => kiosk_of(site) || works_at(site) || system,
         Command::LiftCap { site, .. } => works_at(site) || system,
+        Command::AckAlert { alert } => works_at(&engine.state().alerts.get(alert)?.site) || system,
+        Command::CloseDay { site } => coordinator(site),
         Command::OpenDesk { desk, staff, .. } => {
             let site = &rules.desks.get(desk)?.site;
             system || (works_at(site) && my_id == Some(staff))
@@ -284,14 +346,23 @@ pub(crate) fn allowed(engine: &Engine, cmd: &Command, actor: &Actor) -> Option<b
         | Command::Cancel { ticket }
         | Command::Hold { ticket }
         | Command::Return { ticket, .. }
+        | Command::Resume { ticket, .. }
         | Command::Transfer { ticket, .. } => {
             let t = engine.ticket(ticket)?;
-            let holder = if t.status == Status::Waiting {
-                None
-            } else {
-                t.desk.as_ref().and_then(|d| engine.desk(d)).and_then(|d| d.staff.as_ref())
+            let holder_of = |d: &DeskId| engine.desk(d).and_then(|d| d.staff.as_ref());
+            let holder = if t.status == Status::Waiting { None } else { t.desk.as_ref().and_then(holder_of) };
+            let ticket_ok =
+                system || (works_at(&t.site) && ((holder.is_some() && holder == my_id) || coordinator(&t.site)));
+            // Calling a held ticket back to another desk: that desk is the actor's too (or nobody's).
+            let desk_ok = match cmd {
+                Command::Resume { desk: Some(d), .. } if t.desk.as_ref() != Some(d) => {
+                    let dr = rules.desks.get(d)?;
+                    let h = holder_of(d);
+                    system || h.is_none() || h == my_id || coordinator(&dr.site)
+                }
+                _ => true,
             };
-            system || (works_at(&t.site) && ((holder.is_some() && holder == my_id) || coordinator(&t.site)))
+            ticket_ok && desk_ok
         }
     })
 }
@@ -332,6 +403,7 @@ impl Checker {
         }
         check_invariants(&self.engine);
         check_positions(&self.engine, now);
+        check_call_orders(&self.engine, now);
         check_open_desks(&self.engine);
         if let Ok(events) = &result {
             self.log.extend(events.iter().cloned());
@@ -359,6 +431,14 @@ impl Checker {
         }
         for e in events {
             assert_eq!(e.at, now, "events carry the command's time");
+            // A held ticket called back (resume) is a call of its own, not a pick.
+            let resumed = matches!(&e.kind, EventKind::TicketCalled { ticket, .. }
+                if before.state().tickets.get(ticket).is_some_and(|t| t.status == Status::OnHold));
+            if resumed {
+                assert!(matches!(cmd, Command::Resume { .. }), "only resume calls a held ticket: {cmd:?}");
+                assert!(matches!(e.kind, EventKind::TicketCalled { out_of_order: false, .. }));
+                continue;
+            }
             match &e.kind {
                 EventKind::TicketIssued { ticket } => {
                     let key = (ticket.site.clone(), ticket.service.clone(), ticket.day, ticket.number.clone());
@@ -399,7 +479,32 @@ impl Checker {
                         assert_eq!(*keep_position, *asked || old.status == Status::OnHold);
                     }
                 }
+                EventKind::TicketExpired { ticket } => {
+                    let old = &before.state().tickets[ticket];
+                    assert!(matches!(cmd, Command::CloseDay { site } if *site == old.site), "{cmd:?} expired {ticket}");
+                    assert!(
+                        matches!(old.status, Status::Waiting | Status::OnHold),
+                        "{} expired {}",
+                        old.number,
+                        old.status
+                    );
+                    assert!(
+                        !rules.sites[&old.site].keep_queue_overnight,
+                        "a site keeping its queue expired {}",
+                        old.number
+                    );
+                }
                 _ => {}
+            }
+        }
+        if let Command::CloseDay { site } = cmd {
+            // After the day's end nothing of an earlier day still waits (unless the queue is kept).
+            let s = &rules.sites[site];
+            let grace = jiff::SignedDuration::from_secs(i64::from(s.expire_grace_s));
+            let today = (now - grace).to_zoned(s.time_zone.clone()).date();
+            for t in self.engine.state().tickets.values().filter(|t| &t.site == site) {
+                let waiting = matches!(t.status, Status::Waiting | Status::OnHold);
+                assert!(s.keep_queue_overnight || !waiting || t.day >= today, "{} of {} still waits", t.number, t.day);
             }
         }
     }
@@ -412,14 +517,7 @@ impl Checker {
             fresh.apply(e);
         }
         assert_eq!(fresh.state(), self.engine.state(), "replaying the events rebuilds the state");
-        let s = self.engine.state();
-        let restored = Engine::restore(
-            rules,
-            s.tickets.values().cloned().collect(),
-            s.desks.values().cloned().collect(),
-            s.counters.clone(),
-            s.service_times.clone(),
-        );
-        assert_eq!(restored.state(), s, "restoring the projections rebuilds the state");
+        let restored = Engine::restore(rules, self.engine.projections());
+        assert_eq!(restored.state(), self.engine.state(), "restoring the projections rebuilds the state");
     }
 }

@@ -1097,3 +1097,203 @@ fn paused_mediator_desk_does_not_hold_tickets_back() {
         "#]],
     );
 }
+
+/// Issue 19: people ahead agree with the engine for reserved tickets. A ticket held and resumed
+/// (reserved for its desk) goes first in its class there: nobody of its class is ahead of it, while
+/// it is ahead of everybody of its class; a ticket reserved for another desk does not count before a
+/// reserved one; once the reservation ends, it ranks by queue time again.
+#[test]
+fn people_ahead_of_reserved_tickets() {
+    check(
+        "
+        site lt fallback=600
+        service lt/A
+        desk d1 lt A; desk d2 lt A
+        at 09:00; issue t1 lt/A
+        at 09:01; issue t2 lt/A; issue t3 lt/A; issue t4 lt/A urgent
+        at 09:02; issue t5 lt/A; issue t6 lt/A
+        open d1 alice; open d2 bob
+        call d1; call d2 # t4 (urgent) to d1, t1 to d2
+        hold t1; return t1 # back, for d2, keeping 09:00
+        finish t4 as=alice@lt; start t4; finish t4
+        call d1 # t2: t1 is d2's
+        transfer t2 desk=d1 keep # back to d1, reserved, 09:01
+        position t1
+        position t2
+        position t3
+        position t5
+        order d1
+        order d2
+        +11m
+        position t1
+        position t2
+        position t3
+        order d1
+        ",
+        expect![[r#"
+            > issue t1 lt/A
+              issued t1 A001 lt/A standard lang=it est=0s
+            > issue t2 lt/A
+              issued t2 A002 lt/A standard lang=it est=600s
+            > issue t3 lt/A
+              issued t3 A003 lt/A standard lang=it est=1200s
+            > issue t4 lt/A urgent
+              issued t4 A004 lt/A urgent lang=it est=0s
+            > issue t5 lt/A
+              issued t5 A005 lt/A standard lang=it est=2400s
+            > issue t6 lt/A
+              issued t6 A006 lt/A standard lang=it est=3000s
+            > open d1 alice
+              desk d1 opened by alice
+            > open d2 bob
+              desk d2 opened by bob
+            > call d1
+              called t4 A004 -> d1 (alice)
+            > call d2
+              called t1 A001 -> d2 (bob)
+            > hold t1
+              on_hold t1 A001
+            > return t1
+              returned t1 A001 keep_position=true for_desk=d2
+            > finish t4 as=alice@lt
+              error illegal_transition: ticket A004 is called; it cannot become done
+            > start t4
+              serving t4 A004
+            > finish t4
+              done t4
+            > call d1
+              called t2 A002 -> d1 (alice)
+            > transfer t2 desk=d1 keep
+              transferred t2 A002 A->A desk=d1 keep_position=true
+            > position t1
+              people_ahead=0 estimated_wait=0s
+            > position t2
+              people_ahead=0 estimated_wait=0s
+            > position t3
+              people_ahead=2 estimated_wait=0s
+            > position t5
+              people_ahead=3 estimated_wait=0s
+            > order d1
+              t2 A002 standard [reserved_for_desk]
+              t3 A003 standard
+              t5 A005 standard
+              t6 A006 standard
+              t1 A001 standard (not here) [reserved_elsewhere]
+            > order d2
+              t1 A001 standard [reserved_for_desk]
+              t3 A003 standard
+              t5 A005 standard
+              t6 A006 standard
+              t2 A002 standard (not here) [reserved_elsewhere]
+            > position t1
+              people_ahead=0 estimated_wait=0s
+            > position t2
+              people_ahead=1 estimated_wait=0s
+            > position t3
+              people_ahead=2 estimated_wait=0s
+            > order d1
+              t2 A002 standard
+              t1 A001 standard
+              t3 A003 standard
+              t5 A005 standard
+              t6 A006 standard
+            -- state
+              lt/A waiting=5 longest=780s est=0s
+                t1 A001 standard queued=09:00 for=d2 ahead=0 est=0s
+                t2 A002 standard queued=09:01 for=d1 ahead=1 est=0s
+                t3 A003 standard queued=09:01 ahead=2 est=0s
+                t5 A005 standard queued=09:02 ahead=3 est=0s
+                t6 A006 standard queued=09:02 ahead=4 est=0s
+              d1 open alice
+              d2 open bob
+        "#]],
+    );
+}
+
+/// Issue 19: the desk page lists the waiting tickets in the order Call next takes them, with why:
+/// urgent, appointments due, priority groups, waited past target (aging), reserved for this desk
+/// or for you; tickets it may not call now come last (reserved elsewhere, left for a mediator).
+#[test]
+fn call_order_with_reasons() {
+    check(
+        "
+        site lt aging fallback=600
+        service lt/A target=600; service lt/B target=600
+        desk d1 lt A,B; desk d2 lt A; desk d3 lt A
+        at 09:00; issue t1 lt/A
+        at 09:09; issue t2 lt/A priority; issue t3 lt/B; issue t4 lt/A appointment appt=09:30
+        issue t5 lt/A needs=mediator:ar; issue t6 lt/A urgent
+        issue t7 lt/A appointment appt=09:05
+        open d1 alice; open d2 bob langs=ar; open d3 carol
+        call d3; transfer t6 desk=d1 keep
+        call d3; start t7; transfer t7 staff=bob keep
+        +2m
+        order d1
+        order d2
+        call d1; call d1
+        ",
+        expect![[r#"
+            > issue t1 lt/A
+              issued t1 A001 lt/A standard lang=it est=0s
+            > issue t2 lt/A priority
+              issued t2 A002 lt/A priority lang=it est=0s
+            > issue t3 lt/B
+              issued t3 B001 lt/B standard lang=it est=0s
+            > issue t4 lt/A appointment appt=09:30
+              issued t4 A003 lt/A appointment lang=it est=1200s
+            > issue t5 lt/A needs=mediator:ar
+              issued t5 A004 lt/A standard lang=it needs=mediator:ar est=1800s
+            > issue t6 lt/A urgent
+              issued t6 A005 lt/A urgent lang=it est=0s
+            > issue t7 lt/A appointment appt=09:05
+              issued t7 A006 lt/A appointment lang=it est=600s
+            > open d1 alice
+              desk d1 opened by alice
+            > open d2 bob langs=ar
+              desk d2 opened by bob langs=ar
+            > open d3 carol
+              desk d3 opened by carol
+            > call d3
+              called t6 A005 -> d3 (carol)
+            > transfer t6 desk=d1 keep
+              transferred t6 A005 A->A desk=d1 keep_position=true
+            > call d3
+              called t7 A006 -> d3 (carol)
+            > start t7
+              serving t7 A006
+            > transfer t7 staff=bob keep
+              transferred t7 A006 A->A staff=bob keep_position=true
+            > order d1
+              t6 A005 urgent [urgent,reserved_for_desk]
+              t1 A001 priority [waited_past_target]
+              t2 A002 priority [priority_group]
+              t4 A003 standard [appointment_later]
+              t3 B001 standard
+              t7 A006 appointment (not here) [appointment,reserved_elsewhere]
+              t5 A004 standard (not here) [mediator_elsewhere]
+            > order d2
+              t7 A006 appointment [appointment,reserved_for_you]
+              t1 A001 priority [waited_past_target]
+              t2 A002 priority [priority_group]
+              t4 A003 standard [appointment_later]
+              t5 A004 standard
+              t6 A005 urgent (not here) [urgent,reserved_elsewhere]
+            > call d1
+              called t6 A005 -> d1 (alice)
+            > call d1
+              error desk_busy: desk 'd1' already holds ticket A005: finish, return or hold it first
+            -- state
+              lt/A waiting=5 longest=660s est=1000s
+                t7 A006 appointment queued=09:09 for=bob ahead=0 est=0s
+                t1 A001 standard queued=09:00 ahead=1 est=200s
+                t2 A002 priority queued=09:09 ahead=2 est=400s
+                t4 A003 appointment queued=09:09 ahead=3 est=600s
+                t5 A004 standard queued=09:09 ahead=4 est=800s
+              lt/B waiting=1 longest=120s est=600s
+                t3 B001 standard queued=09:09 ahead=0 est=0s
+              d1 open alice: t6 A005 called
+              d2 open bob langs=ar
+              d3 open carol
+        "#]],
+    );
+}

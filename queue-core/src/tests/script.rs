@@ -2,7 +2,7 @@
 //!
 //! Lines (or `;`-separated parts) are, configuration first:
 //! ```text
-//! site lt [tz=Europe/Rome] [aging] [out_of_order] [fallback=600] [coord=manager] [hours=08:00-12:00,14:00-18:00] [closed=sat,sun]
+//! site lt [tz=Europe/Rome] [aging] [out_of_order] [fallback=600] [coord=manager] [hours=08:00-12:00,14:00-18:00] [closed=sat,sun] [overnight] [grace=SECONDS]
 //! service lt/A [prefix=A] [target=900] [cap=N] [roles=legal,psy] [st=600] [hours=…] [closed=…]
 //! desk d1 lt A,B
 //! ```
@@ -12,8 +12,10 @@
 //! open d1 alice [langs=it,ar] [roles=legal]      pause d1      close d1
 //! issue t1 lt/A [standard|priority|appointment|urgent] [lang=ar] [needs=mediator:ar] [party=2] [appt=10:00]
 //! call d1 [t3]      recall|start|finish|noshow|cancel|hold t1      return t1 [keep]
-//! transfer t1 [service=B] [desk=d2] [staff=bob] [keep]      alert lt help_requested      liftcap lt/A
+//! transfer t1 [service=B] [desk=d2] [staff=bob] [keep]      alert lt help_requested [id=a1]      ack a1
+//! resume t1 [desk=d2]      liftcap lt/A      closeday lt (the server's clock ending the day)
 //! state | queues lt | position t1 | available lt/A (open, closed with the next opening, or full)
+//! order d1 (the desk's call order with the reasons) | closes lt (the next closing)
 //! any command [as=kiosk@lt | as=display@lt | as=system | as=NAME[:ROLE][@SITE,…]] (default: the actor the
 //! rule lets do it: the site's kiosk, the named staff member, the desk's holder, else an admin)
 //! ```
@@ -165,6 +167,8 @@ impl World {
                         aging: opts.flag("aging"),
                         transfer_fallback_s: opts.get("fallback").map_or(600, num),
                         any_ticket_role: opts.get("coord").map_or(Role::Manager, |r| Role::parse(r).expect("a role")),
+                        keep_queue_overnight: opts.flag("overnight"),
+                        expire_grace_s: opts.get("grace").map_or(0, num),
                     },
                 );
             }
@@ -263,6 +267,42 @@ impl World {
                         format!("closed, opens {}", at.to_zoned(tz).strftime("%a %Y-%m-%d %H:%M"))
                     }
                 };
+                writeln!(self.out, "  {shown}").unwrap();
+            }
+            "order" => {
+                writeln!(self.out, "> {line}").unwrap();
+                let now = self.now();
+                let engine = &self.checker_mut().engine;
+                let lines: Vec<String> = engine
+                    .call_order(&args[0].into(), now)
+                    .into_iter()
+                    .map(|p| {
+                        let t = engine.ticket(&p.ticket).unwrap();
+                        let reasons: Vec<String> = p
+                            .reasons
+                            .iter()
+                            .map(|r| serde_json::to_value(r).unwrap().as_str().unwrap().to_owned())
+                            .collect();
+                        format!(
+                            "  {} {} {}{}{}",
+                            t.id,
+                            t.number,
+                            p.class.as_str(),
+                            if p.callable { "" } else { " (not here)" },
+                            if reasons.is_empty() { String::new() } else { format!(" [{}]", reasons.join(",")) }
+                        )
+                    })
+                    .collect();
+                for l in lines {
+                    writeln!(self.out, "{l}").unwrap();
+                }
+            }
+            "closes" => {
+                writeln!(self.out, "> {line}").unwrap();
+                let now = self.now();
+                let at = self.checker_mut().engine.next_closing(&args[0].into(), now);
+                let shown =
+                    at.map_or("never".to_owned(), |at| self.local(at).strftime("%a %Y-%m-%d %H:%M").to_string());
                 writeln!(self.out, "  {shown}").unwrap();
             }
             "position" => {
@@ -364,9 +404,13 @@ impl World {
                 staff: opts.get("staff").map(StaffId::from),
                 keep_position: opts.flag("keep"),
             },
+            "resume" => Command::Resume { ticket: tid(), desk: opts.get("desk").map(DeskId::from) },
+            "ack" => Command::AckAlert { alert: args[0].into() },
+            "closeday" => Command::CloseDay { site: args[0].into() },
             "alert" => Command::RaiseAlert {
                 site: args[0].into(),
                 alert: Alert {
+                    id: opts.get("id").unwrap_or("a1").into(),
                     kind: args[1].into(),
                     source: "kiosk-1".into(),
                     message: "help".into(),
@@ -411,6 +455,9 @@ impl World {
             EventKind::TicketDone { ticket } => format!("done {ticket}"),
             EventKind::TicketNoShow { ticket } => format!("no_show {ticket}"),
             EventKind::TicketCancelled { ticket } => format!("cancelled {ticket}"),
+            EventKind::TicketExpired { ticket } => format!("expired {ticket}"),
+            EventKind::AlertAcknowledged { alert } => format!("alert {alert} acknowledged"),
+            EventKind::DayClosed { closing } => format!("day closed at {}", self.hhmm(*closing)),
             EventKind::TicketOnHold { ticket } => format!("on_hold {}", self.number(ticket)),
             EventKind::TicketReturned { ticket, keep_position, target_desk } => format!(
                 "returned {} keep_position={keep_position}{}",
@@ -430,7 +477,7 @@ impl World {
             ),
             EventKind::DeskPaused { desk } => format!("desk {desk} paused"),
             EventKind::DeskClosed { desk } => format!("desk {desk} closed"),
-            EventKind::AlertRaised { alert } => format!("alert {} from {}", alert.kind, alert.source),
+            EventKind::AlertRaised { alert } => format!("alert {} {} from {}", alert.id, alert.kind, alert.source),
             EventKind::CapLifted { service, day } => format!("cap of {service} lifted for {day}"),
         }
     }
@@ -497,6 +544,17 @@ impl World {
         }
         for t in engine.tickets().filter(|t| t.status == Status::OnHold) {
             writeln!(out, "  held {} {} (desk {})", t.id, t.number, t.desk.as_ref().unwrap()).unwrap();
+        }
+        for a in engine.state().alerts.values() {
+            writeln!(
+                out,
+                "  alert open {} {} at {} since {}",
+                a.alert.id,
+                a.alert.kind,
+                a.site,
+                self.hhmm(a.raised_at)
+            )
+            .unwrap();
         }
         self.out.push_str("-- state\n");
         self.out.push_str(&out);

@@ -634,7 +634,7 @@ fn unknown_ids_and_bad_requests() {
             > alert xx help_requested
               error unknown_site: unknown site 'xx'
             > alert lt help_requested
-              alert help_requested from kiosk-1
+              alert a1 help_requested from kiosk-1
             > open d1 alice
               desk d1 opened by alice
             > call d1
@@ -654,6 +654,7 @@ fn unknown_ids_and_bad_requests() {
                 t1 A001 standard queued=09:00 for=bob ahead=0 est=0s
               d1 open alice
               g1 closed
+              alert open a1 help_requested at lt since 09:00
         "#]],
     );
 }
@@ -768,6 +769,139 @@ fn the_coordinator_role_is_the_sites_choice() {
             -- state
               d1 open alice
               g1 open carol
+        "#]],
+    );
+}
+
+/// Issue 19: a held ticket is called back to its desk (on_hold → called: displays announce it
+/// again), or to another desk of the site that serves its service; the time parked counts as hold.
+#[test]
+fn a_held_ticket_is_called_back() {
+    check(
+        "
+        site lt; site gr
+        service lt/A; service lt/B; service gr/A
+        desk d1 lt A; desk d2 lt A,B; desk d3 lt B; desk g1 gr A
+        issue t1 lt/A; issue t2 lt/A
+        open d1 alice; open d2 bob; open d3 carol
+        call d1; start t1; hold t1
+        resume t2 # only a held ticket
+        call d1 # t2, while t1 is parked
+        resume t1 # the desk is busy
+        start t2; finish t2
+        +5m; resume t1 as=bob@lt # not bob's ticket
+        resume t1 desk=d3 # d3 is carol's
+        resume t1 desk=d3 as=rita:manager@lt # d3 does not serve A
+        resume t1 desk=g1 as=ada:admin # another site's desk
+        resume t1
+        start t1; hold t1
+        +2m; pause d1; resume t1
+        open d1 alice; resume t1 desk=d2 as=rita:manager@lt
+        start t1; finish t1
+        ",
+        expect![[r#"
+            > issue t1 lt/A
+              issued t1 A001 lt/A standard lang=it est=0s
+            > issue t2 lt/A
+              issued t2 A002 lt/A standard lang=it est=600s
+            > open d1 alice
+              desk d1 opened by alice
+            > open d2 bob
+              desk d2 opened by bob
+            > open d3 carol
+              desk d3 opened by carol
+            > call d1
+              called t1 A001 -> d1 (alice)
+            > start t1
+              serving t1 A001
+            > hold t1
+              on_hold t1 A001
+            > resume t2
+              error illegal_transition: ticket A002 is waiting; it cannot become called
+            > call d1
+              called t2 A002 -> d1 (alice)
+            > resume t1
+              error desk_busy: desk 'd1' already holds ticket A002: finish, return or hold it first
+            > start t2
+              serving t2 A002
+            > finish t2
+              done t2
+            > resume t1 as=bob@lt
+              error forbidden: ticket A001 is at desk 'd1', held by alice: only they, or a colleague of the site with the manager role, may do this (bob may not)
+            > resume t1 desk=d3
+              error forbidden: desk 'd3' is held by carol: only they, or a colleague of the site with the manager role, may do this (alice may not)
+            > resume t1 desk=d3 as=rita:manager@lt
+              error desk_does_not_serve: desk 'd3' does not serve 'A'
+            > resume t1 desk=g1 as=ada:admin
+              error unknown_desk: unknown desk 'g1'
+            > resume t1
+              called t1 A001 -> d1 (alice)
+            > start t1
+              serving t1 A001
+            > hold t1
+              on_hold t1 A001
+            > pause d1
+              desk d1 paused
+            > resume t1
+              error desk_not_open: desk 'd1' is not open: open it first
+            > open d1 alice
+              desk d1 opened by alice
+            > resume t1 desk=d2 as=rita:manager@lt
+              called t1 A001 -> d2 (bob)
+            > start t1
+              serving t1 A001
+            > finish t1
+              done t1
+            -- state
+              d1 open alice
+              d2 open bob
+              d3 open carol
+              g1 closed
+        "#]],
+    );
+}
+
+/// Issue 19: alerts stay open until a staff member of their site acknowledges them ("I'm going");
+/// a second acknowledgement finds none; devices and other sites' staff may not.
+#[test]
+fn alerts_stay_open_until_acknowledged() {
+    check(
+        "
+        site lt; site gr
+        alert lt help_requested id=a1
+        alert lt help_requested id=a1 # ids are unique
+        alert lt printer_failure id=a2
+        alert gr help_requested id=g1 as=kiosk@gr
+        ack a1 as=kiosk@lt
+        ack a1 as=carol@gr
+        ack a1 as=alice@lt
+        ack a1 as=bob@lt
+        ack nope
+        ack g1 as=carol@gr
+        ",
+        expect![[r#"
+            > alert lt help_requested id=a1
+              alert a1 help_requested from kiosk-1
+            > alert lt help_requested id=a1
+              error invalid_request: alert id a1 is already in use
+            > alert lt printer_failure id=a2
+              alert a2 printer_failure from kiosk-1
+            > alert gr help_requested id=g1 as=kiosk@gr
+              alert g1 help_requested from kiosk-1
+            > ack a1 as=kiosk@lt
+              error forbidden: devices cannot do this; log in as staff
+            > ack a1 as=carol@gr
+              error forbidden: carol does not work at site 'lt'
+            > ack a1 as=alice@lt
+              alert a1 acknowledged
+            > ack a1 as=bob@lt
+              error unknown_alert: no open alert 'a1': it may have been acknowledged already
+            > ack nope
+              error unknown_alert: no open alert 'nope': it may have been acknowledged already
+            > ack g1 as=carol@gr
+              alert g1 acknowledged
+            -- state
+              alert open a2 printer_failure at lt since 09:00
         "#]],
     );
 }

@@ -62,6 +62,9 @@ fn to_event(msg: &Msg, staff: bool) -> Option<Event> {
     })
 }
 
+/// Seconds between heartbeats on staff streams at most.
+pub const STAFF_HEARTBEAT_S: u32 = 3;
+
 fn resync() -> Event {
     Event::default().event("resync").data(r#"{"type":"resync"}"#)
 }
@@ -119,7 +122,10 @@ pub async fn stream(
         Start::Resume(missed) => backlog.extend(missed.iter().filter_map(|m| to_event(m, staff))),
     }
     state.metrics.subscribers.inc();
-    let period = Duration::from_secs(u64::from(state.heartbeat_s));
+    // Staff pages show "not connected" after a few seconds of silence: their streams beat at least
+    // every `STAFF_HEARTBEAT_S` (displays keep the configured, usually longer, period).
+    let every = if staff { state.heartbeat_s.min(STAFF_HEARTBEAT_S) } else { state.heartbeat_s };
+    let period = Duration::from_secs(u64::from(every));
     let mut heartbeat = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
     heartbeat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let sub = Sub {

@@ -10,8 +10,8 @@ use axum::Json;
 use axum::extract::{Path, State};
 use queue_core::event::Alert;
 use queue_core::wire::{
-    AlertRequest, DeskView, DisplayDesk, DisplaySnapshot, KioskInfo, KioskService, QueueView, ServiceView, SiteView,
-    WaitingList,
+    AlertRequest, AlertView, Colleague, DeskView, DisplayDesk, DisplaySnapshot, KioskInfo, KioskService, QueueView,
+    ServiceView, SiteView, WaitingList,
 };
 use queue_core::{Availability, Command, SiteId};
 
@@ -159,10 +159,20 @@ pub async fn desks(
     out.map(Json).ok_or_else(ApiError::shutting_down)
 }
 
-/// The waiting and held tickets of a site, oldest first (numbers, needs, language, household size; never names),
-/// and whether the site allows calling one out of order. For the desk page.
+/// `?desk=` of the waiting list.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct WaitingQuery {
+    /// List the tickets in the order this desk's Call next takes them, with the reasons.
+    #[param(value_type = Option<String>, pattern = "^[A-Za-z0-9_-]{1,64}$")]
+    pub desk: Option<String>,
+}
+
+/// The waiting and held tickets of a site (numbers, needs, language, household size; never names):
+/// oldest first, or with `?desk=` in the order that desk's Call next takes them with the reasons;
+/// whether the site allows calling one out of order; when it closes. For the desk page.
 #[utoipa::path(get, path = "/api/v1/sites/{site}/waiting", tag = "desks",
-    params(("site" = String, Path, description = "site id")),
+    params(("site" = String, Path, description = "site id"), WaitingQuery),
     security(("bearer" = []), ("cookie" = [])),
     responses((status = 200, body = WaitingList), (status = 401, body = queue_core::wire::ErrorBody),
         (status = 403, body = queue_core::wire::ErrorBody), (status = 404, body = queue_core::wire::ErrorBody)))]
@@ -170,11 +180,138 @@ pub async fn waiting(
     State(state): State<AppState>,
     id: Identity,
     Path(site): Path<String>,
+    axum::extract::Query(q): axum::extract::Query<WaitingQuery>,
 ) -> ApiResult<Json<WaitingList>> {
     let site = site_id(&state, &site)?;
     id.staff_at(&site, Role::Staff)?;
-    let out = state.writer.read(move |live| views::waiting_list(live.cfg, live.engine, &site, live.now)).await;
+    let desk = match q.desk {
+        Some(d) => {
+            check_id("desk", &d)?;
+            let desk = queue_core::DeskId::from(d.as_str());
+            if state.cfg.desk(&desk).is_none_or(|(s, _)| s.id != site) {
+                return Err(ApiError::not_found(format!("no desk '{d}' at this site")));
+            }
+            Some(desk)
+        }
+        None => None,
+    };
+    let lang = id.language().map(str::to_owned);
+    let out = state
+        .writer
+        .read(move |live| views::waiting_list(live.cfg, live.engine, &site, live.now, desk.as_ref(), lang.as_deref()))
+        .await;
     out.map(Json).ok_or_else(ApiError::shutting_down)
+}
+
+/// Every staff member of the site (enabled accounts), by display name, with the desk they hold now
+/// and whether they are free: whom a ticket can be transferred to. Staff of the site.
+#[utoipa::path(get, path = "/api/v1/sites/{site}/colleagues", tag = "desks",
+    params(("site" = String, Path, description = "site id")),
+    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, body = [Colleague]), (status = 401, body = queue_core::wire::ErrorBody),
+        (status = 403, body = queue_core::wire::ErrorBody), (status = 404, body = queue_core::wire::ErrorBody)))]
+pub async fn colleagues(
+    State(state): State<AppState>,
+    id: Identity,
+    Path(site): Path<String>,
+) -> ApiResult<Json<Vec<Colleague>>> {
+    let site = site_id(&state, &site)?;
+    id.staff_at(&site, Role::Staff)?;
+    let staff = state.db.read(crate::db::list_staff).await?;
+    let here = site.clone();
+    let seats = state
+        .writer
+        .read(move |live| {
+            live.engine
+                .desks()
+                .filter(|d| d.site == here)
+                .filter_map(|d| d.staff.clone().map(|s| (s, d.clone())))
+                .collect::<std::collections::HashMap<_, _>>()
+        })
+        .await
+        .ok_or_else(ApiError::shutting_down)?;
+    let out = staff
+        .into_iter()
+        .filter(|s| !s.disabled && s.sites.as_ref().is_none_or(|list| list.iter().any(|x| x == site.as_str())))
+        .map(|s| {
+            let seat = seats.get(&queue_core::StaffId(s.username.clone()));
+            Colleague {
+                username: queue_core::StaffId(s.username),
+                display_name: s.display_name,
+                desk: seat.map(|d| d.id.clone()),
+                desk_label: seat.and_then(|d| state.cfg.desk(&d.id)).map(|(_, d)| d.label.clone()),
+                desk_status: seat.map(|d| d.status),
+                free: seat.is_some_and(|d| d.status == queue_core::DeskStatus::Open && d.current.is_none()),
+            }
+        })
+        .collect();
+    Ok(Json(out))
+}
+
+/// The site's open alerts (raised, not yet acknowledged), oldest first: what every staff page shows
+/// at its top until someone says "I'm going". Staff of the site.
+#[utoipa::path(get, path = "/api/v1/sites/{site}/alerts", tag = "sites",
+    params(("site" = String, Path, description = "site id")),
+    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, body = [AlertView]), (status = 401, body = queue_core::wire::ErrorBody),
+        (status = 403, body = queue_core::wire::ErrorBody), (status = 404, body = queue_core::wire::ErrorBody)))]
+pub async fn open_alerts(
+    State(state): State<AppState>,
+    id: Identity,
+    Path(site): Path<String>,
+) -> ApiResult<Json<Vec<AlertView>>> {
+    let site = site_id(&state, &site)?;
+    id.staff_at(&site, Role::Staff)?;
+    let out = state
+        .writer
+        .read(move |live| live.engine.open_alerts(&site).map(|a| views::alert_view(live.cfg, a, None)).collect())
+        .await;
+    out.map(Json).ok_or_else(ApiError::shutting_down)
+}
+
+/// "I'm going": a staff member of the alert's site takes it; it leaves every staff page and the
+/// kiosk that raised it can tell the visitor someone is coming. 404 once taken.
+#[utoipa::path(post, path = "/api/v1/alerts/{id}/ack", tag = "sites",
+    params(("id" = String, Path, description = "alert id")),
+    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, body = AlertView), (status = 401, body = queue_core::wire::ErrorBody),
+        (status = 403, body = queue_core::wire::ErrorBody), (status = 404, body = queue_core::wire::ErrorBody)))]
+pub async fn ack_alert(State(state): State<AppState>, id: Identity, Path(alert): Path<String>) -> ApiResult<Outcome> {
+    check_id("alert", &alert)?;
+    id.staff(Role::Staff)?;
+    Ok(state.writer.exec(Exec::new(Command::AckAlert { alert }, id.actor(&state.cfg))).await?)
+}
+
+/// One alert, open or taken: staff of its site, or the kiosk that raised it (which tells the visitor
+/// "someone is coming" once `acknowledged_at` is set).
+#[utoipa::path(get, path = "/api/v1/alerts/{id}", tag = "sites",
+    params(("id" = String, Path, description = "alert id")),
+    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, body = AlertView), (status = 401, body = queue_core::wire::ErrorBody),
+        (status = 403, body = queue_core::wire::ErrorBody), (status = 404, body = queue_core::wire::ErrorBody)))]
+pub async fn get_alert(
+    State(state): State<AppState>,
+    id: Identity,
+    Path(alert): Path<String>,
+) -> ApiResult<Json<AlertView>> {
+    check_id("alert", &alert)?;
+    if let Identity::Device(d) = &id
+        && d.kind != DeviceKind::Kiosk
+    {
+        return Err(ApiError::forbidden("only staff and the kiosk that raised an alert may read it"));
+    }
+    let not_found = || ApiError::not_found(format!("no alert '{alert}'"));
+    let key = alert.clone();
+    let (open, acked) = state.db.read(move |conn| crate::db::alert(conn, &key)).await?.ok_or_else(not_found)?;
+    match &id {
+        // Another kiosk's alert is, to a kiosk, no alert at all.
+        Identity::Device(_) if open.alert.source != id.principal() => return Err(not_found()),
+        Identity::Device(_) => {}
+        Identity::Staff(_) => {
+            id.staff_at(&open.site, Role::Staff)?;
+        }
+    }
+    Ok(Json(views::alert_view(&state.cfg, &open, acked)))
 }
 
 /// The full state a waiting-room display starts (and re-syncs) from.
@@ -261,7 +398,8 @@ pub async fn raise_alert(
     }
     let message = req.message.unwrap_or_default().chars().take(500).collect();
     let ticket_number = req.ticket_number.map(|n| n.chars().take(16).collect());
-    let alert = Alert { kind: req.kind, source: id.principal(), message, ticket_number };
+    let alert =
+        Alert { id: ulid::Ulid::new().to_string(), kind: req.kind, source: id.principal(), message, ticket_number };
     Ok(state.writer.exec(Exec::new(Command::RaiseAlert { site, alert }, id.actor(&state.cfg))).await?)
 }
 

@@ -14,7 +14,7 @@ use axum::extract::{Path, State};
 use jiff::Timestamp;
 use queue_core::engine::IssueTicket;
 use queue_core::wire::{
-    ErrorBody, IssueRequest, PublicTicket, ReturnRequest, TicketEventView, TicketView, TransferRequest,
+    ErrorBody, IssueRequest, PublicTicket, ResumeRequest, ReturnRequest, TicketEventView, TicketView, TransferRequest,
 };
 use queue_core::{Command, DeskId, Priority, ServiceId, StaffId, TicketId};
 
@@ -110,6 +110,7 @@ pub async fn issue(
     {
         // One kiosk taking a service's day: tell the staff (a stuck button, a prank, a script).
         let alert = queue_core::event::Alert {
+            id: ulid::Ulid::new().to_string(),
             kind: "kiosk_flood".into(),
             source: "server".into(),
             message: format!(
@@ -233,6 +234,27 @@ pub async fn return_to_queue(
 ) -> ApiResult<Outcome> {
     let ticket = ticket_id(&ticket)?;
     run(&state, &id, Command::Return { ticket, keep_position: req.keep_position }).await
+}
+
+/// Call a held ticket back (on_hold → called) to a desk: by default the desk that parked it, or
+/// `{desk}` (the staff member's own). The desk must be open, free, and serve the ticket's service.
+#[utoipa::path(post, path = "/api/v1/tickets/{id}/resume", tag = "tickets",
+    params(("id" = String, Path, description = "ticket id")),
+    request_body(content = Option<ResumeRequest>, description = "optional"),
+    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, body = TicketView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn resume(
+    State(state): State<AppState>,
+    id: Identity,
+    Path(ticket): Path<String>,
+    OptionalJson(req): OptionalJson<ResumeRequest>,
+) -> ApiResult<Outcome> {
+    let ticket = ticket_id(&ticket)?;
+    if let Some(d) = &req.desk {
+        check_id("desk", d.as_str())?;
+    }
+    run(&state, &id, Command::Resume { ticket, desk: req.desk }).await
 }
 
 /// Transfer to another service, a desk or a colleague (called|serving → waiting), keeping the place or not.

@@ -7,7 +7,7 @@
 use jiff::Timestamp;
 use jiff::civil::Date;
 use queue_core::engine::Counter;
-use queue_core::{DeskState, Event, ServiceId, SiteId, Status, Ticket};
+use queue_core::{DeskState, Event, OpenAlert, Projections, ServiceId, SiteId, Status, Ticket};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 pub mod stats;
@@ -44,6 +44,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0003_stats_days.sql"),
     include_str!("migrations/0004_desk_events.sql"),
     include_str!("migrations/0005_actors_and_places.sql"),
+    include_str!("migrations/0006_alerts_and_day_end.sql"),
 ];
 
 /// The database file inside the data directory.
@@ -158,11 +159,20 @@ pub fn upsert_desk(tx: &Transaction, d: &DeskState) -> Result<()> {
 
 pub fn upsert_counter(tx: &Transaction, site: &SiteId, service: &ServiceId, c: &Counter) -> Result<()> {
     let mut st = tx.prepare_cached(
-        "INSERT INTO counters (site, service, day, last, given_back, cap_lifted) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+        "INSERT INTO counters (site, service, day, last, given_back, cap_lifted, base)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
          ON CONFLICT(site, service) DO UPDATE SET day = excluded.day, last = excluded.last,
-             given_back = excluded.given_back, cap_lifted = excluded.cap_lifted",
+             given_back = excluded.given_back, cap_lifted = excluded.cap_lifted, base = excluded.base",
     )?;
-    st.execute(params![site.as_str(), service.as_str(), c.day.to_string(), c.last, c.given_back, c.cap_lifted])?;
+    st.execute(params![
+        site.as_str(),
+        service.as_str(),
+        c.day.to_string(),
+        c.last,
+        c.given_back,
+        c.cap_lifted,
+        c.base
+    ])?;
     Ok(())
 }
 
@@ -180,15 +190,52 @@ pub fn upsert_service_times(
     Ok(())
 }
 
-/// The live state as the projections hold it.
-pub struct Stored {
-    pub tickets: Vec<Ticket>,
-    pub desks: Vec<DeskState>,
-    pub counters: BTreeMap<(SiteId, ServiceId), Counter>,
-    pub service_times: BTreeMap<(SiteId, ServiceId), VecDeque<u32>>,
+/// A new alert (open until acknowledged).
+pub fn insert_alert(tx: &Transaction, a: &OpenAlert) -> Result<()> {
+    let mut st = tx.prepare_cached("INSERT INTO alerts (id, site, raised_ms, data) VALUES (?1, ?2, ?3, ?4)")?;
+    st.execute(params![a.alert.id, a.site.as_str(), ms(a.raised_at), serde_json::to_string(a)?])?;
+    Ok(())
 }
 
-pub fn load_state(conn: &Connection) -> Result<Stored> {
+/// A staff member took the alert.
+pub fn ack_alert(tx: &Transaction, id: &str, at: Timestamp, by: &str) -> Result<()> {
+    let mut st = tx.prepare_cached("UPDATE alerts SET acked_ms = ?2, acked_by = ?3 WHERE id = ?1")?;
+    st.execute(params![id, ms(at), by])?;
+    Ok(())
+}
+
+/// When and by whom (`staff:<username>`) an alert was taken.
+pub type Acked = Option<(Timestamp, String)>;
+
+/// A stored alert, open or acknowledged: the alert, and when and by whom it was taken.
+pub fn alert(conn: &Connection, id: &str) -> Result<Option<(OpenAlert, Acked)>> {
+    let row: Option<(String, Option<i64>, Option<String>)> = conn
+        .query_row("SELECT data, acked_ms, acked_by FROM alerts WHERE id = ?1", [id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+        .optional()?;
+    let Some((data, acked_ms, acked_by)) = row else { return Ok(None) };
+    let acked = match acked_ms {
+        Some(at) => Some((
+            Timestamp::from_millisecond(at)
+                .map_err(|e| DbError::Corrupt { what: "alert acknowledgement time", detail: e.to_string() })?,
+            acked_by.unwrap_or_default(),
+        )),
+        None => None,
+    };
+    Ok(Some((serde_json::from_str(&data)?, acked)))
+}
+
+pub fn upsert_day_closed(tx: &Transaction, site: &SiteId, closing: Timestamp) -> Result<()> {
+    let mut st = tx.prepare_cached(
+        "INSERT INTO day_closed (site, closing_ms) VALUES (?1, ?2)
+         ON CONFLICT(site) DO UPDATE SET closing_ms = max(closing_ms, excluded.closing_ms)",
+    )?;
+    st.execute(params![site.as_str(), ms(closing)])?;
+    Ok(())
+}
+
+pub fn load_state(conn: &Connection) -> Result<Projections> {
     let mut tickets = Vec::new();
     let mut st = conn
         .prepare("SELECT data FROM tickets WHERE status IN ('waiting', 'called', 'serving', 'on_hold') ORDER BY id")?;
@@ -201,7 +248,7 @@ pub fn load_state(conn: &Connection) -> Result<Stored> {
         desks.push(serde_json::from_str(&row?)?);
     }
     let mut counters = BTreeMap::new();
-    let mut st = conn.prepare("SELECT site, service, day, last, given_back, cap_lifted FROM counters")?;
+    let mut st = conn.prepare("SELECT site, service, day, last, given_back, cap_lifted, base FROM counters")?;
     let rows = st.query_map([], |r| {
         Ok((
             r.get::<_, String>(0)?,
@@ -210,13 +257,14 @@ pub fn load_state(conn: &Connection) -> Result<Stored> {
             r.get::<_, u32>(3)?,
             r.get::<_, u32>(4)?,
             r.get::<_, bool>(5)?,
+            r.get::<_, u32>(6)?,
         ))
     })?;
     for row in rows {
-        let (site, service, day, last, given_back, cap_lifted) = row?;
+        let (site, service, day, last, given_back, cap_lifted, base) = row?;
         let day: Date =
             day.parse().map_err(|e| DbError::Corrupt { what: "day in counters", detail: format!("{e}") })?;
-        counters.insert((SiteId(site), ServiceId(service)), Counter { day, last, given_back, cap_lifted });
+        counters.insert((SiteId(site), ServiceId(service)), Counter { day, last, base, given_back, cap_lifted });
     }
     let mut service_times = BTreeMap::new();
     let mut st = conn.prepare("SELECT site, service, recent FROM service_times")?;
@@ -225,7 +273,20 @@ pub fn load_state(conn: &Connection) -> Result<Stored> {
         let (site, service, recent) = row?;
         service_times.insert((SiteId(site), ServiceId(service)), serde_json::from_str(&recent)?);
     }
-    Ok(Stored { tickets, desks, counters, service_times })
+    let mut alerts = Vec::new();
+    let mut st = conn.prepare("SELECT data FROM alerts WHERE acked_ms IS NULL ORDER BY raised_ms, id")?;
+    for row in st.query_map([], |r| r.get::<_, String>(0))? {
+        alerts.push(serde_json::from_str(&row?)?);
+    }
+    let mut day_closed = BTreeMap::new();
+    let mut st = conn.prepare("SELECT site, closing_ms FROM day_closed")?;
+    for row in st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))? {
+        let (site, at) = row?;
+        let at = Timestamp::from_millisecond(at)
+            .map_err(|e| DbError::Corrupt { what: "closing time in day_closed", detail: e.to_string() })?;
+        day_closed.insert(SiteId(site), at);
+    }
+    Ok(Projections { tickets, desks, counters, service_times, alerts, day_closed })
 }
 
 /// Every stored event in order (replay checks, statistics).
@@ -338,7 +399,7 @@ pub fn purge_tickets_before(conn: &Connection, site: &str, cutoff: Timestamp, li
     let ids: Vec<String> = {
         let mut st = tx.prepare_cached(
             "SELECT id FROM tickets t WHERE site = ?1 AND issued_ms < ?2 \
-             AND status IN ('done', 'no_show', 'cancelled') \
+             AND status IN ('done', 'no_show', 'cancelled', 'expired') \
              AND EXISTS (SELECT 1 FROM stats_days s WHERE s.site = t.site AND s.day = t.day AND s.service = '' \
                          AND json_extract(s.data, '$.open_left') = 0) \
              ORDER BY issued_ms LIMIT ?3",

@@ -6,7 +6,7 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use queue_core::stats::{Aggregate, TicketStats, tickets_from_events};
 use queue_core::{Event, ServiceId, SiteId};
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use std::collections::BTreeSet;
 
 /// Per-ticket statistics of the tickets `site` issued in `[from, to)`, folded from their events.
@@ -78,7 +78,10 @@ pub fn roll_up_day(
         for (service, agg) in aggregate(&finished) {
             ins.execute(params![site.as_str(), day.to_string(), service.as_str(), serde_json::to_string(&agg)?])?;
         }
-        let marker = serde_json::json!({"tickets": finished.len(), "open_left": open.len()});
+        // The tickets left out of the aggregates, by id: they stay on the exact path even after
+        // they close (finished later, or expired at the day's end), until the day is rolled again.
+        let open_ids: Vec<&str> = open.iter().map(|t| t.id.as_str()).collect();
+        let marker = serde_json::json!({"tickets": finished.len(), "open_left": open.len(), "open_ids": open_ids});
         ins.execute(params![site.as_str(), day.to_string(), "", marker.to_string()])?;
     }
     tx.commit()?;
@@ -125,14 +128,28 @@ pub fn rolled_days(
     Ok(out)
 }
 
-/// The still-open tickets of `site` issued on `day`, folded from their events.
+/// The tickets of `site` issued on `day` that its roll-up left out (open then, whatever they are
+/// now; markers from before ids were kept: the ones still open), folded from their events.
 pub fn open_tickets_of_day(conn: &Connection, site: &SiteId, day: Date) -> Result<Vec<TicketStats>> {
+    let marker: Option<String> = conn
+        .query_row(
+            "SELECT data FROM stats_days WHERE site = ?1 AND day = ?2 AND service = ''",
+            params![site.as_str(), day.to_string()],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let ids: Option<Vec<String>> = marker
+        .and_then(|m| serde_json::from_str::<serde_json::Value>(&m).ok())
+        .and_then(|m| serde_json::from_value(m["open_ids"].clone()).ok());
     let mut st = conn.prepare_cached(
         "SELECT e.data FROM tickets t JOIN events e ON e.ticket_id = t.id
-         WHERE t.site = ?1 AND t.day = ?2 AND t.status IN ('waiting', 'called', 'serving', 'on_hold')
+         WHERE t.site = ?1 AND t.day = ?2
+           AND CASE WHEN ?3 IS NULL THEN t.status IN ('waiting', 'called', 'serving', 'on_hold')
+                    ELSE t.id IN (SELECT value FROM json_each(?3)) END
          ORDER BY e.seq",
     )?;
-    let rows = st.query_map(params![site.as_str(), day.to_string()], |r| r.get::<_, String>(0))?;
+    let ids = ids.map(|v| serde_json::to_string(&v)).transpose()?;
+    let rows = st.query_map(params![site.as_str(), day.to_string(), ids], |r| r.get::<_, String>(0))?;
     let mut events = Vec::new();
     for row in rows {
         events.push(serde_json::from_str::<Event>(&row?)?);

@@ -40,7 +40,14 @@ pub fn render() -> String {
         head: html! {},
     };
     let body = html! {
-        div id="conn" class="conn" role="status" aria-live="assertive" hidden { (i18n("desk-offline")) }
+        // Sticky: what stops the work stays in view (not connected, open alerts).
+        div id="sticky" class="sticky" {
+            div id="conn" class="conn" role="status" aria-live="assertive" hidden { (i18n("desk-offline")) }
+            section id="open-alerts" class="open-alerts" aria-labelledby="open-alerts-h" hidden {
+                h2 id="open-alerts-h" class="visually-hidden" { (i18n("desk-open-alerts")) }
+                div role="alert" { ul id="open-alerts-list" {} }
+            }
+        }
         header class="top" {
             h1 { "Sportello" span id="desk-title" {} }
             div class="top-tools" {
@@ -51,6 +58,7 @@ pub fn render() -> String {
                     }
                 }
                 span id="who" {}
+                a id="stats-link" href="/stats" hidden { (i18n("desk-statistics")) }
                 button type="button" id="change-desk" hidden { (i18n("desk-change-desk")) }
                 button type="button" id="logout" hidden { (i18n("desk-logout")) }
             }
@@ -104,6 +112,7 @@ pub fn render() -> String {
                         (i18n("desk-call-next")) " " kbd { "N" }
                     }
                     p id="message" role="status" aria-live="polite" {}
+                    p id="closing" class="closing" hidden {}
                 }
                 section id="current" class="card" aria-labelledby="current-h" {
                     h2 id="current-h" { (i18n("desk-current")) }
@@ -139,6 +148,13 @@ pub fn render() -> String {
                         }
                     }
                 }
+                div id="side" {
+                section id="parked" class="card" aria-labelledby="parked-h" {
+                    h2 id="parked-h" { (i18n("desk-parked")) " " span id="parked-count" {} }
+                    p id="parked-empty" { (i18n("desk-nobody-parked")) }
+                    p class="help" { (i18n("desk-parked-help")) }
+                    ul id="parked-list" class="parked" {}
+                }
                 section id="queue" class="card" aria-labelledby="queue-h" {
                     h2 id="queue-h" { (i18n("desk-waiting")) " " span id="waiting-count" {} }
                     p id="waiting-empty" { (i18n("desk-nobody-waiting")) }
@@ -150,14 +166,71 @@ pub fn render() -> String {
                                 th scope="col" { (i18n("desk-service")) }
                                 th scope="col" { (i18n("desk-waited")) }
                                 th scope="col" { (i18n("desk-priority")) }
-                                th scope="col" { (i18n("desk-language")) }
-                                th scope="col" { (i18n("desk-needs")) }
-                                th scope="col" { (i18n("desk-party")) }
-                                th scope="col" { (i18n("desk-for")) }
+                                th scope="col" { (i18n("desk-details")) }
+                                th scope="col" { (i18n("desk-why")) }
                                 th scope="col" id="call-col" { (i18n("desk-call-this")) }
                             }
                         }
                         tbody {}
+                    }
+                }
+                }
+                section id="reception" class="card" aria-labelledby="reception-h" {
+                    h2 id="reception-h" { (i18n("desk-reception")) }
+                    details id="rx-new" {
+                        summary { (i18n("desk-new-ticket")) }
+                        form id="rx-form" {
+                            p class="help" { (i18n("desk-new-ticket-help")) }
+                            label for="rx-service" { (i18n("desk-service")) }
+                            select id="rx-service" required {}
+                            label for="rx-priority" { (i18n("desk-priority")) }
+                            select id="rx-priority" {
+                                @for p in ["standard", "priority", "urgent"] {
+                                    option value=(p) data-i18n=(format!("staff-priority-{p}")) { (texts::t(LANG, &format!("staff-priority-{p}"))) }
+                                }
+                            }
+                            label for="rx-language" { (i18n("desk-language")) }
+                            select id="rx-language" {
+                                @for l in texts::LANGUAGES {
+                                    option value=(l.code) lang=(l.code) { (l.native_name) }
+                                }
+                            }
+                            div class="check" {
+                                input type="checkbox" id="rx-mediator";
+                                label for="rx-mediator" { (i18n("desk-needs-mediator")) }
+                            }
+                            label for="rx-party" { (i18n("desk-party")) }
+                            input type="number" id="rx-party" min="1" max="30" value="1";
+                            button type="submit" id="rx-go" class="primary" { (i18n("desk-issue")) }
+                        }
+                        div id="rx-result" hidden {
+                            p id="rx-number" class="current-number" {}
+                            p id="rx-info" {}
+                            img id="rx-qr" alt="" width="200" height="200";
+                            p { a id="rx-link" href="#" target="_blank" rel="noopener" { (i18n("desk-ticket-page")) } }
+                        }
+                    }
+                    div id="caps" hidden {
+                        h3 { (i18n("desk-full-today")) }
+                        p class="help" { (i18n("desk-full-help")) }
+                        ul id="caps-list" class="parked" {}
+                    }
+                    form id="find-form" class="find" {
+                        label for="find-number" { (i18n("desk-find-ticket")) }
+                        div class="row" {
+                            input id="find-number" autocomplete="off" placeholder="A012";
+                            button type="submit" id="find-go" { (i18n("desk-find")) }
+                        }
+                        p id="find-result" role="status" aria-live="polite" {}
+                    }
+                }
+                dialog id="logout-dialog" aria-labelledby="logout-h" {
+                    h2 id="logout-h" { (i18n("desk-logout-title")) }
+                    p id="logout-called" hidden {}
+                    div class="row" {
+                        button type="button" id="logout-pause" class="primary" { (i18n("desk-logout-pause")) }
+                        button type="button" id="logout-close" class="primary" { (i18n("desk-logout-close")) }
+                        button type="button" id="logout-stay" { (i18n("desk-logout-stay")) }
                     }
                 }
                 section id="alerts-box" class="card" aria-labelledby="alerts-h" {
@@ -197,7 +270,7 @@ mod tests {
             }
         }
         // Ids the script builds from API values: each value's text.
-        for prefix in ["staff-desk-", "staff-status-", "staff-priority-", "staff-alert-"] {
+        for prefix in ["staff-desk-", "staff-status-", "staff-priority-", "staff-alert-", "desk-reason-"] {
             assert!(script.contains(&format!("\"{prefix}\" +")), "{prefix}");
         }
         ids.retain(|id| !id.ends_with('-'));
@@ -213,6 +286,7 @@ mod tests {
             Status::Done,
             Status::NoShow,
             Status::Cancelled,
+            Status::Expired,
         ] {
             ids.push(format!("staff-status-{}", s.as_str()));
         }
@@ -222,7 +296,20 @@ mod tests {
         for d in [DeskStatus::Closed, DeskStatus::Open, DeskStatus::Paused] {
             ids.push(format!("staff-desk-{}", word(serde_json::to_value(d).unwrap())));
         }
-        ids.extend(["help_requested", "printer_failure", "other"].map(|k| format!("staff-alert-{k}")));
+        ids.extend(["help_requested", "printer_failure", "kiosk_flood", "other"].map(|k| format!("staff-alert-{k}")));
+        for r in [
+            "urgent",
+            "appointment",
+            "appointment_later",
+            "priority_group",
+            "waited_past_target",
+            "reserved_for_desk",
+            "reserved_for_you",
+            "reserved_elsewhere",
+            "mediator_elsewhere",
+        ] {
+            ids.push(format!("desk-reason-{r}"));
+        }
         for l in texts::staff_languages() {
             let known = texts::builtin().ids(l.code, None);
             for id in &ids {

@@ -36,6 +36,7 @@ fn status_text(lang: &str, s: Status) -> String {
         Status::Done => id::TICKET_DONE,
         Status::NoShow => id::TICKET_NO_SHOW,
         Status::Cancelled => id::TICKET_CANCELLED,
+        Status::Expired => id::TICKET_EXPIRED,
     };
     texts::t(lang, key)
 }
@@ -49,8 +50,9 @@ pub fn wait_text(lang: &str, seconds: u32) -> String {
     }
 }
 
-/// The page of a ticket in `lang` (see [`page_language`]). `label` is the service's public label in it.
-pub fn render(lang: &str, p: &PublicTicket, label: &str) -> String {
+/// The page of a ticket in `lang` (see [`page_language`]). `label` is the service's public label in it;
+/// `opens_again`, for a ticket that expired when the office closed, when it opens next (local time).
+pub fn render(lang: &str, p: &PublicTicket, label: &str, opens_again: Option<&str>) -> String {
     let t = |key| texts::t(lang, key);
     let live = matches!(p.status, Status::Waiting | Status::Called | Status::Serving | Status::OnHold);
     let called = p.status == Status::Called;
@@ -72,6 +74,12 @@ pub fn render(lang: &str, p: &PublicTicket, label: &str) -> String {
                     p class="status" id="status" { (status_text(lang, p.status)) }
                     @if p.status == Status::Serving || p.status == Status::OnHold {
                         @if let Some(d) = &p.desk_label { p class="desk-small" { (d) } }
+                    }
+                    @if p.status == Status::Expired {
+                        @if let Some(when) = opens_again {
+                            p class="opens" id="opens" { (texts::tf(lang, id::TICKET_OPENS_AGAIN, &[("when", when.into())])) }
+                        }
+                        p { (t(id::TICKET_EXPIRED_WHAT_NOW)) }
                     }
                 }
             }

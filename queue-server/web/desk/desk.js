@@ -17,8 +17,17 @@
   var S = {
     lang: pickLang(store.get("lang") || (navigator.language || "it").slice(0, 2)),
     me: null, csrf: null, sites: [], site: null, desk: null, desks: [], waiting: null, es: null,
-    retry: 1000, refreshing: false, again: false, connected: false
+    retry: 1000, refreshing: false, again: false, connected: true,
+    // Open alerts of the site (GET /api/v1/sites/{site}/alerts); ids already sounded on this page.
+    alerts: [], sounded: {},
+    // When the stream last said anything (events or heartbeats, every 3 s at most).
+    lastBeat: 0,
+    // A closing action waiting for its second press: {name, until}.
+    confirming: null
   };
+  // Silence on the staff stream longer than this means "not connected".
+  var SILENCE_MS = 7000;
+  var CONFIRM_MS = 4000;
 
   function pickLang(l) { return TX.languages().indexOf(l) >= 0 ? l : "it"; }
   function t(key, vars) { return TX.t(S.lang, key, vars, ""); }
@@ -28,7 +37,7 @@
     document.documentElement.lang = S.lang;
     $("lang").value = S.lang;
     document.querySelectorAll("[data-i18n]").forEach(function (el) { el.textContent = t(el.getAttribute("data-i18n")); });
-    if (S.me) render();
+    if (S.me) { fillReception(); render(); }
   }
   function show(id) {
     ["login", "choose", "work"].forEach(function (s) { $(s).hidden = s !== id; });
@@ -36,8 +45,26 @@
     $("change-desk").hidden = id !== "work";
   }
   function setConnected(ok) {
+    var was = S.connected;
     S.connected = ok;
     $("conn").hidden = ok;
+    if (was !== ok && S.me) render();
+  }
+  // Every action button, disabled while not connected, saying why.
+  var ACTIONS = ["open", "pause", "close", "call-next", "recall", "start", "finish", "no-show", "hold", "return", "transfer-toggle", "xfer-go", "rx-go"];
+  function offlineGuard() {
+    var why = S.connected ? "" : t("desk-disabled-offline");
+    ACTIONS.concat(Array.prototype.slice.call(document.querySelectorAll(".call-this, .call-back, .going, .lift-cap")).map(function (b) { return b; }))
+      .forEach(function (b) {
+        var el = typeof b === "string" ? $(b) : b;
+        if (!el) return;
+        if (!S.connected) { el.disabled = true; el.title = why; } else if (el.title === t("desk-disabled-offline")) { el.title = ""; }
+      });
+  }
+  function errText(e) {
+    if (e && e.code) { var m = tOr("desk-err-" + e.code, ""); if (m) return m; }
+    if (e && !e.status) return t("desk-err-offline");
+    return t("desk-error", { message: e ? e.message : "" });
   }
   function message(text, isError) {
     var m = $("message");
@@ -61,6 +88,7 @@
         if (!r.ok) {
           var err = new Error((b && b.error && b.error.message) || ("HTTP " + r.status));
           err.status = r.status;
+          err.code = b && b.error && b.error.code;
           throw err;
         }
         return { status: r.status, body: b };
@@ -68,8 +96,9 @@
     }, function (e) { setConnected(false); throw e; });
   }
   function act(method, path, body, extra) {
+    if (!S.connected) { message(t("desk-err-offline"), true); return Promise.reject(new Error("offline")); }
     return api(method, path, body, extra).then(function (r) { refresh(); return r; }, function (e) {
-      message(t("desk-error", { message: e.message }), true);
+      message(errText(e), true);
       refresh();
       throw e;
     });
@@ -89,7 +118,11 @@
   function loggedIn(me) {
     S.me = me; S.csrf = me.csrf_token;
     setConnected(true);
+    // Sent here to log in by a statistics page: back to it.
+    var then = new URLSearchParams(location.search).get("then");
+    if (then && /^\/stats(\/live)?([?].*)?$/.test(then)) { location.href = then; return; }
     $("who").textContent = me.display_name;
+    $("stats-link").hidden = !(me.role === "manager" || me.role === "admin");
     api("GET", "/api/v1/sites").then(function (r) {
       S.sites = r.body || [];
       var saved = null;
@@ -126,6 +159,7 @@
   }
   function useDesk(site, desk) {
     S.site = site; S.desk = desk;
+    fillReception();
     store.set("desk", JSON.stringify({ site: site, desk: desk }));
     show("work");
     connect();
@@ -137,7 +171,9 @@
     if (S.es) S.es.close();
     var es = new EventSource("/api/v1/sites/" + S.site + "/events");
     S.es = es;
-    es.onopen = function () { S.retry = 1000; setConnected(true); refresh(); };
+    S.lastBeat = Date.now();
+    es.onopen = function () { S.retry = 1000; S.lastBeat = Date.now(); setConnected(true); refresh(); };
+    es.addEventListener("heartbeat", function () { S.lastBeat = Date.now(); setConnected(true); });
     es.onerror = function () {
       setConnected(false);
       if (es.readyState === EventSource.CLOSED && S.es === es) {
@@ -147,18 +183,50 @@
       }
     };
     ["ticket.issued", "ticket.called", "ticket.recalled", "ticket.serving", "ticket.done", "ticket.no_show",
-      "ticket.cancelled", "ticket.on_hold", "ticket.returned", "ticket.transferred", "desk.updated",
-      "queue.updated", "resync"].forEach(function (name) {
-      es.addEventListener(name, function (ev) { onEvent(name, ev.data); });
+      "ticket.cancelled", "ticket.on_hold", "ticket.returned", "ticket.transferred", "ticket.expired", "desk.updated",
+      "queue.updated", "resync", "alert.acknowledged", "day.closed", "service.cap_lifted"].forEach(function (name) {
+      es.addEventListener(name, function (ev) { S.lastBeat = Date.now(); setConnected(true); onEvent(name, ev.data); });
     });
     es.addEventListener("alert.raised", function (ev) {
+      S.lastBeat = Date.now(); setConnected(true);
       var e = JSON.parse(ev.data);
       var a = e.alert || {};
-      var text = tOr("staff-alert-" + a.kind, t("staff-alert-other"));
-      if (a.ticket_number) text += " – " + a.ticket_number;
-      if (a.message) text += ": " + a.message;
-      addAlert(a.kind, text, e.at);
+      addAlert(a.kind, alertText(a), e.at);
+      refresh();
     });
+  }
+  function alertText(a) {
+    var text = tOr("staff-alert-" + a.kind, t("staff-alert-other"));
+    if (a.ticket_number) text += " – " + a.ticket_number;
+    if (a.message) text += ": " + a.message;
+    return text;
+  }
+  // The open alerts at the top of the page, flashing until someone says "I'm going"; a new one sounds.
+  function renderAlerts() {
+    $("open-alerts").hidden = S.alerts.length === 0;
+    $("open-alerts").classList.toggle("flash", S.alerts.length > 0);
+    if (!changed("alerts", S.alerts.map(function (a) { return a.id; }).join(",") + S.lang)) return;
+    var list = $("open-alerts-list");
+    list.textContent = "";
+    var fresh = false;
+    S.alerts.forEach(function (a) {
+      if (!S.sounded[a.id]) { S.sounded[a.id] = true; fresh = true; }
+      var li = document.createElement("li");
+      li.className = "alert-" + a.kind;
+      li.setAttribute("data-alert", a.id);
+      var span = document.createElement("span");
+      var time = new Date(a.raised_at);
+      span.textContent = t("desk-alert-line", { time: time.toLocaleTimeString(S.lang, { hour: "2-digit", minute: "2-digit" }), what: alertText(a) });
+      var b = document.createElement("button");
+      b.type = "button"; b.className = "going"; b.textContent = t("desk-im-going");
+      b.addEventListener("click", function () {
+        b.disabled = true;
+        act("POST", "/api/v1/alerts/" + encodeURIComponent(a.id) + "/ack").then(function () { message(t("desk-msg-going")); }, function () { });
+      });
+      li.appendChild(span); li.appendChild(b);
+      list.appendChild(li);
+    });
+    if (fresh) { beep(); setTimeout(beep, 450); setTimeout(beep, 900); }
   }
   function myServices() {
     var d = S.desks.filter(function (x) { return x.id === S.desk; })[0];
@@ -207,8 +275,10 @@
     if (!S.site || !S.me) return;
     if (S.refreshing) { S.again = true; return; }
     S.refreshing = true;
-    Promise.all([api("GET", "/api/v1/sites/" + S.site + "/desks"), api("GET", "/api/v1/sites/" + S.site + "/waiting")])
-      .then(function (rs) { S.desks = rs[0].body; S.waiting = rs[1].body; if (S.es && S.es.readyState === 1) setConnected(true); render(); },
+    var base = "/api/v1/sites/" + S.site;
+    Promise.all([api("GET", base + "/desks"), api("GET", base + "/waiting?desk=" + encodeURIComponent(S.desk)), api("GET", base + "/alerts"),
+      api("GET", base + "/kiosk")])
+      .then(function (rs) { S.desks = rs[0].body; S.waiting = rs[1].body; S.alerts = rs[2].body || []; S.kiosk = rs[3].body; render(); },
         function () { /* shown by the banner */ })
       .then(function () {
         S.refreshing = false;
@@ -223,22 +293,39 @@
   function needsText(needs) {
     return (needs || []).map(function (n) { return n.indexOf("mediator:") === 0 ? t("desk-mediator") + " " + n.slice(9) : n; }).join(", ");
   }
+  // The staff-facing name in the page's language (the site list carries every language), with the
+  // waiting room's public label beside it: "Legale (Area H)".
+  function serviceText(x) {
+    var site = S.sites.filter(function (s) { return s.id === S.site; })[0];
+    var svc = site && site.services.filter(function (s) { return s.id === x.service; })[0];
+    var name = (svc && svc.names && (svc.names[S.lang] || svc.names.it)) || x.service_name || x.service;
+    return x.service_label && x.service_label !== name ? name + " (" + x.service_label + ")" : name;
+  }
+  // Whether the content of a list changed since it was last drawn (then it is drawn again).
+  var drawn = {};
+  function changed(name, key) {
+    if (drawn[name] === key) return false;
+    drawn[name] = key;
+    return true;
+  }
+  function mineAtDesk(d) { return !!(d && d.staff && S.me && d.staff === S.me.username); }
   function render() {
     var d = desk();
-    if (!d || !S.waiting) return;
+    renderAlerts();
+    if (!d || !S.waiting) { offlineGuard(); return; }
     $("desk-title").textContent = "· " + d.label;
     $("desk-status").textContent = tOr("staff-desk-" + d.status, d.status);
-    var mineAtDesk = d.staff && S.me && d.staff === S.me.username;
-    $("open").disabled = d.status === "open" && mineAtDesk;
-    $("pause").disabled = !mineAtDesk || d.status !== "open";
+    var mine = mineAtDesk(d);
+    $("open").disabled = d.status === "open" && mine;
+    $("pause").disabled = !mine || d.status !== "open";
     $("close").disabled = d.status === "closed";
     var cur = d.current;
-    $("call-next").disabled = !(mineAtDesk && d.status === "open" && !cur);
+    $("call-next").disabled = !(mine && d.status === "open" && !cur);
     $("current-ticket").hidden = !cur;
     $("current-none").hidden = !!cur;
     if (cur) {
       $("current-number").textContent = cur.number;
-      var bits = [cur.service_label, tOr("staff-status-" + cur.status, cur.status), prio(cur.priority), cur.language.toUpperCase(), t("desk-people", { n: cur.party_size })];
+      var bits = [serviceText(cur), tOr("staff-status-" + cur.status, cur.status), prio(cur.priority), cur.language.toUpperCase(), t("desk-people", { n: cur.party_size })];
       if (cur.needs.length) bits.push(needsText(cur.needs));
       $("current-info").textContent = bits.join(" · ");
       var called = cur.status === "called", serving = cur.status === "serving";
@@ -249,29 +336,84 @@
       $("hold").disabled = !(called || serving);
       $("return").disabled = !(called || serving);
       $("transfer-toggle").disabled = !(called || serving);
-      if (S.currentId !== cur.id) { $("transfer-form").hidden = true; S.currentId = cur.id; fillTransfer(); }
+      $("xfer-go").disabled = false;
+      if (S.currentId !== cur.id) { $("transfer-form").hidden = true; S.currentId = cur.id; S.confirming = null; fillTransfer(); }
     } else {
       S.currentId = null;
+      S.confirming = null;
       $("transfer-form").hidden = true;
     }
+    renderConfirm();
+    renderClosing();
+    renderParked(d);
     renderWaiting(d);
+    renderCaps();
+    $("rx-go").disabled = false;
+    offlineGuard();
+  }
+  function renderConfirm() {
+    ["finish", "no-show"].forEach(function (n) {
+      var c = S.confirming && S.confirming.name === n && S.confirming.until > Date.now();
+      $(n).classList.toggle("confirm", !!c);
+      var label = $(n).querySelector("[data-i18n]");
+      label.textContent = c ? t("desk-confirm") : t(label.getAttribute("data-i18n"));
+    });
+  }
+  function renderClosing() {
+    var at = S.waiting.closes_at ? new Date(S.waiting.closes_at) : null;
+    var soon = at && at.getTime() - Date.now() < 3600 * 1000;
+    var n = S.waiting.tickets.filter(function (x) { return x.status === "waiting"; }).length;
+    $("closing").hidden = !soon;
+    if (soon) $("closing").textContent = t("desk-closing", { time: at.toLocaleTimeString(S.lang, { hour: "2-digit", minute: "2-digit" }), n: n });
   }
   function fillTransfer() {
     var site = S.sites.filter(function (s) { return s.id === S.site; })[0];
-    var services = site ? site.services.map(function (s) { return [s.id, s.public_label[S.lang] || s.public_label.it || s.id]; }) : [];
+    var services = site ? site.services.map(function (s) { return [s.id, serviceText({ service: s.id, service_label: s.public_label[S.lang] || s.public_label.it })]; }) : [];
     fillSelect($("xfer-service"), [["", t("desk-none")]].concat(services), "");
     fillSelect($("xfer-desk"), [["", t("desk-none")]].concat(S.desks.filter(function (d) { return d.id !== S.desk; })
       .map(function (d) { return [d.id, d.label]; })), "");
-    var staff = [];
-    S.desks.forEach(function (d) { if (d.staff && (!S.me || d.staff !== S.me.username) && staff.indexOf(d.staff) < 0) staff.push(d.staff); });
-    fillSelect($("xfer-staff"), [["", t("desk-none")]].concat(staff.map(function (s) { return [s, s]; })), "");
+    // Every colleague of the site by name, where they sit and whether they are free.
+    var others = (S.colleagues || []).filter(function (c) { return !S.me || c.username !== S.me.username; });
+    fillSelect($("xfer-staff"), [["", t("desk-none")]].concat(others.map(function (c) {
+      var where = c.desk ? (c.desk_label || c.desk) + " · " + (c.free ? t("desk-free") : tOr("staff-desk-" + c.desk_status, c.desk_status)) : t("desk-not-seated");
+      return [c.username, c.display_name + " (" + where + ")"];
+    })), "");
+  }
+  // Parked (on hold) tickets of the site: this desk's first, longest parked first, with Call back.
+  function renderParked(d) {
+    var canCall = d.status === "open" && !d.current && mineAtDesk(d);
+    var list = S.waiting.tickets.filter(function (x) { return x.status === "on_hold"; });
+    list.sort(function (a, b) { return ((b.desk === S.desk) - (a.desk === S.desk)) || ((b.held_s || 0) - (a.held_s || 0)); });
+    $("parked-count").textContent = "(" + list.length + ")";
+    $("parked-empty").hidden = list.length > 0;
+    var key = JSON.stringify(list.map(function (x) { return [x.id, Math.floor((x.held_s || 0) / 60), x.desk]; })) + canCall + S.connected + S.lang;
+    if (!changed("parked", key)) return;
+    var ul = $("parked-list");
+    ul.textContent = "";
+    list.forEach(function (x) {
+      var li = document.createElement("li");
+      li.setAttribute("data-number", x.number);
+      if (x.desk === S.desk) li.className = "mine";
+      var num = document.createElement("strong");
+      num.className = "num"; num.textContent = x.number;
+      var info = document.createElement("span");
+      info.textContent = [serviceText(x), t("desk-parked-for", { n: Math.floor((x.held_s || 0) / 60), desk: deskLabel(x.desk) })].join(" · ");
+      var b = document.createElement("button");
+      b.type = "button"; b.className = "call-back"; b.textContent = t("desk-call-back", { number: x.number });
+      b.disabled = !canCall || d.services.indexOf(x.service) < 0;
+      b.addEventListener("click", function () { resume(x); });
+      li.appendChild(num); li.appendChild(info); li.appendChild(b);
+      ul.appendChild(li);
+    });
   }
   function renderWaiting(d) {
-    var list = S.waiting.tickets.filter(function (x) { return d.services.indexOf(x.service) >= 0 || x.target_desk === S.desk || (S.me && x.target_staff === S.me.username); });
+    var list = S.waiting.tickets.filter(function (x) {
+      return x.status === "waiting" && (d.services.indexOf(x.service) >= 0 || x.target_desk === S.desk || (S.me && x.target_staff === S.me.username));
+    });
     var ooo = S.waiting.out_of_order_calls;
-    var canCall = d.status === "open" && !d.current && S.me && d.staff === S.me.username;
+    var canCall = d.status === "open" && !d.current && mineAtDesk(d);
     $("call-col").hidden = !ooo;
-    $("waiting-count").textContent = "(" + list.filter(function (x) { return x.status === "waiting"; }).length + ")";
+    $("waiting-count").textContent = "(" + list.length + ")";
     $("waiting-empty").hidden = list.length > 0;
     $("waiting").hidden = list.length === 0;
     var body = $("waiting").tBodies[0];
@@ -280,27 +422,33 @@
       var tr = document.createElement("tr");
       tr.setAttribute("data-number", x.number);
       var mine = x.target_desk === S.desk || (S.me && x.target_staff === S.me.username);
-      if (mine) tr.className = "mine";
-      var forWho = x.target_desk ? (x.target_desk === S.desk ? t("desk-this-desk") : deskLabel(x.target_desk))
-        : x.target_staff ? (S.me && x.target_staff === S.me.username ? t("desk-you") : x.target_staff)
-          : x.status === "on_hold" ? t("staff-status-on_hold") + " · " + deskLabel(x.desk) : "";
-      var cells = [x.number, x.service_label, fmtMin(x.waited_s), prio(x.priority), x.language.toUpperCase(), needsText(x.needs), String(x.party_size), forWho];
+      var cls = [];
+      if (mine) cls.push("mine");
+      if (x.callable === false) cls.push("later");
+      tr.className = cls.join(" ");
+      var forWho = x.target_desk ? t("desk-for") + " " + (x.target_desk === S.desk ? t("desk-this-desk") : deskLabel(x.target_desk))
+        : x.target_staff ? t("desk-for") + " " + (S.me && x.target_staff === S.me.username ? t("desk-you") : x.target_staff) : "";
+      var why = (x.reasons || []).map(function (r) { return tOr("desk-reason-" + r, r); });
+      if (x.callable === false && why.length === 0) why.push(t("desk-not-callable"));
+      if (forWho && !mine) why.push(forWho);
+      var details = [x.language.toUpperCase(), t("desk-people", { n: x.party_size })];
+      if (x.needs.length) details.push(needsText(x.needs));
+      var cells = [x.number, serviceText(x), fmtMin(x.waited_s), prio(x.priority), details.join(" · "), why.join(", ")];
       cells.forEach(function (c, i) {
         var td = document.createElement(i === 0 ? "th" : "td");
         if (i === 0) { td.scope = "row"; td.className = "num"; }
         if (i === 3 && x.priority !== "standard") td.className = "prio";
+        if (i === 5) td.className = "why";
         td.textContent = c;
         tr.appendChild(td);
       });
       if (ooo) {
         var td = document.createElement("td");
-        if (x.status === "waiting") {
-          var b = document.createElement("button");
-          b.type = "button"; b.textContent = t("desk-call-this-button", { number: x.number }); b.disabled = !canCall;
-          b.className = "call-this";
-          b.addEventListener("click", function () { callNext(x.id); });
-          td.appendChild(b);
-        }
+        var b = document.createElement("button");
+        b.type = "button"; b.textContent = t("desk-call-this-button", { number: x.number }); b.disabled = !canCall || x.callable === false;
+        b.className = "call-this";
+        b.addEventListener("click", function () { callNext(x.id); });
+        td.appendChild(b);
         tr.appendChild(td);
       }
       body.appendChild(tr);
@@ -320,16 +468,122 @@
     act("POST", "/api/v1/desks/" + S.desk + "/call-next", ticket ? { ticket: ticket } : undefined, { "Idempotency-Key": key() })
       .then(function (r) { message(r.status === 204 ? t("desk-nobody") : t("desk-called-message", { number: r.body.number })); }, function () { });
   }
+  function resume(x) {
+    act("POST", "/api/v1/tickets/" + x.id + "/resume", { desk: S.desk })
+      .then(function () { message(t("desk-msg-resume", { number: x.number })); }, function () { });
+  }
+  // Finish and No-show close the ticket for good: the first press asks, a second within a few
+  // seconds does it.
+  var CONFIRMED = { "finish": true, "no-show": true };
   function ticketAction(name, body) {
     var d = desk();
     if (!d || !d.current) return;
-    var btn = $(name === "no-show" ? "no-show" : name);
+    var btn = $(name);
     if (btn && btn.disabled) return;
-    act("POST", "/api/v1/tickets/" + d.current.id + "/" + name, body).then(function () { message(t("desk-done-message")); }, function () { });
+    if (CONFIRMED[name] && !(S.confirming && S.confirming.name === name && S.confirming.until > Date.now())) {
+      S.confirming = { name: name, until: Date.now() + CONFIRM_MS };
+      renderConfirm();
+      setTimeout(function () { renderConfirm(); }, CONFIRM_MS + 50);
+      return;
+    }
+    S.confirming = null;
+    renderConfirm();
+    var number = d.current.number;
+    return act("POST", "/api/v1/tickets/" + d.current.id + "/" + name, body)
+      .then(function () { message(t("desk-msg-" + name, { number: number })); }, function () { });
   }
   function deskAction(name) {
     if ($(name).disabled) return;
-    act("POST", "/api/v1/desks/" + S.desk + "/" + name).then(function () { message(t("desk-done-message")); }, function () { });
+    return act("POST", "/api/v1/desks/" + S.desk + "/" + name).then(function () { message(t("desk-msg-" + name)); }, function () { });
+  }
+  // Logging out with the desk open: pause or close it first; a ticket at the desk goes back to the
+  // queue keeping its place (never left called).
+  // --- reception: a ticket for someone who cannot use the kiosk; find a ticket by number ---------
+  function fillReception() {
+    var site = S.sites.filter(function (s) { return s.id === S.site; })[0];
+    if (!site) return;
+    fillSelect($("rx-service"), site.services.map(function (s) {
+      return [s.id, serviceText({ service: s.id, service_label: s.public_label[S.lang] || s.public_label.it })];
+    }), $("rx-service").value || undefined);
+    Array.prototype.forEach.call($("rx-language").options, function (o) { o.hidden = site.languages.indexOf(o.value) < 0; });
+    if (site.languages.indexOf($("rx-language").value) < 0) $("rx-language").value = site.languages[0];
+  }
+  function issueAtReception() {
+    var lang = $("rx-language").value;
+    var body = { service: $("rx-service").value, priority: $("rx-priority").value, language: lang,
+      party_size: Math.max(1, Math.min(30, parseInt($("rx-party").value, 10) || 1)) };
+    if ($("rx-mediator").checked) body.needs = ["mediator:" + lang];
+    act("POST", "/api/v1/sites/" + S.site + "/tickets", body, { "Idempotency-Key": key() }).then(function (r) {
+      var v = r.body;
+      $("rx-result").hidden = false;
+      $("rx-number").textContent = v.number;
+      $("rx-info").textContent = t("desk-issued", { service: serviceText(v), ahead: v.people_ahead });
+      $("rx-qr").src = v.status_url + "/qr.svg";
+      $("rx-qr").alt = v.number;
+      $("rx-link").href = v.status_url;
+      message(t("desk-msg-issued", { number: v.number }));
+    }, function () { });
+  }
+  // Services whose daily cap is reached: staff may take more people today (POST …/lift-cap).
+  function renderCaps() {
+    var full = ((S.kiosk && S.kiosk.services) || []).filter(function (s) { return s.closed_reason === "full"; });
+    $("caps").hidden = full.length === 0;
+    // Re-drawn only when it changes: a button being pressed is not replaced under the pointer.
+    if (!changed("caps", full.map(function (s) { return s.id; }).join(",") + S.lang)) return;
+    var ul = $("caps-list");
+    ul.textContent = "";
+    full.forEach(function (s) {
+      var li = document.createElement("li");
+      li.setAttribute("data-service", s.id);
+      var span = document.createElement("span");
+      span.textContent = serviceText({ service: s.id, service_label: s.public_label[S.lang] || s.public_label.it });
+      var b = document.createElement("button");
+      b.type = "button"; b.className = "lift-cap"; b.textContent = t("desk-lift-cap");
+      b.addEventListener("click", function () {
+        b.disabled = true;
+        act("POST", "/api/v1/sites/" + S.site + "/services/" + s.id + "/lift-cap")
+          .then(function () { message(t("desk-msg-lifted", { service: span.textContent })); }, function () { });
+      });
+      li.appendChild(span); li.appendChild(b);
+      ul.appendChild(li);
+    });
+  }
+  function findTicket() {
+    var n = $("find-number").value.trim().toUpperCase();
+    if (!n || !S.waiting) return;
+    var x = S.waiting.tickets.filter(function (w) { return w.number === n; })[0], where = "";
+    if (x) {
+      where = x.status === "waiting" ? t("desk-find-ahead", { n: x.people_ahead }) : t("desk-find-at", { desk: deskLabel(x.desk) });
+    } else {
+      S.desks.forEach(function (d) { if (d.current && d.current.number === n) { x = d.current; where = t("desk-find-at", { desk: d.label }); } });
+    }
+    $("find-result").textContent = x
+      ? t("desk-find-found", { number: n, service: serviceText(x), status: tOr("staff-status-" + x.status, x.status), where: where })
+      : t("desk-find-none", { number: n });
+  }
+
+  function logout() {
+    var d = desk();
+    if (!$("work").hidden && d && mineAtDesk(d) && d.status !== "closed") {
+      var cur = d.current;
+      $("logout-called").hidden = !cur;
+      if (cur) $("logout-called").textContent = t("desk-logout-called", { number: cur.number });
+      var dlg = $("logout-dialog");
+      if (dlg.showModal) dlg.showModal(); else dlg.setAttribute("open", "");
+      return;
+    }
+    endSession();
+  }
+  function endSession() { api("DELETE", "/api/v1/session").then(loggedOut, loggedOut); }
+  function leave(how) {
+    var dlg = $("logout-dialog");
+    if (dlg.close) dlg.close(); else dlg.removeAttribute("open");
+    var d = desk();
+    var cur = d && d.current;
+    var first = cur && (cur.status === "called" || cur.status === "serving")
+      ? api("POST", "/api/v1/tickets/" + cur.id + "/return", { keep_position: true }) : Promise.resolve();
+    first.then(function () { return api("POST", "/api/v1/desks/" + S.desk + "/" + how); })
+      .then(endSession, function (e) { message(errText(e), true); refresh(); });
   }
 
   function wire() {
@@ -339,11 +593,12 @@
       $("login-error").textContent = "";
       api("POST", "/api/v1/session", { username: $("username").value, password: $("password").value })
         .then(function (r) { $("password").value = ""; loggedIn(r.body); },
-          function (e) { $("login-error").textContent = e.status === 401 ? t("desk-bad-login") : t("desk-error", { message: e.message }); });
+          function (e) { $("login-error").textContent = e.status === 401 ? t("desk-bad-login") : errText(e); });
     });
-    $("logout").addEventListener("click", function () {
-      api("DELETE", "/api/v1/session").then(loggedOut, loggedOut);
-    });
+    $("logout").addEventListener("click", logout);
+    $("logout-pause").addEventListener("click", function () { leave("pause"); });
+    $("logout-close").addEventListener("click", function () { leave("close"); });
+    $("logout-stay").addEventListener("click", function () { var dlg = $("logout-dialog"); if (dlg.close) dlg.close(); else dlg.removeAttribute("open"); });
     $("site").addEventListener("change", loadDeskChoices);
     $("use-desk").addEventListener("click", function () { useDesk($("site").value, $("desk-select").value); });
     $("change-desk").addEventListener("click", function () { if (S.es) { S.es.close(); S.es = null; } chooseDesk(); });
@@ -355,12 +610,14 @@
     $("return").addEventListener("click", function () { ticketAction("return", { keep_position: true }); });
     $("transfer-toggle").addEventListener("click", function () {
       if (this.disabled) return;
+      api("GET", "/api/v1/sites/" + S.site + "/colleagues").then(function (r) { S.colleagues = r.body; fillTransfer(); }, function () { });
       fillTransfer();
       $("transfer-form").hidden = !$("transfer-form").hidden;
       if (!$("transfer-form").hidden) $("xfer-service").focus();
     });
     $("transfer-form").addEventListener("submit", function (ev) {
       ev.preventDefault();
+      if (!S.connected) return;
       var body = { keep_position: $("xfer-keep").checked };
       if ($("xfer-service").value) body.service = $("xfer-service").value;
       if ($("xfer-desk").value) body.desk = $("xfer-desk").value;
@@ -368,6 +625,8 @@
       $("transfer-form").hidden = true;
       ticketAction("transfer", body);
     });
+    $("rx-form").addEventListener("submit", function (ev) { ev.preventDefault(); issueAtReception(); });
+    $("find-form").addEventListener("submit", function (ev) { ev.preventDefault(); findTicket(); });
     $("sound").checked = store.get("sound") === "1";
     $("sound").addEventListener("change", function () { store.set("sound", this.checked ? "1" : "0"); });
     document.addEventListener("keydown", function (ev) {
@@ -378,10 +637,19 @@
       var map = { n: function () { callNext(); }, r: function () { ticketAction("recall"); }, s: function () { ticketAction("start"); },
         f: function () { ticketAction("finish"); }, x: function () { ticketAction("no-show"); }, h: function () { ticketAction("hold"); },
         b: function () { $("return").click(); }, t: function () { $("transfer-toggle").click(); } };
-      if (map[k]) { ev.preventDefault(); map[k](); }
+      if (map[k]) { ev.preventDefault(); if (S.connected) map[k](); }
     });
     // Waiting times move with the clock: re-draw every half minute.
     setInterval(function () { if (S.waiting) refresh(); }, 30000);
+    // A stream that went silent (a frozen server sends no heartbeat): not connected, buttons off;
+    // start it again so that it comes back by itself.
+    setInterval(function () {
+      if (!S.es || !S.me) return;
+      if (Date.now() - S.lastBeat > SILENCE_MS) {
+        setConnected(false);
+        if (Date.now() - S.lastBeat > 2 * SILENCE_MS) { S.lastBeat = Date.now(); connect(); }
+      }
+    }, 1000);
   }
 
   document.addEventListener("DOMContentLoaded", function () {

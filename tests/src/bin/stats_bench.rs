@@ -98,6 +98,7 @@ async fn main() -> anyhow::Result<()> {
                         staff: None,
                         target: None,
                         called_at: None,
+                        held_at: None,
                         recalls: 0,
                         estimated_wait_s: 0,
                         journey: vec![],

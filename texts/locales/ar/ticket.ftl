@@ -8,6 +8,10 @@ ticket-on-hold = متوقف مؤقتًا: ابقَ قريبًا، سننادي �
 ticket-done = انتهت الخدمة. شكرًا لك!
 ticket-no-show = لم نرك تصل. يُرجى السؤال في مكتب الاستقبال.
 ticket-cancelled = أُلغيت التذكرة
+ticket-expired = انتهت صلاحيتها: أُغلق المكتب لهذا اليوم
+# $when: the day and time it opens next, e.g. 02/12 08:30.
+ticket-opens-again = يفتح مجددًا { $when }.
+ticket-expired-what-now = لم تعد هذه التذكرة صالحة: يُرجى أخذ تذكرة جديدة عند فتح المكتب.
 ticket-about-minutes = { $n ->
     [one] حوالي دقيقة واحدة
     [two] حوالي دقيقتين

@@ -78,3 +78,86 @@ desk-people = { $n ->
     [one] { $n } person
    *[other] { $n } people
 }
+desk-open-alerts = Open alerts
+desk-im-going = I'm going
+# $what: the alert; $time: when it was raised.
+desk-alert-line = { $time } · { $what }
+desk-parked = Parked
+desk-nobody-parked = Nobody is parked.
+desk-parked-help = A parked person keeps their place. “Call back” calls them to this desk again.
+# $number: the ticket's number.
+desk-call-back = Call back { $number }
+# $n: minutes on hold; $desk: the desk that parked it.
+desk-parked-for = parked { $n } min ago at { $desk }
+desk-why = Why here
+desk-reason-urgent = urgent
+desk-reason-appointment = appointment now
+desk-reason-appointment_later = appointment later
+desk-reason-priority_group = priority group
+desk-reason-waited_past_target = waited past the target
+desk-reason-reserved_for_desk = reserved for this desk
+desk-reason-reserved_for_you = reserved for you
+desk-reason-reserved_elsewhere = reserved for another desk or colleague
+desk-reason-mediator_elsewhere = left for the mediator at another desk
+desk-not-callable = not for this desk now
+desk-disabled-offline = Not connected: wait until the connection is back.
+# $time: closing time; $n: people still waiting.
+desk-closing = { $n ->
+    [one] The office closes at { $time }: { $n } person is still waiting.
+   *[other] The office closes at { $time }: { $n } people are still waiting.
+}
+desk-confirm = Press again to confirm
+desk-logout-title = The desk is still open
+desk-logout-pause = Pause the desk and log out
+desk-logout-close = Close the desk and log out
+desk-logout-stay = Stay
+# $number: the ticket at the desk.
+desk-logout-called = { $number } is at the desk: it goes back to the queue, keeping its place.
+desk-msg-recall = { $number } announced again.
+desk-msg-start = Meeting with { $number } started.
+desk-msg-finish = { $number } finished.
+desk-msg-no-show = { $number } closed as absent.
+desk-msg-hold = { $number } parked: it is under “Parked”.
+desk-msg-return = { $number } back in the queue, keeping its place.
+desk-msg-transfer = { $number } transferred.
+desk-msg-resume = { $number } called back to this desk.
+desk-msg-open = The desk is open.
+desk-msg-pause = The desk is paused.
+desk-msg-close = The desk is closed.
+desk-msg-going = Thank you: the kiosk tells the visitor that someone is coming.
+desk-err-desk_busy = This desk already has someone: finish or park them first.
+desk-err-desk_not_open = Open the desk first.
+desk-err-illegal_transition = That ticket has moved on meanwhile (a colleague acted on it).
+desk-err-forbidden = You may not do this here.
+desk-err-unknown_alert = A colleague has already taken this alert.
+desk-err-unknown_ticket = That ticket no longer exists.
+desk-err-desk_does_not_serve = This desk does not serve that service.
+desk-err-offline = Not connected to the server: nothing was done.
+desk-details = Language, people, needs
+desk-reception = Reception
+desk-new-ticket = New ticket (for someone who cannot use the kiosk)
+desk-new-ticket-help = Nobody's name is asked or stored. Show the visitor the number, or the QR code to follow it on their phone.
+desk-needs-mediator = Needs a mediator in this language
+desk-issue = Issue the ticket
+desk-ticket-page = Open the ticket page
+# $service: the service; $ahead: people ahead.
+desk-issued = { $service } · { $ahead } ahead
+desk-find-ticket = Find a ticket by its number
+desk-find = Find
+# $number: the number searched.
+desk-find-none = { $number } is not waiting nor at a desk now (finished, cancelled or not issued today).
+# $number, $service, $status, $where.
+desk-find-found = { $number } · { $service } · { $status } { $where }
+# $n: people ahead.
+desk-find-ahead = · { $n } ahead
+# $desk: the desk.
+desk-find-at = · at { $desk }
+desk-msg-issued = Ticket { $number } issued.
+desk-free = free
+desk-not-seated = not at a desk
+desk-full-today = Full for today
+desk-full-help = The kiosk gives no more tickets for these services today. If the desks can take more people, lift the cap.
+desk-lift-cap = Lift today's cap
+# $service: the service.
+desk-msg-lifted = { $service }: the kiosk gives tickets again today.
+desk-statistics = Statistics

@@ -19,6 +19,7 @@ kiosk-server-error = Something went wrong. Please go to reception.
 kiosk-still-there-speech = Are you still there? We will start over soon.
 kiosk-help-sent = We told the staff: someone is coming to help you.
 kiosk-help-failed = We cannot reach the staff. Please go to reception.
+kiosk-help-coming = A staff member is on the way to you now.
 kiosk-printer-failed = The printer is not working. Take a photo of the screen or remember your number.
 
 ## The ticket (screen and paper). $n: people or minutes.

@@ -16,3 +16,5 @@ staff-priority-urgent = urgent
 staff-alert-help_requested = Help requested at the kiosk
 staff-alert-printer_failure = Printer failure
 staff-alert-other = Alert
+staff-status-expired = expired
+staff-alert-kiosk_flood = A kiosk is issuing too many tickets

@@ -8,6 +8,10 @@ ticket-on-hold = On hold: please stay nearby, we will call you again
 ticket-done = Finished. Thank you!
 ticket-no-show = We did not see you arrive. Please ask at reception.
 ticket-cancelled = Ticket cancelled
+ticket-expired = Expired: the office has closed for today
+# $when: the day and time it opens next, e.g. 02/12 08:30.
+ticket-opens-again = It opens again { $when }.
+ticket-expired-what-now = This ticket is no longer valid: please take a new one when the office opens.
 # $n: minutes (at least 1).
 ticket-about-minutes = about { $n } min
 ticket-under-a-minute = less than a minute

@@ -18,6 +18,7 @@ kiosk-server-error = Quelque chose n'a pas fonctionné. Allez à l'accueil, s'il
 kiosk-still-there-speech = Êtes-vous toujours là ? Nous allons bientôt recommencer.
 kiosk-help-sent = Nous avons prévenu le personnel : quelqu'un vient vous aider.
 kiosk-help-failed = Nous ne pouvons pas joindre le personnel. Allez à l'accueil, s'il vous plaît.
+kiosk-help-coming = Un membre du personnel arrive vers vous maintenant.
 kiosk-printer-failed = L'imprimante ne fonctionne pas. Prenez l'écran en photo ou retenez votre numéro.
 
 ## Le ticket (écran et papier)

@@ -8,6 +8,10 @@ ticket-on-hold = En pause : restez à proximité, nous vous rappellerons
 ticket-done = Terminé. Merci !
 ticket-no-show = Nous ne vous avons pas vu arriver. Adressez-vous à l'accueil.
 ticket-cancelled = Ticket annulé
+ticket-expired = Expiré : le bureau est fermé pour aujourd'hui
+# $when: the day and time it opens next, e.g. 02/12 08:30.
+ticket-opens-again = Il rouvre le { $when }.
+ticket-expired-what-now = Ce ticket n'est plus valable : prenez-en un nouveau à la réouverture.
 ticket-about-minutes = environ { $n } min
 ticket-under-a-minute = moins d'une minute
 ticket-go-to = Allez à

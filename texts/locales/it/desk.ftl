@@ -78,3 +78,86 @@ desk-people = { $n ->
     [one] { $n } persona
    *[other] { $n } persone
 }
+desk-open-alerts = Avvisi aperti
+desk-im-going = Vado io
+# $what: l'avviso; $time: quando è stato dato.
+desk-alert-line = { $time } · { $what }
+desk-parked = In sospeso
+desk-nobody-parked = Nessuno in sospeso.
+desk-parked-help = Chi è in sospeso conserva il posto. «Richiama» lo chiama di nuovo a questo sportello.
+# $number: il numero del biglietto.
+desk-call-back = Richiama { $number }
+# $n: minuti in sospeso; $desk: lo sportello che l'ha sospeso.
+desk-parked-for = in sospeso da { $n } min a { $desk }
+desk-why = Perché qui
+desk-reason-urgent = urgente
+desk-reason-appointment = appuntamento ora
+desk-reason-appointment_later = appuntamento più tardi
+desk-reason-priority_group = categoria con priorità
+desk-reason-waited_past_target = attesa oltre il previsto
+desk-reason-reserved_for_desk = riservato a questo sportello
+desk-reason-reserved_for_you = riservato a te
+desk-reason-reserved_elsewhere = riservato a un altro sportello o collega
+desk-reason-mediator_elsewhere = lasciato al mediatore di un altro sportello
+desk-not-callable = non per questo sportello ora
+desk-disabled-offline = Non connesso: aspetta che la connessione torni.
+# $time: ora di chiusura; $n: persone ancora in attesa.
+desk-closing = { $n ->
+    [one] L'ufficio chiude alle { $time }: c'è ancora { $n } persona in attesa.
+   *[other] L'ufficio chiude alle { $time }: ci sono ancora { $n } persone in attesa.
+}
+desk-confirm = Premi di nuovo per confermare
+desk-logout-title = Lo sportello è ancora aperto
+desk-logout-pause = Metti in pausa lo sportello ed esci
+desk-logout-close = Chiudi lo sportello ed esci
+desk-logout-stay = Resta
+# $number: il biglietto allo sportello.
+desk-logout-called = { $number } è allo sportello: torna in coda conservando il posto.
+desk-msg-recall = { $number } annunciato di nuovo.
+desk-msg-start = Colloquio con { $number } iniziato.
+desk-msg-finish = { $number } concluso.
+desk-msg-no-show = { $number } chiuso come assente.
+desk-msg-hold = { $number } in sospeso: lo trovi sotto «In sospeso».
+desk-msg-return = { $number } di nuovo in coda, conservando il posto.
+desk-msg-transfer = { $number } trasferito.
+desk-msg-resume = { $number } richiamato a questo sportello.
+desk-msg-open = Lo sportello è aperto.
+desk-msg-pause = Lo sportello è in pausa.
+desk-msg-close = Lo sportello è chiuso.
+desk-msg-going = Grazie: il chiosco dice alla persona che arriva qualcuno.
+desk-err-desk_busy = Questo sportello ha già qualcuno: concludi o sospendi prima.
+desk-err-desk_not_open = Apri prima lo sportello.
+desk-err-illegal_transition = Quel biglietto nel frattempo è cambiato (un collega ci ha lavorato).
+desk-err-forbidden = Qui non puoi farlo.
+desk-err-unknown_alert = Un collega ha già preso questo avviso.
+desk-err-unknown_ticket = Quel biglietto non esiste più.
+desk-err-desk_does_not_serve = Questo sportello non serve quel servizio.
+desk-err-offline = Non connesso al server: non è stato fatto nulla.
+desk-details = Lingua, persone, bisogni
+desk-reception = Accoglienza
+desk-new-ticket = Nuovo biglietto (per chi non può usare il chiosco)
+desk-new-ticket-help = Non si chiede né si conserva il nome di nessuno. Mostra alla persona il numero, o il codice QR per seguirlo sul telefono.
+desk-needs-mediator = Serve un mediatore in questa lingua
+desk-issue = Emetti il biglietto
+desk-ticket-page = Apri la pagina del biglietto
+# $service: il servizio; $ahead: persone davanti.
+desk-issued = { $service } · { $ahead } davanti
+desk-find-ticket = Trova un biglietto dal numero
+desk-find = Trova
+# $number: il numero cercato.
+desk-find-none = { $number } non è in attesa né a uno sportello ora (concluso, annullato o non emesso oggi).
+# $number, $service, $status, $where.
+desk-find-found = { $number } · { $service } · { $status } { $where }
+# $n: persone davanti.
+desk-find-ahead = · { $n } davanti
+# $desk: lo sportello.
+desk-find-at = · a { $desk }
+desk-msg-issued = Biglietto { $number } emesso.
+desk-free = libero
+desk-not-seated = non a uno sportello
+desk-full-today = Esauriti per oggi
+desk-full-help = Il chiosco non dà più biglietti per questi servizi oggi. Se gli sportelli possono ricevere altre persone, togli il limite.
+desk-lift-cap = Togli il limite di oggi
+# $service: il servizio.
+desk-msg-lifted = { $service }: il chiosco dà di nuovo biglietti oggi.
+desk-statistics = Statistiche

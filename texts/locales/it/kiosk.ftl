@@ -19,6 +19,7 @@ kiosk-server-error = Qualcosa non ha funzionato. Per favore vai all'accoglienza.
 kiosk-still-there-speech = Sei ancora qui? Tra poco si ricomincia.
 kiosk-help-sent = Abbiamo avvisato il personale: qualcuno arriva ad aiutarti.
 kiosk-help-failed = Non riusciamo ad avvisare il personale. Per favore vai all'accoglienza.
+kiosk-help-coming = Un operatore sta arrivando da te adesso.
 kiosk-printer-failed = La stampante non funziona. Fai una foto allo schermo o ricorda il tuo numero.
 
 ## Biglietto (schermo e carta). $n: persone o minuti.

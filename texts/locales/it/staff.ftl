@@ -16,3 +16,5 @@ staff-priority-urgent = urgente
 staff-alert-help_requested = Richiesta di aiuto al chiosco
 staff-alert-printer_failure = Guasto stampante
 staff-alert-other = Avviso
+staff-status-expired = scaduto
+staff-alert-kiosk_flood = Un chiosco emette troppi biglietti

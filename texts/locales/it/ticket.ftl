@@ -8,6 +8,10 @@ ticket-on-hold = In pausa: resta nei paraggi, ti richiameremo
 ticket-done = Servizio concluso. Grazie!
 ticket-no-show = Non ti abbiamo visto arrivare. Chiedi all'accoglienza.
 ticket-cancelled = Biglietto annullato
+ticket-expired = Scaduto: l'ufficio ha chiuso per oggi
+# $when: the day and time it opens next, e.g. 02/12 08:30.
+ticket-opens-again = Riapre { $when }.
+ticket-expired-what-now = Il biglietto non vale più: prendine uno nuovo quando l'ufficio riapre.
 # $n: minuti (almeno 1).
 ticket-about-minutes = circa { $n } min
 ticket-under-a-minute = meno di un minuto

@@ -18,6 +18,7 @@ kiosk-server-error = Ceva nu a funcționat. Vă rugăm să mergeți la recepție
 kiosk-still-there-speech = Mai sunteți aici? În curând o luăm de la capăt.
 kiosk-help-sent = Am anunțat personalul: cineva vine să vă ajute.
 kiosk-help-failed = Nu putem anunța personalul. Vă rugăm să mergeți la recepție.
+kiosk-help-coming = Un membru al personalului vine acum la dumneavoastră.
 kiosk-printer-failed = Imprimanta nu funcționează. Fotografiați ecranul sau rețineți numărul.
 
 ## Bonul (ecran și hârtie)

@@ -8,6 +8,10 @@ ticket-on-hold = În pauză: rămâneți în apropiere, vă vom chema din nou
 ticket-done = Gata. Vă mulțumim!
 ticket-no-show = Nu v-am văzut venind. Vă rugăm să întrebați la recepție.
 ticket-cancelled = Bon anulat
+ticket-expired = Expirat: biroul s-a închis pentru astăzi
+# $when: the day and time it opens next, e.g. 02/12 08:30.
+ticket-opens-again = Se redeschide { $when }.
+ticket-expired-what-now = Acest bon nu mai este valabil: vă rugăm să luați unul nou la redeschidere.
 ticket-about-minutes = aproximativ { $n } min
 ticket-under-a-minute = mai puțin de un minut
 ticket-go-to = Mergeți la

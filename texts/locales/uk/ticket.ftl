@@ -8,6 +8,10 @@ ticket-on-hold = Пауза: будь ласка, залишайтеся пор�
 ticket-done = Завершено. Дякуємо!
 ticket-no-show = Ми не побачили, що ви підійшли. Зверніться на рецепцію.
 ticket-cancelled = Талон скасовано
+ticket-expired = Термін дії минув: офіс на сьогодні зачинено
+# $when: the day and time it opens next, e.g. 02/12 08:30.
+ticket-opens-again = Знову відкриється { $when }.
+ticket-expired-what-now = Цей талон більше не дійсний: будь ласка, візьміть новий, коли офіс відкриється.
 ticket-about-minutes = близько { $n } хв
 ticket-under-a-minute = менше хвилини
 ticket-go-to = Підійдіть до
