@@ -50,7 +50,7 @@ async fn relay(
 ) {
     let mut reader = BufReader::new(from).lines();
     while let Ok(Some(line)) = reader.next_line().await {
-        println!("[{name}] {line}");
+        crate::say!("[{name}] {line}");
         if let Some(tx) = &lines {
             let _ = tx.send(line);
         }
@@ -65,15 +65,24 @@ pub async fn stop_all(children: &mut [Running]) {
     }
     for c in children.iter_mut() {
         match tokio::time::timeout(GRACE, c.child.wait()).await {
-            Ok(Ok(status)) => println!("sportello: the {} (pid {}) stopped ({status})", c.name, c.pid),
-            Ok(Err(e)) => println!("sportello: waiting for the {} (pid {}): {e}", c.name, c.pid),
+            Ok(Ok(status)) => crate::say!("sportello: the {} (pid {}) stopped ({status})", c.name, c.pid),
+            Ok(Err(e)) => crate::say!("sportello: waiting for the {} (pid {}): {e}", c.name, c.pid),
             Err(_) => {
-                println!("sportello: the {} (pid {}) did not stop in {GRACE:?}: killing it", c.name, c.pid);
+                crate::say!("sportello: the {} (pid {}) did not stop in {GRACE:?}: killing it", c.name, c.pid);
                 let _ = c.child.kill().await;
             }
         }
-        // Whatever the child left in its group (ESRCH when nothing is left: the usual case).
-        let _ = killpg(group(c.pid), Signal::SIGKILL);
+        // Whatever the child left in its group (ESRCH when nothing is left: the usual case), and
+        // wait (up to a second) until the kernel has taken it away.
+        let g = group(c.pid);
+        if killpg(g, Signal::SIGKILL).is_ok() {
+            for _ in 0..50 {
+                if killpg(g, None).is_err() {
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        }
     }
 }
 

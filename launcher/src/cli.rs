@@ -114,9 +114,9 @@ async fn up(args: UpArgs) -> anyhow::Result<ExitCode> {
             ExitCode::FAILURE
         }
     };
-    println!("sportello: stopping everything it started");
+    crate::say!("sportello: stopping everything it started");
     children::stop_all(&mut running).await;
-    println!("sportello: stopped");
+    crate::say!("sportello: stopped");
     Ok(code)
 }
 
@@ -176,24 +176,24 @@ async fn bring_up(args: &UpArgs, programs: &Programs, running: &mut Vec<Running>
         window_lines.push(format!("  Kiosk, display:  no windows ({why}); the web display below shows the same"));
         window_lines.push("                   waiting room in a browser; the simulation uses the kiosk's API".into());
     }
-    println!("\n==================== SPORTELLO IS UP ====================");
-    println!("A whole One Stop Shop on this machine, site {site} (demo mode: PUBLIC accounts and keys).");
-    println!("  Server:          {url}  (pid {})", running[0].pid);
+    crate::say!("\n==================== SPORTELLO IS UP ====================");
+    crate::say!("A whole One Stop Shop on this machine, site {site} (demo mode: PUBLIC accounts and keys).");
+    crate::say!("  Server:          {url}  (pid {})", running[0].pid);
     for l in &window_lines {
-        println!("{l}");
+        crate::say!("{l}");
     }
-    println!("  Desk page:       {url}/desk  (log in as giulia, password {})", queue_server::demo::DEMO_PASSWORD);
-    println!("  Web display:     {url}/display/{site}?key={display_key}");
-    println!("  Statistics:      {url}/stats?site={site}  (log in as responsabile)");
-    println!("  Live overview:   {url}/stats/live?site={site}");
+    crate::say!("  Desk page:       {url}/desk  (log in as giulia, password {})", queue_server::demo::DEMO_PASSWORD);
+    crate::say!("  Web display:     {url}/display/{site}?key={display_key}");
+    crate::say!("  Statistics:      {url}/stats?site={site}  (log in as responsabile)");
+    crate::say!("  Live overview:   {url}/stats/live?site={site}");
     if args.simulate {
-        println!("  Simulation:      visitors and staff at speed ×{}", args.speed);
+        crate::say!("  Simulation:      visitors and staff at speed ×{}", args.speed);
     } else {
-        println!("  Simulation:      off (sportello up --simulate --speed 20 for a lively day)");
+        crate::say!("  Simulation:      off (sportello up --simulate --speed 20 for a lively day)");
     }
-    println!("Ctrl-C stops everything.");
-    println!("sportello ready on {url}");
-    println!("=========================================================\n");
+    crate::say!("Ctrl-C stops everything.");
+    crate::say!("sportello ready on {url}");
+    crate::say!("=========================================================\n");
 
     let mut simulation = if args.simulate {
         let (url, site, day) = (url.clone(), site.to_owned(), crate::simulate::Day::at_speed(args.speed));
@@ -210,14 +210,14 @@ async fn bring_up(args: &UpArgs, programs: &Programs, running: &mut Vec<Running>
                 if name == "server" {
                     break Stop::Ended(name, status);
                 }
-                println!("sportello: the {name} window ended ({status}); the rest goes on");
+                crate::say!("sportello: the {name} window ended ({status}); the rest goes on");
             }
             r = async { simulation.as_mut().expect("guarded").await }, if simulation.is_some() => {
                 simulation = None;
                 match r {
-                    Ok(Ok(())) => println!("sportello: the simulation ended"),
-                    Ok(Err(e)) => println!("sportello: the simulation stopped: {e:#}"),
-                    Err(e) => println!("sportello: the simulation failed: {e}"),
+                    Ok(Ok(())) => crate::say!("sportello: the simulation ended"),
+                    Ok(Err(e)) => crate::say!("sportello: the simulation stopped: {e:#}"),
+                    Err(e) => crate::say!("sportello: the simulation failed: {e}"),
                 }
             }
         }
@@ -227,7 +227,7 @@ async fn bring_up(args: &UpArgs, programs: &Programs, running: &mut Vec<Running>
     }
     Ok(match stop {
         Stop::Signal(what) => {
-            println!("sportello: {what}");
+            crate::say!("sportello: {what}");
             ExitCode::SUCCESS
         }
         Stop::Ended(name, status) => {

@@ -11,6 +11,16 @@
 //! whose accounts and keys are public. A real centre installs the packages (`docs/install.md`).
 //! The server library does not depend on the slint apps; the launcher only spawns their binaries.
 
+/// `println!` that never panics: the launcher's output may be a pipe whose reader has gone
+/// (a test that ended, `| head`), and losing a line must not take the centre down.
+#[macro_export]
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 pub mod children;
 pub mod cli;
 pub mod programs;

@@ -76,7 +76,7 @@ fn build_siblings(cargo: &Path, dir: &Path, packages: &[&str]) -> anyhow::Result
     for p in packages {
         cmd.args(["-p", p]);
     }
-    println!("sportello: building {} ({profile}) with cargo", packages.join(", "));
+    crate::say!("sportello: building {} ({profile}) with cargo", packages.join(", "));
     let status = cmd.status().with_context(|| format!("cannot run {}", cargo.display()))?;
     if !status.success() {
         bail!("cargo could not build {} ({status})", packages.join(", "));

@@ -85,7 +85,7 @@ pub async fn run(base: &str, site: &str, day: Day) -> anyhow::Result<()> {
         anyhow::bail!("the demo has no staff at {site}");
     };
     let desks = first.desks(site).await?;
-    println!(
+    crate::say!(
         "sportello: simulating visitors at the kiosk of {site} and {} staff at {} desks (speed ×{})",
         staff.len().min(desks.len()),
         desks.len(),
@@ -136,11 +136,11 @@ async fn visitors(kiosk: &Client, site: &str, services: &[String], languages: &[
             party_size: Some(if rng.random_bool(0.15) { rng.random_range(2..5) } else { 1 }),
         };
         match kiosk.issue(site, &request, None).await {
-            Ok(t) => println!("sportello: a visitor took {} for {service}", t.number),
+            Ok(t) => crate::say!("sportello: a visitor took {} for {service}", t.number),
             Err(e) => {
                 let said = e.to_string();
                 if said != last_error {
-                    println!("sportello: a visitor could not take a ticket for {service}: {said}");
+                    crate::say!("sportello: a visitor could not take a ticket for {service}: {said}");
                     last_error = said;
                 }
                 if let Some(wait) = e.api().and_then(|a| a.retry_after) {
@@ -154,7 +154,7 @@ async fn visitors(kiosk: &Client, site: &str, services: &[String], languages: &[
 /// One staff member's day at one desk.
 async fn at_the_desk(staff: &Client, user: &str, desk: &str, services: &[String], day: &Day, rng: &mut StdRng) {
     if let Err(e) = staff.desk(desk, "open").await {
-        println!("sportello: {user} could not open {desk}: {e}");
+        crate::say!("sportello: {user} could not open {desk}: {e}");
     }
     let mut last_error = String::new();
     loop {
@@ -167,7 +167,7 @@ async fn at_the_desk(staff: &Client, user: &str, desk: &str, services: &[String]
             Err(e) => {
                 let said = e.to_string();
                 if said != last_error {
-                    println!("sportello: {user} at {desk}: call next: {said}");
+                    crate::say!("sportello: {user} at {desk}: call next: {said}");
                     last_error = said;
                 }
                 tokio::time::sleep(day.scaled(Duration::from_secs(15)).max(Duration::from_millis(500))).await;
@@ -205,7 +205,7 @@ fn report(user: &str, what: &str, r: Result<(), client::Error>) -> bool {
     match r {
         Ok(()) => true,
         Err(e) => {
-            println!("sportello: {user}: {what}: {e}");
+            crate::say!("sportello: {user}: {what}: {e}");
             false
         }
     }
