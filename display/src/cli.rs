@@ -76,6 +76,10 @@ pub struct RunArgs {
     /// Seconds the newest call stays highlighted.
     #[arg(long, default_value_t = 8)]
     pub highlight_s: u32,
+    /// A call is spoken only while it is at most this many seconds old (after a network cut or in a
+    /// burst, older calls are shown, not spoken).
+    #[arg(long, default_value_t = 60, value_name = "S")]
+    pub announce_max_age_s: u32,
     /// The site's time zone (clock).
     #[arg(long, default_value = "Europe/Rome")]
     pub time_zone: String,

@@ -59,7 +59,13 @@ impl HttpClient {
 pub trait Sink: Send {
     fn publish(&mut self, view: View);
     fn announce(&mut self, announcement: Announcement);
+    /// The call is no longer current (the person reached the desk, it was withdrawn, or it is too
+    /// old): if it still waits for the voice, it is not spoken.
+    fn withdraw(&mut self, number: &str);
 }
+
+/// What the voice is reading: `Some(number)` when it starts a call, `None` when it goes quiet.
+pub type Speaking = tokio::sync::mpsc::UnboundedReceiver<Option<String>>;
 
 /// The wall clock (tests make it jump, as after a laptop's sleep).
 pub type Clock = std::sync::Arc<dyn Fn() -> Timestamp + Send + Sync>;
@@ -72,6 +78,7 @@ pub struct Driver<S: Sink> {
     backoff: Backoff,
     tick: Duration,
     clock: Clock,
+    speaking: Option<Speaking>,
 }
 
 impl<S: Sink> Driver<S> {
@@ -83,7 +90,14 @@ impl<S: Sink> Driver<S> {
             backoff: Backoff::new(Duration::from_secs(1), Duration::from_secs(30)),
             tick: Duration::from_secs(1),
             clock: std::sync::Arc::new(Timestamp::now),
+            speaking: None,
         }
+    }
+
+    /// Follow what the voice reads, so the big panel shows the call being spoken.
+    pub fn with_speaking(mut self, speaking: Speaking) -> Driver<S> {
+        self.speaking = Some(speaking);
+        self
     }
 
     /// Another wall clock (tests).
@@ -100,19 +114,36 @@ impl<S: Sink> Driver<S> {
     }
 
     fn publish(&mut self) {
+        for n in self.ctl.take_withdrawals() {
+            self.sink.withdraw(&n);
+        }
         for a in self.ctl.take_announcements() {
             self.sink.announce(a);
         }
         self.sink.publish(self.ctl.view((self.clock)()));
     }
 
-    /// Awaits `fut` while keeping the screen (clock, staleness) up to date.
+    /// The voice started or stopped reading a call: show it at once.
+    fn spoken(&mut self, number: Option<Option<String>>) {
+        match number {
+            Some(n) => self.ctl.speaking(n),
+            // The announcer is gone: nothing is being read.
+            None => {
+                self.speaking = None;
+                self.ctl.speaking(None);
+            }
+        }
+        self.publish();
+    }
+
+    /// Awaits `fut` while keeping the screen (clock, staleness, the call being read) up to date.
     async fn ticking<F: Future>(&mut self, tick: &mut Interval, fut: F) -> F::Output {
         tokio::pin!(fut);
         loop {
             tokio::select! {
                 out = &mut fut => return out,
                 _ = tick.tick() => self.publish(),
+                n = next_spoken(&mut self.speaking) => self.spoken(n),
             }
         }
     }
@@ -219,6 +250,7 @@ impl<S: Sink> Driver<S> {
                     tracing::warn!("nothing heard from the server for {:?}: reconnecting", self.ctl.stale_after());
                     return Outcome::Ok;
                 }
+                n = next_spoken(&mut self.speaking) => self.spoken(n),
                 _ = tick.tick() => {
                     self.publish();
                     // The wall clock jumped (the machine slept): the connection is likely dead.
@@ -229,6 +261,14 @@ impl<S: Sink> Driver<S> {
                 }
             }
         }
+    }
+}
+
+/// The next change of what the voice reads (never, without an announcer).
+async fn next_spoken(speaking: &mut Option<Speaking>) -> Option<Option<String>> {
+    match speaking {
+        Some(rx) => rx.recv().await,
+        None => std::future::pending().await,
     }
 }
 

@@ -78,8 +78,11 @@ async fn fake_server(fake: Fake) -> (String, Shared) {
     (format!("http://{addr}"), shared)
 }
 
+/// A call made just now (so it is current and announced).
 fn sse_call(id: u64, kind: &str, number: &str, desk: &str) -> String {
-    let data = serde_json::to_string(&call_event(kind, number, desk, "it")).unwrap();
+    let mut ev = call_event(kind, number, desk, "it");
+    ev.at = Timestamp::now().to_string();
+    let data = serde_json::to_string(&ev).unwrap();
     format!("id: {id}\nevent: {kind}\ndata: {data}\n\n")
 }
 
@@ -95,6 +98,7 @@ impl Sink for ChannelSink {
     fn announce(&mut self, a: Announcement) {
         let _ = self.announced.send(a);
     }
+    fn withdraw(&mut self, _: &str) {}
 }
 
 struct Running {
@@ -296,7 +300,7 @@ async fn after_a_sleep_the_clock_jump_shows_the_warning_and_reconnects_at_once()
     // The stream delivers one queue update and then stays open but silent (a dead connection after
     // a suspend looks like this); with heartbeat_s = 10 the read deadline is 23 s away, yet the
     // display must not wait for it.
-    let queue = crate::demo::queue_msg(101, &[("alloggio", "A", 7, 900)]);
+    let queue = crate::demo::queue_msg(101, &[("letto", "Area A", 7, 900)]);
     let queue = format!("id: 101\nevent: queue.updated\ndata: {}\n\n", queue.data);
     let (server, fake) = fake_server(Fake {
         snapshots: vec![demo_snapshot()],
