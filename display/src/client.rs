@@ -2,7 +2,7 @@
 //! loop that keeps the controller in step — reconnecting with backoff, resuming with
 //! `Last-Event-ID`, re-reading the snapshot when told to, and never hiding that it is out of date.
 
-use crate::controller::{Announcement, DisplayController, Outcome, View};
+use crate::controller::{Announcement, DisplayController, Outcome, Setup, View};
 use ::client::{Client, Error, EventStream};
 use jiff::Timestamp;
 use queue_core::wire::DisplaySnapshot;
@@ -28,6 +28,8 @@ pub struct Endpoint {
 pub struct HttpClient {
     api: Client,
     site: String,
+    /// `--server` when it is not an http(s) URL (a set-up mistake shown on screen).
+    bad_address: Option<String>,
 }
 
 impl HttpClient {
@@ -40,7 +42,9 @@ impl HttpClient {
             .build()
             .expect("the HTTP client builds")
             .with_bearer(&endpoint.key);
-        HttpClient { api, site: endpoint.site }
+        let scheme = endpoint.server.split_once("://").map(|(s, _)| s.to_ascii_lowercase());
+        let bad_address = (!matches!(scheme.as_deref(), Some("http" | "https"))).then(|| endpoint.server.clone());
+        HttpClient { api, site: endpoint.site, bad_address }
     }
 
     /// `GET …/display`: the full state.
@@ -154,8 +158,26 @@ impl<S: Sink> Driver<S> {
         self.ticking(tick, tokio::time::sleep(delay)).await;
     }
 
+    /// Whether an error is a set-up mistake rather than an outage.
+    fn setup_problem(&self, e: &Error) -> Option<Setup> {
+        match e {
+            Error::Api { error, .. } if matches!(error.status, 401 | 403) => Some(Setup::KeyRefused(error.status)),
+            Error::Api { error, .. } if error.status == 404 => Some(Setup::UnknownSite(self.client.site.clone())),
+            _ => None,
+        }
+    }
+
     /// Never returns: snapshot, stream, and around again whenever something breaks.
     pub async fn run(mut self) {
+        if let Some(bad) = self.client.bad_address.clone() {
+            // Nothing to connect to: say so and keep the screen (clock) alive.
+            self.ctl.setup_problem(Some(Setup::BadAddress(bad)));
+            let mut tick = tokio::time::interval(self.tick);
+            loop {
+                tick.tick().await;
+                self.publish();
+            }
+        }
         let mut tick = tokio::time::interval(self.tick);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let mut need_snapshot = true;
@@ -166,12 +188,16 @@ impl<S: Sink> Driver<S> {
                 let client = self.client.clone();
                 match self.ticking(&mut tick, async move { client.snapshot().await }).await {
                     Ok(snap) => {
+                        self.ctl.setup_problem(None);
                         self.ctl.apply_snapshot(snap, (self.clock)());
                         need_snapshot = false;
                         self.publish();
                     }
                     Err(e) => {
                         tracing::warn!("{e}");
+                        if let Some(p) = self.setup_problem(&e) {
+                            self.ctl.setup_problem(Some(p));
+                        }
                         self.ctl.connection_lost((self.clock)());
                         self.publish();
                         self.pause(&mut tick).await;
@@ -192,6 +218,11 @@ impl<S: Sink> Driver<S> {
                 Ok(res) => res,
                 Err(e) => {
                     tracing::warn!("{e}");
+                    if let Some(p) = self.setup_problem(&e) {
+                        // The key was revoked, or the site removed, while the display ran.
+                        self.ctl.setup_problem(Some(p));
+                        need_snapshot = true;
+                    }
                     self.ctl.connection_lost((self.clock)());
                     self.publish();
                     self.pause(&mut tick).await;

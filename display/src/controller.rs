@@ -53,6 +53,20 @@ impl Default for Settings {
     }
 }
 
+/// A set-up mistake, told apart from an outage: the red band names it (and the log), instead of
+/// "not updated since".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Setup {
+    /// The server answered 401 or 403 to the display's key.
+    KeyRefused(u16),
+    /// The server answered 404: no such site.
+    UnknownSite(String),
+    /// `--server` is not an http(s) URL.
+    BadAddress(String),
+    /// `--services` or `--desks` ids the site does not have (public ids for services).
+    UnknownIds(Vec<String>),
+}
+
 /// What the caller must do after a message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
@@ -121,7 +135,8 @@ pub struct View {
     pub previous: Vec<CallLine>,
     pub queues: Vec<QueueLine>,
     pub notice: String,
-    /// The plain "reconnecting since HH:MM" warning, when the data may be out of date.
+    /// The red band: the plain "reconnecting since HH:MM" warning when the data may be out of
+    /// date, or the set-up mistake that keeps the display from connecting.
     pub stale: Option<String>,
     pub labels: Labels,
 }
@@ -161,6 +176,8 @@ pub struct DisplayController {
     server_offset: SignedDuration,
     /// The call the voice is reading now: the big panel shows it.
     speaking: Option<String>,
+    /// A set-up mistake found while connecting (cleared by a snapshot that proves otherwise).
+    setup: Option<Setup>,
 }
 
 /// How many calls are kept beyond those shown, so a withdrawn call uncovers the one before.
@@ -188,6 +205,7 @@ impl DisplayController {
             withdrawn: Vec::new(),
             server_offset: SignedDuration::ZERO,
             speaking: None,
+            setup: None,
         }
     }
 
@@ -259,6 +277,46 @@ impl DisplayController {
         }
         self.loaded = true;
         self.heard(now);
+        self.setup = self.unknown_ids().map(Setup::UnknownIds);
+        if let Some(p) = &self.setup {
+            tracing::error!("{}", self.setup_text(p, "en"));
+        }
+    }
+
+    /// `--services` and `--desks` ids that the site's snapshot does not have.
+    fn unknown_ids(&self) -> Option<Vec<String>> {
+        let known_service = |id: &ServiceId| {
+            self.queues.iter().any(|q| q.service == *id) || self.desks.values().any(|d| d.services.contains(id))
+        };
+        let mut unknown: Vec<String> =
+            self.settings.services.iter().filter(|id| !known_service(id)).map(|id| id.to_string()).collect();
+        unknown.extend(self.settings.desks.iter().filter(|d| !self.desks.contains_key(*d)).map(|d| d.to_string()));
+        (!unknown.is_empty()).then_some(unknown)
+    }
+
+    /// A set-up mistake seen while connecting (`None` once the server accepted us).
+    pub fn setup_problem(&mut self, problem: Option<Setup>) {
+        if let Some(p) = problem.as_ref().filter(|p| self.setup.as_ref() != Some(*p)) {
+            tracing::error!("{}", self.setup_text(p, "en"));
+        }
+        self.setup = problem;
+    }
+
+    fn setup_text(&self, p: &Setup, lang: &str) -> String {
+        match p {
+            Setup::KeyRefused(status) => {
+                self.texts.format(lang, id::DISPLAY_SETUP_KEY, &[("status", status.to_string().into())])
+            }
+            Setup::UnknownSite(site) => {
+                self.texts.format(lang, id::DISPLAY_SETUP_SITE, &[("site", site.as_str().into())])
+            }
+            Setup::BadAddress(url) => {
+                self.texts.format(lang, id::DISPLAY_SETUP_ADDRESS, &[("url", url.as_str().into())])
+            }
+            Setup::UnknownIds(ids) => {
+                self.texts.format(lang, id::DISPLAY_SETUP_SERVICES, &[("ids", ids.join(", ").into())])
+            }
+        }
     }
 
     /// The stream answered (HTTP 200): the display is live again.
@@ -553,13 +611,19 @@ impl DisplayController {
                 notice.push(format!("\u{2068}{}\u{2069}", n.trim()));
             }
         }
-        let stale = self.stale_since(now).map(|since| {
-            let time = since.map(|t| self.hhmm(t)).unwrap_or_else(|| "--:--".to_owned());
-            let say = |l: &str| self.texts.format(l, id::DISPLAY_RECONNECTING, &[("time", time.as_str().into())]);
-            match second {
-                true => format!("{} · {}", say(lang), say("en")),
-                false => say(lang),
-            }
+        let setup = self.setup.as_ref().map(|p| match second {
+            true => format!("{} · {}", self.setup_text(p, lang), self.setup_text(p, "en")),
+            false => self.setup_text(p, lang),
+        });
+        let stale = setup.or_else(|| {
+            self.stale_since(now).map(|since| {
+                let time = since.map(|t| self.hhmm(t)).unwrap_or_else(|| "--:--".to_owned());
+                let say = |l: &str| self.texts.format(l, id::DISPLAY_RECONNECTING, &[("time", time.as_str().into())]);
+                match second {
+                    true => format!("{} · {}", say(lang), say("en")),
+                    false => say(lang),
+                }
+            })
         });
         View {
             site_name: self.site_name.clone(),

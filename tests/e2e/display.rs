@@ -193,16 +193,16 @@ impl Drop for Screen {
     }
 }
 
-/// Opens the desks and puts four tickets in each of their queues.
+/// Opens three desks and puts four tickets in each of their queues.
 async fn open_desks(server: &TestServer) -> Vec<(tests::Client, &'static str)> {
     let kiosk = server.kiosk(LIVORNO).await;
-    for service in ["lavoro", "residenza"] {
+    for service in ["lavoro", "residenza", "letto"] {
         for _ in 0..4 {
             kiosk.issue(LIVORNO, json!({"service": service, "language": "fr"})).await;
         }
     }
     let mut desks = Vec::new();
-    for (user, desk) in [("giulia", "lt-sportello-1"), ("luca", "lt-sportello-2")] {
+    for (user, desk) in [("giulia", "lt-sportello-1"), ("luca", "lt-sportello-2"), ("sara", "lt-sportello-3")] {
         let staff = server.staff(user).await;
         staff.post_ok(&format!("/api/v1/desks/{desk}/open"), Value::Null, StatusCode::OK).await;
         desks.push((staff, desk));
@@ -237,7 +237,7 @@ async fn after_a_long_cut_only_current_calls_are_spoken() {
     later.pass(137);
     let (served, served_id) = call(&desks[1].0, desks[1].1).await;
     desks[1].0.act(&served_id, "start").await;
-    let (fresh, _) = call(&desks[0].0, desks[0].1).await;
+    let (fresh, _) = call(&desks[2].0, desks[2].1).await;
     cut.send(false).unwrap();
 
     let v = view_where(&mut screen.views, Duration::from_secs(20), |v| {

@@ -204,8 +204,7 @@ async fn public_payloads_name_no_discreet_service() {
     let server = TestServer::start().await;
     let discreet = ["sociale", "salute", "legale"];
     let display = server.display(LIVORNO).await;
-    let events = format!("{}/api/v1/sites/{LIVORNO}/events", server.url);
-    let mut stream = tests::sse::SseReader::connect(&events, Some(&tests::display_key(LIVORNO)), None).await;
+    let mut stream = display.events(LIVORNO, None).await;
     let kiosk = server.kiosk(LIVORNO).await;
     for s in discreet {
         kiosk.issue(LIVORNO, json!({"service": s})).await;

@@ -281,9 +281,11 @@ async fn wrong_key_is_refused_and_shown_as_not_updated() {
             .with_timing(Backoff::new(Duration::from_millis(20), Duration::from_millis(100)), Duration::from_millis(50))
             .run(),
     );
+    let mut last = None;
     let stale = tokio::time::timeout(Duration::from_secs(20), async {
         while let Some(v) = views.recv().await {
             if v.stale.is_some() {
+                last = Some(v);
                 return true;
             }
         }
@@ -293,6 +295,10 @@ async fn wrong_key_is_refused_and_shown_as_not_updated() {
     task.abort();
     assert_eq!(stale, Ok(true));
     assert_eq!(fake.lock().unwrap().snapshot_reads, 0, "refused before reaching the handler's state");
+    // Issue 13: a set-up mistake is told apart from an outage.
+    let v = views.try_recv().ok().or(last).expect("a view");
+    let band = v.stale.unwrap();
+    assert!(band.contains("401") && band.contains("--key") && !band.contains("10:"), "{band}");
 }
 
 #[tokio::test]
@@ -361,4 +367,22 @@ async fn a_server_that_always_asks_for_a_resync_is_not_hammered() {
     task.abort();
     assert_eq!(reached, Ok(true));
     assert!(started.elapsed() >= Duration::from_millis(1500), "backed off: {:?}", started.elapsed());
+}
+
+#[tokio::test]
+async fn a_server_address_without_http_is_named_on_screen() {
+    let (vt, mut views) = mpsc::unbounded_channel();
+    let (at, _announced) = mpsc::unbounded_channel();
+    let client =
+        HttpClient::new(Endpoint { server: "127.0.0.1:8080".into(), key: KEY.into(), site: "livorno-terreni".into() });
+    let ctl = DisplayController::new(Settings::default(), Texts::builtin(), Timestamp::now());
+    let task = tokio::spawn(
+        Driver::new(client, ctl, ChannelSink { views: vt, announced: at })
+            .with_timing(Backoff::new(Duration::from_millis(20), Duration::from_millis(100)), Duration::from_millis(20))
+            .run(),
+    );
+    let v = tokio::time::timeout(Duration::from_secs(10), views.recv()).await.unwrap().unwrap();
+    task.abort();
+    let band = v.stale.unwrap();
+    assert!(band.contains("«127.0.0.1:8080»") && band.contains("http://"), "{band}");
 }

@@ -358,3 +358,22 @@ fn queues_keep_the_configured_order_or_the_order_services_names() {
     let labels: Vec<String> = c.view(t(2)).queues.into_iter().map(|q| q.label).collect();
     assert_eq!(labels, ["Area I", "Area F", "Area A"], "a discreet service by its public id");
 }
+
+#[test]
+fn unknown_services_or_desks_are_a_set_up_mistake_on_screen() {
+    let c = controller(Settings { services: vec!["legale".into(), "letto".into()], ..Settings::default() });
+    let band = c.view(t(2)).stale.unwrap();
+    assert_eq!(
+        band,
+        "Servizi sconosciuti in questa sede: legale (controllare --services) · \
+         Unknown services at this site: legale (check --services)"
+    );
+    let c = controller(Settings { desks: vec!["lt-sportello-9".into()], ..Settings::default() });
+    assert!(c.view(t(2)).stale.unwrap().contains("lt-sportello-9"));
+    let mut c = controller(Settings { services: vec!["area-h".into()], ..Settings::default() });
+    assert_eq!(c.view(t(2)).stale, None, "a discreet service's public id is known");
+    c.setup_problem(Some(Setup::KeyRefused(403)));
+    assert!(c.view(t(2)).stale.unwrap().starts_with("Il server rifiuta la chiave di questo display (403)"));
+    c.setup_problem(None);
+    assert_eq!(c.view(t(2)).stale, None);
+}
