@@ -114,6 +114,28 @@ pub fn wav_samples(wav: &[u8]) -> Result<(u32, Vec<i16>), AudioError> {
     Err(AudioError::BadWav("no data chunk"))
 }
 
+/// The WAV with its RIFF and data sizes set from the bytes it really has. `espeak-ng --stdout`
+/// writes "unknown length" sizes (it cannot seek a pipe); players and tools that trust the header
+/// (`soxi` says 0 s) cut such a file short or misjudge its length.
+pub fn fix_wav_sizes(mut wav: Vec<u8>) -> Vec<u8> {
+    if wav.len() < 12 || &wav[0..4] != b"RIFF" || &wav[8..12] != b"WAVE" {
+        return wav;
+    }
+    let mut pos = 12;
+    while pos + 8 <= wav.len() {
+        let len = u32::from_le_bytes([wav[pos + 4], wav[pos + 5], wav[pos + 6], wav[pos + 7]]) as usize;
+        if &wav[pos..pos + 4] == b"data" {
+            let real = (wav.len() - pos - 8) as u32;
+            wav[pos + 4..pos + 8].copy_from_slice(&real.to_le_bytes());
+            let riff = (wav.len() - 8) as u32;
+            wav[4..8].copy_from_slice(&riff.to_le_bytes());
+            return wav;
+        }
+        pos = (pos + 8).saturating_add(len + (len & 1));
+    }
+    wav
+}
+
 /// Root mean square of the samples, 0.0 (silence) to 1.0 (full scale).
 pub fn rms(samples: &[i16]) -> f64 {
     if samples.is_empty() {
@@ -174,7 +196,7 @@ impl Speech for EspeakNg {
                 stderr: String::from_utf8_lossy(&out.stderr).trim().to_owned(),
             });
         }
-        Ok(out.stdout)
+        Ok(fix_wav_sizes(out.stdout))
     }
 }
 

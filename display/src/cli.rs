@@ -64,6 +64,10 @@ pub struct RunArgs {
     /// Fill the screen.
     #[arg(long)]
     pub fullscreen: bool,
+    /// The window's size in pixels, e.g. 1080x1920 for a portrait screen: without a window manager
+    /// (a bare X server, a kiosk session) nothing else sizes the window, not even --fullscreen.
+    #[arg(long, value_name = "WxH", default_value = "1920x1080", value_parser = parse_size)]
+    pub size: (u32, u32),
     /// Speak announcements with espeak-ng (the default).
     #[arg(long, overrides_with = "no_voice")]
     pub voice: bool,
@@ -86,6 +90,16 @@ pub struct RunArgs {
     /// Directory of `<lang>.ftl` Fluent files whose messages replace the built-in ones (or add a language).
     #[arg(long, value_name = "DIR")]
     pub translations: Option<PathBuf>,
+}
+
+fn parse_size(s: &str) -> Result<(u32, u32), String> {
+    let bad = || format!("'{s}' is not a size like 1920x1080");
+    let (w, h) = s.split_once(['x', 'X']).ok_or_else(bad)?;
+    let (w, h) = (w.trim().parse::<u32>().map_err(|_| bad())?, h.trim().parse::<u32>().map_err(|_| bad())?);
+    if !(200..=16384).contains(&w) || !(200..=16384).contains(&h) {
+        return Err(bad());
+    }
+    Ok((w, h))
 }
 
 impl RunArgs {
@@ -121,6 +135,9 @@ mod tests {
         assert!(!c.run.voice() && c.run.fullscreen);
         assert!(parse(&["--no-voice", "--voice"]).run.voice());
         assert!(parse(&[]).run.voice());
+        assert_eq!(parse(&[]).run.size, (1920, 1080));
+        assert_eq!(parse(&["--size", "1080x1920"]).run.size, (1080, 1920));
+        assert!(Cli::try_parse_from(["display", "--size", "1080"]).is_err());
     }
 
     #[test]

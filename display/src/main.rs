@@ -121,6 +121,10 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
 
     let window =
         AppWindow::new().context("creating the window (is there a display? try SLINT_BACKEND=winit-software)")?;
+    // Without a window manager nothing sizes or places the window: do it here (portrait included).
+    let (w, h) = args.size;
+    window.window().set_position(slint::PhysicalPosition::new(0, 0));
+    window.window().set_size(slint::PhysicalSize::new(w, h));
     if args.fullscreen {
         window.window().set_fullscreen(true);
         window.global::<display::ui::DisplayAdapter>().set_hide_cursor(true);

@@ -229,7 +229,19 @@ fn espeak_ng_speaks_a_call_in_italian_and_arabic_not_silently() {
         let (rate, samples) = wav_samples(&wav).unwrap();
         let secs = samples.len() as f64 / f64::from(rate);
         let level = rms(&samples);
+        let declared = u32::from_le_bytes([wav[40], wav[41], wav[42], wav[43]]) as usize;
+        assert_eq!(declared, samples.len() * 2, "{}: the header says how long it is (soxi, players)", u.lang);
         assert!(secs > 0.8, "{}: only {secs:.2} s of audio for {:?}", u.lang, u.text);
         assert!(level > 0.01, "{}: silent (rms {level:.4}) for {:?}", u.lang, u.text);
     }
+}
+
+#[test]
+fn a_wav_of_unknown_length_gets_its_real_sizes() {
+    let mut wav = wav_bytes(&[1, 2, 3, 4], RATE);
+    // What `espeak-ng --stdout` writes: sizes it could not know.
+    wav[4..8].copy_from_slice(&0x7fff_ffffu32.to_le_bytes());
+    wav[40..44].copy_from_slice(&0x7fff_ffffu32.to_le_bytes());
+    assert_eq!(fix_wav_sizes(wav), wav_bytes(&[1, 2, 3, 4], RATE));
+    assert_eq!(fix_wav_sizes(b"garbage".to_vec()), b"garbage");
 }
