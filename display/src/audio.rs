@@ -2,12 +2,14 @@
 //! system's player, and the announcer thread that plays announcements one after the other.
 //!
 //! One thread plays everything and each `play` blocks until the sound has finished, so two
-//! announcements can never talk over each other; they wait in the channel in the order they came.
+//! announcements can never talk over each other; they wait in an [`AnnounceQueue`] that decides
+//! which current call goes next (the newest) and which is not spoken at all.
 
+use crate::announce::{AnnounceQueue, Dropped};
 use crate::controller::Announcement;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::mpsc;
+use std::sync::{Arc, Condvar, Mutex};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AudioError {
@@ -112,6 +114,28 @@ pub fn wav_samples(wav: &[u8]) -> Result<(u32, Vec<i16>), AudioError> {
     Err(AudioError::BadWav("no data chunk"))
 }
 
+/// The WAV with its RIFF and data sizes set from the bytes it really has. `espeak-ng --stdout`
+/// writes "unknown length" sizes (it cannot seek a pipe); players and tools that trust the header
+/// (`soxi` says 0 s) cut such a file short or misjudge its length.
+pub fn fix_wav_sizes(mut wav: Vec<u8>) -> Vec<u8> {
+    if wav.len() < 12 || &wav[0..4] != b"RIFF" || &wav[8..12] != b"WAVE" {
+        return wav;
+    }
+    let mut pos = 12;
+    while pos + 8 <= wav.len() {
+        let len = u32::from_le_bytes([wav[pos + 4], wav[pos + 5], wav[pos + 6], wav[pos + 7]]) as usize;
+        if &wav[pos..pos + 4] == b"data" {
+            let real = (wav.len() - pos - 8) as u32;
+            wav[pos + 4..pos + 8].copy_from_slice(&real.to_le_bytes());
+            let riff = (wav.len() - 8) as u32;
+            wav[4..8].copy_from_slice(&riff.to_le_bytes());
+            return wav;
+        }
+        pos = (pos + 8).saturating_add(len + (len & 1));
+    }
+    wav
+}
+
 /// Root mean square of the samples, 0.0 (silence) to 1.0 (full scale).
 pub fn rms(samples: &[i16]) -> f64 {
     if samples.is_empty() {
@@ -172,7 +196,7 @@ impl Speech for EspeakNg {
                 stderr: String::from_utf8_lossy(&out.stderr).trim().to_owned(),
             });
         }
-        Ok(out.stdout)
+        Ok(fix_wav_sizes(out.stdout))
     }
 }
 
@@ -245,53 +269,185 @@ impl Complaints {
 
 /// Plays one announcement: the chime, then each sentence (when there is a speech engine).
 pub fn play_announcement(a: &Announcement, chime: &[u8], speech: Option<&dyn Speech>, player: &mut dyn Player) {
-    play_with(a, chime, speech, player, &mut Complaints::default());
+    play_with(a, Some(chime), speech, player, &mut Complaints::default(), &|| false);
 }
 
 fn play_with(
     a: &Announcement,
-    chime: &[u8],
+    chime: Option<&[u8]>,
     speech: Option<&dyn Speech>,
     player: &mut dyn Player,
     log: &mut Complaints,
+    withdrawn: &dyn Fn() -> bool,
 ) {
-    log.report(format_args!("cannot play the chime"), player.play(chime));
+    if let Some(chime) = chime {
+        log.report(format_args!("cannot play the chime"), player.play(chime));
+    }
     let Some(speech) = speech else { return };
     for u in &a.utterances {
+        if withdrawn() {
+            tracing::info!("{} reached the desk: the rest of its announcement is not spoken", a.number);
+            return;
+        }
         let result = speech.synthesize(&u.lang, &u.text).and_then(|wav| player.play(&wav));
         log.report(format_args!("cannot speak the announcement of {} in {}", a.number, u.lang), result);
     }
 }
 
-/// How long an announcement may wait in the queue before it is pointless (the person has long
-/// seen the screen) and is dropped instead of played.
-pub const MAX_DELAY: jiff::SignedDuration = jiff::SignedDuration::from_secs(90);
+/// The display's clock (tests move it).
+pub type Clock = Arc<dyn Fn() -> jiff::Timestamp + Send + Sync>;
 
-/// Starts the announcer thread; send it announcements. It ends when every sender is dropped.
-/// Announcements older than `max_delay` when their turn comes are skipped (a burst of calls must
-/// not leave the room listening to calls from minutes ago).
+/// Told `Some(number)` when the voice starts reading a call and `None` when it has gone quiet, so
+/// the screen shows the call being read.
+pub type OnSpeaking = Box<dyn FnMut(Option<String>) + Send>;
+
+/// How the announcer thread is set up.
+pub struct AnnouncerOptions {
+    /// Calls waiting for the voice, at most (see [`crate::announce`]).
+    pub capacity: usize,
+    pub clock: Clock,
+    pub on_speaking: OnSpeaking,
+}
+
+impl Default for AnnouncerOptions {
+    fn default() -> AnnouncerOptions {
+        AnnouncerOptions {
+            capacity: crate::announce::CAPACITY,
+            clock: Arc::new(jiff::Timestamp::now),
+            on_speaking: Box::new(|_| {}),
+        }
+    }
+}
+
+struct State {
+    queue: AnnounceQueue,
+    closed: bool,
+    /// The call being read and whether it was withdrawn meanwhile.
+    current: Option<(String, bool)>,
+}
+
+struct Shared {
+    state: Mutex<State>,
+    wake: Condvar,
+}
+
+impl Shared {
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// The handle to the announcer thread: queue calls, withdraw those that stopped being current.
+/// Dropping it lets the thread play what is queued (while current) and end.
+pub struct Announcer {
+    shared: Arc<Shared>,
+}
+
+impl Announcer {
+    /// Queue a call (it replaces a queued call of the same number).
+    pub fn announce(&self, a: Announcement) {
+        let mut st = self.shared.lock();
+        if st.current.as_ref().is_some_and(|(n, _)| *n == a.number) {
+            // Called again while its first call is read (a recall elsewhere): read the new one after.
+            st.current = st.current.take().map(|(n, _)| (n, true));
+        }
+        st.queue.push(a);
+        self.shared.wake.notify_all();
+    }
+
+    /// The call is over (the person reached the desk, or it was withdrawn): do not speak it.
+    pub fn withdraw(&self, number: &str) {
+        let mut st = self.shared.lock();
+        st.queue.withdraw(number);
+        if let Some((n, withdrawn)) = st.current.as_mut().filter(|(n, _)| n == number) {
+            tracing::debug!("{n} withdrawn while being read");
+            *withdrawn = true;
+        }
+    }
+
+    /// How many calls wait for the voice.
+    pub fn waiting(&self) -> usize {
+        self.shared.lock().queue.len()
+    }
+}
+
+impl Drop for Announcer {
+    fn drop(&mut self) {
+        self.shared.lock().closed = true;
+        self.shared.wake.notify_all();
+    }
+}
+
+fn log_dropped(queue: &mut AnnounceQueue) {
+    for d in queue.take_dropped() {
+        match d {
+            Dropped::Expired(n) => tracing::info!("not announcing {n}: older than the limit when its turn came"),
+            Dropped::Overflow(n) => tracing::info!("not announcing {n}: too many newer calls wait for the voice"),
+        }
+    }
+}
+
+/// Starts the announcer thread. It plays one announcement at a time, the newest current call
+/// first ([`crate::announce`] is the policy), and ends once the [`Announcer`] is dropped and
+/// nothing current is left.
 pub fn spawn_announcer(
     speech: Option<Box<dyn Speech>>,
     mut player: Box<dyn Player>,
-    max_delay: jiff::SignedDuration,
-) -> (mpsc::Sender<Announcement>, std::thread::JoinHandle<()>) {
-    let (tx, rx) = mpsc::channel::<Announcement>();
+    options: AnnouncerOptions,
+) -> (Announcer, std::thread::JoinHandle<()>) {
+    let shared = Arc::new(Shared {
+        state: Mutex::new(State { queue: AnnounceQueue::new(options.capacity), closed: false, current: None }),
+        wake: Condvar::new(),
+    });
     let chime = chime_wav();
+    let inner = shared.clone();
+    let AnnouncerOptions { clock, mut on_speaking, .. } = options;
     let handle = std::thread::Builder::new()
         .name("announcer".into())
         .spawn(move || {
             let mut log = Complaints::default();
-            for a in rx {
-                let waited = jiff::Timestamp::now().duration_since(a.at);
-                if waited > max_delay {
-                    tracing::info!("not announcing {}: it waited {waited:#} in the queue", a.number);
-                    continue;
+            let mut shown = false;
+            loop {
+                let mut st = inner.lock();
+                let turn = loop {
+                    let turn = st.queue.next(clock());
+                    log_dropped(&mut st.queue);
+                    if let Some(t) = turn {
+                        break Some(t);
+                    }
+                    if shown {
+                        // Quiet now: the screen goes back to the newest call.
+                        drop(st);
+                        on_speaking(None);
+                        shown = false;
+                        st = inner.lock();
+                        continue;
+                    }
+                    if st.closed {
+                        break None;
+                    }
+                    st = inner.wake.wait(st).unwrap_or_else(|p| p.into_inner());
+                };
+                let Some(turn) = turn else { break };
+                let a = turn.announcement;
+                st.current = Some((a.number.clone(), false));
+                drop(st);
+                if turn.behind > 0 {
+                    tracing::debug!("announcing {} ({} more waiting)", a.number, turn.behind);
                 }
-                play_with(&a, &chime, speech.as_deref(), player.as_mut(), &mut log);
+                on_speaking(Some(a.number.clone()));
+                shown = true;
+                let withdrawn = || inner.lock().current.as_ref().is_some_and(|(_, w)| *w);
+                // Without speech the chime is the whole announcement: every call gets it.
+                let chime = (turn.chime || speech.is_none()).then_some(chime.as_slice());
+                play_with(&a, chime, speech.as_deref(), player.as_mut(), &mut log, &withdrawn);
+                let mut st = inner.lock();
+                st.current = None;
+                st.queue.finished(clock());
             }
         })
         .expect("the announcer thread starts");
-    (tx, handle)
+    (Announcer { shared }, handle)
 }
 
 /// A player for machines without sound: it plays nothing.

@@ -35,6 +35,7 @@ impl Sink for Seen {
         }
     }
     fn announce(&mut self, _: Announcement) {}
+    fn withdraw(&mut self, _: &str) {}
 }
 
 /// Calls `calls` tickets at a desk of the site and measures call → shown.

@@ -64,6 +64,10 @@ pub struct RunArgs {
     /// Fill the screen.
     #[arg(long)]
     pub fullscreen: bool,
+    /// The window's size in pixels, e.g. 1080x1920 for a portrait screen: without a window manager
+    /// (a bare X server, a kiosk session) nothing else sizes the window, not even --fullscreen.
+    #[arg(long, value_name = "WxH", default_value = "1920x1080", value_parser = parse_size)]
+    pub size: (u32, u32),
     /// Speak announcements with espeak-ng (the default).
     #[arg(long, overrides_with = "no_voice")]
     pub voice: bool,
@@ -76,12 +80,26 @@ pub struct RunArgs {
     /// Seconds the newest call stays highlighted.
     #[arg(long, default_value_t = 8)]
     pub highlight_s: u32,
+    /// A call is spoken only while it is at most this many seconds old (after a network cut or in a
+    /// burst, older calls are shown, not spoken).
+    #[arg(long, default_value_t = 60, value_name = "S")]
+    pub announce_max_age_s: u32,
     /// The site's time zone (clock).
     #[arg(long, default_value = "Europe/Rome")]
     pub time_zone: String,
     /// Directory of `<lang>.ftl` Fluent files whose messages replace the built-in ones (or add a language).
     #[arg(long, value_name = "DIR")]
     pub translations: Option<PathBuf>,
+}
+
+fn parse_size(s: &str) -> Result<(u32, u32), String> {
+    let bad = || format!("'{s}' is not a size like 1920x1080");
+    let (w, h) = s.split_once(['x', 'X']).ok_or_else(bad)?;
+    let (w, h) = (w.trim().parse::<u32>().map_err(|_| bad())?, h.trim().parse::<u32>().map_err(|_| bad())?);
+    if !(200..=16384).contains(&w) || !(200..=16384).contains(&h) {
+        return Err(bad());
+    }
+    Ok((w, h))
 }
 
 impl RunArgs {
@@ -117,6 +135,9 @@ mod tests {
         assert!(!c.run.voice() && c.run.fullscreen);
         assert!(parse(&["--no-voice", "--voice"]).run.voice());
         assert!(parse(&[]).run.voice());
+        assert_eq!(parse(&[]).run.size, (1920, 1080));
+        assert_eq!(parse(&["--size", "1080x1920"]).run.size, (1080, 1920));
+        assert!(Cli::try_parse_from(["display", "--size", "1080"]).is_err());
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! loop that keeps the controller in step — reconnecting with backoff, resuming with
 //! `Last-Event-ID`, re-reading the snapshot when told to, and never hiding that it is out of date.
 
-use crate::controller::{Announcement, DisplayController, Outcome, View};
+use crate::controller::{Announcement, DisplayController, Outcome, Setup, View};
 use ::client::{Client, Error, EventStream};
 use jiff::Timestamp;
 use queue_core::wire::DisplaySnapshot;
@@ -28,6 +28,8 @@ pub struct Endpoint {
 pub struct HttpClient {
     api: Client,
     site: String,
+    /// `--server` when it is not an http(s) URL (a set-up mistake shown on screen).
+    bad_address: Option<String>,
 }
 
 impl HttpClient {
@@ -40,7 +42,9 @@ impl HttpClient {
             .build()
             .expect("the HTTP client builds")
             .with_bearer(&endpoint.key);
-        HttpClient { api, site: endpoint.site }
+        let scheme = endpoint.server.split_once("://").map(|(s, _)| s.to_ascii_lowercase());
+        let bad_address = (!matches!(scheme.as_deref(), Some("http" | "https"))).then(|| endpoint.server.clone());
+        HttpClient { api, site: endpoint.site, bad_address }
     }
 
     /// `GET …/display`: the full state.
@@ -59,7 +63,13 @@ impl HttpClient {
 pub trait Sink: Send {
     fn publish(&mut self, view: View);
     fn announce(&mut self, announcement: Announcement);
+    /// The call is no longer current (the person reached the desk, it was withdrawn, or it is too
+    /// old): if it still waits for the voice, it is not spoken.
+    fn withdraw(&mut self, number: &str);
 }
+
+/// What the voice is reading: `Some(number)` when it starts a call, `None` when it goes quiet.
+pub type Speaking = tokio::sync::mpsc::UnboundedReceiver<Option<String>>;
 
 /// The wall clock (tests make it jump, as after a laptop's sleep).
 pub type Clock = std::sync::Arc<dyn Fn() -> Timestamp + Send + Sync>;
@@ -72,6 +82,7 @@ pub struct Driver<S: Sink> {
     backoff: Backoff,
     tick: Duration,
     clock: Clock,
+    speaking: Option<Speaking>,
 }
 
 impl<S: Sink> Driver<S> {
@@ -83,7 +94,14 @@ impl<S: Sink> Driver<S> {
             backoff: Backoff::new(Duration::from_secs(1), Duration::from_secs(30)),
             tick: Duration::from_secs(1),
             clock: std::sync::Arc::new(Timestamp::now),
+            speaking: None,
         }
+    }
+
+    /// Follow what the voice reads, so the big panel shows the call being spoken.
+    pub fn with_speaking(mut self, speaking: Speaking) -> Driver<S> {
+        self.speaking = Some(speaking);
+        self
     }
 
     /// Another wall clock (tests).
@@ -100,19 +118,36 @@ impl<S: Sink> Driver<S> {
     }
 
     fn publish(&mut self) {
+        for n in self.ctl.take_withdrawals() {
+            self.sink.withdraw(&n);
+        }
         for a in self.ctl.take_announcements() {
             self.sink.announce(a);
         }
         self.sink.publish(self.ctl.view((self.clock)()));
     }
 
-    /// Awaits `fut` while keeping the screen (clock, staleness) up to date.
+    /// The voice started or stopped reading a call: show it at once.
+    fn spoken(&mut self, number: Option<Option<String>>) {
+        match number {
+            Some(n) => self.ctl.speaking(n),
+            // The announcer is gone: nothing is being read.
+            None => {
+                self.speaking = None;
+                self.ctl.speaking(None);
+            }
+        }
+        self.publish();
+    }
+
+    /// Awaits `fut` while keeping the screen (clock, staleness, the call being read) up to date.
     async fn ticking<F: Future>(&mut self, tick: &mut Interval, fut: F) -> F::Output {
         tokio::pin!(fut);
         loop {
             tokio::select! {
                 out = &mut fut => return out,
                 _ = tick.tick() => self.publish(),
+                n = next_spoken(&mut self.speaking) => self.spoken(n),
             }
         }
     }
@@ -123,8 +158,26 @@ impl<S: Sink> Driver<S> {
         self.ticking(tick, tokio::time::sleep(delay)).await;
     }
 
+    /// Whether an error is a set-up mistake rather than an outage.
+    fn setup_problem(&self, e: &Error) -> Option<Setup> {
+        match e {
+            Error::Api { error, .. } if matches!(error.status, 401 | 403) => Some(Setup::KeyRefused(error.status)),
+            Error::Api { error, .. } if error.status == 404 => Some(Setup::UnknownSite(self.client.site.clone())),
+            _ => None,
+        }
+    }
+
     /// Never returns: snapshot, stream, and around again whenever something breaks.
     pub async fn run(mut self) {
+        if let Some(bad) = self.client.bad_address.clone() {
+            // Nothing to connect to: say so and keep the screen (clock) alive.
+            self.ctl.setup_problem(Some(Setup::BadAddress(bad)));
+            let mut tick = tokio::time::interval(self.tick);
+            loop {
+                tick.tick().await;
+                self.publish();
+            }
+        }
         let mut tick = tokio::time::interval(self.tick);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let mut need_snapshot = true;
@@ -135,12 +188,16 @@ impl<S: Sink> Driver<S> {
                 let client = self.client.clone();
                 match self.ticking(&mut tick, async move { client.snapshot().await }).await {
                     Ok(snap) => {
+                        self.ctl.setup_problem(None);
                         self.ctl.apply_snapshot(snap, (self.clock)());
                         need_snapshot = false;
                         self.publish();
                     }
                     Err(e) => {
                         tracing::warn!("{e}");
+                        if let Some(p) = self.setup_problem(&e) {
+                            self.ctl.setup_problem(Some(p));
+                        }
                         self.ctl.connection_lost((self.clock)());
                         self.publish();
                         self.pause(&mut tick).await;
@@ -161,6 +218,11 @@ impl<S: Sink> Driver<S> {
                 Ok(res) => res,
                 Err(e) => {
                     tracing::warn!("{e}");
+                    if let Some(p) = self.setup_problem(&e) {
+                        // The key was revoked, or the site removed, while the display ran.
+                        self.ctl.setup_problem(Some(p));
+                        need_snapshot = true;
+                    }
                     self.ctl.connection_lost((self.clock)());
                     self.publish();
                     self.pause(&mut tick).await;
@@ -219,6 +281,7 @@ impl<S: Sink> Driver<S> {
                     tracing::warn!("nothing heard from the server for {:?}: reconnecting", self.ctl.stale_after());
                     return Outcome::Ok;
                 }
+                n = next_spoken(&mut self.speaking) => self.spoken(n),
                 _ = tick.tick() => {
                     self.publish();
                     // The wall clock jumped (the machine slept): the connection is likely dead.
@@ -229,6 +292,14 @@ impl<S: Sink> Driver<S> {
                 }
             }
         }
+    }
+}
+
+/// The next change of what the voice reads (never, without an announcer).
+async fn next_spoken(speaking: &mut Option<Speaking>) -> Option<Option<String>> {
+    match speaking {
+        Some(rx) => rx.recv().await,
+        None => std::future::pending().await,
     }
 }
 

@@ -34,8 +34,9 @@ pub struct Settings {
     pub tz: TimeZone,
     /// A dropped connection is shown as stale after this long without a successful reconnect.
     pub reconnect_grace: SignedDuration,
-    /// Calls found only in a re-read snapshot are announced if they are at most this old.
-    pub catch_up_window: SignedDuration,
+    /// A call is spoken only while it is at most this old (on the resume path, the snapshot path,
+    /// and in the announcer's queue); older calls are shown, not spoken.
+    pub announce_max_age: SignedDuration,
 }
 
 impl Default for Settings {
@@ -47,9 +48,23 @@ impl Default for Settings {
             desks: Vec::new(),
             tz: TimeZone::get("Europe/Rome").unwrap_or(TimeZone::UTC),
             reconnect_grace: SignedDuration::from_secs(3),
-            catch_up_window: SignedDuration::from_secs(120),
+            announce_max_age: SignedDuration::from_secs(60),
         }
     }
+}
+
+/// A set-up mistake, told apart from an outage: the red band names it (and the log), instead of
+/// "not updated since".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Setup {
+    /// The server answered 401 or 403 to the display's key.
+    KeyRefused(u16),
+    /// The server answered 404: no such site.
+    UnknownSite(String),
+    /// `--server` is not an http(s) URL.
+    BadAddress(String),
+    /// `--services` or `--desks` ids the site does not have (public ids for services).
+    UnknownIds(Vec<String>),
 }
 
 /// What the caller must do after a message.
@@ -75,8 +90,11 @@ pub struct Announcement {
     pub desk: String,
     pub recall: bool,
     pub utterances: Vec<Utterance>,
-    /// When the call was announced (the announcer drops announcements that waited too long).
-    pub at: Timestamp,
+    /// When the call was made, on the server's clock (the announcer speaks the newest first).
+    pub called_at: Timestamp,
+    /// After this moment on the display's own clock the call is older than the limit and is not
+    /// spoken any more (the server's clock offset is already taken into account).
+    pub expires: Timestamp,
 }
 
 /// One line of the call list.
@@ -117,7 +135,8 @@ pub struct View {
     pub previous: Vec<CallLine>,
     pub queues: Vec<QueueLine>,
     pub notice: String,
-    /// The plain "reconnecting since HH:MM" warning, when the data may be out of date.
+    /// The red band: the plain "reconnecting since HH:MM" warning when the data may be out of
+    /// date, or the set-up mistake that keeps the display from connecting.
     pub stale: Option<String>,
     pub labels: Labels,
 }
@@ -151,6 +170,14 @@ pub struct DisplayController {
     down_since: Option<Timestamp>,
     highlight: Option<(String, Timestamp)>,
     announcements: VecDeque<Announcement>,
+    /// Calls that stopped being current since the last look (the announcer must not speak them).
+    withdrawn: Vec<String>,
+    /// The display's clock minus the server's, from the last heartbeat.
+    server_offset: SignedDuration,
+    /// The call the voice is reading now: the big panel shows it.
+    speaking: Option<String>,
+    /// A set-up mistake found while connecting (cleared by a snapshot that proves otherwise).
+    setup: Option<Setup>,
 }
 
 /// How many calls are kept beyond those shown, so a withdrawn call uncovers the one before.
@@ -175,6 +202,10 @@ impl DisplayController {
             down_since: Some(now),
             highlight: None,
             announcements: VecDeque::new(),
+            withdrawn: Vec::new(),
+            server_offset: SignedDuration::ZERO,
+            speaking: None,
+            setup: None,
         }
     }
 
@@ -217,8 +248,13 @@ impl DisplayController {
         self.calls = fresh.iter().map(|c| self.entry_from_call(c)).collect();
         self.calls.truncate(self.settings.previous + 1 + KEEP_EXTRA);
         if !first {
-            // Calls made while we could not follow the stream: announce the recent ones, oldest first.
-            let window = self.settings.catch_up_window;
+            // A call that is over (the person reached the desk meanwhile) is not spoken any more.
+            for c in fresh.iter().filter(|c| c.ticket.status != Status::Called) {
+                self.withdraw(&c.ticket.number);
+            }
+            // Calls made while we could not follow the stream: announce those still current
+            // (called, not called again elsewhere — the snapshot has one entry a number — and young
+            // enough), oldest first; older ones are shown, not spoken.
             let missed: Vec<&CallView> = fresh
                 .iter()
                 .rev()
@@ -226,18 +262,61 @@ impl DisplayController {
                 .filter(|c| {
                     let at = parse_at(&c.at);
                     !known.iter().any(|(n, a)| *n == c.ticket.number && (*a == at || at.is_none()))
-                        && at.is_some_and(|at| now.duration_since(at) <= window)
                 })
                 .copied()
                 .collect();
             for c in missed {
+                let Some(at) = parse_at(&c.at).filter(|at| self.current(*at, now)) else {
+                    tracing::info!("not announcing {}: called at {}, before the limit", c.ticket.number, c.at);
+                    continue;
+                };
                 let label = self.desk_label(Some(&c.desk), c.ticket.desk_label.as_deref());
-                self.announce(&c.ticket.number, &label, Some(&c.language), c.recalls > 0, now);
+                self.announce(&c.ticket.number, &label, Some(&c.language), c.recalls > 0, at, now);
                 self.highlight = Some((c.ticket.number.clone(), now + self.settings.highlight));
             }
         }
         self.loaded = true;
         self.heard(now);
+        self.setup = self.unknown_ids().map(Setup::UnknownIds);
+        if let Some(p) = &self.setup {
+            tracing::error!("{}", self.setup_text(p, "en"));
+        }
+    }
+
+    /// `--services` and `--desks` ids that the site's snapshot does not have.
+    fn unknown_ids(&self) -> Option<Vec<String>> {
+        let known_service = |id: &ServiceId| {
+            self.queues.iter().any(|q| q.service == *id) || self.desks.values().any(|d| d.services.contains(id))
+        };
+        let mut unknown: Vec<String> =
+            self.settings.services.iter().filter(|id| !known_service(id)).map(|id| id.to_string()).collect();
+        unknown.extend(self.settings.desks.iter().filter(|d| !self.desks.contains_key(*d)).map(|d| d.to_string()));
+        (!unknown.is_empty()).then_some(unknown)
+    }
+
+    /// A set-up mistake seen while connecting (`None` once the server accepted us).
+    pub fn setup_problem(&mut self, problem: Option<Setup>) {
+        if let Some(p) = problem.as_ref().filter(|p| self.setup.as_ref() != Some(*p)) {
+            tracing::error!("{}", self.setup_text(p, "en"));
+        }
+        self.setup = problem;
+    }
+
+    fn setup_text(&self, p: &Setup, lang: &str) -> String {
+        match p {
+            Setup::KeyRefused(status) => {
+                self.texts.format(lang, id::DISPLAY_SETUP_KEY, &[("status", status.to_string().into())])
+            }
+            Setup::UnknownSite(site) => {
+                self.texts.format(lang, id::DISPLAY_SETUP_SITE, &[("site", site.as_str().into())])
+            }
+            Setup::BadAddress(url) => {
+                self.texts.format(lang, id::DISPLAY_SETUP_ADDRESS, &[("url", url.as_str().into())])
+            }
+            Setup::UnknownIds(ids) => {
+                self.texts.format(lang, id::DISPLAY_SETUP_SERVICES, &[("ids", ids.join(", ").into())])
+            }
+        }
     }
 
     /// The stream answered (HTTP 200): the display is live again.
@@ -273,6 +352,7 @@ impl DisplayController {
         }
         self.heard(now);
         if msg.event == "heartbeat" {
+            self.heartbeat(&msg.data, now);
             return Outcome::Ok;
         }
         let ev: StreamEvent = match serde_json::from_str(&msg.data) {
@@ -312,15 +392,24 @@ impl DisplayController {
                     },
                 );
                 self.calls.truncate(self.settings.previous + 1 + KEEP_EXTRA);
-                self.highlight = Some((number.clone(), now + self.settings.highlight));
-                self.announce(&number, &desk_label, ev.language.as_deref(), recall, now);
+                let called_at = parse_at(&ev.at).unwrap_or_else(|| self.server_now(now));
+                if self.current(called_at, now) {
+                    self.highlight = Some((number.clone(), now + self.settings.highlight));
+                    self.announce(&number, &desk_label, ev.language.as_deref(), recall, called_at, now);
+                } else {
+                    // Replayed after a cut: the person has likely gone; the list shows it.
+                    tracing::info!("not announcing {number}: called at {}, before the limit", ev.at);
+                    self.withdraw(&number);
+                }
             }
             // The person went back to waiting, or will not come: the call no longer stands.
             "ticket.returned" | "ticket.transferred" | "ticket.on_hold" | "ticket.cancelled" | "ticket.no_show" => {
                 self.calls.retain(|e| e.number != number);
+                self.withdraw(&number);
             }
-            // ticket.serving / ticket.done keep the call in the history; issued and desk updates
-            // change nothing on screen (queue figures come with queue.updated).
+            // The person reached the desk: the call stays in the history, but is not spoken any more.
+            "ticket.serving" | "ticket.done" => self.withdraw(&number),
+            // Issued and desk updates change nothing on screen (queue figures come with queue.updated).
             _ => {}
         }
     }
@@ -386,7 +475,51 @@ impl DisplayController {
         true
     }
 
-    fn announce(&mut self, number: &str, desk: &str, visitor_lang: Option<&str>, recall: bool, now: Timestamp) {
+    /// The server's clock now, as far as the display can tell.
+    fn server_now(&self, now: Timestamp) -> Timestamp {
+        now - self.server_offset
+    }
+
+    /// Whether a call made at `called_at` (server's clock) may still be spoken at `now`.
+    fn current(&self, called_at: Timestamp, now: Timestamp) -> bool {
+        self.server_now(now).duration_since(called_at) <= self.settings.announce_max_age
+    }
+
+    /// A heartbeat carries the server's time: it gives the offset between the two clocks, so a
+    /// display whose clock is off still knows how old a call is.
+    fn heartbeat(&mut self, data: &str, now: Timestamp) {
+        #[derive(serde::Deserialize)]
+        struct Beat {
+            at: String,
+        }
+        let Some(at) = serde_json::from_str::<Beat>(data).ok().and_then(|b| parse_at(&b.at)) else { return };
+        let offset = now.duration_since(at);
+        if (offset - self.server_offset).abs() > SignedDuration::from_secs(5) {
+            tracing::warn!("the display's clock is {offset:#} off the server's: call ages are corrected for it");
+        }
+        self.server_offset = offset;
+    }
+
+    /// The call is no longer current: drop its pending announcement and tell the announcer.
+    fn withdraw(&mut self, number: &str) {
+        self.announcements.retain(|a| a.number != number);
+        if !self.withdrawn.iter().any(|n| n == number) {
+            self.withdrawn.push(number.to_owned());
+        }
+    }
+
+    fn announce(
+        &mut self,
+        number: &str,
+        desk: &str,
+        visitor_lang: Option<&str>,
+        recall: bool,
+        called_at: Timestamp,
+        now: Timestamp,
+    ) {
+        // A newer call of the same number replaces the older one (called again elsewhere).
+        self.announcements.retain(|a| a.number != number);
+        self.withdrawn.retain(|n| n != number);
         let mut langs = vec![self.default_language().to_owned()];
         if let Some(l) = visitor_lang.filter(|l| !langs.iter().any(|x| x == l)) {
             langs.push(l.to_owned());
@@ -396,18 +529,32 @@ impl DisplayController {
             .filter(|lang| self.texts.has_language(lang))
             .map(|lang| Utterance { text: announcement_text(&self.texts, &lang, number, desk, recall), lang })
             .collect();
+        let age = self.server_now(now).duration_since(called_at).max(SignedDuration::ZERO);
         self.announcements.push_back(Announcement {
             number: number.to_owned(),
             desk: desk.to_owned(),
             recall,
             utterances,
-            at: now,
+            called_at,
+            expires: now + (self.settings.announce_max_age - age),
         });
     }
 
     /// The announcements made since the last call, oldest first.
     pub fn take_announcements(&mut self) -> Vec<Announcement> {
         self.announcements.drain(..).collect()
+    }
+
+    /// The calls that stopped being current since the last call: withdraw them from the announcer
+    /// (before queueing [`Self::take_announcements`]).
+    pub fn take_withdrawals(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.withdrawn)
+    }
+
+    /// The voice started reading a call (`Some`) or went quiet (`None`): the big panel shows the call
+    /// being read, so the screen and the voice are in step.
+    pub fn speaking(&mut self, number: Option<String>) {
+        self.speaking = number;
     }
 
     /// Whether the screen must say it is out of date, and since when.
@@ -433,16 +580,23 @@ impl DisplayController {
             desk: e.desk_label.clone(),
             service: e.service_label.clone(),
         };
-        let latest = self.calls.first().map(line);
+        // The call being spoken is the big one; otherwise the newest.
+        let spoken = self.speaking.as_ref().and_then(|n| self.calls.iter().position(|e| e.number == *n));
+        let big = spoken.unwrap_or(0);
+        let latest = self.calls.get(big).map(line);
         let highlight = match (&latest, &self.highlight) {
+            _ if spoken.is_some() => true,
             (Some(l), Some((n, until))) => l.number == *n && now < *until,
             _ => false,
         };
         let minutes = |s: u32| self.texts.format(lang, id::WAIT_MINUTES, &[("n", s.div_ceil(60).into())]);
-        let queues = self
-            .queues
-            .iter()
-            .filter(|q| self.queue_visible(q))
+        // The configuration's order (the server sends it), or the order `--services` names them.
+        let mut shown: Vec<&QueueView> = self.queues.iter().filter(|q| self.queue_visible(q)).collect();
+        if !self.settings.services.is_empty() {
+            shown.sort_by_key(|q| self.settings.services.iter().position(|s| *s == q.service));
+        }
+        let queues = shown
+            .into_iter()
             .map(|q| QueueLine {
                 label: q.service_label.clone(),
                 waiting: q.waiting,
@@ -457,20 +611,30 @@ impl DisplayController {
                 notice.push(format!("\u{2068}{}\u{2069}", n.trim()));
             }
         }
-        let stale = self.stale_since(now).map(|since| {
-            let time = since.map(|t| self.hhmm(t)).unwrap_or_else(|| "--:--".to_owned());
-            let say = |l: &str| self.texts.format(l, id::DISPLAY_RECONNECTING, &[("time", time.as_str().into())]);
-            match second {
-                true => format!("{} · {}", say(lang), say("en")),
-                false => say(lang),
-            }
+        let setup = self.setup.as_ref().map(|p| match second {
+            true => format!("{} · {}", self.setup_text(p, lang), self.setup_text(p, "en")),
+            false => self.setup_text(p, lang),
+        });
+        let stale = setup.or_else(|| {
+            self.stale_since(now).map(|since| {
+                let time = since.map(|t| self.hhmm(t)).unwrap_or_else(|| "--:--".to_owned());
+                let say = |l: &str| self.texts.format(l, id::DISPLAY_RECONNECTING, &[("time", time.as_str().into())]);
+                match second {
+                    true => format!("{} · {}", say(lang), say("en")),
+                    false => say(lang),
+                }
+            })
         });
         View {
             site_name: self.site_name.clone(),
             clock: self.hhmm(now),
             latest,
             highlight,
-            previous: self.calls.iter().skip(1).take(self.settings.previous).map(line).collect(),
+            previous: (self.calls.iter().enumerate())
+                .filter(|(i, _)| *i != big)
+                .map(|(_, e)| line(e))
+                .take(self.settings.previous)
+                .collect(),
             queues,
             notice: notice.join("     •     "),
             stale,

@@ -11,10 +11,15 @@ pub fn t(s: i64) -> Timestamp {
     base + SignedDuration::from_secs(s)
 }
 
+/// The public label of a number's service, as in the demo configuration ("A013" → "Area A").
+pub fn label_of(number: &str) -> String {
+    number.chars().next().map(|c| format!("Area {c}")).unwrap_or_default()
+}
+
 fn ticket(number: &str, status: Status, desk_label: Option<&str>) -> PublicTicket {
     PublicTicket {
         number: number.to_owned(),
-        service_label: number.chars().next().map(String::from).unwrap_or_default(),
+        service_label: label_of(number),
         status,
         people_ahead: 0,
         estimated_wait_s: 0,
@@ -34,7 +39,22 @@ fn queue(service: &str, label: &str, waiting: u32, est: u32) -> QueueView {
     }
 }
 
-/// A Livorno Via Terreni display snapshot: three calls, three queues, desks 1–3.
+/// Livorno Via Terreni's nine services as `config/demo` has them: (public id, prefix, waiting,
+/// estimated wait in seconds); the discreet ones (F, G, H) have the default public id `area-<prefix>`.
+pub const DEMO_SERVICES: [(&str, &str, u32, u32); 9] = [
+    ("letto", "A", 4, 700),
+    ("igiene", "B", 2, 300),
+    ("residenza", "C", 0, 0),
+    ("lavoro", "D", 7, 2400),
+    ("bagagli", "E", 1, 120),
+    ("area-f", "F", 3, 1900),
+    ("area-g", "G", 0, 0),
+    ("area-h", "H", 2, 2700),
+    ("computer", "I", 5, 1500),
+];
+
+/// A Livorno Via Terreni display snapshot: three calls, the nine queues in the configuration's
+/// order, desks 1–3.
 pub fn demo_snapshot() -> DisplaySnapshot {
     let call = |number: &str, status, desk: &str, label: &str, lang: &str, at: i64| CallView {
         ticket: ticket(number, status, Some(label)),
@@ -60,17 +80,17 @@ pub fn demo_snapshot() -> DisplaySnapshot {
             call("A012", Status::Serving, "lt-sportello-1", "Sportello 1", "it", -300),
             call("C002", Status::Done, "lt-sportello-1", "Sportello 1", "uk", -900),
         ],
-        queues: vec![queue("alloggio", "A", 4, 700), queue("igiene", "B", 2, 300), queue("computer", "C", 0, 0)],
+        queues: DEMO_SERVICES.iter().map(|(id, p, w, e)| queue(id, &format!("Area {p}"), *w, *e)).collect(),
         desks: vec![
             DisplayDesk {
                 id: "lt-sportello-1".into(),
                 label: "Sportello 1".into(),
-                services: vec!["alloggio".into(), "computer".into()],
+                services: vec!["letto".into(), "residenza".into()],
             },
             DisplayDesk {
                 id: "lt-sportello-2".into(),
                 label: "Sportello 2".into(),
-                services: vec!["igiene".into(), "alloggio".into()],
+                services: vec!["igiene".into(), "letto".into()],
             },
             DisplayDesk { id: "lt-sportello-3".into(), label: "Sportello 3".into(), services: vec!["igiene".into()] },
         ],
@@ -110,10 +130,21 @@ pub fn call_event(kind: &str, number: &str, desk: &str, lang: &str) -> StreamEve
     }
 }
 
-/// [`call_event`] as a stream message with an id.
+/// [`call_event`] as a stream message with an id (the event happened at t(0)).
 pub fn call_msg(id: u64, kind: &str, number: &str, desk: &str, lang: &str) -> SseMessage {
-    let data = serde_json::to_string(&call_event(kind, number, desk, lang)).expect("serializable");
-    msg(Some(id), kind, &data)
+    call_msg_at(id, kind, number, desk, lang, t(0))
+}
+
+/// [`call_msg`] of an event that happened at `at` (on the server's clock).
+pub fn call_msg_at(id: u64, kind: &str, number: &str, desk: &str, lang: &str, at: Timestamp) -> SseMessage {
+    let mut ev = call_event(kind, number, desk, lang);
+    ev.at = at.to_string();
+    msg(Some(id), kind, &serde_json::to_string(&ev).expect("serializable"))
+}
+
+/// A heartbeat sent when the server's clock read `at`.
+pub fn heartbeat_msg(at: Timestamp) -> SseMessage {
+    msg(None, "heartbeat", &format!(r#"{{"type":"heartbeat","at":"{at}"}}"#))
 }
 
 /// A `queue.updated` message: (service, label, waiting, estimated wait in seconds).

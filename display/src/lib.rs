@@ -6,6 +6,7 @@
 //! [`controller::View`] + announcements); [`audio`] makes the chime and the speech and plays them
 //! one after the other; [`ui`] puts a `View` on the slint window and renders headless screenshots.
 
+pub mod announce;
 pub mod audio;
 pub mod bench;
 pub mod cli;

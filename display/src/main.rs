@@ -2,14 +2,13 @@
 
 use anyhow::{Context, bail};
 use clap::Parser;
-use display::audio::{CommandPlayer, EspeakNg, MAX_DELAY, Player, Silent, Speech, spawn_announcer};
+use display::audio::{Announcer, AnnouncerOptions, CommandPlayer, EspeakNg, Player, Silent, Speech, spawn_announcer};
 use display::cli::{Cli, Command, RunArgs};
 use display::client::{Driver, Endpoint, HttpClient, Sink};
 use display::controller::{Announcement, DisplayController, Settings, View};
 use display::texts::Texts;
 use display::ui::{AppWindow, apply};
 use slint::ComponentHandle;
-use std::sync::mpsc;
 
 fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
@@ -41,7 +40,7 @@ fn main() -> anyhow::Result<()> {
 /// Delivers views to the window (only when they change) and announcements to the announcer.
 struct AppSink {
     window: slint::Weak<AppWindow>,
-    announcer: mpsc::Sender<Announcement>,
+    announcer: Announcer,
     last: Option<View>,
 }
 
@@ -57,7 +56,11 @@ impl Sink for AppSink {
     }
 
     fn announce(&mut self, a: Announcement) {
-        let _ = self.announcer.send(a);
+        self.announcer.announce(a);
+    }
+
+    fn withdraw(&mut self, number: &str) {
+        self.announcer.withdraw(number);
     }
 }
 
@@ -85,6 +88,7 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
         services: args.services.iter().map(|s| s.as_str().into()).collect(),
         desks: args.desks.iter().map(|s| s.as_str().into()).collect(),
         tz,
+        announce_max_age: jiff::SignedDuration::from_secs(i64::from(args.announce_max_age_s)),
         ..Settings::default()
     };
 
@@ -106,10 +110,21 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
         }
         (false, _) => None,
     };
-    let (announcer, _announcer_thread) = spawn_announcer(speech, player, MAX_DELAY);
+    let (speaking_tx, speaking) = tokio::sync::mpsc::unbounded_channel();
+    let options = AnnouncerOptions {
+        on_speaking: Box::new(move |n| {
+            let _ = speaking_tx.send(n);
+        }),
+        ..AnnouncerOptions::default()
+    };
+    let (announcer, _announcer_thread) = spawn_announcer(speech, player, options);
 
     let window =
         AppWindow::new().context("creating the window (is there a display? try SLINT_BACKEND=winit-software)")?;
+    // Without a window manager nothing sizes or places the window: do it here (portrait included).
+    let (w, h) = args.size;
+    window.window().set_position(slint::PhysicalPosition::new(0, 0));
+    window.window().set_size(slint::PhysicalSize::new(w, h));
     if args.fullscreen {
         window.window().set_fullscreen(true);
         window.global::<display::ui::DisplayAdapter>().set_hide_cursor(true);
@@ -119,7 +134,7 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
     let ctl = DisplayController::new(settings, texts, jiff::Timestamp::now());
     std::thread::Builder::new().name("network".into()).spawn(move || {
         let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a tokio runtime");
-        rt.block_on(Driver::new(client, ctl, sink).run());
+        rt.block_on(Driver::new(client, ctl, sink).with_speaking(speaking).run());
     })?;
     window.run().context("running the window")?;
     Ok(())

@@ -108,8 +108,14 @@ pub fn service_id_for(cfg: &Config, site: &SiteId, service: &queue_core::Service
     }
 }
 
-pub fn queue_views(cfg: &Config, site: &SiteId, queues: Vec<ServiceQueue>, audience: Audience) -> Vec<QueueView> {
+/// The queues of a site in the order its configuration lists the services (the engine keeps them
+/// in a hash map: displays showed E, I, B, D …).
+pub fn queue_views(cfg: &Config, site: &SiteId, mut queues: Vec<ServiceQueue>, audience: Audience) -> Vec<QueueView> {
     let default = cfg.site(site).and_then(|s| s.languages.first()).cloned().unwrap_or_default();
+    let order = |q: &ServiceQueue| {
+        cfg.site(site).and_then(|s| s.services.iter().position(|x| x.id == q.service)).unwrap_or(usize::MAX)
+    };
+    queues.sort_by_key(order);
     queues
         .into_iter()
         .map(|q| QueueView {

@@ -23,6 +23,7 @@ impl Sink for ChannelSink {
     fn announce(&mut self, a: Announcement) {
         let _ = self.announced.send(a);
     }
+    fn withdraw(&mut self, _: &str) {}
 }
 
 /// Wait (at most `limit`) for a published view that satisfies `ok`.
@@ -96,4 +97,213 @@ async fn the_display_catches_up_after_a_server_restart() {
     assert!(v.stale.unwrap().chars().any(|c| c.is_ascii_digit()), "says since when");
     display.abort();
     drop(data);
+}
+
+/// A TCP relay between the display and the server that can cut the network: every connection
+/// through it is dropped and new ones are closed at once until it is restored.
+async fn relay(target: std::net::SocketAddr) -> (String, tokio::sync::watch::Sender<bool>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let (cut, watch) = tokio::sync::watch::channel(false);
+    tokio::spawn(async move {
+        while let Ok((mut inbound, _)) = listener.accept().await {
+            let mut watch = watch.clone();
+            if *watch.borrow() {
+                continue;
+            }
+            tokio::spawn(async move {
+                let Ok(mut outbound) = tokio::net::TcpStream::connect(target).await else { return };
+                tokio::select! {
+                    _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound) => {}
+                    _ = watch.wait_for(|c| *c) => {}
+                }
+            });
+        }
+    });
+    (url, cut)
+}
+
+/// A clock that tests move forward: the server's and the display's read the same offset, as if
+/// real time had passed for both.
+#[derive(Clone, Default)]
+struct Later(std::sync::Arc<std::sync::atomic::AtomicI64>);
+
+impl Later {
+    fn now(&self) -> jiff::Timestamp {
+        jiff::Timestamp::now() + jiff::SignedDuration::from_secs(self.0.load(std::sync::atomic::Ordering::SeqCst))
+    }
+    fn pass(&self, secs: i64) {
+        self.0.fetch_add(secs, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+/// The display's own announcer queue (the real policy) in place of the voice: what it would speak.
+struct QueueSink {
+    views: mpsc::UnboundedSender<View>,
+    queue: std::sync::Arc<std::sync::Mutex<display::announce::AnnounceQueue>>,
+}
+
+impl Sink for QueueSink {
+    fn publish(&mut self, view: View) {
+        let _ = self.views.send(view);
+    }
+    fn announce(&mut self, a: Announcement) {
+        self.queue.lock().unwrap().push(a);
+    }
+    fn withdraw(&mut self, number: &str) {
+        self.queue.lock().unwrap().withdraw(number);
+    }
+}
+
+struct Screen {
+    views: mpsc::UnboundedReceiver<View>,
+    queue: std::sync::Arc<std::sync::Mutex<display::announce::AnnounceQueue>>,
+    later: Later,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Screen {
+    fn start(url: &str, later: &Later) -> Screen {
+        let (vt, views) = mpsc::unbounded_channel();
+        let queue = std::sync::Arc::new(std::sync::Mutex::new(display::announce::AnnounceQueue::new(
+            display::announce::CAPACITY,
+        )));
+        let endpoint = Endpoint { server: url.to_owned(), key: display_key(LIVORNO), site: LIVORNO.into() };
+        let l = later.clone();
+        let ctl = DisplayController::new(Settings::default(), Texts::builtin(), l.now());
+        let driver = Driver::new(HttpClient::new(endpoint), ctl, QueueSink { views: vt, queue: queue.clone() })
+            .with_timing(
+                Backoff::new(Duration::from_millis(100), Duration::from_millis(300)),
+                Duration::from_millis(100),
+            )
+            .with_clock(std::sync::Arc::new(move || l.now()));
+        Screen { views, queue, later: later.clone(), task: tokio::spawn(driver.run()) }
+    }
+
+    /// What the voice would speak now, in its order.
+    fn heard(&mut self) -> Vec<String> {
+        let mut q = self.queue.lock().unwrap();
+        std::iter::from_fn(|| q.next(self.later.now())).map(|turn| turn.announcement.number).collect()
+    }
+}
+
+impl Drop for Screen {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// Opens three desks and puts four tickets in each of their queues.
+async fn open_desks(server: &TestServer) -> Vec<(tests::Client, &'static str)> {
+    let kiosk = server.kiosk(LIVORNO).await;
+    for service in ["lavoro", "residenza", "letto"] {
+        for _ in 0..4 {
+            kiosk.issue(LIVORNO, json!({"service": service, "language": "fr"})).await;
+        }
+    }
+    let mut desks = Vec::new();
+    for (user, desk) in [("giulia", "lt-sportello-1"), ("luca", "lt-sportello-2"), ("sara", "lt-sportello-3")] {
+        let staff = server.staff(user).await;
+        staff.post_ok(&format!("/api/v1/desks/{desk}/open"), Value::Null, StatusCode::OK).await;
+        desks.push((staff, desk));
+    }
+    desks
+}
+
+async fn call(staff: &tests::Client, desk: &str) -> (String, String) {
+    let t = staff.call_next(desk).await.expect("someone waits");
+    (t["number"].as_str().unwrap().to_owned(), t["id"].as_str().unwrap().to_owned())
+}
+
+/// Issue 13: after a network cut of 137 s the display resumes with `Last-Event-ID`; of the calls
+/// made meanwhile it shows all, but speaks only those still current: not the one 137 s old, not the
+/// one whose person already reached the desk.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_a_long_cut_only_current_calls_are_spoken() {
+    let later = Later::default();
+    let data = tempfile::tempdir().unwrap();
+    let mut opts = TestServer::options(tests::test_config_dir(), &data);
+    let l = later.clone();
+    opts.clock = Some(std::sync::Arc::new(move || l.now()));
+    let server = TestServer::start_opts(opts, data).await;
+    let desks = open_desks(&server).await;
+    let (url, cut) = relay(server.addr()).await;
+    let mut screen = Screen::start(&url, &later);
+    view_where(&mut screen.views, Duration::from_secs(10), |v| v.stale.is_none() && !v.queues.is_empty()).await;
+
+    cut.send(true).unwrap();
+    view_where(&mut screen.views, Duration::from_secs(15), |v| v.stale.is_some()).await;
+    let (old, _) = call(&desks[0].0, desks[0].1).await;
+    later.pass(137);
+    let (served, served_id) = call(&desks[1].0, desks[1].1).await;
+    desks[1].0.act(&served_id, "start").await;
+    let (fresh, _) = call(&desks[2].0, desks[2].1).await;
+    cut.send(false).unwrap();
+
+    let v = view_where(&mut screen.views, Duration::from_secs(20), |v| {
+        v.stale.is_none() && [&old, &served, &fresh].iter().all(|n| shows(v, n))
+    })
+    .await;
+    assert_eq!(v.latest.as_ref().unwrap().number, fresh);
+    assert_eq!(screen.heard(), [fresh.clone()], "{old} is 137 s old and {served} is at the desk: shown, not spoken");
+}
+
+/// Issue 13: the same across a real server restart — the display re-reads the snapshot (the new
+/// server cannot resume its stream) and speaks only the calls still current.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_a_long_restart_only_current_calls_are_spoken() {
+    let later = Later::default();
+    let data = tempfile::tempdir().unwrap();
+    let mut opts = TestServer::options(tests::test_config_dir(), &data);
+    let l = later.clone();
+    opts.clock = Some(std::sync::Arc::new(move || l.now()));
+    let server = TestServer::start_opts(opts, data).await;
+    let desks = open_desks(&server).await;
+    let (url, cut) = relay(server.addr()).await;
+    let mut screen = Screen::start(&url, &later);
+    view_where(&mut screen.views, Duration::from_secs(10), |v| v.stale.is_none() && !v.queues.is_empty()).await;
+
+    // The display loses the server; calls are made; the server restarts 137 s later.
+    cut.send(true).unwrap();
+    view_where(&mut screen.views, Duration::from_secs(15), |v| v.stale.is_some()).await;
+    let (old, _) = call(&desks[0].0, desks[0].1).await;
+    drop(desks);
+    later.pass(137);
+    let server = server.restart_same_port().await;
+    let staff = server.staff("luca").await;
+    let (fresh, _) = call(&staff, "lt-sportello-2").await;
+    cut.send(false).unwrap();
+
+    let v = view_where(&mut screen.views, Duration::from_secs(20), |v| {
+        v.stale.is_none() && shows(v, &old) && shows(v, &fresh)
+    })
+    .await;
+    assert_eq!(v.latest.as_ref().unwrap().number, fresh);
+    assert_eq!(screen.heard(), [fresh.clone()], "{old} is 137 s old: shown, not spoken");
+}
+
+/// Issue 13: the nine queues reach displays in the configuration's order (the engine keeps
+/// services in a hash map, and displays showed E, I, B, D …), in the snapshot and in
+/// `queue.updated`.
+#[tokio::test]
+async fn queues_come_in_the_configured_order() {
+    let server = TestServer::start().await;
+    let display = server.display(LIVORNO).await;
+    let order = ["A", "B", "C", "D", "E", "F", "G", "H", "I"].map(|p| format!("Area {p}"));
+    let labels = |queues: &Value| -> Vec<String> {
+        queues.as_array().unwrap().iter().map(|q| q["service_label"].as_str().unwrap().to_owned()).collect()
+    };
+    let (_, snap) = display.get(&format!("/api/v1/sites/{LIVORNO}/display")).await;
+    assert_eq!(labels(&snap["queues"]), order);
+    let (_, queues) = display.get(&format!("/api/v1/sites/{LIVORNO}/queues")).await;
+    assert_eq!(labels(&queues), order);
+    let mut stream = display.events(LIVORNO, None).await;
+    server.kiosk(LIVORNO).await.issue(LIVORNO, json!({"service": "lavoro"})).await;
+    loop {
+        let m = stream.next(Duration::from_secs(10)).await.expect("queue.updated arrives");
+        if m.event == "queue.updated" {
+            assert_eq!(labels(&tests::data(&m)["queues"]), order);
+            break;
+        }
+    }
 }

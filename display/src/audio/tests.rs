@@ -4,8 +4,9 @@ use super::*;
 use crate::controller::{DisplayController, Settings};
 use crate::demo::{call_msg, demo_snapshot, t};
 use crate::texts::Texts;
+use std::sync::Arc;
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
 
 #[test]
 fn chime_is_a_valid_audible_wav_that_does_not_clip() {
@@ -65,67 +66,151 @@ fn three_announcements() -> Vec<crate::controller::Announcement> {
     c.take_announcements()
 }
 
-#[test]
-fn announcements_play_in_order_chime_first_never_overlapping() {
-    let rec = Recorder::default();
-    let (tx, handle) = spawn_announcer(Some(Box::new(EchoSpeech)), Box::new(rec.clone()), jiff::SignedDuration::MAX);
-    // Sent from several threads at once, in a known order.
-    let announcements = three_announcements();
-    std::thread::scope(|s| {
-        let tx = &tx;
-        let mut prev: Option<std::thread::ScopedJoinHandle<'_, ()>> = None;
-        for a in announcements {
-            let before = prev.take();
-            prev = Some(s.spawn(move || {
-                if let Some(b) = before {
-                    b.join().unwrap();
-                }
-                tx.send(a).unwrap();
-            }));
+/// Calls made at t(`at`) (current until t(`at` + 60)), each with its Italian sentence.
+fn calls(list: &[(&str, i64)]) -> Vec<crate::controller::Announcement> {
+    let mut c = DisplayController::new(Settings::default(), Texts::builtin(), t(0));
+    c.apply_snapshot(demo_snapshot(), t(1));
+    for (i, (n, at)) in list.iter().enumerate() {
+        let m = crate::demo::call_msg_at(101 + i as u64, "ticket.called", n, "lt-sportello-1", "it", t(*at));
+        c.apply_message(&m, t(*at));
+    }
+    c.take_announcements()
+}
+
+/// A player that holds its first sound until released, so the test can queue calls while the
+/// voice is busy, as in a burst.
+struct Gate {
+    inner: Recorder,
+    started: Option<std::sync::mpsc::Sender<()>>,
+    release: Option<std::sync::mpsc::Receiver<()>>,
+}
+
+impl Player for Gate {
+    fn play(&mut self, wav: &[u8]) -> Result<(), AudioError> {
+        if let (Some(started), Some(release)) = (self.started.take(), self.release.take()) {
+            started.send(()).unwrap();
+            release.recv().unwrap();
         }
-    });
-    drop(tx);
-    handle.join().unwrap();
-    assert!(!rec.overlap.load(Ordering::SeqCst), "two sounds overlapped");
+        self.inner.play(wav)
+    }
+}
+
+struct Busy {
+    rec: Recorder,
+    spoken: Arc<Mutex<Vec<Option<String>>>>,
+    announcer: Announcer,
+    handle: std::thread::JoinHandle<()>,
+    release: std::sync::mpsc::Sender<()>,
+}
+
+/// An announcer whose clock reads t(`now`), already busy with its first sound of `first`.
+fn busy_announcer(speech: Option<Box<dyn Speech>>, now: i64, first: crate::controller::Announcement) -> Busy {
+    let rec = Recorder::default();
+    let (started_tx, started) = std::sync::mpsc::channel();
+    let (release, release_rx) = std::sync::mpsc::channel();
+    let gate = Gate { inner: rec.clone(), started: Some(started_tx), release: Some(release_rx) };
+    let spoken = Arc::new(Mutex::new(Vec::new()));
+    let log = spoken.clone();
+    let options = AnnouncerOptions {
+        capacity: crate::announce::CAPACITY,
+        clock: Arc::new(move || t(now)),
+        on_speaking: Box::new(move |n| log.lock().unwrap().push(n)),
+    };
+    let (announcer, handle) = spawn_announcer(speech, Box::new(gate), options);
+    announcer.announce(first);
+    started.recv().unwrap();
+    Busy { rec, spoken, announcer, handle, release }
+}
+
+impl Busy {
+    fn finish(self) -> (Vec<String>, Vec<Option<String>>) {
+        self.release.send(()).unwrap();
+        drop(self.announcer);
+        self.handle.join().unwrap();
+        assert!(!self.rec.overlap.load(Ordering::SeqCst), "two sounds overlapped");
+        let log = self.rec.log.lock().unwrap().clone();
+        let spoken = self.spoken.lock().unwrap().clone();
+        (log, spoken)
+    }
+}
+
+#[test]
+fn in_a_burst_the_newest_call_is_spoken_first_one_chime_never_overlapping() {
+    let a = calls(&[("H001", 100), ("H002", 101), ("I001", 102), ("I002", 103)]);
+    let busy = busy_announcer(Some(Box::new(EchoSpeech)), 104, a[0].clone());
+    for x in &a[1..] {
+        busy.announcer.announce(x.clone());
+    }
+    assert_eq!(busy.announcer.waiting(), 3);
+    let (log, spoken) = busy.finish();
     assert_eq!(
-        *rec.log.lock().unwrap(),
+        log,
         [
             "chime",
-            "it: Numero A 13, Sportello 1.",
-            "ar: الرقم A 13، Sportello 1.",
-            "chime",
-            "it: Numero B 5, Sportello 3.",
-            "chime",
-            "it: Si ricorda il numero A 13, Sportello 1.",
-            "ar: تذكير: الرقم A 13، Sportello 1.",
+            "it: Numero H 1, Sportello 1.",
+            "it: Numero I 2, Sportello 1.",
+            "it: Numero I 1, Sportello 1.",
+            "it: Numero H 2, Sportello 1.",
         ]
+    );
+    let s = |n: &str| Some(n.to_owned());
+    assert_eq!(spoken, [s("H001"), s("I002"), s("I001"), s("H002"), None], "the screen follows the voice");
+}
+
+#[test]
+fn a_recall_sentence_and_the_visitor_language_are_read_in_order() {
+    let rec = Recorder::default();
+    let (announcer, handle) = spawn_announcer(
+        Some(Box::new(EchoSpeech)),
+        Box::new(rec.clone()),
+        AnnouncerOptions { clock: Arc::new(|| t(12)), ..AnnouncerOptions::default() },
+    );
+    // The recall of A013 replaced its first call in the controller already.
+    let a = three_announcements();
+    assert_eq!(a.iter().map(|a| a.number.as_str()).collect::<Vec<_>>(), ["B005", "A013"]);
+    announcer.announce(a[1].clone());
+    drop(announcer);
+    handle.join().unwrap();
+    assert_eq!(
+        *rec.log.lock().unwrap(),
+        ["chime", "it: Si ricorda il numero A 13, Sportello 1.", "ar: تذكير: الرقم A 13، Sportello 1."]
     );
 }
 
 #[test]
-fn no_voice_plays_the_chime_alone() {
-    let rec = Recorder::default();
-    let (tx, handle) = spawn_announcer(None, Box::new(rec.clone()), jiff::SignedDuration::MAX);
-    for a in three_announcements() {
-        tx.send(a).unwrap();
-    }
-    drop(tx);
-    handle.join().unwrap();
-    assert_eq!(*rec.log.lock().unwrap(), ["chime", "chime", "chime"]);
+fn no_voice_plays_the_chime_for_every_call() {
+    let a = calls(&[("A001", 100), ("A002", 101), ("A003", 102)]);
+    let busy = busy_announcer(None, 103, a[0].clone());
+    busy.announcer.announce(a[1].clone());
+    busy.announcer.announce(a[2].clone());
+    let (log, _) = busy.finish();
+    assert_eq!(log, ["chime", "chime", "chime"], "without speech the chime is the whole announcement");
 }
 
 #[test]
-fn announcements_that_waited_too_long_are_dropped() {
-    let rec = Recorder::default();
-    let (tx, handle) = spawn_announcer(Some(Box::new(EchoSpeech)), Box::new(rec.clone()), MAX_DELAY);
-    let mut a = three_announcements();
-    a[0].at = jiff::Timestamp::now() - jiff::SignedDuration::from_secs(600);
-    a[1].at = jiff::Timestamp::now();
-    tx.send(a[0].clone()).unwrap();
-    tx.send(a[1].clone()).unwrap();
-    drop(tx);
-    handle.join().unwrap();
-    assert_eq!(*rec.log.lock().unwrap(), ["chime", "it: Numero B 5, Sportello 3."]);
+fn calls_past_their_limit_or_withdrawn_are_not_spoken() {
+    let a = calls(&[("A001", 100), ("A002", 100), ("A003", 150), ("A004", 150)]);
+    // The voice is busy with A003 at t(170): A001 and A002 (called at t(100)) expire at t(160).
+    let busy = busy_announcer(Some(Box::new(EchoSpeech)), 170, a[2].clone());
+    busy.announcer.announce(a[0].clone());
+    busy.announcer.announce(a[1].clone());
+    busy.announcer.announce(a[3].clone());
+    busy.announcer.withdraw("A004");
+    let (log, spoken) = busy.finish();
+    assert_eq!(log, ["chime", "it: Numero A 3, Sportello 1."]);
+    assert_eq!(spoken, [Some("A003".to_owned()), None]);
+}
+
+#[test]
+fn a_call_withdrawn_while_read_stops_after_the_current_sentence() {
+    let a = calls(&[("A001", 100)]);
+    let mut two = a[0].clone();
+    two.utterances.push(crate::controller::Utterance { lang: "fr".into(), text: "Numéro A 1.".into() });
+    let busy = busy_announcer(Some(Box::new(EchoSpeech)), 101, two);
+    // The person is at the desk while the chime plays.
+    busy.announcer.withdraw("A001");
+    let (log, _) = busy.finish();
+    assert_eq!(log, ["chime"]);
 }
 
 /// espeak-ng must be installed where CI runs (`.ci/run` installs it); elsewhere the test says so.
@@ -137,14 +222,26 @@ fn espeak_or_skip() -> Option<EspeakNg> {
 #[test]
 fn espeak_ng_speaks_a_call_in_italian_and_arabic_not_silently() {
     let Some(espeak) = espeak_or_skip() else { return };
-    let a = &three_announcements()[0];
+    let a = &three_announcements()[1];
     assert_eq!(a.utterances.iter().map(|u| u.lang.as_str()).collect::<Vec<_>>(), ["it", "ar"]);
     for u in &a.utterances {
         let wav = espeak.synthesize(&u.lang, &u.text).unwrap_or_else(|e| panic!("{}: {e}", u.lang));
         let (rate, samples) = wav_samples(&wav).unwrap();
         let secs = samples.len() as f64 / f64::from(rate);
         let level = rms(&samples);
+        let declared = u32::from_le_bytes([wav[40], wav[41], wav[42], wav[43]]) as usize;
+        assert_eq!(declared, samples.len() * 2, "{}: the header says how long it is (soxi, players)", u.lang);
         assert!(secs > 0.8, "{}: only {secs:.2} s of audio for {:?}", u.lang, u.text);
         assert!(level > 0.01, "{}: silent (rms {level:.4}) for {:?}", u.lang, u.text);
     }
+}
+
+#[test]
+fn a_wav_of_unknown_length_gets_its_real_sizes() {
+    let mut wav = wav_bytes(&[1, 2, 3, 4], RATE);
+    // What `espeak-ng --stdout` writes: sizes it could not know.
+    wav[4..8].copy_from_slice(&0x7fff_ffffu32.to_le_bytes());
+    wav[40..44].copy_from_slice(&0x7fff_ffffu32.to_le_bytes());
+    assert_eq!(fix_wav_sizes(wav), wav_bytes(&[1, 2, 3, 4], RATE));
+    assert_eq!(fix_wav_sizes(b"garbage".to_vec()), b"garbage");
 }

@@ -78,8 +78,11 @@ async fn fake_server(fake: Fake) -> (String, Shared) {
     (format!("http://{addr}"), shared)
 }
 
+/// A call made just now (so it is current and announced).
 fn sse_call(id: u64, kind: &str, number: &str, desk: &str) -> String {
-    let data = serde_json::to_string(&call_event(kind, number, desk, "it")).unwrap();
+    let mut ev = call_event(kind, number, desk, "it");
+    ev.at = Timestamp::now().to_string();
+    let data = serde_json::to_string(&ev).unwrap();
     format!("id: {id}\nevent: {kind}\ndata: {data}\n\n")
 }
 
@@ -95,6 +98,7 @@ impl Sink for ChannelSink {
     fn announce(&mut self, a: Announcement) {
         let _ = self.announced.send(a);
     }
+    fn withdraw(&mut self, _: &str) {}
 }
 
 struct Running {
@@ -277,9 +281,11 @@ async fn wrong_key_is_refused_and_shown_as_not_updated() {
             .with_timing(Backoff::new(Duration::from_millis(20), Duration::from_millis(100)), Duration::from_millis(50))
             .run(),
     );
+    let mut last = None;
     let stale = tokio::time::timeout(Duration::from_secs(20), async {
         while let Some(v) = views.recv().await {
             if v.stale.is_some() {
+                last = Some(v);
                 return true;
             }
         }
@@ -289,6 +295,10 @@ async fn wrong_key_is_refused_and_shown_as_not_updated() {
     task.abort();
     assert_eq!(stale, Ok(true));
     assert_eq!(fake.lock().unwrap().snapshot_reads, 0, "refused before reaching the handler's state");
+    // Issue 13: a set-up mistake is told apart from an outage.
+    let v = views.try_recv().ok().or(last).expect("a view");
+    let band = v.stale.unwrap();
+    assert!(band.contains("401") && band.contains("--key") && !band.contains("10:"), "{band}");
 }
 
 #[tokio::test]
@@ -296,7 +306,7 @@ async fn after_a_sleep_the_clock_jump_shows_the_warning_and_reconnects_at_once()
     // The stream delivers one queue update and then stays open but silent (a dead connection after
     // a suspend looks like this); with heartbeat_s = 10 the read deadline is 23 s away, yet the
     // display must not wait for it.
-    let queue = crate::demo::queue_msg(101, &[("alloggio", "A", 7, 900)]);
+    let queue = crate::demo::queue_msg(101, &[("letto", "Area A", 7, 900)]);
     let queue = format!("id: 101\nevent: queue.updated\ndata: {}\n\n", queue.data);
     let (server, fake) = fake_server(Fake {
         snapshots: vec![demo_snapshot()],
@@ -357,4 +367,22 @@ async fn a_server_that_always_asks_for_a_resync_is_not_hammered() {
     task.abort();
     assert_eq!(reached, Ok(true));
     assert!(started.elapsed() >= Duration::from_millis(1500), "backed off: {:?}", started.elapsed());
+}
+
+#[tokio::test]
+async fn a_server_address_without_http_is_named_on_screen() {
+    let (vt, mut views) = mpsc::unbounded_channel();
+    let (at, _announced) = mpsc::unbounded_channel();
+    let client =
+        HttpClient::new(Endpoint { server: "127.0.0.1:8080".into(), key: KEY.into(), site: "livorno-terreni".into() });
+    let ctl = DisplayController::new(Settings::default(), Texts::builtin(), Timestamp::now());
+    let task = tokio::spawn(
+        Driver::new(client, ctl, ChannelSink { views: vt, announced: at })
+            .with_timing(Backoff::new(Duration::from_millis(20), Duration::from_millis(100)), Duration::from_millis(20))
+            .run(),
+    );
+    let v = tokio::time::timeout(Duration::from_secs(10), views.recv()).await.unwrap().unwrap();
+    task.abort();
+    let band = v.stale.unwrap();
+    assert!(band.contains("«127.0.0.1:8080»") && band.contains("http://"), "{band}");
 }

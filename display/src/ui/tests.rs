@@ -27,8 +27,8 @@ fn landscape_shows_latest_previous_queues_clock_and_notice() {
     {
         assert_eq!(labels(&window, row), 1, "previous call {row}");
     }
-    assert_eq!(labels(&window, "A: 4, 12 min"), 1);
-    assert_eq!(labels(&window, "C: 0, –"), 1);
+    assert_eq!(labels(&window, "Area A: 4, 12 min"), 1);
+    assert_eq!(labels(&window, "Area C: 0, –"), 1);
     assert_eq!(labels(&window, "clock 10:00"), 1);
     assert!(labels(&window, &view.notice) >= 1, "the notice text");
     assert_eq!(labels(&window, "⚠  "), 0);
@@ -43,7 +43,7 @@ fn portrait_stacks_the_same_content() {
     let window = window_with(&view, 1080, 1920);
     let card = ElementHandle::find_by_accessible_label(&window, "A013 → Sportello 3").next().unwrap();
     assert!(card.size().width > 1000.0, "full width in portrait: {:?}", card.size());
-    let queue = ElementHandle::find_by_accessible_label(&window, "A: 4, 12 min").next().unwrap();
+    let queue = ElementHandle::find_by_accessible_label(&window, "Area A: 4, 12 min").next().unwrap();
     assert!(queue.absolute_position().y > card.absolute_position().y + card.size().height, "queues below the calls");
 }
 
@@ -139,8 +139,170 @@ fn screen_texts_in_arabic_and_ukrainian() {
         assert_eq!(stale, format!("{} · {}", say(lang), say("en")), "{lang}");
     }
     let ar = demo_view_in("ar", false);
-    let a = ar.queues.iter().find(|q| q.label == "A").unwrap();
+    let a = ar.queues.iter().find(|q| q.label == "Area A").unwrap();
     assert_eq!(a.wait, "12 دقيقة", "12 minutes: the singular after 11–99");
-    let b = ar.queues.iter().find(|q| q.label == "B").unwrap();
+    let b = ar.queues.iter().find(|q| q.label == "Area B").unwrap();
     assert_eq!(b.wait, "5 دقائق", "5 minutes: the plural of 3–10");
+}
+
+/// Issue 13, the frozen clock: the winit software renderer repaints only the regions it thinks
+/// changed (partial rendering into a reused buffer). Here the same renderer runs headless on a
+/// platform whose time the test moves (16 ms frames, the ticker scrolling, the newest call flashing),
+/// the clock and calls change as in a day, and every frame the reused buffer must equal a fresh
+/// full render: a region the partial renderer forgets (a clock that stays on 10:00) fails it.
+#[test]
+fn partial_software_rendering_repaints_the_clock_and_everything_else() {
+    std::thread::spawn(partial_rendering_run).join().unwrap();
+}
+
+fn partial_rendering_run() {
+    use slint::platform::software_renderer::{MinimalSoftwareWindow, PremultipliedRgbaColor, RepaintBufferType};
+    use std::cell::Cell;
+    use std::rc::Rc;
+
+    struct Mocked {
+        window: Rc<MinimalSoftwareWindow>,
+        now: Rc<Cell<Duration>>,
+    }
+    impl slint::platform::Platform for Mocked {
+        fn create_window_adapter(&self) -> Result<Rc<dyn slint::platform::WindowAdapter>, slint::PlatformError> {
+            Ok(self.window.clone())
+        }
+        fn duration_since_start(&self) -> Duration {
+            self.now.get()
+        }
+    }
+
+    let (w, h) = (1920usize, 1080usize);
+    let now = Rc::new(Cell::new(Duration::ZERO));
+    let window = MinimalSoftwareWindow::new(RepaintBufferType::ReusedBuffer);
+    slint::platform::set_platform(Box::new(Mocked { window: window.clone(), now: now.clone() })).unwrap();
+    let app = AppWindow::new().unwrap();
+    window.set_size(slint::PhysicalSize::new(w as u32, h as u32));
+    app.show().unwrap();
+    let mut buffer = vec![PremultipliedRgbaColor::default(); w * h];
+    let frame = |buffer: &mut Vec<PremultipliedRgbaColor>| {
+        now.set(now.get() + Duration::from_millis(16));
+        slint::platform::update_timers_and_animations();
+        window.draw_if_needed(|r| {
+            r.render(buffer, w);
+        });
+    };
+    // Each step: what the network thread would publish, then a few frames.
+    let mut c = DisplayController::new(Settings::default(), Texts::builtin(), t(0));
+    c.apply_snapshot(crate::demo::demo_snapshot(), t(1));
+    let mut steps: Vec<View> = Vec::new();
+    for (i, s) in [2i64, 59, 61, 62, 119, 121, 300, 301, 302, 599, 601].iter().enumerate() {
+        if i % 3 == 1 {
+            let n = format!("A{:03}", 20 + i);
+            c.apply_message(
+                &crate::demo::call_msg_at(200 + i as u64, "ticket.called", &n, "lt-sportello-3", "ar", t(*s)),
+                t(*s),
+            );
+        }
+        if i == 6 {
+            c.connection_lost(t(*s - 10));
+        }
+        if i == 8 {
+            c.stream_opened(t(*s));
+        }
+        steps.push(c.view(t(*s)));
+    }
+    let mut clocks = Vec::new();
+    for view in &steps {
+        apply(&app, view);
+        for _ in 0..20 {
+            frame(&mut buffer);
+        }
+        clocks.push(view.clock.clone());
+    }
+    assert!(clocks.contains(&"10:01".to_owned()) && clocks.contains(&"10:10".to_owned()), "{clocks:?}");
+    // The reused buffer against a fresh full render of the same moment.
+    let full = window.take_snapshot().unwrap();
+    let mut wrong: Option<(usize, usize)> = None;
+    let mut count = 0usize;
+    for (i, (p, f)) in buffer.iter().zip(full.as_slice()).enumerate() {
+        if (p.red, p.green, p.blue) != (f.r, f.g, f.b) {
+            count += 1;
+            wrong.get_or_insert((i % w, i / w));
+        }
+    }
+    assert_eq!(count, 0, "{count} pixels not repainted, the first at {wrong:?} (the clock is at the top right)");
+}
+
+/// A screen as a waiting room would have it: the demo's nine services, `previous` previous calls
+/// (twelve calls made), stale or not.
+fn busy_view(previous: usize, stale: bool, lang: &str) -> View {
+    let mut c = DisplayController::new(Settings { previous, ..Settings::default() }, Texts::builtin(), t(0));
+    let mut snapshot = crate::demo::demo_snapshot();
+    snapshot.languages.retain(|l| l != lang);
+    snapshot.languages.insert(0, lang.to_owned());
+    c.apply_snapshot(snapshot, t(1));
+    for i in 0..12u64 {
+        let n = format!("{}{:03}", ["A", "D", "I", "F"][i as usize % 4], 10 + i);
+        c.apply_message(&call_msg(200 + i, "ticket.called", &n, "lt-sportello-2", "fr"), t(10));
+    }
+    if stale {
+        c.connection_lost(t(20));
+        return c.view(t(60));
+    }
+    c.view(t(12))
+}
+
+/// Issue 13: with nine services, both orientations, the red band and `--previous 10`, every queue
+/// tile is on screen at full size (two lines of 40 px text need 108 px), nothing overlaps the
+/// ticker, and the ticker is the bottom strip.
+#[test]
+fn nine_services_fit_in_both_orientations_and_the_ticker_stays_on_screen() {
+    for (w, h) in [(1920u32, 1080u32), (1080, 1920)] {
+        for (previous, stale) in [(5, false), (5, true), (10, false), (10, true)] {
+            let view = busy_view(previous, stale, "it");
+            let window = window_with(&view, w, h);
+            let what = format!("{w}×{h}, --previous {previous}, stale {stale}");
+            let ticker = ElementHandle::find_by_accessible_label(&window, &view.notice).next().expect("the ticker");
+            let ticker_top = ticker.absolute_position().y;
+            assert_eq!(ticker_top.round() as u32, h - 84, "{what}: the ticker is the bottom strip");
+            assert_eq!(view.queues.len(), 9);
+            for q in &view.queues {
+                let label = format!("{}: {}, {}", q.label, q.waiting, q.wait);
+                let tile = ElementHandle::find_by_accessible_label(&window, &label).next();
+                let tile = tile.unwrap_or_else(|| panic!("{what}: no tile {label}"));
+                let (p, s) = (tile.absolute_position(), tile.size());
+                assert!(s.height >= 108.0 && s.width >= 300.0, "{what}: {label} is {s:?}");
+                assert!(p.x >= 0.0 && p.x + s.width <= w as f32, "{what}: {label} at {p:?}");
+                assert!(p.y + s.height <= ticker_top, "{what}: {label} at {p:?} overlaps the ticker at {ticker_top}");
+            }
+            let big = ElementHandle::find_by_accessible_label(&window, "F021 → Sportello 2").next().unwrap();
+            assert!(big.size().height >= 380.0, "{what}: the newest call is large: {:?}", big.size());
+            let shown = view.previous.iter().filter(|c| labels(&window, &format!("{} → {}", c.number, c.desk)) == 1);
+            for c in &view.previous {
+                if let Some(row) =
+                    ElementHandle::find_by_accessible_label(&window, &format!("{} → {}", c.number, c.desk)).next()
+                {
+                    let (p, s) = (row.absolute_position(), row.size());
+                    assert!(p.y + s.height <= ticker_top, "{what}: {} at {p:?} overlaps the ticker", c.number);
+                }
+            }
+            assert!(shown.count() >= 4, "{what}: at least four previous calls fit");
+        }
+    }
+}
+
+/// Issue 13: in portrait the red band wraps onto two lines instead of losing its English half.
+#[test]
+fn the_red_band_keeps_both_languages_in_portrait() {
+    let view = busy_view(5, true, "it");
+    let text = view.stale.clone().unwrap();
+    assert!(text.contains(" · Not updated since"), "{text}");
+    for (w, h) in [(1080, 1920), (1920, 1080)] {
+        let window = window_with(&view, w, h);
+        let band = ElementHandle::find_by_accessible_label(&window, &text).next().unwrap();
+        let words = ElementHandle::find_by_accessible_label(&window, &format!("⚠  {text}")).next().unwrap();
+        assert!(words.size().height <= band.size().height, "{w}×{h}: the text fits its band");
+        assert!(words.size().width <= w as f32, "{w}×{h}");
+    }
+    // In portrait the text is two lines high: nothing was elided.
+    let window = window_with(&view, 1080, 1920);
+    let words = ElementHandle::find_by_accessible_label(&window, &format!("⚠  {text}")).next().unwrap();
+    assert!(words.size().height >= 2.0 * 36.0, "two lines: {:?}", words.size());
 }

@@ -8,3 +8,7 @@ display-no-calls = لا توجد نداءات
 display-reconnecting = لم يتم التحديث منذ { $time }: جارٍ إعادة الاتصال
 display-enable-sound = تفعيل الصوت
 display-key = مفتاح الشاشة
+display-setup-key = يرفض الخادم مفتاح هذه الشاشة ({ $status }): تحقق من --key
+display-setup-site = لا يعرف الخادم الموقع "{ $site }": تحقق من --site
+display-setup-address = "{ $url }" ليس عنوان خادم: يجب أن يبدأ بـ http:// أو https://
+display-setup-services = خدمات غير معروفة في هذا الموقع: { $ids } (تحقق من --services)

@@ -11,3 +11,10 @@ display-reconnecting = Not updated since { $time }: reconnecting
 # The web page only: for the person setting up the TV.
 display-enable-sound = Enable sound
 display-key = Display key
+# Set-up mistakes, for the person installing the display (instead of "Not updated since").
+# $status: 401 or 403.
+display-setup-key = The server refuses this display's key ({ $status }): check --key
+display-setup-site = The server does not know the site "{ $site }": check --site
+display-setup-address = "{ $url }" is not a server address: it must start with http:// or https://
+# $ids: the unknown public ids, comma-separated.
+display-setup-services = Unknown services at this site: { $ids } (check --services)

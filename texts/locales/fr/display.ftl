@@ -8,3 +8,7 @@ display-no-calls = Aucun appel
 display-reconnecting = Pas de mise à jour depuis { $time } : reconnexion en cours
 display-enable-sound = Activer le son
 display-key = Clé de l'écran
+display-setup-key = Le serveur refuse la clé de cet écran ({ $status }) : vérifiez --key
+display-setup-site = Le serveur ne connaît pas le site « { $site } » : vérifiez --site
+display-setup-address = « { $url } » n'est pas l'adresse d'un serveur : elle doit commencer par http:// ou https://
+display-setup-services = Services inconnus sur ce site : { $ids } (vérifiez --services)

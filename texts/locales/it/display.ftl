@@ -11,3 +11,10 @@ display-reconnecting = Dati non aggiornati dalle { $time }: riconnessione in cor
 # Solo la pagina web: per chi prepara il televisore.
 display-enable-sound = Attiva audio
 display-key = Chiave del display
+# Errori di configurazione, per chi installa il display (al posto di "Dati non aggiornati").
+# $status: 401 o 403.
+display-setup-key = Il server rifiuta la chiave di questo display ({ $status }): controllare --key
+display-setup-site = Il server non conosce la sede «{ $site }»: controllare --site
+display-setup-address = «{ $url }» non è l'indirizzo di un server: deve iniziare con http:// o https://
+# $ids: gli id pubblici sconosciuti, separati da virgole.
+display-setup-services = Servizi sconosciuti in questa sede: { $ids } (controllare --services)

@@ -8,3 +8,7 @@ display-no-calls = Niciun apel
 display-reconnecting = Neactualizat din { $time }: se reconectează
 display-enable-sound = Porniți sunetul
 display-key = Cheia ecranului
+display-setup-key = Serverul refuză cheia acestui ecran ({ $status }): verificați --key
+display-setup-site = Serverul nu cunoaște sediul „{ $site }”: verificați --site
+display-setup-address = „{ $url }” nu este adresa unui server: trebuie să înceapă cu http:// sau https://
+display-setup-services = Servicii necunoscute la acest sediu: { $ids } (verificați --services)

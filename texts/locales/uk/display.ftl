@@ -8,3 +8,7 @@ display-no-calls = Викликів ще немає
 display-reconnecting = Не оновлено з { $time }: повторне підключення
 display-enable-sound = Увімкнути звук
 display-key = Ключ табло
+display-setup-key = Сервер відхиляє ключ цього табло ({ $status }): перевірте --key
+display-setup-site = Сервер не знає місця «{ $site }»: перевірте --site
+display-setup-address = «{ $url }» — не адреса сервера: вона має починатися з http:// або https://
+display-setup-services = Невідомі послуги в цьому місці: { $ids } (перевірте --services)
