@@ -174,13 +174,14 @@ pub struct WaitingQuery {
 #[utoipa::path(get, path = "/api/v1/sites/{site}/waiting", tag = "desks",
     params(("site" = String, Path, description = "site id"), WaitingQuery),
     security(("bearer" = []), ("cookie" = [])),
-    responses((status = 200, body = WaitingList), (status = 401, body = queue_core::wire::ErrorBody),
+    responses((status = 200, body = WaitingList), (status = 400, body = queue_core::wire::ErrorBody),
+        (status = 401, body = queue_core::wire::ErrorBody),
         (status = 403, body = queue_core::wire::ErrorBody), (status = 404, body = queue_core::wire::ErrorBody)))]
 pub async fn waiting(
     State(state): State<AppState>,
     id: Identity,
     Path(site): Path<String>,
-    axum::extract::Query(q): axum::extract::Query<WaitingQuery>,
+    crate::api::ApiQuery(q): crate::api::ApiQuery<WaitingQuery>,
 ) -> ApiResult<Json<WaitingList>> {
     let site = site_id(&state, &site)?;
     id.staff_at(&site, Role::Staff)?;
