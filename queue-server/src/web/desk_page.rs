@@ -278,16 +278,7 @@ mod tests {
         // …and every value the engine can send has its word.
         use queue_core::{DeskStatus, Priority, Status};
         let word = |v: serde_json::Value| v.as_str().unwrap().to_owned();
-        for s in [
-            Status::Waiting,
-            Status::Called,
-            Status::Serving,
-            Status::OnHold,
-            Status::Done,
-            Status::NoShow,
-            Status::Cancelled,
-            Status::Expired,
-        ] {
+        for s in Status::ALL {
             ids.push(format!("staff-status-{}", s.as_str()));
         }
         for p in Priority::ALL {
