@@ -118,7 +118,7 @@ pub fn seed_history(data: &Path, config: &Path, n: u64) -> anyhow::Result<()> {
                 target: None,
                 called_at: Some(called),
                 recalls: 0,
-                estimated_wait_s: 0,
+                estimated_wait_s: None,
                 journey: vec![],
             };
             let ticket = id.clone();

@@ -141,7 +141,8 @@ pub struct Ticket {
     pub target: Option<Target>,
     pub called_at: Option<Timestamp>,
     pub recalls: u32,
-    pub estimated_wait_s: u32,
+    /// The estimate given at issue (`None`: no desk was open); measured against the first wait.
+    pub estimated_wait_s: Option<u32>,
     pub journey: Vec<JourneyStep>,
 }
 

@@ -51,7 +51,7 @@ impl Log {
             target: None,
             called_at: None,
             recalls: 0,
-            estimated_wait_s: 0,
+            estimated_wait_s: None,
             journey: vec![],
         };
         self.ev(at, EventKind::TicketIssued { ticket: Box::new(t.clone()) });

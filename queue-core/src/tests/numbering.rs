@@ -15,28 +15,28 @@ fn numbers_count_per_site_and_service() {
         ",
         expect![[r#"
             > issue t1 lt/A
-              issued t1 A001 lt/A standard lang=it est=0s
+              issued t1 A001 lt/A standard lang=it est=none
             > issue t2 lt/B
-              issued t2 B001 lt/B standard lang=it est=0s
+              issued t2 B001 lt/B standard lang=it est=none
             > issue t3 lt/A
-              issued t3 A002 lt/A standard lang=it est=600s
+              issued t3 A002 lt/A standard lang=it est=none
             > issue t4 gr/A
-              issued t4 A001 gr/A standard lang=it est=0s
+              issued t4 A001 gr/A standard lang=it est=none
             > issue t5 lt/lavoro
-              issued t5 L001 lt/lavoro standard lang=it est=0s
+              issued t5 L001 lt/lavoro standard lang=it est=none
             > issue t6 lt/A
-              issued t6 A003 lt/A standard lang=it est=1200s
+              issued t6 A003 lt/A standard lang=it est=none
             -- state
-              gr/A waiting=1 longest=0s est=600s
-                t4 A001 standard queued=09:00 ahead=0 est=0s
-              lt/A waiting=3 longest=0s est=1800s
-                t1 A001 standard queued=09:00 ahead=0 est=0s
-                t3 A002 standard queued=09:00 ahead=1 est=600s
-                t6 A003 standard queued=09:00 ahead=2 est=1200s
-              lt/B waiting=1 longest=0s est=600s
-                t2 B001 standard queued=09:00 ahead=0 est=0s
-              lt/lavoro waiting=1 longest=0s est=600s
-                t5 L001 standard queued=09:00 ahead=0 est=0s
+              gr/A waiting=1 longest=0s est=none
+                t4 A001 standard queued=09:00 ahead=0 est=none
+              lt/A waiting=3 longest=0s est=none
+                t1 A001 standard queued=09:00 ahead=0 est=none
+                t3 A002 standard queued=09:00 ahead=1 est=none
+                t6 A003 standard queued=09:00 ahead=2 est=none
+              lt/B waiting=1 longest=0s est=none
+                t2 B001 standard queued=09:00 ahead=0 est=none
+              lt/lavoro waiting=1 longest=0s est=none
+                t5 L001 standard queued=09:00 ahead=0 est=none
         "#]],
     );
 }
@@ -55,18 +55,18 @@ fn numbers_reset_at_local_midnight_not_utc_midnight() {
         expect![[r#"
             > at 2026-11-23 23:59  = 2026-11-23 23:59:00 +01:00 (22:59Z)
             > issue t1 lt/A
-              issued t1 A001 lt/A standard lang=it est=0s
+              issued t1 A001 lt/A standard lang=it est=none
             > at 2026-11-23T23:00:00Z  = 2026-11-24 00:00:00 +01:00 (23:00Z)
             > issue t2 lt/A
-              issued t2 A001 lt/A standard lang=it est=600s
+              issued t2 A001 lt/A standard lang=it est=none
             > at 2026-11-24T00:30:00Z  = 2026-11-24 01:30:00 +01:00 (00:30Z)
             > issue t3 lt/A
-              issued t3 A002 lt/A standard lang=it est=1200s
+              issued t3 A002 lt/A standard lang=it est=none
             -- state
-              lt/A waiting=3 longest=5460s est=1800s
-                t1 A001 standard queued=23:59 ahead=0 est=0s
-                t2 A001 standard queued=00:00 ahead=1 est=600s
-                t3 A002 standard queued=01:30 ahead=2 est=1200s
+              lt/A waiting=3 longest=5460s est=none
+                t1 A001 standard queued=23:59 ahead=0 est=none
+                t2 A001 standard queued=00:00 ahead=1 est=none
+                t3 A002 standard queued=01:30 ahead=2 est=none
         "#]],
     );
 }
@@ -88,30 +88,30 @@ fn numbering_across_the_spring_dst_change() {
         expect![[r#"
             > at 2026-03-28 23:59  = 2026-03-28 23:59:00 +01:00 (22:59Z)
             > issue t1 lt/A
-              issued t1 A001 lt/A standard lang=it est=0s
+              issued t1 A001 lt/A standard lang=it est=none
             > at 2026-03-29 00:00  = 2026-03-29 00:00:00 +01:00 (23:00Z)
             > issue t2 lt/A
-              issued t2 A001 lt/A standard lang=it est=600s
+              issued t2 A001 lt/A standard lang=it est=none
             > at 2026-03-29 01:59  = 2026-03-29 01:59:00 +01:00 (00:59Z)
             > issue t3 lt/A
-              issued t3 A002 lt/A standard lang=it est=1200s
+              issued t3 A002 lt/A standard lang=it est=none
             > at 2026-03-29T01:00:00Z  = 2026-03-29 03:00:00 +02:00 (01:00Z)
             > issue t4 lt/A
-              issued t4 A003 lt/A standard lang=it est=1800s
+              issued t4 A003 lt/A standard lang=it est=none
             > at 2026-03-29 23:59  = 2026-03-29 23:59:00 +02:00 (21:59Z)
             > issue t5 lt/A
-              issued t5 A004 lt/A standard lang=it est=2400s
+              issued t5 A004 lt/A standard lang=it est=none
             > at 2026-03-29T22:00:00Z  = 2026-03-30 00:00:00 +02:00 (22:00Z)
             > issue t6 lt/A
-              issued t6 A001 lt/A standard lang=it est=3000s
+              issued t6 A001 lt/A standard lang=it est=none
             -- state
-              lt/A waiting=6 longest=82860s est=3600s
-                t1 A001 standard queued=23:59 ahead=0 est=0s
-                t2 A001 standard queued=00:00 ahead=1 est=600s
-                t3 A002 standard queued=01:59 ahead=2 est=1200s
-                t4 A003 standard queued=03:00 ahead=3 est=1800s
-                t5 A004 standard queued=23:59 ahead=4 est=2400s
-                t6 A001 standard queued=00:00 ahead=5 est=3000s
+              lt/A waiting=6 longest=82860s est=none
+                t1 A001 standard queued=23:59 ahead=0 est=none
+                t2 A001 standard queued=00:00 ahead=1 est=none
+                t3 A002 standard queued=01:59 ahead=2 est=none
+                t4 A003 standard queued=03:00 ahead=3 est=none
+                t5 A004 standard queued=23:59 ahead=4 est=none
+                t6 A001 standard queued=00:00 ahead=5 est=none
         "#]],
     );
 }
@@ -133,30 +133,30 @@ fn numbering_across_the_autumn_dst_change() {
         expect![[r#"
             > at 2026-10-24T21:59:00Z  = 2026-10-24 23:59:00 +02:00 (21:59Z)
             > issue t1 lt/A
-              issued t1 A001 lt/A standard lang=it est=0s
+              issued t1 A001 lt/A standard lang=it est=none
             > at 2026-10-24T22:00:00Z  = 2026-10-25 00:00:00 +02:00 (22:00Z)
             > issue t2 lt/A
-              issued t2 A001 lt/A standard lang=it est=600s
+              issued t2 A001 lt/A standard lang=it est=none
             > at 2026-10-25T00:30:00Z  = 2026-10-25 02:30:00 +02:00 (00:30Z)
             > issue t3 lt/A
-              issued t3 A002 lt/A standard lang=it est=1200s
+              issued t3 A002 lt/A standard lang=it est=none
             > at 2026-10-25T01:30:00Z  = 2026-10-25 02:30:00 +01:00 (01:30Z)
             > issue t4 lt/A
-              issued t4 A003 lt/A standard lang=it est=1800s
+              issued t4 A003 lt/A standard lang=it est=none
             > at 2026-10-25T22:59:00Z  = 2026-10-25 23:59:00 +01:00 (22:59Z)
             > issue t5 lt/A
-              issued t5 A004 lt/A standard lang=it est=2400s
+              issued t5 A004 lt/A standard lang=it est=none
             > at 2026-10-25T23:00:00Z  = 2026-10-26 00:00:00 +01:00 (23:00Z)
             > issue t6 lt/A
-              issued t6 A001 lt/A standard lang=it est=3000s
+              issued t6 A001 lt/A standard lang=it est=none
             -- state
-              lt/A waiting=6 longest=90060s est=3600s
-                t1 A001 standard queued=23:59 ahead=0 est=0s
-                t2 A001 standard queued=00:00 ahead=1 est=600s
-                t3 A002 standard queued=02:30 ahead=2 est=1200s
-                t4 A003 standard queued=02:30 ahead=3 est=1800s
-                t5 A004 standard queued=23:59 ahead=4 est=2400s
-                t6 A001 standard queued=00:00 ahead=5 est=3000s
+              lt/A waiting=6 longest=90060s est=none
+                t1 A001 standard queued=23:59 ahead=0 est=none
+                t2 A001 standard queued=00:00 ahead=1 est=none
+                t3 A002 standard queued=02:30 ahead=2 est=none
+                t4 A003 standard queued=02:30 ahead=3 est=none
+                t5 A004 standard queued=23:59 ahead=4 est=none
+                t6 A001 standard queued=00:00 ahead=5 est=none
         "#]],
     );
 }
@@ -175,17 +175,17 @@ fn waiting_ticket_keeps_yesterdays_number() {
         expect![[r#"
             > at 2026-11-23 23:50  = 2026-11-23 23:50:00 +01:00 (22:50Z)
             > issue t1 lt/A
-              issued t1 A001 lt/A standard lang=it est=0s
+              issued t1 A001 lt/A standard lang=it est=none
             > at 2026-11-24 00:10  = 2026-11-24 00:10:00 +01:00 (23:10Z)
             > issue t2 lt/A
-              issued t2 A001 lt/A standard lang=it est=600s
+              issued t2 A001 lt/A standard lang=it est=none
             > open d1 alice
               desk d1 opened by alice
             > call d1
               called t1 A001 -> d1 (alice)
             -- state
-              lt/A waiting=1 longest=0s est=600s
-                t2 A001 standard queued=00:10 ahead=0 est=0s
+              lt/A waiting=1 longest=0s est=1200s(351-2049)
+                t2 A001 standard queued=00:10 ahead=0 est=600s(0-1200)
               d1 open alice: t1 A001 called
         "#]],
     );
@@ -207,13 +207,13 @@ fn daily_cap() {
         ",
         expect![[r#"
             > issue t1 lt/A
-              issued t1 A001 lt/A standard lang=it est=0s
+              issued t1 A001 lt/A standard lang=it est=none
             > issue t2 lt/A
-              issued t2 A002 lt/A standard lang=it est=600s
+              issued t2 A002 lt/A standard lang=it est=none
             > issue t3 lt/A
               error daily_cap_reached: service 'A' has reached its daily limit of 2 tickets
             > issue t3 lt/B
-              issued t3 B001 lt/B standard lang=it est=0s
+              issued t3 B001 lt/B standard lang=it est=none
             > open d1 alice
               desk d1 opened by alice
             > call d1
@@ -226,12 +226,12 @@ fn daily_cap() {
             > issue t5 lt/A
               issued t5 A001 lt/A standard lang=it est=1200s
             -- state
-              lt/A waiting=3 longest=82800s est=1800s
+              lt/A waiting=3 longest=82800s est=1800s(761-2839)
                 t2 A002 standard queued=09:00 ahead=0 est=0s
-                t4 A003 standard queued=09:00 ahead=1 est=600s
-                t5 A001 standard queued=08:00 ahead=2 est=1200s
-              lt/B waiting=1 longest=82800s est=600s
-                t3 B001 standard queued=09:00 ahead=0 est=0s
+                t4 A003 standard queued=09:00 ahead=1 est=600s(0-1200)
+                t5 A001 standard queued=08:00 ahead=2 est=1200s(351-2049)
+              lt/B waiting=1 longest=82800s est=none
+                t3 B001 standard queued=09:00 ahead=0 est=none
               d1 open alice
         "#]],
     );
@@ -261,33 +261,33 @@ fn opening_hours() {
             > issue t1 lt/A
               error service_closed: service 'A' is closed now (outside its opening hours)
             > issue t2 lt/A
-              issued t2 A001 lt/A standard lang=it est=0s
+              issued t2 A001 lt/A standard lang=it est=none
             > issue t3 lt/L
               error service_closed: service 'L' is closed now (outside its opening hours)
             > issue t7 lt/L
-              issued t7 L001 lt/L standard lang=it est=0s
+              issued t7 L001 lt/L standard lang=it est=none
             > issue t4 lt/A
-              issued t4 A002 lt/A standard lang=it est=600s
+              issued t4 A002 lt/A standard lang=it est=none
             > issue t5 lt/A
               error service_closed: service 'A' is closed now (outside its opening hours)
             > issue t6 lt/A
-              issued t6 A003 lt/A standard lang=it est=1200s
+              issued t6 A003 lt/A standard lang=it est=none
             > at 2026-11-28 10:00  = 2026-11-28 10:00:00 +01:00 (09:00Z)
             > issue t8 lt/A
               error service_closed: service 'A' is closed now (outside its opening hours)
             > at 2026-11-30 17:59  = 2026-11-30 17:59:00 +01:00 (16:59Z)
             > issue t9 lt/A
-              issued t9 A001 lt/A standard lang=it est=1800s
+              issued t9 A001 lt/A standard lang=it est=none
             > issue t10 lt/A
               error service_closed: service 'A' is closed now (outside its opening hours)
             -- state
-              lt/A waiting=4 longest=640800s est=2400s
-                t2 A001 standard queued=08:00 ahead=0 est=0s
-                t4 A002 standard queued=12:59 ahead=1 est=600s
-                t6 A003 standard queued=14:00 ahead=2 est=1200s
-                t9 A001 standard queued=17:59 ahead=3 est=1800s
-              lt/L waiting=1 longest=635400s est=600s
-                t7 L001 standard queued=09:30 ahead=0 est=0s
+              lt/A waiting=4 longest=640800s est=none
+                t2 A001 standard queued=08:00 ahead=0 est=none
+                t4 A002 standard queued=12:59 ahead=1 est=none
+                t6 A003 standard queued=14:00 ahead=2 est=none
+                t9 A001 standard queued=17:59 ahead=3 est=none
+              lt/L waiting=1 longest=635400s est=none
+                t7 L001 standard queued=09:30 ahead=0 est=none
         "#]],
     );
 }
@@ -324,14 +324,14 @@ fn availability_and_next_opening() {
             > available lt/A
               open
             > issue t1 lt/A
-              issued t1 A001 lt/A standard lang=it est=0s
+              issued t1 A001 lt/A standard lang=it est=none
             > available lt/A
               full (cap 1)
             > available lt/L
               open
             -- state
-              lt/A waiting=1 longest=0s est=600s
-                t1 A001 standard queued=09:00 ahead=0 est=0s
+              lt/A waiting=1 longest=0s est=none
+                t1 A001 standard queued=09:00 ahead=0 est=none
         "#]],
     );
 }
@@ -356,15 +356,15 @@ fn cancelled_tickets_give_their_place_back_and_staff_lift_the_cap() {
         ",
         expect![[r#"
             > issue t1 lt/A
-              issued t1 A001 lt/A standard lang=it est=0s
+              issued t1 A001 lt/A standard lang=it est=none
             > issue t2 lt/A
-              issued t2 A002 lt/A standard lang=it est=600s
+              issued t2 A002 lt/A standard lang=it est=none
             > issue t3 lt/A
               error daily_cap_reached: service 'A' has reached its daily limit of 2 tickets
             > cancel t1
               cancelled t1
             > issue t4 lt/A
-              issued t4 A003 lt/A standard lang=it est=600s
+              issued t4 A003 lt/A standard lang=it est=none
             > issue t5 lt/A
               error daily_cap_reached: service 'A' has reached its daily limit of 2 tickets
             > liftcap lt/A as=bob@lt
@@ -372,23 +372,23 @@ fn cancelled_tickets_give_their_place_back_and_staff_lift_the_cap() {
             > liftcap lt/A as=carol@gr
               error forbidden: carol does not work at site 'lt'
             > issue t6 lt/A
-              issued t6 A004 lt/A standard lang=it est=1200s
+              issued t6 A004 lt/A standard lang=it est=none
             > liftcap lt/A
               (no events)
             > at 2026-11-24 09:00  = 2026-11-24 09:00:00 +01:00 (08:00Z)
             > issue t7 lt/A
-              issued t7 A001 lt/A standard lang=it est=1800s
+              issued t7 A001 lt/A standard lang=it est=none
             > issue t8 lt/A
-              issued t8 A002 lt/A standard lang=it est=2400s
+              issued t8 A002 lt/A standard lang=it est=none
             > issue t9 lt/A
               error daily_cap_reached: service 'A' has reached its daily limit of 2 tickets
             -- state
-              lt/A waiting=5 longest=86400s est=3000s
-                t2 A002 standard queued=09:00 ahead=0 est=0s
-                t4 A003 standard queued=09:00 ahead=1 est=600s
-                t6 A004 standard queued=09:00 ahead=2 est=1200s
-                t7 A001 standard queued=09:00 ahead=3 est=1800s
-                t8 A002 standard queued=09:00 ahead=4 est=2400s
+              lt/A waiting=5 longest=86400s est=none
+                t2 A002 standard queued=09:00 ahead=0 est=none
+                t4 A003 standard queued=09:00 ahead=1 est=none
+                t6 A004 standard queued=09:00 ahead=2 est=none
+                t7 A001 standard queued=09:00 ahead=3 est=none
+                t8 A002 standard queued=09:00 ahead=4 est=none
         "#]],
     );
 }

@@ -99,7 +99,7 @@ async fn main() -> anyhow::Result<()> {
                         target: None,
                         called_at: None,
                         recalls: 0,
-                        estimated_wait_s: 0,
+                        estimated_wait_s: None,
                         journey: vec![],
                     };
                     let mut at = issued;
