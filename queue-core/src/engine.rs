@@ -991,9 +991,10 @@ impl Engine {
     /// someone waiting for it to its next call.
     fn learn(&mut self, e: &Event, freed: Option<DeskId>) {
         let waiting_for = |engine: &Engine, desk: &DeskId| {
-            engine.rules.desk(desk).is_some_and(|r| {
-                r.services.iter().any(|s| engine.state.index.waiting_count(&r.site, s) > 0)
-            })
+            engine
+                .rules
+                .desk(desk)
+                .is_some_and(|r| r.services.iter().any(|s| engine.state.index.waiting_count(&r.site, s) > 0))
         };
         match &e.kind {
             EventKind::TicketIssued { ticket } => {

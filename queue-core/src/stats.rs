@@ -630,8 +630,7 @@ impl Aggregate {
             estimated: self.estimated,
             estimate_bias_s: (self.estimated > 0).then(|| mean(self.estimate_error_sum_ms, self.estimated)),
             estimate_mae_s: (self.estimated > 0).then(|| mean(self.estimate_abs_error_sum_ms, self.estimated)),
-            estimate_told_too_little: (self.estimated > 0)
-                .then(|| self.told_too_little as f64 / self.estimated as f64),
+            estimate_told_too_little: (self.estimated > 0).then(|| self.told_too_little as f64 / self.estimated as f64),
         }
     }
 

@@ -139,7 +139,7 @@ pub fn desk_view(cfg: &Config, engine: &Engine, d: &DeskState, now: Timestamp) -
 
 pub fn call_view(cfg: &Config, t: &Ticket, at: Timestamp) -> Option<CallView> {
     Some(CallView {
-        ticket: public_ticket(cfg, t, (0, 0)),
+        ticket: public_ticket(cfg, t, (0, Some(queue_core::Estimate::ZERO))),
         desk: t.desk.clone()?,
         language: t.language.clone(),
         at: local_time(cfg, &t.site, at),

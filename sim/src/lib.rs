@@ -413,8 +413,8 @@ pub fn run(plan: &Plan) -> Run {
                 *out.desk_busy_s.entry(desks[i].id.to_string()).or_default() += t - desks[i].busy_since;
                 let svc = engine.ticket(&ticket).map(|x| x.service.clone());
                 let plan_svc = svc.and_then(|s| plan.services.iter().find(|p| p.id == s.as_str()));
-                let transfer = plan_svc
-                    .and_then(|p| p.transfer_to.clone().filter(|_| rng.random::<f64>() < p.transfer_share));
+                let transfer =
+                    plan_svc.and_then(|p| p.transfer_to.clone().filter(|_| rng.random::<f64>() < p.transfer_share));
                 let cmd = match (no_show, transfer) {
                     (true, _) => Command::NoShow { ticket },
                     (false, Some(to)) => Command::Transfer {

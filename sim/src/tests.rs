@@ -66,5 +66,9 @@ fn no_desk_open_no_estimate() {
     let early = ts.iter().filter(|t| t.issued_at < r.start + jiff::SignedDuration::from_secs(3600));
     assert!(early.clone().count() > 0);
     assert!(early.clone().all(|t| t.estimated_wait_s.is_none()));
-    assert!(ts.iter().filter(|t| t.issued_at > r.start + jiff::SignedDuration::from_secs(3700)).all(|t| t.estimated_wait_s.is_some()));
+    assert!(
+        ts.iter()
+            .filter(|t| t.issued_at > r.start + jiff::SignedDuration::from_secs(3700))
+            .all(|t| t.estimated_wait_s.is_some())
+    );
 }

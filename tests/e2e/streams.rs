@@ -44,7 +44,15 @@ async fn displays_resume_and_see_public_fields_only() {
     fields.sort();
     assert_eq!(
         fields,
-        ["desk_label", "estimated_wait_range_s", "estimated_wait_s", "number", "people_ahead", "service_label", "status"]
+        [
+            "desk_label",
+            "estimated_wait_range_s",
+            "estimated_wait_s",
+            "number",
+            "people_ahead",
+            "service_label",
+            "status"
+        ]
     );
     assert_eq!(call["language"], "ar");
     assert_eq!(call["desk"], desk.as_str());

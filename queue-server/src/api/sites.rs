@@ -82,7 +82,7 @@ fn kiosk_info(live: &Live<'_>, site: &SiteId) -> Option<KioskInfo> {
                 opens_at,
                 waiting: q.map_or(0, |q| q.waiting),
                 estimated_wait_s: q.and_then(|q| q.estimated_wait_s),
-                estimated_wait_range_s: q.and_then(|q| q.estimated_wait_range_s),
+                estimated_wait_range_s: q.and_then(|q| q.estimated_wait_range_s).map(|(lo, hi)| [lo, hi]),
                 open_desks: q.map_or(0, |q| q.open_desks),
             }
         })

@@ -433,7 +433,8 @@ fn export_table(state: &AppState, id: &Identity, q: &ExportQuery) -> ApiResult<S
         "summary" => summary_csv(&sel.summary)?,
         "tickets" => tickets_csv(state, &sel, &tickets_of(state, &sel)?),
         "estimates" => {
-            let mut out = String::from("day,service,estimated,estimate_bias_s,estimate_mae_s,estimate_told_too_little\n");
+            let mut out =
+                String::from("day,service,estimated,estimate_bias_s,estimate_mae_s,estimate_told_too_little\n");
             for r in estimate_rows(state, &sel)? {
                 let f = |x: Option<f64>| x.map(|v| v.to_string()).unwrap_or_default();
                 out.push_str(&format!(

@@ -169,7 +169,11 @@ fn main() {
                 let n: u64 = fs.iter().map(|f| f.tickets).sum();
                 let called: u64 = fs.iter().map(|f| f.called).sum();
                 let w = |g: fn(&sim::Figures) -> f64| {
-                    if called == 0 { 0.0 } else { fs.iter().map(|f| g(f) * f.called as f64).sum::<f64>() / called as f64 }
+                    if called == 0 {
+                        0.0
+                    } else {
+                        fs.iter().map(|f| g(f) * f.called as f64).sum::<f64>() / called as f64
+                    }
                 };
                 let past: u64 = fs.iter().map(|f| f.past_target).sum();
                 println!(
@@ -188,7 +192,11 @@ fn main() {
                 );
             };
             for h in 0..hours.ceil() as u32 {
-                show(format!("{h:02}"), total.iter().map(|r| figures_where(r, |t| hour_of(t, r) == h)).collect(), false);
+                show(
+                    format!("{h:02}"),
+                    total.iter().map(|r| figures_where(r, |t| hour_of(t, r) == h)).collect(),
+                    false,
+                );
             }
             show("all".into(), total.iter().map(figures).collect(), true);
             println!(
