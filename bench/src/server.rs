@@ -119,7 +119,7 @@ pub fn seed_history(data: &Path, config: &Path, n: u64) -> anyhow::Result<()> {
                 called_at: Some(called),
                 held_at: None,
                 recalls: 0,
-                estimated_wait_s: 0,
+                estimated_wait_s: None,
                 journey: vec![],
             };
             let ticket = id.clone();

@@ -600,7 +600,16 @@ impl DisplayController {
             .map(|q| QueueLine {
                 label: q.service_label.clone(),
                 waiting: q.waiting,
-                wait: if q.waiting == 0 { "–".to_owned() } else { minutes(q.estimated_wait_s) },
+                // No desk open: say so (no number); a range where uncertain; else minutes.
+                wait: match (q.estimated_wait_s, q.estimated_wait_range_s) {
+                    (None, _) => self.texts.format(lang, id::NO_DESK_OPEN, &[]),
+                    _ if q.waiting == 0 => "–".to_owned(),
+                    (Some(_), Some([lo, hi])) => {
+                        let (lo, hi) = ::texts::range_minutes(lo, hi);
+                        self.texts.format(lang, id::WAIT_RANGE_MINUTES, &[("lo", lo.into()), ("hi", hi.into())])
+                    }
+                    (Some(s), None) => minutes(s),
+                },
             })
             .collect();
         let mut notice: Vec<String> = Vec::new();

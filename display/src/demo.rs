@@ -22,7 +22,8 @@ fn ticket(number: &str, status: Status, desk_label: Option<&str>) -> PublicTicke
         service_label: label_of(number),
         status,
         people_ahead: 0,
-        estimated_wait_s: 0,
+        estimated_wait_s: Some(0),
+        estimated_wait_range_s: None,
         desk_label: desk_label.map(str::to_owned),
     }
 }
@@ -34,7 +35,8 @@ fn queue(service: &str, label: &str, waiting: u32, est: u32) -> QueueView {
         service_name: None,
         waiting,
         longest_wait_s: est,
-        estimated_wait_s: est,
+        estimated_wait_s: Some(est),
+        estimated_wait_range_s: (est >= 900).then_some([est - est / 3, est + est / 3]),
         open_desks: 1,
     }
 }

@@ -106,6 +106,9 @@ pub struct ShownTicket {
     pub label: String,
     pub people_ahead: u32,
     pub wait_minutes: u32,
+    /// The wait line in the visitor's language: "Estimated wait: 9 min", "…: 15–25 min", or
+    /// "…: No desk open now".
+    pub wait_line: String,
     pub qr_url: String,
     pub waiting_area: String,
     /// `None` when printed; else why not.
@@ -567,6 +570,7 @@ impl Controller {
             issued_at: local_time(&view.issued_at),
             people_ahead: view.people_ahead,
             estimated_wait_s: view.estimated_wait_s,
+            estimated_wait_range_s: view.estimated_wait_range_s,
             qr_url: qr_url.clone(),
         };
         let bytes = ticket::escpos_bytes(&print);
@@ -595,7 +599,8 @@ impl Controller {
             number: view.number,
             label,
             people_ahead: view.people_ahead,
-            wait_minutes: ticket::wait_minutes(view.estimated_wait_s),
+            wait_minutes: view.estimated_wait_s.map_or(0, ticket::wait_minutes),
+            wait_line: ticket::wait_line(&lang, view.estimated_wait_s, view.estimated_wait_range_s),
             qr_url,
             waiting_area: info.map(|i| pick(&i.waiting_area, &lang).to_string()).unwrap_or_default(),
             printer_problem,

@@ -35,7 +35,9 @@ fn service(id: &str, names: &[(&str, &str)], label: &str, open: bool) -> KioskSe
         closed_reason: (!open).then(|| "closed".to_string()),
         opens_at: None,
         waiting: 4,
-        estimated_wait_s: 900,
+        estimated_wait_s: Some(900),
+        estimated_wait_range_s: Some([600, 1200]),
+        open_desks: 1,
     }
 }
 
@@ -293,7 +295,8 @@ impl ServerClient for FakeServer {
                         desk_label: None,
                         staff: None,
                         people_ahead: 3,
-                        estimated_wait_s: 540,
+                        estimated_wait_s: Some(540),
+                        estimated_wait_range_s: None,
                         status_url: format!("/t/{token}"),
                         token: Some(token),
                         journey: vec![],

@@ -28,7 +28,10 @@ pub struct PrintTicket {
     /// Local date and time, already formatted (`23/11/2026 09:14`).
     pub issued_at: String,
     pub people_ahead: u32,
-    pub estimated_wait_s: u32,
+    /// `None`: no desk open now.
+    pub estimated_wait_s: Option<u32>,
+    /// Where uncertain, the range shown instead of one figure.
+    pub estimated_wait_range_s: Option<[u32; 2]>,
     /// `{server}{status_url}`, encoded in the QR code.
     pub qr_url: String,
 }
@@ -52,7 +55,8 @@ impl PrintTicket {
             language: language.into(),
             issued_at: "23/11/2026 09:14".into(),
             people_ahead: 3,
-            estimated_wait_s: 540,
+            estimated_wait_s: Some(540),
+            estimated_wait_range_s: None,
             qr_url: "http://127.0.0.1:8080/t/TEST-PRINT-NOT-A-TICKET".into(),
         }
     }
@@ -66,6 +70,19 @@ pub fn fits_code_page(text: &str) -> bool {
 /// The minutes shown for an estimated wait (rounded up, at least 1 when there is a wait).
 pub fn wait_minutes(seconds: u32) -> u32 {
     seconds.div_ceil(60)
+}
+
+/// The estimated-wait line of the paper and the result screen: minutes, a range where uncertain
+/// ("15–25 min"), or "no desk open now".
+pub fn wait_line(lang: &str, wait_s: Option<u32>, range_s: Option<[u32; 2]>) -> String {
+    match (wait_s, range_s) {
+        (None, _) => texts::t(lang, texts::id::KIOSK_WAIT_LINE_NONE),
+        (Some(_), Some([lo, hi])) => {
+            let (lo, hi) = texts::range_minutes(lo, hi);
+            texts::tf(lang, texts::id::KIOSK_WAIT_LINE_RANGE, &[("lo", lo.into()), ("hi", hi.into())])
+        }
+        (Some(w), None) => texts::tf(lang, texts::id::KIOSK_WAIT_LINE, &[("n", wait_minutes(w).into())]),
+    }
 }
 
 #[derive(Clone, Default)]
@@ -112,7 +129,7 @@ fn build(ticket: &PrintTicket) -> escpos::errors::Result<Vec<u8>> {
     }
     p.feed()?;
     line(&mut p, &texts::tf(lang, texts::id::KIOSK_AHEAD_LINE, &[("n", ticket.people_ahead.into())]), 1, false)?;
-    let wait = texts::tf(lang, texts::id::KIOSK_WAIT_LINE, &[("n", wait_minutes(ticket.estimated_wait_s).into())]);
+    let wait = wait_line(lang, ticket.estimated_wait_s, ticket.estimated_wait_range_s);
     line(&mut p, &wait, 1, false)?;
     line(&mut p, &ticket.issued_at, 1, false)?;
     p.feed()?;

@@ -29,14 +29,14 @@ pub fn screen_texts(view: &View) -> KioskTexts {
     let t = |key: &str| SharedString::from(texts::t(lang, key));
     let n = |key: &str, n: u32| SharedString::from(texts::tf(lang, key, &[("n", n.into())]));
     let (number, ahead, wait) =
-        view.ticket.as_ref().map_or(("", 0, 0), |t| (t.number.as_str(), t.people_ahead, t.wait_minutes));
+        view.ticket.as_ref().map_or(("", 0, ""), |t| (t.number.as_str(), t.people_ahead, t.wait_line.as_str()));
     KioskTexts {
         start_over: t(id::KIOSK_START_OVER),
         help_now: t(id::KIOSK_HELP_NOW),
         standard_layout: t(id::KIOSK_STANDARD_LAYOUT),
         low_reach_layout: t(id::KIOSK_LOW_REACH_LAYOUT),
         your_number: texts::tf(lang, id::KIOSK_YOUR_NUMBER, &[("number", number.into())]).into(),
-        ahead_and_wait: format!("{}   ·   {}", n(id::KIOSK_AHEAD_LINE, ahead), n(id::KIOSK_WAIT_LINE, wait)).into(),
+        ahead_and_wait: format!("{}   ·   {}", n(id::KIOSK_AHEAD_LINE, ahead), wait).into(),
         qr_label: t(id::KIOSK_QR_LABEL),
         scan_hint: t(id::KIOSK_SCAN_HINT),
         done: t(id::KIOSK_DONE),

@@ -5,6 +5,7 @@
 //! replaying stored events through it rebuilds exactly the same state.
 
 use crate::error::QueueError;
+use crate::estimate::{DeskLoad, Estimate, Inputs, Learned};
 use crate::event::{Alert, Event, EventKind};
 use crate::ids::{DeskId, ServiceId, SiteId, StaffId, TicketId};
 use crate::model::{
@@ -178,6 +179,11 @@ pub struct Engine {
     /// Open desks per site and service that may serve it (derived from `state.desks`; refreshed
     /// when a desk opens, pauses or closes, so estimates and queue figures need not count them).
     open_desks: BTreeMap<(SiteId, ServiceId), u32>,
+    /// The desks that serve each service, with the service's place in the desk's order (from the
+    /// rules; the estimator walks these instead of every desk).
+    desks_by_service: BTreeMap<(SiteId, ServiceId), Vec<(DeskId, usize)>>,
+    /// What the estimator learned from the events (arrival rates, call delays); not `State`.
+    learned: Learned,
 }
 
 /// Whether a service takes new tickets now (the one rule, used by issuing and by what kiosks show).
@@ -200,7 +206,10 @@ pub struct ServiceQueue {
     pub service: ServiceId,
     pub waiting: u32,
     pub longest_wait_s: u32,
-    pub estimated_wait_s: u32,
+    /// `None` when no desk that may serve it is open.
+    pub estimated_wait_s: Option<u32>,
+    /// Low and high end, where the estimate is uncertain.
+    pub estimated_wait_range_s: Option<(u32, u32)>,
     pub open_desks: u32,
 }
 
@@ -222,7 +231,14 @@ impl Engine {
                 },
             );
         }
-        let mut engine = Engine { rules, state, open_desks: BTreeMap::new() };
+        let mut desks_by_service: BTreeMap<(SiteId, ServiceId), Vec<(DeskId, usize)>> = BTreeMap::new();
+        for d in rules.desks.values() {
+            for (rank, service) in d.services.iter().enumerate() {
+                desks_by_service.entry((d.site.clone(), service.clone())).or_default().push((d.id.clone(), rank));
+            }
+        }
+        let mut engine =
+            Engine { rules, state, open_desks: BTreeMap::new(), desks_by_service, learned: Learned::default() };
         engine.count_open_desks();
         engine
     }
@@ -762,11 +778,12 @@ impl Engine {
             called_at: None,
             held_at: None,
             recalls: 0,
-            estimated_wait_s: 0,
+            estimated_wait_s: None,
         };
-        // The same people-ahead as every later view of the ticket (it is not in the index yet).
+        // The same people-ahead and estimate as every later view of the ticket (it is not in the
+        // index yet).
         let ahead = self.ctx(now).people_ahead(&t);
-        t.estimated_wait_s = self.estimate_for_ahead(&t.site, &t.service, ahead);
+        t.estimated_wait_s = self.estimate_for(&t, ahead, now).map(|e| e.wait_s);
         Ok(t)
     }
 
@@ -823,9 +840,9 @@ impl Engine {
         self.open_desks.get(&(site.clone(), service.clone())).copied().unwrap_or(0)
     }
 
-    /// Estimated wait for a new standard ticket taken now: the people it would queue behind
-    /// (`people_ahead`, as for a real ticket), times the recent service time, shared among the open desks.
-    pub fn estimate_new(&self, site: &SiteId, service: &ServiceId, now: Timestamp) -> u32 {
+    /// Estimated wait for a new standard ticket taken now (`estimate::estimate`, for the people
+    /// it would queue behind, as for a real ticket); `None` when no desk that may serve it is open.
+    pub fn estimate_new(&self, site: &SiteId, service: &ServiceId, now: Timestamp) -> Option<Estimate> {
         let probe = Ticket {
             id: TicketId::from("\u{10FFFF}"),
             number: String::new(),
@@ -847,28 +864,96 @@ impl Engine {
             called_at: None,
             held_at: None,
             recalls: 0,
-            estimated_wait_s: 0,
+            estimated_wait_s: None,
             journey: vec![],
         };
         let ahead = self.ctx(now).people_ahead(&probe);
-        self.estimate_for_ahead(site, service, ahead)
+        self.estimate_for(&probe, ahead, now)
     }
 
-    fn estimate_for_ahead(&self, site: &SiteId, service: &ServiceId, ahead: u32) -> u32 {
-        let desks = self.open_desks(site, service).max(1);
-        let mean = self.mean_service_time_s(site, service);
-        (u64::from(ahead) * u64::from(mean) / u64::from(desks)).min(u64::from(u32::MAX)) as u32
+    /// Staff's mean delay between a desk becoming free with someone waiting and its next call.
+    pub fn call_delay_s(&self, site: &SiteId) -> f64 {
+        self.learned.delay_s(site)
     }
 
-    /// People ahead of a waiting ticket and its estimated wait now; `(0, 0)` otherwise. Every view
-    /// (the issue answer, the ticket page, desks, displays) takes its figures from here.
-    pub fn position(&self, id: &TicketId, now: Timestamp) -> (u32, u32) {
+    /// The estimate of waiting ticket `t` with `ahead` people ahead (see `estimate` for the method).
+    fn estimate_for(&self, t: &Ticket, ahead: u32, now: Timestamp) -> Option<Estimate> {
+        let (site, service) = (&t.site, &t.service);
+        let (Some(site_rules), Some(svc)) = (self.rules.site(site), self.rules.service(site, service)) else {
+            return None;
+        };
+        let delay_s = self.learned.delay_s(site);
+        let work = |s: &ServiceId| f64::from(self.mean_service_time_s(site, s)) + delay_s;
+        let mut desks = Vec::new();
+        for (desk, rank) in self.desks_by_service.get(&(site.clone(), service.clone())).into_iter().flatten() {
+            let (Some(d), Some(dr)) = (self.state.desks.get(desk), self.rules.desk(desk)) else { continue };
+            if d.status != DeskStatus::Open || !may_serve(d, svc) {
+                continue;
+            }
+            // The services this desk prefers take their part of its time and their queue first.
+            let (mut used, mut backlog_s) = (0.0, 0.0);
+            for earlier in &dr.services[..*rank] {
+                let Some(e) = self.rules.service(site, earlier) else { continue };
+                if !may_serve(d, e) {
+                    continue;
+                }
+                let n = f64::from(self.open_desks(site, earlier).max(1));
+                used += self.learned.total_rate(site, earlier, now) * work(earlier) / n;
+                backlog_s += self.state.index.waiting_count(site, earlier) as f64 * work(earlier) / n;
+            }
+            desks.push(DeskLoad { share: 1.0 - used, backlog_s, free: d.current.is_none() });
+        }
+        let class = crate::routing::effective_class(t, svc, site_rules, now);
+        let rate = |p: Priority| self.learned.rate(site, service, p, now);
+        let waited = now.duration_since(t.queued_at).as_secs_f64().max(0.0);
+        let target = f64::from(svc.target_wait_s);
+        let (jump_rate, jump_rate_until_aged, aging_in_s) = match class {
+            Priority::Standard => (
+                rate(Priority::Urgent) + rate(Priority::Appointment),
+                rate(Priority::Priority),
+                site_rules.aging.then_some(target - waited),
+            ),
+            Priority::Priority => (rate(Priority::Urgent) + rate(Priority::Appointment), 0.0, None),
+            Priority::Appointment => (rate(Priority::Urgent), 0.0, None),
+            Priority::Urgent => (0.0, 0.0, None),
+        };
+        // Older tickets of the class below that age into this class while it waits rank before it.
+        let mut aging_ahead = Vec::new();
+        if site_rules.aging
+            && class > Priority::Standard
+            && let Some(buckets) = self.state.index.service(site, service)
+        {
+            let below = Priority::ALL[class as usize - 1];
+            for (queued, _) in buckets[below as usize].range(..(t.queued_at, t.id.clone())) {
+                let ages_in = target - now.duration_since(*queued).as_secs_f64();
+                if ages_in > 0.0 && below.promoted() == class {
+                    aging_ahead.push(ages_in);
+                }
+            }
+        }
+        let inputs = Inputs {
+            ahead,
+            desks,
+            service_s: f64::from(self.mean_service_time_s(site, service)),
+            delay_s,
+            jump_rate,
+            jump_rate_until_aged,
+            aging_in_s,
+            aging_ahead,
+        };
+        crate::estimate::estimate(&inputs)
+    }
+
+    /// People ahead of a waiting ticket and its estimated wait now (`None`: no desk open);
+    /// `(0, Some(ZERO))` for a ticket no longer waiting. Every view (the issue answer, the ticket
+    /// page, desks, displays) takes its figures from here.
+    pub fn position(&self, id: &TicketId, now: Timestamp) -> (u32, Option<Estimate>) {
         match self.state.tickets.get(id) {
             Some(t) if t.status == Status::Waiting => {
                 let ahead = self.ctx(now).people_ahead(t);
-                (ahead, self.estimate_for_ahead(&t.site, &t.service, ahead))
+                (ahead, self.estimate_for(t, ahead, now))
             }
-            _ => (0, 0),
+            _ => (0, Some(Estimate::ZERO)),
         }
     }
 
@@ -881,11 +966,13 @@ impl Engine {
                 let waiting = self.state.index.waiting_count(site, &svc.id) as u32;
                 let oldest = buckets.and_then(|b| b.iter().filter_map(|s| s.first().map(|(at, _)| *at)).min());
                 let longest_wait_s = oldest.map_or(0, |at| now.duration_since(at).as_secs().max(0) as u32);
+                let estimate = self.estimate_new(site, &svc.id, now);
                 ServiceQueue {
                     service: svc.id.clone(),
                     waiting,
                     longest_wait_s,
-                    estimated_wait_s: self.estimate_new(site, &svc.id, now),
+                    estimated_wait_s: estimate.map(|e| e.wait_s),
+                    estimated_wait_range_s: estimate.and_then(|e| e.range_s),
                     open_desks: self.open_desks(site, &svc.id),
                 }
             })
@@ -904,6 +991,11 @@ impl Engine {
                 .map(|c| c.last),
             _ => None,
         };
+        // The desk this event may free (its ticket was called or serving there).
+        let freed = e.kind.ticket_id().and_then(|id| self.state.tickets.get(id)).and_then(|t| match t.status {
+            Status::Called | Status::Serving => t.desk.clone(),
+            _ => None,
+        });
         let s = &mut self.state;
         let at = e.at;
         match &e.kind {
@@ -1052,6 +1144,54 @@ impl Engine {
         if matches!(e.kind, EventKind::DeskOpened { .. } | EventKind::DeskPaused { .. } | EventKind::DeskClosed { .. })
         {
             self.count_open_desks();
+        }
+        self.learn(e, freed);
+    }
+
+    /// The estimator's memory: arrivals per class, and the delay from a desk becoming free with
+    /// someone waiting for it to its next call.
+    fn learn(&mut self, e: &Event, freed: Option<DeskId>) {
+        let waiting_for = |engine: &Engine, desk: &DeskId| {
+            engine
+                .rules
+                .desk(desk)
+                .is_some_and(|r| r.services.iter().any(|s| engine.state.index.waiting_count(&r.site, s) > 0))
+        };
+        match &e.kind {
+            EventKind::TicketIssued { ticket } => {
+                self.learned.arrival(&ticket.site, &ticket.service, ticket.priority, e.at);
+                // Idle open desks that serve it start their delay now.
+                let key = (ticket.site.clone(), ticket.service.clone());
+                for (desk, _) in self.desks_by_service.get(&key).into_iter().flatten() {
+                    if self.state.desks.get(desk).is_some_and(|d| d.status == DeskStatus::Open && d.current.is_none()) {
+                        self.learned.desk_free(desk, e.at);
+                    }
+                }
+            }
+            EventKind::TicketCalled { desk, .. } => self.learned.desk_busy(&e.site, desk, e.at, true),
+            EventKind::DeskPaused { desk } | EventKind::DeskClosed { desk } => {
+                self.learned.desk_busy(&e.site, desk, e.at, false);
+            }
+            EventKind::DeskOpened { desk, .. } if waiting_for(self, desk) => self.learned.desk_free(desk, e.at),
+            _ => {}
+        }
+        if let Some(desk) = freed
+            && self.state.desks.get(&desk).is_some_and(|d| d.status == DeskStatus::Open && d.current.is_none())
+            && waiting_for(self, &desk)
+        {
+            self.learned.desk_free(&desk, e.at);
+        }
+        // A ticket left the queue: idle desks with nothing left to call are not delaying a call.
+        if matches!(
+            e.kind,
+            EventKind::TicketCalled { .. } | EventKind::TicketCancelled { .. } | EventKind::TicketTransferred { .. }
+        ) {
+            let idle: Vec<DeskId> = self.learned.free_desks().cloned().collect();
+            for desk in idle {
+                if !waiting_for(self, &desk) {
+                    self.learned.nothing_to_call(&desk);
+                }
+            }
         }
     }
 }

@@ -5,6 +5,7 @@
 
 pub mod engine;
 pub mod error;
+pub mod estimate;
 pub mod event;
 pub mod ids;
 pub mod model;
@@ -15,6 +16,7 @@ pub mod wire;
 
 pub use engine::{Availability, Command, Engine, OpenAlert, Projections};
 pub use error::QueueError;
+pub use estimate::Estimate;
 pub use event::{Event, EventKind};
 pub use ids::{DeskId, ServiceId, SiteId, StaffId, TicketId};
 pub use model::{

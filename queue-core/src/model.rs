@@ -149,7 +149,8 @@ pub struct Ticket {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub held_at: Option<Timestamp>,
     pub recalls: u32,
-    pub estimated_wait_s: u32,
+    /// The estimate given at issue (`None`: no desk was open); measured against the first wait.
+    pub estimated_wait_s: Option<u32>,
     pub journey: Vec<JourneyStep>,
 }
 

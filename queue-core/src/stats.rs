@@ -15,6 +15,10 @@
 //! - **service**: time in `serving`, summed over the visit.
 //! - A ticket belongs to the site-local day (and hour) it was **issued**, even when it is
 //!   served after midnight.
+//! - **estimate error**: the estimate given at issue minus the first wait, over the tickets
+//!   called at least once that were given an estimate (none is given with no desk open): its mean
+//!   is the signed bias (negative: people were told too little), the mean of its absolute value the
+//!   MAE, and the share of those tickets whose first wait was longer than they were told.
 
 use crate::event::{Event, EventKind};
 use crate::ids::{ServiceId, TicketId};
@@ -25,6 +29,8 @@ use jiff::Timestamp;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TicketStats {
     pub id: TicketId,
+    /// The human number (`A023`).
+    pub number: String,
     pub service: ServiceId,
     /// Every service the ticket went through, in order, the first included.
     pub services: Vec<ServiceId>,
@@ -35,6 +41,8 @@ pub struct TicketStats {
     pub needs: Vec<String>,
     pub status: Status,
     pub first_wait_ms: Option<i64>,
+    /// The estimate given at issue, seconds (`None`: no desk was open).
+    pub estimated_wait_s: Option<u32>,
     pub wait_ms: i64,
     pub walk_ms: Vec<i64>,
     pub service_ms: i64,
@@ -57,6 +65,7 @@ impl TicketStats {
         let EventKind::TicketIssued { ticket } = &e.kind else { return None };
         Some(TicketStats {
             id: ticket.id.clone(),
+            number: ticket.number.clone(),
             service: ticket.service.clone(),
             services: vec![ticket.service.clone()],
             issued_at: e.at,
@@ -66,6 +75,7 @@ impl TicketStats {
             needs: ticket.needs.clone(),
             status: Status::Waiting,
             first_wait_ms: None,
+            estimated_wait_s: ticket.estimated_wait_s,
             wait_ms: 0,
             walk_ms: Vec::new(),
             service_ms: 0,
@@ -131,6 +141,12 @@ impl TicketStats {
         }
         self.status = next;
         self.since = e.at;
+    }
+
+    /// Estimate given at issue minus the first wait, milliseconds (positive: told too much), for a
+    /// ticket called at least once that was given an estimate.
+    pub fn estimate_error_ms(&self) -> Option<i64> {
+        Some(i64::from(self.estimated_wait_s?) * 1000 - self.first_wait_ms?)
     }
 
     /// An integrated journey: the visit went through a service of kind `a` and one of kind `b`
@@ -200,6 +216,15 @@ pub struct Summary {
     pub recalls: u64,
     /// Visits that went through both a social and an employment service.
     pub integrated_journeys: u64,
+    /// Called tickets that were given an estimate at issue (the next three are over these).
+    pub estimated: u64,
+    /// Mean of (estimate − first wait), seconds: negative when people were told too little; null
+    /// when no ticket counts.
+    pub estimate_bias_s: Option<f64>,
+    /// Mean absolute error of the estimate, seconds.
+    pub estimate_mae_s: Option<f64>,
+    /// Share (0–1) whose first wait was longer than the estimate they were told.
+    pub estimate_told_too_little: Option<f64>,
 }
 
 fn secs(ms: i64) -> f64 {
@@ -220,7 +245,9 @@ pub fn summarize<'a>(
     let mut s = Summary::default();
     let (mut waits, mut walks, mut services, mut holds) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let (mut called, mut within) = (0u64, 0u64);
+    let mut errors = Vec::new();
     for t in tickets {
+        errors.extend(t.estimate_error_ms());
         s.issued += 1;
         s.people += u64::from(t.party_size);
         match t.status {
@@ -259,6 +286,11 @@ pub fn summarize<'a>(
     s.service_mean_s = mean(&services);
     s.hold_mean_s = mean(&holds);
     s.service_level = (called > 0).then(|| within as f64 / called as f64);
+    s.estimated = errors.len() as u64;
+    let n = errors.len() as i64;
+    s.estimate_bias_s = (n > 0).then(|| secs(errors.iter().sum::<i64>() / n));
+    s.estimate_mae_s = (n > 0).then(|| secs(errors.iter().map(|e| e.abs()).sum::<i64>() / n));
+    s.estimate_told_too_little = (n > 0).then(|| errors.iter().filter(|&&e| e < 0).count() as f64 / n as f64);
     s
 }
 
@@ -378,6 +410,16 @@ pub struct Aggregate {
     /// the mean number of people waiting in that hour).
     #[serde(default)]
     pub waiting_ms_by_hour: Vec<i64>,
+    /// Called tickets given an estimate; the sums of (estimate − first wait) and of its absolute
+    /// value (ms); those told too little.
+    #[serde(default)]
+    pub estimated: u64,
+    #[serde(default)]
+    pub estimate_error_sum_ms: i64,
+    #[serde(default)]
+    pub estimate_abs_error_sum_ms: i64,
+    #[serde(default)]
+    pub told_too_little: u64,
 }
 
 /// Tickets served and their service time (a desk's or a staff member's).
@@ -455,6 +497,12 @@ impl Aggregate {
         self.transfers += u64::from(t.transfers);
         self.recalls += u64::from(t.recalls);
         self.integrated += u64::from(integrated);
+        if let Some(err) = t.estimate_error_ms() {
+            self.estimated += 1;
+            self.estimate_error_sum_ms += err;
+            self.estimate_abs_error_sum_ms += err.abs();
+            self.told_too_little += u64::from(err < 0);
+        }
         if t.first_wait_ms.is_some() {
             self.called += 1;
             self.within_target += u64::from(within);
@@ -509,6 +557,8 @@ impl Aggregate {
             (&mut self.called, o.called),
             (&mut self.within_target, o.within_target),
             (&mut self.walk_n, o.walk_n),
+            (&mut self.estimated, o.estimated),
+            (&mut self.told_too_little, o.told_too_little),
         ] {
             *a += b;
         }
@@ -516,6 +566,8 @@ impl Aggregate {
         self.walk_sum_ms += o.walk_sum_ms;
         self.service_sum_ms += o.service_sum_ms;
         self.hold_sum_ms += o.hold_sum_ms;
+        self.estimate_error_sum_ms += o.estimate_error_sum_ms;
+        self.estimate_abs_error_sum_ms += o.estimate_abs_error_sum_ms;
         for (mine, theirs) in [(&mut self.wait_ds, &o.wait_ds), (&mut self.walk_ds, &o.walk_ds)] {
             for (k, v) in theirs {
                 *mine.entry(*k).or_default() += v;
@@ -585,6 +637,10 @@ impl Aggregate {
             transfers: self.transfers,
             recalls: self.recalls,
             integrated_journeys: self.integrated,
+            estimated: self.estimated,
+            estimate_bias_s: (self.estimated > 0).then(|| mean(self.estimate_error_sum_ms, self.estimated)),
+            estimate_mae_s: (self.estimated > 0).then(|| mean(self.estimate_abs_error_sum_ms, self.estimated)),
+            estimate_told_too_little: (self.estimated > 0).then(|| self.told_too_little as f64 / self.estimated as f64),
         }
     }
 
@@ -689,7 +745,7 @@ mod tests {
             called_at: None,
             held_at: None,
             recalls: 0,
-            estimated_wait_s: 0,
+            estimated_wait_s: None,
             journey: vec![],
         };
         Event {
@@ -820,6 +876,50 @@ mod tests {
         assert_eq!((s.transfers, s.recalls), (1, 1));
     }
 
+    /// Issue 14: the estimate told at issue against the first wait (issue → first call).
+    #[test]
+    fn estimate_error_hand_computed() {
+        let told = |id: &str, est: Option<u32>| {
+            let mut e = issued(id, "sociale", 0, 1);
+            if let EventKind::TicketIssued { ticket } = &mut e.kind {
+                ticket.estimated_wait_s = est;
+            }
+            e
+        };
+        let log = vec![
+            told("A", Some(60)),
+            told("B", Some(300)),
+            told("C", None),
+            told("D", Some(30)),
+            told("E", Some(10)),
+            called("D", 30),
+            called("A", 100),
+            called("C", 150),
+            called("B", 200),
+            // B comes back and is called again: only the first wait counts.
+            ev(210, EventKind::TicketReturned { ticket: t("B"), keep_position: true, target_desk: None }),
+            called("B", 900),
+            // E is never called: no error.
+            ev(300, EventKind::TicketCancelled { ticket: t("E") }),
+        ];
+        let ts = tickets_from_events(&log);
+        // A told 60, waited 100: −40; B told 300, waited 200: +100; C told nothing; D exact: 0.
+        let s = summarize(&ts, |_| 120);
+        assert_eq!(s.estimated, 3);
+        assert_eq!(s.estimate_bias_s, Some(20.0));
+        assert_eq!(s.estimate_mae_s, Some(46.7));
+        assert_eq!(s.estimate_told_too_little, Some(1.0 / 3.0));
+        let mut agg = Aggregate::default();
+        for t in &ts {
+            agg.add(t, 0, 0, false, false);
+        }
+        assert_eq!(agg.summary().estimate_bias_s, s.estimate_bias_s);
+        assert_eq!(agg.summary().estimate_mae_s, s.estimate_mae_s);
+        assert_eq!(agg.summary().estimate_told_too_little, s.estimate_told_too_little);
+        let none = summarize(&ts[2..3], |_| 120);
+        assert_eq!((none.estimated, none.estimate_bias_s, none.estimate_told_too_little), (0, None, None));
+    }
+
     #[test]
     fn breakdown_by_local_hour_across_dst() {
         let rome = jiff::tz::TimeZone::get("Europe/Rome").unwrap();
@@ -883,6 +983,7 @@ mod tests {
             if let EventKind::TicketIssued { ticket } = &mut e.kind {
                 ticket.language = ["it", "ar", "uk"][r(3) as usize].into();
                 ticket.needs = if r(3) == 0 { vec!["group:migranti".into()] } else { vec![] };
+                ticket.estimated_wait_s = if r(4) == 0 { None } else { Some(r(5000) as u32) };
             }
             log.push(e);
             let mut at = start + r(5000) as i64;

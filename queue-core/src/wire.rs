@@ -79,7 +79,11 @@ pub struct TicketView {
     pub desk_label: Option<String>,
     pub staff: Option<StaffId>,
     pub people_ahead: u32,
-    pub estimated_wait_s: u32,
+    /// `null` when no desk that may serve the service is open now ("no desk open now").
+    pub estimated_wait_s: Option<u32>,
+    /// `[low, high]` seconds where the estimate is uncertain (visitors see "15–25 min"), else `null`.
+    #[serde(default)]
+    pub estimated_wait_range_s: Option<[u32; 2]>,
     pub status_url: String,
     /// Only in the answer to the request that issued the ticket.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -114,7 +118,11 @@ pub struct PublicTicket {
     pub service_label: String,
     pub status: Status,
     pub people_ahead: u32,
-    pub estimated_wait_s: u32,
+    /// `null` when no desk that may serve the service is open now ("no desk open now").
+    pub estimated_wait_s: Option<u32>,
+    /// `[low, high]` seconds where the estimate is uncertain (visitors see "15–25 min"), else `null`.
+    #[serde(default)]
+    pub estimated_wait_range_s: Option<[u32; 2]>,
     pub desk_label: Option<String>,
 }
 
@@ -179,7 +187,11 @@ pub struct QueueView {
     pub service_name: Option<String>,
     pub waiting: u32,
     pub longest_wait_s: u32,
-    pub estimated_wait_s: u32,
+    /// `null` when no desk that may serve the service is open now ("no desk open now").
+    pub estimated_wait_s: Option<u32>,
+    /// `[low, high]` seconds where the estimate is uncertain (visitors see "15–25 min"), else `null`.
+    #[serde(default)]
+    pub estimated_wait_range_s: Option<[u32; 2]>,
     pub open_desks: u32,
 }
 
@@ -446,7 +458,14 @@ pub struct KioskService {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub opens_at: Option<String>,
     pub waiting: u32,
-    pub estimated_wait_s: u32,
+    /// `null` when no desk that may serve the service is open now ("no desk open now").
+    pub estimated_wait_s: Option<u32>,
+    /// `[low, high]` seconds where the estimate is uncertain (visitors see "15–25 min"), else `null`.
+    #[serde(default)]
+    pub estimated_wait_range_s: Option<[u32; 2]>,
+    /// Open desks that may serve it now (0: "no desk open now").
+    #[serde(default)]
+    pub open_desks: u32,
 }
 
 /// The kiosk's question tree.

@@ -264,12 +264,14 @@ async fn dashboard(
 ) -> ApiResult<Response> {
     let Some(id) = who.0 else { return Ok(to_login(&uri)) };
     let site = q.site.clone().unwrap_or_else(|| default_site(&state, &id));
-    let (sel, staff) = {
+    let (sel, staff, estimates) = {
         let (site, service, from, to) = (site.clone(), q.service.clone(), q.from.clone(), q.to.clone());
         crate::api::stats::blocking(&state, move |state| {
             let sel = select(state, &id, &site, service.as_deref(), from.as_deref(), to.as_deref())?;
             let staff = staff_report(state, &sel)?;
-            Ok((sel, staff))
+            // Per day and service, for periods the per-ticket table covers (else the summary rows only).
+            let estimates = crate::api::stats::estimate_rows(state, &sel).unwrap_or_default();
+            Ok((sel, staff, estimates))
         })
         .await?
     };
@@ -293,6 +295,9 @@ async fn dashboard(
         (id::STATS_SERVICE_LEVEL, s.service_level.map_or("—".into(), |l| format!("{:.0}%", l * 100.0))),
         (id::STATS_TRANSFERS, s.transfers.to_string()),
         (id::STATS_INTEGRATED, s.integrated_journeys.to_string()),
+        (id::STATS_ESTIMATE_BIAS, s.estimate_bias_s.map_or("—".into(), |b| b.to_string())),
+        (id::STATS_ESTIMATE_MAE, s.estimate_mae_s.map_or("—".into(), |b| b.to_string())),
+        (id::STATS_ESTIMATE_SHORT, s.estimate_told_too_little.map_or("—".into(), |l| format!("{:.0}%", l * 100.0))),
     ];
     let v = |o: &Option<String>| o.clone().unwrap_or_default();
     // The query of this page, for the CSV links (maud escapes the `&`s).
@@ -340,6 +345,23 @@ async fn dashboard(
         table id="summary" {
             @for (key, value) in &rows { tr { th { (t(key)) } td { (value) } } }
         }
+        @if !estimates.is_empty() {
+            h2 { (t(id::STATS_ESTIMATES)) }
+            table id="estimates" {
+                tr {
+                    th { (t(id::STATS_DAY)) } th { (t(id::STATS_SERVICE)) } th { (t(id::STATS_ESTIMATED)) }
+                    th { (t(id::STATS_ESTIMATE_BIAS)) } th { (t(id::STATS_ESTIMATE_MAE)) } th { (t(id::STATS_ESTIMATE_SHORT)) }
+                }
+                @for r in &estimates {
+                    tr {
+                        td { (r.day) } th { (r.service) } td { (r.estimated) }
+                        td { (r.bias_s.map_or("—".into(), |b| b.to_string())) }
+                        td { (r.mae_s.map_or("—".into(), |b| b.to_string())) }
+                        td { (r.told_too_little.map_or("—".into(), |l| format!("{:.0}%", l * 100.0))) }
+                    }
+                }
+            }
+        }
         p { a href={ "/stats/live?site=" (site) "&lang=" (lang) } { (t(id::STATS_LIVE_LINK)) } }
         h2 { (t(id::STATS_ARRIVALS)) }
         (heat_map(lang, &b.arrivals_by_hour_of_week))
@@ -360,7 +382,7 @@ async fn dashboard(
         }
         p {
             (t(id::STATS_DOWNLOAD_CSV))
-            @for table in ["summary", "tickets", "arrivals", "mix", "staff", "queue"] {
+            @for table in ["summary", "tickets", "arrivals", "mix", "staff", "queue", "estimates"] {
                 " " a href={ "/api/v1/stats/export.csv?table=" (table) "&" (qs) } download { (table) ".csv" }
             }
         }

@@ -7,7 +7,10 @@ use queue_core::engine::ServiceQueue;
 use queue_core::wire::{
     CallView, DeskView, PublicTicket, QueueView, StaffEventDetail, StreamEvent, TicketView, WaitingList, WaitingTicket,
 };
-use queue_core::{DeskState, Engine, Event, EventKind, SiteId, Status, Ticket};
+use queue_core::{DeskState, Engine, Estimate, Event, EventKind, SiteId, Status, Ticket};
+
+/// People ahead and the estimate (`None`: no desk open) of a ticket now.
+pub type Pos = (u32, Option<Estimate>);
 
 /// RFC 3339 in the site's time zone, e.g. `2026-11-23T09:14:03+01:00`.
 pub fn local_time(cfg: &Config, site: &SiteId, at: Timestamp) -> String {
@@ -50,11 +53,11 @@ pub fn status_url(token: &str) -> String {
 }
 
 /// People ahead and estimated wait of a ticket now: `Engine::position`, the one definition.
-pub fn position(engine: &Engine, t: &Ticket, now: Timestamp) -> (u32, u32) {
+pub fn position(engine: &Engine, t: &Ticket, now: Timestamp) -> Pos {
     engine.position(&t.id, now)
 }
 
-pub fn ticket_view(cfg: &Config, t: &Ticket, (ahead, wait): (u32, u32), token: Option<String>) -> TicketView {
+pub fn ticket_view(cfg: &Config, t: &Ticket, (ahead, wait): Pos, token: Option<String>) -> TicketView {
     TicketView {
         id: t.id.clone(),
         number: t.number.clone(),
@@ -72,7 +75,8 @@ pub fn ticket_view(cfg: &Config, t: &Ticket, (ahead, wait): (u32, u32), token: O
         desk_label: t.desk.as_ref().and_then(|d| cfg.desk(d)).map(|(_, d)| d.label.clone()),
         staff: t.staff.clone(),
         people_ahead: ahead,
-        estimated_wait_s: wait,
+        estimated_wait_s: wait.map(|e| e.wait_s),
+        estimated_wait_range_s: wait.and_then(|e| e.range_s).map(|(lo, hi)| [lo, hi]),
         // The token is never stored: the URL is only known to the issuing request.
         status_url: token.as_deref().map(status_url).unwrap_or_default(),
         token,
@@ -81,13 +85,14 @@ pub fn ticket_view(cfg: &Config, t: &Ticket, (ahead, wait): (u32, u32), token: O
     }
 }
 
-pub fn public_ticket(cfg: &Config, t: &Ticket, (ahead, wait): (u32, u32)) -> PublicTicket {
+pub fn public_ticket(cfg: &Config, t: &Ticket, (ahead, wait): Pos) -> PublicTicket {
     PublicTicket {
         number: t.number.clone(),
         service_label: service_label(cfg, t),
         status: t.status,
         people_ahead: ahead,
-        estimated_wait_s: wait,
+        estimated_wait_s: wait.map(|e| e.wait_s),
+        estimated_wait_range_s: wait.and_then(|e| e.range_s).map(|(lo, hi)| [lo, hi]),
         desk_label: desk_label(cfg, t),
     }
 }
@@ -128,6 +133,7 @@ pub fn queue_views(cfg: &Config, site: &SiteId, mut queues: Vec<ServiceQueue>, a
             waiting: q.waiting,
             longest_wait_s: q.longest_wait_s,
             estimated_wait_s: q.estimated_wait_s,
+            estimated_wait_range_s: q.estimated_wait_range_s.map(|(lo, hi)| [lo, hi]),
             open_desks: q.open_desks,
         })
         .collect()
@@ -152,7 +158,7 @@ pub fn desk_view(cfg: &Config, engine: &Engine, d: &DeskState, now: Timestamp) -
 
 pub fn call_view(cfg: &Config, t: &Ticket, at: Timestamp) -> Option<CallView> {
     Some(CallView {
-        ticket: public_ticket(cfg, t, (0, 0)),
+        ticket: public_ticket(cfg, t, (0, Some(queue_core::Estimate::ZERO))),
         desk: t.desk.clone()?,
         language: t.language.clone(),
         at: local_time(cfg, &t.site, at),
@@ -165,7 +171,7 @@ pub fn stream_payloads(
     cfg: &Config,
     e: &Event,
     ticket: Option<&Ticket>,
-    pos: (u32, u32),
+    pos: Pos,
     desk: Option<&DeskState>,
 ) -> (Option<String>, String) {
     let is_call = matches!(e.kind, EventKind::TicketCalled { .. } | EventKind::TicketRecalled { .. });

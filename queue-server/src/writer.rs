@@ -352,9 +352,13 @@ impl QueueActor {
             match step {
                 Ok(StepOut { outcome, events, changed }) => {
                     for (seq, e, t, pos, desk) in events {
-                        if let (EventKind::TicketCalled { .. }, Some(t)) = (&e.kind, &t) {
+                        if let (EventKind::TicketCalled { .. }, Some(t)) = (&e.kind, &t)
+                            && t.called_at == Some(e.at)
+                            && t.journey.len() == 1
+                            && let Some(told) = t.estimated_wait_s
+                        {
                             let waited = e.at.duration_since(t.issued_at).as_secs_f64();
-                            self.metrics.estimate_error_seconds.observe((waited - f64::from(t.estimated_wait_s)).abs());
+                            self.metrics.estimate_error_seconds.observe((waited - f64::from(told)).abs());
                         }
                         let (public, staff) = views::stream_payloads(&self.cfg, &e, t.as_ref(), pos, desk.as_ref());
                         sites.insert(e.site.clone());
@@ -420,7 +424,7 @@ impl QueueActor {
     }
 }
 
-type EventOut = (u64, Event, Option<Ticket>, (u32, u32), Option<queue_core::DeskState>);
+type EventOut = (u64, Event, Option<Ticket>, views::Pos, Option<queue_core::DeskState>);
 
 struct StepOut {
     outcome: Outcome,
@@ -620,7 +624,7 @@ fn step(
         }
         let pos = match &ticket {
             Some(t) if t.status == Status::Waiting => views::position(engine, t, now),
-            _ => (0, 0),
+            _ => (0, Some(queue_core::Estimate::ZERO)),
         };
         let desk_state = e.kind.desk_id().and_then(|d| engine.desk(d)).cloned();
         if ticket.is_some() {

@@ -42,7 +42,18 @@ async fn displays_resume_and_see_public_fields_only() {
     let public = call["ticket"].as_object().unwrap();
     let mut fields: Vec<&str> = public.keys().map(String::as_str).collect();
     fields.sort();
-    assert_eq!(fields, ["desk_label", "estimated_wait_s", "number", "people_ahead", "service_label", "status"]);
+    assert_eq!(
+        fields,
+        [
+            "desk_label",
+            "estimated_wait_range_s",
+            "estimated_wait_s",
+            "number",
+            "people_ahead",
+            "service_label",
+            "status"
+        ]
+    );
     assert_eq!(call["language"], "ar");
     assert_eq!(call["desk"], desk.as_str());
     assert!(call.get("staff").is_none() && call.get("alert").is_none());

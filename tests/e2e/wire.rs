@@ -22,6 +22,7 @@ const VOLATILE: &[&str] = &[
     "csrf_token",
     "status_url",
     "estimated_wait_s",
+    "estimated_wait_range_s",
     "longest_wait_s",
     "last_event_id",
     "day",

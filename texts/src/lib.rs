@@ -200,6 +200,14 @@ pub fn builtin() -> &'static Catalog {
     &BUILTIN
 }
 
+/// The minutes a visitor is shown for an uncertain wait of `lo_s`–`hi_s` seconds: the low end
+/// rounded down and the high end up to five minutes ("15–25 min"), never an empty range.
+pub fn range_minutes(lo_s: u32, hi_s: u32) -> (u32, u32) {
+    let lo = lo_s / 300 * 5;
+    let hi = hi_s.div_ceil(300) * 5;
+    (lo, hi.max(lo + 5))
+}
+
 /// `id` in `lang` from the compiled-in texts (see [`Catalog::text`]).
 pub fn t(lang: &str, id: &str) -> String {
     BUILTIN.text(lang, id)

@@ -109,7 +109,10 @@ fn queue_updates_replace_the_figures() {
     let mut c = controller(Settings::default());
     c.apply_message(&queue_msg(101, &[("letto", "Area A", 9, 1500)]), t(10));
     let v = c.view(t(10));
-    assert_eq!(v.queues, [QueueLine { label: "Area A".into(), waiting: 9, wait: "25 min".into() }]);
+    // Uncertain (the demo message carries a range from 15 min up): the range, in 5-minute steps.
+    assert_eq!(v.queues, [QueueLine { label: "Area A".into(), waiting: 9, wait: "15–35 min".into() }]);
+    c.apply_message(&queue_msg(102, &[("letto", "Area A", 3, 600)]), t(11));
+    assert_eq!(c.view(t(11)).queues, [QueueLine { label: "Area A".into(), waiting: 3, wait: "10 min".into() }]);
 }
 
 #[test]

@@ -16,28 +16,28 @@ fn numbers_count_per_site_and_service() {
         ",
         expect![[r#"
             > issue t1 lt/A
-              issued t1 A001 lt/A standard lang=it est=0s
+              issued t1 A001 lt/A standard lang=it est=none
             > issue t2 lt/B
-              issued t2 B001 lt/B standard lang=it est=0s
+              issued t2 B001 lt/B standard lang=it est=none
             > issue t3 lt/A
-              issued t3 A002 lt/A standard lang=it est=600s
+              issued t3 A002 lt/A standard lang=it est=none
             > issue t4 gr/A
-              issued t4 A001 gr/A standard lang=it est=0s
+              issued t4 A001 gr/A standard lang=it est=none
             > issue t5 lt/lavoro
-              issued t5 L001 lt/lavoro standard lang=it est=0s
+              issued t5 L001 lt/lavoro standard lang=it est=none
             > issue t6 lt/A
-              issued t6 A003 lt/A standard lang=it est=1200s
+              issued t6 A003 lt/A standard lang=it est=none
             -- state
-              gr/A waiting=1 longest=0s est=600s
-                t4 A001 standard queued=09:00 ahead=0 est=0s
-              lt/A waiting=3 longest=0s est=1800s
-                t1 A001 standard queued=09:00 ahead=0 est=0s
-                t3 A002 standard queued=09:00 ahead=1 est=600s
-                t6 A003 standard queued=09:00 ahead=2 est=1200s
-              lt/B waiting=1 longest=0s est=600s
-                t2 B001 standard queued=09:00 ahead=0 est=0s
-              lt/lavoro waiting=1 longest=0s est=600s
-                t5 L001 standard queued=09:00 ahead=0 est=0s
+              gr/A waiting=1 longest=0s est=none
+                t4 A001 standard queued=09:00 ahead=0 est=none
+              lt/A waiting=3 longest=0s est=none
+                t1 A001 standard queued=09:00 ahead=0 est=none
+                t3 A002 standard queued=09:00 ahead=1 est=none
+                t6 A003 standard queued=09:00 ahead=2 est=none
+              lt/B waiting=1 longest=0s est=none
+                t2 B001 standard queued=09:00 ahead=0 est=none
+              lt/lavoro waiting=1 longest=0s est=none
+                t5 L001 standard queued=09:00 ahead=0 est=none
         "#]],
     );
 }
@@ -57,7 +57,7 @@ fn numbers_reset_at_local_midnight_not_utc_midnight() {
         expect![[r#"
             > at 2026-11-23 23:59  = 2026-11-23 23:59:00 +01:00 (22:59Z)
             > issue t1 lt/A
-              issued t1 A001 lt/A standard lang=it est=0s
+              issued t1 A001 lt/A standard lang=it est=none
             > at 2026-11-23T22:59:30Z  = 2026-11-23 23:59:30 +01:00 (22:59Z)
             > closeday lt
               (no events)
@@ -65,14 +65,14 @@ fn numbers_reset_at_local_midnight_not_utc_midnight() {
             > closeday lt
               expired t1
             > issue t2 lt/A
-              issued t2 A001 lt/A standard lang=it est=0s
+              issued t2 A001 lt/A standard lang=it est=none
             > at 2026-11-24T00:30:00Z  = 2026-11-24 01:30:00 +01:00 (00:30Z)
             > issue t3 lt/A
-              issued t3 A002 lt/A standard lang=it est=600s
+              issued t3 A002 lt/A standard lang=it est=none
             -- state
-              lt/A waiting=2 longest=5400s est=1200s
-                t2 A001 standard queued=00:00 ahead=0 est=0s
-                t3 A002 standard queued=01:30 ahead=1 est=600s
+              lt/A waiting=2 longest=5400s est=none
+                t2 A001 standard queued=00:00 ahead=0 est=none
+                t3 A002 standard queued=01:30 ahead=1 est=none
         "#]],
     );
 }
@@ -94,23 +94,23 @@ fn numbering_across_the_spring_dst_change() {
         expect![[r#"
             > at 2026-03-28 23:59  = 2026-03-28 23:59:00 +01:00 (22:59Z)
             > issue t1 lt/A
-              issued t1 A001 lt/A standard lang=it est=0s
+              issued t1 A001 lt/A standard lang=it est=none
             > at 2026-03-29 00:00  = 2026-03-29 00:00:00 +01:00 (23:00Z)
             > closeday lt
               expired t1
             > issue t2 lt/A
-              issued t2 A001 lt/A standard lang=it est=0s
+              issued t2 A001 lt/A standard lang=it est=none
             > at 2026-03-29 01:59  = 2026-03-29 01:59:00 +01:00 (00:59Z)
             > issue t3 lt/A
-              issued t3 A002 lt/A standard lang=it est=600s
+              issued t3 A002 lt/A standard lang=it est=none
             > at 2026-03-29T01:00:00Z  = 2026-03-29 03:00:00 +02:00 (01:00Z)
             > issue t4 lt/A
-              issued t4 A003 lt/A standard lang=it est=1200s
+              issued t4 A003 lt/A standard lang=it est=none
             > at 2026-03-29 23:59  = 2026-03-29 23:59:00 +02:00 (21:59Z)
             > closeday lt
               (no events)
             > issue t5 lt/A
-              issued t5 A004 lt/A standard lang=it est=1800s
+              issued t5 A004 lt/A standard lang=it est=none
             > at 2026-03-29T22:00:00Z  = 2026-03-30 00:00:00 +02:00 (22:00Z)
             > closeday lt
               expired t2
@@ -118,10 +118,10 @@ fn numbering_across_the_spring_dst_change() {
               expired t4
               expired t5
             > issue t6 lt/A
-              issued t6 A001 lt/A standard lang=it est=0s
+              issued t6 A001 lt/A standard lang=it est=none
             -- state
-              lt/A waiting=1 longest=0s est=600s
-                t6 A001 standard queued=00:00 ahead=0 est=0s
+              lt/A waiting=1 longest=0s est=none
+                t6 A001 standard queued=00:00 ahead=0 est=none
         "#]],
     );
 }
@@ -143,23 +143,23 @@ fn numbering_across_the_autumn_dst_change() {
         expect![[r#"
             > at 2026-10-24T21:59:00Z  = 2026-10-24 23:59:00 +02:00 (21:59Z)
             > issue t1 lt/A
-              issued t1 A001 lt/A standard lang=it est=0s
+              issued t1 A001 lt/A standard lang=it est=none
             > at 2026-10-24T22:00:00Z  = 2026-10-25 00:00:00 +02:00 (22:00Z)
             > closeday lt
               expired t1
             > issue t2 lt/A
-              issued t2 A001 lt/A standard lang=it est=0s
+              issued t2 A001 lt/A standard lang=it est=none
             > at 2026-10-25T00:30:00Z  = 2026-10-25 02:30:00 +02:00 (00:30Z)
             > issue t3 lt/A
-              issued t3 A002 lt/A standard lang=it est=600s
+              issued t3 A002 lt/A standard lang=it est=none
             > at 2026-10-25T01:30:00Z  = 2026-10-25 02:30:00 +01:00 (01:30Z)
             > issue t4 lt/A
-              issued t4 A003 lt/A standard lang=it est=1200s
+              issued t4 A003 lt/A standard lang=it est=none
             > at 2026-10-25T22:59:00Z  = 2026-10-25 23:59:00 +01:00 (22:59Z)
             > closeday lt
               (no events)
             > issue t5 lt/A
-              issued t5 A004 lt/A standard lang=it est=1800s
+              issued t5 A004 lt/A standard lang=it est=none
             > at 2026-10-25T23:00:00Z  = 2026-10-26 00:00:00 +01:00 (23:00Z)
             > closeday lt
               expired t2
@@ -167,10 +167,10 @@ fn numbering_across_the_autumn_dst_change() {
               expired t4
               expired t5
             > issue t6 lt/A
-              issued t6 A001 lt/A standard lang=it est=0s
+              issued t6 A001 lt/A standard lang=it est=none
             -- state
-              lt/A waiting=1 longest=0s est=600s
-                t6 A001 standard queued=00:00 ahead=0 est=0s
+              lt/A waiting=1 longest=0s est=none
+                t6 A001 standard queued=00:00 ahead=0 est=none
         "#]],
     );
 }
@@ -191,19 +191,19 @@ fn waiting_ticket_keeps_yesterdays_number() {
         expect![[r#"
             > at 2026-11-23 23:50  = 2026-11-23 23:50:00 +01:00 (22:50Z)
             > issue t1 lt/A
-              issued t1 A001 lt/A standard lang=it est=0s
+              issued t1 A001 lt/A standard lang=it est=none
             > at 2026-11-24 00:10  = 2026-11-24 00:10:00 +01:00 (23:10Z)
             > closeday lt
               (no events)
             > issue t2 lt/A
-              issued t2 A002 lt/A standard lang=it est=600s
+              issued t2 A002 lt/A standard lang=it est=none
             > open d1 alice
               desk d1 opened by alice
             > call d1
               called t1 A001 -> d1 (alice)
             -- state
-              lt/A waiting=1 longest=0s est=600s
-                t2 A002 standard queued=00:10 ahead=0 est=0s
+              lt/A waiting=1 longest=0s est=1200s(351-2049)
+                t2 A002 standard queued=00:10 ahead=0 est=600s(0-1200)
               d1 open alice: t1 A001 called
         "#]],
     );
@@ -225,13 +225,13 @@ fn daily_cap() {
         ",
         expect![[r#"
             > issue t1 lt/A
-              issued t1 A001 lt/A standard lang=it est=0s
+              issued t1 A001 lt/A standard lang=it est=none
             > issue t2 lt/A
-              issued t2 A002 lt/A standard lang=it est=600s
+              issued t2 A002 lt/A standard lang=it est=none
             > issue t3 lt/A
               error daily_cap_reached: service 'A' has reached its daily limit of 2 tickets
             > issue t3 lt/B
-              issued t3 B001 lt/B standard lang=it est=0s
+              issued t3 B001 lt/B standard lang=it est=none
             > open d1 alice
               desk d1 opened by alice
             > call d1
@@ -248,7 +248,7 @@ fn daily_cap() {
             > issue t5 lt/A
               issued t5 A001 lt/A standard lang=it est=0s
             -- state
-              lt/A waiting=1 longest=0s est=600s
+              lt/A waiting=1 longest=0s est=600s(0-1200)
                 t5 A001 standard queued=08:00 ahead=0 est=0s
               d1 open alice
         "#]],
@@ -279,33 +279,33 @@ fn opening_hours() {
             > issue t1 lt/A
               error service_closed: service 'A' is closed now (outside its opening hours)
             > issue t2 lt/A
-              issued t2 A001 lt/A standard lang=it est=0s
+              issued t2 A001 lt/A standard lang=it est=none
             > issue t3 lt/L
               error service_closed: service 'L' is closed now (outside its opening hours)
             > issue t7 lt/L
-              issued t7 L001 lt/L standard lang=it est=0s
+              issued t7 L001 lt/L standard lang=it est=none
             > issue t4 lt/A
-              issued t4 A002 lt/A standard lang=it est=600s
+              issued t4 A002 lt/A standard lang=it est=none
             > issue t5 lt/A
               error service_closed: service 'A' is closed now (outside its opening hours)
             > issue t6 lt/A
-              issued t6 A003 lt/A standard lang=it est=1200s
+              issued t6 A003 lt/A standard lang=it est=none
             > at 2026-11-28 10:00  = 2026-11-28 10:00:00 +01:00 (09:00Z)
             > issue t8 lt/A
               error service_closed: service 'A' is closed now (outside its opening hours)
             > at 2026-11-30 17:59  = 2026-11-30 17:59:00 +01:00 (16:59Z)
             > issue t9 lt/A
-              issued t9 A004 lt/A standard lang=it est=1800s
+              issued t9 A004 lt/A standard lang=it est=none
             > issue t10 lt/A
               error service_closed: service 'A' is closed now (outside its opening hours)
             -- state
-              lt/A waiting=4 longest=640800s est=2400s
-                t2 A001 standard queued=08:00 ahead=0 est=0s
-                t4 A002 standard queued=12:59 ahead=1 est=600s
-                t6 A003 standard queued=14:00 ahead=2 est=1200s
-                t9 A004 standard queued=17:59 ahead=3 est=1800s
-              lt/L waiting=1 longest=635400s est=600s
-                t7 L001 standard queued=09:30 ahead=0 est=0s
+              lt/A waiting=4 longest=640800s est=none
+                t2 A001 standard queued=08:00 ahead=0 est=none
+                t4 A002 standard queued=12:59 ahead=1 est=none
+                t6 A003 standard queued=14:00 ahead=2 est=none
+                t9 A004 standard queued=17:59 ahead=3 est=none
+              lt/L waiting=1 longest=635400s est=none
+                t7 L001 standard queued=09:30 ahead=0 est=none
         "#]],
     );
 }
@@ -342,14 +342,14 @@ fn availability_and_next_opening() {
             > available lt/A
               open
             > issue t1 lt/A
-              issued t1 A001 lt/A standard lang=it est=0s
+              issued t1 A001 lt/A standard lang=it est=none
             > available lt/A
               full (cap 1)
             > available lt/L
               open
             -- state
-              lt/A waiting=1 longest=0s est=600s
-                t1 A001 standard queued=09:00 ahead=0 est=0s
+              lt/A waiting=1 longest=0s est=none
+                t1 A001 standard queued=09:00 ahead=0 est=none
         "#]],
     );
 }
@@ -375,15 +375,15 @@ fn cancelled_tickets_give_their_place_back_and_staff_lift_the_cap() {
         ",
         expect![[r#"
             > issue t1 lt/A
-              issued t1 A001 lt/A standard lang=it est=0s
+              issued t1 A001 lt/A standard lang=it est=none
             > issue t2 lt/A
-              issued t2 A002 lt/A standard lang=it est=600s
+              issued t2 A002 lt/A standard lang=it est=none
             > issue t3 lt/A
               error daily_cap_reached: service 'A' has reached its daily limit of 2 tickets
             > cancel t1
               cancelled t1
             > issue t4 lt/A
-              issued t4 A003 lt/A standard lang=it est=600s
+              issued t4 A003 lt/A standard lang=it est=none
             > issue t5 lt/A
               error daily_cap_reached: service 'A' has reached its daily limit of 2 tickets
             > liftcap lt/A as=bob@lt
@@ -391,23 +391,23 @@ fn cancelled_tickets_give_their_place_back_and_staff_lift_the_cap() {
             > liftcap lt/A as=carol@gr
               error forbidden: carol does not work at site 'lt'
             > issue t6 lt/A
-              issued t6 A004 lt/A standard lang=it est=1200s
+              issued t6 A004 lt/A standard lang=it est=none
             > liftcap lt/A
               (no events)
             > at 2026-11-24 09:00  = 2026-11-24 09:00:00 +01:00 (08:00Z)
             > issue t7 lt/A
-              issued t7 A005 lt/A standard lang=it est=1800s
+              issued t7 A005 lt/A standard lang=it est=none
             > issue t8 lt/A
-              issued t8 A006 lt/A standard lang=it est=2400s
+              issued t8 A006 lt/A standard lang=it est=none
             > issue t9 lt/A
               error daily_cap_reached: service 'A' has reached its daily limit of 2 tickets
             -- state
-              lt/A waiting=5 longest=86400s est=3000s
-                t2 A002 standard queued=09:00 ahead=0 est=0s
-                t4 A003 standard queued=09:00 ahead=1 est=600s
-                t6 A004 standard queued=09:00 ahead=2 est=1200s
-                t7 A005 standard queued=09:00 ahead=3 est=1800s
-                t8 A006 standard queued=09:00 ahead=4 est=2400s
+              lt/A waiting=5 longest=86400s est=none
+                t2 A002 standard queued=09:00 ahead=0 est=none
+                t4 A003 standard queued=09:00 ahead=1 est=none
+                t6 A004 standard queued=09:00 ahead=2 est=none
+                t7 A005 standard queued=09:00 ahead=3 est=none
+                t8 A006 standard queued=09:00 ahead=4 est=none
         "#]],
     );
 }
@@ -564,15 +564,15 @@ fn tickets_still_waiting_at_closing_expire() {
             > closeday lt
               day closed at 17:30
             > issue t1 lt/A
-              issued t1 A001 lt/A standard lang=it est=0s
+              issued t1 A001 lt/A standard lang=it est=none
             > issue t2 lt/A
-              issued t2 A002 lt/A standard lang=it est=600s
+              issued t2 A002 lt/A standard lang=it est=none
             > issue t3 lt/A
-              issued t3 A003 lt/A standard lang=it est=1200s
+              issued t3 A003 lt/A standard lang=it est=none
             > issue t4 lt/B
-              issued t4 B001 lt/B standard lang=it est=0s
+              issued t4 B001 lt/B standard lang=it est=none
             > issue t5 lt/A
-              issued t5 A004 lt/A standard lang=it est=1800s
+              issued t5 A004 lt/A standard lang=it est=none
             > open d1 alice
               desk d1 opened by alice
             > open d2 bob
@@ -625,7 +625,7 @@ fn tickets_still_waiting_at_closing_expire() {
             > issue t6 lt/A
               issued t6 A001 lt/A standard lang=it est=0s
             -- state
-              lt/A waiting=1 longest=0s est=6600s
+              lt/A waiting=1 longest=0s est=0s
                 t6 A001 standard queued=09:00 ahead=0 est=0s
               d1 open alice
               d2 open bob
@@ -659,11 +659,11 @@ fn grace_midnight_and_queues_kept_overnight() {
         ",
         expect![[r#"
             > issue t1 lt/A
-              issued t1 A001 lt/A standard lang=it est=0s
+              issued t1 A001 lt/A standard lang=it est=none
             > issue t2 nh/A
-              issued t2 A001 nh/A standard lang=it est=0s
+              issued t2 A001 nh/A standard lang=it est=none
             > issue t3 sh/A
-              issued t3 A001 sh/A standard lang=it est=0s
+              issued t3 A001 sh/A standard lang=it est=none
             > closes lt
               Mon 2026-11-23 18:00
             > closeday lt
@@ -689,23 +689,23 @@ fn grace_midnight_and_queues_kept_overnight() {
               never
             > at 2026-11-24 09:00  = 2026-11-24 09:00:00 +01:00 (08:00Z)
             > issue t4 lt/A
-              issued t4 A001 lt/A standard lang=it est=0s
+              issued t4 A001 lt/A standard lang=it est=none
             > issue t5 nh/A
-              issued t5 A001 nh/A standard lang=it est=0s
+              issued t5 A001 nh/A standard lang=it est=none
             > issue t6 sh/A
-              issued t6 A002 sh/A standard lang=it est=600s
+              issued t6 A002 sh/A standard lang=it est=none
             > closeday lt as=alice:staff@lt
               error forbidden: only the server's clock, or a colleague of the site with the manager role, may end the day
             > closeday lt as=rita:manager@lt
               (no events)
             -- state
-              lt/A waiting=1 longest=0s est=600s
-                t4 A001 standard queued=09:00 ahead=0 est=0s
-              nh/A waiting=1 longest=0s est=600s
-                t5 A001 standard queued=09:00 ahead=0 est=0s
-              sh/A waiting=2 longest=57600s est=1200s
-                t3 A001 standard queued=17:00 ahead=0 est=0s
-                t6 A002 standard queued=09:00 ahead=1 est=600s
+              lt/A waiting=1 longest=0s est=none
+                t4 A001 standard queued=09:00 ahead=0 est=none
+              nh/A waiting=1 longest=0s est=none
+                t5 A001 standard queued=09:00 ahead=0 est=none
+              sh/A waiting=2 longest=57600s est=none
+                t3 A001 standard queued=17:00 ahead=0 est=none
+                t6 A002 standard queued=09:00 ahead=1 est=none
         "#]],
     );
 }

@@ -39,12 +39,12 @@ fn class_order_urgent_appointment_priority_standard() {
             > issue u2 lt/A urgent
               issued u2 A005 lt/A urgent lang=it est=600s
             -- state
-              lt/A waiting=5 longest=240s est=3000s
+              lt/A waiting=5 longest=240s est=14998s(11998-17998)
                 u1 A004 urgent queued=09:03 ahead=0 est=0s
-                u2 A005 urgent queued=09:04 ahead=1 est=600s
-                a1 A003 appointment queued=09:02 ahead=2 est=1200s
-                p1 A002 priority queued=09:01 ahead=3 est=1800s
-                s1 A001 standard queued=09:00 ahead=4 est=2400s
+                u2 A005 urgent queued=09:04 ahead=1 est=600s(0-1200)
+                a1 A003 appointment queued=09:02 ahead=2 est=3599s(2130-5069)
+                p1 A002 priority queued=09:01 ahead=3 est=8998s(6675-11322)
+                s1 A001 standard queued=09:00 ahead=4 est=11998s(9315-14681)
               d1 open alice
             > call d1
               called u1 A004 -> d1 (alice)
@@ -110,15 +110,15 @@ fn appointment_not_yet_due_ranks_standard() {
             > issue a1 lt/A appointment appt=09:30
               issued a1 A002 lt/A appointment lang=it est=600s
             > issue s2 lt/A
-              issued s2 A003 lt/A standard lang=it est=1200s
+              issued s2 A003 lt/A standard lang=it est=1800s
             > issue p1 lt/A priority
               issued p1 A004 lt/A priority lang=it est=0s
             -- state
-              lt/A waiting=4 longest=180s est=2400s
+              lt/A waiting=4 longest=180s est=7199s(5121-9277)
                 p1 A004 priority queued=09:03 ahead=0 est=0s
-                s1 A001 standard queued=09:00 ahead=1 est=600s
-                a1 A002 appointment queued=09:01 ahead=2 est=1200s
-                s2 A003 standard queued=09:02 ahead=3 est=1800s
+                s1 A001 standard queued=09:00 ahead=1 est=1799s(760-2838)
+                a1 A002 appointment queued=09:01 ahead=2 est=3599s(2130-5069)
+                s2 A003 standard queued=09:02 ahead=3 est=5399s(3599-7199)
               d1 open alice
             > call d1
               called p1 A004 -> d1 (alice)
@@ -133,9 +133,9 @@ fn appointment_not_yet_due_ranks_standard() {
             > call d1
               called a1 A002 -> d1 (alice)
             -- state
-              lt/A waiting=2 longest=1800s est=0s
-                s1 A001 standard queued=09:00 ahead=0 est=0s
-                s2 A003 standard queued=09:02 ahead=1 est=0s
+              lt/A waiting=2 longest=1800s est=96s
+                s1 A001 standard queued=09:00 ahead=0 est=32s
+                s2 A003 standard queued=09:02 ahead=1 est=64s
               d1 open alice: a1 A002 called
         "#]],
     );
@@ -180,7 +180,7 @@ fn aging_promotes_exactly_one_class_after_the_target_wait() {
             > return s1 keep
               returned s1 A001 keep_position=true
             > issue a1 lt/A appointment
-              issued a1 A003 lt/A appointment lang=it est=0s
+              issued a1 A003 lt/A appointment lang=it est=301s
             > call d1
               called a1 A003 -> d1 (alice)
             > return a1 keep
@@ -194,10 +194,10 @@ fn aging_promotes_exactly_one_class_after_the_target_wait() {
             > return a1 keep
               returned a1 A003 keep_position=true
             -- state
-              lt/A waiting=3 longest=2400s est=1800s
-                a1 A003 appointment queued=09:12 ahead=0 est=0s
-                p1 A002 priority queued=09:05 ahead=1 est=600s
-                s1 A001 standard queued=09:00 ahead=2 est=1200s
+              lt/A waiting=3 longest=2400s est=4389s(2441-6336)
+                a1 A003 appointment queued=09:12 ahead=0 est=264s
+                p1 A002 priority queued=09:05 ahead=1 est=864s(0-1728)
+                s1 A001 standard queued=09:00 ahead=2 est=2701s(1173-4228)
               d1 open alice
         "#]],
     );
@@ -225,8 +225,8 @@ fn no_aging_where_the_site_does_not_enable_it() {
             > call d1
               called p1 A002 -> d1 (alice)
             -- state
-              lt/A waiting=1 longest=7200s est=600s
-                s1 A001 standard queued=09:00 ahead=0 est=0s
+              lt/A waiting=1 longest=7200s est=1440s(510-2369)
+                s1 A001 standard queued=09:00 ahead=0 est=720s(63-1377)
               d1 open alice: p1 A002 called
         "#]],
     );
@@ -361,9 +361,9 @@ fn transfer_keep_position_true_and_false() {
             > issue a2 lt/A
               issued a2 A002 lt/A standard lang=it est=600s
             > issue b1 lt/B
-              issued b1 B001 lt/B standard lang=it est=0s
+              issued b1 B001 lt/B standard lang=it est=none
             > issue b2 lt/B
-              issued b2 B002 lt/B standard lang=it est=600s
+              issued b2 B002 lt/B standard lang=it est=none
             > call d1
               called a1 A001 -> d1 (alice)
             > start a1
@@ -377,11 +377,11 @@ fn transfer_keep_position_true_and_false() {
             > transfer a2 service=B
               transferred a2 A002 A->B keep_position=false
             > position a1
-              people_ahead=0 estimated_wait=0s
+              people_ahead=0 estimated_wait=none
             > position b1
-              people_ahead=1 estimated_wait=600s
+              people_ahead=1 estimated_wait=none
             > position a2
-              people_ahead=3 estimated_wait=1800s
+              people_ahead=3 estimated_wait=none
             > open d2 bob
               desk d2 opened by bob
             > call d2
@@ -444,8 +444,8 @@ fn transfer_to_a_desk_waits_only_for_it_until_the_fallback() {
             > transfer a1 desk=d2 keep
               transferred a1 A001 A->B desk=d2 keep_position=true
             -- state
-              lt/B waiting=2 longest=300s est=600s
-                a1 A001 standard queued=09:00 for=d2 ahead=0 est=0s
+              lt/B waiting=2 longest=300s est=600s(0-1200)
+                a1 A001 standard queued=09:00 for=d2 ahead=0 est=300s
                 b1 B001 standard queued=09:05 ahead=1 est=300s
               d1 open alice
               d2 closed
@@ -569,9 +569,9 @@ fn reserved_ticket_ranks_first_within_its_class_at_its_desk() {
             > issue a1 lt/A
               issued a1 A001 lt/A standard lang=it est=0s
             > issue a2 lt/A
-              issued a2 A002 lt/A standard lang=it est=300s
+              issued a2 A002 lt/A standard lang=it est=0s
             > issue a3 lt/A
-              issued a3 A003 lt/A standard lang=it est=600s
+              issued a3 A003 lt/A standard lang=it est=300s
             > issue u1 lt/A urgent
               issued u1 A004 lt/A urgent lang=it est=0s
             > call d1
@@ -591,9 +591,9 @@ fn reserved_ticket_ranks_first_within_its_class_at_its_desk() {
             > call d2
               called a1 A001 -> d2 (bob)
             -- state
-              lt/A waiting=2 longest=600s est=0s
-                a2 A002 standard queued=09:00 ahead=0 est=0s
-                a3 A003 standard queued=09:00 ahead=1 est=0s
+              lt/A waiting=2 longest=600s est=328s(106-551)
+                a2 A002 standard queued=09:00 ahead=0 est=300s
+                a3 A003 standard queued=09:00 ahead=1 est=164s(7-321)
               d1 open alice
               d2 open bob: a1 A001 called
         "#]],
@@ -660,8 +660,8 @@ fn mediator_ticket_is_taken_by_others_when_no_such_desk_is_open() {
             > call d1
               called m1 A001 -> d1 (alice)
             -- state
-              lt/A waiting=1 longest=0s est=600s
-                s1 A002 standard queued=09:01 ahead=0 est=0s
+              lt/A waiting=1 longest=0s est=1320s(387-2253)
+                s1 A002 standard queued=09:01 ahead=0 est=660s(0-1320)
               d1 open alice langs=it: m1 A001 called
               d2 closed
               d3 open karim langs=ar
@@ -688,15 +688,15 @@ fn mediator_preference_ends_once_the_ticket_waited_past_its_target() {
         ",
         expect![[r#"
             > issue s0 lt/A
-              issued s0 A001 lt/A standard lang=it est=0s
+              issued s0 A001 lt/A standard lang=it est=none
             > open d1 alice langs=it
               desk d1 opened by alice langs=it
             > open d2 karim langs=ar
               desk d2 opened by karim langs=ar
             > issue m1 lt/A needs=mediator:ar
-              issued m1 A002 lt/A standard lang=it needs=mediator:ar est=300s
+              issued m1 A002 lt/A standard lang=it needs=mediator:ar est=0s
             > issue s1 lt/A
-              issued s1 A003 lt/A standard lang=it est=600s
+              issued s1 A003 lt/A standard lang=it est=300s
             > call d2
               called s0 A001 -> d2 (karim)
             > start s0
@@ -817,11 +817,11 @@ fn out_of_order_call_where_the_site_allows_it() {
             > issue a1 lt/A
               issued a1 A001 lt/A standard lang=it est=0s
             > issue a2 lt/A
-              issued a2 A002 lt/A standard lang=it est=300s
+              issued a2 A002 lt/A standard lang=it est=0s
             > issue a3 lt/A
-              issued a3 A003 lt/A standard lang=it est=600s
+              issued a3 A003 lt/A standard lang=it est=300s
             > issue b1 lt/B
-              issued b1 B001 lt/B standard lang=it est=0s
+              issued b1 B001 lt/B standard lang=it est=none
             > call d1 a3
               called a3 A003 -> d1 (alice) out of order
             > call d2 a1
@@ -839,11 +839,11 @@ fn out_of_order_call_where_the_site_allows_it() {
             > call d2 zz
               error unknown_ticket: unknown ticket 'zz'
             -- state
-              lt/A waiting=2 longest=0s est=600s
+              lt/A waiting=2 longest=0s est=600s(176-1024)
                 a1 A001 standard queued=09:00 for=d1 ahead=0 est=0s
-                a2 A002 standard queued=09:00 ahead=1 est=300s
-              lt/B waiting=1 longest=0s est=600s
-                b1 B001 standard queued=09:00 ahead=0 est=0s
+                a2 A002 standard queued=09:00 ahead=1 est=300s(0-600)
+              lt/B waiting=1 longest=0s est=none
+                b1 B001 standard queued=09:00 ahead=0 est=none
               d1 open alice: a3 A003 called
               d2 open bob
         "#]],
@@ -874,8 +874,8 @@ fn out_of_order_call_refused_by_site_policy() {
             > call g1
               called a1 A001 -> g1 (alice)
             -- state
-              gr/A waiting=1 longest=0s est=600s
-                a2 A002 standard queued=09:00 ahead=0 est=0s
+              gr/A waiting=1 longest=0s est=1200s(351-2049)
+                a2 A002 standard queued=09:00 ahead=0 est=600s(0-1200)
               g1 open alice: a1 A001 called
         "#]],
     );
@@ -910,9 +910,9 @@ fn professional_roles() {
             > issue l1 lt/L
               issued l1 L001 lt/L standard lang=it est=0s
             > issue l2 lt/L
-              issued l2 L002 lt/L standard lang=it est=300s
+              issued l2 L002 lt/L standard lang=it est=0s
             > issue l3 lt/L
-              issued l3 L003 lt/L standard lang=it est=600s
+              issued l3 L003 lt/L standard lang=it est=300s
             > issue s1 lt/S
               issued s1 S001 lt/S standard lang=it est=0s
             > call d1
@@ -928,11 +928,11 @@ fn professional_roles() {
             > call d1
               (no events)
             > queues lt
-              L waiting=1 longest=60s est=300s open_desks=2
-              S waiting=0 longest=0s est=0s open_desks=2
+              L waiting=1 longest=60s est=660s(193-1127) open_desks=2
+              S waiting=0 longest=0s est=60s open_desks=2
             -- state
-              lt/L waiting=1 longest=60s est=300s
-                l3 L003 standard queued=09:00 ahead=0 est=0s
+              lt/L waiting=1 longest=60s est=660s(193-1127)
+                l3 L003 standard queued=09:00 ahead=0 est=330s(0-660)
               d1 open sara
               d2 open luca: l1 L001 called
               d3 open anna: l2 L002 called
@@ -963,31 +963,31 @@ fn queues_people_ahead_and_estimated_waits() {
         ",
         expect![[r#"
             > issue a1 lt/A
-              issued a1 A001 lt/A standard lang=it est=0s
+              issued a1 A001 lt/A standard lang=it est=none
             > issue a2 lt/A
-              issued a2 A002 lt/A standard lang=it est=300s
+              issued a2 A002 lt/A standard lang=it est=none
             > issue b1 lt/B
-              issued b1 B001 lt/B standard lang=it est=0s
+              issued b1 B001 lt/B standard lang=it est=none
             > issue a3 lt/A priority
-              issued a3 A003 lt/A priority lang=it est=0s
+              issued a3 A003 lt/A priority lang=it est=none
             > queues lt
-              A waiting=3 longest=120s est=900s open_desks=0
-              B waiting=1 longest=60s est=600s open_desks=0
+              A waiting=3 longest=120s est=none open_desks=0
+              B waiting=1 longest=60s est=none open_desks=0
             > position a1
-              people_ahead=1 estimated_wait=300s
+              people_ahead=1 estimated_wait=none
             > position a2
-              people_ahead=2 estimated_wait=600s
+              people_ahead=2 estimated_wait=none
             > position a3
-              people_ahead=0 estimated_wait=0s
+              people_ahead=0 estimated_wait=none
             > open d1 alice
               desk d1 opened by alice
             > open d2 bob
               desk d2 opened by bob
             > queues lt
-              A waiting=3 longest=120s est=450s open_desks=2
-              B waiting=1 longest=60s est=600s open_desks=1
+              A waiting=3 longest=120s est=327s(106-549) open_desks=2
+              B waiting=1 longest=60s est=2200s(1069-3331) open_desks=1
             > position a2
-              people_ahead=2 estimated_wait=300s
+              people_ahead=2 estimated_wait=164s(7-320)
             > call d1
               called a3 A003 -> d1 (alice)
             > start a3
@@ -995,23 +995,23 @@ fn queues_people_ahead_and_estimated_waits() {
             > finish a3
               done a3
             > queues lt
-              A waiting=2 longest=840s est=240s open_desks=2
-              B waiting=1 longest=780s est=600s open_desks=1
+              A waiting=2 longest=840s est=450s(47-852) open_desks=2
+              B waiting=1 longest=780s est=7200s(3382-11018) open_desks=1
             > issue a4 lt/A
-              issued a4 A004 lt/A standard lang=it est=240s
+              issued a4 A004 lt/A standard lang=it est=450s
             > position a4
-              people_ahead=2 estimated_wait=240s
+              people_ahead=2 estimated_wait=450s(47-852)
             > position b1
-              people_ahead=0 estimated_wait=0s
+              people_ahead=0 estimated_wait=10800s(5400-16200)
             > position zz
               people_ahead=0 estimated_wait=0s
             -- state
-              lt/A waiting=3 longest=840s est=360s
-                a1 A001 standard queued=09:00 ahead=0 est=0s
-                a2 A002 standard queued=09:01 ahead=1 est=120s
-                a4 A004 standard queued=09:14 ahead=2 est=240s
-              lt/B waiting=1 longest=780s est=600s
-                b1 B001 standard queued=09:01 ahead=0 est=0s
+              lt/A waiting=3 longest=840s est=900s(331-1469)
+                a1 A001 standard queued=09:00 ahead=0 est=480s
+                a2 A002 standard queued=09:01 ahead=1 est=480s
+                a4 A004 standard queued=09:14 ahead=2 est=450s(47-852)
+              lt/B waiting=1 longest=780s est=16200s(8563-23837)
+                b1 B001 standard queued=09:01 ahead=0 est=10800s(5400-16200)
               d1 open alice
               d2 open bob
         "#]],
@@ -1056,7 +1056,7 @@ fn transfer_destinations() {
             > transfer a1 desk=d3 keep
               transferred a1 A001 C->A desk=d3 keep_position=true
             -- state
-              lt/A waiting=1 longest=0s est=600s
+              lt/A waiting=1 longest=0s est=600s(0-1200)
                 a1 A001 standard queued=09:00 for=d3 ahead=0 est=0s
               d1 open alice
               d2 open bob
@@ -1132,17 +1132,17 @@ fn people_ahead_of_reserved_tickets() {
         ",
         expect![[r#"
             > issue t1 lt/A
-              issued t1 A001 lt/A standard lang=it est=0s
+              issued t1 A001 lt/A standard lang=it est=none
             > issue t2 lt/A
-              issued t2 A002 lt/A standard lang=it est=600s
+              issued t2 A002 lt/A standard lang=it est=none
             > issue t3 lt/A
-              issued t3 A003 lt/A standard lang=it est=1200s
+              issued t3 A003 lt/A standard lang=it est=none
             > issue t4 lt/A urgent
-              issued t4 A004 lt/A urgent lang=it est=0s
+              issued t4 A004 lt/A urgent lang=it est=none
             > issue t5 lt/A
-              issued t5 A005 lt/A standard lang=it est=2400s
+              issued t5 A005 lt/A standard lang=it est=none
             > issue t6 lt/A
-              issued t6 A006 lt/A standard lang=it est=3000s
+              issued t6 A006 lt/A standard lang=it est=none
             > open d1 alice
               desk d1 opened by alice
             > open d2 bob
@@ -1170,9 +1170,9 @@ fn people_ahead_of_reserved_tickets() {
             > position t2
               people_ahead=0 estimated_wait=0s
             > position t3
-              people_ahead=2 estimated_wait=0s
+              people_ahead=2 estimated_wait=1s
             > position t5
-              people_ahead=3 estimated_wait=0s
+              people_ahead=3 estimated_wait=1s
             > order d1
               t2 A002 standard [reserved_for_desk]
               t3 A003 standard
@@ -1190,7 +1190,7 @@ fn people_ahead_of_reserved_tickets() {
             > position t2
               people_ahead=1 estimated_wait=0s
             > position t3
-              people_ahead=2 estimated_wait=0s
+              people_ahead=2 estimated_wait=1s
             > order d1
               t2 A002 standard
               t1 A001 standard
@@ -1198,12 +1198,12 @@ fn people_ahead_of_reserved_tickets() {
               t5 A005 standard
               t6 A006 standard
             -- state
-              lt/A waiting=5 longest=780s est=0s
+              lt/A waiting=5 longest=780s est=2s
                 t1 A001 standard queued=09:00 for=d2 ahead=0 est=0s
                 t2 A002 standard queued=09:01 for=d1 ahead=1 est=0s
-                t3 A003 standard queued=09:01 ahead=2 est=0s
-                t5 A005 standard queued=09:02 ahead=3 est=0s
-                t6 A006 standard queued=09:02 ahead=4 est=0s
+                t3 A003 standard queued=09:01 ahead=2 est=1s
+                t5 A005 standard queued=09:02 ahead=3 est=1s
+                t6 A006 standard queued=09:02 ahead=4 est=2s
               d1 open alice
               d2 open bob
         "#]],
@@ -1234,19 +1234,19 @@ fn call_order_with_reasons() {
         ",
         expect![[r#"
             > issue t1 lt/A
-              issued t1 A001 lt/A standard lang=it est=0s
+              issued t1 A001 lt/A standard lang=it est=none
             > issue t2 lt/A priority
-              issued t2 A002 lt/A priority lang=it est=0s
+              issued t2 A002 lt/A priority lang=it est=none
             > issue t3 lt/B
-              issued t3 B001 lt/B standard lang=it est=0s
+              issued t3 B001 lt/B standard lang=it est=none
             > issue t4 lt/A appointment appt=09:30
-              issued t4 A003 lt/A appointment lang=it est=1200s
+              issued t4 A003 lt/A appointment lang=it est=none
             > issue t5 lt/A needs=mediator:ar
-              issued t5 A004 lt/A standard lang=it needs=mediator:ar est=1800s
+              issued t5 A004 lt/A standard lang=it needs=mediator:ar est=none
             > issue t6 lt/A urgent
-              issued t6 A005 lt/A urgent lang=it est=0s
+              issued t6 A005 lt/A urgent lang=it est=none
             > issue t7 lt/A appointment appt=09:05
-              issued t7 A006 lt/A appointment lang=it est=600s
+              issued t7 A006 lt/A appointment lang=it est=none
             > open d1 alice
               desk d1 opened by alice
             > open d2 bob langs=ar
@@ -1283,14 +1283,14 @@ fn call_order_with_reasons() {
             > call d1
               error desk_busy: desk 'd1' already holds ticket A005: finish, return or hold it first
             -- state
-              lt/A waiting=5 longest=660s est=1000s
-                t7 A006 appointment queued=09:09 for=bob ahead=0 est=0s
-                t1 A001 standard queued=09:00 ahead=1 est=200s
-                t2 A002 priority queued=09:09 ahead=2 est=400s
-                t4 A003 appointment queued=09:09 ahead=3 est=600s
-                t5 A004 standard queued=09:09 ahead=4 est=800s
-              lt/B waiting=1 longest=120s est=600s
-                t3 B001 standard queued=09:09 ahead=0 est=0s
+              lt/A waiting=5 longest=660s est=1434s(881-1987)
+                t7 A006 appointment queued=09:09 for=bob ahead=0 est=40s
+                t1 A001 standard queued=09:00 ahead=1 est=40s
+                t2 A002 priority queued=09:09 ahead=2 est=331s(65-596)
+                t4 A003 appointment queued=09:09 ahead=3 est=750s(350-1150)
+                t5 A004 standard queued=09:09 ahead=4 est=1081s(601-1562)
+              lt/B waiting=1 longest=120s est=8123s(4990-11256)
+                t3 B001 standard queued=09:09 ahead=0 est=5908s(3692-8123)
               d1 open alice: t6 A005 called
               d2 open bob langs=ar
               d3 open carol

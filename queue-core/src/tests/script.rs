@@ -247,8 +247,12 @@ impl World {
                 for q in qs {
                     writeln!(
                         self.out,
-                        "  {} waiting={} longest={}s est={}s open_desks={}",
-                        q.service, q.waiting, q.longest_wait_s, q.estimated_wait_s, q.open_desks
+                        "  {} waiting={} longest={}s est={} open_desks={}",
+                        q.service,
+                        q.waiting,
+                        q.longest_wait_s,
+                        shown(q.estimated_wait_s, q.estimated_wait_range_s),
+                        q.open_desks
                     )
                     .unwrap();
                 }
@@ -309,7 +313,8 @@ impl World {
                 writeln!(self.out, "> {line}").unwrap();
                 let now = self.now();
                 let (ahead, est) = self.checker_mut().engine.position(&args[0].into(), now);
-                writeln!(self.out, "  people_ahead={ahead} estimated_wait={est}s").unwrap();
+                let est = shown(est.map(|e| e.wait_s), est.and_then(|e| e.range_s));
+                writeln!(self.out, "  people_ahead={ahead} estimated_wait={est}").unwrap();
             }
             _ => {
                 let cmd = self.command(head, args, &opts);
@@ -434,7 +439,7 @@ impl World {
         let opt = |label: &str, v: Option<String>| v.map(|v| format!(" {label}={v}")).unwrap_or_default();
         match kind {
             EventKind::TicketIssued { ticket: t } => format!(
-                "issued {} {} {}/{} {} lang={}{}{} est={}s",
+                "issued {} {} {}/{} {} lang={}{}{} est={}",
                 t.id,
                 t.number,
                 t.site,
@@ -443,7 +448,7 @@ impl World {
                 t.language,
                 opt("needs", (!t.needs.is_empty()).then(|| t.needs.join(","))),
                 opt("party", (t.party_size != 1).then(|| t.party_size.to_string())),
-                t.estimated_wait_s
+                shown(t.estimated_wait_s, None)
             ),
             EventKind::TicketCalled { ticket, desk, staff, out_of_order } => format!(
                 "called {} -> {desk} ({staff}){}",
@@ -495,8 +500,11 @@ impl World {
                 }
                 writeln!(
                     out,
-                    "  {site}/{} waiting={} longest={}s est={}s",
-                    q.service, q.waiting, q.longest_wait_s, q.estimated_wait_s
+                    "  {site}/{} waiting={} longest={}s est={}",
+                    q.service,
+                    q.waiting,
+                    q.longest_wait_s,
+                    shown(q.estimated_wait_s, q.estimated_wait_range_s)
                 )
                 .unwrap();
                 let mut waiting: Vec<_> = engine
@@ -506,13 +514,14 @@ impl World {
                     .collect();
                 waiting.sort_by(|a, b| (a.0.0, a.1.queued_at, &a.1.id).cmp(&(b.0.0, b.1.queued_at, &b.1.id)));
                 for ((ahead, est), t) in waiting {
+                    let est = shown(est.map(|e| e.wait_s), est.and_then(|e| e.range_s));
                     let target = t.target.as_ref().map(|tg| {
                         let who = [tg.desk.as_ref().map(|d| d.to_string()), tg.staff.as_ref().map(|s| s.to_string())];
                         format!(" for={}", who.into_iter().flatten().collect::<Vec<_>>().join("+"))
                     });
                     writeln!(
                         out,
-                        "    {} {} {} queued={}{} ahead={ahead} est={est}s",
+                        "    {} {} {} queued={}{} ahead={ahead} est={est}",
                         t.id,
                         t.number,
                         t.priority.as_str(),
@@ -558,5 +567,14 @@ impl World {
         }
         self.out.push_str("-- state\n");
         self.out.push_str(&out);
+    }
+}
+
+/// An estimate as the scripts show it: `600s`, `2400s(1200-3600)`, or `none` (no desk open).
+fn shown(wait: Option<u32>, range: Option<(u32, u32)>) -> String {
+    match (wait, range) {
+        (None, _) => "none".into(),
+        (Some(w), None) => format!("{w}s"),
+        (Some(w), Some((lo, hi))) => format!("{w}s({lo}-{hi})"),
     }
 }

@@ -29,16 +29,16 @@ fn waiting_called_serving_done() {
             > call d1
               called t1 A001 -> d1 (alice)
             -- state
-              lt/A waiting=1 longest=60s est=600s
-                t2 A002 standard queued=09:00 ahead=0 est=0s
+              lt/A waiting=1 longest=60s est=1320s(387-2253)
+                t2 A002 standard queued=09:00 ahead=0 est=660s(0-1320)
               d1 open alice: t1 A001 called
             > start t1
               serving t1 A001
             > finish t1
               done t1
             -- state
-              lt/A waiting=1 longest=420s est=360s
-                t2 A002 standard queued=09:00 ahead=0 est=0s
+              lt/A waiting=1 longest=420s est=420s(0-840)
+                t2 A002 standard queued=09:00 ahead=0 est=60s
               d1 open alice
         "#]],
     );
@@ -170,7 +170,7 @@ fn cancel_from_waiting_or_called_only() {
             > cancel t3
               error illegal_transition: ticket A003 is on_hold; it cannot become cancelled
             -- state
-              lt/A waiting=1 longest=0s est=600s
+              lt/A waiting=1 longest=0s est=600s(0-1200)
                 t4 A004 standard queued=09:00 ahead=0 est=0s
               d1 open alice
               held t3 A003 (desk d1)
@@ -212,10 +212,10 @@ fn return_from_called_or_serving_with_and_without_keeping_position() {
             > return t1 keep
               returned t1 A001 keep_position=true
             -- state
-              lt/A waiting=3 longest=600s est=1800s
-                t1 A001 standard queued=09:00 ahead=0 est=0s
-                t2 A002 standard queued=09:01 ahead=1 est=600s
-                t3 A003 standard queued=09:02 ahead=2 est=1200s
+              lt/A waiting=3 longest=600s est=3600s(1522-5678)
+                t1 A001 standard queued=09:00 ahead=0 est=600s
+                t2 A002 standard queued=09:01 ahead=1 est=1200s(0-2400)
+                t3 A003 standard queued=09:02 ahead=2 est=2400s(703-4097)
               d1 open alice
             > call d1
               called t1 A001 -> d1 (alice)
@@ -224,18 +224,18 @@ fn return_from_called_or_serving_with_and_without_keeping_position() {
             > return t1
               returned t1 A001 keep_position=false
             -- state
-              lt/A waiting=3 longest=600s est=1800s
-                t2 A002 standard queued=09:01 ahead=0 est=0s
-                t3 A003 standard queued=09:02 ahead=1 est=600s
-                t1 A001 standard queued=09:11 ahead=2 est=1200s
+              lt/A waiting=3 longest=600s est=2700s(1141-4259)
+                t2 A002 standard queued=09:01 ahead=0 est=300s
+                t3 A003 standard queued=09:02 ahead=1 est=900s(0-1800)
+                t1 A001 standard queued=09:11 ahead=2 est=1800s(527-3073)
               d1 open alice
             > return t1
               error illegal_transition: ticket A001 is waiting; it cannot become waiting
             -- state
-              lt/A waiting=3 longest=600s est=1800s
-                t2 A002 standard queued=09:01 ahead=0 est=0s
-                t3 A003 standard queued=09:02 ahead=1 est=600s
-                t1 A001 standard queued=09:11 ahead=2 est=1200s
+              lt/A waiting=3 longest=600s est=2700s(1141-4259)
+                t2 A002 standard queued=09:01 ahead=0 est=300s
+                t3 A003 standard queued=09:02 ahead=1 est=900s(0-1800)
+                t1 A001 standard queued=09:11 ahead=2 est=1800s(527-3073)
               d1 open alice
         "#]],
     );
@@ -283,10 +283,10 @@ fn transfer_from_called_or_serving_to_another_service() {
             > transfer t2 service=B
               transferred t2 A002 A->B keep_position=false
             -- state
-              lt/B waiting=3 longest=600s est=1800s
-                t1 A001 standard queued=09:00 ahead=0 est=0s
-                t3 B001 standard queued=09:05 ahead=1 est=600s
-                t2 A002 standard queued=09:10 ahead=2 est=1200s
+              lt/B waiting=3 longest=600s est=2700s(1141-4259)
+                t1 A001 standard queued=09:00 ahead=0 est=300s
+                t3 B001 standard queued=09:05 ahead=1 est=900s(0-1800)
+                t2 A002 standard queued=09:10 ahead=2 est=1800s(527-3073)
               d1 open alice
               d2 open bob
             > call d2
@@ -296,9 +296,9 @@ fn transfer_from_called_or_serving_to_another_service() {
             > transfer t3 service=A
               error illegal_transition: ticket B001 is waiting; it cannot become waiting
             -- state
-              lt/B waiting=2 longest=300s est=1200s
-                t3 B001 standard queued=09:05 ahead=0 est=0s
-                t2 A002 standard queued=09:10 ahead=1 est=600s
+              lt/B waiting=2 longest=300s est=2700s(1141-4259)
+                t3 B001 standard queued=09:05 ahead=0 est=900s(0-1800)
+                t2 A002 standard queued=09:10 ahead=1 est=1800s(527-3073)
               d1 open alice
               d2 open bob: t1 A001 called
         "#]],
@@ -354,9 +354,9 @@ fn hold_parks_the_ticket_and_it_comes_back_to_the_holding_desk_in_its_place() {
             > return t1
               returned t1 A001 keep_position=true for_desk=d1
             -- state
-              lt/A waiting=2 longest=360s est=600s
-                t1 A001 standard queued=09:00 for=d1 ahead=0 est=0s
-                t3 A003 standard queued=09:02 ahead=1 est=300s
+              lt/A waiting=2 longest=360s est=750s(220-1280)
+                t1 A001 standard queued=09:00 for=d1 ahead=0 est=150s
+                t3 A003 standard queued=09:02 ahead=1 est=375s(0-750)
               d1 open alice: t2 A002 serving
               d2 open bob
             > call d2
@@ -398,7 +398,7 @@ fn held_ticket_falls_back_to_anyone_after_the_timeout() {
             > issue t1 lt/A
               issued t1 A001 lt/A standard lang=it est=0s
             > issue t2 lt/A
-              issued t2 A002 lt/A standard lang=it est=300s
+              issued t2 A002 lt/A standard lang=it est=0s
             > call d1
               called t1 A001 -> d1 (alice)
             > hold t1
@@ -536,9 +536,9 @@ fn desk_rules() {
         ",
         expect![[r#"
             > issue t1 lt/A
-              issued t1 A001 lt/A standard lang=it est=0s
+              issued t1 A001 lt/A standard lang=it est=none
             > issue t2 lt/A
-              issued t2 A002 lt/A standard lang=it est=600s
+              issued t2 A002 lt/A standard lang=it est=none
             > call d1
               error desk_not_open: desk 'd1' is not open: open it first
             > open d1 alice
@@ -582,7 +582,7 @@ fn desk_rules() {
             > pause d3
               error unknown_desk: unknown desk 'd3'
             -- state
-              lt/A waiting=1 longest=0s est=0s
+              lt/A waiting=1 longest=0s est=1s
                 t2 A002 standard queued=09:00 ahead=0 est=0s
               d1 closed
               d2 open bob
@@ -626,7 +626,7 @@ fn unknown_ids_and_bad_requests() {
             > issue t1 lt/A party=31
               error invalid_request: party_size must be between 1 and 30
             > issue t1 lt/A party=30
-              issued t1 A001 lt/A standard lang=it party=30 est=0s
+              issued t1 A001 lt/A standard lang=it party=30 est=none
             > issue t1 lt/A
               error invalid_request: ticket id t1 is already in use
             > start nope
@@ -650,7 +650,7 @@ fn unknown_ids_and_bad_requests() {
             > transfer t1 service=A staff=bob
               transferred t1 A001 A->A staff=bob keep_position=false
             -- state
-              lt/A waiting=1 longest=0s est=600s
+              lt/A waiting=1 longest=0s est=600s(0-1200)
                 t1 A001 standard queued=09:00 for=bob ahead=0 est=0s
               d1 open alice
               g1 closed
@@ -801,9 +801,9 @@ fn a_held_ticket_is_called_back() {
         ",
         expect![[r#"
             > issue t1 lt/A
-              issued t1 A001 lt/A standard lang=it est=0s
+              issued t1 A001 lt/A standard lang=it est=none
             > issue t2 lt/A
-              issued t2 A002 lt/A standard lang=it est=600s
+              issued t2 A002 lt/A standard lang=it est=none
             > open d1 alice
               desk d1 opened by alice
             > open d2 bob

@@ -81,7 +81,9 @@ fn kiosk_info(live: &Live<'_>, site: &SiteId) -> Option<KioskInfo> {
                 closed_reason,
                 opens_at,
                 waiting: q.map_or(0, |q| q.waiting),
-                estimated_wait_s: q.map_or(0, |q| q.estimated_wait_s),
+                estimated_wait_s: q.and_then(|q| q.estimated_wait_s),
+                estimated_wait_range_s: q.and_then(|q| q.estimated_wait_range_s).map(|(lo, hi)| [lo, hi]),
+                open_desks: q.map_or(0, |q| q.open_desks),
             }
         })
         .collect();

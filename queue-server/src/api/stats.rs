@@ -31,13 +31,15 @@ pub struct StatsQuery {
     pub to: Option<String>,
 }
 
-/// CSV export: `table` is `summary`, `tickets`, `arrivals`, `mix`, `staff` or `queue`.
+/// CSV export: `table` is `summary`, `tickets`, `arrivals`, `mix`, `staff`, `queue` or `estimates`.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ExportQuery {
     /// `summary` (one row), `tickets` (one row per ticket, at most 31 days), `arrivals` (weekday
     /// 1 = Monday, hour, tickets), `mix` (language, priority, need and transfer counts), `staff`
-    /// (per desk and staff member) or `queue` (mean people waiting per hour of the day).
+    /// (per desk and staff member), `queue` (mean people waiting per hour of the day) or `estimates`
+    /// (the estimated wait's signed bias, MAE and share told too little per day and service, at
+    /// most 31 days).
     pub table: String,
     pub site: String,
     pub service: Option<String>,
@@ -398,7 +400,7 @@ pub async fn funder(
     }))
 }
 
-/// A statistics table as CSV (`table=summary|tickets|arrivals|mix|staff|queue`), same filters as the summary.
+/// A statistics table as CSV (`table=summary|tickets|arrivals|mix|staff|queue|estimates`), same filters as the summary.
 #[utoipa::path(get, path = "/api/v1/stats/export.csv", tag = "stats",
     params(ExportQuery),
     security(("bearer" = [])),
@@ -410,7 +412,7 @@ pub async fn export_csv(
     id: Identity,
     ApiQuery(q): ApiQuery<ExportQuery>,
 ) -> ApiResult<Response> {
-    const TABLES: [&str; 6] = ["summary", "tickets", "arrivals", "mix", "staff", "queue"];
+    const TABLES: [&str; 7] = ["summary", "tickets", "arrivals", "mix", "staff", "queue", "estimates"];
     if !TABLES.contains(&q.table.as_str()) {
         id.staff(Role::Manager)?;
         return Err(ApiError::bad_request(format!(
@@ -429,7 +431,24 @@ fn export_table(state: &AppState, id: &Identity, q: &ExportQuery) -> ApiResult<S
     let sel = select(state, id, &q.site, q.service.as_deref(), q.from.as_deref(), q.to.as_deref())?;
     Ok(match q.table.as_str() {
         "summary" => summary_csv(&sel.summary)?,
-        "tickets" => tickets_csv(&tickets_of(state, &sel)?),
+        "tickets" => tickets_csv(state, &sel, &tickets_of(state, &sel)?),
+        "estimates" => {
+            let mut out =
+                String::from("day,service,estimated,estimate_bias_s,estimate_mae_s,estimate_told_too_little\n");
+            for r in estimate_rows(state, &sel)? {
+                let f = |x: Option<f64>| x.map(|v| v.to_string()).unwrap_or_default();
+                out.push_str(&format!(
+                    "{},{},{},{},{},{}\n",
+                    r.day,
+                    csv_field(r.service.as_str()),
+                    r.estimated,
+                    f(r.bias_s),
+                    f(r.mae_s),
+                    f(r.told_too_little)
+                ));
+            }
+            out
+        }
         "staff" => {
             let r = staff_report(state, &sel)?;
             let mut out = String::from("kind,id,served,service_mean_s,open_s,paused_s\n");
@@ -496,25 +515,67 @@ fn summary_csv(s: &Summary) -> ApiResult<String> {
     Ok(format!("{}\n{}\n", head.join(","), row.join(",")))
 }
 
-fn tickets_csv(ts: &[TicketStats]) -> String {
+/// Estimate quality for one site-local day and service (issue 14).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct EstimateRow {
+    pub day: jiff::civil::Date,
+    pub service: queue_core::ServiceId,
+    pub estimated: u64,
+    pub bias_s: Option<f64>,
+    pub mae_s: Option<f64>,
+    pub told_too_little: Option<f64>,
+}
+
+/// The estimate's signed bias, MAE and share told too little per site-local day and service, from
+/// the tickets' events (like the per-ticket table, at most 31 days).
+pub(crate) fn estimate_rows(state: &AppState, sel: &Selection) -> ApiResult<Vec<EstimateRow>> {
+    let tz = state.cfg.site(&sel.site).map_or(TimeZone::UTC, |s| s.time_zone.clone());
+    let mut by: std::collections::BTreeMap<(jiff::civil::Date, queue_core::ServiceId), Aggregate> = Default::default();
+    for t in tickets_of(state, sel)? {
+        let day = t.issued_at.to_zoned(tz.clone()).date();
+        by.entry((day, t.service.clone())).or_default().add(&t, 0, 0, false, false);
+    }
+    Ok(by
+        .into_iter()
+        .map(|((day, service), a)| {
+            let s = a.summary();
+            EstimateRow {
+                day,
+                service,
+                estimated: s.estimated,
+                bias_s: s.estimate_bias_s,
+                mae_s: s.estimate_mae_s,
+                told_too_little: s.estimate_told_too_little,
+            }
+        })
+        .collect())
+}
+
+fn tickets_csv(state: &AppState, sel: &Selection, ts: &[TicketStats]) -> String {
+    let tz = state.cfg.site(&sel.site).map_or(TimeZone::UTC, |s| s.time_zone.clone());
     let mut out = String::from(
-        "ticket,service,services,issued_at,status,priority,language,party_size,wait_s,first_wait_s,walk_s,service_s,hold_s,transfers,recalls\n",
+        "ticket,number,service,services,issued_at,status,priority,language,party_size,desk,wait_s,first_wait_s,\
+         estimated_wait_s,estimate_error_s,walk_s,service_s,hold_s,transfers,recalls\n",
     );
     for t in ts {
         let services: Vec<&str> = t.services.iter().map(|s| s.as_str()).collect();
         let walk: i64 = t.walk_ms.iter().sum();
         out.push_str(&format!(
-            "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
+            "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
             t.id,
+            csv_field(&t.number),
             t.service,
             services.join("|"),
-            t.issued_at,
+            t.issued_at.to_zoned(tz.clone()).strftime("%Y-%m-%dT%H:%M:%S%:z"),
             t.status,
             t.priority.as_str(),
             t.language,
             t.party_size,
+            t.desk.as_ref().map(|d| csv_field(d.as_str())).unwrap_or_default(),
             t.wait_ms as f64 / 1000.0,
             t.first_wait_ms.map(|w| (w as f64 / 1000.0).to_string()).unwrap_or_default(),
+            t.estimated_wait_s.map(|w| w.to_string()).unwrap_or_default(),
+            t.estimate_error_ms().map(|e| (e as f64 / 1000.0).to_string()).unwrap_or_default(),
             walk as f64 / 1000.0,
             t.service_ms as f64 / 1000.0,
             t.hold_ms as f64 / 1000.0,

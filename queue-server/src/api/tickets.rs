@@ -168,7 +168,7 @@ pub async fn get_ticket(
         .await?;
     let mut view = match (live, stored) {
         (Some(v), _) => v,
-        (None, Some(t)) => views::ticket_view(&state.cfg, &t, (0, 0), None),
+        (None, Some(t)) => views::ticket_view(&state.cfg, &t, (0, Some(queue_core::Estimate::ZERO)), None),
         (None, None) => return Err(ApiError::not_found(format!("no ticket '{ticket}'"))),
     };
     id.staff_at(&view.site, Role::Staff)?;
@@ -345,7 +345,7 @@ pub async fn lookup_ticket(state: &AppState, token: &str) -> ApiResult<(queue_co
         .await
         .flatten();
     Ok(live.unwrap_or_else(|| {
-        let public = views::public_ticket(&state.cfg, &stored, (0, 0));
+        let public = views::public_ticket(&state.cfg, &stored, (0, Some(queue_core::Estimate::ZERO)));
         (stored, public)
     }))
 }

@@ -50,6 +50,19 @@ pub fn wait_text(lang: &str, seconds: u32) -> String {
     }
 }
 
+/// The estimated wait as the page says it: "about 9 min", "between 15 and 25 min" where
+/// uncertain, or "No desk open now" (no number is invented).
+pub fn estimate_text(lang: &str, wait_s: Option<u32>, range_s: Option<[u32; 2]>) -> String {
+    match (wait_s, range_s) {
+        (None, _) => texts::t(lang, id::NO_DESK_OPEN),
+        (Some(_), Some([lo, hi])) => {
+            let (lo, hi) = texts::range_minutes(lo, hi);
+            texts::tf(lang, id::TICKET_BETWEEN_MINUTES, &[("lo", lo.into()), ("hi", hi.into())])
+        }
+        (Some(w), None) => wait_text(lang, w),
+    }
+}
+
 /// The page of a ticket in `lang` (see [`page_language`]). `label` is the service's public label in it;
 /// `opens_again`, for a ticket that expired when the office closed, when it opens next (local time).
 pub fn render(lang: &str, p: &PublicTicket, label: &str, opens_again: Option<&str>) -> String {
@@ -86,7 +99,7 @@ pub fn render(lang: &str, p: &PublicTicket, label: &str, opens_again: Option<&st
             @if p.status == Status::Waiting {
                 dl class="figures" {
                     div { dt { (t(id::PEOPLE_AHEAD)) } dd id="ahead" { (p.people_ahead) } }
-                    div { dt { (t(id::ESTIMATED_WAIT)) } dd id="wait" { (wait_text(lang, p.estimated_wait_s)) } }
+                    div { dt { (t(id::ESTIMATED_WAIT)) } dd id="wait" { (estimate_text(lang, p.estimated_wait_s, p.estimated_wait_range_s)) } }
                 }
             }
         }
@@ -134,6 +147,10 @@ mod tests {
         assert_eq!(wait_text("ar", 120), "حوالي دقيقتين");
         assert_eq!(wait_text("ar", 300), "حوالي 5 دقائق");
         assert_eq!(page_language("de"), "it");
+        assert_eq!(estimate_text("en", None, None), "No desk open now");
+        assert_eq!(estimate_text("en", Some(1200), Some([800, 1700])), "between 10 and 30 min");
+        assert_eq!(estimate_text("it", Some(1200), Some([900, 1500])), "tra 15 e 25 min");
+        assert_eq!(estimate_text("uk", Some(90), None), "близько 2 хв");
         assert_eq!(page_language("uk"), "uk");
     }
 }

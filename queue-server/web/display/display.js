@@ -138,7 +138,13 @@ function render() {
   $("previous-list").replaceChildren(...prev.map((c) => { const li = el("li"); li.setAttribute("aria-label", c.number + " → " + c.deskLabel);
     li.append(el("span", "num", c.number), el("span", "desk", "→ " + c.deskLabel)); return li; }));
   $("queue-list").replaceChildren(...queues.map((q) => { const li = el("li");
-    const eta = q.waiting === 0 ? "–" : TX.t(lang, "wait-minutes", { n: Math.ceil(q.estimated_wait_s / 60) });
+    // Same rule as the slint display (display/src/controller.rs): no desk open → say so; a range
+    // where uncertain, rounded out to five minutes; else whole minutes.
+    const r = q.estimated_wait_range_s;
+    const eta = q.estimated_wait_s === null || q.estimated_wait_s === undefined ? TX.t(lang, "no-desk-open")
+      : q.waiting === 0 ? "–"
+      : r ? TX.t(lang, "wait-range-minutes", { lo: Math.floor(r[0] / 300) * 5, hi: Math.max(Math.ceil(r[1] / 300) * 5, Math.floor(r[0] / 300) * 5 + 5) })
+      : TX.t(lang, "wait-minutes", { n: Math.ceil(q.estimated_wait_s / 60) });
     li.setAttribute("aria-label", q.service_label + ": " + q.waiting + ", " + eta);
     li.append(el("span", "label", q.service_label), el("span", "count", String(q.waiting)), el("span", "eta", eta)); return li; }));
   const tickerText = notice.map(([l, n]) => l + n).join("|");

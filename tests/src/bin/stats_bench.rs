@@ -100,7 +100,7 @@ async fn main() -> anyhow::Result<()> {
                         called_at: None,
                         held_at: None,
                         recalls: 0,
-                        estimated_wait_s: 0,
+                        estimated_wait_s: None,
                         journey: vec![],
                     };
                     let mut at = issued;

@@ -8,3 +8,5 @@ wait-minutes = { $n ->
     [few] { $n } دقائق
    *[other] { $n } دقيقة
 }
+no-desk-open = لا يوجد مكتب مفتوح الآن
+wait-range-minutes = { $lo }–{ $hi } دقيقة

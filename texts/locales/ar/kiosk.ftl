@@ -49,3 +49,5 @@ kiosk-going-back = العودة إلى البداية خلال { $n ->
 kiosk-more-time = أحتاج إلى مزيد من الوقت
 kiosk-calling-staff = نتصل بالموظفين…
 kiosk-ok = حسنًا
+kiosk-wait-line-range = { estimated-wait }: { wait-range-minutes }
+kiosk-wait-line-none = { estimated-wait }: { no-desk-open }

@@ -3,3 +3,7 @@ people-ahead = People ahead of you
 estimated-wait = Estimated wait
 # $n: minutes (a whole number ≥ 0).
 wait-minutes = { $n } min
+# No desk that serves the service is open: no estimate.
+no-desk-open = No desk open now
+# $lo, $hi: minutes, the ends of an uncertain wait.
+wait-range-minutes = { $lo }–{ $hi } min

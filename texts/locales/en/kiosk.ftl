@@ -50,3 +50,5 @@ kiosk-going-back = Going back to the start in { $n ->
 kiosk-more-time = I need more time
 kiosk-calling-staff = Calling the staff…
 kiosk-ok = OK
+kiosk-wait-line-range = { estimated-wait }: { wait-range-minutes }
+kiosk-wait-line-none = { estimated-wait }: { no-desk-open }

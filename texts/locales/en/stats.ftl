@@ -67,3 +67,9 @@ stats-live-alerts = Today's alerts
 # $time: hours, minutes and seconds.
 stats-live-updated = Updated at { $time }.
 stats-live-auto = reload by itself every 10 seconds
+stats-estimate-bias = Wait estimate: signed bias (s; negative = told too little)
+stats-estimate-mae = Wait estimate: mean absolute error (s)
+stats-estimate-short = Wait estimate: waited longer than told
+stats-estimates = Quality of the wait estimate, per day and service
+stats-day = Day
+stats-estimated = Tickets with an estimate

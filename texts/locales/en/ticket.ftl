@@ -22,3 +22,4 @@ ticket-privacy = This page holds no personal data.
 ticket-not-found-title = Ticket not found
 ticket-not-found-text = This code does not match any ticket of today: it may have expired. Please ask at reception, we are here to help.
 ticket-too-many = Too many requests from this phone. Please try again in a minute.
+ticket-between-minutes = between { $lo } and { $hi } min

@@ -47,3 +47,5 @@ kiosk-going-back = Retour au début dans { $n ->
 kiosk-more-time = J'ai besoin de plus de temps
 kiosk-calling-staff = Nous appelons le personnel…
 kiosk-ok = OK
+kiosk-wait-line-range = { estimated-wait } : { wait-range-minutes }
+kiosk-wait-line-none = { estimated-wait } : { no-desk-open }

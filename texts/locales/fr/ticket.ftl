@@ -20,3 +20,4 @@ ticket-privacy = Cette page ne contient aucune donnée personnelle.
 ticket-not-found-title = Ticket introuvable
 ticket-not-found-text = Ce code ne correspond à aucun ticket d'aujourd'hui : il a peut-être expiré. Adressez-vous à l'accueil, nous sommes là pour vous aider.
 ticket-too-many = Trop de demandes depuis ce téléphone. Réessayez dans une minute.
+ticket-between-minutes = entre { $lo } et { $hi } min

@@ -50,3 +50,5 @@ kiosk-going-back = Si ricomincia tra { $n ->
 kiosk-more-time = Mi serve più tempo
 kiosk-calling-staff = Stiamo chiamando il personale…
 kiosk-ok = OK
+kiosk-wait-line-range = { estimated-wait }: { wait-range-minutes }
+kiosk-wait-line-none = { estimated-wait }: { no-desk-open }

@@ -67,3 +67,9 @@ stats-live-alerts = Avvisi di oggi
 # $time: ore, minuti e secondi.
 stats-live-updated = Aggiornato alle { $time }.
 stats-live-auto = aggiorna da solo ogni 10 secondi
+stats-estimate-bias = Stima dell'attesa: errore medio con segno (s; negativo = detto troppo poco)
+stats-estimate-mae = Stima dell'attesa: errore assoluto medio (s)
+stats-estimate-short = Stima dell'attesa: hanno atteso più del detto
+stats-estimates = Qualità della stima dell'attesa, per giorno e servizio
+stats-day = Giorno
+stats-estimated = Biglietti con stima

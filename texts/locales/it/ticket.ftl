@@ -22,3 +22,4 @@ ticket-privacy = Questa pagina non contiene dati personali.
 ticket-not-found-title = Biglietto non trovato
 ticket-not-found-text = Questo codice non corrisponde a nessun biglietto di oggi: forse è scaduto. Chiedi all'accoglienza, siamo qui per aiutarti.
 ticket-too-many = Troppe richieste da questo telefono. Riprova tra un minuto.
+ticket-between-minutes = tra { $lo } e { $hi } min

@@ -48,3 +48,5 @@ kiosk-going-back = Revenim la început în { $n ->
 kiosk-more-time = Am nevoie de mai mult timp
 kiosk-calling-staff = Chemăm personalul…
 kiosk-ok = OK
+kiosk-wait-line-range = { estimated-wait }: { wait-range-minutes }
+kiosk-wait-line-none = { estimated-wait }: { no-desk-open }

@@ -20,3 +20,4 @@ ticket-privacy = Această pagină nu conține date personale.
 ticket-not-found-title = Bonul nu a fost găsit
 ticket-not-found-text = Acest cod nu corespunde niciunui bon de azi: poate a expirat. Întrebați la recepție, suntem aici să vă ajutăm.
 ticket-too-many = Prea multe cereri de pe acest telefon. Încercați din nou peste un minut.
+ticket-between-minutes = între { $lo } și { $hi } min

@@ -49,3 +49,5 @@ kiosk-going-back = Повернення на початок через { $n ->
 kiosk-more-time = Мені потрібно більше часу
 kiosk-calling-staff = Викликаємо працівників…
 kiosk-ok = Гаразд
+kiosk-wait-line-range = { estimated-wait }: { wait-range-minutes }
+kiosk-wait-line-none = { estimated-wait }: { no-desk-open }
