@@ -342,6 +342,10 @@ pub struct KioskInfo {
     /// Where to wait, per language.
     #[cfg_attr(feature = "openapi", schema(inline))]
     pub waiting_area: Texts,
+    /// The site's `public_url` (`https://…`, no trailing slash), the base of the ticket's QR code
+    /// (`{public_url}{status_url}`); absent when the site has none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_url: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -371,6 +375,9 @@ pub struct KioskService {
     pub opens_at: Option<String>,
     pub waiting: u32,
     pub estimated_wait_s: u32,
+    /// Desks open now that serve this service; 0: no estimate can be given ("no desk is open for this now").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub open_desks: Option<u32>,
 }
 
 /// The kiosk's question tree.

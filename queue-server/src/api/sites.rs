@@ -82,6 +82,7 @@ fn kiosk_info(live: &Live<'_>, site: &SiteId) -> Option<KioskInfo> {
                 opens_at,
                 waiting: q.map_or(0, |q| q.waiting),
                 estimated_wait_s: q.map_or(0, |q| q.estimated_wait_s),
+                open_desks: Some(live.engine.open_desks(site, &svc.id)),
             }
         })
         .collect();
@@ -92,6 +93,7 @@ fn kiosk_info(live: &Live<'_>, site: &SiteId) -> Option<KioskInfo> {
         services,
         triage: s.triage.clone(),
         waiting_area: s.waiting_area.clone(),
+        public_url: s.public_url.clone(),
     })
 }
 
