@@ -251,6 +251,61 @@ mod tests {
                             "{orientation} {lang} {} low-reach={low_reach}: reachable {seen:?} of {labels:?}",
                             shot.name
                         );
+                        // The bar's controls are inside the window and none covers another, in every language.
+                        let bar_labels = [
+                            &texts.back,
+                            &texts.start_over,
+                            &texts.help_now,
+                            &texts.listen,
+                            &texts.repeat,
+                            &texts.volume,
+                            if low_reach { &texts.standard_layout } else { &texts.low_reach_layout },
+                        ];
+                        let bar: Vec<(f32, f32, f32, f32)> =
+                            bar_labels.iter().flat_map(|l| buttons(&window, l)).collect();
+                        assert!(bar.len() >= 5, "{orientation} {lang} {}: {bar:?}", shot.name);
+                        for (i, a) in bar.iter().enumerate() {
+                            let what = format!("{orientation} {lang} {}: bar {bar_labels:?} {bar:?}", shot.name);
+                            assert!(a.0 >= 0.0 && a.0 + a.2 <= w as f32 + 0.5, "{what}: outside the window");
+                            for b in &bar[i + 1..] {
+                                let apart = a.0 + a.2 <= b.0 + 0.5
+                                    || b.0 + b.2 <= a.0 + 0.5
+                                    || a.1 + a.3 <= b.1 + 0.5
+                                    || b.1 + b.3 <= a.1 + 0.5;
+                                assert!(apart, "{what}: two controls overlap");
+                            }
+                        }
+                        // No word spills out of a bar button (a squeezed button clips or overlaps its text):
+                        // the gaps between the bar's buttons, and beside them, are bare background.
+                        if !low_reach && matches!(shot.name, "language" | "question-need" | "question-work") {
+                            let image = window.window().take_snapshot().unwrap();
+                            let background = image.as_slice()[(h as usize - 2) * w as usize + 2];
+                            // Row by row (portrait has the read-aloud row above the bar).
+                            let mut rows: Vec<f32> = bar.iter().map(|b| b.1).collect();
+                            rows.sort_by(f32::total_cmp);
+                            rows.dedup_by(|a, b| (*a - *b).abs() < 1.0);
+                            for row in rows {
+                                let in_row: Vec<_> = bar.iter().filter(|b| (b.1 - row).abs() < 1.0).collect();
+                                let (top, bottom) = (row + 4.0, row + in_row[0].3 - 4.0);
+                                let mut edges: Vec<(f32, f32)> = in_row.iter().map(|b| (b.0, b.0 + b.2)).collect();
+                                edges.sort_by(|a, b| a.0.total_cmp(&b.0));
+                                let mut gaps =
+                                    vec![(2.0, edges[0].0 - 2.0), (edges[edges.len() - 1].1 + 2.0, w as f32 - 2.0)];
+                                gaps.extend(edges.windows(2).map(|p| (p[0].1 + 2.0, p[1].0 - 2.0)));
+                                for (from, to) in gaps.into_iter().filter(|(a, b)| b > a) {
+                                    for y in (top as usize)..(bottom as usize) {
+                                        for x in (from as usize)..(to as usize) {
+                                            let p = image.as_slice()[y * w as usize + x];
+                                            assert!(
+                                                p == background,
+                                                "{orientation} {lang} {}: ink at ({x}, {y}) beside bar buttons {edges:?}",
+                                                shot.name
+                                            );
+                                        }
+                                    }
+                                }
+                            }
+                        }
                         // Every control of the bar is below the reach line too.
                         if low_reach {
                             for label in [&texts.help_now, &texts.listen, &texts.repeat, &texts.volume] {
