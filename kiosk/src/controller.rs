@@ -1046,10 +1046,14 @@ pub fn speech(view: &View) -> Vec<Utterance> {
     if let Some(t) = &view.ticket {
         let label =
             if t.service_name.is_empty() { t.label.clone() } else { format!("{}, {}", t.label, t.service_name) };
-        out.push(say(texts::tf(
+        // Letters in the visitor's language ("Зона де", not an English "dee").
+        out.push(say(texts::speakable(
             lang,
-            id::KIOSK_TICKET_SPEECH,
-            &[("number", texts::spoken_number(&t.number).into()), ("label", label.into())],
+            &texts::tf(
+                lang,
+                id::KIOSK_TICKET_SPEECH,
+                &[("number", texts::spoken_number(&t.number).into()), ("label", label.into())],
+            ),
         )));
         out.push(say(texts::tf(lang, id::KIOSK_AHEAD_LINE, &[("n", t.people_ahead.into())])));
         out.push(say(if t.no_desk_open {

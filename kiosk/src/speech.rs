@@ -136,4 +136,35 @@ mod tests {
             assert!(bytes.len() > 8_000, "{lang}: some speech, not just a header ({} bytes)", bytes.len());
         }
     }
+
+    // Issue 18: a ticket read aloud names its letters in the visitor's voice: espeak-ng's phonemes for
+    // "Зона D" in Ukrainian switched to English ("(en)d'i:", "zona dee") before the letters were spelled.
+    #[test]
+    fn ticket_letters_stay_in_the_visitors_voice() {
+        if testkit::require_tool("espeak-ng", "espeak-ng", "the spoken-letters test").is_none() {
+            return;
+        }
+        for (lang, label) in [("uk", "Зона D"), ("ar", "المنطقة D"), ("it", "Area D"), ("ro", "Zona D")] {
+            let number = texts::spoken_number("D023");
+            let sentence = texts::tf(
+                lang,
+                texts::id::KIOSK_TICKET_SPEECH,
+                &[("number", number.as_str().into()), ("label", label.into())],
+            );
+            let text = texts::speakable(lang, &sentence);
+            let out = Command::new("espeak-ng")
+                .args(["-q", "-x", "-v", texts::espeak_voice(lang), "--", &text])
+                .output()
+                .unwrap();
+            let phonemes = String::from_utf8_lossy(&out.stdout);
+            assert!(!phonemes.contains("(en)"), "{lang}: {text:?} switches to English: {phonemes}");
+            let raw = Command::new("espeak-ng")
+                .args(["-q", "-x", "-v", texts::espeak_voice(lang), "--", &sentence])
+                .output()
+                .unwrap();
+            if lang != "it" && lang != "ro" {
+                assert!(String::from_utf8_lossy(&raw.stdout).contains("(en)"), "{lang}: the check can fail");
+            }
+        }
+    }
 }

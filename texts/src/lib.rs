@@ -191,6 +191,32 @@ pub fn spoken_number(number: &str) -> String {
     }
 }
 
+/// `text` ready for `espeak-ng` in `lang`: every Latin letter standing alone ("Area D", the "A" of
+/// "A 23") becomes its name in that language ("де" in Ukrainian, "دي" in Arabic), so the voice does not
+/// switch to English to spell it.
+pub fn speakable(lang: &str, text: &str) -> String {
+    let names = t(lang, id::SPOKEN_LETTERS);
+    let names: Vec<&str> = names.split_whitespace().collect();
+    let mut out = String::new();
+    for (i, word) in text.split(' ').enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        // A letter alone, perhaps followed by punctuation ("D," "D.").
+        let mut chars = word.chars();
+        match chars.next() {
+            Some(c)
+                if c.is_ascii_uppercase() && names.len() == 26 && chars.clone().all(|p| p.is_ascii_punctuation()) =>
+            {
+                out.push_str(names[(c as u8 - b'A') as usize]);
+                out.extend(chars);
+            }
+            _ => out.push_str(word),
+        }
+    }
+    out
+}
+
 /// A text file that does not parse.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TextsError(pub String);

@@ -134,7 +134,8 @@ fn whole_path_in_arabic_issues_prints_and_shows_the_ticket() {
     assert_eq!(printed.len(), 1);
     assert!(printed[0].windows(4).any(|w| w == b"A023"));
     let speech = k.view().speech_text();
-    assert!(speech.contains("A 23") && speech.contains("9") && speech.contains("انتظر"), "{speech}");
+    // The letter in Arabic ("إيه", not an English "A"), then the number.
+    assert!(speech.contains("إيه 23") && speech.contains("9") && speech.contains("انتظر"), "{speech}");
 }
 
 #[test]

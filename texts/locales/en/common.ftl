@@ -3,3 +3,6 @@ people-ahead = People ahead of you
 estimated-wait = Estimated wait
 # $n: minutes (a whole number ≥ 0).
 wait-minutes = { $n } min
+
+# The Latin letters A–Z as said in English (ticket numbers and public labels read aloud), separated by spaces.
+spoken-letters = A B C D E F G H I J K L M N O P Q R S T U V W X Y Z

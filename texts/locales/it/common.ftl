@@ -3,3 +3,6 @@ people-ahead = Persone prima di te
 estimated-wait = Attesa stimata
 # $n: minuti (intero ≥ 0).
 wait-minutes = { $n } min
+
+# Names of the Latin letters A–Z as said in Italian (ticket numbers and public labels read aloud), separated by spaces.
+spoken-letters = a bi ci di e effe gi acca i i-lunga cappa elle emme enne o pi cu erre esse ti u vu doppia-vu ics ipsilon zeta
