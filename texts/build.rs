@@ -76,10 +76,10 @@ fn font_coverage() -> String {
         if let Some(cmap) = face.tables().cmap {
             for sub in cmap.subtables.into_iter().filter(|s| s.is_unicode()) {
                 sub.codepoints(|cp| {
-                    if let Some(c) = char::from_u32(cp) {
-                        if face.glyph_index(c).is_some_and(|g| g.0 != 0) {
-                            points.insert(cp);
-                        }
+                    if let Some(c) = char::from_u32(cp)
+                        && face.glyph_index(c).is_some_and(|g| g.0 != 0)
+                    {
+                        points.insert(cp);
                     }
                 });
             }
