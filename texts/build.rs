@@ -54,4 +54,50 @@ fn main() {
     let out = Path::new(&std::env::var("OUT_DIR").unwrap()).to_owned();
     std::fs::write(out.join("resources.rs"), resources).unwrap();
     std::fs::write(out.join("ids.rs"), consts).unwrap();
+    std::fs::write(out.join("fonts.rs"), font_coverage()).unwrap();
+}
+
+/// The characters the shipped fonts (`assets/fonts/*-Regular.*`) have glyphs for, as sorted ranges, so
+/// `check-config` can refuse a kiosk text that would show as blank boxes.
+fn font_coverage() -> String {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../assets/fonts");
+    println!("cargo:rerun-if-changed=../assets/fonts");
+    let mut files: Vec<_> = std::fs::read_dir(&dir).expect("assets/fonts exists").map(|e| e.unwrap().path()).collect();
+    files.sort();
+    let mut points = std::collections::BTreeSet::new();
+    let mut names = Vec::new();
+    for path in files.iter().filter(|p| {
+        let name = p.file_name().unwrap().to_string_lossy();
+        name.contains("-Regular.") && (name.ends_with(".ttf") || name.ends_with(".otf"))
+    }) {
+        let data = std::fs::read(path).unwrap();
+        let face = ttf_parser::Face::parse(&data, 0).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        names.push(path.file_name().unwrap().to_string_lossy().into_owned());
+        if let Some(cmap) = face.tables().cmap {
+            for sub in cmap.subtables.into_iter().filter(|s| s.is_unicode()) {
+                sub.codepoints(|cp| {
+                    if let Some(c) = char::from_u32(cp)
+                        && face.glyph_index(c).is_some_and(|g| g.0 != 0)
+                    {
+                        points.insert(cp);
+                    }
+                });
+            }
+        }
+    }
+    let mut ranges: Vec<(u32, u32)> = Vec::new();
+    for cp in points {
+        match ranges.last_mut() {
+            Some((_, end)) if *end + 1 == cp => *end = cp,
+            _ => ranges.push((cp, cp)),
+        }
+    }
+    let mut out =
+        format!("/// The shipped fonts: {}.\npub const FONT_FILES: &[&str] = &{names:?};\n", names.join(", "));
+    out.push_str("/// Code points with a glyph in some shipped font, as inclusive sorted ranges.\npub const FONT_COVERAGE: &[(u32, u32)] = &[\n");
+    for (a, b) in ranges {
+        writeln!(out, "    ({a:#x}, {b:#x}),").unwrap();
+    }
+    out.push_str("];\n");
+    out
 }

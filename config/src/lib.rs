@@ -92,6 +92,44 @@ impl Src<'_> {
     }
 }
 
+/// Checks a site's `public_url`: `http(s)://host[:port]`, an optional path prefix, no query or fragment.
+/// Returns it without a trailing slash.
+fn parse_public_url(url: &str) -> Result<String, String> {
+    let bad = || format!("{url:?} is not a web address like https://sportello.comune.livorno.it");
+    let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://")).ok_or_else(bad)?;
+    let host = rest.split('/').next().unwrap_or("");
+    let host_ok = !host.is_empty()
+        && host.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
+        && !host.starts_with(['.', '-', ':']);
+    if !host_ok || rest.contains(['?', '#', ' ', '@']) {
+        return Err(bad());
+    }
+    Ok(url.trim_end_matches('/').to_string())
+}
+
+/// What `check-config` warns about without refusing the configuration: things that work on a test
+/// bench but let visitors down on opening day.
+pub fn warnings(cfg: &Config) -> Vec<String> {
+    let mut out = Vec::new();
+    for site in &cfg.sites {
+        match site.public_url.as_deref() {
+            None => out.push(format!(
+                "site {}: its kiosks have no public_url: the QR code on every ticket will carry the address the \
+                 kiosk reaches the server at, which visitors' phones usually cannot open; set \
+                 public_url = \"https://…\" (README: publishing the ticket page)",
+                site.id
+            )),
+            Some(url) if !url.starts_with("https://") => out.push(format!(
+                "site {}: public_url {url:?} is not https: phones warn about or refuse plain http pages; \
+                 publish the ticket page behind a TLS reverse proxy",
+                site.id
+            )),
+            Some(_) => {}
+        }
+    }
+    out
+}
+
 /// Load and validate a configuration directory.
 pub fn load(dir: &Path) -> Result<Config, ConfigErrors> {
     let mut sources = Vec::new();
@@ -206,6 +244,11 @@ pub fn load_sources(sources: &[(PathBuf, String)]) -> Result<Config, ConfigError
                     "the language's name in itself is empty",
                 );
             }
+            // The kiosk shows the name on its language and mediator buttons: a script no shipped font
+            // has would be a blank button.
+            if let Some(message) = unshippable(l.native_name.get_ref()) {
+                src.err(l.native_name.span(), format!("languages[{i}].native_name"), message);
+            }
             cfg.languages.push(LanguageInfo {
                 code: code.clone(),
                 native_name: l.native_name.get_ref().clone(),
@@ -269,6 +312,19 @@ pub fn load_sources(sources: &[(PathBuf, String)]) -> Result<Config, ConfigError
     if errors.is_empty() { Ok(cfg) } else { Err(ConfigErrors(errors)) }
 }
 
+/// Why `text` cannot be shown by the kiosk and the display: characters no font in `assets/fonts` has.
+fn unshippable(text: &str) -> Option<String> {
+    let missing = texts::missing_from_fonts(text);
+    (!missing.is_empty()).then(|| {
+        let list: Vec<String> = missing.iter().map(|c| format!("'{c}' (U+{:04X})", *c as u32)).collect();
+        format!(
+            "no font the kiosk ships can draw {}: it would show as blank boxes (fonts: {}; add one to assets/fonts)",
+            list.join(", "),
+            texts::FONT_FILES.join(", ")
+        )
+    })
+}
+
 fn slug(src: &mut Src<'_>, s: &Spanned<String>, field: &str, what: &str) -> bool {
     if is_slug(s.get_ref()) {
         true
@@ -294,6 +350,8 @@ fn texts(src: &mut Src<'_>, t: &Spanned<raw::Texts>, field: &str, langs: &[Strin
             );
         } else if v.get_ref().trim().is_empty() {
             src.err(v.span(), format!("{field}.{code}"), "the text is empty");
+        } else if let Some(message) = unshippable(v.get_ref()) {
+            src.err(v.span(), format!("{field}.{code}"), message);
         }
         out.insert(code.clone(), v.get_ref().clone());
     }
@@ -476,6 +534,13 @@ fn site(
         ),
         flood_alert_tickets: positive(src, &raw.rate_limits.flood_alert_tickets, "rate_limits.flood_alert_tickets"),
     };
+    let public_url = raw.public_url.as_ref().and_then(|u| match parse_public_url(u.get_ref()) {
+        Ok(url) => Some(url),
+        Err(message) => {
+            src.err(u.span(), "public_url", message);
+            None
+        }
+    });
     let waiting_area = texts(src, &raw.waiting_area, "waiting_area", &langs);
     let notice = raw.notice.as_ref().map(|n| texts(src, n, "notice", &langs)).unwrap_or_default();
 
@@ -595,6 +660,7 @@ fn site(
         address: raw.address.clone(),
         time_zone_name: raw.time_zone.get_ref().clone(),
         time_zone,
+        public_url,
         languages,
         opening_hours,
         policy,

@@ -81,6 +81,10 @@ pub struct Site {
     /// IANA name, e.g. `Europe/Rome`.
     pub time_zone_name: String,
     pub time_zone: TimeZone,
+    /// Where visitors' phones open the ticket page (`https://sportello.comune.livorno.it`, no trailing
+    /// slash): the base of the kiosk's QR codes and ticket links. `None`: the kiosk falls back to the
+    /// address it reaches the server at, which a phone usually cannot open (`check-config` warns).
+    pub public_url: Option<String>,
     /// Language codes offered at the kiosks; the first is the site's default.
     pub languages: Vec<String>,
     /// None: always open.

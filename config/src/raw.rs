@@ -60,6 +60,9 @@ pub struct Site {
     #[serde(default)]
     pub address: String,
     pub time_zone: Spanned<String>,
+    /// The address visitors' phones reach the ticket page at (`https://…`, no path): the QR codes use it.
+    #[serde(default)]
+    pub public_url: Option<Spanned<String>>,
     pub languages: Spanned<Vec<Spanned<String>>>,
     #[serde(default)]
     pub opening_hours: Option<Spanned<Hours>>,

@@ -280,3 +280,57 @@ fn public_ids_of_discreet_services() {
         expect!["sites/s1.toml:19:13: services[1].public_id: a discreet service's public id must not be its id"],
     );
 }
+
+/// Issue 18: a site's `public_url` is a web address; check-config warns when it is missing or not https.
+#[test]
+fn public_url_is_checked_and_warned_about() {
+    let load = |site: &str| {
+        let sources = vec![
+            (PathBuf::from("sportello.toml"), GLOBAL.to_owned()),
+            (PathBuf::from("sites/s1.toml"), site.to_owned()),
+        ];
+        load_sources(&sources)
+    };
+    let cfg = load(SITE).unwrap();
+    assert_eq!(cfg.sites[0].public_url, None);
+    let warnings = crate::warnings(&cfg);
+    assert_eq!(warnings.len(), 1);
+    assert!(warnings[0].starts_with("site s1: its kiosks have no public_url"), "{warnings:?}");
+
+    let https = broken("time_zone", "public_url = \"https://sportello.comune.livorno.it/\"\ntime_zone");
+    let cfg = load(&https).unwrap();
+    assert_eq!(cfg.sites[0].public_url.as_deref(), Some("https://sportello.comune.livorno.it"));
+    assert!(crate::warnings(&cfg).is_empty());
+
+    let http = broken("time_zone", "public_url = \"http://192.168.1.10:8080\"\ntime_zone");
+    let warnings = crate::warnings(&load(&http).unwrap());
+    assert!(warnings[0].contains("is not https"), "{warnings:?}");
+
+    let bad = broken("time_zone", "public_url = \"sportello.comune.livorno.it\"\ntime_zone");
+    check(
+        &[("s1.toml", &bad)],
+        expect![[
+            r#"sites/s1.toml:3:14: public_url: "sportello.comune.livorno.it" is not a web address like https://sportello.comune.livorno.it"#
+        ]],
+    );
+}
+
+/// Issue 18: a text no shipped font can draw (a blank button at the kiosk) is refused.
+#[test]
+fn a_script_without_a_shipped_font_is_refused() {
+    let global = format!("{GLOBAL}[[languages]]\ncode = \"ka\"\nnative_name = \"ქართული\"\n");
+    let sources = vec![(PathBuf::from("sportello.toml"), global), (PathBuf::from("sites/s1.toml"), SITE.to_owned())];
+    let error = load_sources(&sources).unwrap_err().to_string();
+    assert!(error.contains("languages[2].native_name: no font the kiosk ships can draw 'ქ' (U+10E5)"), "{error}");
+    // Chinese and Bengali names are shipped (Noto Sans SC subset, Noto Sans Bengali).
+    let global = format!(
+        "{GLOBAL}[[languages]]\ncode = \"zh\"\nnative_name = \"中文\"\n[[languages]]\ncode = \"bn\"\nnative_name = \"বাংলা\"\n"
+    );
+    let sources = vec![(PathBuf::from("sportello.toml"), global), (PathBuf::from("sites/s1.toml"), SITE.to_owned())];
+    assert!(load_sources(&sources).is_ok());
+    // A kiosk text in a script no font has.
+    let text = broken("label = { it = \"A\", ar = \"أ\" }", "label = { it = \"A ᚠ\", ar = \"أ\" }");
+    let sources = vec![(PathBuf::from("sportello.toml"), GLOBAL.to_owned()), (PathBuf::from("sites/s1.toml"), text)];
+    let error = load_sources(&sources).unwrap_err().to_string();
+    assert!(error.contains("triage.questions[0].choices[0].label.it: no font the kiosk ships can draw 'ᚠ'"), "{error}");
+}

@@ -3,7 +3,7 @@
 //! The UI sends [`Input`]s; [`Controller::work`] does the slow part (server, printer) and
 //! [`Controller::tick`] moves time on. Tests drive all three with fakes and made-up instants.
 
-use crate::printer::{PrinterError, TicketPrinter};
+use crate::printer::{self, TicketPrinter};
 use crate::server::{ServerClient, ServerError};
 use crate::ticket::{self, PrintTicket};
 use queue_core::ids::ServiceId;
@@ -28,6 +28,12 @@ pub struct Timeouts {
     pub retry_every: Duration,
     /// The "staff are coming" message.
     pub help_shown: Duration,
+    /// Touches that would pick something are ignored this long after every page change, so the second
+    /// tap of a double tap (120–150 ms) does not answer the next question.
+    pub page_guard: Duration,
+    /// While idle on the start screen, the kiosk asks the server this often, so a server that went down
+    /// is said at once on the start screen, not after the visitor's answers.
+    pub idle_check: Duration,
 }
 
 impl Default for Timeouts {
@@ -39,6 +45,8 @@ impl Default for Timeouts {
             ticket_not_printed: Duration::from_secs(180),
             retry_every: Duration::from_secs(10),
             help_shown: Duration::from_secs(20),
+            page_guard: Duration::from_millis(500),
+            idle_check: Duration::from_secs(15),
         }
     }
 }
@@ -58,6 +66,8 @@ pub enum Screen {
     /// The n-th configured priority question.
     Priority(usize),
     Mediator,
+    /// "You asked for: …" — print my ticket, or change.
+    Summary,
     Issuing,
     Ticket,
     /// The service is closed now or full today.
@@ -82,6 +92,39 @@ pub enum Input {
     Retry,
     /// "Done" on the result screen.
     Done,
+    /// One step back (every question, the summary).
+    Back,
+    /// "Print my ticket" on the summary.
+    Confirm,
+    /// "Change" on the summary: back to the first question, the language kept.
+    Change,
+    /// Read the screen aloud: the question and each option with its number; from then on a touched option
+    /// is spoken and needs a second, confirming touch.
+    Listen,
+    /// Say the last spoken text again.
+    Repeat,
+    /// The next loudness (quiet, normal, loud, then quiet again).
+    Volume,
+}
+
+/// How loud the kiosk speaks: `espeak-ng -a` amplitudes (0–200, 100 its default).
+pub const VOLUMES: [u32; 3] = [60, 110, 180];
+
+/// One sentence to say, in the voice of `lang`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Utterance {
+    pub lang: String,
+    pub text: String,
+}
+
+/// What the ticket came out as.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Paper {
+    Printed,
+    /// The kiosk has no printer (`--printer none`): the screen is the ticket, nothing is broken.
+    ScreenOnly,
+    /// The printer failed: why (for staff), the visitor is told to photograph the screen.
+    Failed(String),
 }
 
 /// How long "we told the staff" stays on screen while nobody has taken the alert yet.
@@ -107,12 +150,22 @@ pub struct ShownTicket {
     pub people_ahead: u32,
     pub wait_minutes: u32,
     /// The wait line in the visitor's language: "Estimated wait: 9 min", "…: 15–25 min", or
-    /// "…: No desk open now".
+    /// "No desk is open for this now".
     pub wait_line: String,
     pub qr_url: String,
     pub waiting_area: String,
-    /// `None` when printed; else why not.
-    pub printer_problem: Option<String>,
+    /// What the visitor asked for, in their words ("Help finding work"), beside the public label.
+    pub service_name: String,
+    /// No desk serves the service now: no minutes are shown, "no desk is open for this now" instead.
+    pub no_desk_open: bool,
+    pub paper: Paper,
+}
+
+impl ShownTicket {
+    /// Whether the visitor has no paper and must keep the screen's number (failure or no printer).
+    pub fn on_screen_only(&self) -> bool {
+        self.paper != Paper::Printed
+    }
 }
 
 /// A choice on a question screen.
@@ -143,35 +196,35 @@ pub struct View {
     pub help: Option<Help>,
     pub help_message: String,
     pub site_name: String,
+    /// Whether "Back" is offered (questions and the summary).
+    pub can_go_back: bool,
+    /// The summary's lines, with their pictograms (screen `Summary`).
+    pub summary: Vec<ChoiceView>,
+    /// The kiosk prints (the summary says "Print my ticket", else "Show my ticket").
+    pub makes_paper: bool,
+    /// Read-aloud mode: options are spoken and need a confirming touch.
+    pub listening: bool,
+    /// The option touched once in read-aloud mode, waiting for its confirming touch.
+    pub confirming: Option<usize>,
+    /// What to say for this view, each part in its language's voice.
+    pub speech: Vec<Utterance>,
+    /// Goes up on "Repeat", so the same speech is said again.
+    pub speech_round: u32,
+    /// `espeak-ng -a` amplitude.
+    pub volume: u32,
 }
 
 impl View {
-    /// What `espeak-ng` reads for this screen.
-    pub fn speech(&self) -> String {
-        if self.warning_seconds.is_some() {
-            return texts::t(&self.lang, id::KIOSK_STILL_THERE_SPEECH);
-        }
-        let mut s = self.title.clone();
-        if let Some(t) = &self.ticket {
-            s = format!("{s}. {}. {}.", spell_number(&t.number), t.label);
-        }
-        // A message in every language is read in the voice of the current one only.
-        if let Some(first) = self.message.lines().next() {
-            s = format!("{s} {first}");
-        }
-        s
+    /// The whole speech as one text (tests, logs).
+    pub fn speech_text(&self) -> String {
+        self.speech.iter().map(|u| u.text.as_str()).collect::<Vec<_>>().join(" ")
     }
-}
-
-/// "A023" → "A 23", which speech engines read as a letter and a number.
-fn spell_number(number: &str) -> String {
-    let letters: String = number.chars().take_while(|c| !c.is_ascii_digit()).collect();
-    let digits = number[letters.len()..].trim_start_matches('0');
-    format!("{letters} {}", if digits.is_empty() { "0" } else { digits })
 }
 
 #[derive(Debug, Clone, Default)]
 struct Answers {
+    /// The triage choices made, `(question id, choice index)`, in order.
+    path: Vec<(String, usize)>,
     service: Option<ServiceId>,
     party_size: Option<u32>,
     groups: Vec<String>,
@@ -217,8 +270,17 @@ pub struct Controller {
     pending: Vec<Work>,
     /// Staff have been told the printer is not ready (told once until it recovers).
     printer_alerted: bool,
+    /// Staff have been told the paper is near its end (told once until a full roll is in).
+    paper_low_alerted: bool,
     /// The last issued ticket's bytes (what went, or should have gone, to the printer).
     pub last_bytes: Option<Vec<u8>>,
+    /// The screens before this one with the answers as they were, for "Back".
+    history: Vec<(Screen, Answers)>,
+    listening: bool,
+    confirming: Option<usize>,
+    speech_round: u32,
+    volume: usize,
+    last_load: Instant,
 }
 
 impl Controller {
@@ -247,7 +309,14 @@ impl Controller {
             help_asked: now,
             pending: vec![Work::Load, Work::PrinterCheck],
             printer_alerted: false,
+            paper_low_alerted: false,
             last_bytes: None,
+            history: Vec::new(),
+            listening: false,
+            confirming: None,
+            speech_round: 0,
+            volume: 1,
+            last_load: now,
         }
     }
 
@@ -270,8 +339,17 @@ impl Controller {
     }
 
     fn go(&mut self, screen: Screen, now: Instant) {
+        if screen != self.screen {
+            self.confirming = None;
+        }
         self.screen = screen;
         self.screen_since = now;
+    }
+
+    /// A forward step from a question: remember where we were for "Back".
+    fn step(&mut self, screen: Screen, now: Instant) {
+        self.history.push((self.screen.clone(), self.answers.clone()));
+        self.go(screen, now);
     }
 
     fn default_lang(&self) -> String {
@@ -281,6 +359,10 @@ impl Controller {
     /// Forgets the visitor and goes back to the start, refreshing what to show.
     fn reset(&mut self, now: Instant) {
         self.answers = Answers::default();
+        self.history.clear();
+        self.listening = false;
+        self.confirming = None;
+        self.volume = 1;
         self.idempotency_key = None;
         self.ticket = None;
         self.message.clear();
@@ -301,6 +383,14 @@ impl Controller {
     pub fn handle(&mut self, input: Input, now: Instant) -> bool {
         self.last_touch = now;
         self.warning_since = None;
+        let picks = matches!(
+            input,
+            Input::Language(_) | Input::Choose(_) | Input::Back | Input::Confirm | Input::Change | Input::Done
+        );
+        // The second tap of a double tap lands on the page the first one opened: it must not answer there.
+        if picks && now < self.screen_since + self.timeouts.page_guard {
+            return false;
+        }
         match input {
             Input::StartOver | Input::Done => self.reset(now),
             Input::Extend => {}
@@ -329,15 +419,72 @@ impl Controller {
                 self.lang = code;
                 let start = info.triage.start.clone();
                 if info.triage.questions.iter().any(|q| q.id == start) {
-                    self.go(Screen::Question(start), now);
+                    self.step(Screen::Question(start), now);
                 } else if let Some(service) = info.services.first().map(|s| s.id.clone()) {
                     // A site with one service and no questions.
+                    self.history.push((Screen::Language, self.answers.clone()));
                     self.select_service(service, now);
                 }
             }
-            Input::Choose(i) => return self.choose(i, now),
+            Input::Choose(i) => {
+                if self.listening && self.confirming != Some(i) && i < self.view(now).choices.len() {
+                    // Read-aloud: the first touch says what was touched, the second one chooses it.
+                    self.confirming = Some(i);
+                    return true;
+                }
+                self.confirming = None;
+                return self.choose(i, now);
+            }
+            Input::Back => return self.back(now),
+            Input::Confirm => {
+                if self.screen != Screen::Summary {
+                    return false;
+                }
+                self.idempotency_key.get_or_insert_with(|| format!("kiosk-{:032x}", rand::random::<u128>()));
+                self.go(Screen::Issuing, now);
+                self.pending.push(Work::Issue);
+            }
+            Input::Change => {
+                let Some(start) = self.info.as_ref().map(|i| i.triage.start.clone()) else { return false };
+                if self.screen != Screen::Summary {
+                    return false;
+                }
+                // Back to the first question, the language kept; its "Back" still leads to the languages.
+                self.history.truncate(1);
+                self.answers = Answers::default();
+                self.go(Screen::Question(start), now);
+            }
+            Input::Listen => {
+                self.listening = true;
+                self.confirming = None;
+                self.speech_round += 1;
+            }
+            Input::Repeat => self.speech_round += 1,
+            Input::Volume => {
+                self.volume = (self.volume + 1) % VOLUMES.len();
+                self.speech_round += 1;
+            }
         }
         true
+    }
+
+    /// One step back: the screen before, with the answers as they were there.
+    fn back(&mut self, now: Instant) -> bool {
+        let asking = matches!(
+            self.screen,
+            Screen::Question(_) | Screen::PartySize | Screen::Priority(_) | Screen::Mediator | Screen::Summary
+        );
+        if !asking {
+            return false;
+        }
+        match self.history.pop() {
+            Some((screen, answers)) => {
+                self.answers = answers;
+                self.go(screen, now);
+                true
+            }
+            None => false,
+        }
     }
 
     fn choose(&mut self, i: usize, now: Instant) -> bool {
@@ -348,9 +495,12 @@ impl Controller {
                 else {
                     return false;
                 };
-                if let Some(next) = choice.next.clone() {
+                let (next, service) = (choice.next.clone(), choice.service.clone());
+                self.history.push((self.screen.clone(), self.answers.clone()));
+                self.answers.path.push((id, i));
+                if let Some(next) = next {
                     self.go(Screen::Question(next), now);
-                } else if let Some(service) = choice.service.clone() {
+                } else if let Some(service) = service {
                     self.select_service(service, now);
                 }
             }
@@ -358,21 +508,31 @@ impl Controller {
                 if i >= PARTY_SIZES {
                     return false;
                 }
+                self.history.push((self.screen.clone(), self.answers.clone()));
                 self.answers.party_size = Some(i as u32 + 1);
                 self.after(Screen::PartySize, now);
             }
             Screen::Priority(k) => {
                 let Some(q) = info.triage.priority_questions.get(k) else { return false };
+                if i > 1 {
+                    return false;
+                }
+                let group = q.group.clone();
+                self.history.push((self.screen.clone(), self.answers.clone()));
                 if i == 0 {
-                    self.answers.groups.push(q.group.clone());
+                    self.answers.groups.push(group);
                 }
                 self.after(Screen::Priority(k), now);
             }
             Screen::Mediator => {
-                if i > 0 {
+                let mediator = if i > 0 {
                     let Some(l) = info.triage.mediator_languages.get(i - 1) else { return false };
-                    self.answers.mediator = Some(l.code.clone());
-                }
+                    Some(l.code.clone())
+                } else {
+                    None
+                };
+                self.history.push((self.screen.clone(), self.answers.clone()));
+                self.answers.mediator = mediator;
                 self.after(Screen::Mediator, now);
             }
             _ => return false,
@@ -391,7 +551,7 @@ impl Controller {
             return;
         };
         if !service.open {
-            self.message = closed_message(&self.lang, service.closed_reason.as_deref());
+            self.message = closed_message(&self.lang, service.closed_reason.as_deref(), service.opens_at.as_deref());
             self.go(Screen::Closed, now);
             return;
         }
@@ -414,14 +574,8 @@ impl Controller {
             Some(p) => order.get(p + 1).cloned(),
             None => order.first().cloned(),
         };
-        match next {
-            Some(screen) => self.go(screen, now),
-            None => {
-                self.idempotency_key.get_or_insert_with(|| format!("kiosk-{:032x}", rand::random::<u128>()));
-                self.go(Screen::Issuing, now);
-                self.pending.push(Work::Issue);
-            }
-        }
+        // Every path ends on the summary, where a mistaken tap is seen and undone before the ticket.
+        self.go(next.unwrap_or(Screen::Summary), now);
     }
 
     /// Does what [`Controller::handle`] or [`Controller::tick`] asked for: talks to the server and the printer.
@@ -437,7 +591,7 @@ impl Controller {
                 Work::HelpAlert => {
                     let alert = AlertRequest {
                         kind: "help_requested".into(),
-                        message: Some(format!("{:?} ({})", self.screen, self.lang)),
+                        message: Some(self.help_alert_text()),
                         ticket_number: self.ticket.as_ref().map(|t| t.number.clone()),
                     };
                     let sent = self.server.alert(&alert);
@@ -460,7 +614,33 @@ impl Controller {
         changed
     }
 
+    /// Where the visitor is, for the staff who come to help: the screen in Italian words and the language.
+    fn help_alert_text(&self) -> String {
+        let it = texts::DEFAULT_LANGUAGE;
+        let info = self.info.as_ref();
+        let screen = match &self.screen {
+            Screen::Question(id) => info
+                .and_then(|i| i.triage.questions.iter().find(|q| &q.id == id))
+                .map(|q| pick(&q.text, it).to_string())
+                .unwrap_or_else(|| id.clone()),
+            Screen::Priority(k) => info
+                .and_then(|i| i.triage.priority_questions.get(*k))
+                .map(|q| pick(&q.text, it).to_string())
+                .unwrap_or_default(),
+            Screen::Language | Screen::Loading => staff_text(id::STAFF_KIOSK_SCREEN_LANGUAGE),
+            Screen::PartySize => staff_text(id::STAFF_KIOSK_SCREEN_PARTY),
+            Screen::Mediator => staff_text(id::STAFF_KIOSK_SCREEN_MEDIATOR),
+            Screen::Summary => staff_text(id::STAFF_KIOSK_SCREEN_SUMMARY),
+            Screen::Ticket | Screen::Issuing => staff_text(id::STAFF_KIOSK_SCREEN_TICKET),
+            Screen::Offline | Screen::Closed | Screen::Error => staff_text(id::STAFF_KIOSK_SCREEN_OTHER),
+        };
+        let language =
+            texts::language(&self.lang).map_or(self.lang.clone(), |l| format!("{} ({})", l.native_name, l.code));
+        texts::tf(it, id::STAFF_KIOSK_HELP_WHERE, &[("screen", screen.into()), ("language", language.into())])
+    }
+
     fn load(&mut self, now: Instant) {
+        self.last_load = now;
         match self.server.kiosk_info() {
             Ok(info) => {
                 let first = self.info.is_none();
@@ -476,7 +656,8 @@ impl Controller {
                 }
             }
             Err(_) => {
-                // Only interrupt a visitor at the start (or still loading): mid-path they find out on issue.
+                // Only interrupt a visitor at the start (or still loading): mid-path they find out on the
+                // summary, where the issue fails plainly. The start screen is checked while idle.
                 if matches!(self.screen, Screen::Loading | Screen::Language | Screen::Offline) {
                     // Nobody has chosen a language yet: say it in all of them.
                     self.message = texts::LANGUAGES
@@ -503,17 +684,36 @@ impl Controller {
             return;
         }
         match self.printer.check() {
-            Ok(()) => self.printer_alerted = false,
+            Ok(paper) => {
+                self.printer_alerted = false;
+                self.paper_level(paper);
+            }
             Err(e) if !self.printer_alerted => {
                 let alert = AlertRequest {
                     kind: "printer_failure".into(),
-                    message: Some(format!("kiosk printer not ready: {e}")),
+                    message: Some(staff_text(e.staff_text_id())),
                     ticket_number: None,
                 };
                 // Told once; if the server cannot be reached now, the next check tries again.
                 self.printer_alerted = self.server.alert(&alert).is_ok();
             }
             Err(_) => {}
+        }
+    }
+
+    /// Paper near its end: staff are told once, before it runs out (the ticket still prints).
+    fn paper_level(&mut self, paper: printer::Paper) {
+        match paper {
+            printer::Paper::Enough => self.paper_low_alerted = false,
+            printer::Paper::NearEnd if !self.paper_low_alerted => {
+                let alert = AlertRequest {
+                    kind: "printer_failure".into(),
+                    message: Some(staff_text(id::STAFF_KIOSK_PRINTER_PAPER_LOW)),
+                    ticket_number: None,
+                };
+                self.paper_low_alerted = self.server.alert(&alert).is_ok();
+            }
+            printer::Paper::NearEnd => {}
         }
     }
 
@@ -541,8 +741,11 @@ impl Controller {
                 self.next_retry = Some(now + self.timeouts.retry_every);
                 self.go(Screen::Offline, now);
             }
-            Err(ServerError::Closed { message, .. }) => {
-                self.message = closed_message(&self.lang, Some(&message));
+            Err(ServerError::Closed { code, .. }) => {
+                let reason = if code == "daily_cap_reached" || code == "full" { "full" } else { "closed" };
+                let opens_at =
+                    self.answers.service.as_ref().and_then(|id| self.service(id)).and_then(|s| s.opens_at.clone());
+                self.message = closed_message(&self.lang, Some(reason), opens_at.as_deref());
                 self.go(Screen::Closed, now);
             }
             Err(ServerError::RateLimited(_) | ServerError::Refused { .. }) => {
@@ -557,53 +760,73 @@ impl Controller {
         let service = self.service(&view.service);
         let label = service.map(|s| pick(&s.public_label, &lang).to_string()).filter(|l| !l.is_empty());
         let label_it = service.map(|s| pick(&s.public_label, "it").to_string()).filter(|l| !l.is_empty());
+        let service_name = service.map(|s| pick(&s.names, &lang).to_string()).unwrap_or_default();
+        // No desk serves it now: no figure is told (the server says so with a null estimate).
+        let no_desk_open = view.estimated_wait_s.is_none() || service.is_some_and(|s| s.open_desks == 0);
+        let estimated_wait_s = view.estimated_wait_s.filter(|_| !no_desk_open);
         let label = label.unwrap_or_else(|| view.service_label.clone());
         let label_it = label_it.unwrap_or_else(|| view.service_label.clone());
         let info = self.info.as_ref();
-        let qr_url = format!("{}{}", self.server.base_url(), view.status_url);
+        let waiting_area = info.map(|i| pick(&i.waiting_area, &lang).to_string()).unwrap_or_default();
+        // The site's public address, which a visitor's phone can open; the kiosk's own way to the server
+        // (LAN, loopback) only when the site has none (check-config warns about that).
+        let base = info.and_then(|i| i.public_url.clone()).unwrap_or_else(|| self.server.base_url());
+        let qr_url = format!("{}{}", base.trim_end_matches('/'), view.status_url);
         let print = PrintTicket {
             site_name: info.map(|i| i.name.clone()).unwrap_or_default(),
             number: view.number.clone(),
             label: label.clone(),
             label_it,
+            service_name: service_name.clone(),
             language: lang.clone(),
             issued_at: local_time(&view.issued_at),
             people_ahead: view.people_ahead,
-            estimated_wait_s: view.estimated_wait_s,
+            estimated_wait_s,
             estimated_wait_range_s: view.estimated_wait_range_s,
             qr_url: qr_url.clone(),
         };
         let bytes = ticket::escpos_bytes(&print);
-        let printed: Result<(), Option<PrinterError>> = if self.printer.makes_paper() {
-            self.printer.check().and_then(|()| self.printer.print(&bytes)).map_err(Some)
+        let paper = if self.printer.makes_paper() {
+            let printed = match self.printer.check() {
+                Ok(level) => {
+                    let printed = self.printer.print(&bytes);
+                    self.paper_level(level);
+                    printed
+                }
+                Err(e) => Err(e),
+            };
+            match printed {
+                Ok(()) => Paper::Printed,
+                Err(e) => {
+                    // Staff are told; the visitor sees the ticket on screen for longer. A failed alert changes nothing more.
+                    let _ = self.server.alert(&AlertRequest {
+                        kind: "printer_failure".into(),
+                        message: Some(staff_text(e.staff_text_id())),
+                        ticket_number: Some(view.number.clone()),
+                    });
+                    Paper::Failed(e.to_string())
+                }
+            }
         } else {
-            Err(None)
+            Paper::ScreenOnly
         };
         self.last_bytes = Some(bytes);
-        let printer_problem = match printed {
-            Ok(()) => None,
-            Err(None) => Some(String::new()),
-            Err(Some(e)) => {
-                // Staff are told; the visitor sees the ticket on screen for longer. A failed alert changes nothing more.
-                let _ = self.server.alert(&AlertRequest {
-                    kind: "printer_failure".into(),
-                    message: Some(e.to_string()),
-                    ticket_number: Some(view.number.clone()),
-                });
-                Some(e.to_string())
-            }
+        self.message = match paper {
+            Paper::Printed => String::new(),
+            Paper::ScreenOnly => texts::t(&lang, id::KIOSK_PRINTER_NONE),
+            Paper::Failed(_) => texts::t(&lang, id::KIOSK_PRINTER_FAILED),
         };
-        self.message =
-            if printer_problem.is_some() { texts::t(&lang, id::KIOSK_PRINTER_FAILED) } else { String::new() };
         self.ticket = Some(ShownTicket {
             number: view.number,
             label,
             people_ahead: view.people_ahead,
-            wait_minutes: view.estimated_wait_s.map_or(0, ticket::wait_minutes),
-            wait_line: ticket::wait_line(&lang, view.estimated_wait_s, view.estimated_wait_range_s),
+            wait_minutes: estimated_wait_s.map_or(0, ticket::wait_minutes),
+            wait_line: ticket::wait_line(&lang, estimated_wait_s, view.estimated_wait_range_s),
             qr_url,
-            waiting_area: info.map(|i| pick(&i.waiting_area, &lang).to_string()).unwrap_or_default(),
-            printer_problem,
+            waiting_area,
+            service_name,
+            no_desk_open,
+            paper,
         });
         self.go(Screen::Ticket, now);
     }
@@ -632,9 +855,17 @@ impl Controller {
                 self.pending.push(Work::Load);
                 changed = true;
             }
+            Screen::Language
+                if now >= self.last_load + self.timeouts.idle_check && !self.pending.contains(&Work::Load) =>
+            {
+                // Idle at the start: is the server still there? (Says "go to reception" at once if not.)
+                self.last_load = now;
+                self.pending.push(Work::Load);
+                changed = true;
+            }
             Screen::Ticket => {
-                let printed = self.ticket.as_ref().is_some_and(|t| t.printer_problem.is_none());
-                let shown = if printed { self.timeouts.ticket_printed } else { self.timeouts.ticket_not_printed };
+                let paperless = self.ticket.as_ref().is_some_and(ShownTicket::on_screen_only);
+                let shown = if paperless { self.timeouts.ticket_not_printed } else { self.timeouts.ticket_printed };
                 if now >= self.screen_since.max(self.last_touch) + shown {
                     self.reset(now);
                     return true;
@@ -713,6 +944,10 @@ impl Controller {
                     choices.extend(i.triage.mediator_languages.iter().map(|l| choice(&l.native_name, "language")));
                 }
             }
+            Screen::Summary => {
+                title = texts::t(lang, id::KIOSK_SUMMARY_TITLE);
+                pictogram = "ticket".into();
+            }
             Screen::Issuing => title = texts::t(lang, id::KIOSK_ISSUING),
             Screen::Ticket => title = texts::t(lang, id::KIOSK_YOUR_TICKET),
             Screen::Closed => title = texts::t(lang, id::KIOSK_CLOSED),
@@ -727,7 +962,12 @@ impl Controller {
             Some(Help::Coming) => texts::t(lang, id::KIOSK_HELP_COMING),
             _ => String::new(),
         };
-        View {
+        let can_go_back = matches!(
+            self.screen,
+            Screen::Question(_) | Screen::PartySize | Screen::Priority(_) | Screen::Mediator | Screen::Summary
+        ) && !self.history.is_empty();
+        let summary = if self.screen == Screen::Summary { self.summary_lines() } else { Vec::new() };
+        let mut view = View {
             screen: self.screen.clone(),
             lang: self.lang.clone(),
             rtl,
@@ -742,8 +982,132 @@ impl Controller {
             help: self.help,
             help_message,
             site_name: info.map(|i| i.name.clone()).unwrap_or_default(),
+            can_go_back,
+            summary,
+            makes_paper: self.printer.makes_paper(),
+            listening: self.listening,
+            confirming: self.confirming,
+            speech: Vec::new(),
+            speech_round: self.speech_round,
+            volume: VOLUMES[self.volume % VOLUMES.len()],
+        };
+        view.speech = speech(&view);
+        view
+    }
+
+    /// "You asked for": each triage answer, the party size, the priority answers and the mediator, in the
+    /// visitor's language with the pictograms they touched.
+    fn summary_lines(&self) -> Vec<ChoiceView> {
+        let lang = self.lang.as_str();
+        let Some(info) = self.info.as_ref() else { return Vec::new() };
+        let mut lines = Vec::new();
+        for (qid, i) in &self.answers.path {
+            if let Some(c) = info.triage.questions.iter().find(|q| &q.id == qid).and_then(|q| q.choices.get(*i)) {
+                lines.push(ChoiceView {
+                    label: pick(&c.label, lang).to_string(),
+                    pictogram: c.pictogram.clone().unwrap_or_default(),
+                });
+            }
+        }
+        if let Some(n) = self.answers.party_size {
+            let label = texts::tf(lang, id::KIOSK_SUMMARY_PEOPLE, &[("n", n.into())]);
+            let label = if n as usize == PARTY_SIZES {
+                label.replacen(&n.to_string(), &party_label(n as usize), 1)
+            } else {
+                label
+            };
+            lines.push(ChoiceView { label, pictogram: "family".into() });
+        }
+        for q in info.triage.priority_questions.iter().filter(|q| self.answers.groups.contains(&q.group)) {
+            lines.push(ChoiceView {
+                label: format!("{} {}", pick(&q.text, lang), texts::t(lang, id::KIOSK_YES)),
+                pictogram: q.pictogram.clone().unwrap_or_default(),
+            });
+        }
+        if let Some(m) = &self.answers.mediator {
+            let name =
+                info.triage.mediator_languages.iter().find(|l| &l.code == m).map_or(m.as_str(), |l| &l.native_name);
+            lines.push(ChoiceView {
+                label: texts::tf(lang, id::KIOSK_SUMMARY_MEDIATOR, &[("language", name.into())]),
+                pictogram: "mediator".into(),
+            });
+        }
+        lines
+    }
+}
+
+/// What the kiosk says for a view: the language screen invites in every offered language (each in its
+/// own voice); a question says its title, and in read-aloud mode every option with its number; a touched
+/// option in read-aloud mode is said back with "touch again to confirm"; the ticket is said whole; the
+/// help confirmation is said.
+pub fn speech(view: &View) -> Vec<Utterance> {
+    let lang = view.lang.as_str();
+    let say = |text: String| Utterance { lang: lang.to_string(), text };
+    if view.warning_seconds.is_some() {
+        return vec![say(texts::t(lang, id::KIOSK_STILL_THERE_SPEECH))];
+    }
+    if !view.help_message.is_empty() {
+        return vec![say(view.help_message.clone())];
+    }
+    let mut out = Vec::new();
+    match &view.screen {
+        Screen::Language => {
+            for (code, _) in &view.languages {
+                out.push(Utterance { lang: code.clone(), text: texts::t(code, id::KIOSK_CHOOSE_LANGUAGE) });
+            }
+            return out;
+        }
+        Screen::Question(_) | Screen::PartySize | Screen::Priority(_) | Screen::Mediator => {
+            if let Some(i) = view.confirming {
+                let label = view.choices.get(i).map(|c| c.label.clone()).unwrap_or_default();
+                return vec![say(texts::tf(lang, id::KIOSK_TOUCH_AGAIN, &[("choice", label.into())]))];
+            }
+            out.push(say(view.title.clone()));
+            if view.listening {
+                for (i, c) in view.choices.iter().enumerate() {
+                    let text = texts::tf(
+                        lang,
+                        id::KIOSK_OPTION_SPOKEN,
+                        &[("n", (i + 1).into()), ("label", c.label.as_str().into())],
+                    );
+                    out.push(say(text));
+                }
+            }
+            return out;
+        }
+        Screen::Summary => {
+            out.push(say(view.title.clone()));
+            out.extend(view.summary.iter().map(|l| say(l.label.clone())));
+            return out;
+        }
+        _ => {}
+    }
+    if !view.title.is_empty() {
+        out.push(say(view.title.clone()));
+    }
+    if let Some(t) = &view.ticket {
+        let label =
+            if t.service_name.is_empty() { t.label.clone() } else { format!("{}, {}", t.label, t.service_name) };
+        // Letters in the visitor's language ("Зона де", not an English "dee").
+        out.push(say(texts::speakable(
+            lang,
+            &texts::tf(
+                lang,
+                id::KIOSK_TICKET_SPEECH,
+                &[("number", texts::spoken_number(&t.number).into()), ("label", label.into())],
+            ),
+        )));
+        out.push(say(texts::tf(lang, id::KIOSK_AHEAD_LINE, &[("n", t.people_ahead.into())])));
+        out.push(say(t.wait_line.clone()));
+        if !t.waiting_area.is_empty() {
+            out.push(say(t.waiting_area.clone()));
         }
     }
+    // A message in every language is read in the voice of the current one only.
+    if let Some(first) = view.message.lines().next().filter(|l| !l.is_empty()) {
+        out.push(say(first.to_string()));
+    }
+    out
 }
 
 /// Party sizes offered: 1 to 5, and "6+" (counted as 6).
@@ -751,6 +1115,11 @@ pub const PARTY_SIZES: usize = 6;
 
 fn party_label(n: usize) -> String {
     if n == PARTY_SIZES { format!("{n}+") } else { n.to_string() }
+}
+
+/// A staff text (alerts) in the site's staff language.
+fn staff_text(key: &str) -> String {
+    texts::t(texts::DEFAULT_LANGUAGE, key)
 }
 
 /// A configured text in `lang`, else Italian, else English, else any.
@@ -764,11 +1133,25 @@ pub fn pick<'a>(by_lang: &'a BTreeMap<String, String>, lang: &str) -> &'a str {
         .unwrap_or("")
 }
 
-fn closed_message(lang: &str, reason: Option<&str>) -> String {
+/// Why a service is not available, in the visitor's language: full for today, or closed and when it opens.
+fn closed_message(lang: &str, reason: Option<&str>, opens_at: Option<&str>) -> String {
     let advice = texts::t(lang, id::KIOSK_CLOSED_ADVICE);
-    match reason.filter(|r| !r.is_empty()) {
-        Some(r) => format!("{advice} ({r})"),
-        None => advice.to_string(),
+    let why = match (reason, opens_at) {
+        (Some("full"), _) => Some(texts::t(lang, id::KIOSK_CLOSED_FULL)),
+        (_, Some(at)) => Some(texts::tf(lang, id::KIOSK_CLOSED_OPENS, &[("when", short_time(at).into())])),
+        _ => None,
+    };
+    match why {
+        Some(why) => format!("{why} {advice}"),
+        None => advice,
+    }
+}
+
+/// `2026-11-24T09:00:00+01:00` → `24/11 09:00`.
+fn short_time(rfc3339: &str) -> String {
+    match (rfc3339.get(5..7), rfc3339.get(8..10), rfc3339.get(11..16)) {
+        (Some(m), Some(d), Some(hm)) => format!("{d}/{m} {hm}"),
+        _ => rfc3339.to_string(),
     }
 }
 

@@ -178,7 +178,19 @@ pub fn livorno() -> KioskInfo {
         services: vec![
             service("letto", &[("it", "Richiesta posto letto")], "Sala A", true),
             service("docce", &[("it", "Docce e igiene")], "Sala D", false),
-            service("lavoro", &[("it", "Orientamento al lavoro")], "Sportello L", true),
+            service(
+                "lavoro",
+                &[
+                    ("it", "Orientamento al lavoro"),
+                    ("en", "Help finding work"),
+                    ("fr", "Aide pour trouver un travail"),
+                    ("ar", "المساعدة في إيجاد عمل"),
+                    ("ro", "Ajutor pentru a găsi de lucru"),
+                    ("uk", "Допомога з пошуком роботи"),
+                ],
+                "Sportello L",
+                true,
+            ),
             service("sociale", &[("it", "Segretariato sociale")], "Sportello S", true),
             service("residenza", &[("it", "Residenza")], "Sportello R", true),
         ],
@@ -215,6 +227,52 @@ pub fn livorno() -> KioskInfo {
             ("ro", "Așteptați în sala de la parter: numărul va apărea pe ecran."),
             ("uk", "Зачекайте в залі на першому поверсі: ваш номер з'явиться на екрані."),
         ]),
+        public_url: None,
+    }
+}
+
+/// The demo configuration's sources (`config/demo`), compiled in.
+const DEMO_SOURCES: &[(&str, &str)] = &[
+    ("sportello.toml", include_str!("../../config/demo/sportello.toml")),
+    ("sites/livorno-terreni.toml", include_str!("../../config/demo/sites/livorno-terreni.toml")),
+    ("sites/grosseto-stazione.toml", include_str!("../../config/demo/sites/grosseto-stazione.toml")),
+];
+
+/// What the server sends a kiosk of `site` in the demo configuration (`config/demo`, the real trees:
+/// Livorno's nine services, eleven mediator choices), every service open with one desk, except the
+/// showers, closed until tomorrow morning (so the closed screen has something to say).
+pub fn from_demo_config(site: &str) -> KioskInfo {
+    let sources: Vec<(std::path::PathBuf, String)> =
+        DEMO_SOURCES.iter().map(|(p, t)| (std::path::PathBuf::from(p), t.to_string())).collect();
+    let cfg = config::load_sources(&sources).unwrap_or_else(|e| panic!("the demo configuration is valid: {e}"));
+    let s = cfg.sites.iter().find(|s| s.id.as_str() == site).unwrap_or_else(|| panic!("demo site {site}"));
+    KioskInfo {
+        site: s.id.clone(),
+        name: s.name.clone(),
+        languages: s.languages.iter().filter_map(|l| cfg.language(l).cloned()).collect(),
+        services: s
+            .services
+            .iter()
+            .enumerate()
+            .map(|(i, svc)| {
+                let open = svc.id.as_str() != "igiene";
+                KioskService {
+                    id: svc.id.clone(),
+                    names: svc.names.clone(),
+                    public_label: svc.public_label.clone(),
+                    open,
+                    closed_reason: (!open).then(|| "closed".to_string()),
+                    opens_at: (!open).then(|| "2026-11-24T09:00:00+01:00".to_string()),
+                    waiting: 2 + i as u32,
+                    estimated_wait_s: Some(600 + 300 * i as u32),
+                    estimated_wait_range_s: None,
+                    open_desks: 1,
+                }
+            })
+            .collect(),
+        triage: s.triage.clone(),
+        waiting_area: s.waiting_area.clone(),
+        public_url: Some("https://sportello.comune.livorno.it".into()),
     }
 }
 

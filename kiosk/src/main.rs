@@ -84,6 +84,10 @@ enum Command {
         printer: PrinterTarget,
         #[arg(long, default_value = "it")]
         lang: String,
+        /// The base of the QR code's address, as the site's `public_url` would be
+        /// (e.g. https://sportello.comune.livorno.it) [default: https://sportello.example.org].
+        #[arg(long)]
+        public_url: Option<String>,
         /// Also write a readable listing of the bytes to standard output.
         #[arg(long)]
         dump: bool,
@@ -102,7 +106,8 @@ enum Command {
         #[arg(long, default_value_t = 200)]
         tickets: usize,
     },
-    /// Render every screen in Italian and Arabic as PNG files (headless, software renderer).
+    /// Render every screen of the demo configuration as PNG files (every language, portrait and
+    /// landscape, low reach off and on; headless, software renderer).
     Screenshots {
         #[arg(long, default_value = "screenshots")]
         out: PathBuf,
@@ -113,15 +118,23 @@ fn main() -> anyhow::Result<()> {
     let started = Instant::now();
     let cli = Cli::parse();
     match cli.command {
-        Some(Command::TestPrint { printer, lang, dump }) => {
-            let bytes = ticket::escpos_bytes(&PrintTicket::sample(&lang));
+        Some(Command::TestPrint { printer, lang, public_url, dump }) => {
+            if texts::language(&lang).is_none() {
+                anyhow::bail!(
+                    "no texts for language {lang:?}: use one of {:?}",
+                    texts::LANGUAGES.iter().map(|l| l.code).collect::<Vec<_>>()
+                );
+            }
+            let public_url = public_url.unwrap_or_else(|| ticket::SAMPLE_PUBLIC_URL.to_string());
+            let sample = PrintTicket::sample(&lang, &public_url);
+            let bytes = ticket::escpos_bytes(&sample);
             if dump {
                 print!("{}", ticket::dump(&bytes));
             }
             let mut device = printer.open();
             device.check().with_context(|| format!("printer {printer:?} is not ready"))?;
             device.print(&bytes).with_context(|| format!("printing to {printer:?}"))?;
-            eprintln!("printed a {lang} sample ticket ({} bytes) to {printer:?}", bytes.len());
+            eprintln!("printed a {lang} sample ticket ({} bytes, QR {}) to {printer:?}", bytes.len(), sample.qr_url);
             Ok(())
         }
         Some(Command::Bench { server, key, site, printer, tickets }) => {

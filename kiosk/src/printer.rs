@@ -18,10 +18,32 @@ pub enum PrinterError {
     Failed,
 }
 
+/// How much paper a ready printer has, from its roll sensor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Paper {
+    /// Enough, or the printer cannot tell.
+    #[default]
+    Enough,
+    /// The near-end sensor: a few metres left, staff should change the roll before it runs out.
+    NearEnd,
+}
+
+impl PrinterError {
+    /// The staff text (`texts`, staff.ftl) that says what is wrong.
+    pub fn staff_text_id(&self) -> &'static str {
+        match self {
+            PrinterError::Offline(_) => texts::id::STAFF_KIOSK_PRINTER_OFFLINE,
+            PrinterError::PaperOut => texts::id::STAFF_KIOSK_PRINTER_PAPER_OUT,
+            PrinterError::CoverOpen => texts::id::STAFF_KIOSK_PRINTER_COVER_OPEN,
+            PrinterError::Failed => texts::id::STAFF_KIOSK_PRINTER_FAILED,
+        }
+    }
+}
+
 /// Something that puts ESC/POS bytes on paper.
 pub trait TicketPrinter: Send {
-    /// Reads the printer's real-time status where the target answers; `Ok` when it cannot tell.
-    fn check(&mut self) -> Result<(), PrinterError>;
+    /// Reads the printer's real-time status where the target answers; `Ok(Paper::Enough)` when it cannot tell.
+    fn check(&mut self) -> Result<Paper, PrinterError>;
     /// Sends a whole ticket.
     fn print(&mut self, bytes: &[u8]) -> Result<(), PrinterError>;
     /// `false` for `none`: the kiosk has no paper output and shows the ticket on screen for longer.
@@ -72,8 +94,8 @@ pub struct FilePrinter {
 }
 
 impl TicketPrinter for FilePrinter {
-    fn check(&mut self) -> Result<(), PrinterError> {
-        Ok(())
+    fn check(&mut self) -> Result<Paper, PrinterError> {
+        Ok(Paper::Enough)
     }
     fn print(&mut self, bytes: &[u8]) -> Result<(), PrinterError> {
         let device = self.path.starts_with("/dev/");
@@ -111,8 +133,9 @@ impl TcpPrinter {
     }
 }
 
-/// Interprets the answers to `DLE EOT 2` (offline cause) and `DLE EOT 4` (paper roll sensor).
-pub fn interpret_status(offline_cause: u8, paper: u8) -> Result<(), PrinterError> {
+/// Interprets the answers to `DLE EOT 2` (offline cause) and `DLE EOT 4` (paper roll sensor: bits 2–3
+/// near end, bits 5–6 end).
+pub fn interpret_status(offline_cause: u8, paper: u8) -> Result<Paper, PrinterError> {
     if offline_cause & 0x04 != 0 {
         return Err(PrinterError::CoverOpen);
     }
@@ -122,11 +145,11 @@ pub fn interpret_status(offline_cause: u8, paper: u8) -> Result<(), PrinterError
     if offline_cause & 0x40 != 0 {
         return Err(PrinterError::Failed);
     }
-    Ok(())
+    Ok(if paper & 0x0c != 0 { Paper::NearEnd } else { Paper::Enough })
 }
 
 impl TicketPrinter for TcpPrinter {
-    fn check(&mut self) -> Result<(), PrinterError> {
+    fn check(&mut self) -> Result<Paper, PrinterError> {
         let mut stream = self.connect()?;
         let mut ask = |n: u8| -> Option<u8> {
             stream.write_all(&[0x10, 0x04, n]).ok()?;
@@ -136,7 +159,7 @@ impl TicketPrinter for TcpPrinter {
         // Printers that do not answer real-time status are taken as ready; the write will tell.
         match (ask(2), ask(4)) {
             (Some(cause), Some(paper)) => interpret_status(cause, paper),
-            _ => Ok(()),
+            _ => Ok(Paper::Enough),
         }
     }
     fn print(&mut self, bytes: &[u8]) -> Result<(), PrinterError> {
@@ -152,8 +175,8 @@ impl TicketPrinter for TcpPrinter {
 pub struct NoPrinter;
 
 impl TicketPrinter for NoPrinter {
-    fn check(&mut self) -> Result<(), PrinterError> {
-        Ok(())
+    fn check(&mut self) -> Result<Paper, PrinterError> {
+        Ok(Paper::Enough)
     }
     fn print(&mut self, _bytes: &[u8]) -> Result<(), PrinterError> {
         Ok(())
@@ -168,11 +191,15 @@ impl TicketPrinter for NoPrinter {
 pub struct MemoryPrinter {
     pub printed: Arc<Mutex<Vec<Vec<u8>>>>,
     pub failure: Arc<Mutex<Option<PrinterError>>>,
+    pub paper: Arc<Mutex<Paper>>,
 }
 
 impl MemoryPrinter {
     pub fn fail_with(&self, error: Option<PrinterError>) {
         *self.failure.lock().unwrap_or_else(|e| e.into_inner()) = error;
+    }
+    pub fn set_paper(&self, paper: Paper) {
+        *self.paper.lock().unwrap_or_else(|e| e.into_inner()) = paper;
     }
     pub fn tickets(&self) -> Vec<Vec<u8>> {
         self.printed.lock().unwrap_or_else(|e| e.into_inner()).clone()
@@ -180,10 +207,10 @@ impl MemoryPrinter {
 }
 
 impl TicketPrinter for MemoryPrinter {
-    fn check(&mut self) -> Result<(), PrinterError> {
+    fn check(&mut self) -> Result<Paper, PrinterError> {
         match self.failure.lock().unwrap_or_else(|e| e.into_inner()).clone() {
             Some(error) => Err(error),
-            None => Ok(()),
+            None => Ok(*self.paper.lock().unwrap_or_else(|e| e.into_inner())),
         }
     }
     fn print(&mut self, bytes: &[u8]) -> Result<(), PrinterError> {
@@ -210,7 +237,9 @@ mod tests {
 
     #[test]
     fn real_time_status_bits() {
-        assert_eq!(interpret_status(0x12, 0x12), Ok(()));
+        assert_eq!(interpret_status(0x12, 0x12), Ok(Paper::Enough));
+        // Issue 18: the near-end sensor (bits 2 and 3 of DLE EOT 4).
+        assert_eq!(interpret_status(0x12, 0x1e), Ok(Paper::NearEnd));
         assert_eq!(interpret_status(0x16, 0x12), Err(PrinterError::CoverOpen));
         assert_eq!(interpret_status(0x32, 0x12), Err(PrinterError::PaperOut));
         assert_eq!(interpret_status(0x12, 0x72), Err(PrinterError::PaperOut));

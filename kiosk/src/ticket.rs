@@ -20,44 +20,52 @@ pub const CODE_PAGE: PageCode = PageCode::PC858;
 pub struct PrintTicket {
     pub site_name: String,
     pub number: String,
-    /// The service's public label in the visitor's language.
+    /// The service's public label in the visitor's language ("Area D", "المنطقة D").
     pub label: String,
     /// The same label in Italian (printed too when the visitor chose another language).
     pub label_it: String,
+    /// What the visitor asked for, in their words ("Help finding work"), under the label.
+    pub service_name: String,
     pub language: String,
     /// Local date and time, already formatted (`23/11/2026 09:14`).
     pub issued_at: String,
     pub people_ahead: u32,
-    /// `None`: no desk open now.
+    /// `None`: no desk that serves the service is open now ("no desk is open for this now").
     pub estimated_wait_s: Option<u32>,
     /// Where uncertain, the range shown instead of one figure.
     pub estimated_wait_range_s: Option<[u32; 2]>,
-    /// `{server}{status_url}`, encoded in the QR code.
+    /// `{public_url}{status_url}`, encoded in the QR code.
     pub qr_url: String,
 }
 
+/// The QR's base in `kiosk test-print` when neither `--public-url` nor the site's `public_url` is given.
+pub const SAMPLE_PUBLIC_URL: &str = "https://sportello.example.org";
+
 impl PrintTicket {
-    /// A sample ticket for `kiosk test-print`.
-    pub fn sample(language: &str) -> PrintTicket {
-        let label = match language {
-            "ar" => "الخدمات الاجتماعية - الغرفة ب",
-            "uk" => "Соціальні послуги - кімната Б",
-            "ro" => "Servicii sociale - camera B",
-            "fr" => "Services sociaux - salle B",
-            "en" => "Social services - room B",
-            _ => "Servizi sociali - stanza B",
+    /// A sample ticket for `kiosk test-print`, with the cases an installer must see on paper: two- and
+    /// three-digit figures (12 people ahead, 45 minutes, A123), a public label with a Latin letter in
+    /// every script ("المنطقة D") and a service name long enough to wrap. `public_url` is the QR's base.
+    pub fn sample(language: &str, public_url: &str) -> PrintTicket {
+        let (label, name) = match language {
+            "ar" => ("المنطقة D", "المساعدة في إيجاد عمل"),
+            "uk" => ("Зона D", "Допомога з пошуком роботи"),
+            "ro" => ("Zona D", "Ajutor pentru a găsi de lucru"),
+            "fr" => ("Zone D", "Aide pour trouver un travail"),
+            "en" => ("Area D", "Help finding work"),
+            _ => ("Area D", "Orientamento al lavoro"),
         };
         PrintTicket {
             site_name: "Sportello - prova di stampa".into(),
-            number: "A023".into(),
+            number: "A123".into(),
             label: label.into(),
-            label_it: "Servizi sociali - stanza B".into(),
+            label_it: "Area D".into(),
+            service_name: name.into(),
             language: language.into(),
             issued_at: "23/11/2026 09:14".into(),
-            people_ahead: 3,
-            estimated_wait_s: Some(540),
+            people_ahead: 12,
+            estimated_wait_s: Some(45 * 60),
             estimated_wait_range_s: None,
-            qr_url: "http://127.0.0.1:8080/t/TEST-PRINT-NOT-A-TICKET".into(),
+            qr_url: format!("{}/t/TEST-PRINT-NOT-A-TICKET", public_url.trim_end_matches('/')),
         }
     }
 }
@@ -73,10 +81,10 @@ pub fn wait_minutes(seconds: u32) -> u32 {
 }
 
 /// The estimated-wait line of the paper and the result screen: minutes, a range where uncertain
-/// ("15–25 min"), or "no desk open now".
+/// ("15–25 min"), or "no desk is open for this now".
 pub fn wait_line(lang: &str, wait_s: Option<u32>, range_s: Option<[u32; 2]>) -> String {
     match (wait_s, range_s) {
-        (None, _) => texts::t(lang, texts::id::KIOSK_WAIT_LINE_NONE),
+        (None, _) => texts::t(lang, texts::id::KIOSK_NO_DESK_OPEN),
         (Some(_), Some([lo, hi])) => {
             let (lo, hi) = texts::range_minutes(lo, hi);
             texts::tf(lang, texts::id::KIOSK_WAIT_LINE_RANGE, &[("lo", lo.into()), ("hi", hi.into())])
@@ -115,45 +123,58 @@ fn build(ticket: &PrintTicket) -> escpos::errors::Result<Vec<u8>> {
     let options = PrinterOptions::new(Some(CODE_PAGE), None, 48);
     let mut p = Printer::new(driver.clone(), Protocol::default(), Some(options));
     let lang = ticket.language.as_str();
+    let rtl = texts::is_rtl(lang);
     p.init()?.justify(JustifyMode::CENTER)?;
-    line(&mut p, &ticket.site_name, 1, true)?;
+    line(&mut p, &ticket.site_name, 1, true, false)?;
     p.feed()?;
     // The number: large, printable in every code page.
     p.size(4, 4)?.bold(true)?;
     write_pc858(&mut p, &ticket.number)?;
     p.feed()?.bold(false)?.reset_size()?;
     p.feed()?;
-    line(&mut p, &ticket.label, 2, true)?;
+    line(&mut p, &ticket.label, 2, true, rtl)?;
     if lang != "it" && ticket.label_it != ticket.label {
-        line(&mut p, &ticket.label_it, 1, false)?;
+        line(&mut p, &ticket.label_it, 1, false, false)?;
+    }
+    if !ticket.service_name.is_empty() {
+        line(&mut p, &ticket.service_name, 1, false, rtl)?;
     }
     p.feed()?;
-    line(&mut p, &texts::tf(lang, texts::id::KIOSK_AHEAD_LINE, &[("n", ticket.people_ahead.into())]), 1, false)?;
+    line(&mut p, &texts::tf(lang, texts::id::KIOSK_AHEAD_LINE, &[("n", ticket.people_ahead.into())]), 1, false, rtl)?;
     let wait = wait_line(lang, ticket.estimated_wait_s, ticket.estimated_wait_range_s);
-    line(&mut p, &wait, 1, false)?;
-    line(&mut p, &ticket.issued_at, 1, false)?;
+    line(&mut p, &wait, 1, false, rtl)?;
+    line(&mut p, &ticket.issued_at, 1, false, false)?;
     p.feed()?;
     let qr = raster::render_qr(&ticket.qr_url, QR_MODULE_DOTS, PAPER_DOTS);
     p.custom(&qr.to_gs_v0())?;
     p.feed()?;
-    for part in wrap(&texts::t(lang, texts::id::KIOSK_PAPER_PRIVACY), 42) {
-        line(&mut p, &part, 1, false)?;
-    }
+    line(&mut p, &texts::t(lang, texts::id::KIOSK_PAPER_PRIVACY), 1, false, rtl)?;
     p.feeds(3)?.print_cut()?;
     let bytes = driver.0.borrow().clone();
     Ok(bytes)
 }
 
-/// One centred line: printer text when the code page has it, else a raster image drawn from the fonts.
-fn line(p: &mut Printer<MemoryDriver>, text: &str, size: u8, bold: bool) -> escpos::errors::Result<()> {
+/// Characters a line holds in the printer's font A (12 dots wide) at `size`.
+fn columns(size: u8) -> usize {
+    PAPER_DOTS / 12 / usize::from(size.max(1))
+}
+
+/// A centred paragraph, wrapped at word boundaries: printer text when the code page has it, else raster
+/// images drawn from the fonts (each line put in visual order by the bidi algorithm; `rtl` is the base
+/// direction, the visitor's language's).
+fn line(p: &mut Printer<MemoryDriver>, text: &str, size: u8, bold: bool, rtl: bool) -> escpos::errors::Result<()> {
     if fits_code_page(text) {
-        p.size(size, size)?.bold(bold)?;
-        write_pc858(p, text)?;
-        p.feed()?.bold(false)?.reset_size()?;
+        for part in wrap(text, columns(size)) {
+            p.size(size, size)?.bold(bold)?;
+            write_pc858(p, &part)?;
+            p.feed()?.bold(false)?.reset_size()?;
+        }
     } else {
         let px = if size > 1 { 48.0 } else { 30.0 };
-        let image = raster::render_line(text, px, bold, PAPER_DOTS, Align::Center);
-        p.custom(&image.to_gs_v0())?;
+        for part in raster::wrap_to_width(text, px, bold, rtl, PAPER_DOTS) {
+            let image = raster::render_line(&part, px, bold, PAPER_DOTS, Align::Center, rtl);
+            p.custom(&image.to_gs_v0())?;
+        }
     }
     Ok(())
 }
@@ -178,7 +199,7 @@ fn write_pc858(p: &mut Printer<MemoryDriver>, text: &str) -> escpos::errors::Res
 }
 
 /// Splits a sentence into lines of at most `width` characters at spaces.
-fn wrap(text: &str, width: usize) -> Vec<String> {
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     for word in text.split_whitespace() {
         match lines.last_mut() {
@@ -297,7 +318,7 @@ mod tests {
     #[test]
     fn qr_raster_decodes_to_status_url() {
         for lang in ["it", "ar", "uk"] {
-            let ticket = PrintTicket::sample(lang);
+            let ticket = PrintTicket::sample(lang, SAMPLE_PUBLIC_URL);
             let bytes = escpos_bytes(&ticket);
             let decoded: Vec<String> = rasters(&bytes).iter().filter_map(decode_qr).collect();
             assert_eq!(decoded, vec![ticket.qr_url.clone()], "{lang}");
@@ -307,10 +328,10 @@ mod tests {
     // Issue 3: the number and label are in the bytes as text; Italian accents in PC858.
     #[test]
     fn number_and_latin_label_are_text_in_pc858() {
-        let mut ticket = PrintTicket::sample("it");
+        let mut ticket = PrintTicket::sample("it", SAMPLE_PUBLIC_URL);
         ticket.label = "Attività è più".into();
         let bytes = escpos_bytes(&ticket);
-        assert!(contains(&bytes, b"A023"));
+        assert!(contains(&bytes, b"A123"));
         assert!(contains(
             &bytes,
             &[b'A', b't', b't', b'i', b'v', b'i', b't', 0x85, b' ', 0x8a, b' ', b'p', b'i', 0x97]
@@ -321,9 +342,9 @@ mod tests {
     // Issue 3: Arabic and Cyrillic go as raster images, never as code-page bytes.
     #[test]
     fn arabic_and_cyrillic_labels_are_rasters() {
-        let it = rasters(&escpos_bytes(&PrintTicket::sample("it"))).len();
-        let ar = escpos_bytes(&PrintTicket::sample("ar"));
-        assert!(contains(&ar, b"A023"));
+        let it = rasters(&escpos_bytes(&PrintTicket::sample("it", SAMPLE_PUBLIC_URL))).len();
+        let ar = escpos_bytes(&PrintTicket::sample("ar", SAMPLE_PUBLIC_URL));
+        assert!(contains(&ar, b"A123"));
         assert!(rasters(&ar).len() > it + 3, "label, people ahead, wait and privacy lines are images");
         // Outside the raster images (whose dots may be any byte), no UTF-8 Arabic lead byte.
         let (mut outside, mut i) = (Vec::new(), 0);
@@ -337,18 +358,120 @@ mod tests {
             }
         }
         assert!(!outside.iter().any(|b| *b == 0xd8 || *b == 0xd9), "no UTF-8 Arabic bytes leaked");
-        let uk = escpos_bytes(&PrintTicket::sample("uk"));
+        let uk = escpos_bytes(&PrintTicket::sample("uk", SAMPLE_PUBLIC_URL));
         assert!(rasters(&uk).len() > it + 3);
+    }
+
+    /// A raster line as a PNG for OCR: white paper, black ink, a 20-dot margin (tesseract reads the
+    /// printer's own 203 dpi dots best unscaled).
+    fn line_png(bitmap: &Bitmap, path: &std::path::Path) {
+        let (w, h) = (bitmap.width as u32 + 40, bitmap.height as u32 + 40);
+        let img = image::GrayImage::from_fn(w, h, |x, y| {
+            let (bx, by) = (x as i64 - 20, y as i64 - 20);
+            let ink = bx >= 0 && by >= 0 && bitmap.get(bx as usize, by as usize);
+            image::Luma([if ink { 0 } else { 255 }])
+        });
+        img.save(path).unwrap();
+    }
+
+    /// Whether tesseract and its `lang` data are installed (a failure when missing with `CI=true`).
+    fn ocr_ready(lang: &str, package: &str) -> bool {
+        if testkit::require_tool("tesseract", package, "the printed-ticket OCR test").is_none() {
+            return false;
+        }
+        let out = std::process::Command::new("tesseract").arg("--list-langs").output().expect("tesseract runs");
+        let listed = String::from_utf8_lossy(&out.stdout).lines().any(|l| l.trim() == lang);
+        testkit::require(
+            listed,
+            &format!("the printed-ticket OCR test needs tesseract's {lang} data (apt-get install {package})"),
+        )
+    }
+
+    /// What tesseract reads on each text raster of a ticket (the QR code left out).
+    fn ocr_lines(bytes: &[u8], langs: &str) -> Vec<String> {
+        static RUN: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let run = RUN.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!("kiosk-ocr-{}-{run}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut out = Vec::new();
+        for (i, bitmap) in rasters(bytes).iter().enumerate().filter(|(_, b)| b.height < 100) {
+            let png = dir.join(format!("line-{i}.png"));
+            line_png(bitmap, &png);
+            let run = std::process::Command::new("tesseract")
+                .arg(&png)
+                .args(["-", "-l", langs, "--psm", "7"])
+                .output()
+                .expect("tesseract runs");
+            out.push(String::from_utf8_lossy(&run.stdout).trim().to_string());
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+        out
+    }
+
+    // Issue 18: the Arabic sample read back from the printed rasters by OCR: 12 and 45 (not 21 and 54),
+    // and the label's Latin letter D (not an empty box), left of the Arabic word as Arabic reading order
+    // puts it. tesseract read "02" for 20 before the bidi fix.
+    #[test]
+    fn printed_arabic_figures_read_back_in_order() {
+        if !ocr_ready("ara", "tesseract-ocr tesseract-ocr-ara") {
+            return;
+        }
+        let lines = ocr_lines(&escpos_bytes(&PrintTicket::sample("ar", SAMPLE_PUBLIC_URL)), "ara+eng");
+        let digits: Vec<String> = lines.iter().map(|l| l.chars().filter(char::is_ascii_digit).collect()).collect();
+        assert!(digits.contains(&"12".to_string()), "people ahead 12: {lines:?}");
+        assert!(digits.contains(&"45".to_string()), "wait 45 min: {lines:?}");
+        assert!(!digits.iter().any(|d| d == "21" || d == "54"), "reversed figures: {lines:?}");
+        let label = ocr_lines(&escpos_bytes(&PrintTicket::sample("ar", SAMPLE_PUBLIC_URL)), "eng").remove(0);
+        assert!(label.starts_with('D'), "the label's Latin letter, on the left: {label:?}");
+    }
+
+    // Issue 18: the same for Ukrainian (Cyrillic rasters, Latin letter and figures).
+    #[test]
+    fn printed_ukrainian_figures_read_back() {
+        if !ocr_ready("ukr", "tesseract-ocr tesseract-ocr-ukr") {
+            return;
+        }
+        let lines = ocr_lines(&escpos_bytes(&PrintTicket::sample("uk", SAMPLE_PUBLIC_URL)), "ukr+eng");
+        let all = lines.join("\n");
+        assert!(all.contains(": 12") && all.contains(": 45"), "{lines:?}");
+        let label = ocr_lines(&escpos_bytes(&PrintTicket::sample("uk", SAMPLE_PUBLIC_URL)), "eng").remove(0);
+        assert!(label.ends_with('D'), "the label's Latin letter: {label:?}");
+    }
+
+    // Issue 18: a long label wraps at spaces on paper, in printer text and in rasters.
+    #[test]
+    fn long_labels_wrap_at_word_boundaries() {
+        let mut ticket = PrintTicket::sample("it", SAMPLE_PUBLIC_URL);
+        ticket.label = "Orientamento al lavoro e documenti per lavorare".into();
+        let dump = dump(&escpos_bytes(&ticket));
+        assert!(dump.contains("TEXT \"Orientamento al lavoro e\"\n"), "{dump}");
+        assert!(dump.contains("TEXT \"documenti per lavorare\"\n"), "{dump}");
+        let ro = escpos_bytes(&PrintTicket::sample("ro", SAMPLE_PUBLIC_URL));
+        // "Ajutor pentru a găsi de lucru" (29 characters) is a raster: two lines, neither scaled down.
+        let thirty: Vec<_> = rasters(&ro).into_iter().filter(|b| b.height == 30).collect();
+        assert!(thirty.len() >= 3, "service name and privacy lines at full size");
+    }
+
+    // Issue 18: `test-print --public-url` sets the QR's base.
+    #[test]
+    fn sample_qr_uses_the_public_url() {
+        let ticket = PrintTicket::sample("it", "https://sportello.comune.livorno.it/");
+        assert_eq!(ticket.qr_url, "https://sportello.comune.livorno.it/t/TEST-PRINT-NOT-A-TICKET");
+        let decoded: Vec<String> = rasters(&escpos_bytes(&ticket)).iter().filter_map(decode_qr).collect();
+        assert_eq!(decoded, vec![ticket.qr_url]);
     }
 
     #[test]
     fn bytes_are_deterministic() {
-        assert_eq!(escpos_bytes(&PrintTicket::sample("ar")), escpos_bytes(&PrintTicket::sample("ar")));
+        assert_eq!(
+            escpos_bytes(&PrintTicket::sample("ar", SAMPLE_PUBLIC_URL)),
+            escpos_bytes(&PrintTicket::sample("ar", SAMPLE_PUBLIC_URL))
+        );
     }
 
     #[test]
     fn dump_of_italian_ticket() {
-        let dump = dump(&escpos_bytes(&PrintTicket::sample("it")));
+        let dump = dump(&escpos_bytes(&PrintTicket::sample("it", SAMPLE_PUBLIC_URL)));
         expect![[r#"
             INIT
             CODE_PAGE 19
@@ -362,27 +485,33 @@ mod tests {
             FEED 1
             SIZE 4x4
             BOLD 1
-            TEXT "A023"
+            TEXT "A123"
             FEED 1
             BOLD 0
             SIZE 1x1
             FEED 1
             SIZE 2x2
             BOLD 1
-            TEXT "Servizi sociali - stanza B"
+            TEXT "Area D"
+            FEED 1
+            BOLD 0
+            SIZE 1x1
+            SIZE 1x1
+            BOLD 0
+            TEXT "Orientamento al lavoro"
             FEED 1
             BOLD 0
             SIZE 1x1
             FEED 1
             SIZE 1x1
             BOLD 0
-            TEXT "Persone prima di te: 3"
+            TEXT "Persone prima di te: 12"
             FEED 1
             BOLD 0
             SIZE 1x1
             SIZE 1x1
             BOLD 0
-            TEXT "Attesa stimata: 9 min"
+            TEXT "Attesa stimata: 45 min"
             FEED 1
             BOLD 0
             SIZE 1x1
@@ -397,13 +526,13 @@ mod tests {
             FEED 1
             SIZE 1x1
             BOLD 0
-            TEXT "Il biglietto non contiene il tuo nome. Con"
+            TEXT "Il biglietto non contiene il tuo nome. Con il QR"
             FEED 1
             BOLD 0
             SIZE 1x1
             SIZE 1x1
             BOLD 0
-            TEXT "il QR segui il tuo turno."
+            TEXT "segui il tuo turno."
             FEED 1
             BOLD 0
             SIZE 1x1
@@ -415,7 +544,7 @@ mod tests {
 
     #[test]
     fn dump_of_arabic_ticket() {
-        let dump = dump(&escpos_bytes(&PrintTicket::sample("ar")));
+        let dump = dump(&escpos_bytes(&PrintTicket::sample("ar", SAMPLE_PUBLIC_URL)));
         expect![[r#"
             INIT
             CODE_PAGE 19
@@ -429,21 +558,22 @@ mod tests {
             FEED 1
             SIZE 4x4
             BOLD 1
-            TEXT "A023"
+            TEXT "A123"
             FEED 1
             BOLD 0
             SIZE 1x1
             FEED 1
-            RASTER 576x48
+            RASTER 576x55
             SIZE 1x1
             BOLD 0
-            TEXT "Servizi sociali - stanza B"
+            TEXT "Area D"
             FEED 1
             BOLD 0
             SIZE 1x1
-            FEED 1
             RASTER 576x30
-            RASTER 576x30
+            FEED 1
+            RASTER 576x35
+            RASTER 576x35
             SIZE 1x1
             BOLD 0
             TEXT "23/11/2026 09:14"
@@ -453,7 +583,6 @@ mod tests {
             FEED 1
             RASTER 576x246
             FEED 1
-            RASTER 576x30
             RASTER 576x30
             FEED 3
             CUT full

@@ -1,7 +1,7 @@
 //! The slint side: applies a controller `View` to the adapter globals, wires callbacks to `Input`s, and runs
 //! the controller on its own thread, delivering views with `upgrade_in_event_loop`.
 
-use crate::controller::{Controller, Help, Input, Screen, View};
+use crate::controller::{Controller, Help, Input, Paper, Screen, View};
 use crate::raster;
 use crate::speech::Speaker;
 use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
@@ -28,7 +28,7 @@ pub fn screen_texts(view: &View) -> KioskTexts {
     let lang = view.lang.as_str();
     let t = |key: &str| SharedString::from(texts::t(lang, key));
     let n = |key: &str, n: u32| SharedString::from(texts::tf(lang, key, &[("n", n.into())]));
-    let (number, ahead, wait) =
+    let (number, ahead, wait_line) =
         view.ticket.as_ref().map_or(("", 0, ""), |t| (t.number.as_str(), t.people_ahead, t.wait_line.as_str()));
     KioskTexts {
         start_over: t(id::KIOSK_START_OVER),
@@ -36,7 +36,7 @@ pub fn screen_texts(view: &View) -> KioskTexts {
         standard_layout: t(id::KIOSK_STANDARD_LAYOUT),
         low_reach_layout: t(id::KIOSK_LOW_REACH_LAYOUT),
         your_number: texts::tf(lang, id::KIOSK_YOUR_NUMBER, &[("number", number.into())]).into(),
-        ahead_and_wait: format!("{}   ·   {}", n(id::KIOSK_AHEAD_LINE, ahead), wait).into(),
+        ahead_and_wait: format!("{}   ·   {wait_line}", n(id::KIOSK_AHEAD_LINE, ahead)).into(),
         qr_label: t(id::KIOSK_QR_LABEL),
         scan_hint: t(id::KIOSK_SCAN_HINT),
         done: t(id::KIOSK_DONE),
@@ -49,6 +49,15 @@ pub fn screen_texts(view: &View) -> KioskTexts {
         more_time: t(id::KIOSK_MORE_TIME),
         calling_staff: t(id::KIOSK_CALLING_STAFF),
         ok: t(id::KIOSK_OK),
+        back: t(id::KIOSK_BACK),
+        print_ticket: t(if view.makes_paper { id::KIOSK_PRINT_TICKET } else { id::KIOSK_SHOW_TICKET }),
+        change: t(id::KIOSK_CHANGE),
+        listen: t(id::KIOSK_LISTEN),
+        repeat: t(id::KIOSK_REPEAT),
+        volume: t(id::KIOSK_VOLUME),
+        more_choices: t(id::KIOSK_MORE_CHOICES),
+        previous_choices: t(id::KIOSK_PREVIOUS_CHOICES),
+        no_desk_open: t(id::KIOSK_NO_DESK_OPEN),
     }
 }
 
@@ -69,9 +78,16 @@ pub fn invitations<'a>(languages: impl Iterator<Item = &'a str>) -> Vec<TextLine
     out
 }
 
+/// Tells the UI whether the window is landscape (its layouts differ), from the window's size.
+pub fn set_orientation(window: &AppWindow) {
+    let size = window.window().size();
+    window.global::<KioskAdapter>().set_landscape(size.width > size.height);
+}
+
 /// Shows `view` in the window. `previous` avoids redrawing the QR code when it did not change.
 pub fn apply(window: &AppWindow, view: &View, previous: Option<&View>) {
     let a = window.global::<KioskAdapter>();
+    set_orientation(window);
     a.set_texts(screen_texts(view));
     if previous.map(|p| &p.languages) != Some(&view.languages) {
         a.set_invitations(ModelRc::new(VecModel::from(invitations(view.languages.iter().map(|(c, _)| c.as_str())))));
@@ -81,6 +97,7 @@ pub fn apply(window: &AppWindow, view: &View, previous: Option<&View>) {
         Screen::Offline => Page::Offline,
         Screen::Language => Page::Language,
         Screen::Question(_) | Screen::PartySize | Screen::Priority(_) | Screen::Mediator => Page::Question,
+        Screen::Summary => Page::Summary,
         Screen::Issuing => Page::Issuing,
         Screen::Ticket => Page::Ticket,
         Screen::Closed => Page::Closed,
@@ -94,7 +111,15 @@ pub fn apply(window: &AppWindow, view: &View, previous: Option<&View>) {
         .iter()
         .map(|(code, name)| LanguageItem { code: code.into(), name: name.into(), arabic: raster::is_arabic(name) })
         .collect();
+    let language_choices: Vec<ChoiceItem> = languages
+        .iter()
+        .map(|l| ChoiceItem { label: l.name.clone(), pictogram: SharedString::new(), arabic: l.arabic })
+        .collect();
     a.set_languages(ModelRc::new(VecModel::from(languages)));
+    a.set_language_choices(ModelRc::new(VecModel::from(language_choices)));
+    if previous.map(|p| &p.screen) != Some(&view.screen) {
+        a.set_choice_page(0);
+    }
     a.set_title(view.title.as_str().into());
     a.set_pictogram(view.pictogram.as_str().into());
     let choices: Vec<ChoiceItem> = view
@@ -107,6 +132,19 @@ pub fn apply(window: &AppWindow, view: &View, previous: Option<&View>) {
         })
         .collect();
     a.set_choices(ModelRc::new(VecModel::from(choices)));
+    let summary: Vec<ChoiceItem> = view
+        .summary
+        .iter()
+        .map(|c| ChoiceItem {
+            label: c.label.as_str().into(),
+            pictogram: c.pictogram.as_str().into(),
+            arabic: raster::is_arabic(&c.label),
+        })
+        .collect();
+    a.set_summary(ModelRc::new(VecModel::from(summary)));
+    a.set_can_go_back(view.can_go_back);
+    a.set_listening(view.listening);
+    a.set_confirming(view.confirming.map_or(-1, |i| i as i32));
     a.set_message(view.message.as_str().into());
     if let Some(t) = &view.ticket {
         a.set_ticket_number(t.number.as_str().into());
@@ -114,13 +152,19 @@ pub fn apply(window: &AppWindow, view: &View, previous: Option<&View>) {
         a.set_people_ahead(t.people_ahead as i32);
         a.set_wait_minutes(t.wait_minutes as i32);
         a.set_waiting_area(t.waiting_area.as_str().into());
-        a.set_printer_problem(t.printer_problem.is_some());
+        a.set_service_name(t.service_name.as_str().into());
+        a.set_no_desk_open(t.no_desk_open);
+        a.set_paper(match t.paper {
+            Paper::Printed => 0,
+            Paper::ScreenOnly => 1,
+            Paper::Failed(_) => 2,
+        });
         if previous.and_then(|p| p.ticket.as_ref()).map(|p| p.qr_url.as_str()) != Some(t.qr_url.as_str()) {
             a.set_qr(qr_image(&t.qr_url));
         }
     } else {
         a.set_ticket_number(SharedString::new());
-        a.set_printer_problem(false);
+        a.set_paper(0);
         a.set_qr(slint::Image::default());
     }
     a.set_warning(view.warning_seconds.is_some());
@@ -153,6 +197,18 @@ pub fn wire(window: &AppWindow, sink: Rc<dyn Fn(Input)>) {
     a.on_toggle_low_reach(move || s(Input::ToggleLowReach));
     let s = sink.clone();
     a.on_retry(move || s(Input::Retry));
+    let s = sink.clone();
+    a.on_back(move || s(Input::Back));
+    let s = sink.clone();
+    a.on_confirm(move || s(Input::Confirm));
+    let s = sink.clone();
+    a.on_change(move || s(Input::Change));
+    let s = sink.clone();
+    a.on_listen(move || s(Input::Listen));
+    let s = sink.clone();
+    a.on_repeat(move || s(Input::Repeat));
+    let s = sink.clone();
+    a.on_volume(move || s(Input::Volume));
     a.on_done(move || sink(Input::Done));
 }
 
@@ -175,6 +231,14 @@ pub fn run(controller: Controller, fullscreen: bool, speaker: Speaker, started: 
     if fullscreen {
         window.window().set_fullscreen(true);
     }
+    // The window's size can change after start (fullscreen, a turned screen): follow its orientation.
+    let orientation = slint::Timer::default();
+    let weak = window.as_weak();
+    orientation.start(slint::TimerMode::Repeated, Duration::from_millis(500), move || {
+        if let Some(w) = weak.upgrade() {
+            set_orientation(&w);
+        }
+    });
     let (tx, rx) = mpsc::channel::<Input>();
     wire(
         &window,
@@ -211,9 +275,9 @@ pub fn controller_loop(
         if shown.as_ref() == Some(&view) {
             return;
         }
-        let speech = view.speech();
-        if shown.as_ref().map(View::speech) != Some(speech.clone()) {
-            speaker.say(&view.lang, &speech);
+        let said = shown.as_ref().map(|v| (&v.speech, v.speech_round));
+        if said != Some((&view.speech, view.speech_round)) {
+            speaker.say(&view.speech, view.volume);
         }
         let previous = shown.replace(view.clone());
         show(view, previous);

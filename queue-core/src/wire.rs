@@ -430,6 +430,10 @@ pub struct KioskInfo {
     /// Where to wait, per language.
     #[cfg_attr(feature = "openapi", schema(inline))]
     pub waiting_area: Texts,
+    /// The site's `public_url` (`https://…`, no trailing slash), the base of the ticket's QR code
+    /// (`{public_url}{status_url}`); absent when the site has none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_url: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]

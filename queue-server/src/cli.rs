@@ -173,6 +173,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 let desks: usize = cfg.sites.iter().map(|s| s.desks.len()).sum();
                 let services: usize = cfg.sites.iter().map(|s| s.services.len()).sum();
                 println!("{}: ok ({} sites, {services} services, {desks} desks)", dir.display(), cfg.sites.len());
+                for warning in config::warnings(&cfg) {
+                    eprintln!("warning: {warning}");
+                }
                 Ok(ExitCode::SUCCESS)
             }
             Err(errors) => {

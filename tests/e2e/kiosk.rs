@@ -2,7 +2,7 @@
 //! the ticket exists on the server with the answers given, and the printed ticket carries its
 //! number and the QR of its status URL.
 
-use kiosk::controller::{Controller, Input, Screen};
+use kiosk::controller::{Controller, Input, Paper, Screen};
 use kiosk::printer::MemoryPrinter;
 use kiosk::server::HttpServer;
 use std::time::{Duration, Instant};
@@ -12,16 +12,22 @@ use tests::{LIVORNO, TestServer, data, kiosk_key};
 /// Answers by label, as a visitor would see them; returns the controller when the ticket shows.
 fn take_ticket(base: &str, printer: MemoryPrinter) -> Controller {
     let server = HttpServer::new(base, LIVORNO, &kiosk_key(LIVORNO)).expect("client");
-    let mut c = Controller::new(Box::new(server), Box::new(printer), false, Instant::now());
-    c.work(Instant::now());
+    let start = Instant::now();
+    let mut c = Controller::new(Box::new(server), Box::new(printer), false, start);
+    c.work(start);
+    // A visitor's pace: a second between touches (a touch within half a second of a page change is
+    // the second tap of a double tap, and ignored).
+    let clock = std::cell::Cell::new(start);
+    let now = || clock.get();
     let step = |c: &mut Controller, input: Input| {
-        c.handle(input, Instant::now());
-        c.work(Instant::now());
+        clock.set(clock.get() + Duration::from_secs(1));
+        c.handle(input, clock.get());
+        c.work(clock.get());
     };
     step(&mut c, Input::Language("ar".into()));
     assert_eq!(*c.screen(), Screen::Question("need".into()));
     let choose = |c: &Controller, label: &str| {
-        let view = c.view(Instant::now());
+        let view = c.view(now());
         assert!(view.rtl, "Arabic is right-to-left");
         Input::Choose(
             view.choices
@@ -42,10 +48,15 @@ fn take_ticket(base: &str, printer: MemoryPrinter) -> Controller {
         step(&mut c, Input::Choose(answer));
     }
     assert_eq!(*c.screen(), Screen::Mediator);
-    let view = c.view(Instant::now());
+    let view = c.view(now());
     let arabic = view.choices.iter().position(|ch| ch.label == "العربية").expect("Arabic mediator");
     step(&mut c, Input::Choose(arabic));
-    assert_eq!(*c.screen(), Screen::Ticket, "{}", c.view(Instant::now()).message);
+    // The summary before the ticket: what was asked for, in Arabic; then "Print my ticket".
+    assert_eq!(*c.screen(), Screen::Summary);
+    let summary: Vec<String> = c.view(now()).summary.into_iter().map(|l| l.label).collect();
+    assert!(summary.iter().any(|l| l.contains("العربية")), "{summary:?}");
+    step(&mut c, Input::Confirm);
+    assert_eq!(*c.screen(), Screen::Ticket, "{}", c.view(now()).message);
     c
 }
 
@@ -60,7 +71,7 @@ async fn a_ticket_taken_at_the_kiosk_in_arabic_is_stored_with_the_answers() {
     // The kiosk's HTTP client is blocking: it runs on its own thread, as in the app.
     let c = tokio::task::spawn_blocking(move || take_ticket(&base, p)).await.unwrap();
     let shown = c.view(Instant::now()).ticket.expect("the ticket is shown");
-    assert!(shown.printer_problem.is_none());
+    assert_eq!(shown.paper, Paper::Printed);
     assert!(shown.qr_url.starts_with(&format!("{}/t/", server.url)), "{}", shown.qr_url);
 
     // The server has it, with the visitor's answers.

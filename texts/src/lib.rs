@@ -21,6 +21,39 @@ pub mod id {
 /// The files compiled in: (language, file name without `.ftl`, source).
 const RESOURCES: &[(&str, &str, &str)] = include!(concat!(env!("OUT_DIR"), "/resources.rs"));
 
+include!(concat!(env!("OUT_DIR"), "/fonts.rs"));
+
+/// Whether some font shipped in `assets/fonts` (embedded in the kiosk and the display) has a glyph for
+/// `c`. Spaces and invisible format characters need none.
+pub fn font_has(c: char) -> bool {
+    if c.is_whitespace() || matches!(c, '\u{200b}'..='\u{200f}' | '\u{2066}'..='\u{2069}' | '\u{202a}'..='\u{202e}') {
+        return true;
+    }
+    let cp = c as u32;
+    FONT_COVERAGE
+        .binary_search_by(|&(a, b)| {
+            if b < cp {
+                std::cmp::Ordering::Less
+            } else if a > cp {
+                std::cmp::Ordering::Greater
+            } else {
+                std::cmp::Ordering::Equal
+            }
+        })
+        .is_ok()
+}
+
+/// The characters of `text` no shipped font can draw (they would show as blank boxes), each once.
+pub fn missing_from_fonts(text: &str) -> Vec<char> {
+    let mut out: Vec<char> = Vec::new();
+    for c in text.chars().filter(|c| !font_has(*c)) {
+        if !out.contains(&c) {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// The language every site falls back to (Italian: Sportello's sites are Italian public offices).
 pub const DEFAULT_LANGUAGE: &str = "it";
 
@@ -156,6 +189,32 @@ pub fn spoken_number(number: &str) -> String {
         (false, true) => letters.join(" "),
         (false, false) => format!("{} {digits}", letters.join(" ")),
     }
+}
+
+/// `text` ready for `espeak-ng` in `lang`: every Latin letter standing alone ("Area D", the "A" of
+/// "A 23") becomes its name in that language ("де" in Ukrainian, "دي" in Arabic), so the voice does not
+/// switch to English to spell it.
+pub fn speakable(lang: &str, text: &str) -> String {
+    let names = t(lang, id::SPOKEN_LETTERS);
+    let names: Vec<&str> = names.split_whitespace().collect();
+    let mut out = String::new();
+    for (i, word) in text.split(' ').enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        // A letter alone, perhaps followed by punctuation ("D," "D.").
+        let mut chars = word.chars();
+        match chars.next() {
+            Some(c)
+                if c.is_ascii_uppercase() && names.len() == 26 && chars.clone().all(|p| p.is_ascii_punctuation()) =>
+            {
+                out.push_str(names[(c as u8 - b'A') as usize]);
+                out.extend(chars);
+            }
+            _ => out.push_str(word),
+        }
+    }
+    out
 }
 
 /// A text file that does not parse.

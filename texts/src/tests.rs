@@ -241,3 +241,14 @@ fn tempfile_dir(name: &str) -> std::path::PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
+
+/// Issue 18: Latin letters in spoken labels and numbers are said in the visitor's language.
+#[test]
+fn letters_are_spoken_in_the_visitors_language() {
+    assert_eq!(crate::speakable("uk", "Зона D, A 23."), "Зона де, а 23.");
+    assert_eq!(crate::speakable("ar", "المنطقة D"), "المنطقة دي");
+    assert_eq!(crate::speakable("it", "Area D. AB 7"), "Area di. AB 7");
+    for lang in crate::LANGUAGES.iter().map(|l| l.code) {
+        assert_eq!(crate::t(lang, crate::id::SPOKEN_LETTERS).split_whitespace().count(), 26, "{lang}");
+    }
+}

@@ -25,7 +25,9 @@ impl Kit {
         Kit { c, server, printer, now }
     }
 
+    /// A deliberate touch, a second after the last (past the page-change guard).
     fn press(&mut self, input: Input) -> &mut Kit {
+        self.now += Duration::from_secs(1);
         self.c.handle(input, self.now);
         self.c.work(self.now);
         self
@@ -55,7 +57,25 @@ impl Kit {
             .press(Input::Choose(2))
             .press(Input::Choose(0))
             .press(Input::Choose(1))
-            .press(Input::Choose(0));
+            .press(Input::Choose(0))
+            .press(Input::Confirm);
+    }
+
+    /// "Work", one person, no children, no mediator, confirmed, in the language already chosen.
+    fn take_simple_ticket_in_current_language(&mut self) {
+        self.press(Input::Choose(2))
+            .press(Input::Choose(0))
+            .press(Input::Choose(1))
+            .press(Input::Choose(0))
+            .press(Input::Confirm);
+    }
+
+    /// A touch `ms` milliseconds after the previous one (a double tap's second tap).
+    fn tap_after(&mut self, ms: u64, input: Input) -> bool {
+        self.now += Duration::from_millis(ms);
+        let changed = self.c.handle(input, self.now);
+        self.c.work(self.now);
+        changed
     }
 }
 
@@ -85,6 +105,16 @@ fn whole_path_in_arabic_issues_prints_and_shows_the_ticket() {
     k.press(Input::Choose(0));
     assert_eq!(k.screen(), Screen::Mediator);
     k.press(Input::Choose(1));
+    assert_eq!(k.screen(), Screen::Summary);
+    let v = k.view();
+    assert_eq!(v.title, "لقد طلبت:");
+    let lines: Vec<&str> = v.summary.iter().map(|l| l.label.as_str()).collect();
+    assert_eq!(lines.len(), 5, "{lines:?}");
+    assert_eq!(lines[2], "شخصان", "two people, in Arabic plural");
+    assert_eq!(lines[4], "وسيط: العربية");
+    assert_eq!(v.summary[2].pictogram, "family");
+    assert!(k.server.with(|s| s.requests.is_empty()), "nothing issued before the visitor confirms");
+    k.press(Input::Confirm);
     assert_eq!(k.screen(), Screen::Ticket);
 
     let (request, key) = k.server.with(|s| s.requests[0].clone());
@@ -98,12 +128,14 @@ fn whole_path_in_arabic_issues_prints_and_shows_the_ticket() {
     let t = k.view().ticket.expect("a ticket on screen");
     assert_eq!(t.number, "A023");
     assert_eq!(t.qr_url, "http://127.0.0.1:8080/t/tok0023");
-    assert_eq!((t.people_ahead, t.wait_minutes, t.printer_problem), (3, 9, None));
+    assert_eq!((t.people_ahead, t.wait_minutes, &t.paper), (3, 9, &Paper::Printed));
     assert!(t.waiting_area.starts_with("انتظر"));
     let printed = k.printer.tickets();
     assert_eq!(printed.len(), 1);
     assert!(printed[0].windows(4).any(|w| w == b"A023"));
-    assert!(k.view().speech().contains("A 23"));
+    let speech = k.view().speech_text();
+    // The letter in Arabic ("إيه", not an English "A"), then the number.
+    assert!(speech.contains("إيه 23") && speech.contains("9") && speech.contains("انتظر"), "{speech}");
 }
 
 #[test]
@@ -203,11 +235,12 @@ fn printer_failure_keeps_the_ticket_on_screen_longer_and_alerts_staff() {
     k.take_simple_ticket();
     let v = k.view();
     assert_eq!(v.screen, Screen::Ticket);
-    assert_eq!(v.ticket.as_ref().unwrap().printer_problem.as_deref(), Some("the printer is out of paper"));
+    assert_eq!(v.ticket.as_ref().unwrap().paper, Paper::Failed("the printer is out of paper".into()));
     assert!(v.message.starts_with("La stampante non funziona"));
     let alert = k.server.with(|s| s.alerts[0].clone());
     assert_eq!(alert.kind, "printer_failure");
     assert_eq!(alert.ticket_number.as_deref(), Some("A023"));
+    assert_eq!(alert.message.as_deref(), Some("Stampante del chiosco senza carta"));
     k.wait(60);
     assert_eq!(k.screen(), Screen::Ticket, "still shown after a minute");
     k.wait(125);
@@ -234,7 +267,7 @@ fn inactivity_warns_can_be_extended_then_forgets_everything() {
     k.wait(1);
     let v = k.view();
     assert_eq!(v.warning_seconds, Some(20));
-    assert_eq!(v.speech(), "Ви ще тут? Незабаром почнемо спочатку.");
+    assert_eq!(v.speech_text(), "Ви ще тут? Незабаром почнемо спочатку.");
     k.press(Input::Extend);
     assert_eq!(k.view().warning_seconds, None);
     assert_eq!(k.screen(), Screen::Question("other".into()), "kept the answers");
@@ -289,7 +322,7 @@ fn printer_trouble_between_visitors_alerts_staff_once_until_it_recovers() {
     let alerts = k.server.with(|s| s.alerts.clone());
     assert_eq!(alerts.len(), 1, "{alerts:?}");
     assert_eq!(alerts[0].kind, "printer_failure");
-    assert_eq!(alerts[0].message.as_deref(), Some("kiosk printer not ready: the printer's cover is open"));
+    assert_eq!(alerts[0].message.as_deref(), Some("Stampante del chiosco con il coperchio aperto"));
     assert_eq!(alerts[0].ticket_number, None);
     k.printer.fail_with(None);
     k.press(Input::StartOver);
@@ -313,4 +346,216 @@ fn help_says_someone_is_coming_once_staff_take_the_alert() {
     assert_eq!(v.help_message, "A staff member is on the way to you now.");
     k.wait(21);
     assert_eq!(k.view().help, None);
+}
+
+// Issue 18: the second tap of a double tap (120–150 ms) lands on the next page and must not answer it.
+#[test]
+fn a_double_tap_does_not_answer_the_next_question() {
+    let mut k = Kit::new();
+    k.press(Input::Language("it".into()));
+    // "Italiano" tapped twice: the second tap falls where a choice of the next screen now is.
+    assert!(!k.tap_after(130, Input::Choose(3)));
+    assert_eq!(k.screen(), Screen::Question("need".into()));
+    k.press(Input::Choose(2));
+    assert_eq!(k.screen(), Screen::PartySize);
+    // Party size tapped twice: the second tap would answer "yes, young children" (a priority ticket).
+    k.press(Input::Choose(1));
+    assert_eq!(k.screen(), Screen::Priority(0));
+    assert!(!k.tap_after(140, Input::Choose(0)));
+    assert_eq!(k.screen(), Screen::Priority(0), "still asked");
+    // A deliberate touch after the guard answers.
+    assert!(k.tap_after(600, Input::Choose(1)));
+    assert_eq!(k.screen(), Screen::Mediator);
+    k.press(Input::Choose(0)).press(Input::Confirm);
+    let (request, _) = k.server.with(|s| s.requests[0].clone());
+    assert_eq!(request.priority, Some(Priority::Standard));
+    assert_eq!(request.needs, Some(vec![]));
+}
+
+// Issue 18: "Back" on every question undoes its answer; "Change" on the summary starts the questions again.
+#[test]
+fn back_undoes_each_answer_and_change_restarts_the_questions() {
+    let mut k = Kit::new();
+    k.press(Input::Language("en".into()));
+    assert!(k.view().can_go_back);
+    k.press(Input::Choose(2)).press(Input::Choose(3));
+    assert_eq!(k.screen(), Screen::Priority(0));
+    k.press(Input::Choose(0));
+    assert_eq!(k.screen(), Screen::Mediator);
+    k.press(Input::Back);
+    assert_eq!(k.screen(), Screen::Priority(0));
+    k.press(Input::Choose(1)).press(Input::Choose(0));
+    assert_eq!(k.screen(), Screen::Summary);
+    let labels: Vec<String> = k.view().summary.into_iter().map(|l| l.label).collect();
+    assert_eq!(labels, vec!["Work", "4 people"], "the 'yes, children' answer was undone");
+    k.press(Input::Back).press(Input::Back).press(Input::Back);
+    assert_eq!(k.screen(), Screen::PartySize);
+    k.press(Input::Back);
+    assert_eq!(k.screen(), Screen::Question("need".into()));
+    k.press(Input::Back);
+    assert_eq!(k.screen(), Screen::Language);
+    assert!(!k.view().can_go_back);
+    k.press(Input::Language("en".into())).press(Input::Choose(2)).press(Input::Choose(0));
+    k.press(Input::Choose(1)).press(Input::Choose(0));
+    assert_eq!(k.screen(), Screen::Summary);
+    k.press(Input::Change);
+    assert_eq!((k.screen(), k.view().lang), (Screen::Question("need".into()), "en".to_string()));
+    k.press(Input::Choose(0)).press(Input::Choose(0)).press(Input::Choose(1)).press(Input::Choose(0));
+    let labels: Vec<String> = k.view().summary.into_iter().map(|l| l.label).collect();
+    assert_eq!(labels, vec!["A bed for the night", "1 person"]);
+    k.press(Input::Confirm);
+    assert_eq!(k.server.with(|s| s.requests[0].0.service.as_str().to_string()), "letto");
+}
+
+// Issue 18: read-aloud reads the question and every option with its number; a touch then speaks the
+// option and waits for a confirming touch.
+#[test]
+fn read_aloud_speaks_options_and_asks_for_a_confirming_touch() {
+    let mut k = Kit::new();
+    let start = k.view().speech;
+    let langs: Vec<&str> = start.iter().map(|u| u.lang.as_str()).collect();
+    assert_eq!(langs, vec!["it", "en", "fr", "ar", "ro", "uk"], "the invitation in every language, each in its voice");
+    assert_eq!(start[3].text, "اختر لغتك");
+    k.press(Input::Language("en".into()));
+    assert_eq!(k.view().speech_text(), "What do you need today?");
+    k.press(Input::Listen);
+    let speech = k.view().speech_text();
+    assert!(speech.starts_with("What do you need today? 1: A bed for the night. 2:"), "{speech}");
+    assert!(speech.contains("4: Something else: talk to someone."), "{speech}");
+    k.press(Input::Choose(3));
+    assert_eq!(k.screen(), Screen::Question("need".into()), "not chosen yet");
+    assert_eq!(k.view().confirming, Some(3));
+    assert_eq!(k.view().speech_text(), "You touched: Something else: talk to someone. Touch it again to confirm.");
+    k.press(Input::Choose(3));
+    assert_eq!(k.screen(), Screen::Question("other".into()));
+    assert!(k.view().speech_text().contains("1: "), "still reading options");
+    let round = k.view().speech_round;
+    k.press(Input::Repeat);
+    assert_eq!(k.view().speech_round, round + 1);
+    let volumes: Vec<u32> = (0..3).map(|_| k.press(Input::Volume).view().volume).collect();
+    assert_eq!(volumes, vec![VOLUMES[2], VOLUMES[0], VOLUMES[1]]);
+}
+
+// Issue 18: with `--printer none` the screen is the ticket: nothing is said to be broken, nobody alerted.
+#[test]
+fn a_screen_only_kiosk_never_says_the_printer_is_broken() {
+    let server = FakeServer::new(demo::livorno());
+    let now = Instant::now();
+    let mut c = Controller::new(Box::new(server.clone()), Box::new(crate::printer::NoPrinter), false, now);
+    c.work(now);
+    let mut t = now;
+    for input in [Input::Language("it".into()), Input::Choose(2), Input::Choose(0), Input::Choose(1)] {
+        t += Duration::from_secs(1);
+        c.handle(input, t);
+        c.work(t);
+    }
+    t += Duration::from_secs(1);
+    c.handle(Input::Choose(0), t);
+    assert!(!c.view(t).makes_paper);
+    t += Duration::from_secs(1);
+    c.handle(Input::Confirm, t);
+    c.work(t);
+    let v = c.view(t);
+    assert_eq!(v.ticket.as_ref().unwrap().paper, Paper::ScreenOnly);
+    assert!(!v.message.contains("non funziona"), "{}", v.message);
+    assert!(v.message.starts_with("Questo chiosco non stampa"), "{}", v.message);
+    assert!(server.with(|s| s.alerts.is_empty()));
+}
+
+// Issue 18: idle at the start, the kiosk notices a server that went down, without waiting for a visitor.
+#[test]
+fn the_start_screen_says_at_once_when_the_server_is_down() {
+    let mut k = Kit::new();
+    k.server.with(|s| s.reachable = false);
+    k.wait(16);
+    assert_eq!(k.screen(), Screen::Offline);
+    k.server.with(|s| s.reachable = true);
+    k.wait(11);
+    assert_eq!(k.screen(), Screen::Language);
+}
+
+// Issue 18: a closed service says when it opens, a full one says so, in the visitor's words.
+#[test]
+fn closed_services_say_when_they_open_in_the_visitors_language() {
+    let mut info = demo::livorno();
+    let docce = info.services.iter_mut().find(|s| s.id.as_str() == "docce").unwrap();
+    docce.opens_at = Some("2026-11-24T09:00:00+01:00".into());
+    let mut k = Kit::with(FakeServer::new(info));
+    k.press(Input::Language("ar".into())).press(Input::Choose(1));
+    let m = k.view().message;
+    assert!(m.starts_with("تفتح مرة أخرى في 24/11 09:00."), "{m}");
+    assert!(!m.contains("closed"), "{m}");
+    let mut k = Kit::new();
+    k.server.with(|s| {
+        s.refuse_next_issue =
+            Some(ServerError::Closed { code: "daily_cap_reached".into(), message: "full today".into() })
+    });
+    k.press(Input::Language("en".into()));
+    k.take_simple_ticket_in_current_language();
+    let m = k.view().message;
+    assert!(m.starts_with("Today's tickets for this service have all been given."), "{m}");
+    assert!(!m.contains("full today"));
+}
+
+// Issue 18: no open desk for the service: no "0 min", but "no desk is open for this now".
+#[test]
+fn no_open_desk_is_said_instead_of_a_wait() {
+    let mut info = demo::livorno();
+    info.services.iter_mut().for_each(|s| s.open_desks = 0);
+    let mut k = Kit::with(FakeServer::new(info));
+    k.take_simple_ticket();
+    let t = k.view().ticket.unwrap();
+    assert!(t.no_desk_open);
+    assert!(k.view().speech_text().contains("Ora nessuno sportello è aperto per questo servizio"));
+    let dump = crate::ticket::dump(&k.printer.tickets()[0]);
+    assert!(dump.contains("Ora nessuno sportello"), "{dump}");
+    assert!(!dump.contains("Attesa stimata"), "{dump}");
+}
+
+// Issue 18: staff read where the visitor is, in words (not `Question("need") (ar)`).
+#[test]
+fn help_alerts_read_as_text() {
+    let mut k = Kit::new();
+    k.press(Input::Language("ar".into())).press(Input::Help);
+    let message = k.server.with(|s| s.alerts[0].message.clone()).unwrap();
+    assert_eq!(message, "Schermo: Di cosa hai bisogno oggi? · lingua: العربية (ar)");
+}
+
+// Issue 18: paper near its end: staff are told once, before it runs out; the ticket still prints.
+#[test]
+fn paper_near_end_alerts_staff_once() {
+    let mut k = Kit::new();
+    k.printer.set_paper(crate::printer::Paper::NearEnd);
+    k.take_simple_ticket();
+    assert_eq!(k.view().ticket.unwrap().paper, Paper::Printed);
+    k.press(Input::Done);
+    k.take_simple_ticket();
+    let alerts = k.server.with(|s| s.alerts.clone());
+    assert_eq!(alerts.len(), 1, "{alerts:?}");
+    assert_eq!(alerts[0].kind, "printer_failure");
+    assert_eq!(
+        alerts[0].message.as_deref(),
+        Some("Carta quasi finita nella stampante del chiosco: cambiare il rotolo")
+    );
+    k.printer.set_paper(crate::printer::Paper::Enough);
+    k.press(Input::Done);
+    k.printer.set_paper(crate::printer::Paper::NearEnd);
+    k.press(Input::StartOver);
+    assert_eq!(k.server.with(|s| s.alerts.len()), 2, "told again for the next roll");
+}
+
+// Issue 18: the QR carries the site's public_url, not the address the kiosk reaches the server at; the
+// ticket names the service in the visitor's words.
+#[test]
+fn the_qr_uses_the_sites_public_url_and_the_ticket_names_the_service() {
+    let mut info = demo::livorno();
+    info.public_url = Some("https://sportello.comune.livorno.it".into());
+    let mut k = Kit::with(FakeServer::new(info));
+    k.press(Input::Language("uk".into()));
+    k.take_simple_ticket_in_current_language();
+    let t = k.view().ticket.unwrap();
+    assert_eq!(t.qr_url, "https://sportello.comune.livorno.it/t/tok0023");
+    assert_eq!(t.service_name, "Допомога з пошуком роботи");
+    let dump = crate::ticket::dump(&k.printer.tickets()[0]);
+    assert!(dump.matches("RASTER").count() >= 5, "{dump}");
 }

@@ -58,9 +58,19 @@ impl Ui {
         !self.find(label).is_empty()
     }
 
+    /// A deliberate touch, a second after the last (past the double-tap guard).
     fn touch(&self, label: &str) {
+        *self.now.borrow_mut() += Duration::from_secs(1);
         let found = self.find(label);
         assert!(!found.is_empty(), "nothing labelled {label:?} on page {:?}", self.c.borrow().screen());
+        found[0].invoke_accessible_default_action();
+    }
+
+    /// A touch `ms` milliseconds after the last one (the second tap of a double tap).
+    fn tap_after(&self, ms: u64, label: &str) {
+        *self.now.borrow_mut() += Duration::from_millis(ms);
+        let found = self.find(label);
+        assert!(!found.is_empty(), "nothing labelled {label:?}");
         found[0].invoke_accessible_default_action();
     }
 
@@ -89,7 +99,11 @@ fn italian_path_by_accessible_labels() {
     ui.touch("1");
     ui.touch("No");
     ui.touch("No, non serve");
+    assert!(ui.has("Hai chiesto:") && ui.has("Lavoro") && ui.has("1 persona"), "the summary");
+    assert!(ui.has("Indietro") && ui.has("Cambia"));
+    ui.touch("Stampa il mio biglietto");
     assert!(ui.has("Il tuo numero: A023"), "the number is on screen");
+    assert!(ui.has("Orientamento al lavoro"), "the service in the visitor's words");
     assert!(ui.has("Codice QR per seguire il tuo turno sul telefono"));
     assert_eq!(ui.printer.tickets().len(), 1);
     assert_eq!(ui.window.global::<KioskAdapter>().get_page(), Page::Ticket);
@@ -110,6 +124,8 @@ fn arabic_path_by_accessible_labels_right_to_left() {
     ui.touch("2");
     ui.touch("نعم");
     ui.touch("العربية");
+    assert!(ui.has("وسيط: العربية"), "the summary names the mediator");
+    ui.touch("اطبع تذكرتي");
     assert!(ui.has("رقمك: A023"));
     let (request, _) = ui.server.with(|s| s.requests[0].clone());
     assert_eq!(request.needs, Some(vec!["group:families_young_children".into(), "mediator:ar".into()]));
@@ -140,13 +156,15 @@ fn printer_failure_and_closed_service_in_the_ui() {
     ui.printer.fail_with(Some(PrinterError::CoverOpen));
     ui.touch("Italiano");
     ui.touch("Doccia e igiene");
-    assert!(ui.has("Chiedi all'accoglienza: ti diranno quando tornare o dove andare. (closed)"));
+    assert!(ui.has("Chiedi all'accoglienza: ti diranno quando tornare o dove andare."));
+    assert!(!ui.window.global::<KioskAdapter>().get_message().contains("closed"), "no raw English reason");
     ui.touch("Ricomincia");
     ui.touch("Italiano");
     ui.touch("Lavoro");
     ui.touch("3");
     ui.touch("No");
     ui.touch("No, non serve");
+    ui.touch("Stampa il mio biglietto");
     assert!(ui.has("Il tuo numero: A023"));
     assert!(ui.has("La stampante non funziona. Fai una foto allo schermo o ricorda il tuo numero."));
 }
@@ -160,6 +178,7 @@ fn offline_then_retry_in_the_ui() {
     ui.touch("1");
     ui.touch("No");
     ui.touch("No, non serve");
+    ui.touch("Stampa il mio biglietto");
     assert!(ui.has("Ora non possiamo dare biglietti. Per favore vai all'accoglienza."));
     ui.server.with(|s| s.reachable = true);
     ui.touch("Riprova");
@@ -171,7 +190,9 @@ fn offline_then_retry_in_the_ui() {
 fn controller_thread_publishes_views_in_order_and_stops_with_the_window() {
     let server = FakeServer::new(demo::livorno());
     let printer = MemoryPrinter::default();
-    let c = Controller::new(Box::new(server.clone()), Box::new(printer.clone()), false, Instant::now());
+    let mut c = Controller::new(Box::new(server.clone()), Box::new(printer.clone()), false, Instant::now());
+    // The inputs arrive at once, faster than any finger: the double-tap guard is not under test here.
+    c.timeouts.page_guard = Duration::ZERO;
     let (tx, rx) = mpsc::channel();
     let (views_tx, views) = mpsc::channel::<View>();
     let worker = std::thread::spawn(move || {
@@ -182,8 +203,8 @@ fn controller_thread_publishes_views_in_order_and_stops_with_the_window() {
     while screens.last() != Some(&Screen::Language) {
         screens.push(next().screen);
     }
-    for input in [Input::Language("it".into()), Input::Choose(2), Input::Choose(0), Input::Choose(1), Input::Choose(0)]
-    {
+    let inputs = [Input::Language("it".into()), Input::Choose(2), Input::Choose(0), Input::Choose(1), Input::Choose(0)];
+    for input in inputs.into_iter().chain([Input::Confirm]) {
         tx.send(input).unwrap();
     }
     while screens.last() != Some(&Screen::Ticket) {
@@ -229,6 +250,15 @@ fn every_screen_text_in_every_site_language() {
             &t.more_time,
             &t.calling_staff,
             &t.ok,
+            &t.back,
+            &t.print_ticket,
+            &t.change,
+            &t.listen,
+            &t.repeat,
+            &t.volume,
+            &t.more_choices,
+            &t.previous_choices,
+            &t.no_desk_open,
         ];
         for text in all {
             assert!(!text.trim().is_empty() && !text.contains("kiosk-"), "{lang}: {:?}", t);
@@ -245,4 +275,29 @@ fn every_screen_text_in_every_site_language() {
     // Ukrainian and Arabic countdowns agree with their numbers.
     assert!(texts::tf("uk", texts::id::KIOSK_GOING_BACK, &[("n", 15.into())]).ends_with("15 секунд"));
     assert!(texts::tf("ar", texts::id::KIOSK_GOING_BACK, &[("n", 5.into())]).ends_with("5 ثوانٍ"));
+}
+
+// Issue 18: a double tap on a language does not answer the first question; a double tap on the party
+// size does not answer "young children" — and the summary shows what was asked before anything is issued.
+#[test]
+fn double_taps_are_ignored_and_the_summary_comes_before_the_ticket() {
+    let ui = Ui::new();
+    ui.touch("Italiano");
+    ui.tap_after(130, "Lavoro");
+    assert!(ui.has("Di cosa hai bisogno oggi?"), "the second tap did not answer");
+    ui.touch("Lavoro");
+    ui.touch("2");
+    ui.tap_after(140, "Sì");
+    assert!(ui.has("Ci sono bambini piccoli con te?"), "still asked");
+    ui.touch("No");
+    ui.touch("Français");
+    assert!(ui.has("Hai chiesto:"));
+    assert!(ui.has("Lavoro") && ui.has("2 persone") && ui.has("Mediatore: Français"));
+    assert!(ui.server.with(|s| s.requests.is_empty()), "nothing issued yet");
+    ui.touch("Indietro");
+    assert!(ui.has("Ti serve un mediatore o un interprete?"), "back to the last question");
+    ui.touch("No, non serve");
+    ui.touch("Cambia");
+    assert!(ui.has("Di cosa hai bisogno oggi?"), "change: the questions again, in Italian");
+    assert!(ui.has("Indietro"), "back from the first question leads to the languages");
 }

@@ -94,6 +94,7 @@ fn kiosk_info(live: &Live<'_>, site: &SiteId) -> Option<KioskInfo> {
         services,
         triage: s.triage.clone(),
         waiting_area: s.waiting_area.clone(),
+        public_url: s.public_url.clone(),
     })
 }
 

@@ -50,4 +50,30 @@ kiosk-more-time = أحتاج إلى مزيد من الوقت
 kiosk-calling-staff = نتصل بالموظفين…
 kiosk-ok = حسنًا
 kiosk-wait-line-range = { estimated-wait }: { wait-range-minutes }
-kiosk-wait-line-none = { estimated-wait }: { no-desk-open }
+
+## الملخص، صفحات الخيارات، الصوت، الحالات
+kiosk-no-desk-open = لا يوجد شباك مفتوح لهذه الخدمة الآن
+kiosk-back = رجوع
+kiosk-summary-title = لقد طلبت:
+kiosk-summary-people = { $n ->
+    [one] شخص واحد
+    [two] شخصان
+    [few] { $n } أشخاص
+   *[other] { $n } شخص
+}
+kiosk-summary-mediator = وسيط: { $language }
+kiosk-print-ticket = اطبع تذكرتي
+kiosk-show-ticket = اعرض تذكرتي
+kiosk-change = تغيير
+kiosk-listen = استمع
+kiosk-repeat = أعد
+kiosk-volume = مستوى الصوت
+kiosk-touch-again = لقد لمست: { $choice }. المس مرة أخرى للتأكيد.
+kiosk-option-spoken = { $n }: { $label }.
+kiosk-closed-opens = تفتح مرة أخرى في { $when }.
+kiosk-closed-full = نفدت تذاكر اليوم لهذه الخدمة.
+kiosk-more-choices = خيارات أخرى
+kiosk-previous-choices = الخيارات السابقة
+kiosk-page = { $page } من { $pages }
+kiosk-ticket-speech = رقمك هو { $number }. { $label }.
+kiosk-printer-none = هذا الكشك لا يطبع: التقط صورة للشاشة أو تذكر رقمك.

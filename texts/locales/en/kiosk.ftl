@@ -51,4 +51,35 @@ kiosk-more-time = I need more time
 kiosk-calling-staff = Calling the staff…
 kiosk-ok = OK
 kiosk-wait-line-range = { estimated-wait }: { wait-range-minutes }
-kiosk-wait-line-none = { estimated-wait }: { no-desk-open }
+
+## Summary, pages of choices, voice, states
+kiosk-no-desk-open = No desk is open for this now
+kiosk-back = Back
+kiosk-summary-title = You asked for:
+# $n: people on the ticket.
+kiosk-summary-people = { $n ->
+    [one] 1 person
+   *[other] { $n } people
+}
+# $language: the mediator's language, by its own name.
+kiosk-summary-mediator = Mediator: { $language }
+kiosk-print-ticket = Print my ticket
+kiosk-show-ticket = Show my ticket
+kiosk-change = Change
+kiosk-listen = Listen
+kiosk-repeat = Repeat
+kiosk-volume = Volume
+# $choice: the choice just touched, read aloud.
+kiosk-touch-again = You touched: { $choice }. Touch it again to confirm.
+# $n: the choice's number; $label: the choice.
+kiosk-option-spoken = { $n }: { $label }.
+# $when: day and time it opens, e.g. 24/11 09:00.
+kiosk-closed-opens = It opens again on { $when }.
+kiosk-closed-full = Today's tickets for this service have all been given.
+kiosk-more-choices = More choices
+kiosk-previous-choices = Previous choices
+# $page, $pages: page of choices.
+kiosk-page = { $page } of { $pages }
+# $number: the number as spoken; $label: where and what for.
+kiosk-ticket-speech = Your number is { $number }. { $label }.
+kiosk-printer-none = This kiosk does not print: take a photo of the screen or remember your number.

@@ -18,3 +18,16 @@ staff-alert-printer_failure = Printer failure
 staff-alert-other = Alert
 staff-status-expired = expired
 staff-alert-kiosk_flood = A kiosk is issuing too many tickets
+# Alerts the kiosk sends to staff. $screen: the screen (the question in Italian); $language: the chosen language.
+staff-kiosk-help-where = Screen: { $screen } · language: { $language }
+staff-kiosk-printer-paper-low = The kiosk printer's paper is nearly out: change the roll
+staff-kiosk-printer-paper-out = The kiosk printer is out of paper
+staff-kiosk-printer-cover-open = The kiosk printer's cover is open
+staff-kiosk-printer-offline = The kiosk printer cannot be reached
+staff-kiosk-printer-failed = The kiosk printer reports an error
+staff-kiosk-screen-language = choosing a language
+staff-kiosk-screen-party = number of people
+staff-kiosk-screen-mediator = mediator
+staff-kiosk-screen-summary = summary before the ticket
+staff-kiosk-screen-ticket = ticket
+staff-kiosk-screen-other = message

@@ -48,4 +48,28 @@ kiosk-more-time = J'ai besoin de plus de temps
 kiosk-calling-staff = Nous appelons le personnel…
 kiosk-ok = OK
 kiosk-wait-line-range = { estimated-wait } : { wait-range-minutes }
-kiosk-wait-line-none = { estimated-wait } : { no-desk-open }
+
+## Récapitulatif, pages de choix, voix, états
+kiosk-no-desk-open = Aucun guichet n'est ouvert pour cela en ce moment
+kiosk-back = Retour
+kiosk-summary-title = Vous avez demandé :
+kiosk-summary-people = { $n ->
+    [one] 1 personne
+   *[other] { $n } personnes
+}
+kiosk-summary-mediator = Médiateur : { $language }
+kiosk-print-ticket = Imprimer mon ticket
+kiosk-show-ticket = Afficher mon ticket
+kiosk-change = Modifier
+kiosk-listen = Écouter
+kiosk-repeat = Répéter
+kiosk-volume = Volume
+kiosk-touch-again = Vous avez touché : { $choice }. Touchez encore pour confirmer.
+kiosk-option-spoken = { $n } : { $label }.
+kiosk-closed-opens = Réouverture le { $when }.
+kiosk-closed-full = Tous les tickets de ce service ont été donnés aujourd'hui.
+kiosk-more-choices = Autres choix
+kiosk-previous-choices = Choix précédents
+kiosk-page = { $page } sur { $pages }
+kiosk-ticket-speech = Votre numéro est { $number }. { $label }.
+kiosk-printer-none = Cette borne n'imprime pas : prenez l'écran en photo ou retenez votre numéro.

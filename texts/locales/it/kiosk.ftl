@@ -51,4 +51,35 @@ kiosk-more-time = Mi serve più tempo
 kiosk-calling-staff = Stiamo chiamando il personale…
 kiosk-ok = OK
 kiosk-wait-line-range = { estimated-wait }: { wait-range-minutes }
-kiosk-wait-line-none = { estimated-wait }: { no-desk-open }
+
+## Riepilogo, pagine di scelte, voce, stati
+kiosk-no-desk-open = Ora nessuno sportello è aperto per questo servizio
+kiosk-back = Indietro
+kiosk-summary-title = Hai chiesto:
+# $n: persone del biglietto.
+kiosk-summary-people = { $n ->
+    [one] 1 persona
+   *[other] { $n } persone
+}
+# $language: la lingua del mediatore, nel suo nome.
+kiosk-summary-mediator = Mediatore: { $language }
+kiosk-print-ticket = Stampa il mio biglietto
+kiosk-show-ticket = Mostra il mio biglietto
+kiosk-change = Cambia
+kiosk-listen = Ascolta
+kiosk-repeat = Ripeti
+kiosk-volume = Volume
+# $choice: la scelta appena toccata, letta ad alta voce.
+kiosk-touch-again = Hai toccato: { $choice }. Tocca di nuovo per confermare.
+# $n: numero della scelta; $label: la scelta.
+kiosk-option-spoken = { $n }: { $label }.
+# $when: giorno e ora di apertura, per esempio 24/11 09:00.
+kiosk-closed-opens = Riapre il { $when }.
+kiosk-closed-full = I biglietti di oggi per questo servizio sono finiti.
+kiosk-more-choices = Altre scelte
+kiosk-previous-choices = Scelte precedenti
+# $page, $pages: pagina di scelte.
+kiosk-page = { $page } di { $pages }
+# $number: il numero detto a voce; $label: dove e per cosa.
+kiosk-ticket-speech = Il tuo numero è { $number }. { $label }.
+kiosk-printer-none = Questo chiosco non stampa: fai una foto allo schermo o ricorda il tuo numero.

@@ -18,3 +18,16 @@ staff-alert-printer_failure = Guasto stampante
 staff-alert-other = Avviso
 staff-status-expired = scaduto
 staff-alert-kiosk_flood = Un chiosco emette troppi biglietti
+# Avvisi che il chiosco manda al personale. $screen: lo schermo (la domanda in italiano); $language: la lingua scelta.
+staff-kiosk-help-where = Schermo: { $screen } · lingua: { $language }
+staff-kiosk-printer-paper-low = Carta quasi finita nella stampante del chiosco: cambiare il rotolo
+staff-kiosk-printer-paper-out = Stampante del chiosco senza carta
+staff-kiosk-printer-cover-open = Stampante del chiosco con il coperchio aperto
+staff-kiosk-printer-offline = Stampante del chiosco non raggiungibile
+staff-kiosk-printer-failed = La stampante del chiosco segnala un errore
+staff-kiosk-screen-language = scelta della lingua
+staff-kiosk-screen-party = numero di persone
+staff-kiosk-screen-mediator = mediatore
+staff-kiosk-screen-summary = riepilogo prima del biglietto
+staff-kiosk-screen-ticket = biglietto
+staff-kiosk-screen-other = messaggio

@@ -49,4 +49,29 @@ kiosk-more-time = Am nevoie de mai mult timp
 kiosk-calling-staff = Chemăm personalul…
 kiosk-ok = OK
 kiosk-wait-line-range = { estimated-wait }: { wait-range-minutes }
-kiosk-wait-line-none = { estimated-wait }: { no-desk-open }
+
+## Rezumat, pagini de opțiuni, voce, stări
+kiosk-no-desk-open = Acum niciun ghișeu nu este deschis pentru acest serviciu
+kiosk-back = Înapoi
+kiosk-summary-title = Ați cerut:
+kiosk-summary-people = { $n ->
+    [one] 1 persoană
+    [few] { $n } persoane
+   *[other] { $n } de persoane
+}
+kiosk-summary-mediator = Mediator: { $language }
+kiosk-print-ticket = Tipăriți-mi bonul
+kiosk-show-ticket = Afișați-mi bonul
+kiosk-change = Modificați
+kiosk-listen = Ascultați
+kiosk-repeat = Repetați
+kiosk-volume = Volum
+kiosk-touch-again = Ați atins: { $choice }. Atingeți din nou pentru a confirma.
+kiosk-option-spoken = { $n }: { $label }.
+kiosk-closed-opens = Se redeschide pe { $when }.
+kiosk-closed-full = Bonurile de azi pentru acest serviciu s-au terminat.
+kiosk-more-choices = Alte opțiuni
+kiosk-previous-choices = Opțiunile anterioare
+kiosk-page = { $page } din { $pages }
+kiosk-ticket-speech = Numărul dumneavoastră este { $number }. { $label }.
+kiosk-printer-none = Acest chioșc nu tipărește: fotografiați ecranul sau rețineți numărul.

@@ -50,4 +50,29 @@ kiosk-more-time = Мені потрібно більше часу
 kiosk-calling-staff = Викликаємо працівників…
 kiosk-ok = Гаразд
 kiosk-wait-line-range = { estimated-wait }: { wait-range-minutes }
-kiosk-wait-line-none = { estimated-wait }: { no-desk-open }
+
+## Підсумок, сторінки варіантів, голос, стани
+kiosk-no-desk-open = Зараз для цього не працює жодне віконце
+kiosk-back = Назад
+kiosk-summary-title = Ви обрали:
+kiosk-summary-people = { $n ->
+    [one] { $n } особа
+    [few] { $n } особи
+   *[other] { $n } осіб
+}
+kiosk-summary-mediator = Посередник: { $language }
+kiosk-print-ticket = Надрукувати мій талон
+kiosk-show-ticket = Показати мій талон
+kiosk-change = Змінити
+kiosk-listen = Слухати
+kiosk-repeat = Повторити
+kiosk-volume = Гучність
+kiosk-touch-again = Ви торкнулися: { $choice }. Торкніться ще раз, щоб підтвердити.
+kiosk-option-spoken = { $n }: { $label }.
+kiosk-closed-opens = Знову відкриється { $when }.
+kiosk-closed-full = Талони на сьогодні для цієї послуги закінчилися.
+kiosk-more-choices = Інші варіанти
+kiosk-previous-choices = Попередні варіанти
+kiosk-page = { $page } з { $pages }
+kiosk-ticket-speech = Ваш номер { $number }. { $label }.
+kiosk-printer-none = Цей кіоск не друкує: сфотографуйте екран або запам'ятайте свій номер.
