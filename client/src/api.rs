@@ -224,6 +224,13 @@ impl Client {
                     tokio::time::sleep(backoff.next_delay()).await;
                     attempt += 1;
                 }
+                // Rate limited for a moment (two tickets in quick succession at one kiosk): wait as
+                // told and resend, with the same key; a long wait goes back to the caller.
+                Err(e) if attempt < attempts && e.short_retry_after().is_some() => {
+                    let wait = e.short_retry_after().unwrap_or_default();
+                    tokio::time::sleep(wait.max(backoff.next_delay())).await;
+                    attempt += 1;
+                }
                 other => return other,
             }
         }

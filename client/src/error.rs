@@ -32,6 +32,9 @@ pub struct ApiError {
     pub retry_after: Option<Duration>,
 }
 
+/// The longest `Retry-After` of a 429 that [`Client::issue_retrying`](crate::Client::issue_retrying) waits for.
+pub const SHORT_RETRY_AFTER: Duration = Duration::from_secs(3);
+
 impl ApiError {
     /// Reads an error answer: status, its `Retry-After` header value if any, and the body.
     pub fn from_answer(status: u16, retry_after: Option<&str>, body: &str) -> ApiError {
@@ -81,6 +84,12 @@ impl Error {
     /// Worth sending again, unchanged (with the same `Idempotency-Key`): no answer, or a 5xx.
     pub fn is_retryable(&self) -> bool {
         self.is_transport() || self.status().is_some_and(|s| s >= 500)
+    }
+
+    /// A 429 whose `Retry-After` is short enough to wait for while a visitor stands at the kiosk
+    /// (at most [`SHORT_RETRY_AFTER`]): how long.
+    pub fn short_retry_after(&self) -> Option<Duration> {
+        self.api().filter(|e| e.status == 429).and_then(|e| e.retry_after).filter(|d| *d <= SHORT_RETRY_AFTER)
     }
 }
 

@@ -51,11 +51,36 @@ struct RunArgs {
     #[arg(long)]
     #[serde(default)]
     silent: bool,
+    /// The window's size in pixels, `WxH` [default: 1080x1920, a portrait kiosk]: without a window
+    /// manager (cage, a bare X server) nothing else sizes the window, not even --fullscreen.
+    #[arg(long, value_name = "WxH")]
+    size: Option<String>,
+}
+
+/// The kiosk's settings once the command line, the config file and the defaults are merged.
+struct Settings {
+    server: String,
+    key: String,
+    site: String,
+    printer: PrinterTarget,
+    fullscreen: bool,
+    low_reach: bool,
+    silent: bool,
+    size: (u32, u32),
+}
+
+/// `1080x1920` → (1080, 1920).
+fn parse_size(s: &str) -> anyhow::Result<(u32, u32)> {
+    let parsed = s.split_once(['x', 'X']).and_then(|(w, h)| Some((w.trim().parse().ok()?, h.trim().parse().ok()?)));
+    match parsed {
+        Some((w, h)) if w > 0 && h > 0 => Ok((w, h)),
+        _ => anyhow::bail!("size '{s}' is not a size like 1080x1920"),
+    }
 }
 
 impl RunArgs {
     /// Command-line options over the config file's over the demo defaults.
-    fn resolve(self) -> anyhow::Result<(String, String, String, PrinterTarget, bool, bool, bool)> {
+    fn resolve(self) -> anyhow::Result<Settings> {
         let file = match &self.config {
             Some(path) => {
                 let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
@@ -64,15 +89,16 @@ impl RunArgs {
             None => RunArgs::default(),
         };
         let printer = self.printer.or(file.printer).unwrap_or_else(|| "none".into());
-        Ok((
-            self.server.or(file.server).unwrap_or_else(|| "http://127.0.0.1:8080".into()),
-            self.key.or(file.key).unwrap_or_else(|| "demo-kiosk-livorno-terreni".into()),
-            self.site.or(file.site).unwrap_or_else(|| "livorno-terreni".into()),
-            printer.parse().map_err(anyhow::Error::msg)?,
-            self.fullscreen || file.fullscreen,
-            self.low_reach || file.low_reach,
-            self.silent || file.silent,
-        ))
+        Ok(Settings {
+            server: self.server.or(file.server).unwrap_or_else(|| "http://127.0.0.1:8080".into()),
+            key: self.key.or(file.key).unwrap_or_else(|| "demo-kiosk-livorno-terreni".into()),
+            site: self.site.or(file.site).unwrap_or_else(|| "livorno-terreni".into()),
+            printer: printer.parse().map_err(anyhow::Error::msg)?,
+            fullscreen: self.fullscreen || file.fullscreen,
+            low_reach: self.low_reach || file.low_reach,
+            silent: self.silent || file.silent,
+            size: parse_size(self.size.or(file.size).as_deref().unwrap_or("1080x1920"))?,
+        })
     }
 }
 
@@ -158,7 +184,7 @@ fn main() -> anyhow::Result<()> {
             Ok(())
         }
         None => {
-            let (server, key, site, printer, fullscreen, low_reach, silent) = cli.run.resolve()?;
+            let Settings { server, key, site, printer, fullscreen, low_reach, silent, size } = cli.run.resolve()?;
             if key.starts_with("demo-") {
                 eprintln!("kiosk: using the DEMO device key {key} for site {site} on {server}");
             }
@@ -168,7 +194,29 @@ fn main() -> anyhow::Result<()> {
             if !speaker.enabled() && !silent {
                 eprintln!("kiosk: espeak-ng not found, screens will not be read aloud (apt-get install espeak-ng)");
             }
-            kiosk::ui::run(controller, fullscreen, speaker, started)
+            kiosk::ui::run(controller, fullscreen, size, speaker, started)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_window_size_comes_from_the_flag_the_file_or_the_portrait_default() {
+        assert_eq!(parse_size("1920x1080").unwrap(), (1920, 1080));
+        assert!(parse_size("1080").unwrap_err().to_string().contains("not a size like 1080x1920"));
+        assert!(parse_size("0x1920").is_err());
+        let file = std::env::temp_dir().join(format!("sportello-kiosk-size-{}.toml", std::process::id()));
+        std::fs::write(&file, "size = \"1920x1080\"\n").unwrap();
+        let from_file = RunArgs { config: Some(file.clone()), ..RunArgs::default() };
+        assert_eq!(from_file.resolve().unwrap().size, (1920, 1080));
+        let flag = RunArgs { config: Some(file.clone()), size: Some("800x1280".into()), ..RunArgs::default() };
+        assert_eq!(flag.resolve().unwrap().size, (800, 1280));
+        assert_eq!(RunArgs::default().resolve().unwrap().size, (1080, 1920));
+        let _ = std::fs::remove_file(
+            std::env::temp_dir().join(format!("sportello-kiosk-size-{}.toml", std::process::id())),
+        );
     }
 }

@@ -214,7 +214,15 @@ pub fn wire(window: &AppWindow, sink: Rc<dyn Fn(Input)>) {
 
 /// Runs the kiosk: the window on this thread, the controller (network, printer, speech) on its own.
 /// `started` is when the process started: the time to the running window is logged against it.
-pub fn run(controller: Controller, fullscreen: bool, speaker: Speaker, started: Instant) -> anyhow::Result<()> {
+/// `size`: the window's size in pixels; without a window manager (cage, a bare X server) nothing else
+/// sizes it, and even a full-screen window would keep laying out at its preferred size.
+pub fn run(
+    controller: Controller,
+    fullscreen: bool,
+    size: (u32, u32),
+    speaker: Speaker,
+    started: Instant,
+) -> anyhow::Result<()> {
     let window = AppWindow::new()?;
     // The software renderer has no rendering notifier: log when the event loop first runs, which is
     // when the window is up and its first frame is being drawn.
@@ -228,6 +236,8 @@ pub fn run(controller: Controller, fullscreen: bool, speaker: Speaker, started: 
         ..KioskTexts::default()
     });
     window.global::<KioskAdapter>().set_title(SharedString::new());
+    window.window().set_position(slint::PhysicalPosition::new(0, 0));
+    window.window().set_size(slint::PhysicalSize::new(size.0, size.1));
     if fullscreen {
         window.window().set_fullscreen(true);
     }

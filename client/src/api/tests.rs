@@ -53,6 +53,30 @@ async fn issue_retrying_resends_the_same_key_after_a_503_and_stops_at_a_refusal(
 }
 
 #[tokio::test]
+async fn issue_retrying_waits_a_short_retry_after_and_returns_a_long_one() {
+    let limited = |s: &str| {
+        Reply::json(429, r#"{"error":{"code":"rate_limited","message":"try again in 1 s"}}"#)
+            .header(&format!("Retry-After: {s}"))
+    };
+    let request = IssueRequest { service: "lavoro".into(), ..IssueRequest::default() };
+    let none = Backoff::new(Duration::ZERO, Duration::ZERO);
+    let (base, requests) = serve(vec![limited("1"), Reply::json(201, TICKET)]);
+    let started = std::time::Instant::now();
+    let t = Client::new(&base).issue_retrying("s", &request, "key-4", 3, none.clone()).await.unwrap();
+    assert_eq!(t.number, "A023");
+    assert!(started.elapsed() >= Duration::from_secs(1), "waited as told");
+    let r = requests.join().unwrap();
+    assert_eq!(r.len(), 2);
+    assert!(r.iter().all(|r| r.to_ascii_lowercase().contains("idempotency-key: key-4\r\n")), "{r:?}");
+    // Too long to keep a visitor waiting: the caller hears it at once.
+    let (base, requests) = serve(vec![limited("60")]);
+    let err = Client::new(&base).issue_retrying("s", &request, "key-5", 3, none).await.unwrap_err();
+    assert_eq!(err.short_retry_after(), None);
+    assert_eq!(err.status(), Some(429));
+    assert_eq!(requests.join().unwrap().len(), 1);
+}
+
+#[tokio::test]
 async fn call_next_is_none_on_204_and_a_bad_body_is_a_decode_error() {
     let (base, _r) = serve(vec![Reply::json(204, ""), Reply::json(200, "{\"id\": 1}")]);
     let staff = Client::new(&base).with_bearer("t");
