@@ -293,9 +293,9 @@ fn hub_settings() {
     };
     let err = load("url = \"ftp://hub\"\norigin = \"Grosseto!\"\nkey = \"short\"\n").unwrap_err().to_string();
     expect![[r#"
-        sportello.toml:12:7: hub.url: 'ftp://hub' is not an http(s) URL like "https://hub.example.org"
-        sportello.toml:13:10: hub.origin: 'Grosseto!' is not an origin name (a-z, 0-9, - and _)
-        sportello.toml:14:7: hub.key: the enrolment key is missing or too short (copy it from `hub enrol`)"#]]
+        sportello.toml:11:7: hub.url: 'ftp://hub' is not an http(s) URL like "https://hub.example.org"
+        sportello.toml:12:10: hub.origin: 'Grosseto!' is not an origin name (a-z, 0-9, - and _)
+        sportello.toml:13:7: hub.key: the enrolment key is missing or too short (copy it from `hub enrol`)"#]]
     .assert_eq(&err);
     let cfg = load("url = \"https://hub.example.org/\"\norigin = \"grosseto\"\nkey = \"sph_0123456789abcdef0123\"\n")
         .unwrap();
