@@ -10,7 +10,7 @@ pub type Result<T> = std::result::Result<T, HubError>;
 
 #[derive(Debug, thiserror::Error)]
 pub enum HubError {
-    #[error("database error: {0}")]
+    #[error("database error: {}", pg_detail(.0))]
     Pg(#[from] tokio_postgres::Error),
     #[error("no database connection: {0}")]
     Pool(#[from] deadpool_postgres::PoolError),
@@ -19,6 +19,14 @@ pub enum HubError {
     /// The batch is refused as a whole (nothing stored).
     #[error("{0}")]
     Refused(String),
+}
+
+/// The server's own message (tokio-postgres' Display says only "db error").
+fn pg_detail(e: &tokio_postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(d) => format!("{} ({})", d.message(), d.code().code()),
+        None => e.to_string(),
+    }
 }
 
 const SCHEMA: &str = include_str!("schema.sql");
@@ -126,13 +134,13 @@ pub async fn ingest(pool: &Pool, origin: &str, batch: &Batch, now_ms: i64) -> Re
         None => (None, None),
     };
     tx.execute(
-        "UPDATE origins SET watermark = $2, last_contact_ms = $3, software = $4, backlog = $5, \
-         oldest_unacked_ms = $6, \
+        "UPDATE origins SET watermark = $2::int8, last_contact_ms = $3::int8, software = $4::text, \
+         site_last = $5::int8, oldest_unacked_ms = CASE WHEN $2::int8 >= $5::int8 THEN NULL ELSE $6::int8 END, \
          gap_expected = CASE WHEN $7::int8 IS NOT NULL THEN $7 WHEN gap_expected <= $2 THEN NULL ELSE gap_expected END, \
          gap_got = CASE WHEN $7::int8 IS NOT NULL THEN $8 WHEN gap_expected <= $2 THEN NULL ELSE gap_got END, \
          gap_at_ms = CASE WHEN $7::int8 IS NOT NULL THEN $3 WHEN gap_expected <= $2 THEN NULL ELSE gap_at_ms END \
          WHERE origin = $1",
-        &[&origin, &w, &now_ms, &r.software, &(r.backlog as i64), &r.oldest_unacked_ms, &gap_expected, &gap_got],
+        &[&origin, &w, &now_ms, &r.software, &(r.last as i64), &r.oldest_unacked_ms, &gap_expected, &gap_got],
     )
     .await?;
     tx.commit().await?;
@@ -155,6 +163,7 @@ pub struct Origin {
     pub events: u64,
     pub last_contact_ms: Option<i64>,
     pub software: Option<String>,
+    /// Events the site has that the hub has not (as of the site's last push).
     pub backlog: Option<i64>,
     pub oldest_unacked_ms: Option<i64>,
     pub gap: Option<queue_core::envelope::Gap>,
@@ -164,7 +173,8 @@ pub async fn fleet(pool: &Pool) -> Result<Vec<Origin>> {
     let c = pool.get().await?;
     let rows = c
         .query(
-            "SELECT o.origin, o.sites, o.watermark, o.last_contact_ms, o.software, o.backlog, o.oldest_unacked_ms, \
+            "SELECT o.origin, o.sites, o.watermark, o.last_contact_ms, o.software, CASE WHEN o.site_last IS NULL THEN NULL ELSE GREATEST(o.site_last - o.watermark, 0) END, \
+                    o.oldest_unacked_ms, \
                     o.gap_expected, o.gap_got, (SELECT count(*) FROM events e WHERE e.origin = o.origin) \
              FROM origins o ORDER BY o.origin",
             &[],

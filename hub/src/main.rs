@@ -42,7 +42,9 @@ fn valid_name(s: &str) -> bool {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,tokio_postgres=warn".into()),
+        )
         // stdout carries only what a script reads: a printed key, the ready line.
         .with_writer(std::io::stderr)
         .init();

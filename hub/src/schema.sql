@@ -15,7 +15,7 @@ CREATE TABLE IF NOT EXISTS origins (
     watermark         BIGINT NOT NULL DEFAULT 0, -- every event up to it is stored
     last_contact_ms   BIGINT,
     software          TEXT,
-    backlog           BIGINT,                  -- as the site reported it at its last push
+    site_last         BIGINT,                  -- the last number the site gave out, at its last push
     oldest_unacked_ms BIGINT,
     gap_expected      BIGINT,                  -- the last gap reported, until it is filled
     gap_got           BIGINT,

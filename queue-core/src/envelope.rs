@@ -29,9 +29,10 @@ pub struct Envelope {
 pub struct SiteReport {
     /// The site server's software version.
     pub software: String,
-    /// Events not yet acknowledged by the hub, at the time of the push.
-    pub backlog: u64,
-    /// When the oldest of them happened (milliseconds since the epoch), if any.
+    /// The last sequence number the site has given out (the hub's backlog is this minus its
+    /// watermark).
+    pub last: u64,
+    /// When the oldest event not yet acknowledged happened before this push (ms since the epoch).
     pub oldest_unacked_ms: Option<i64>,
 }
 

@@ -49,7 +49,12 @@ pub async fn run(state: AppState, hub: HubSettings) {
             Ok(Pushed::Nothing) => POLL,
             Err(e) => {
                 let d = backoff.next_delay();
-                tracing::debug!(error = %e, retry_in_ms = d.as_millis() as u64, "the hub is not reachable");
+                if e.downcast_ref::<client::Error>().is_some_and(|e| e.api().is_some()) {
+                    // The hub answered and refused (a revoked key, a wrong origin): someone must look.
+                    tracing::warn!(error = %e, retry_in_ms = d.as_millis() as u64, "the hub refused our events");
+                } else {
+                    tracing::debug!(error = %e, retry_in_ms = d.as_millis() as u64, "the hub is not reachable");
+                }
                 state.metrics.hub_push_failures.inc();
                 d
             }
@@ -103,7 +108,7 @@ pub fn batch(origin: &str, status: &db::outbox::Status, events: Vec<(u64, queue_
         origin: origin.to_owned(),
         report: SiteReport {
             software: env!("CARGO_PKG_VERSION").to_owned(),
-            backlog: status.backlog(),
+            last: status.last,
             oldest_unacked_ms: status.oldest_unacked_ms,
         },
         events: events
