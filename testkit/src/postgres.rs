@@ -31,6 +31,17 @@ pub struct PgCluster {
 /// when `CI=true`). Panics if PostgreSQL is there but the cluster does not start.
 #[track_caller]
 pub fn require_postgres(test: &str) -> Option<PgCluster> {
+    require_cluster(test, false)
+}
+
+/// [`require_postgres`] with `fsync` on, as a real hub runs (benchmarks).
+#[track_caller]
+pub fn require_durable_postgres(test: &str) -> Option<PgCluster> {
+    require_cluster(test, true)
+}
+
+#[track_caller]
+fn require_cluster(test: &str, durable: bool) -> Option<PgCluster> {
     let bin = bin_dir();
     let runuser = crate::which("runuser");
     let user = Command::new("id").arg("postgres").output().is_ok_and(|o| o.status.success());
@@ -40,7 +51,7 @@ pub fn require_postgres(test: &str) -> Option<PgCluster> {
     if !crate::require(bin.is_some() && runuser.is_some() && user, &why) {
         return None;
     }
-    Some(PgCluster::start(&bin.expect("checked")).unwrap_or_else(|e| panic!("{test}: {e}")))
+    Some(PgCluster::start(&bin.expect("checked"), durable).unwrap_or_else(|e| panic!("{test}: {e}")))
 }
 
 fn as_postgres(program: &Path) -> Command {
@@ -63,7 +74,8 @@ fn run(mut c: Command, what: &str) -> Result<(), String> {
 }
 
 impl PgCluster {
-    pub fn start(bin: &Path) -> Result<PgCluster, String> {
+    /// `durable`: fsync on (a real hub); off for tests, which need no crash safety of the OS.
+    pub fn start(bin: &Path, durable: bool) -> Result<PgCluster, String> {
         static N: AtomicU32 = AtomicU32::new(0);
         let dir = std::env::temp_dir().join(format!(
             "sportello-pg-{}-{}-{}",
@@ -91,8 +103,9 @@ impl PgCluster {
             .port();
         let mut start = as_postgres(&bin.join("pg_ctl"));
         start.arg("-D").arg(&data).arg("-o").arg(format!(
-            "-k {} -p {port} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off",
-            dir.display()
+            "-k {} -p {port} -c listen_addresses=127.0.0.1 -c max_connections=300{}",
+            dir.display(),
+            if durable { "" } else { " -c fsync=off -c full_page_writes=off" }
         ));
         start.arg("-l").arg(dir.join("log")).args(["-w", "-t", "60", "start"]);
         let mut cluster = PgCluster {
