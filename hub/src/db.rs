@@ -16,9 +16,12 @@ pub enum HubError {
     Pool(#[from] deadpool_postgres::PoolError),
     #[error("stored JSON does not parse: {0}")]
     Json(#[from] serde_json::Error),
-    /// The batch is refused as a whole (nothing stored).
+    /// The batch is refused as a whole (nothing stored): not this key's to write.
     #[error("{0}")]
     Refused(String),
+    /// The batch is refused as a whole (nothing stored): it does not make sense.
+    #[error("{0}")]
+    BadBatch(String),
 }
 
 /// The server's own message (tokio-postgres' Display says only "db error").
@@ -102,7 +105,14 @@ pub async fn ingest(pool: &Pool, origin: &str, batch: &Batch, now_ms: i64) -> Re
         return Err(HubError::Refused(format!("origin {origin} may not write events of site {}", e.event.site)));
     }
     if let Some(e) = events.iter().find(|e| e.seq == 0 || e.seq > i64::MAX as u64) {
-        return Err(HubError::Refused(format!("sequence number {} is out of range", e.seq)));
+        return Err(HubError::BadBatch(format!("sequence number {} is out of range", e.seq)));
+    }
+    if let Some(e) = events.iter().find(|e| e.v == 0 || e.v > queue_core::envelope::ENVELOPE_VERSION) {
+        return Err(HubError::BadBatch(format!(
+            "envelope version {} (this hub reads 1 to {}): upgrade the hub first",
+            e.v,
+            queue_core::envelope::ENVELOPE_VERSION
+        )));
     }
     let (new_watermark, gap) = contiguous(watermark, events.iter().map(|e| e.seq));
     let take: Vec<_> = events.iter().filter(|e| e.seq <= new_watermark).collect();

@@ -39,6 +39,7 @@ impl From<db::HubError> for HubApiError {
     fn from(e: db::HubError) -> Self {
         match e {
             db::HubError::Refused(m) => HubApiError(StatusCode::FORBIDDEN, "forbidden", m),
+            db::HubError::BadBatch(m) => HubApiError(StatusCode::BAD_REQUEST, "bad_request", m),
             e => {
                 tracing::error!(error = %e, "hub storage failed");
                 HubApiError(

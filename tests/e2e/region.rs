@@ -326,6 +326,10 @@ async fn the_hub_gathers_every_event_exactly_once() {
     foreign.origin = "livorno".into();
     let e = hub_client(&b.key).hub_push(&foreign).await.unwrap_err();
     assert_eq!(e.api().map(|e| e.status), Some(403), "{e}");
+    let mut newer = replay.clone();
+    newer.events[0].v = 99;
+    let e = hub_client(&a.key).hub_push(&newer).await.unwrap_err();
+    assert_eq!(e.api().map(|e| e.status), Some(400), "an envelope from a newer site is refused, not misread: {e}");
     let e = hub_client("sph_not-a-key-at-all").hub_push(&replay).await.unwrap_err();
     assert_eq!(e.api().map(|e| e.status), Some(401), "{e}");
 
