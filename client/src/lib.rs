@@ -11,6 +11,7 @@ mod api;
 mod backoff;
 pub mod blocking;
 mod error;
+mod hub;
 pub mod sse;
 
 pub use api::{Answer, Builder, Client, EventStream};

@@ -219,6 +219,7 @@ pub fn load_sources(sources: &[(PathBuf, String)]) -> Result<Config, ConfigError
         retention_days: *global.retention_days.get_ref(),
         min_group_size: *global.min_group_size.get_ref(),
         server: ServerSettings::default(),
+        hub: None,
         sites: Vec::new(),
     };
     {
@@ -279,6 +280,35 @@ pub fn load_sources(sources: &[(PathBuf, String)]) -> Result<Config, ConfigError
         cfg.server.metrics_from = nets(&global.server.metrics_from, "metrics_from");
         if let Some(n) = &global.server.connections_per_address {
             cfg.server.connections_per_address = positive(&mut src, n, "server.connections_per_address");
+        }
+        if let Some(h) = &global.hub {
+            let url = h.url.get_ref().trim_end_matches('/');
+            if !(url.starts_with("https://") || url.starts_with("http://")) || url.len() < "http://x".len() {
+                src.err(
+                    h.url.span(),
+                    "hub.url",
+                    format!("'{url}' is not an http(s) URL like \"https://hub.example.org\""),
+                );
+            }
+            let origin = h.origin.get_ref();
+            if origin.is_empty()
+                || origin.len() > 64
+                || !origin.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+            {
+                src.err(h.origin.span(), "hub.origin", format!("'{origin}' is not an origin name (a-z, 0-9, - and _)"));
+            }
+            if h.key.get_ref().trim().len() < 16 {
+                src.err(
+                    h.key.span(),
+                    "hub.key",
+                    "the enrolment key is missing or too short (copy it from `hub enrol`)",
+                );
+            }
+            cfg.hub = Some(HubSettings {
+                url: url.to_owned(),
+                origin: origin.clone(),
+                key: h.key.get_ref().trim().to_owned(),
+            });
         }
     }
     let known: BTreeSet<String> = cfg.languages.iter().map(|l| l.code.clone()).collect();

@@ -16,7 +16,25 @@ pub struct Config {
     /// Funder reports suppress any cell smaller than this.
     pub min_group_size: u32,
     pub server: ServerSettings,
+    /// The regional hub this site server reports to (`[hub]`); None: stand-alone.
+    pub hub: Option<HubSettings>,
     pub sites: Vec<Site>,
+}
+
+/// The regional hub (`[hub]` in sportello.toml): the relay pushes this server's events there.
+#[derive(Clone, PartialEq, Eq)]
+pub struct HubSettings {
+    /// Base URL without a trailing slash.
+    pub url: String,
+    pub origin: String,
+    pub key: String,
+}
+
+impl std::fmt::Debug for HubSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The key is a secret: never in logs.
+        f.debug_struct("HubSettings").field("url", &self.url).field("origin", &self.origin).finish_non_exhaustive()
+    }
 }
 
 /// How the server faces its network (`[server]` in sportello.toml).

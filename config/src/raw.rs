@@ -17,6 +17,21 @@ pub struct Global {
     pub languages: Vec<Language>,
     #[serde(default)]
     pub server: Server,
+    /// `[hub]`: the regional hub this site reports to (absent: stand-alone).
+    #[serde(default)]
+    pub hub: Option<Hub>,
+}
+
+/// `[hub]` in sportello.toml: where the relay pushes the site's events.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Hub {
+    /// The hub's base URL, e.g. `https://hub.example.org`.
+    pub url: Spanned<String>,
+    /// The origin name the hub enrolled this site server under.
+    pub origin: Spanned<String>,
+    /// The enrolment key the hub's admin CLI printed for that origin.
+    pub key: Spanned<String>,
 }
 
 /// `[server]` in sportello.toml: how the server faces its network.

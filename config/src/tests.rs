@@ -334,3 +334,27 @@ fn a_script_without_a_shipped_font_is_refused() {
     let error = load_sources(&sources).unwrap_err().to_string();
     assert!(error.contains("triage.questions[0].choices[0].label.it: no font the kiosk ships can draw 'ᚠ'"), "{error}");
 }
+
+// Issue 15: `[hub]` is checked like everything else, and the key never reaches a log.
+#[test]
+fn hub_settings() {
+    let load = |hub: &str| {
+        let sources = vec![
+            (PathBuf::from("sportello.toml"), format!("{GLOBAL}\n[hub]\n{hub}")),
+            (Path::new("sites").join("s1.toml"), SITE.to_owned()),
+        ];
+        load_sources(&sources)
+    };
+    let err = load("url = \"ftp://hub\"\norigin = \"Grosseto!\"\nkey = \"short\"\n").unwrap_err().to_string();
+    expect![[r#"
+        sportello.toml:11:7: hub.url: 'ftp://hub' is not an http(s) URL like "https://hub.example.org"
+        sportello.toml:12:10: hub.origin: 'Grosseto!' is not an origin name (a-z, 0-9, - and _)
+        sportello.toml:13:7: hub.key: the enrolment key is missing or too short (copy it from `hub enrol`)"#]]
+    .assert_eq(&err);
+    let cfg = load("url = \"https://hub.example.org/\"\norigin = \"grosseto\"\nkey = \"sph_0123456789abcdef0123\"\n")
+        .unwrap();
+    let hub = cfg.hub.clone().unwrap();
+    assert_eq!((hub.url.as_str(), hub.origin.as_str()), ("https://hub.example.org", "grosseto"));
+    assert!(!format!("{cfg:?}").contains("sph_"), "the key is not in Debug output");
+    assert!(load("url = \"https://hub.example.org\"\n").is_err(), "origin and key are required");
+}

@@ -4,6 +4,7 @@
 //! engine *returns events* for the caller to persist and broadcast.
 
 pub mod engine;
+pub mod envelope;
 pub mod error;
 pub mod estimate;
 pub mod event;

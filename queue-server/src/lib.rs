@@ -18,6 +18,7 @@ pub(crate) mod error;
 pub(crate) mod hub;
 pub(crate) mod metrics;
 pub(crate) mod net;
+pub(crate) mod relay;
 pub(crate) mod rollup;
 pub(crate) mod state;
 pub(crate) mod stats_page;
@@ -96,6 +97,9 @@ pub async fn serve(
     use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
     tokio::spawn(auth::watch_revocations(state.clone()));
     tokio::spawn(close_days(state.clone()));
+    if let Some(hub) = state.cfg.hub.clone() {
+        tokio::spawn(relay::run(state.clone(), hub));
+    }
     let budgets = state.budgets.clone();
     let limits = budgets.limits.clone();
     let metrics = state.metrics.clone();

@@ -21,6 +21,8 @@ pub struct Metrics {
     pub refused_connections: Family<Vec<(String, String)>, Counter>,
     /// Connections closed for silence (no first byte, or idle too long).
     pub timed_out_connections: Counter,
+    /// Pushes to the regional hub that failed (the hub away, or refusing).
+    pub hub_push_failures: Counter,
 }
 
 impl Metrics {
@@ -56,7 +58,10 @@ impl Metrics {
             "Connections closed for silence (no first byte in time, or idle too long)",
             timed_out_connections.clone(),
         );
+        let hub_push_failures = Counter::default();
+        registry.register("hub_push_failures", "Pushes to the regional hub that failed", hub_push_failures.clone());
         Metrics {
+            hub_push_failures,
             refused_connections,
             timed_out_connections,
             registry,

@@ -60,7 +60,7 @@ pub fn purge(cfg: &Config, conn: &rusqlite::Connection, now: Timestamp, shutdown
     let mut total = 0;
     for site in &cfg.sites {
         loop {
-            match db::purge_tickets_before(conn, site.id.as_str(), cutoff, PURGE_CHUNK) {
+            match db::purge_tickets_before(conn, site.id.as_str(), cutoff, PURGE_CHUNK, cfg.hub.is_some()) {
                 Ok(n) => {
                     total += n;
                     if n < PURGE_CHUNK || *shutdown.borrow() {

@@ -27,6 +27,8 @@ pub struct Options {
     /// `[server]` unless set here.
     pub net: crate::net::NetLimits,
     net_per_address_set: bool,
+    /// The longest wait between the relay's attempts to reach an absent hub (tests shorten it).
+    pub hub_retry_max: std::time::Duration,
 }
 
 impl Options {
@@ -39,6 +41,7 @@ impl Options {
             clock: None,
             net: crate::net::NetLimits::default(),
             net_per_address_set: false,
+            hub_retry_max: std::time::Duration::from_secs(60),
         }
     }
 
@@ -73,6 +76,8 @@ pub struct AppState {
     pub auth_epoch: Arc<watch::Sender<u64>>,
     /// Connection and stream budgets (`net`).
     pub budgets: Arc<crate::net::Budgets>,
+    /// `Options::hub_retry_max`.
+    pub hub_retry_max: std::time::Duration,
 }
 
 impl AppState {
@@ -207,6 +212,7 @@ pub fn start(opts: Options) -> anyhow::Result<Started> {
         token_secret,
         auth_epoch: Arc::new(watch::channel(0).0),
         budgets: crate::net::Budgets::new(net, cfg_trusted),
+        hub_retry_max: opts.hub_retry_max,
     };
     Ok(Started { state, writer_thread, shutdown, lock, housekeeper })
 }

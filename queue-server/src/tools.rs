@@ -145,3 +145,29 @@ pub fn restored_and_replayed(cfg: &Config, data_dir: &Path) -> Result<(Engine, E
 pub fn commit_baseline(path: &Path, duration: std::time::Duration) -> Result<Vec<u64>> {
     Ok(db::commit_baseline(path, duration)?)
 }
+
+/// The outbox of a data directory (read-only): the last origin sequence number given out, the
+/// hub's acknowledged watermark, and whether the numbers past it are exactly `acked+1 ..= last`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Outbox {
+    pub last: u64,
+    pub acked: u64,
+    pub gap_free: bool,
+    /// Events in the log (retention may have forgotten acknowledged ones).
+    pub events: u64,
+}
+
+pub fn outbox(data_dir: &Path) -> Result<Outbox> {
+    let conn = rusqlite::Connection::open_with_flags(db::path(data_dir), rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    let s = db::outbox::status(&conn)?;
+    let (gap_free, _) = db::outbox::check_unacked_gap_free(&conn)?;
+    Ok(Outbox { last: s.last, acked: s.acked, gap_free, events: db::outbox::count(&conn)? })
+}
+
+/// The batch the relay would push for `origin` after `after` (at most `limit` events), for tests
+/// that replay or tamper with pushes.
+pub fn outbox_batch(data_dir: &Path, origin: &str, after: u64, limit: usize) -> Result<queue_core::envelope::Batch> {
+    let conn = rusqlite::Connection::open_with_flags(db::path(data_dir), rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    let s = db::outbox::status(&conn)?;
+    Ok(crate::relay::batch(origin, &s, db::outbox::after(&conn, after, limit)?))
+}

@@ -10,6 +10,7 @@
 //! server (`tests::TestServer`) lives in the tests crate, next to the queue server it links.
 
 pub mod http_script;
+pub mod postgres;
 pub mod process;
 pub mod xvfb;
 

@@ -12,6 +12,7 @@ mod flood;
 mod kiosk;
 mod launcher;
 mod places;
+mod region;
 mod restart;
 mod retention;
 mod scripted_day;

@@ -10,6 +10,7 @@ use queue_core::engine::Counter;
 use queue_core::{DeskState, Event, OpenAlert, Projections, ServiceId, SiteId, Status, Ticket};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
+pub mod outbox;
 pub mod stats;
 use std::collections::{BTreeMap, VecDeque};
 use std::path::Path;
@@ -45,6 +46,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_desk_events.sql"),
     include_str!("migrations/0005_actors_and_places.sql"),
     include_str!("migrations/0006_alerts_and_day_end.sql"),
+    include_str!("migrations/0007_outbox.sql"),
 ];
 
 /// The database file inside the data directory.
@@ -100,16 +102,19 @@ pub fn integrity_check(conn: &Connection) -> Result<String> {
     Ok(conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
 }
 
-fn ms(t: Timestamp) -> i64 {
+pub(crate) fn ms(t: Timestamp) -> i64 {
     t.as_millisecond()
 }
 
 // ---------------------------------------------------------------- events and projections
 
-/// Append an event; returns its sequence number.
+/// Append an event, numbered for the outbox in the same transaction; returns its sequence number
+/// (the SSE id).
 pub fn insert_event(tx: &Transaction, e: &Event) -> Result<u64> {
+    let origin_seq = outbox::next_seq(tx)?;
     let mut st = tx.prepare_cached(
-        "INSERT INTO events (at_ms, site, type, ticket_id, desk, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO events (at_ms, site, type, ticket_id, desk, data, origin_seq) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?;
     st.execute(params![
         ms(e.at),
@@ -118,6 +123,7 @@ pub fn insert_event(tx: &Transaction, e: &Event) -> Result<u64> {
         e.kind.ticket_id().map(|t| t.as_str()),
         e.kind.desk_id().map(|d| d.as_str()),
         serde_json::to_string(e)?,
+        origin_seq as i64,
     ])?;
     Ok(tx.last_insert_rowid() as u64)
 }
@@ -393,8 +399,15 @@ pub fn purge_expired(conn: &Connection, now: Timestamp) -> Result<usize> {
 /// and their row — at most `limit` tickets in one transaction (so the writer is never held long).
 /// Only days whose statistics are rolled up with no ticket left open lose details (the figures stay
 /// in `stats_days`). Returns how many tickets went. Open tickets are kept, whatever their age; the
-/// numbering counters are not touched.
-pub fn purge_tickets_before(conn: &Connection, site: &str, cutoff: Timestamp, limit: usize) -> Result<usize> {
+/// numbering counters are not touched. With `wait_for_hub` (the site reports to a hub), a ticket
+/// with an event the hub has not acknowledged is kept too.
+pub fn purge_tickets_before(
+    conn: &Connection,
+    site: &str,
+    cutoff: Timestamp,
+    limit: usize,
+    wait_for_hub: bool,
+) -> Result<usize> {
     let tx = Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Immediate)?;
     let ids: Vec<String> = {
         let mut st = tx.prepare_cached(
@@ -402,9 +415,12 @@ pub fn purge_tickets_before(conn: &Connection, site: &str, cutoff: Timestamp, li
              AND status IN ('done', 'no_show', 'cancelled', 'expired') \
              AND EXISTS (SELECT 1 FROM stats_days s WHERE s.site = t.site AND s.day = t.day AND s.service = '' \
                          AND json_extract(s.data, '$.open_left') = 0) \
+             AND (?4 = 0 OR NOT EXISTS (SELECT 1 FROM events e WHERE e.ticket_id = t.id \
+                  AND e.origin_seq > (SELECT value FROM meta WHERE key = 'hub_acked'))) \
              ORDER BY issued_ms LIMIT ?3",
         )?;
-        st.query_map(params![site, ms(cutoff), limit as i64], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?
+        st.query_map(params![site, ms(cutoff), limit as i64, wait_for_hub], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?
     };
     {
         let mut events = tx.prepare_cached("DELETE FROM events WHERE ticket_id = ?1")?;

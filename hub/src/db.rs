@@ -1,0 +1,225 @@
+//! All SQL of the hub (PostgreSQL): the schema, enrolment keys, ingesting a batch in one
+//! transaction, the fleet and the events statistics are computed from.
+
+use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
+use queue_core::Event;
+use queue_core::envelope::{Batch, IngestReply, contiguous};
+use tokio_postgres::NoTls;
+
+pub type Result<T> = std::result::Result<T, HubError>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum HubError {
+    #[error("database error: {}", pg_detail(.0))]
+    Pg(#[from] tokio_postgres::Error),
+    #[error("no database connection: {0}")]
+    Pool(#[from] deadpool_postgres::PoolError),
+    #[error("stored JSON does not parse: {0}")]
+    Json(#[from] serde_json::Error),
+    /// The batch is refused as a whole (nothing stored): not this key's to write.
+    #[error("{0}")]
+    Refused(String),
+    /// The batch is refused as a whole (nothing stored): it does not make sense.
+    #[error("{0}")]
+    BadBatch(String),
+}
+
+/// The server's own message (tokio-postgres' Display says only "db error").
+fn pg_detail(e: &tokio_postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(d) => format!("{} ({})", d.message(), d.code().code()),
+        None => e.to_string(),
+    }
+}
+
+const SCHEMA: &str = include_str!("schema.sql");
+
+/// A pool of connections to `url` (`postgres://user@host:port/db`).
+pub fn pool(url: &str) -> anyhow::Result<Pool> {
+    let pg: tokio_postgres::Config = url.parse()?;
+    let mgr = Manager::from_config(pg, NoTls, ManagerConfig { recycling_method: RecyclingMethod::Fast });
+    Ok(Pool::builder(mgr).max_size(16).build()?)
+}
+
+pub async fn migrate(pool: &Pool) -> Result<()> {
+    let c = pool.get().await?;
+    c.batch_execute(SCHEMA).await?;
+    Ok(())
+}
+
+/// Who a key is: (role, name), unless unknown or revoked.
+pub async fn key(pool: &Pool, key_hash: &str) -> Result<Option<(String, String)>> {
+    let c = pool.get().await?;
+    let row =
+        c.query_opt("SELECT role, name FROM keys WHERE key_hash = $1 AND revoked_ms IS NULL", &[&key_hash]).await?;
+    Ok(row.map(|r| (r.get(0), r.get(1))))
+}
+
+/// Enrol an origin (or give it a new key, revoking the old ones) allowed to write `sites`.
+pub async fn enrol(pool: &Pool, origin: &str, sites: &[String], key_hash: &str, now_ms: i64) -> Result<()> {
+    let mut c = pool.get().await?;
+    let tx = c.transaction().await?;
+    tx.execute(
+        "INSERT INTO origins (origin, sites) VALUES ($1, $2) ON CONFLICT (origin) DO UPDATE SET sites = $2",
+        &[&origin, &sites],
+    )
+    .await?;
+    tx.execute(
+        "UPDATE keys SET revoked_ms = $2 WHERE role = 'site' AND name = $1 AND revoked_ms IS NULL",
+        &[&origin, &now_ms],
+    )
+    .await?;
+    tx.execute(
+        "INSERT INTO keys (key_hash, role, name, created_ms) VALUES ($1, 'site', $2, $3)",
+        &[&key_hash, &origin, &now_ms],
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn add_viewer(pool: &Pool, name: &str, key_hash: &str, now_ms: i64) -> Result<()> {
+    let c = pool.get().await?;
+    c.execute(
+        "INSERT INTO keys (key_hash, role, name, created_ms) VALUES ($1, 'viewer', $2, $3)",
+        &[&key_hash, &name, &now_ms],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Apply a batch of `origin` in ONE transaction: the events that follow on from the watermark
+/// (`INSERT … ON CONFLICT (origin, seq) DO NOTHING`: a replay stores nothing twice), then the new
+/// watermark and what the site reported. Nothing past a gap is applied; the gap is recorded.
+pub async fn ingest(pool: &Pool, origin: &str, batch: &Batch, now_ms: i64) -> Result<IngestReply> {
+    let mut c = pool.get().await?;
+    let tx = c.transaction().await?;
+    let row = tx.query_opt("SELECT watermark, sites FROM origins WHERE origin = $1 FOR UPDATE", &[&origin]).await?;
+    let Some(row) = row else { return Err(HubError::Refused(format!("origin {origin} is not enrolled"))) };
+    let watermark = row.get::<_, i64>(0) as u64;
+    let sites: Vec<String> = row.get(1);
+    let mut events: Vec<_> = batch.events.iter().collect();
+    events.sort_by_key(|e| e.seq);
+    events.dedup_by_key(|e| e.seq);
+    if let Some(e) = events.iter().find(|e| !sites.iter().any(|s| s == e.event.site.as_str())) {
+        return Err(HubError::Refused(format!("origin {origin} may not write events of site {}", e.event.site)));
+    }
+    if let Some(e) = events.iter().find(|e| e.seq == 0 || e.seq > i64::MAX as u64) {
+        return Err(HubError::BadBatch(format!("sequence number {} is out of range", e.seq)));
+    }
+    if let Some(e) = events.iter().find(|e| e.v == 0 || e.v > queue_core::envelope::ENVELOPE_VERSION) {
+        return Err(HubError::BadBatch(format!(
+            "envelope version {} (this hub reads 1 to {}): upgrade the hub first",
+            e.v,
+            queue_core::envelope::ENVELOPE_VERSION
+        )));
+    }
+    let (new_watermark, gap) = contiguous(watermark, events.iter().map(|e| e.seq));
+    let take: Vec<_> = events.iter().filter(|e| e.seq <= new_watermark).collect();
+    let (mut seqs, mut vs, mut site, mut at, mut kind, mut ticket, mut data) =
+        (vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
+    for e in &take {
+        seqs.push(e.seq as i64);
+        vs.push(e.v as i32);
+        site.push(e.event.site.as_str().to_owned());
+        at.push(e.event.at.as_millisecond());
+        kind.push(e.event.kind.name().to_owned());
+        ticket.push(e.event.kind.ticket_id().map(|t| t.as_str().to_owned()));
+        data.push(serde_json::to_string(&e.event)?);
+    }
+    let applied = tx
+        .execute(
+            "INSERT INTO events (origin, seq, v, site, at_ms, type, ticket_id, data) \
+             SELECT $1, s, v, site, at, t, tid, d::jsonb \
+             FROM UNNEST($2::int8[], $3::int4[], $4::text[], $5::int8[], $6::text[], $7::text[], $8::text[]) \
+                  AS u(s, v, site, at, t, tid, d) \
+             ON CONFLICT (origin, seq) DO NOTHING",
+            &[&origin, &seqs, &vs, &site, &at, &kind, &ticket, &data],
+        )
+        .await?;
+    let w = new_watermark as i64;
+    let r = &batch.report;
+    let (gap_expected, gap_got) = match gap {
+        Some(g) => (Some(g.expected as i64), Some(g.got as i64)),
+        None => (None, None),
+    };
+    tx.execute(
+        "UPDATE origins SET watermark = $2::int8, last_contact_ms = $3::int8, software = $4::text, \
+         site_last = $5::int8, oldest_unacked_ms = CASE WHEN $2::int8 >= $5::int8 THEN NULL ELSE $6::int8 END, \
+         gap_expected = CASE WHEN $7::int8 IS NOT NULL THEN $7 WHEN gap_expected <= $2 THEN NULL ELSE gap_expected END, \
+         gap_got = CASE WHEN $7::int8 IS NOT NULL THEN $8 WHEN gap_expected <= $2 THEN NULL ELSE gap_got END, \
+         gap_at_ms = CASE WHEN $7::int8 IS NOT NULL THEN $3 WHEN gap_expected <= $2 THEN NULL ELSE gap_at_ms END \
+         WHERE origin = $1",
+        &[&origin, &w, &now_ms, &r.software, &(r.last as i64), &r.oldest_unacked_ms, &gap_expected, &gap_got],
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(IngestReply {
+        origin: origin.to_owned(),
+        watermark: new_watermark,
+        applied,
+        duplicates: take.len() as u64 - applied,
+        gap,
+    })
+}
+
+/// One enrolled origin as the fleet page shows it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Origin {
+    pub origin: String,
+    pub sites: Vec<String>,
+    pub watermark: u64,
+    /// Events stored (equal to the watermark unless a gap was reported past it).
+    pub events: u64,
+    pub last_contact_ms: Option<i64>,
+    pub software: Option<String>,
+    /// Events the site has that the hub has not (as of the site's last push).
+    pub backlog: Option<i64>,
+    pub oldest_unacked_ms: Option<i64>,
+    pub gap: Option<queue_core::envelope::Gap>,
+}
+
+pub async fn fleet(pool: &Pool) -> Result<Vec<Origin>> {
+    let c = pool.get().await?;
+    let rows = c
+        .query(
+            "SELECT o.origin, o.sites, o.watermark, o.last_contact_ms, o.software, CASE WHEN o.site_last IS NULL THEN NULL ELSE GREATEST(o.site_last - o.watermark, 0) END, \
+                    o.oldest_unacked_ms, \
+                    o.gap_expected, o.gap_got, (SELECT count(*) FROM events e WHERE e.origin = o.origin) \
+             FROM origins o ORDER BY o.origin",
+            &[],
+        )
+        .await?;
+    Ok(rows
+        .iter()
+        .map(|r| Origin {
+            origin: r.get(0),
+            sites: r.get(1),
+            watermark: r.get::<_, i64>(2) as u64,
+            last_contact_ms: r.get(3),
+            software: r.get(4),
+            backlog: r.get(5),
+            oldest_unacked_ms: r.get(6),
+            gap: match (r.get::<_, Option<i64>>(7), r.get::<_, Option<i64>>(8)) {
+                (Some(e), Some(g)) => Some(queue_core::envelope::Gap { expected: e as u64, got: g as u64 }),
+                _ => None,
+            },
+            events: r.get::<_, i64>(9) as u64,
+        })
+        .collect())
+}
+
+/// Every event of the tickets issued in `[from_ms, to_ms)`, per site, in each origin's order.
+pub async fn ticket_events(pool: &Pool, from_ms: i64, to_ms: i64) -> Result<Vec<Event>> {
+    let c = pool.get().await?;
+    let rows = c
+        .query(
+            "SELECT e.data::text FROM events e \
+             WHERE e.ticket_id IN (SELECT i.ticket_id FROM events i WHERE i.type = 'ticket.issued' \
+                                   AND i.at_ms >= $1 AND i.at_ms < $2 AND i.site = e.site) \
+             ORDER BY e.origin, e.seq",
+            &[&from_ms, &to_ms],
+        )
+        .await?;
+    rows.iter().map(|r| Ok(serde_json::from_str(r.get::<_, &str>(0))?)).collect()
+}

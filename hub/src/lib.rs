@@ -1,0 +1,266 @@
+//! Sportello's regional hub: every site server pushes its events here; the hub stores each exactly
+//! once in PostgreSQL (`db`), shows the fleet, and computes cross-site statistics with the same
+//! definitions as a site (`queue_core::stats`).
+//!
+//! Routes: `POST /hub/v1/events` (a site's enrolment key; one batch, one transaction, answers the
+//! watermark), `GET /hub/v1/fleet`, the page `GET /fleet` and `GET /hub/v1/stats` (a viewer key).
+
+pub mod db;
+
+use axum::extract::{DefaultBodyLimit, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use base64::Engine as _;
+use deadpool_postgres::Pool;
+use queue_core::envelope::{Batch, IngestReply};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+
+/// A push may carry this much (a relay batch is a few hundred KiB).
+pub const BODY_LIMIT: usize = 16 * 1024 * 1024;
+
+#[derive(Clone)]
+pub struct HubState {
+    pub pool: Pool,
+}
+
+/// An error answer in the sites' shape: `{"error": {"code", "message"}}`.
+pub struct HubApiError(StatusCode, &'static str, String);
+
+impl IntoResponse for HubApiError {
+    fn into_response(self) -> Response {
+        (self.0, Json(serde_json::json!({"error": {"code": self.1, "message": self.2}}))).into_response()
+    }
+}
+
+impl From<db::HubError> for HubApiError {
+    fn from(e: db::HubError) -> Self {
+        match e {
+            db::HubError::Refused(m) => HubApiError(StatusCode::FORBIDDEN, "forbidden", m),
+            db::HubError::BadBatch(m) => HubApiError(StatusCode::BAD_REQUEST, "bad_request", m),
+            e => {
+                tracing::error!(error = %e, "hub storage failed");
+                HubApiError(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "unavailable",
+                    "the hub's database is not available".into(),
+                )
+            }
+        }
+    }
+}
+
+/// A new key: 32 random bytes, base64url, with a prefix that says what it is.
+pub fn new_key(prefix: &str) -> String {
+    let mut b = [0u8; 32];
+    rand::fill(&mut b);
+    format!("{prefix}_{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b))
+}
+
+/// Keys are stored as SHA-256 hex: they are long random strings, not passwords.
+pub fn key_hash(key: &str) -> String {
+    Sha256::digest(key.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+async fn caller(state: &HubState, headers: &HeaderMap, role: &str) -> Result<String, HubApiError> {
+    let unauthorized = || HubApiError(StatusCode::UNAUTHORIZED, "unauthorized", "a valid bearer key is needed".into());
+    let key = headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .ok_or_else(unauthorized)?;
+    match db::key(&state.pool, &key_hash(key.trim())).await? {
+        Some((r, name)) if r == role => Ok(name),
+        Some(_) => Err(HubApiError(StatusCode::FORBIDDEN, "forbidden", format!("this key is not a {role} key"))),
+        None => Err(unauthorized()),
+    }
+}
+
+fn now_ms() -> i64 {
+    jiff::Timestamp::now().as_millisecond()
+}
+
+async fn ingest(
+    State(state): State<HubState>,
+    headers: HeaderMap,
+    body: Result<Json<Batch>, axum::extract::rejection::JsonRejection>,
+) -> Result<Json<IngestReply>, HubApiError> {
+    let origin = caller(&state, &headers, "site").await?;
+    let Json(batch) = body.map_err(|e| HubApiError(StatusCode::BAD_REQUEST, "bad_request", e.body_text()))?;
+    if batch.origin != origin {
+        return Err(HubApiError(
+            StatusCode::FORBIDDEN,
+            "wrong_origin",
+            format!("this key writes origin {origin}, not {}", batch.origin),
+        ));
+    }
+    let reply = db::ingest(&state.pool, &origin, &batch, now_ms()).await?;
+    if let Some(g) = reply.gap {
+        tracing::warn!(origin, expected = g.expected, got = g.got, "gap in an origin's events: not applied past it");
+    }
+    Ok(Json(reply))
+}
+
+async fn fleet(State(state): State<HubState>, headers: HeaderMap) -> Result<Json<serde_json::Value>, HubApiError> {
+    caller(&state, &headers, "viewer").await?;
+    Ok(Json(serde_json::json!({ "origins": fleet_view(&state).await? })))
+}
+
+/// The fleet page: one row per origin (the same figures as `/hub/v1/fleet`).
+async fn fleet_page(State(state): State<HubState>, headers: HeaderMap) -> Result<Response, HubApiError> {
+    caller(&state, &headers, "viewer").await?;
+    let rows = fleet_view(&state).await?;
+    let cell = |v: &serde_json::Value| match v {
+        serde_json::Value::Null => "—".to_owned(),
+        serde_json::Value::String(s) => s.clone(),
+        v => v.to_string(),
+    };
+    let page = maud::html! {
+        (maud::DOCTYPE)
+        html lang="it" {
+            head { meta charset="utf-8"; title { "Sportello — flotta" } }
+            body {
+                h1 { "Sedi collegate all'hub regionale" }
+                table {
+                    thead { tr {
+                        th { "Origine" } th { "Sedi" } th { "Collegata" } th { "Ultimo contatto (s fa)" }
+                        th { "Eventi ricevuti" } th { "Da inviare" } th { "Il più vecchio da inviare (s)" }
+                        th { "Versione" } th { "Buco" }
+                    } }
+                    tbody {
+                        @for o in &rows {
+                            tr {
+                                td { (cell(&o["origin"])) }
+                                td { (o["sites"].as_array().map(|a| a.iter().map(cell).collect::<Vec<_>>().join(", ")).unwrap_or_default()) }
+                                td { @if o["connected"] == true { "sì" } @else { "no" } }
+                                td { (cell(&o["last_contact_age_s"])) }
+                                td { (cell(&o["watermark"])) }
+                                td { (cell(&o["backlog"])) }
+                                td { (cell(&o["oldest_unacked_age_s"])) }
+                                td { (cell(&o["software"])) }
+                                td { @if let Some(g) = o["gap"].as_object() { "manca dal " (cell(&g["expected"])) } @else { "—" } }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    Ok(([(axum::http::header::CONTENT_TYPE, "text/html; charset=utf-8")], page.into_string()).into_response())
+}
+
+async fn fleet_view(state: &HubState) -> Result<Vec<serde_json::Value>, HubApiError> {
+    let now = now_ms();
+    let origins = db::fleet(&state.pool).await?;
+    let list: Vec<_> = origins
+        .into_iter()
+        .map(|o| {
+            let connected = o.last_contact_ms.is_some_and(|t| now - t < CONNECTED_MS);
+            let oldest_unacked_age_s = o.oldest_unacked_ms.map(|t| (now - t).max(0) / 1000);
+            let mut v = serde_json::to_value(&o).unwrap_or_default();
+            v["connected"] = connected.into();
+            v["oldest_unacked_age_s"] = oldest_unacked_age_s.into();
+            v["last_contact_age_s"] = o.last_contact_ms.map(|t| (now - t).max(0) / 1000).into();
+            v
+        })
+        .collect();
+    Ok(list)
+}
+
+/// A site that pushed (or sent its heartbeat) this recently is connected.
+const CONNECTED_MS: i64 = 60_000;
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StatsQuery {
+    /// `YYYY-MM-DD`, inclusive, Europe/Rome.
+    from: jiff::civil::Date,
+    /// `YYYY-MM-DD`, inclusive.
+    to: jiff::civil::Date,
+}
+
+/// Per site, service and month (`YYYY-MM`, Europe/Rome, by the day of issue): the counts of the
+/// sites' own summary, from `queue_core::stats` over the stored events.
+async fn stats(
+    State(state): State<HubState>,
+    headers: HeaderMap,
+    q: Result<Query<StatsQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<serde_json::Value>, HubApiError> {
+    caller(&state, &headers, "viewer").await?;
+    let Query(q) = q.map_err(|e| HubApiError(StatusCode::BAD_REQUEST, "bad_request", e.body_text()))?;
+    let tz = jiff::tz::TimeZone::get("Europe/Rome").expect("the bundled tzdb has Europe/Rome");
+    let bound = |d: jiff::civil::Date| d.to_zoned(tz.clone()).map(|z| z.timestamp().as_millisecond());
+    let (Ok(from), Ok(to)) =
+        (bound(q.from), q.to.tomorrow().map_err(|e| e.to_string()).and_then(|d| bound(d).map_err(|e| e.to_string())))
+    else {
+        return Err(HubApiError(StatusCode::BAD_REQUEST, "bad_request", "from/to out of range".into()));
+    };
+    let events = db::ticket_events(&state.pool, from, to).await?;
+    Ok(Json(serde_json::to_value(cross_site(&events, &tz)).unwrap_or_default()))
+}
+
+/// One cell: a site, a service, a month.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Cell {
+    pub site: String,
+    pub service: String,
+    pub month: String,
+    pub summary: queue_core::stats::Summary,
+}
+
+/// The cross-site figures: per (site, service, month) an `Aggregate` of the tickets, as a site
+/// adds them up, and its summary; plus per site over every service and month.
+pub fn cross_site(events: &[queue_core::Event], tz: &jiff::tz::TimeZone) -> serde_json::Value {
+    let mut by_site: BTreeMap<String, Vec<&queue_core::Event>> = BTreeMap::new();
+    for e in events {
+        by_site.entry(e.site.as_str().to_owned()).or_default().push(e);
+    }
+    let mut cells: BTreeMap<(String, String, String), queue_core::stats::Aggregate> = BTreeMap::new();
+    let mut sites: BTreeMap<String, queue_core::stats::Aggregate> = BTreeMap::new();
+    for (site, evs) in by_site {
+        for t in queue_core::stats::tickets_from_events(evs) {
+            let z = t.issued_at.to_zoned(tz.clone());
+            let weekday = z.weekday().to_monday_zero_offset() as usize;
+            let month = format!("{:04}-{:02}", z.year(), z.month());
+            // The hub has no service targets: the service level is the sites' own figure.
+            cells.entry((site.clone(), t.service.as_str().to_owned(), month)).or_default().add(
+                &t,
+                weekday,
+                z.hour() as usize,
+                false,
+                false,
+            );
+            sites.entry(site.clone()).or_default().add(&t, weekday, z.hour() as usize, false, false);
+        }
+    }
+    let cells: Vec<Cell> = cells
+        .into_iter()
+        .map(|((site, service, month), a)| Cell { site, service, month, summary: a.summary() })
+        .collect();
+    let sites: BTreeMap<String, queue_core::stats::Summary> =
+        sites.into_iter().map(|(s, a)| (s, a.summary())).collect();
+    serde_json::json!({ "cells": cells, "sites": sites })
+}
+
+pub fn router(state: HubState) -> Router {
+    Router::new()
+        .route("/hub/v1/events", post(ingest))
+        .route("/hub/v1/fleet", get(fleet))
+        .route("/fleet", get(fleet_page))
+        .route("/hub/v1/stats", get(stats))
+        .route("/healthz", get(|| async { "ok" }))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(tower_http::catch_panic::CatchPanicLayer::new())
+        .with_state(state)
+}
+
+/// Serve on `listener` until `shutdown` resolves.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: HubState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await
+}

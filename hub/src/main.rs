@@ -1,0 +1,90 @@
+//! `hub`: the regional hub's command line: serve, migrate, enrol a site server, add a viewer.
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "hub", about = "Sportello's regional hub on PostgreSQL")]
+struct Cli {
+    /// PostgreSQL connection string (`postgres://user@host:port/db`); or HUB_DATABASE_URL.
+    #[arg(long, global = true)]
+    database_url: Option<String>,
+    #[command(subcommand)]
+    cmd: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Serve the hub's API (migrating the schema first).
+    Serve {
+        #[arg(long, default_value = "127.0.0.1:8090")]
+        listen: String,
+    },
+    /// Create or update the schema.
+    Migrate,
+    /// Enrol a site server as ORIGIN, allowed to write the events of SITES; prints its key once
+    /// (enrolling again gives a new key and revokes the old one).
+    Enrol {
+        origin: String,
+        /// The site ids of its configuration (repeat or comma-separate).
+        #[arg(long = "site", value_delimiter = ',', required = true)]
+        sites: Vec<String>,
+    },
+    /// A key that may read the fleet and the statistics; printed once.
+    Viewer { name: String },
+}
+
+fn valid_name(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 64
+        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,tokio_postgres=warn".into()),
+        )
+        // stdout carries only what a script reads: a printed key, the ready line.
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let Some(url) = cli.database_url.or_else(|| std::env::var("HUB_DATABASE_URL").ok()) else {
+        anyhow::bail!("give --database-url or HUB_DATABASE_URL")
+    };
+    let pool = hub::db::pool(&url)?;
+    hub::db::migrate(&pool).await.map_err(|e| anyhow::anyhow!("cannot prepare the database: {e}"))?;
+    let now = jiff::Timestamp::now().as_millisecond();
+    match cli.cmd {
+        Cmd::Migrate => println!("schema up to date"),
+        Cmd::Enrol { origin, sites } => {
+            if !valid_name(&origin) || !sites.iter().all(|s| valid_name(s)) {
+                anyhow::bail!("origin and site ids are a-z, 0-9, - and _ (at most 64)");
+            }
+            let key = hub::new_key("sph");
+            hub::db::enrol(&pool, &origin, &sites, &hub::key_hash(&key), now).await?;
+            println!("{key}");
+            eprintln!(
+                "enrolled {origin} for {}: put this key in its [hub] key (it is not shown again)",
+                sites.join(", ")
+            );
+        }
+        Cmd::Viewer { name } => {
+            if !valid_name(&name) {
+                anyhow::bail!("a viewer's name is a-z, 0-9, - and _ (at most 64)");
+            }
+            let key = hub::new_key("shv");
+            hub::db::add_viewer(&pool, &name, &hub::key_hash(&key), now).await?;
+            println!("{key}");
+        }
+        Cmd::Serve { listen } => {
+            let listener = tokio::net::TcpListener::bind(&listen).await?;
+            println!("hub ready on http://{}", listener.local_addr()?);
+            hub::serve(listener, hub::HubState { pool }, async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,38 @@
+-- Sportello hub schema v1 (PostgreSQL). Applied by `hub migrate` and at start-up, idempotent.
+
+CREATE TABLE IF NOT EXISTS keys (
+    key_hash   TEXT PRIMARY KEY,               -- sha256 of the key; the key is shown once
+    role       TEXT NOT NULL CHECK (role IN ('site', 'viewer')),
+    name       TEXT NOT NULL,                  -- the origin (role site) or the viewer's name
+    created_ms BIGINT NOT NULL,
+    revoked_ms BIGINT
+);
+
+-- One row per enrolled site server: what it may write and where it stands.
+CREATE TABLE IF NOT EXISTS origins (
+    origin            TEXT PRIMARY KEY,
+    sites             TEXT[] NOT NULL,         -- the site ids its events may carry
+    watermark         BIGINT NOT NULL DEFAULT 0, -- every event up to it is stored
+    last_contact_ms   BIGINT,
+    software          TEXT,
+    site_last         BIGINT,                  -- the last number the site gave out, at its last push
+    oldest_unacked_ms BIGINT,
+    gap_expected      BIGINT,                  -- the last gap reported, until it is filled
+    gap_got           BIGINT,
+    gap_at_ms         BIGINT
+);
+
+-- Every event of every origin exactly once: (origin, seq) is the key.
+CREATE TABLE IF NOT EXISTS events (
+    origin    TEXT NOT NULL REFERENCES origins(origin),
+    seq       BIGINT NOT NULL,
+    v         INTEGER NOT NULL,                -- the envelope version it came in
+    site      TEXT NOT NULL,
+    at_ms     BIGINT NOT NULL,
+    type      TEXT NOT NULL,
+    ticket_id TEXT,
+    data      JSONB NOT NULL,                  -- queue_core::Event as JSON (public-safe)
+    PRIMARY KEY (origin, seq)
+);
+CREATE INDEX IF NOT EXISTS events_ticket ON events(site, ticket_id) WHERE ticket_id IS NOT NULL;
+CREATE INDEX IF NOT EXISTS events_issued ON events(site, at_ms) WHERE type = 'ticket.issued';

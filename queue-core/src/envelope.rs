@@ -1,0 +1,132 @@
+//! The origin-keyed, versioned envelope events travel in from a site to the regional hub.
+//!
+//! A site's event log numbers its events per origin (`seq`, 1, 2, 3 … with no gap); the relay
+//! sends them in [`Batch`]es and the hub answers an [`IngestReply`] with its watermark (every
+//! event up to it is stored there). Only public-safe data leaves a site: [`public_safe`] is the
+//! one place that decides what of an event goes up (tickets carry no token, ever; the free text of
+//! an alert stays at the site).
+
+use crate::event::{Event, EventKind};
+use serde::{Deserialize, Serialize};
+
+/// The envelope format this code writes. A hub keeps what it got with its version, so stored
+/// events survive refactors of the domain types.
+pub const ENVELOPE_VERSION: u32 = 1;
+
+/// One event of one origin.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Envelope {
+    /// [`ENVELOPE_VERSION`] when it was written.
+    pub v: u32,
+    /// The origin's own sequence number: 1, 2, 3 … with no gap.
+    pub seq: u64,
+    /// The event, after [`public_safe`].
+    pub event: Event,
+}
+
+/// What a site says about itself with every push (the hub's fleet page).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SiteReport {
+    /// The site server's software version.
+    pub software: String,
+    /// The last sequence number the site has given out (the hub's backlog is this minus its
+    /// watermark).
+    pub last: u64,
+    /// When the oldest event not yet acknowledged happened before this push (ms since the epoch).
+    pub oldest_unacked_ms: Option<i64>,
+}
+
+/// A push: consecutive events of one origin, oldest first (possibly none: a heartbeat).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Batch {
+    pub origin: String,
+    pub report: SiteReport,
+    pub events: Vec<Envelope>,
+}
+
+/// Events missing at the hub: the batch went on at `got` while `expected` was next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Gap {
+    pub expected: u64,
+    pub got: u64,
+}
+
+/// The hub's answer to a push.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IngestReply {
+    pub origin: String,
+    /// Every event of the origin up to this sequence number is stored at the hub.
+    pub watermark: u64,
+    /// Events of this batch stored now.
+    pub applied: u64,
+    /// Events of this batch the hub already had (a replay): harmless, not stored twice.
+    pub duplicates: u64,
+    /// Set when the batch skipped sequence numbers: nothing past the gap was applied.
+    pub gap: Option<Gap>,
+}
+
+/// The part of an event that may leave the site. Tickets carry no token in any event (tokens are
+/// never in the domain); the free text of an alert (what a visitor or a staff member typed) is
+/// dropped, its kind and source stay.
+pub fn public_safe(mut e: Event) -> Event {
+    if let EventKind::AlertRaised { alert } = &mut e.kind {
+        alert.message.clear();
+    }
+    e
+}
+
+/// Where `seqs` (ascending) stop following on from `watermark`: the sequence numbers that may be
+/// applied are those up to the returned watermark; a number past a hole is the gap.
+pub fn contiguous(watermark: u64, seqs: impl IntoIterator<Item = u64>) -> (u64, Option<Gap>) {
+    let mut w = watermark;
+    for s in seqs {
+        if s <= w {
+            continue;
+        }
+        if s == w + 1 {
+            w = s;
+        } else {
+            return (w, Some(Gap { expected: w + 1, got: s }));
+        }
+    }
+    (w, None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::event::Alert;
+    use jiff::Timestamp;
+
+    #[test]
+    fn contiguous_stops_at_the_first_hole_and_skips_duplicates() {
+        assert_eq!(contiguous(0, [1, 2, 3]), (3, None));
+        assert_eq!(contiguous(5, [3, 4, 5]), (5, None), "a replay moves nothing");
+        assert_eq!(contiguous(2, [1, 2, 3, 4, 6, 7]), (4, Some(Gap { expected: 5, got: 6 })));
+        assert_eq!(contiguous(0, [2]), (0, Some(Gap { expected: 1, got: 2 })));
+        assert_eq!(contiguous(7, []), (7, None));
+    }
+
+    #[test]
+    fn an_alerts_free_text_stays_at_the_site() {
+        let e = Event {
+            at: Timestamp::UNIX_EPOCH,
+            site: "s".into(),
+            actor: None,
+            kind: EventKind::AlertRaised {
+                alert: Alert {
+                    id: "a1".into(),
+                    kind: "help_requested".into(),
+                    source: "kiosk-1".into(),
+                    message: "Mario Rossi needs help".into(),
+                    ticket_number: Some("A001".into()),
+                },
+            },
+        };
+        let safe = public_safe(e);
+        let json = serde_json::to_string(&safe).unwrap();
+        assert!(!json.contains("Mario"), "{json}");
+        assert!(json.contains("help_requested"), "{json}");
+    }
+}

@@ -1,0 +1,377 @@
+//! Issue 15: a region of sites. Two sites and a van push their events to a hub on a real
+//! PostgreSQL (a throwaway cluster): the hub is down while all three issue and serve, the van is
+//! offline for its whole round, the hub is killed with SIGKILL during pushes, batches are replayed
+//! and one is sent with a hole; in the end the hub holds every event of every origin exactly once,
+//! the gap was reported and not applied past, and its figures equal the sites'.
+
+use serde_json::{Value, json};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+use testkit::process::ServerProcess;
+use tests::{Client, GROSSETO, LIVORNO, StatusCode, TestServer, kiosk_key, test_config_dir};
+
+fn hub_bin() -> &'static Path {
+    Path::new(env!("CARGO_BIN_EXE_sportello-test-hub"))
+}
+
+/// `hub --database-url DB args…`: its stdout (the key it prints).
+fn hub_cli(db: &str, args: &[&str]) -> String {
+    let out = std::process::Command::new(hub_bin()).arg("--database-url").arg(db).args(args).output().unwrap();
+    assert!(out.status.success(), "hub {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap().trim().to_owned()
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+fn start_hub(db: &str, port: u16) -> ServerProcess {
+    let mut cmd = std::process::Command::new(hub_bin());
+    cmd.arg("--database-url").arg(db).args(["serve", "--listen", &format!("127.0.0.1:{port}")]).env("RUST_LOG", "warn");
+    ServerProcess::start(cmd).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// A site server's configuration: the test one with only `site_file` (its id renamed to `site`)
+/// and a `[hub]` section.
+fn site_config(dir: &Path, site_file: &str, site: &str, hub_url: &str, origin: &str, key: &str) -> PathBuf {
+    let src = test_config_dir();
+    std::fs::create_dir_all(dir.join("sites")).unwrap();
+    let global = std::fs::read_to_string(src.join("sportello.toml")).unwrap();
+    std::fs::write(
+        dir.join("sportello.toml"),
+        format!("{global}\n[hub]\nurl = \"{hub_url}\"\norigin = \"{origin}\"\nkey = \"{key}\"\n"),
+    )
+    .unwrap();
+    let text = std::fs::read_to_string(src.join("sites").join(site_file)).unwrap();
+    let old = site_file.trim_end_matches(".toml");
+    std::fs::write(
+        dir.join("sites").join(format!("{site}.toml")),
+        text.replace(&format!("id = \"{old}\""), &format!("id = \"{site}\"")),
+    )
+    .unwrap();
+    dir.to_owned()
+}
+
+struct Site {
+    origin: &'static str,
+    site: &'static str,
+    desk: &'static str,
+    service: &'static str,
+    server: TestServer,
+    staff: Client,
+    key: String,
+    _config: tempfile::TempDir,
+}
+
+impl Site {
+    async fn start(
+        origin: &'static str,
+        (site_file, site, desk, service): (&str, &'static str, &'static str, &'static str),
+        staff: Option<&str>,
+        hub_url: &str,
+        key: String,
+    ) -> Site {
+        let config = tempfile::tempdir().unwrap();
+        let dir = site_config(config.path(), site_file, site, hub_url, origin, &key);
+        let data = tempfile::tempdir().unwrap();
+        // The van has no demo account of its own: a driver with a session, written beforehand.
+        let token = match staff {
+            None => Some(
+                queue_server::tools::add_staff_with_sessions(data.path(), &["autista".into()], "pw").unwrap().remove(0),
+            ),
+            Some(_) => None,
+        };
+        let mut opts = TestServer::options(dir, &data);
+        opts.hub_retry_max = Duration::from_millis(500);
+        let server = TestServer::start_opts(opts, data).await;
+        let staff = match (staff, token) {
+            (Some(user), _) => server.staff(user).await,
+            (None, Some(t)) => server.client().with_bearer(&t),
+            _ => unreachable!(),
+        };
+        staff.post_ok(&format!("/api/v1/desks/{desk}/open"), Value::Null, StatusCode::OK).await;
+        Site { origin, site, desk, service, server, staff, key, _config: config }
+    }
+
+    /// `n` visitors at the kiosk; the desk serves every other one. Everything answers as usual.
+    async fn work(&self, n: usize) {
+        let kiosk = self.server.client().with_bearer(&kiosk_key(self.site));
+        for _ in 0..n {
+            kiosk.issue(self.site, json!({"service": self.service})).await;
+        }
+        for _ in 0..n / 2 {
+            let t = self.staff.call_next(self.desk).await.expect("a ticket to call");
+            let id = t["id"].as_str().unwrap();
+            self.staff.act(id, "start").await;
+            self.staff.act(id, "finish").await;
+        }
+    }
+
+    fn outbox(&self) -> queue_server::tools::Outbox {
+        queue_server::tools::outbox(self.server.data.path()).unwrap()
+    }
+}
+
+async fn fleet(hub_url: &str, viewer: &str) -> Value {
+    client::Client::new(hub_url).with_bearer(viewer).hub_fleet().await.unwrap()
+}
+
+fn origin<'a>(fleet: &'a Value, name: &str) -> &'a Value {
+    fleet["origins"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["origin"] == name)
+        .unwrap_or_else(|| panic!("{name} in {fleet}"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_hub_gathers_every_event_exactly_once() {
+    let Some(pg) = testkit::postgres::require_postgres("the region test") else { return };
+    let db = pg.create_database("hub").unwrap();
+    let (hub_port, van_port) = (free_port(), free_port());
+    let hub_url = format!("http://127.0.0.1:{hub_port}");
+    let key_a = hub_cli(&db, &["enrol", "grosseto", "--site", GROSSETO]);
+    let key_b = hub_cli(&db, &["enrol", "livorno", "--site", LIVORNO]);
+    let key_v = hub_cli(&db, &["enrol", "furgone", "--site", "furgone-pistoia"]);
+    let viewer = hub_cli(&db, &["viewer", "regione"]);
+    assert!(key_a.starts_with("sph_") && key_a.len() > 40, "{key_a}");
+
+    let a = Site::start(
+        "grosseto",
+        ("grosseto-stazione.toml", GROSSETO, "gr-sportello-1", "lavoro"),
+        Some("marco"),
+        &hub_url,
+        key_a,
+    )
+    .await;
+    let b = Site::start(
+        "livorno",
+        ("livorno-terreni.toml", LIVORNO, "lt-sportello-1", "lavoro"),
+        Some("giulia"),
+        &hub_url,
+        key_b,
+    )
+    .await;
+    // The van reaches the hub only through its own link (a loopback proxy), down for its round.
+    let van = Site::start(
+        "furgone",
+        ("grosseto-stazione.toml", "furgone-pistoia", "gr-sportello-1", "lavoro"),
+        None,
+        &format!("http://127.0.0.1:{van_port}"),
+        key_v,
+    )
+    .await;
+
+    // The hub is down (for the day): every site issues and serves as usual.
+    for s in [&a, &b, &van] {
+        s.work(12).await;
+    }
+    for s in [&a, &b, &van] {
+        let o = s.outbox();
+        assert!(o.last >= 12 + 6 * 3, "{}: {o:?}", s.origin);
+        assert_eq!(o.acked, 0, "{}: nothing can be acknowledged with the hub down", s.origin);
+        assert!(o.gap_free, "{o:?}");
+    }
+
+    // The hub comes up: the two sites catch up, the van (still offline) does not.
+    let mut hub = start_hub(&db, hub_port);
+    for s in [&a, &b] {
+        testkit::eventually(&format!("{} acknowledged", s.origin), Duration::from_secs(30), || async {
+            let o = s.outbox();
+            if o.acked == o.last { Ok(()) } else { Err(format!("{o:?}")) }
+        })
+        .await;
+    }
+    let f = fleet(&hub_url, &viewer).await;
+    assert_eq!(origin(&f, "grosseto")["watermark"], a.outbox().last);
+    assert_eq!(origin(&f, "grosseto")["connected"], true);
+    assert_eq!(origin(&f, "furgone")["watermark"], 0);
+    assert_eq!(origin(&f, "furgone")["last_contact_ms"], Value::Null);
+
+    // SIGKILL the hub while a site keeps working and pushing; start it again on the same address.
+    let worker = {
+        let (url, site, service) = (a.server.url.clone(), a.site, a.service);
+        tokio::spawn(async move {
+            let kiosk = Client::new(&url).with_bearer(&kiosk_key(site));
+            for _ in 0..40 {
+                kiosk.issue(site, json!({"service": service})).await;
+                tokio::time::sleep(Duration::from_millis(25)).await;
+            }
+        })
+    };
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    hub.kill();
+    b.work(4).await;
+    worker.await.unwrap();
+    let hub = start_hub(&db, hub_port);
+
+    // The van's round ends: its link comes back, through a loopback proxy that cuts its first two
+    // connections once the hub has answered (the batch applied at the hub, the answer lost): the
+    // relay sends the same events again, and they are stored once.
+    let proxy = tokio::net::TcpListener::bind(("127.0.0.1", van_port)).await.unwrap();
+    let cuts = std::sync::Arc::new(std::sync::atomic::AtomicU32::new(0));
+    let proxy_task = {
+        let cuts = cuts.clone();
+        tokio::spawn(async move {
+            loop {
+                let Ok((inbound, _)) = proxy.accept().await else { return };
+                let cut = cuts.fetch_add(1, std::sync::atomic::Ordering::SeqCst) < 2;
+                tokio::spawn(async move {
+                    let Ok(out) = tokio::net::TcpStream::connect(("127.0.0.1", hub_port)).await else { return };
+                    if cut {
+                        use tokio::io::AsyncReadExt;
+                        let (mut from_site, _to_site) = inbound.into_split();
+                        let (mut from_hub, mut to_hub) = out.into_split();
+                        let up = tokio::spawn(async move { tokio::io::copy(&mut from_site, &mut to_hub).await });
+                        let mut first = [0u8; 1];
+                        let _ = from_hub.read(&mut first).await;
+                        up.abort();
+                    } else {
+                        let (mut inbound, mut out) = (inbound, out);
+                        let _ = tokio::io::copy_bidirectional(&mut inbound, &mut out).await;
+                    }
+                });
+            }
+        })
+    };
+    for s in [&a, &b, &van] {
+        testkit::eventually(&format!("{} acknowledged after the kill", s.origin), Duration::from_secs(30), || async {
+            let o = s.outbox();
+            if o.acked == o.last { Ok(()) } else { Err(format!("{o:?}")) }
+        })
+        .await;
+    }
+    assert!(cuts.load(std::sync::atomic::Ordering::SeqCst) > 2, "the van's first connections were cut");
+
+    // A site server killed with SIGKILL while it issues and pushes: after its restart the relay
+    // goes on from the acknowledged watermark, and nothing is lost or stored twice.
+    let key_f = hub_cli(&db, &["enrol", "follonica", "--site", "follonica"]);
+    let f_config = tempfile::tempdir().unwrap();
+    let f_dir = site_config(f_config.path(), "grosseto-stazione.toml", "follonica", &hub_url, "follonica", &key_f);
+    let f_data = tempfile::tempdir().unwrap();
+    let server_bin = Path::new(env!("CARGO_BIN_EXE_sportello-test-server"));
+    let mut follonica = ServerProcess::spawn(server_bin, &f_dir, f_data.path());
+    let kiosk = Client::new(&follonica.url).with_bearer(&kiosk_key("follonica"));
+    for i in 0..30 {
+        kiosk.issue("follonica", json!({"service": "lavoro"})).await;
+        if i == 10 {
+            testkit::eventually("follonica's first push", Duration::from_secs(30), || async {
+                let o = queue_server::tools::outbox(f_data.path()).unwrap();
+                if o.acked > 0 { Ok(()) } else { Err(format!("{o:?}")) }
+            })
+            .await;
+        }
+    }
+    follonica.kill();
+    let before = queue_server::tools::outbox(f_data.path()).unwrap();
+    assert!(before.last >= 30 && before.gap_free, "{before:?}");
+    let follonica = ServerProcess::spawn(server_bin, &f_dir, f_data.path());
+    testkit::eventually("follonica acknowledged after its restart", Duration::from_secs(60), || async {
+        let o = queue_server::tools::outbox(f_data.path()).unwrap();
+        if o.acked == o.last { Ok(()) } else { Err(format!("{o:?}")) }
+    })
+    .await;
+    let at_hub = fleet(&hub_url, &viewer).await;
+    let f_last = queue_server::tools::outbox(f_data.path()).unwrap().last;
+    assert!(f_last >= before.last);
+    assert_eq!(
+        (&origin(&at_hub, "follonica")["watermark"], &origin(&at_hub, "follonica")["events"]),
+        (&json!(f_last), &json!(f_last))
+    );
+    drop(follonica);
+    // Exactly once: per origin, the hub stores as many events as the site numbered, with no hole.
+    let f = fleet(&hub_url, &viewer).await;
+    for s in [&a, &b, &van] {
+        let o = s.outbox();
+        assert_eq!(o.events, o.last, "{}: no event was purged, so the log holds every number", s.origin);
+        let at_hub = origin(&f, s.origin);
+        assert_eq!(at_hub["watermark"], o.last, "{}: {at_hub}", s.origin);
+        assert_eq!(at_hub["events"], o.last, "{}: stored once each: {at_hub}", s.origin);
+        assert_eq!(at_hub["gap"], Value::Null);
+        assert_eq!((&at_hub["backlog"], &at_hub["oldest_unacked_age_s"]), (&json!(0), &Value::Null), "{at_hub}");
+        assert_eq!(at_hub["software"], env!("CARGO_PKG_VERSION"));
+    }
+
+    let hub_client = |key: &str| client::Client::new(&hub_url).with_bearer(key);
+    // The fleet page, for the Region's people (a viewer key; nothing without one).
+    let page = hub_client(&viewer).exchange(hub_client(&viewer).request(client::Method::GET, "/fleet")).await.unwrap();
+    assert_eq!(page.status, StatusCode::OK);
+    for s in [&a, &b, &van] {
+        assert!(page.body.contains(&format!("<td>{}</td>", s.origin)), "{}", page.body);
+    }
+    let anon = client::Client::new(&hub_url);
+    assert_eq!(
+        anon.exchange(anon.request(client::Method::GET, "/fleet")).await.unwrap().status,
+        StatusCode::UNAUTHORIZED
+    );
+    let as_site = hub_client(&a.key);
+    assert_eq!(
+        as_site.exchange(as_site.request(client::Method::GET, "/hub/v1/fleet")).await.unwrap().status,
+        StatusCode::FORBIDDEN
+    );
+
+    // Replays are harmless: the same batch again stores nothing.
+    let replay = queue_server::tools::outbox_batch(a.server.data.path(), "grosseto", 0, 50).unwrap();
+    assert_eq!(replay.events.len(), 50);
+    let json = serde_json::to_string(&replay).unwrap();
+    assert!(!json.contains("token"), "no token leaves the site");
+    let r = hub_client(&a.key).hub_push(&replay).await.unwrap();
+    assert_eq!((r.applied, r.duplicates, r.watermark, r.gap), (0, 50, a.outbox().last, None));
+
+    // A site writes only its own origin and its own sites.
+    let e = hub_client(&b.key).hub_push(&replay).await.unwrap_err();
+    assert_eq!(e.api().map(|e| (e.status, e.code.as_str())), Some((403, "wrong_origin")), "{e}");
+    let mut foreign = replay.clone();
+    foreign.origin = "livorno".into();
+    let e = hub_client(&b.key).hub_push(&foreign).await.unwrap_err();
+    assert_eq!(e.api().map(|e| e.status), Some(403), "{e}");
+    let mut newer = replay.clone();
+    newer.events[0].v = 99;
+    let e = hub_client(&a.key).hub_push(&newer).await.unwrap_err();
+    assert_eq!(e.api().map(|e| e.status), Some(400), "an envelope from a newer site is refused, not misread: {e}");
+    let e = hub_client("sph_not-a-key-at-all").hub_push(&replay).await.unwrap_err();
+    assert_eq!(e.api().map(|e| e.status), Some(401), "{e}");
+
+    // The hub's figures are the sites' own: per site, the summary counts over today.
+    let today = jiff::Zoned::now().with_time_zone(jiff::tz::TimeZone::get("Europe/Rome").unwrap()).date();
+    let (from, to) = (today.yesterday().unwrap(), today.tomorrow().unwrap());
+    let stats = hub_client(&viewer).hub_stats(&from.to_string(), &to.to_string()).await.unwrap();
+    for s in [&a, &b] {
+        let manager = s.server.staff("responsabile").await;
+        let (st, site) = manager.get(&format!("/api/v1/stats/summary?site={}&from={from}&to={to}", s.site)).await;
+        assert_eq!(st, StatusCode::OK, "{site}");
+        let mut at_hub = stats["sites"][s.site].clone();
+        for k in
+            ["issued", "served", "no_show", "cancelled", "expired", "open", "people", "wait_mean_s", "service_mean_s"]
+        {
+            let want = site.get("summary").unwrap_or(&site)[k].clone();
+            assert_eq!(at_hub[k].take(), want, "{} {k}: hub {stats} site {site}", s.site);
+        }
+    }
+    let van_issued = stats["sites"]["furgone-pistoia"]["issued"].as_u64().unwrap();
+    assert_eq!(van_issued, 12);
+    let cells: u64 = stats["cells"].as_array().unwrap().iter().map(|c| c["summary"]["issued"].as_u64().unwrap()).sum();
+    let sites: u64 = stats["sites"].as_object().unwrap().values().map(|s| s["issued"].as_u64().unwrap()).sum();
+    assert_eq!(cells, sites, "the cells add up to the sites");
+    // A gap: a new origin's first batch skips a number. Applied up to the hole, reported, and
+    // the fleet shows it until the missing events come.
+    let key_g = hub_cli(&db, &["enrol", "prova", "--site", GROSSETO]);
+    let mut holed = replay.clone();
+    holed.origin = "prova".into();
+    holed.events.remove(3);
+    let r = hub_client(&key_g).hub_push(&holed).await.unwrap();
+    assert_eq!((r.applied, r.watermark), (3, 3));
+    assert_eq!(r.gap, Some(queue_core::envelope::Gap { expected: 4, got: 5 }));
+    let f = fleet(&hub_url, &viewer).await;
+    assert_eq!(origin(&f, "prova")["gap"], json!({"expected": 4, "got": 5}));
+    assert_eq!(origin(&f, "prova")["events"], 3, "nothing past the gap was stored");
+    let mut whole = replay.clone();
+    whole.origin = "prova".into();
+    let r = hub_client(&key_g).hub_push(&whole).await.unwrap();
+    assert_eq!((r.applied, r.duplicates, r.watermark, r.gap), (47, 3, 50, None));
+    assert_eq!(origin(&fleet(&hub_url, &viewer).await, "prova")["gap"], Value::Null);
+
+    drop(hub);
+    proxy_task.abort();
+}
