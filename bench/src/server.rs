@@ -120,6 +120,7 @@ pub fn seed_history(data: &Path, config: &Path, n: u64) -> anyhow::Result<()> {
                 held_at: None,
                 recalls: 0,
                 estimated_wait_s: None,
+                target_wait_s: None,
                 journey: vec![],
             };
             let ticket = id.clone();

@@ -779,6 +779,7 @@ impl Engine {
             held_at: None,
             recalls: 0,
             estimated_wait_s: None,
+            target_wait_s: Some(svc.target_wait_s),
         };
         // The same people-ahead and estimate as every later view of the ticket (it is not in the
         // index yet).
@@ -865,6 +866,7 @@ impl Engine {
             held_at: None,
             recalls: 0,
             estimated_wait_s: None,
+            target_wait_s: None,
             journey: vec![],
         };
         let ahead = self.ctx(now).people_ahead(&probe);

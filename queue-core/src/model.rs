@@ -151,6 +151,10 @@ pub struct Ticket {
     pub recalls: u32,
     /// The estimate given at issue (`None`: no desk was open); measured against the first wait.
     pub estimated_wait_s: Option<u32>,
+    /// The target wait of its service when it was issued, seconds: the service level measures the
+    /// ticket against it, however the configuration changes later (absent in tickets from before).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_wait_s: Option<u32>,
     pub journey: Vec<JourneyStep>,
 }
 

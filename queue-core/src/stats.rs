@@ -43,6 +43,9 @@ pub struct TicketStats {
     pub first_wait_ms: Option<i64>,
     /// The estimate given at issue, seconds (`None`: no desk was open).
     pub estimated_wait_s: Option<u32>,
+    /// The target wait of its service when it was issued (`None`: tickets from before targets were
+    /// stored with them; the configuration's target then applies).
+    pub target_wait_s: Option<u32>,
     pub wait_ms: i64,
     pub walk_ms: Vec<i64>,
     pub service_ms: i64,
@@ -50,13 +53,56 @@ pub struct TicketStats {
     pub held: bool,
     pub transfers: u32,
     pub recalls: u32,
+    /// The services the ticket was served in (reached `serving` while queued there), in order.
+    pub served_in: Vec<ServiceId>,
     /// The desk of the last call, and the staff member who served the ticket: the actor of its
     /// `ticket.done` (events from before actors were recorded: the staff member of the last call).
     pub desk: Option<crate::ids::DeskId>,
     pub staff: Option<crate::ids::StaffId>,
     /// Spans spent waiting, in milliseconds since the epoch (for the queue length over the day).
     pub waiting_spans: Vec<(i64, i64)>,
+    /// The ticket's time in each queue it waited in (transfers in included), in order of arrival:
+    /// what the per-service figures of a ticket are (`in_service`).
+    pub legs: Vec<Leg>,
+    /// Only in a per-service view (`in_service`): the ticket waited in this queue and was sent to
+    /// another service without being served here.
+    pub sent_on: bool,
     since: Timestamp,
+}
+
+/// A ticket's time in one queue (every stay there, if it came back). Milliseconds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Leg {
+    pub service: ServiceId,
+    pub wait_ms: i64,
+    /// Waiting here until the first call here.
+    pub first_wait_ms: Option<i64>,
+    pub walk_ms: Vec<i64>,
+    pub service_ms: i64,
+    pub hold_ms: i64,
+    pub held: bool,
+    pub served: bool,
+    pub desk: Option<crate::ids::DeskId>,
+    pub staff: Option<crate::ids::StaffId>,
+    pub waiting_spans: Vec<(i64, i64)>,
+}
+
+impl Leg {
+    fn new(service: ServiceId) -> Leg {
+        Leg {
+            service,
+            wait_ms: 0,
+            first_wait_ms: None,
+            walk_ms: Vec::new(),
+            service_ms: 0,
+            hold_ms: 0,
+            held: false,
+            served: false,
+            desk: None,
+            staff: None,
+            waiting_spans: Vec::new(),
+        }
+    }
 }
 
 impl TicketStats {
@@ -76,6 +122,7 @@ impl TicketStats {
             status: Status::Waiting,
             first_wait_ms: None,
             estimated_wait_s: ticket.estimated_wait_s,
+            target_wait_s: ticket.target_wait_s,
             wait_ms: 0,
             walk_ms: Vec::new(),
             service_ms: 0,
@@ -83,9 +130,12 @@ impl TicketStats {
             held: false,
             transfers: 0,
             recalls: 0,
+            served_in: Vec::new(),
             desk: None,
             staff: None,
             waiting_spans: Vec::new(),
+            legs: vec![Leg::new(ticket.service.clone())],
+            sent_on: false,
             since: e.at,
         })
     }
@@ -93,6 +143,8 @@ impl TicketStats {
     /// Fold one later event of this ticket.
     pub fn apply(&mut self, e: &Event) {
         let spent = (e.at.as_millisecond() - self.since.as_millisecond()).max(0);
+        // The queue the ticket is in until this event (a transfer moves it on below).
+        let here = self.leg_index();
         let next = match &e.kind {
             EventKind::TicketCalled { desk, staff, .. } => {
                 self.desk = Some(desk.clone());
@@ -133,11 +185,44 @@ impl TicketStats {
             Status::Called if next == Status::Serving => self.walk_ms.push(spent),
             _ => {}
         }
+        let leg = &mut self.legs[here];
+        match self.status {
+            Status::Waiting => {
+                leg.wait_ms += spent;
+                leg.waiting_spans.push((self.since.as_millisecond(), e.at.as_millisecond()));
+            }
+            Status::Serving => leg.service_ms += spent,
+            Status::OnHold => leg.hold_ms += spent,
+            Status::Called if next == Status::Serving => leg.walk_ms.push(spent),
+            _ => {}
+        }
+        match next {
+            Status::Called if leg.first_wait_ms.is_none() => leg.first_wait_ms = Some(leg.wait_ms),
+            Status::OnHold => leg.held = true,
+            Status::Serving => leg.served = true,
+            _ => {}
+        }
+        if matches!(next, Status::Called | Status::Done) {
+            leg.desk = self.desk.clone();
+            leg.staff = self.staff.clone();
+        }
+        if let Some(to) = self.services.last()
+            && to != &self.legs[here].service
+            && !self.legs.iter().any(|l| &l.service == to)
+        {
+            self.legs.push(Leg::new(to.clone()));
+        }
         if next == Status::Called && self.first_wait_ms.is_none() {
             self.first_wait_ms = Some(self.wait_ms);
         }
         if next == Status::OnHold {
             self.held = true;
+        }
+        if next == Status::Serving
+            && let Some(s) = self.services.last()
+            && !self.served_in.contains(s)
+        {
+            self.served_in.push(s.clone());
         }
         self.status = next;
         self.since = e.at;
@@ -149,10 +234,60 @@ impl TicketStats {
         Some(i64::from(self.estimated_wait_s?) * 1000 - self.first_wait_ms?)
     }
 
-    /// An integrated journey: the visit went through a service of kind `a` and one of kind `b`
-    /// (the One Stop Shop's reason to exist: social and employment).
+    /// A hold still in progress at `now` counts up to `now` (the ticket is on hold, not finished):
+    /// statistics read while it is parked include the time parked so far.
+    pub fn hold_until(&mut self, now: Timestamp) {
+        if self.status == Status::OnHold {
+            let ms = (now.as_millisecond() - self.since.as_millisecond()).max(0);
+            self.hold_ms += ms;
+            let here = self.leg_index();
+            self.legs[here].hold_ms += ms;
+            self.since = self.since.max(now);
+        }
+    }
+
+    /// The leg of the queue the ticket is in now.
+    fn leg_index(&self) -> usize {
+        let now = self.services.last().unwrap_or(&self.service);
+        self.legs.iter().position(|l| &l.service == now).unwrap_or(0)
+    }
+
+    /// The ticket as the figures of `service` count it, if it waited in that queue: its wait,
+    /// first wait, walks, service and hold there; served if it was served there (also when sent
+    /// on afterwards), `sent_on` if it left for another service without; the estimate and the
+    /// stored target only where it was issued (they were told and set for that queue).
+    pub fn in_service(&self, service: &ServiceId) -> Option<TicketStats> {
+        let leg = self.legs.iter().find(|l| &l.service == service)?;
+        let mut t = self.clone();
+        t.service = service.clone();
+        t.wait_ms = leg.wait_ms;
+        t.first_wait_ms = leg.first_wait_ms;
+        t.walk_ms = leg.walk_ms.clone();
+        t.service_ms = leg.service_ms;
+        t.hold_ms = leg.hold_ms;
+        t.held = leg.held;
+        t.desk = leg.desk.clone();
+        t.staff = leg.staff.clone();
+        t.waiting_spans = leg.waiting_spans.clone();
+        if self.services.first() != Some(service) {
+            t.estimated_wait_s = None;
+            t.target_wait_s = None;
+        }
+        if self.services.last() != Some(service) {
+            if leg.served {
+                t.status = Status::Done;
+            } else {
+                t.sent_on = true;
+            }
+        }
+        Some(t)
+    }
+
+    /// An integrated journey: the visit was served by a service of kind `a` and by one of kind `b`
+    /// (the One Stop Shop's reason to exist: social and employment). Waiting in a queue, or being
+    /// transferred through it, is not being served there.
     pub fn integrated(&self, kind_of: impl Fn(&ServiceId) -> Option<&'static str>, a: &str, b: &str) -> bool {
-        let kinds: Vec<_> = self.services.iter().filter_map(kind_of).collect();
+        let kinds: Vec<_> = self.served_in.iter().filter_map(kind_of).collect();
         kinds.contains(&a) && kinds.contains(&b)
     }
 }
@@ -185,8 +320,9 @@ pub fn percentile(sorted: &[i64], p: u32) -> i64 {
     sorted[rank.min(sorted.len()) - 1]
 }
 
-/// The summary figures over a set of tickets. Times in whole seconds (rounded down from the mean
-/// of milliseconds).
+/// The summary figures over a set of tickets. Times in seconds (to 0.1 s, the mean of
+/// milliseconds rounded down); a time over no ticket (nobody called, walked, served or held in the
+/// period) is null, not 0.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Summary {
@@ -198,18 +334,21 @@ pub struct Summary {
     pub expired: u64,
     /// Tickets still open (waiting, called, serving or on hold) at the end of the log.
     pub open: u64,
+    /// Per service only (`service=`): tickets that waited in its queue and were sent to another
+    /// service without being served in it (0 for a whole site).
+    pub sent_on: u64,
     /// Tickets put on hold at least once.
     pub on_hold: u64,
     /// People: the sum of party sizes of the tickets issued.
     pub people: u64,
-    pub wait_mean_s: f64,
-    pub wait_p50_s: f64,
-    pub wait_p90_s: f64,
-    pub wait_max_s: f64,
-    pub walk_mean_s: f64,
-    pub walk_p90_s: f64,
-    pub service_mean_s: f64,
-    pub hold_mean_s: f64,
+    pub wait_mean_s: Option<f64>,
+    pub wait_p50_s: Option<f64>,
+    pub wait_p90_s: Option<f64>,
+    pub wait_max_s: Option<f64>,
+    pub walk_mean_s: Option<f64>,
+    pub walk_p90_s: Option<f64>,
+    pub service_mean_s: Option<f64>,
+    pub hold_mean_s: Option<f64>,
     /// Share of called tickets whose first wait was within the target; null when none was called.
     pub service_level: Option<f64>,
     pub transfers: u64,
@@ -277,14 +416,15 @@ pub fn summarize<'a>(
     }
     waits.sort_unstable();
     walks.sort_unstable();
-    s.wait_mean_s = mean(&waits);
-    s.wait_p50_s = secs(percentile(&waits, 50));
-    s.wait_p90_s = secs(percentile(&waits, 90));
-    s.wait_max_s = secs(waits.last().copied().unwrap_or(0));
-    s.walk_mean_s = mean(&walks);
-    s.walk_p90_s = secs(percentile(&walks, 90));
-    s.service_mean_s = mean(&services);
-    s.hold_mean_s = mean(&holds);
+    let some = |v: &[i64], x: f64| (!v.is_empty()).then_some(x);
+    s.wait_mean_s = some(&waits, mean(&waits));
+    s.wait_p50_s = some(&waits, secs(percentile(&waits, 50)));
+    s.wait_p90_s = some(&waits, secs(percentile(&waits, 90)));
+    s.wait_max_s = some(&waits, secs(waits.last().copied().unwrap_or(0)));
+    s.walk_mean_s = some(&walks, mean(&walks));
+    s.walk_p90_s = some(&walks, secs(percentile(&walks, 90)));
+    s.service_mean_s = some(&services, mean(&services));
+    s.hold_mean_s = some(&holds, mean(&holds));
     s.service_level = (called > 0).then(|| within as f64 / called as f64);
     s.estimated = errors.len() as u64;
     let n = errors.len() as i64;
@@ -374,6 +514,9 @@ pub struct Aggregate {
     #[serde(default)]
     pub expired: u64,
     pub open: u64,
+    /// Absent from roll-ups made before per-service figures followed transfers.
+    #[serde(default)]
+    pub sent_on: u64,
     pub on_hold: u64,
     pub people: u64,
     pub transfers: u64,
@@ -473,6 +616,7 @@ impl Aggregate {
             }
         }
         if t.status == Status::Done
+            && !t.sent_on
             && let (Some(d), Some(s)) = (&t.desk, &t.staff)
         {
             for (map, key) in [(&mut self.desks, d.to_string()), (&mut self.staff, s.to_string())] {
@@ -484,6 +628,7 @@ impl Aggregate {
         self.issued += 1;
         self.people += u64::from(t.party_size);
         match t.status {
+            _ if t.sent_on => self.sent_on += 1,
             Status::Done => self.served += 1,
             Status::NoShow => self.no_show += 1,
             Status::Cancelled => self.cancelled += 1,
@@ -514,7 +659,7 @@ impl Aggregate {
             self.walk_n += 1;
             *self.walk_ds.entry(ds(*w)).or_default() += 1;
         }
-        if t.status == Status::Done {
+        if t.status == Status::Done && !t.sent_on {
             self.service_sum_ms += t.service_ms;
         }
         if self.hours_of_week.is_empty() {
@@ -549,6 +694,7 @@ impl Aggregate {
             (&mut self.cancelled, o.cancelled),
             (&mut self.expired, o.expired),
             (&mut self.open, o.open),
+            (&mut self.sent_on, o.sent_on),
             (&mut self.on_hold, o.on_hold),
             (&mut self.people, o.people),
             (&mut self.transfers, o.transfers),
@@ -616,6 +762,8 @@ impl Aggregate {
     pub fn summary(&self) -> Summary {
         let mean = |sum: i64, n: u64| if n == 0 { 0.0 } else { secs(sum / n as i64) };
         let dsecs = |d: i64| d as f64 / 10.0;
+        // Null over no ticket, like the service level.
+        let over = |n: u64, x: f64| (n > 0).then_some(x);
         Summary {
             issued: self.issued,
             served: self.served,
@@ -623,16 +771,17 @@ impl Aggregate {
             cancelled: self.cancelled,
             expired: self.expired,
             open: self.open,
+            sent_on: self.sent_on,
             on_hold: self.on_hold,
             people: self.people,
-            wait_mean_s: mean(self.wait_sum_ms, self.called),
-            wait_p50_s: dsecs(hist_percentile(&self.wait_ds, 50)),
-            wait_p90_s: dsecs(hist_percentile(&self.wait_ds, 90)),
-            wait_max_s: dsecs(self.wait_ds.keys().next_back().copied().unwrap_or(0)),
-            walk_mean_s: mean(self.walk_sum_ms, self.walk_n),
-            walk_p90_s: dsecs(hist_percentile(&self.walk_ds, 90)),
-            service_mean_s: mean(self.service_sum_ms, self.served),
-            hold_mean_s: mean(self.hold_sum_ms, self.on_hold),
+            wait_mean_s: over(self.called, mean(self.wait_sum_ms, self.called)),
+            wait_p50_s: over(self.called, dsecs(hist_percentile(&self.wait_ds, 50))),
+            wait_p90_s: over(self.called, dsecs(hist_percentile(&self.wait_ds, 90))),
+            wait_max_s: over(self.called, dsecs(self.wait_ds.keys().next_back().copied().unwrap_or(0))),
+            walk_mean_s: over(self.walk_n, mean(self.walk_sum_ms, self.walk_n)),
+            walk_p90_s: over(self.walk_n, dsecs(hist_percentile(&self.walk_ds, 90))),
+            service_mean_s: over(self.served, mean(self.service_sum_ms, self.served)),
+            hold_mean_s: over(self.on_hold, mean(self.hold_sum_ms, self.on_hold)),
             service_level: (self.called > 0).then(|| self.within_target as f64 / self.called as f64),
             transfers: self.transfers,
             recalls: self.recalls,
@@ -746,6 +895,7 @@ mod tests {
             held_at: None,
             recalls: 0,
             estimated_wait_s: None,
+            target_wait_s: None,
             journey: vec![],
         };
         Event {
@@ -862,15 +1012,15 @@ mod tests {
         assert_eq!((s.issued, s.served, s.no_show, s.cancelled, s.open, s.on_hold), (5, 3, 1, 1, 0, 1));
         assert_eq!(s.people, 8);
         // Waits of called tickets: A 100, B 200, C 450, D 100 → sorted 100 100 200 450.
-        assert_eq!(s.wait_mean_s, 212.5);
-        assert_eq!(s.wait_p50_s, 100.0);
-        assert_eq!(s.wait_p90_s, 450.0);
-        assert_eq!(s.wait_max_s, 450.0);
+        assert_eq!(s.wait_mean_s, Some(212.5));
+        assert_eq!(s.wait_p50_s, Some(100.0));
+        assert_eq!(s.wait_p90_s, Some(450.0));
+        assert_eq!(s.wait_max_s, Some(450.0));
         // Walks: A 20, C 0 and 10, D 10 and 5 → mean 9.
-        assert_eq!(s.walk_mean_s, 9.0);
+        assert_eq!(s.walk_mean_s, Some(9.0));
         // Service of done tickets: A 300, C 160, D 60 → mean 173.333 → 173.3.
-        assert_eq!(s.service_mean_s, 173.3);
-        assert_eq!(s.hold_mean_s, 500.0);
+        assert_eq!(s.service_mean_s, Some(173.3));
+        assert_eq!(s.hold_mean_s, Some(500.0));
         // First waits: A 100, B 200, C 50, D 30; within 120: A, C, D.
         assert_eq!(s.service_level, Some(0.75));
         assert_eq!((s.transfers, s.recalls), (1, 1));
@@ -966,6 +1116,89 @@ mod tests {
         assert_eq!(percentile(&[7], 90), 7);
         let empty = summarize(&[], |_| 0);
         assert_eq!((empty.issued, empty.service_level), (0, None));
+        // An empty period: every time is null, not 0, both ways.
+        for s in [empty, Aggregate::default().summary()] {
+            let times = [s.wait_mean_s, s.wait_p50_s, s.wait_p90_s, s.wait_max_s, s.walk_mean_s, s.walk_p90_s];
+            assert_eq!(times, [None; 6]);
+            assert_eq!((s.service_mean_s, s.hold_mean_s, s.estimate_bias_s), (None, None, None));
+        }
+    }
+
+    /// Issue 14: an integrated journey is served by both a social and an employment service; a
+    /// ticket sent on from a queue it was never served in is not one. A hold in progress counts.
+    #[test]
+    fn integrated_means_served_by_both_and_a_hold_in_progress_counts() {
+        let to_lavoro = |id: &str, at: i64| {
+            ev(
+                at,
+                EventKind::TicketTransferred {
+                    ticket: t(id),
+                    from_service: ServiceId::from("sociale"),
+                    service: ServiceId::from("lavoro"),
+                    desk: None,
+                    staff: None,
+                    keep_position: false,
+                },
+            )
+        };
+        let log = vec![
+            issued("A", "sociale", 0, 1),
+            issued("B", "sociale", 0, 1),
+            issued("H", "sociale", 0, 1),
+            // A: served in sociale, transferred, served in lavoro.
+            called("A", 10),
+            ev(20, EventKind::TicketServing { ticket: t("A") }),
+            to_lavoro("A", 30),
+            called("A", 40),
+            ev(50, EventKind::TicketServing { ticket: t("A") }),
+            ev(60, EventKind::TicketDone { ticket: t("A") }),
+            // B: re-routed by reception while waiting (called, never served in sociale).
+            called("B", 10),
+            to_lavoro("B", 15),
+            called("B", 40),
+            ev(50, EventKind::TicketServing { ticket: t("B") }),
+            ev(60, EventKind::TicketDone { ticket: t("B") }),
+            // H: parked at 100 s, still parked.
+            called("H", 50),
+            ev(60, EventKind::TicketServing { ticket: t("H") }),
+            ev(100, EventKind::TicketOnHold { ticket: t("H") }),
+        ];
+        let ts = tickets_from_events(&log);
+        let by = |id: &str| ts.iter().find(|x| x.id.as_str() == id).unwrap().clone();
+        let kind = |s: &ServiceId| Some(if s.as_str() == "lavoro" { "employment" } else { "social" });
+        assert!(by("A").integrated(kind, "social", "employment"));
+        assert_eq!(by("B").services.len(), 2);
+        assert!(!by("B").integrated(kind, "social", "employment"));
+        // Per service: B waited 10 s in sociale (called, never served there) and 25 s in lavoro.
+        let (bs, bl) =
+            (by("B").in_service(&ServiceId::from("sociale")), by("B").in_service(&ServiceId::from("lavoro")));
+        let (bs, bl) = (bs.unwrap(), bl.unwrap());
+        assert_eq!((bs.wait_ms, bs.first_wait_ms, bs.sent_on, bs.service_ms), (10_000, Some(10_000), true, 0));
+        assert_eq!((bl.wait_ms, bl.first_wait_ms, bl.sent_on, bl.status), (25_000, Some(25_000), false, Status::Done));
+        assert_eq!((bl.service_ms, bl.walk_ms.clone()), (10_000, vec![10_000]));
+        // A: served 10 s in sociale, then 10 s in lavoro; counted served in both.
+        let (a_s, a_l) = (
+            by("A").in_service(&ServiceId::from("sociale")).unwrap(),
+            by("A").in_service(&ServiceId::from("lavoro")).unwrap(),
+        );
+        assert_eq!((a_s.status, a_s.sent_on, a_s.service_ms, a_l.service_ms), (Status::Done, false, 10_000, 10_000));
+        assert!(by("H").in_service(&ServiceId::from("lavoro")).is_none());
+        let mut per = Aggregate::default();
+        for v in [bs, bl, a_s, a_l] {
+            per.add(&v, 0, 0, false, false);
+        }
+        let s = per.summary();
+        assert_eq!((s.issued, s.served, s.sent_on, s.open, s.service_mean_s), (4, 3, 1, 0, Some(10.0)));
+        let mut h = by("H");
+        assert_eq!((h.held, h.hold_ms), (true, 0));
+        h.hold_until(at(400));
+        assert_eq!(h.hold_ms, 300_000);
+        // Reading twice does not count twice.
+        h.hold_until(at(400));
+        assert_eq!(h.hold_ms, 300_000);
+        let mut agg = Aggregate::default();
+        agg.add(&h, 0, 0, false, false);
+        assert_eq!((agg.summary().on_hold, agg.summary().hold_mean_s), (1, Some(300.0)));
     }
 
     /// Aggregates give exactly `summarize`'s and `breakdown`'s figures, however the tickets are

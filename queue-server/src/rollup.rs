@@ -24,7 +24,10 @@ const PURGE_CHUNK: usize = 2000;
 pub fn add_ticket(site: &Site, agg: &mut Aggregate, t: &TicketStats) {
     let local = t.issued_at.to_zoned(site.time_zone.clone());
     let svc = |s: &ServiceId| site.services.iter().find(|x| &x.id == s);
-    let target = svc(&t.service).map_or(0, |s| s.target_wait_s);
+    // The target in force when the ticket was issued (stored with it), so a later change of the
+    // configuration changes neither its roll-up nor its figures read from events; tickets from
+    // before targets were stored are measured against the configuration's.
+    let target = t.target_wait_s.unwrap_or_else(|| svc(&t.service).map_or(0, |s| s.target_wait_s));
     let within = t.first_wait_ms.is_some_and(|w| w <= i64::from(target) * 1000);
     let kind = |s: &ServiceId| svc(s).map(|x| x.kind.as_str());
     let integrated = t.integrated(kind, "social", "employment");
@@ -32,13 +35,25 @@ pub fn add_ticket(site: &Site, agg: &mut Aggregate, t: &TicketStats) {
     agg.add_in(t, weekday, hour, within, integrated, Some(&site.time_zone));
 }
 
-/// One aggregate per service (the service a ticket was issued for).
+/// One aggregate per service — a ticket counts in every queue it waited in (transfers in
+/// included), with its time there (`TicketStats::in_service`) — and one for the whole site
+/// (`db::stats::WHOLE_SITE`), where each ticket counts once.
 pub fn aggregate_by_service(site: &Site, tickets: &[TicketStats]) -> Vec<(ServiceId, Aggregate)> {
     let mut by: BTreeMap<ServiceId, Aggregate> = BTreeMap::new();
+    let mut whole = Aggregate::default();
     for t in tickets {
-        add_ticket(site, by.entry(t.service.clone()).or_default(), t);
+        add_ticket(site, &mut whole, t);
+        for leg in &t.legs {
+            if let Some(v) = t.in_service(&leg.service) {
+                add_ticket(site, by.entry(leg.service.clone()).or_default(), &v);
+            }
+        }
     }
-    by.into_iter().collect()
+    let mut out: Vec<(ServiceId, Aggregate)> = by.into_iter().collect();
+    if !tickets.is_empty() {
+        out.push((ServiceId::from(db::stats::WHOLE_SITE), whole));
+    }
+    out
 }
 
 /// Roll up every past day of every site that needs it; returns how many days were rolled.

@@ -286,12 +286,12 @@ async fn dashboard(
         (id::STATS_CANCELLED, s.cancelled.to_string()),
         (id::STATS_ON_HOLD, s.on_hold.to_string()),
         (id::STATS_PEOPLE, s.people.to_string()),
-        (id::STATS_WAIT_MEAN, s.wait_mean_s.to_string()),
-        (id::STATS_WAIT_P50, s.wait_p50_s.to_string()),
-        (id::STATS_WAIT_P90, s.wait_p90_s.to_string()),
-        (id::STATS_WAIT_MAX, s.wait_max_s.to_string()),
-        (id::STATS_WALK_MEAN, s.walk_mean_s.to_string()),
-        (id::STATS_SERVICE_MEAN, s.service_mean_s.to_string()),
+        (id::STATS_WAIT_MEAN, s.wait_mean_s.map_or("—".into(), |x| x.to_string())),
+        (id::STATS_WAIT_P50, s.wait_p50_s.map_or("—".into(), |x| x.to_string())),
+        (id::STATS_WAIT_P90, s.wait_p90_s.map_or("—".into(), |x| x.to_string())),
+        (id::STATS_WAIT_MAX, s.wait_max_s.map_or("—".into(), |x| x.to_string())),
+        (id::STATS_WALK_MEAN, s.walk_mean_s.map_or("—".into(), |x| x.to_string())),
+        (id::STATS_SERVICE_MEAN, s.service_mean_s.map_or("—".into(), |x| x.to_string())),
         (id::STATS_SERVICE_LEVEL, s.service_level.map_or("—".into(), |l| format!("{:.0}%", l * 100.0))),
         (id::STATS_TRANSFERS, s.transfers.to_string()),
         (id::STATS_INTEGRATED, s.integrated_journeys.to_string()),
@@ -384,6 +384,14 @@ async fn dashboard(
             (t(id::STATS_DOWNLOAD_CSV))
             @for table in ["summary", "tickets", "arrivals", "mix", "staff", "queue", "estimates"] {
                 " " a href={ "/api/v1/stats/export.csv?table=" (table) "&" (qs) } download { (table) ".csv" }
+            }
+        }
+        p {
+            (t(id::STATS_DOWNLOAD_CSV_EXCEL))
+            @for table in ["summary", "tickets", "arrivals", "mix", "staff", "queue", "estimates"] {
+                " " a href={ "/api/v1/stats/export.csv?table=" (table) "&" (qs) "&separator=semicolon&bom=true" } download {
+                    (table) ".csv"
+                }
             }
         }
         p { a href={ "/api/v1/stats/funder?site=" (site) "&month=" } { (t(id::STATS_FUNDER_REPORT)) } }

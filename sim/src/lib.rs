@@ -511,8 +511,8 @@ pub fn figures_where(run: &Run, keep: impl Fn(&TicketStats) -> bool) -> Figures 
     Figures {
         tickets: s.issued,
         called: agg.called,
-        wait_mean_s: s.wait_mean_s,
-        wait_p90_s: s.wait_p90_s,
+        wait_mean_s: s.wait_mean_s.unwrap_or(0.0),
+        wait_p90_s: s.wait_p90_s.unwrap_or(0.0),
         service_level: s.service_level.unwrap_or(0.0),
         past_target: past,
         occupancy: if open > 0.0 { busy / open } else { 0.0 },

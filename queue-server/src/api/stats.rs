@@ -25,9 +25,12 @@ pub struct StatsQuery {
     pub site: String,
     /// Only tickets issued for this service.
     pub service: Option<String>,
-    /// Site-local date (`2026-03-29`, from the start of that day) or RFC 3339 time. Default: today.
+    /// Site-local date (`2026-03-29`, from the start of that day), RFC 3339 time
+    /// (`2026-03-29T08:30:00+02:00`), or a time without an offset (`2026-03-29T08:30:00`), read in
+    /// the site's time zone. Default: today.
     pub from: Option<String>,
-    /// Site-local date (inclusive: to the end of that day) or RFC 3339 time (exclusive). Default: end of today.
+    /// Site-local date (inclusive: to the end of that day), RFC 3339 time or time without an offset
+    /// (site's time zone; exclusive). Default: end of today.
     pub to: Option<String>,
 }
 
@@ -43,18 +46,36 @@ pub struct ExportQuery {
     pub table: String,
     pub site: String,
     pub service: Option<String>,
+    /// As for the summary: a site-local date, an RFC 3339 time, or a time without an offset (site's time zone).
     pub from: Option<String>,
     pub to: Option<String>,
+    /// `comma` (the default: `,` between fields, `.` in numbers) or `semicolon` (`;` between fields
+    /// and a decimal comma, `3,5`: what Excel in Italian expects).
+    pub separator: Option<String>,
+    /// `true`: begin with a UTF-8 byte-order mark, so Excel reads accents and Arabic right.
+    pub bom: Option<bool>,
 }
 
-/// A bound of the window: a date means the site-local start of that day (`end`: of the next day).
+/// A bound of the window: a date means the site-local start of that day (`end`: of the next day);
+/// a time with an offset is that instant; a time without one is read in the site's time zone (in
+/// the hour skipped when clocks go forward, as the hour after; in the repeated hour, the first).
 pub fn parse_bound(s: &str, tz: &TimeZone, end: bool) -> Result<Timestamp, String> {
     if let Ok(t) = s.parse::<Timestamp>() {
         return Ok(t);
     }
-    let d: Date = s
-        .parse()
-        .map_err(|_| format!("'{}' is neither a date (YYYY-MM-DD) nor an RFC 3339 time", super::excerpt(s, 40)))?;
+    let bad = || {
+        format!(
+            "'{}' is neither a date (YYYY-MM-DD) nor a time (YYYY-MM-DDTHH:MM:SS, with an offset or in the \
+             site's time zone)",
+            super::excerpt(s, 40)
+        )
+    };
+    // A date parser would take `2026-12-01T08:33:00` as the whole day: a time is read as a time.
+    if s.len() > 10 {
+        let local: jiff::civil::DateTime = s.parse().map_err(|_| bad())?;
+        return local.to_zoned(tz.clone()).map(|z| z.timestamp()).map_err(|e| e.to_string());
+    }
+    let d: Date = s.parse().map_err(|_| bad())?;
     let d = if end { d.tomorrow().map_err(|e| e.to_string())? } else { d };
     d.to_zoned(tz.clone()).map(|z| z.timestamp()).map_err(|e| e.to_string())
 }
@@ -126,9 +147,19 @@ pub(crate) fn select(
         first.tomorrow().map_err(|e| ApiError::bad_request(e.to_string()))?
     };
     let end = to.to_zoned(tz.clone()).date();
+    // A service's figures count every ticket that waited in its queue, with its time there.
+    let now = state.now();
     let add = |agg: &mut Aggregate, ts: Vec<TicketStats>| {
-        for t in ts.iter().filter(|t| service.as_ref().is_none_or(|s| &t.service == s)) {
-            crate::rollup::add_ticket(cfg_site, agg, t);
+        for mut t in ts {
+            t.hold_until(now);
+            match &service {
+                None => crate::rollup::add_ticket(cfg_site, agg, &t),
+                Some(s) => {
+                    if let Some(v) = t.in_service(s) {
+                        crate::rollup::add_ticket(cfg_site, agg, &v);
+                    }
+                }
+            }
         }
     };
     let agg = state.db.with(|c| {
@@ -169,7 +200,8 @@ pub(crate) fn select(
     Ok(Selection { agg, summary, site: site_id, service, from, to })
 }
 
-/// Every ticket of a selection, from the events (the per-ticket CSV table; at most 31 days).
+/// Every ticket of a selection, from the events (the per-ticket CSV table; at most 31 days); with a
+/// service, every ticket that waited in its queue.
 fn tickets_of(state: &AppState, sel: &Selection) -> ApiResult<Vec<TicketStats>> {
     if sel.to.duration_since(sel.from) > jiff::SignedDuration::from_hours(24 * TICKET_TABLE_DAYS + 1) {
         return Err(ApiError::bad_request(format!(
@@ -178,7 +210,11 @@ fn tickets_of(state: &AppState, sel: &Selection) -> ApiResult<Vec<TicketStats>> 
     }
     let mut ts = state.db.with(|c| crate::db::stats::tickets(c, &sel.site, sel.from, sel.to))?;
     if let Some(s) = &sel.service {
-        ts.retain(|t| &t.service == s);
+        ts.retain(|t| t.services.contains(s));
+    }
+    let now = state.now();
+    for t in &mut ts {
+        t.hold_until(now);
     }
     Ok(ts)
 }
@@ -343,7 +379,9 @@ pub struct FunderQuery {
     pub month: String,
 }
 
-/// A funder report: every cell below the configuration's `min_group_size` (but not zero) is null.
+/// A funder report: every cell below the configuration's `min_group_size` (but not zero) is null,
+/// and so is every count of people that fewer than `min_group_size` tickets (households) make up:
+/// one family of six is not a cell of six.
 #[derive(Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct FunderReport {
     pub site: String,
@@ -351,9 +389,10 @@ pub struct FunderReport {
     pub min_group_size: u32,
     /// Tickets issued in the month.
     pub tickets: Option<u64>,
-    /// People reached (party sizes summed).
+    /// People reached (party sizes summed); null when fewer than `min_group_size` tickets.
     pub people: Option<u64>,
-    /// People reached per target group (`group:…` needs).
+    /// People reached per target group (`group:…` needs); null when fewer than `min_group_size`
+    /// tickets of the group.
     pub people_by_group: BTreeMap<String, Option<u64>>,
     /// Tickets that went through each service (transfers included).
     pub services_used: BTreeMap<String, Option<u64>>,
@@ -386,17 +425,25 @@ pub async fn funder(
         blocking(&state, move |state| select(state, &id, &site, None, Some(&first.to_string()), Some(&last))).await?;
     let min = state.cfg.min_group_size;
     let waits_shown = sel.agg.called >= u64::from(min);
+    // People are shown only when enough households (tickets) make them up.
+    let people = |n: u64, households: u64| suppress(households, min).and(suppress(n, min));
+    let group_tickets = |g: &str| sel.agg.needs.get(&format!("group:{g}")).copied().unwrap_or(0);
     Ok(Json(FunderReport {
         site: q.site,
         month: q.month,
         min_group_size: min,
         tickets: suppress(sel.summary.issued, min),
-        people: suppress(sel.summary.people, min),
-        people_by_group: sel.agg.people_by_group.iter().map(|(k, n)| (k.clone(), suppress(*n, min))).collect(),
+        people: people(sel.summary.people, sel.summary.issued),
+        people_by_group: sel
+            .agg
+            .people_by_group
+            .iter()
+            .map(|(k, n)| (k.clone(), people(*n, group_tickets(k))))
+            .collect(),
         services_used: sel.agg.services_used.iter().map(|(k, n)| (k.clone(), suppress(*n, min))).collect(),
         integrated_journeys: suppress(sel.summary.integrated_journeys, min),
-        wait_mean_s: waits_shown.then_some(sel.summary.wait_mean_s),
-        wait_p90_s: waits_shown.then_some(sel.summary.wait_p90_s),
+        wait_mean_s: sel.summary.wait_mean_s.filter(|_| waits_shown),
+        wait_p90_s: sel.summary.wait_p90_s.filter(|_| waits_shown),
     }))
 }
 
@@ -421,72 +468,144 @@ pub async fn export_csv(
             TABLES.join(", ")
         )));
     }
+    let style = match q.separator.as_deref().filter(|s| !s.is_empty()) {
+        None | Some("comma") => CsvStyle { separator: ',', decimal_comma: false },
+        Some("semicolon") => CsvStyle { separator: ';', decimal_comma: true },
+        Some(other) => {
+            id.staff(Role::Manager)?;
+            return Err(ApiError::bad_request(format!(
+                "separator '{}' is neither 'comma' nor 'semicolon'",
+                super::excerpt(other, 24)
+            )));
+        }
+    };
+    let bom = q.bom.unwrap_or(false);
     let name = format!("attachment; filename=\"sportello-{}-{}.csv\"", q.site, q.table);
-    let csv = blocking(&state, move |state| export_table(state, &id, &q)).await?;
+    let rows = blocking(&state, move |state| export_table(state, &id, &q)).await?;
+    let mut csv = String::from(if bom { "\u{feff}" } else { "" });
+    for row in &rows {
+        let fields: Vec<String> = row.iter().map(|c| style.field(c)).collect();
+        csv.push_str(&fields.join(&style.separator.to_string()));
+        csv.push('\n');
+    }
     Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()), (header::CONTENT_DISPOSITION, name)], csv)
         .into_response())
 }
 
-fn export_table(state: &AppState, id: &Identity, q: &ExportQuery) -> ApiResult<String> {
+/// A field of a CSV table: text, a number (written with the style's decimal separator) or nothing.
+#[derive(Debug, Clone, PartialEq)]
+enum Cell {
+    Text(String),
+    Num(f64),
+    Empty,
+}
+
+impl Cell {
+    fn text(s: impl Into<String>) -> Cell {
+        Cell::Text(s.into())
+    }
+    fn num(x: impl Into<f64>) -> Cell {
+        Cell::Num(x.into())
+    }
+    /// Milliseconds as seconds (to the millisecond; never a nanosecond tail).
+    fn ms(ms: i64) -> Cell {
+        Cell::Num(ms as f64 / 1000.0)
+    }
+    fn opt(x: Option<f64>) -> Cell {
+        x.map_or(Cell::Empty, Cell::Num)
+    }
+}
+
+/// `,` with decimal points, or `;` with decimal commas (Italian Excel).
+#[derive(Debug, Clone, Copy)]
+struct CsvStyle {
+    separator: char,
+    decimal_comma: bool,
+}
+
+impl CsvStyle {
+    /// One field: a number in the style's decimals; text quoted when it holds the separator, a
+    /// quote or a line break.
+    fn field(&self, c: &Cell) -> String {
+        match c {
+            Cell::Empty => String::new(),
+            Cell::Num(x) => {
+                // Whole numbers without ".0"; others as Rust writes them (shortest exact form).
+                let s = if x.fract() == 0.0 && x.abs() < 1e15 { format!("{}", *x as i64) } else { x.to_string() };
+                if self.decimal_comma { s.replace('.', ",") } else { s }
+            }
+            Cell::Text(s) => {
+                if s.contains([self.separator, '"', '\n', '\r']) {
+                    format!("\"{}\"", s.replace('"', "\"\""))
+                } else {
+                    s.clone()
+                }
+            }
+        }
+    }
+}
+
+fn head(names: &str) -> Vec<Cell> {
+    names.split(',').map(Cell::text).collect()
+}
+
+fn export_table(state: &AppState, id: &Identity, q: &ExportQuery) -> ApiResult<Vec<Vec<Cell>>> {
     let sel = select(state, id, &q.site, q.service.as_deref(), q.from.as_deref(), q.to.as_deref())?;
     Ok(match q.table.as_str() {
         "summary" => summary_csv(&sel.summary)?,
         "tickets" => tickets_csv(state, &sel, &tickets_of(state, &sel)?),
         "estimates" => {
-            let mut out =
-                String::from("day,service,estimated,estimate_bias_s,estimate_mae_s,estimate_told_too_little\n");
+            let mut out = vec![head("day,service,estimated,estimate_bias_s,estimate_mae_s,estimate_told_too_little")];
             for r in estimate_rows(state, &sel)? {
-                let f = |x: Option<f64>| x.map(|v| v.to_string()).unwrap_or_default();
-                out.push_str(&format!(
-                    "{},{},{},{},{},{}\n",
-                    r.day,
-                    csv_field(r.service.as_str()),
-                    r.estimated,
-                    f(r.bias_s),
-                    f(r.mae_s),
-                    f(r.told_too_little)
-                ));
+                out.push(vec![
+                    Cell::text(r.day.to_string()),
+                    Cell::text(r.service.as_str()),
+                    Cell::num(r.estimated as f64),
+                    Cell::opt(r.bias_s),
+                    Cell::opt(r.mae_s),
+                    Cell::opt(r.told_too_little),
+                ]);
             }
             out
         }
         "staff" => {
             let r = staff_report(state, &sel)?;
-            let mut out = String::from("kind,id,served,service_mean_s,open_s,paused_s\n");
+            let mut out = vec![head("kind,id,served,service_mean_s,open_s,paused_s")];
             for (kind, rows) in [("desk", &r.desks), ("staff", &r.staff)] {
                 for w in rows {
-                    out.push_str(&format!(
-                        "{kind},{},{},{},{},{}\n",
-                        csv_field(&w.id),
-                        w.served,
-                        w.service_mean_s,
-                        w.open_s,
-                        w.paused_s
-                    ));
+                    out.push(vec![
+                        Cell::text(kind),
+                        Cell::text(w.id.as_str()),
+                        Cell::num(w.served as f64),
+                        Cell::num(w.service_mean_s),
+                        Cell::num(w.open_s),
+                        Cell::num(w.paused_s),
+                    ]);
                 }
             }
             out
         }
         "queue" => {
             let q = queue_length(&sel);
-            let mut out = String::from("hour,mean_waiting\n");
+            let mut out = vec![head("hour,mean_waiting")];
             for (h, n) in q.mean_waiting_by_hour.iter().enumerate() {
-                out.push_str(&format!("{h},{n}\n"));
+                out.push(vec![Cell::num(h as f64), Cell::num(*n)]);
             }
             out
         }
         "arrivals" => {
             let b = sel.agg.breakdown();
-            let mut out = String::from("weekday,hour,tickets\n");
+            let mut out = vec![head("weekday,hour,tickets")];
             for (d, hours) in b.arrivals_by_hour_of_week.iter().enumerate() {
                 for (h, n) in hours.iter().enumerate() {
-                    out.push_str(&format!("{},{h},{n}\n", d + 1));
+                    out.push(vec![Cell::num((d + 1) as f64), Cell::num(h as f64), Cell::num(*n as f64)]);
                 }
             }
             out
         }
         _ => {
             let b = sel.agg.breakdown();
-            let mut out = String::from("kind,key,tickets\n");
+            let mut out = vec![head("kind,key,tickets")];
             for (kind, counts) in [
                 ("language", &b.languages),
                 ("priority", &b.priorities),
@@ -494,7 +613,7 @@ fn export_table(state: &AppState, id: &Identity, q: &ExportQuery) -> ApiResult<S
                 ("transfer", &b.transfers),
             ] {
                 for (k, n) in counts {
-                    out.push_str(&format!("{kind},{},{n}\n", csv_field(k)));
+                    out.push(vec![Cell::text(kind), Cell::text(k.as_str()), Cell::num(*n as f64)]);
                 }
             }
             out
@@ -502,17 +621,19 @@ fn export_table(state: &AppState, id: &Identity, q: &ExportQuery) -> ApiResult<S
     })
 }
 
-/// Quote a field when it holds a comma, quote or newline.
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_owned() }
-}
-
-fn summary_csv(s: &Summary) -> ApiResult<String> {
+fn summary_csv(s: &Summary) -> ApiResult<Vec<Vec<Cell>>> {
     let v = serde_json::to_value(s).map_err(ApiError::internal)?;
     let obj = v.as_object().ok_or_else(|| ApiError::internal("the summary is not a JSON object"))?;
-    let head: Vec<&str> = obj.keys().map(String::as_str).collect();
-    let row: Vec<String> = obj.values().map(|x| if x.is_null() { String::new() } else { x.to_string() }).collect();
-    Ok(format!("{}\n{}\n", head.join(","), row.join(",")))
+    let head = obj.keys().map(Cell::text).collect();
+    let row = obj
+        .values()
+        .map(|x| match x {
+            serde_json::Value::Null => Cell::Empty,
+            serde_json::Value::Number(n) => n.as_f64().map_or(Cell::Empty, Cell::Num),
+            other => Cell::text(other.to_string()),
+        })
+        .collect();
+    Ok(vec![head, row])
 }
 
 /// Estimate quality for one site-local day and service (issue 14).
@@ -531,7 +652,8 @@ pub(crate) struct EstimateRow {
 pub(crate) fn estimate_rows(state: &AppState, sel: &Selection) -> ApiResult<Vec<EstimateRow>> {
     let tz = state.cfg.site(&sel.site).map_or(TimeZone::UTC, |s| s.time_zone.clone());
     let mut by: std::collections::BTreeMap<(jiff::civil::Date, queue_core::ServiceId), Aggregate> = Default::default();
-    for t in tickets_of(state, sel)? {
+    // The estimate is told for the queue a ticket is issued in.
+    for t in tickets_of(state, sel)?.into_iter().filter(|t| sel.service.as_ref().is_none_or(|s| &t.service == s)) {
         let day = t.issued_at.to_zoned(tz.clone()).date();
         by.entry((day, t.service.clone())).or_default().add(&t, 0, 0, false, false);
     }
@@ -551,37 +673,38 @@ pub(crate) fn estimate_rows(state: &AppState, sel: &Selection) -> ApiResult<Vec<
         .collect())
 }
 
-fn tickets_csv(state: &AppState, sel: &Selection, ts: &[TicketStats]) -> String {
+/// One row per ticket; times are site-local with their offset, to the second
+/// (`2026-03-29T10:00:00+02:00`), durations in seconds.
+fn tickets_csv(state: &AppState, sel: &Selection, ts: &[TicketStats]) -> Vec<Vec<Cell>> {
     let tz = state.cfg.site(&sel.site).map_or(TimeZone::UTC, |s| s.time_zone.clone());
-    let mut out = String::from(
+    let mut out = vec![head(
         "ticket,number,service,services,issued_at,status,priority,language,party_size,desk,wait_s,first_wait_s,\
-         estimated_wait_s,estimate_error_s,walk_s,service_s,hold_s,transfers,recalls\n",
-    );
+         estimated_wait_s,estimate_error_s,walk_s,service_s,hold_s,transfers,recalls",
+    )];
     for t in ts {
         let services: Vec<&str> = t.services.iter().map(|s| s.as_str()).collect();
         let walk: i64 = t.walk_ms.iter().sum();
-        out.push_str(&format!(
-            "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
-            t.id,
-            csv_field(&t.number),
-            t.service,
-            services.join("|"),
-            t.issued_at.to_zoned(tz.clone()).strftime("%Y-%m-%dT%H:%M:%S%:z"),
-            t.status,
-            t.priority.as_str(),
-            t.language,
-            t.party_size,
-            t.desk.as_ref().map(|d| csv_field(d.as_str())).unwrap_or_default(),
-            t.wait_ms as f64 / 1000.0,
-            t.first_wait_ms.map(|w| (w as f64 / 1000.0).to_string()).unwrap_or_default(),
-            t.estimated_wait_s.map(|w| w.to_string()).unwrap_or_default(),
-            t.estimate_error_ms().map(|e| (e as f64 / 1000.0).to_string()).unwrap_or_default(),
-            walk as f64 / 1000.0,
-            t.service_ms as f64 / 1000.0,
-            t.hold_ms as f64 / 1000.0,
-            t.transfers,
-            t.recalls,
-        ));
+        out.push(vec![
+            Cell::text(t.id.as_str()),
+            Cell::text(t.number.as_str()),
+            Cell::text(t.service.as_str()),
+            Cell::text(services.join("|")),
+            Cell::text(t.issued_at.to_zoned(tz.clone()).strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()),
+            Cell::text(t.status.to_string()),
+            Cell::text(t.priority.as_str()),
+            Cell::text(t.language.as_str()),
+            Cell::num(t.party_size),
+            t.desk.as_ref().map_or(Cell::Empty, |d| Cell::text(d.as_str())),
+            Cell::ms(t.wait_ms),
+            t.first_wait_ms.map_or(Cell::Empty, Cell::ms),
+            t.estimated_wait_s.map_or(Cell::Empty, Cell::num),
+            t.estimate_error_ms().map_or(Cell::Empty, Cell::ms),
+            Cell::ms(walk),
+            Cell::ms(t.service_ms),
+            Cell::ms(t.hold_ms),
+            Cell::num(t.transfers),
+            Cell::num(t.recalls),
+        ]);
     }
     out
 }
@@ -601,5 +724,32 @@ mod tests {
         assert_eq!(f("2026-10-25", true), "2026-10-25T23:00:00Z");
         assert_eq!(f("2026-10-25T08:00:00+01:00", false), "2026-10-25T07:00:00Z");
         assert!(parse_bound("yesterday", &rome, false).is_err());
+    }
+
+    /// Issue 14: a time without an offset is the site's wall-clock time, never the whole day.
+    #[test]
+    fn a_time_without_an_offset_is_read_in_the_site_time_zone() {
+        let rome = TimeZone::get("Europe/Rome").unwrap();
+        let f = |s, end| parse_bound(s, &rome, end).map(|t| t.to_string());
+        assert_eq!(f("2026-12-01T08:33:00", false).unwrap(), "2026-12-01T07:33:00Z");
+        assert_eq!(f("2026-12-01T08:33:00", true).unwrap(), "2026-12-01T07:33:00Z");
+        assert_eq!(f("2026-07-01T08:33", false).unwrap(), "2026-07-01T06:33:00Z");
+        // The hour skipped in spring is read as the hour after; the repeated one in autumn, the first.
+        assert_eq!(f("2026-03-29T02:30:00", false).unwrap(), "2026-03-29T01:30:00Z");
+        assert_eq!(f("2026-10-25T02:30:00", false).unwrap(), "2026-10-25T00:30:00Z");
+        let e = f("2026-12-01T25:00:00", false).unwrap_err();
+        assert!(e.contains("'2026-12-01T25:00:00' is neither a date") && e.contains("time zone"), "{e}");
+    }
+
+    #[test]
+    fn csv_fields_in_both_styles() {
+        let comma = CsvStyle { separator: ',', decimal_comma: false };
+        let semi = CsvStyle { separator: ';', decimal_comma: true };
+        let cells = [Cell::num(3800.0), Cell::num(2.0 / 3.0), Cell::ms(1_234), Cell::Empty, Cell::text("a,b;c")];
+        let row = |st: CsvStyle| cells.iter().map(|c| st.field(c)).collect::<Vec<_>>();
+        assert_eq!(row(comma), ["3800", "0.6666666666666666", "1.234", "", "\"a,b;c\""]);
+        assert_eq!(row(semi), ["3800", "0,6666666666666666", "1,234", "", "\"a,b;c\""]);
+        assert_eq!(semi.field(&Cell::text("x,y")), "x,y");
+        assert_eq!(comma.field(&Cell::text("say \"hi\"")), "\"say \"\"hi\"\"\"");
     }
 }

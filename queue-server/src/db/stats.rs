@@ -9,6 +9,10 @@ use queue_core::{Event, ServiceId, SiteId};
 use rusqlite::{Connection, OptionalExtension, params};
 use std::collections::BTreeSet;
 
+/// The `service` of a roll-up row that holds a whole site-day (each ticket once); other rows hold
+/// one service (a ticket in every queue it waited in), and `''` the day's marker.
+pub const WHOLE_SITE: &str = "*";
+
 /// Per-ticket statistics of the tickets `site` issued in `[from, to)`, folded from their events.
 pub fn tickets(conn: &Connection, site: &SiteId, from: Timestamp, to: Timestamp) -> Result<Vec<TicketStats>> {
     let mut st = conn.prepare_cached(
@@ -25,8 +29,9 @@ pub fn tickets(conn: &Connection, site: &SiteId, from: Timestamp, to: Timestamp)
     Ok(tickets_from_events(&events))
 }
 
-/// Past days of `site` (before `before`) whose statistics need rolling up: never rolled, or rolled
-/// while some of their tickets were still open. The site's days are found by hopping along the
+/// Past days of `site` (before `before`) whose statistics need rolling up: never rolled, rolled
+/// while some of their tickets were still open, or rolled before per-service figures followed
+/// transfers (no whole-site row). The site's days are found by hopping along the
 /// `(site, day, number)` index one day at a time (a loose index scan), not by reading every ticket:
 /// this runs at start-up and every ten minutes, with years of tickets stored.
 pub fn days_to_roll_up(conn: &Connection, site: &SiteId, before: Date) -> Result<Vec<Date>> {
@@ -38,10 +43,11 @@ pub fn days_to_roll_up(conn: &Connection, site: &SiteId, before: Date) -> Result
              FROM days WHERE days.day IS NOT NULL
          )
          SELECT day FROM days WHERE day IS NOT NULL
-         AND NOT EXISTS (SELECT 1 FROM stats_days s WHERE s.site = ?1 AND s.day = days.day AND s.service = ''
-                         AND json_extract(s.data, '$.open_left') = 0)",
+         AND NOT (EXISTS (SELECT 1 FROM stats_days s WHERE s.site = ?1 AND s.day = days.day AND s.service = ''
+                          AND json_extract(s.data, '$.open_left') = 0)
+                  AND EXISTS (SELECT 1 FROM stats_days s WHERE s.site = ?1 AND s.day = days.day AND s.service = ?3))",
     )?;
-    let rows = st.query_map(params![site.as_str(), before.to_string()], |r| r.get::<_, String>(0))?;
+    let rows = st.query_map(params![site.as_str(), before.to_string(), WHOLE_SITE], |r| r.get::<_, String>(0))?;
     let mut days = Vec::new();
     for d in rows {
         days.push(d?.parse().map_err(|e| super::DbError::Corrupt { what: "day in tickets", detail: format!("{e}") })?);
@@ -89,8 +95,9 @@ pub fn roll_up_day(
 }
 
 /// The rolled-up days of `site` in `[from, to)` and the sum of their aggregates (of `service` only
-/// when given). Days rolled with tickets left open are returned separately: their open tickets
-/// still need the exact path.
+/// when given; else the whole-site rows, or for days rolled before there were any, the sum of
+/// their service rows). Days rolled with tickets left open are returned separately: their open
+/// tickets still need the exact path.
 pub struct Rolled {
     pub days: BTreeSet<Date>,
     pub with_open: BTreeSet<Date>,
@@ -111,20 +118,37 @@ pub fn rolled_days(
         Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
     })?;
     let mut out = Rolled { days: BTreeSet::new(), with_open: BTreeSet::new(), sum: Aggregate::default() };
+    // Per day (rows come in day order): its whole-site row, and the sum of its service rows.
+    let mut day_of: Option<(Date, Option<Aggregate>, Aggregate)> = None;
+    let flush = |d: Option<(Date, Option<Aggregate>, Aggregate)>, sum: &mut Aggregate| {
+        if let Some((_, whole, services)) = d {
+            sum.merge(whole.as_ref().unwrap_or(&services));
+        }
+    };
     for row in rows {
         let (day, svc, data) = row?;
         let day: Date =
             day.parse().map_err(|e| super::DbError::Corrupt { what: "day in stats_days", detail: format!("{e}") })?;
+        if day_of.as_ref().is_none_or(|(d, ..)| *d != day) {
+            flush(day_of.take(), &mut out.sum);
+            day_of = Some((day, None, Aggregate::default()));
+        }
+        let Some((_, whole, services)) = day_of.as_mut() else { continue };
         if svc.is_empty() {
             out.days.insert(day);
             let marker: serde_json::Value = serde_json::from_str(&data)?;
             if marker["open_left"].as_u64().unwrap_or(0) > 0 {
                 out.with_open.insert(day);
             }
+        } else if svc == WHOLE_SITE {
+            if service.is_none() {
+                *whole = Some(serde_json::from_str(&data)?);
+            }
         } else if service.is_none_or(|s| s.as_str() == svc) {
-            out.sum.merge(&serde_json::from_str(&data)?);
+            services.merge(&serde_json::from_str(&data)?);
         }
     }
+    flush(day_of.take(), &mut out.sum);
     Ok(out)
 }
 

@@ -101,6 +101,7 @@ async fn main() -> anyhow::Result<()> {
                         held_at: None,
                         recalls: 0,
                         estimated_wait_s: None,
+                        target_wait_s: None,
                         journey: vec![],
                     };
                     let mut at = issued;

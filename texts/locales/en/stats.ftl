@@ -36,6 +36,7 @@ stats-languages = Languages
 stats-priorities = Priorities
 stats-needs = Needs
 stats-download-csv = Download CSV:
+stats-download-csv-excel = CSV for Excel in Italian (semicolons, decimal commas):
 stats-funder-report = Funder report (JSON, by month)
 stats-mon = Mon
 stats-tue = Tue

@@ -36,6 +36,7 @@ stats-languages = Lingue
 stats-priorities = Priorità
 stats-needs = Bisogni
 stats-download-csv = Scarica CSV:
+stats-download-csv-excel = CSV per Excel in italiano (punto e virgola, virgola decimale):
 stats-funder-report = Rapporto per i finanziatori (JSON, per mese)
 stats-mon = Lun
 stats-tue = Mar
