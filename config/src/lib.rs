@@ -656,6 +656,11 @@ fn site(
         if d.label.get_ref().trim().is_empty() {
             src.err(d.label.span(), f("label"), "the label visitors see is empty");
         }
+        if let Some(p) = &d.public_label
+            && p.get_ref().trim().is_empty()
+        {
+            src.err(p.span(), f("public_label"), "the public label is empty: leave it out to show the label");
+        }
         for (j, s) in d.services.iter().enumerate() {
             if !known_service(s.get_ref()) {
                 src.err(
@@ -671,6 +676,7 @@ fn site(
         desks.push(Desk {
             id: DeskId(d.id.get_ref().clone()),
             label: d.label.get_ref().clone(),
+            public_label: d.public_label.as_ref().unwrap_or(&d.label).get_ref().clone(),
             services: d.services.iter().map(|s| ServiceId(s.get_ref().clone())).collect(),
         });
     }

@@ -204,8 +204,12 @@ impl Site {
 #[derive(Debug, Clone)]
 pub struct Desk {
     pub id: DeskId,
-    /// What visitors see and hear: "Sportello 3".
+    /// What staff call it: "Sportello 3", "Ambulatorio".
     pub label: String,
+    /// What visitors see and hear on displays, ticket pages and announcements: `public_label`
+    /// when the configuration gives one ("Stanza 4" for an "Ambulatorio", which would tell the
+    /// waiting room why someone goes in), else `label`.
+    pub public_label: String,
     /// Services in the desk's order of preference.
     pub services: Vec<ServiceId>,
 }

@@ -216,6 +216,9 @@ fn default_service_time() -> Spanned<u32> {
 pub struct Desk {
     pub id: Spanned<String>,
     pub label: Spanned<String>,
+    /// What the waiting room sees and hears, where `label` would tell what the room is for.
+    #[serde(default)]
+    pub public_label: Option<Spanned<String>>,
     pub services: Vec<Spanned<String>>,
 }
 

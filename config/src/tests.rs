@@ -358,3 +358,27 @@ fn hub_settings() {
     assert!(!format!("{cfg:?}").contains("sph_"), "the key is not in Debug output");
     assert!(load("url = \"https://hub.example.org\"\n").is_err(), "origin and key are required");
 }
+
+/// Issue 13: a desk may have a neutral public label; it defaults to its label and is never empty.
+#[test]
+fn a_desk_public_label_defaults_to_its_label() {
+    let load = |site: String| {
+        let sources =
+            vec![(PathBuf::from("sportello.toml"), GLOBAL.to_owned()), (PathBuf::from("sites/s1.toml"), site)];
+        load_sources(&sources)
+    };
+    let cfg = load(SITE.to_owned()).unwrap();
+    assert_eq!(
+        (cfg.sites[0].desks[0].label.as_str(), cfg.sites[0].desks[0].public_label.as_str()),
+        ("Sportello 1", "Sportello 1")
+    );
+    let neutral = broken("label = \"Sportello 1\"", "label = \"Ambulatorio\"\npublic_label = \"Stanza 4\"");
+    let cfg = load(neutral).unwrap();
+    assert_eq!(
+        (cfg.sites[0].desks[0].label.as_str(), cfg.sites[0].desks[0].public_label.as_str()),
+        ("Ambulatorio", "Stanza 4")
+    );
+    let empty = broken("label = \"Sportello 1\"", "label = \"Ambulatorio\"\npublic_label = \" \"");
+    let error = load(empty).unwrap_err().to_string();
+    assert!(error.contains("desks[0].public_label: the public label is empty"), "{error}");
+}

@@ -45,7 +45,8 @@ pub fn desk_label(cfg: &Config, t: &Ticket) -> Option<String> {
     if !matches!(t.status, Status::Called | Status::Serving | Status::Done | Status::NoShow) {
         return None;
     }
-    t.desk.as_ref().and_then(|d| cfg.desk(d)).map(|(_, d)| d.label.clone())
+    // Visitors' side: the desk's public label (an "Ambulatorio" may be "Stanza 4" on screen).
+    t.desk.as_ref().and_then(|d| cfg.desk(d)).map(|(_, d)| d.public_label.clone())
 }
 
 pub fn status_url(token: &str) -> String {

@@ -234,3 +234,34 @@ async fn public_payloads_name_no_discreet_service() {
     assert!(q.to_string().contains("\"legale\""), "{q}");
     server.stop().await;
 }
+
+// Issue 13: a desk whose name tells why someone goes in ("Ambulatorio") has a neutral public label
+// ("Stanza 4") and a neutral id: the display snapshot, the call on the public stream and the
+// visitor's ticket page say "Stanza 4" and nothing of the room's purpose; staff still see "Ambulatorio".
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_waiting_room_sees_a_discreet_desk_by_its_public_label() {
+    let server = TestServer::start().await;
+    let display = server.display(LIVORNO).await;
+    let mut stream = display.events(LIVORNO, None).await;
+    let ticket = server.kiosk(LIVORNO).await.issue(LIVORNO, json!({"service": "salute"})).await;
+    let giulia = server.staff("giulia").await;
+    giulia.post_ok("/api/v1/desks/lt-stanza-4/open", Value::Null, StatusCode::OK).await;
+    let called = giulia.call_next("lt-stanza-4").await.expect("the salute ticket is called");
+    assert_eq!(called["desk_label"], "Ambulatorio", "staff see the room's name: {called}");
+
+    let mut public = String::new();
+    while let Some(m) = stream.next(std::time::Duration::from_millis(500)).await {
+        public.push_str(&m.data);
+    }
+    let (_, snapshot) = display.get(&format!("/api/v1/sites/{LIVORNO}/display")).await;
+    let token = ticket["token"].as_str().expect("a token");
+    let page = server.client().answer(server.client().request(tests::Method::GET, &format!("/t/{token}"))).await;
+    assert_eq!(page.status, StatusCode::OK);
+    for (what, text) in [("stream", public.clone()), ("snapshot", snapshot.to_string()), ("ticket page", page.body)] {
+        assert!(!text.to_lowercase().contains("ambulatorio"), "{what} names the room: {text}");
+        assert!(text.contains("Stanza 4"), "{what} has the public label: {text}");
+    }
+    let (_, desks) = giulia.get(&format!("/api/v1/sites/{LIVORNO}/colleagues")).await;
+    assert!(desks.to_string().contains("Ambulatorio"), "{desks}");
+    server.stop().await;
+}

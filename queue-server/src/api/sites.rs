@@ -353,7 +353,7 @@ pub async fn display(
                     .iter()
                     .map(|d| DisplayDesk {
                         id: d.id.clone(),
-                        label: d.label.clone(),
+                        label: d.public_label.clone(),
                         services: d
                             .services
                             .iter()
