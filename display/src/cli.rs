@@ -32,6 +32,16 @@ pub enum Command {
         #[arg(long, default_value_t = 200)]
         calls: usize,
     },
+    /// Play the chime and a sample call in each language through this machine's sound, and say
+    /// what worked: for whoever sets up the screen (exit status 1 when something did not play).
+    TestSound {
+        /// Languages of the sample call (comma-separated).
+        #[arg(long, value_delimiter = ',', default_value = "it,en,fr,ar,ro,uk")]
+        langs: Vec<String>,
+        /// Loudness in percent of the sound as made (0–200).
+        #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u32).range(0..=200))]
+        volume: u32,
+    },
     /// Render the display headless (software renderer) as landscape and portrait PNGs.
     Screenshots {
         /// Directory to write `display-landscape.png`, `display-portrait.png` and their
@@ -74,6 +84,10 @@ pub struct RunArgs {
     /// Chime only, no speech.
     #[arg(long, overrides_with = "voice")]
     pub no_voice: bool,
+    /// Loudness of the chime and the voice in percent of the sound as made (0–200; the room's
+    /// amplifier sets the rest).
+    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u32).range(0..=200))]
+    pub volume: u32,
     /// How many previous calls to show under the newest one.
     #[arg(long, default_value_t = 5)]
     pub previous: usize,
@@ -138,6 +152,15 @@ mod tests {
         assert_eq!(parse(&[]).run.size, (1920, 1080));
         assert_eq!(parse(&["--size", "1080x1920"]).run.size, (1080, 1920));
         assert!(Cli::try_parse_from(["display", "--size", "1080"]).is_err());
+    }
+
+    #[test]
+    fn volume_and_test_sound() {
+        assert_eq!(parse(&[]).run.volume, 100);
+        assert_eq!(parse(&["--volume", "150"]).run.volume, 150);
+        assert!(Cli::try_parse_from(["display", "--volume", "300"]).is_err());
+        let c = parse(&["test-sound", "--langs", "it,ar", "--volume", "60"]);
+        assert!(matches!(c.command, Some(Command::TestSound { langs, volume: 60 }) if langs == ["it", "ar"]));
     }
 
     #[test]

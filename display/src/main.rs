@@ -2,7 +2,9 @@
 
 use anyhow::{Context, bail};
 use clap::Parser;
-use display::audio::{Announcer, AnnouncerOptions, CommandPlayer, EspeakNg, Player, Silent, Speech, spawn_announcer};
+use display::audio::{
+    Announcer, AnnouncerOptions, CommandPlayer, EspeakNg, Player, Scaled, Silent, Speech, spawn_announcer,
+};
 use display::cli::{Cli, Command, RunArgs};
 use display::client::{Driver, Endpoint, HttpClient, Sink};
 use display::controller::{Announcement, DisplayController, Settings, View};
@@ -31,6 +33,28 @@ fn main() -> anyhow::Result<()> {
                 .ok()
                 .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).map(str::to_owned));
             println!("peak RSS of the display client without a window: {}", rss.unwrap_or_default());
+            Ok(())
+        }
+        Some(Command::TestSound { langs, volume }) => {
+            let Some(player) = CommandPlayer::find() else {
+                bail!(
+                    "no sound player found: install pipewire-bin (pw-play), pulseaudio-utils (paplay), alsa-utils (aplay) or sox (play)"
+                );
+            };
+            println!("sound through {}, volume {volume}%", player.program().display());
+            let mut player = Scaled { inner: Box::new(player), percent: volume };
+            let espeak = EspeakNg::find();
+            let speech = espeak.as_ref().map(|e| e as &dyn Speech);
+            let checks = display::audio::test_sound(&langs, &Texts::builtin(), speech, &mut player);
+            for c in &checks {
+                match &c.result {
+                    Ok(()) => println!("played   {}", c.what),
+                    Err(e) => println!("FAILED   {}: {e}", c.what),
+                }
+            }
+            if checks.iter().any(|c| c.result.is_err()) {
+                bail!("some sounds did not play: see above");
+            }
             Ok(())
         }
         None => run(cli.run),
@@ -117,6 +141,8 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
         }),
         ..AnnouncerOptions::default()
     };
+    let player: Box<dyn Player> =
+        if args.volume == 100 { player } else { Box::new(Scaled { inner: player, percent: args.volume }) };
     let (announcer, _announcer_thread) = spawn_announcer(speech, player, options);
 
     let window =

@@ -245,3 +245,43 @@ fn a_wav_of_unknown_length_gets_its_real_sizes() {
     assert_eq!(fix_wav_sizes(wav), wav_bytes(&[1, 2, 3, 4], RATE));
     assert_eq!(fix_wav_sizes(b"garbage".to_vec()), b"garbage");
 }
+
+// Issue 13: `--volume` scales the chime and the voice alike; 100 leaves them as made.
+#[test]
+fn volume_scales_the_sound_and_clips_instead_of_wrapping() {
+    let wav = chime_wav();
+    let loud = rms(&wav_samples(&wav).unwrap().1);
+    let half = rms(&wav_samples(&scale_wav(wav.clone(), 50)).unwrap().1);
+    assert!((half / loud - 0.5).abs() < 0.01, "{half} vs {loud}");
+    assert_eq!(scale_wav(wav.clone(), 100), wav);
+    assert!(rms(&wav_samples(&scale_wav(wav.clone(), 0)).unwrap().1) == 0.0);
+    let peaks = wav_bytes(&[30_000, -30_000], RATE);
+    assert_eq!(wav_samples(&scale_wav(peaks, 200)).unwrap().1, [i16::MAX, i16::MIN]);
+    assert_eq!(scale_wav(b"not a wav".to_vec(), 50), b"not a wav", "left alone");
+}
+
+/// Fails every play, like a display without a sound card.
+struct NoSoundCard;
+
+impl Player for NoSoundCard {
+    fn play(&mut self, _: &[u8]) -> Result<(), AudioError> {
+        Err(AudioError::BadWav("no sound card"))
+    }
+}
+
+// Issue 13: `display test-sound` plays the chime and a sample call per language and says what failed.
+#[test]
+fn test_sound_plays_the_chime_and_a_call_per_language_and_reports_failures() {
+    let texts = Texts::builtin();
+    let recorder = Recorder::default();
+    let mut player = recorder.clone();
+    let langs = ["it".to_owned(), "ar".to_owned()];
+    let checks = test_sound(&langs, &texts, Some(&EchoSpeech), &mut player);
+    assert!(checks.iter().all(|c| c.result.is_ok()), "{checks:?}");
+    assert_eq!(*recorder.log.lock().unwrap(), ["chime", "it: Numero A 1, Sportello 1.", "ar: الرقم A 1، Sportello 1."]);
+    let checks = test_sound(&langs, &texts, None, &mut player);
+    assert!(checks[0].result.is_ok());
+    assert!(checks[1].result.as_ref().unwrap_err().contains("espeak-ng"), "{checks:?}");
+    let checks = test_sound(&langs, &texts, Some(&EchoSpeech), &mut NoSoundCard);
+    assert!(checks.iter().all(|c| c.result.is_err()), "{checks:?}");
+}
