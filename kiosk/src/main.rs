@@ -111,7 +111,7 @@ enum Command {
         #[arg(long, default_value = "it")]
         lang: String,
         /// The base of the QR code's address, as the site's `public_url` would be
-        /// (e.g. https://sportello.comune.livorno.it) [default: https://sportello.example.org].
+        /// (e.g. `https://sportello.comune.livorno.it`) [default: `https://sportello.example.org`].
         #[arg(long)]
         public_url: Option<String>,
         /// Also write a readable listing of the bytes to standard output.
