@@ -32,7 +32,7 @@ pub struct ApiError {
     pub retry_after: Option<Duration>,
 }
 
-/// The longest `Retry-After` of a 429 that [`Client::issue_retrying`](crate::Client::issue_retrying) waits for.
+/// The longest `Retry-After` of a 429 that `Client::issue_retrying` waits for.
 pub const SHORT_RETRY_AFTER: Duration = Duration::from_secs(3);
 
 impl ApiError {
@@ -87,7 +87,7 @@ impl Error {
     }
 
     /// A 429 whose `Retry-After` is short enough to wait for while a visitor stands at the kiosk
-    /// (at most [`SHORT_RETRY_AFTER`]): how long.
+    /// (at most `SHORT_RETRY_AFTER`, 3 s): how long.
     pub fn short_retry_after(&self) -> Option<Duration> {
         self.api().filter(|e| e.status == 429).and_then(|e| e.retry_after).filter(|d| *d <= SHORT_RETRY_AFTER)
     }
