@@ -122,26 +122,8 @@ pub fn apply(window: &AppWindow, view: &View, previous: Option<&View>) {
     }
     a.set_title(view.title.as_str().into());
     a.set_pictogram(view.pictogram.as_str().into());
-    let choices: Vec<ChoiceItem> = view
-        .choices
-        .iter()
-        .map(|c| ChoiceItem {
-            label: c.label.as_str().into(),
-            pictogram: c.pictogram.as_str().into(),
-            arabic: raster::is_arabic(&c.label),
-        })
-        .collect();
-    a.set_choices(ModelRc::new(VecModel::from(choices)));
-    let summary: Vec<ChoiceItem> = view
-        .summary
-        .iter()
-        .map(|c| ChoiceItem {
-            label: c.label.as_str().into(),
-            pictogram: c.pictogram.as_str().into(),
-            arabic: raster::is_arabic(&c.label),
-        })
-        .collect();
-    a.set_summary(ModelRc::new(VecModel::from(summary)));
+    a.set_choices(choice_items(&view.choices));
+    a.set_summary(choice_items(&view.summary));
     a.set_can_go_back(view.can_go_back);
     a.set_listening(view.listening);
     a.set_confirming(view.confirming.map_or(-1, |i| i as i32));
@@ -214,6 +196,19 @@ pub fn wire(window: &AppWindow, sink: Rc<dyn Fn(Input)>) {
 
 /// Runs the kiosk: the window on this thread, the controller (network, printer, speech) on its own.
 /// `started` is when the process started: the time to the running window is logged against it.
+/// Choices (or summary lines) as the `.slint` list model: label, pictogram, Arabic or not.
+fn choice_items(items: &[crate::controller::ChoiceView]) -> ModelRc<ChoiceItem> {
+    let items: Vec<ChoiceItem> = items
+        .iter()
+        .map(|c| ChoiceItem {
+            label: c.label.as_str().into(),
+            pictogram: c.pictogram.as_str().into(),
+            arabic: raster::is_arabic(&c.label),
+        })
+        .collect();
+    ModelRc::new(VecModel::from(items))
+}
+
 /// `size`: the window's size in pixels; without a window manager (cage, a bare X server) nothing else
 /// sizes it, and even a full-screen window would keep laying out at its preferred size.
 pub fn run(
