@@ -7,6 +7,7 @@
 
 use crate::announce::{AnnounceQueue, Dropped};
 use crate::controller::Announcement;
+use crate::texts::Part;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::{Arc, Condvar, Mutex};
@@ -19,6 +20,8 @@ pub enum AudioError {
     Failed { program: String, status: std::process::ExitStatus, stderr: String },
     #[error("not a 16-bit PCM WAV file: {0}")]
     BadWav(&'static str),
+    #[error("an announcement with nothing to say")]
+    Empty,
     #[error("writing a temporary sound file: {0}")]
     Io(#[from] std::io::Error),
 }
@@ -170,9 +173,11 @@ pub fn test_sound(
         vec![SoundCheck { what: "chime".into(), result: player.play(&chime_wav()).map_err(|e| e.to_string()) }];
     for lang in langs {
         let text = crate::texts::announcement_text(texts, lang, "A001", "Sportello 1", false);
+        let label_lang = langs.first().map_or("it", String::as_str);
+        let parts = crate::texts::announcement_parts(texts, lang, label_lang, "A001", "Sportello 1", false);
         let result = match speech {
             None => Err("no speech engine (apt-get install espeak-ng)".to_owned()),
-            Some(s) => s.synthesize(lang, &text).and_then(|wav| player.play(&wav)).map_err(|e| e.to_string()),
+            Some(s) => s.synthesize_parts(&parts).and_then(|wav| player.play(&wav)).map_err(|e| e.to_string()),
         };
         out.push(SoundCheck { what: format!("{lang}: {text}"), result });
     }
@@ -213,6 +218,13 @@ pub fn rms(samples: &[i16]) -> f64 {
 /// Text to speech as WAV bytes.
 pub trait Speech: Send {
     fn synthesize(&self, lang: &str, text: &str) -> Result<Vec<u8>, AudioError>;
+
+    /// One sentence read by several voices in turn ([`Part`]s). An engine that cannot switch
+    /// voices reads it all in the first part's.
+    fn synthesize_parts(&self, parts: &[Part]) -> Result<Vec<u8>, AudioError> {
+        let lang = parts.first().map_or("it", |p| p.lang.as_str());
+        self.synthesize(lang, &parts.iter().map(|p| p.text.as_str()).collect::<String>())
+    }
 }
 
 /// Plays a WAV and returns when it has finished.
@@ -237,20 +249,21 @@ impl EspeakNg {
         which("espeak-ng").map(|program| EspeakNg { program })
     }
 
-    /// espeak-ng's voice for a language code (they coincide for ours).
+    /// espeak-ng's voice for a language code: the one the kiosk uses too (`texts`), or the code
+    /// itself for a language added from a translation directory.
     pub fn voice(lang: &str) -> &str {
-        match lang {
-            "en" => "en-gb",
-            other => other,
-        }
+        if ::texts::language(lang).is_some() { ::texts::espeak_voice(lang) } else { lang }
     }
-}
 
-impl Speech for EspeakNg {
-    fn synthesize(&self, lang: &str, text: &str) -> Result<Vec<u8>, AudioError> {
+    fn run(&self, voice: &str, ssml: bool, text: &str) -> Result<Vec<u8>, AudioError> {
         let program = self.program.display().to_string();
-        let out = Command::new(&self.program)
-            .args(["-v", EspeakNg::voice(lang), "-s", "140", "--stdout", "--", text])
+        let mut cmd = Command::new(&self.program);
+        cmd.args(["-v", voice, "-s", "140", "--stdout"]);
+        if ssml {
+            cmd.arg("-m");
+        }
+        let out = cmd
+            .args(["--", text])
             .stdin(Stdio::null())
             .output()
             .map_err(|source| AudioError::Spawn { program: program.clone(), source })?;
@@ -262,6 +275,39 @@ impl Speech for EspeakNg {
             });
         }
         Ok(fix_wav_sizes(out.stdout))
+    }
+}
+
+/// The parts as SSML for `espeak-ng -m`, each in a `<voice name=…>` of its own (espeak-ng's voice
+/// names: choosing by `xml:lang` left French and English in the Italian voice after the switch).
+pub fn ssml(parts: &[Part]) -> String {
+    let mut out = String::from("<speak>");
+    for p in parts {
+        out.push_str(&format!(
+            "<voice name=\"{}\">{}</voice>",
+            xml_escape(EspeakNg::voice(&p.lang)),
+            xml_escape(&p.text)
+        ));
+    }
+    out.push_str("</speak>");
+    out
+}
+
+fn xml_escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+impl Speech for EspeakNg {
+    fn synthesize(&self, lang: &str, text: &str) -> Result<Vec<u8>, AudioError> {
+        self.run(EspeakNg::voice(lang), false, text)
+    }
+
+    fn synthesize_parts(&self, parts: &[Part]) -> Result<Vec<u8>, AudioError> {
+        match parts {
+            [] => Err(AudioError::Empty),
+            [one] => self.synthesize(&one.lang, &one.text),
+            [first, ..] => self.run(EspeakNg::voice(&first.lang), true, &ssml(parts)),
+        }
     }
 }
 
@@ -354,7 +400,7 @@ fn play_with(
             tracing::info!("{} reached the desk: the rest of its announcement is not spoken", a.number);
             return;
         }
-        let result = speech.synthesize(&u.lang, &u.text).and_then(|wav| player.play(&wav));
+        let result = speech.synthesize_parts(&u.parts).and_then(|wav| player.play(&wav));
         log.report(format_args!("cannot speak the announcement of {} in {}", a.number, u.lang), result);
     }
 }

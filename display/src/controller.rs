@@ -10,7 +10,7 @@
 //! ([`Outcome::Resync`]), as it does for the server's own `resync` message. The server itself sends
 //! `resync` when it cannot resume from our `Last-Event-ID` (a restart, a lagging subscriber).
 
-use crate::texts::{Texts, announcement_text};
+use crate::texts::{Part, Texts, announcement_parts, announcement_text};
 use ::client::SseMessage;
 use ::texts::id;
 use jiff::tz::TimeZone;
@@ -80,7 +80,11 @@ pub enum Outcome {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Utterance {
     pub lang: String,
+    /// The sentence as written ("الرقم A 23، Sportello 3.").
     pub text: String,
+    /// What the voices read: the visitor's language with its letter names, the desk's name in the
+    /// site's ([`crate::texts::announcement_parts`]).
+    pub parts: Vec<Part>,
 }
 
 /// A call to announce: chime, then the sentences in order (site language first).
@@ -520,14 +524,19 @@ impl DisplayController {
         // A newer call of the same number replaces the older one (called again elsewhere).
         self.announcements.retain(|a| a.number != number);
         self.withdrawn.retain(|n| n != number);
-        let mut langs = vec![self.default_language().to_owned()];
+        let site_lang = self.default_language().to_owned();
+        let mut langs = vec![site_lang.clone()];
         if let Some(l) = visitor_lang.filter(|l| !langs.iter().any(|x| x == l)) {
             langs.push(l.to_owned());
         }
         let utterances = langs
             .into_iter()
             .filter(|lang| self.texts.has_language(lang))
-            .map(|lang| Utterance { text: announcement_text(&self.texts, &lang, number, desk, recall), lang })
+            .map(|lang| Utterance {
+                text: announcement_text(&self.texts, &lang, number, desk, recall),
+                parts: announcement_parts(&self.texts, &lang, &site_lang, number, desk, recall),
+                lang,
+            })
             .collect();
         let age = self.server_now(now).duration_since(called_at).max(SignedDuration::ZERO);
         self.announcements.push_back(Announcement {

@@ -147,10 +147,10 @@ fn in_a_burst_the_newest_call_is_spoken_first_one_chime_never_overlapping() {
         log,
         [
             "chime",
-            "it: Numero H 1, Sportello 1.",
-            "it: Numero I 2, Sportello 1.",
-            "it: Numero I 1, Sportello 1.",
-            "it: Numero H 2, Sportello 1.",
+            "it: Numero acca 1, Sportello 1.",
+            "it: Numero i 2, Sportello 1.",
+            "it: Numero i 1, Sportello 1.",
+            "it: Numero acca 2, Sportello 1.",
         ]
     );
     let s = |n: &str| Some(n.to_owned());
@@ -173,7 +173,7 @@ fn a_recall_sentence_and_the_visitor_language_are_read_in_order() {
     handle.join().unwrap();
     assert_eq!(
         *rec.log.lock().unwrap(),
-        ["chime", "it: Si ricorda il numero A 13, Sportello 1.", "ar: تذكير: الرقم A 13، Sportello 1."]
+        ["chime", "it: Si ricorda il numero a 13, Sportello 1.", "ar: تذكير: الرقم إيه 13، Sportello 1."]
     );
 }
 
@@ -197,7 +197,7 @@ fn calls_past_their_limit_or_withdrawn_are_not_spoken() {
     busy.announcer.announce(a[3].clone());
     busy.announcer.withdraw("A004");
     let (log, spoken) = busy.finish();
-    assert_eq!(log, ["chime", "it: Numero A 3, Sportello 1."]);
+    assert_eq!(log, ["chime", "it: Numero a 3, Sportello 1."]);
     assert_eq!(spoken, [Some("A003".to_owned()), None]);
 }
 
@@ -205,7 +205,12 @@ fn calls_past_their_limit_or_withdrawn_are_not_spoken() {
 fn a_call_withdrawn_while_read_stops_after_the_current_sentence() {
     let a = calls(&[("A001", 100)]);
     let mut two = a[0].clone();
-    two.utterances.push(crate::controller::Utterance { lang: "fr".into(), text: "Numéro A 1.".into() });
+    let part = crate::texts::Part { lang: "fr".into(), text: "Numéro a 1.".into() };
+    two.utterances.push(crate::controller::Utterance {
+        lang: "fr".into(),
+        text: "Numéro A 1.".into(),
+        parts: vec![part],
+    });
     let busy = busy_announcer(Some(Box::new(EchoSpeech)), 101, two);
     // The person is at the desk while the chime plays.
     busy.announcer.withdraw("A001");
@@ -225,7 +230,7 @@ fn espeak_ng_speaks_a_call_in_italian_and_arabic_not_silently() {
     let a = &three_announcements()[1];
     assert_eq!(a.utterances.iter().map(|u| u.lang.as_str()).collect::<Vec<_>>(), ["it", "ar"]);
     for u in &a.utterances {
-        let wav = espeak.synthesize(&u.lang, &u.text).unwrap_or_else(|e| panic!("{}: {e}", u.lang));
+        let wav = espeak.synthesize_parts(&u.parts).unwrap_or_else(|e| panic!("{}: {e}", u.lang));
         let (rate, samples) = wav_samples(&wav).unwrap();
         let secs = samples.len() as f64 / f64::from(rate);
         let level = rms(&samples);
@@ -233,6 +238,28 @@ fn espeak_ng_speaks_a_call_in_italian_and_arabic_not_silently() {
         assert_eq!(declared, samples.len() * 2, "{}: the header says how long it is (soxi, players)", u.lang);
         assert!(secs > 0.8, "{}: only {secs:.2} s of audio for {:?}", u.lang, u.text);
         assert!(level > 0.01, "{}: silent (rms {level:.4}) for {:?}", u.lang, u.text);
+    }
+}
+
+// Issue 13: "B" was read as an English "bee" in Arabic and Ukrainian, and "Sportello" by English
+// rules in every language but Italian. espeak-ng's phonemes (`-x`) say which voice read what.
+#[test]
+fn letters_in_the_visitors_language_and_the_desk_in_italian() {
+    let Some(espeak) = espeak_or_skip() else { return };
+    let texts = Texts::builtin();
+    for (lang, three) in [("ar", "Tal'a:Ta"), ("uk", "tR;'i"), ("fr", "trw'a"), ("ro", "t@-*'eI"), ("en", "Tr'i:")] {
+        let parts = crate::texts::announcement_parts(&texts, lang, "it", "B023", "Sportello 3", false);
+        let out = std::process::Command::new("espeak-ng")
+            .args(["-q", "-x", "-m", "-v", EspeakNg::voice(lang), "--", &crate::audio::ssml(&parts)])
+            .output()
+            .unwrap();
+        let phonemes = String::from_utf8_lossy(&out.stdout).replace('\n', " ");
+        assert!(lang == "en" || !phonemes.contains("(en)"), "{lang}: a switch to English: {phonemes}");
+        assert!(phonemes.contains("spo@-*t'Ello"), "{lang}: 'Sportello' not in the Italian voice: {phonemes}");
+        assert!(phonemes.trim_end().ends_with(three), "{lang}: the desk's '3' not in {lang}: {phonemes}");
+        let wav = espeak.synthesize_parts(&parts).unwrap();
+        let (rate, samples) = wav_samples(&wav).unwrap();
+        assert!(samples.len() as f64 / f64::from(rate) > 1.5, "{lang}: one WAV for the whole sentence");
     }
 }
 
@@ -278,7 +305,10 @@ fn test_sound_plays_the_chime_and_a_call_per_language_and_reports_failures() {
     let langs = ["it".to_owned(), "ar".to_owned()];
     let checks = test_sound(&langs, &texts, Some(&EchoSpeech), &mut player);
     assert!(checks.iter().all(|c| c.result.is_ok()), "{checks:?}");
-    assert_eq!(*recorder.log.lock().unwrap(), ["chime", "it: Numero A 1, Sportello 1.", "ar: الرقم A 1، Sportello 1."]);
+    assert_eq!(
+        *recorder.log.lock().unwrap(),
+        ["chime", "it: Numero a 1, Sportello 1.", "ar: الرقم إيه 1، Sportello 1."]
+    );
     let checks = test_sound(&langs, &texts, None, &mut player);
     assert!(checks[0].result.is_ok());
     assert!(checks[1].result.as_ref().unwrap_err().contains("espeak-ng"), "{checks:?}");
