@@ -6,8 +6,8 @@ use crate::backoff::Backoff;
 use crate::error::{ApiError, Error};
 use crate::sse::{SseMessage, SseParser};
 use queue_core::wire::{
-    AlertRequest, AlertView, DeskView, DisplaySnapshot, IssueRequest, KioskInfo, LoginRequest, LoginResponse,
-    PublicTicket, QueueView, SiteView, TicketView,
+    AlertRequest, AlertView, DeskView, DeviceHealthReport, DisplaySnapshot, IssueRequest, KioskInfo, LoginRequest,
+    LoginResponse, PublicTicket, QueueView, SiteView, TicketView,
 };
 use reqwest::{Method, RequestBuilder, StatusCode};
 use serde::de::DeserializeOwned;
@@ -239,6 +239,11 @@ impl Client {
     /// `POST /api/v1/sites/{site}/alerts`
     pub async fn alert(&self, site: &str, alert: &AlertRequest) -> Result<(), Error> {
         self.send_unit(self.request(Method::POST, &format!("/api/v1/sites/{site}/alerts")).json(alert)).await
+    }
+
+    /// `POST /api/v1/devices/health`: this device's sound and printer, for the staff pages.
+    pub async fn report_health(&self, report: &DeviceHealthReport) -> Result<(), Error> {
+        self.send_unit(self.request(Method::POST, "/api/v1/devices/health").json(report)).await
     }
 
     /// `POST /api/v1/sites/{site}/alerts`, with the raised alert (its id) in the answer.

@@ -358,20 +358,69 @@ impl Drop for CommandPlayer {
     }
 }
 
+/// What the display's sound is doing: shown small on screen for staff and reported to the server
+/// (`POST /api/v1/devices/health`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SoundState {
+    Ok,
+    /// The chime plays; there is no voice (why).
+    ChimeOnly(String),
+    /// Playing fails (the player's error).
+    Failing(String),
+    /// No sound player on this machine.
+    Missing(String),
+    /// Silent by choice (`--silent`).
+    Off,
+}
+
+impl SoundState {
+    /// The report's `sound` field.
+    pub fn code(&self) -> &'static str {
+        match self {
+            SoundState::Ok => "ok",
+            SoundState::ChimeOnly(_) => "chime_only",
+            SoundState::Failing(_) => "failing",
+            SoundState::Missing(_) => "missing",
+            SoundState::Off => "off",
+        }
+    }
+
+    pub fn detail(&self) -> Option<&str> {
+        match self {
+            SoundState::Ok | SoundState::Off => None,
+            SoundState::ChimeOnly(d) | SoundState::Failing(d) | SoundState::Missing(d) => Some(d),
+        }
+    }
+}
+
+/// Told when playing starts failing (with the error) and when it works again.
+pub type OnSound = Box<dyn FnMut(Result<(), String>) + Send>;
+
 /// Logs sound failures: the first one (and the first after a success) as a warning, repeats quietly,
 /// so a display without a sound card does not flood its log.
 #[derive(Default)]
 struct Complaints {
     failing: bool,
+    on_sound: Option<OnSound>,
 }
 
 impl Complaints {
     fn report(&mut self, what: std::fmt::Arguments<'_>, result: Result<(), AudioError>) {
         match result {
-            Ok(()) => self.failing = false,
+            Ok(()) if self.failing => {
+                self.failing = false;
+                tracing::info!("sound works again");
+                if let Some(f) = self.on_sound.as_mut() {
+                    f(Ok(()));
+                }
+            }
+            Ok(()) => {}
             Err(e) if !self.failing => {
                 self.failing = true;
                 tracing::warn!("{what}: {e} (further failures are logged at debug level)");
+                if let Some(f) = self.on_sound.as_mut() {
+                    f(Err(e.to_string()));
+                }
             }
             Err(e) => tracing::debug!("{what}: {e}"),
         }
@@ -418,6 +467,8 @@ pub struct AnnouncerOptions {
     pub capacity: usize,
     pub clock: Clock,
     pub on_speaking: OnSpeaking,
+    /// Sound failing, and working again.
+    pub on_sound: OnSound,
 }
 
 impl Default for AnnouncerOptions {
@@ -426,6 +477,7 @@ impl Default for AnnouncerOptions {
             capacity: crate::announce::CAPACITY,
             clock: Arc::new(jiff::Timestamp::now),
             on_speaking: Box::new(|_| {}),
+            on_sound: Box::new(|_| {}),
         }
     }
 }
@@ -512,11 +564,11 @@ pub fn spawn_announcer(
     });
     let chime = chime_wav();
     let inner = shared.clone();
-    let AnnouncerOptions { clock, mut on_speaking, .. } = options;
+    let AnnouncerOptions { clock, mut on_speaking, on_sound, .. } = options;
     let handle = std::thread::Builder::new()
         .name("announcer".into())
         .spawn(move || {
-            let mut log = Complaints::default();
+            let mut log = Complaints { failing: false, on_sound: Some(on_sound) };
             let mut shown = false;
             loop {
                 let mut st = inner.lock();

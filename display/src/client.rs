@@ -2,10 +2,11 @@
 //! loop that keeps the controller in step — reconnecting with backoff, resuming with
 //! `Last-Event-ID`, re-reading the snapshot when told to, and never hiding that it is out of date.
 
+use crate::audio::SoundState;
 use crate::controller::{Announcement, DisplayController, Outcome, Setup, View};
 use ::client::{Client, Error, EventStream};
 use jiff::Timestamp;
-use queue_core::wire::DisplaySnapshot;
+use queue_core::wire::{DeviceHealthReport, DisplaySnapshot};
 use std::future::Future;
 use std::time::Duration;
 use tokio::time::{Instant, Interval};
@@ -52,6 +53,17 @@ impl HttpClient {
         self.api.display_snapshot(&self.site).await
     }
 
+    /// `POST /api/v1/devices/health`: how the sound is doing, for the staff pages.
+    pub async fn report_health(&self, sound: &SoundState) -> Result<(), Error> {
+        let report = DeviceHealthReport {
+            sound: Some(sound.code().to_owned()),
+            printer: Some("none".to_owned()),
+            detail: sound.detail().map(str::to_owned),
+            version: Some(env!("CARGO_PKG_VERSION").to_owned()),
+        };
+        self.api.report_health(&report).await
+    }
+
     /// `GET …/events`, resuming after `last_event_id`.
     pub async fn open_stream(&self, last_event_id: Option<u64>) -> Result<EventStream, Error> {
         self.api.events(&self.site, last_event_id).await
@@ -83,6 +95,25 @@ pub struct Driver<S: Sink> {
     tick: Duration,
     clock: Clock,
     speaking: Option<Speaking>,
+    sound: Option<tokio::sync::watch::Receiver<SoundState>>,
+}
+
+/// How often a display tells the server how its sound is doing (and at once when that changes).
+pub const HEALTH_EVERY: Duration = Duration::from_secs(60);
+
+/// Reports the sound's state to the server now, whenever it changes, and every [`HEALTH_EVERY`];
+/// a failed report waits for the next one (the server forgets nothing it needs).
+pub async fn report_health(client: HttpClient, mut sound: tokio::sync::watch::Receiver<SoundState>) {
+    loop {
+        let now = sound.borrow_and_update().clone();
+        if let Err(e) = client.report_health(&now).await {
+            tracing::debug!("cannot report the display's health: {e}");
+        }
+        tokio::select! {
+            changed = sound.changed() => if changed.is_err() { return },
+            _ = tokio::time::sleep(HEALTH_EVERY) => {}
+        }
+    }
 }
 
 impl<S: Sink> Driver<S> {
@@ -95,7 +126,14 @@ impl<S: Sink> Driver<S> {
             tick: Duration::from_secs(1),
             clock: std::sync::Arc::new(Timestamp::now),
             speaking: None,
+            sound: None,
         }
+    }
+
+    /// Show what the sound is doing (small, for staff).
+    pub fn with_sound(mut self, sound: tokio::sync::watch::Receiver<SoundState>) -> Driver<S> {
+        self.sound = Some(sound);
+        self
     }
 
     /// Follow what the voice reads, so the big panel shows the call being spoken.
@@ -123,6 +161,9 @@ impl<S: Sink> Driver<S> {
         }
         for a in self.ctl.take_announcements() {
             self.sink.announce(a);
+        }
+        if let Some(sound) = &self.sound {
+            self.ctl.set_sound(sound.borrow().clone());
         }
         self.sink.publish(self.ctl.view((self.clock)()));
     }

@@ -142,6 +142,8 @@ pub struct View {
     /// The red band: the plain "reconnecting since HH:MM" warning when the data may be out of
     /// date, or the set-up mistake that keeps the display from connecting.
     pub stale: Option<String>,
+    /// For staff, in the site's language: the sound does not work ("Audio non funzionante: …").
+    pub sound: Option<String>,
     pub labels: Labels,
 }
 
@@ -180,6 +182,8 @@ pub struct DisplayController {
     server_offset: SignedDuration,
     /// The call the voice is reading now: the big panel shows it.
     speaking: Option<String>,
+    /// What the sound is doing, once known.
+    sound: Option<crate::audio::SoundState>,
     /// A set-up mistake found while connecting (cleared by a snapshot that proves otherwise).
     setup: Option<Setup>,
 }
@@ -209,6 +213,7 @@ impl DisplayController {
             withdrawn: Vec::new(),
             server_offset: SignedDuration::ZERO,
             speaking: None,
+            sound: None,
             setup: None,
         }
     }
@@ -656,6 +661,7 @@ impl DisplayController {
             queues,
             notice: notice.join("     •     "),
             stale,
+            sound: self.sound.as_ref().and_then(|s| self.sound_text(s, lang)),
             labels: Labels {
                 latest: both(id::DISPLAY_LATEST),
                 previous: both(id::DISPLAY_PREVIOUS),
@@ -664,6 +670,22 @@ impl DisplayController {
                 no_calls: both(id::DISPLAY_NO_CALLS),
             },
         }
+    }
+
+    /// What the sound is doing (the announcer says; `main` sets the start).
+    pub fn set_sound(&mut self, sound: crate::audio::SoundState) {
+        self.sound = Some(sound);
+    }
+
+    fn sound_text(&self, s: &crate::audio::SoundState, lang: &str) -> Option<String> {
+        use crate::audio::SoundState;
+        let (key, detail) = match s {
+            SoundState::Ok | SoundState::Off => return None,
+            SoundState::ChimeOnly(d) => (id::DISPLAY_SOUND_CHIME_ONLY, d),
+            SoundState::Failing(d) => (id::DISPLAY_SOUND_FAILING, d),
+            SoundState::Missing(d) => (id::DISPLAY_SOUND_MISSING, d),
+        };
+        Some(self.texts.format(lang, key, &[("detail", detail.as_str().into())]))
     }
 
     fn hhmm(&self, t: Timestamp) -> String {

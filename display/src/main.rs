@@ -3,7 +3,7 @@
 use anyhow::{Context, bail};
 use clap::Parser;
 use display::audio::{
-    Announcer, AnnouncerOptions, CommandPlayer, EspeakNg, Player, Scaled, Silent, Speech, spawn_announcer,
+    Announcer, AnnouncerOptions, CommandPlayer, EspeakNg, Player, Scaled, Silent, SoundState, Speech, spawn_announcer,
 };
 use display::cli::{Cli, Command, RunArgs};
 use display::client::{Driver, Endpoint, HttpClient, Sink};
@@ -116,6 +116,7 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
         ..Settings::default()
     };
 
+    let mut sound = SoundState::Ok;
     let player: Box<dyn Player> = match CommandPlayer::find() {
         Some(p) => {
             tracing::info!("sound through {}", p.program().display());
@@ -123,6 +124,7 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
         }
         None => {
             tracing::warn!("no sound player found (pw-play, paplay, aplay or play): announcements are silent");
+            sound = SoundState::Missing("pw-play, paplay, aplay or play (apt-get install alsa-utils)".into());
             Box::new(Silent)
         }
     };
@@ -130,14 +132,29 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
         (true, Some(e)) => Some(Box::new(e)),
         (true, None) => {
             tracing::warn!("espeak-ng is not installed: chime only (apt-get install espeak-ng)");
+            if sound == SoundState::Ok {
+                sound = SoundState::ChimeOnly("espeak-ng is not installed".into());
+            }
             None
         }
         (false, _) => None,
     };
+    if args.volume == 0 {
+        sound = SoundState::Off;
+    }
+    // Playing failing and working again moves it from this start; the screen and the server follow.
+    let (sound_tx, sound_rx) = tokio::sync::watch::channel(sound.clone());
+    let baseline = sound;
     let (speaking_tx, speaking) = tokio::sync::mpsc::unbounded_channel();
     let options = AnnouncerOptions {
         on_speaking: Box::new(move |n| {
             let _ = speaking_tx.send(n);
+        }),
+        on_sound: Box::new(move |r| {
+            sound_tx.send_replace(match r {
+                Ok(()) => baseline.clone(),
+                Err(e) => SoundState::Failing(e),
+            });
         }),
         ..AnnouncerOptions::default()
     };
@@ -160,7 +177,8 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
     let ctl = DisplayController::new(settings, texts, jiff::Timestamp::now());
     std::thread::Builder::new().name("network".into()).spawn(move || {
         let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a tokio runtime");
-        rt.block_on(Driver::new(client, ctl, sink).with_speaking(speaking).run());
+        rt.spawn(display::client::report_health(client.clone(), sound_rx.clone()));
+        rt.block_on(Driver::new(client, ctl, sink).with_speaking(speaking).with_sound(sound_rx).run());
     })?;
     window.run().context("running the window")?;
     Ok(())

@@ -35,6 +35,7 @@ pub fn apply(window: &AppWindow, v: &View) {
     a.set_notice(s(&v.notice));
     a.set_stale(v.stale.is_some());
     a.set_stale_text(s(v.stale.as_deref().unwrap_or("")));
+    a.set_sound_problem(s(v.sound.as_deref().unwrap_or("")));
     a.set_latest_title(s(&v.labels.latest));
     a.set_previous_title(s(&v.labels.previous));
     a.set_waiting_title(s(&v.labels.waiting));

@@ -373,6 +373,55 @@ pub struct AlertView {
     pub acknowledged_at: Option<String>,
 }
 
+/// `POST /api/v1/devices/health`: how a kiosk or display is doing, sent by the device itself about
+/// once a minute and whenever it changes. Kept in the server's memory (a restart forgets it until
+/// the next report).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct DeviceHealthReport {
+    /// `ok`, `chime_only` (no speech engine), `failing` (playing fails), `missing` (no sound player)
+    /// or `off` (silent by choice).
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(pattern = "^(ok|chime_only|failing|missing|off)$"))]
+    pub sound: Option<String>,
+    /// `ok`, `paper_low`, `failing` or `none` (screen only).
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(pattern = "^(ok|paper_low|failing|none)$"))]
+    pub printer: Option<String>,
+    /// What went wrong, in the device's words. Kept to its first 300 characters.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 300))]
+    pub detail: Option<String>,
+    /// The device program's version.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 40))]
+    pub version: Option<String>,
+}
+
+/// `GET /api/v1/sites/{site}/devices`: a device of the site and its last health report.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct DeviceStatusView {
+    pub id: String,
+    /// `kiosk` or `display`.
+    pub kind: String,
+    pub name: String,
+    /// RFC 3339 time of its last report, `null` when none came since the server started.
+    pub reported_at: Option<String>,
+    pub sound: Option<String>,
+    pub printer: Option<String>,
+    pub detail: Option<String>,
+    pub version: Option<String>,
+    /// What staff should know, in English (`null` when all is well).
+    pub problem: Option<String>,
+    /// The same as a code the staff pages translate: `silent`, `never_reported`, `sound_failing`,
+    /// `sound_missing`, `chime_only`, `printer_failing` or `paper_low`.
+    pub problem_code: Option<String>,
+    /// Minutes since the last report, when `silent`.
+    pub silent_min: Option<i64>,
+}
+
 /// `POST /api/v1/sites/{site}/alerts` (kiosk "I need help now", printer failure).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]

@@ -78,6 +78,8 @@ pub struct AppState {
     pub budgets: Arc<crate::net::Budgets>,
     /// `Options::hub_retry_max`.
     pub hub_retry_max: std::time::Duration,
+    /// The devices' last health reports (`api::devices`).
+    pub device_health: Arc<crate::api::devices::HealthBoard>,
 }
 
 impl AppState {
@@ -197,6 +199,7 @@ pub fn start(opts: Options) -> anyhow::Result<Started> {
     // A stream should never go idle: heartbeats come well within the idle limit.
     net.idle_timeout = net.idle_timeout.max(std::time::Duration::from_secs(3 * u64::from(opts.heartbeat_s.max(1))));
     let cfg_trusted = cfg.server.trusted_proxies.clone();
+    let started = clock();
     let state = AppState {
         limits: Arc::new(Limits::new(&cfg)),
         cfg,
@@ -213,6 +216,7 @@ pub fn start(opts: Options) -> anyhow::Result<Started> {
         auth_epoch: Arc::new(watch::channel(0).0),
         budgets: crate::net::Budgets::new(net, cfg_trusted),
         hub_retry_max: opts.hub_retry_max,
+        device_health: Arc::new(crate::api::devices::HealthBoard::new(started)),
     };
     Ok(Started { state, writer_thread, shutdown, lock, housekeeper })
 }

@@ -59,6 +59,7 @@ async fn every_role_against_every_route() {
     let bad_login = json!({"username": "giulia", "password": "wrong password"});
     let alert = json!({"kind": "help_requested"});
     let xfer = json!({"service": service, "keep_position": true});
+    let health = json!({"sound": "ok"});
     //             anon kiosk kioskX disp dispX staff mgr admin
     let rows: Vec<Row> = vec![
         ("GET", "/api/v1/sites", None, [200, 200, 200, 200, 200, 200, 200, 200]),
@@ -71,6 +72,9 @@ async fn every_role_against_every_route() {
         ("GET", "/api/v1/sites/{site}/events", None, [401, 403, 403, 200, 403, 200, 200, 200]),
         ("POST", "/api/v1/sites/{site}/alerts", Some(alert), [401, 202, 403, 403, 403, 202, 202, 202]),
         ("GET", "/api/v1/sites/{site}/alerts", None, [401, 403, 403, 403, 403, 200, 200, 200]),
+        // A device reports its own health (any site's device: the key says which it is).
+        ("POST", "/api/v1/devices/health", Some(health), [401, 204, 204, 204, 204, 403, 403, 403]),
+        ("GET", "/api/v1/sites/{site}/devices", None, [401, 403, 403, 403, 403, 200, 200, 200]),
         ("GET", "/api/v1/sites/{site}/colleagues", None, [401, 403, 403, 403, 403, 200, 200, 200]),
         ("POST", "/api/v1/alerts/{id}/ack", None, [401, 403, 403, 403, 403, 404, 404, 404]),
         // A kiosk reads only its own alerts: any other is not found.

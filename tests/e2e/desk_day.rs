@@ -426,3 +426,37 @@ async fn colleagues_for_transfers_and_lifting_a_cap_in_a_real_browser() {
     s.close().await;
     driver.stop().await;
 }
+
+/// Issue 13: a display that cannot play sound is named at the top of the desk page (from its own
+/// health report), and leaves it once it plays again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_mute_display_is_named_on_the_desk_page() {
+    use display::audio::SoundState;
+    let Some(driver) = Driver::start().await else { return };
+    let server = TestServer::start().await;
+    let display = display::client::HttpClient::new(display::client::Endpoint {
+        server: server.url.clone(),
+        key: tests::display_key(LIVORNO),
+        site: LIVORNO.into(),
+    });
+    display.report_health(&SoundState::Failing("aplay: no soundcards found".into())).await.unwrap();
+    let (_, devices) = server.staff("giulia").await.get(&format!("/api/v1/sites/{LIVORNO}/devices")).await;
+    let name = devices.as_array().unwrap().iter().find(|d| d["kind"] == "display").unwrap()["name"].clone();
+    let name = name.as_str().unwrap().to_owned();
+    let s = driver.session("devices").await;
+    s.set_size(1366, 768).await;
+    login_at_desk(&s, &server.url, "giulia", "lt-sportello-1").await;
+    s.wait("the mute display named", "!document.getElementById('devices').hidden").await;
+    let text = s.text("#devices-list").await;
+    assert!(text.contains(&name) && text.contains("aplay: no soundcards found"), "{text}");
+    assert!(text.contains("sound not working") || text.contains("l'audio non funziona"), "in the page's words: {text}");
+    let violations = s.axe_serious().await;
+    assert!(violations.is_empty(), "accessibility violations:\n{}", violations.join("\n"));
+    display.report_health(&SoundState::Ok).await.unwrap();
+    s.js("location.reload()", json!([])).await;
+    s.wait("the devices read again", "document.getElementById('devices').hasAttribute('data-loaded')").await;
+    assert!(s.js("return document.getElementById('devices').hidden", json!([])).await.as_bool().unwrap());
+    server.stop().await;
+    s.close().await;
+    driver.stop().await;
+}

@@ -311,3 +311,85 @@ async fn queues_come_in_the_configured_order() {
         }
     }
 }
+
+/// No sound card: every play fails.
+struct NoSoundCard;
+
+impl display::audio::Player for NoSoundCard {
+    fn play(&mut self, _: &[u8]) -> Result<(), display::audio::AudioError> {
+        Err(display::audio::AudioError::BadWav("no sound card"))
+    }
+}
+
+/// Issue 13: a display whose sound fails says so small on its screen and to the server, where
+/// staff see it among the site's devices; a report the server cannot read changes nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_display_that_cannot_play_sound_says_so_on_screen_and_to_staff() {
+    use display::audio::{AnnouncerOptions, SoundState, spawn_announcer};
+    let server = TestServer::start().await;
+    let (sound_tx, sound_rx) = tokio::sync::watch::channel(SoundState::Ok);
+    let options = AnnouncerOptions {
+        on_sound: Box::new(move |r| {
+            sound_tx.send_replace(r.map_or_else(SoundState::Failing, |()| SoundState::Ok));
+        }),
+        ..AnnouncerOptions::default()
+    };
+    let (announcer, _thread) = spawn_announcer(None, Box::new(NoSoundCard), options);
+    let (at, mut announced) = mpsc::unbounded_channel::<Announcement>();
+    tokio::spawn(async move {
+        while let Some(a) = announced.recv().await {
+            announcer.announce(a);
+        }
+    });
+    let (vt, mut views) = mpsc::unbounded_channel();
+    let endpoint = Endpoint { server: server.url.clone(), key: display_key(LIVORNO), site: LIVORNO.into() };
+    let client = HttpClient::new(endpoint);
+    let ctl = DisplayController::new(Settings::default(), Texts::builtin(), jiff::Timestamp::now());
+    let driver = Driver::new(client.clone(), ctl, ChannelSink { views: vt, announced: at })
+        .with_sound(sound_rx.clone())
+        .with_timing(Backoff::new(Duration::from_millis(100), Duration::from_millis(500)), Duration::from_millis(100));
+    let display = tokio::spawn(driver.run());
+    let reporter = tokio::spawn(display::client::report_health(client, sound_rx));
+
+    let giulia = server.staff("giulia").await;
+    let devices = || async {
+        let (status, body) = giulia.get(&format!("/api/v1/sites/{LIVORNO}/devices")).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        body.as_array().unwrap().iter().find(|d| d["kind"] == "display").cloned().expect("the site's display")
+    };
+    let seen = testkit::eventually("the display's first report", Duration::from_secs(10), || async {
+        let d = devices().await;
+        (d["sound"] == "ok").then_some(d)
+    })
+    .await;
+    assert_eq!(seen["problem"], Value::Null, "{seen}");
+
+    giulia.post_ok("/api/v1/desks/lt-sportello-1/open", Value::Null, StatusCode::OK).await;
+    server.kiosk(LIVORNO).await.issue(LIVORNO, json!({"service": "lavoro"})).await;
+    let (number, _) = call(&giulia, "lt-sportello-1").await;
+    let v = view_where(&mut views, Duration::from_secs(10), |v| v.sound.is_some()).await;
+    assert!(shows(&v, &number), "the call is shown although it cannot be heard");
+    assert_eq!(v.sound.as_deref(), Some("Audio non funzionante: not a 16-bit PCM WAV file: no sound card"));
+    let failing = testkit::eventually("staff told the display is mute", Duration::from_secs(10), || async {
+        let d = devices().await;
+        (d["sound"] == "failing").then_some(d)
+    })
+    .await;
+    assert_eq!(failing["problem"], "cannot play sound: not a 16-bit PCM WAV file: no sound card", "{failing}");
+    assert_eq!(failing["printer"], "none");
+
+    // A report the server cannot read: a clear error, and what staff see stays as it was.
+    let raw = reqwest::Client::new();
+    let bad = raw
+        .post(format!("{}/api/v1/devices/health", server.url))
+        .bearer_auth(display_key(LIVORNO))
+        .json(&json!({"sound": "loud"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.text().await.unwrap().contains("sound must be one of"));
+    assert_eq!(devices().await["sound"], "failing");
+    display.abort();
+    reporter.abort();
+}

@@ -115,6 +115,7 @@ fn busy_announcer(speech: Option<Box<dyn Speech>>, now: i64, first: crate::contr
         capacity: crate::announce::CAPACITY,
         clock: Arc::new(move || t(now)),
         on_speaking: Box::new(move |n| log.lock().unwrap().push(n)),
+        ..AnnouncerOptions::default()
     };
     let (announcer, handle) = spawn_announcer(speech, Box::new(gate), options);
     announcer.announce(first);
@@ -294,6 +295,43 @@ impl Player for NoSoundCard {
     fn play(&mut self, _: &[u8]) -> Result<(), AudioError> {
         Err(AudioError::BadWav("no sound card"))
     }
+}
+
+/// Fails its first `fails` plays, then works (a sound card that comes back).
+struct Flaky {
+    fails: usize,
+}
+
+impl Player for Flaky {
+    fn play(&mut self, _: &[u8]) -> Result<(), AudioError> {
+        if self.fails == 0 {
+            return Ok(());
+        }
+        self.fails -= 1;
+        Err(AudioError::BadWav("no sound card"))
+    }
+}
+
+// Issue 13: a display that cannot play sound says so (screen, server); once it plays again, so does that.
+#[test]
+fn the_announcer_says_when_sound_fails_and_when_it_works_again() {
+    let a = calls(&[("A001", 100), ("A002", 101)]);
+    let changes = Arc::new(Mutex::new(Vec::new()));
+    let log = changes.clone();
+    let options = AnnouncerOptions {
+        clock: Arc::new(|| t(102)),
+        on_sound: Box::new(move |r| log.lock().unwrap().push(r)),
+        ..AnnouncerOptions::default()
+    };
+    let (announcer, handle) = spawn_announcer(Some(Box::new(EchoSpeech)), Box::new(Flaky { fails: 2 }), options);
+    announcer.announce(a[0].clone());
+    announcer.announce(a[1].clone());
+    drop(announcer);
+    handle.join().unwrap();
+    let changes = changes.lock().unwrap().clone();
+    assert_eq!(changes.len(), 2, "told once when it failed and once when it worked: {changes:?}");
+    assert!(changes[0].as_ref().is_err_and(|e| e.contains("no sound card")), "{changes:?}");
+    assert_eq!(changes[1], Ok(()));
 }
 
 // Issue 13: `display test-sound` plays the chime and a sample call per language and says what failed.

@@ -380,3 +380,19 @@ fn unknown_services_or_desks_are_a_set_up_mistake_on_screen() {
     c.setup_problem(None);
     assert_eq!(c.view(t(2)).stale, None);
 }
+
+// Issue 13: a display that cannot play sound says so on screen, small, for staff (site language).
+#[test]
+fn a_sound_problem_is_shown_for_staff_and_cleared_when_it_plays_again() {
+    use crate::audio::SoundState;
+    let mut c = controller(Settings::default());
+    assert_eq!(c.view(t(2)).sound, None, "nothing known yet: nothing said");
+    c.set_sound(SoundState::Failing("aplay: no soundcards found".into()));
+    assert_eq!(c.view(t(2)).sound.as_deref(), Some("Audio non funzionante: aplay: no soundcards found"));
+    c.set_sound(SoundState::ChimeOnly("espeak-ng is not installed".into()));
+    assert_eq!(c.view(t(2)).sound.as_deref(), Some("Solo segnale acustico, senza voce: espeak-ng is not installed"));
+    c.set_sound(SoundState::Off);
+    assert_eq!(c.view(t(2)).sound, None, "silent by choice is not a fault");
+    c.set_sound(SoundState::Ok);
+    assert_eq!(c.view(t(2)).sound, None);
+}

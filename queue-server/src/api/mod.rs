@@ -2,6 +2,7 @@
 //! Handlers are thin: parse, authorize, send a command or a read to the writer, answer.
 
 mod desks;
+pub(crate) mod devices;
 mod events;
 mod session;
 mod sites;
@@ -191,6 +192,8 @@ pub fn routes() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(sites::ack_alert))
         .routes(routes!(sites::get_alert))
         .routes(routes!(sites::lift_cap))
+        .routes(routes!(devices::report_health))
+        .routes(routes!(devices::site_devices))
         .routes(routes!(tickets::issue))
         .routes(routes!(tickets::get_ticket))
         .routes(routes!(tickets::recall))

@@ -48,6 +48,11 @@ pub fn render() -> String {
                 div role="alert" { ul id="open-alerts-list" {} }
             }
         }
+        // Kiosks and displays that need looking at (no sound, paper low, not heard from).
+        section id="devices" class="devices" aria-labelledby="devices-h" hidden {
+            h2 id="devices-h" { (i18n("desk-devices")) }
+            ul id="devices-list" {}
+        }
         header class="top" {
             h1 { "Sportello" span id="desk-title" {} }
             div class="top-tools" {

@@ -37,7 +37,7 @@
     document.documentElement.lang = S.lang;
     $("lang").value = S.lang;
     document.querySelectorAll("[data-i18n]").forEach(function (el) { el.textContent = t(el.getAttribute("data-i18n")); });
-    if (S.me) { fillReception(); render(); }
+    if (S.me) { fillReception(); render(); renderDevices(); }
   }
   function show(id) {
     ["login", "choose", "work"].forEach(function (s) { $(s).hidden = s !== id; });
@@ -164,6 +164,7 @@
     show("work");
     connect();
     refresh();
+    loadDevices();
   }
 
   // --- live state ------------------------------------------------------------------------------
@@ -227,6 +228,33 @@
       list.appendChild(li);
     });
     if (fresh) { beep(); setTimeout(beep, 450); setTimeout(beep, 900); }
+  }
+  // The site's kiosks and displays that need looking at, from their health reports.
+  var DEVICE_TEXT = {
+    silent: "desk-device-silent", never_reported: "desk-device-never-reported",
+    sound_failing: "desk-device-sound-failing", sound_missing: "desk-device-sound-missing",
+    chime_only: "desk-device-chime-only", printer_failing: "desk-device-printer-failing", paper_low: "desk-device-paper-low"
+  };
+  function loadDevices() {
+    if (!S.site) return;
+    api("GET", "/api/v1/sites/" + encodeURIComponent(S.site) + "/devices").then(function (r) {
+      S.devices = (r.body || []).filter(function (d) { return d.problem_code; });
+      renderDevices();
+      $("devices").setAttribute("data-loaded", String(Date.now()));
+    }, function () { });
+  }
+  function renderDevices() {
+    var list = $("devices-list");
+    var devices = S.devices || [];
+    $("devices").hidden = devices.length === 0;
+    list.textContent = "";
+    devices.forEach(function (d) {
+      var li = document.createElement("li");
+      li.setAttribute("data-device", d.id);
+      var key = DEVICE_TEXT[d.problem_code];
+      li.textContent = key ? t(key, { name: d.name, detail: d.detail || "", min: d.silent_min || 0 }) : d.name + ": " + d.problem;
+      list.appendChild(li);
+    });
   }
   function myServices() {
     var d = S.desks.filter(function (x) { return x.id === S.desk; })[0];
@@ -639,6 +667,8 @@
         b: function () { $("return").click(); }, t: function () { $("transfer-toggle").click(); } };
       if (map[k]) { ev.preventDefault(); if (S.connected) map[k](); }
     });
+    // Devices report every minute: look at them as often.
+    setInterval(loadDevices, 60000);
     // Waiting times move with the clock: re-draw every half minute.
     setInterval(function () { if (S.waiting) refresh(); }, 30000);
     // A stream that went silent (a frozen server sends no heartbeat): not connected, buttons off;

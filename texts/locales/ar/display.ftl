@@ -12,3 +12,7 @@ display-setup-key = يرفض الخادم مفتاح هذه الشاشة ({ $sta
 display-setup-site = لا يعرف الخادم الموقع "{ $site }": تحقق من --site
 display-setup-address = "{ $url }" ليس عنوان خادم: يجب أن يبدأ بـ http:// أو https://
 display-setup-services = خدمات غير معروفة في هذا الموقع: { $ids } (تحقق من --services)
+# للموظفين، بخط صغير في الأعلى: الصوت لا يعمل. $detail: السبب كما يذكره النظام.
+display-sound-failing = الصوت لا يعمل: { $detail }
+display-sound-missing = لا يوجد مشغل صوت: { $detail }
+display-sound-chime-only = نغمة التنبيه فقط، بدون صوت: { $detail }

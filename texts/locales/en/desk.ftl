@@ -161,3 +161,12 @@ desk-lift-cap = Lift today's cap
 # $service: the service.
 desk-msg-lifted = { $service }: the kiosk gives tickets again today.
 desk-statistics = Statistics
+# Kiosks and displays that need looking at ($name: the device; $detail: the device's own words).
+desk-devices = Devices to check
+desk-device-silent = { $name }: not heard from for { $min } min (switched off or cut off?)
+desk-device-never-reported = { $name }: no report since the server restarted
+desk-device-sound-failing = { $name }: sound not working ({ $detail })
+desk-device-sound-missing = { $name }: no sound player ({ $detail })
+desk-device-chime-only = { $name }: chime only, no voice ({ $detail })
+desk-device-printer-failing = { $name }: printer not working ({ $detail })
+desk-device-paper-low = { $name }: paper running low

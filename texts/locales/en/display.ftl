@@ -18,3 +18,7 @@ display-setup-site = The server does not know the site "{ $site }": check --site
 display-setup-address = "{ $url }" is not a server address: it must start with http:// or https://
 # $ids: the unknown public ids, comma-separated.
 display-setup-services = Unknown services at this site: { $ids } (check --services)
+# For whoever looks after the room, small at the top: the sound does not work. $detail: why, in the system's words.
+display-sound-failing = Sound not working: { $detail }
+display-sound-missing = No sound player: { $detail }
+display-sound-chime-only = Chime only, no voice: { $detail }

@@ -12,3 +12,7 @@ display-setup-key = Le serveur refuse la clé de cet écran ({ $status }) : vér
 display-setup-site = Le serveur ne connaît pas le site « { $site } » : vérifiez --site
 display-setup-address = « { $url } » n'est pas l'adresse d'un serveur : elle doit commencer par http:// ou https://
 display-setup-services = Services inconnus sur ce site : { $ids } (vérifiez --services)
+# Pour le personnel, en petit en haut : le son ne fonctionne pas. $detail : la raison donnée par le système.
+display-sound-failing = Le son ne fonctionne pas : { $detail }
+display-sound-missing = Aucun lecteur audio : { $detail }
+display-sound-chime-only = Carillon seulement, sans voix : { $detail }

@@ -161,3 +161,12 @@ desk-lift-cap = Togli il limite di oggi
 # $service: il servizio.
 desk-msg-lifted = { $service }: il chiosco dà di nuovo biglietti oggi.
 desk-statistics = Statistiche
+# Kiosk e display da controllare ($name: il dispositivo; $detail: le parole del dispositivo).
+desk-devices = Dispositivi da controllare
+desk-device-silent = { $name }: non si sente da { $min } min (spento o scollegato?)
+desk-device-never-reported = { $name }: nessun segnale da quando il server è ripartito
+desk-device-sound-failing = { $name }: l'audio non funziona ({ $detail })
+desk-device-sound-missing = { $name }: nessun lettore audio ({ $detail })
+desk-device-chime-only = { $name }: solo segnale acustico, senza voce ({ $detail })
+desk-device-printer-failing = { $name }: la stampante non funziona ({ $detail })
+desk-device-paper-low = { $name }: la carta sta finendo

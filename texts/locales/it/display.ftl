@@ -18,3 +18,7 @@ display-setup-site = Il server non conosce la sede «{ $site }»: controllare --
 display-setup-address = «{ $url }» non è l'indirizzo di un server: deve iniziare con http:// o https://
 # $ids: gli id pubblici sconosciuti, separati da virgole.
 display-setup-services = Servizi sconosciuti in questa sede: { $ids } (controllare --services)
+# Per chi si occupa della sala, piccolo in alto: l'audio non funziona. $detail: il motivo, come lo dice il sistema.
+display-sound-failing = Audio non funzionante: { $detail }
+display-sound-missing = Nessun lettore audio: { $detail }
+display-sound-chime-only = Solo segnale acustico, senza voce: { $detail }

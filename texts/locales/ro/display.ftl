@@ -12,3 +12,7 @@ display-setup-key = Serverul refuză cheia acestui ecran ({ $status }): verifica
 display-setup-site = Serverul nu cunoaște sediul „{ $site }”: verificați --site
 display-setup-address = „{ $url }” nu este adresa unui server: trebuie să înceapă cu http:// sau https://
 display-setup-services = Servicii necunoscute la acest sediu: { $ids } (verificați --services)
+# Pentru personal, mic, sus: sunetul nu funcționează. $detail: motivul, așa cum îl spune sistemul.
+display-sound-failing = Sunetul nu funcționează: { $detail }
+display-sound-missing = Niciun player audio: { $detail }
+display-sound-chime-only = Doar semnal sonor, fără voce: { $detail }

@@ -12,3 +12,7 @@ display-setup-key = Сервер відхиляє ключ цього табло
 display-setup-site = Сервер не знає місця «{ $site }»: перевірте --site
 display-setup-address = «{ $url }» — не адреса сервера: вона має починатися з http:// або https://
 display-setup-services = Невідомі послуги в цьому місці: { $ids } (перевірте --services)
+# Для персоналу, дрібно вгорі: звук не працює. $detail: причина, як її повідомляє система.
+display-sound-failing = Звук не працює: { $detail }
+display-sound-missing = Немає програвача звуку: { $detail }
+display-sound-chime-only = Лише сигнал, без голосу: { $detail }
