@@ -40,3 +40,74 @@ async fn a_call_appears_on_the_web_display() {
     tv.close().await;
     driver.stop().await;
 }
+
+/// Issue 13: the web display follows the app's announcement rules — "Enable sound" once (remembered),
+/// the call being spoken shown large, at most 6 waiting with the newest first, nothing older than
+/// the limit, withdrawn calls dropped — and reads the desk's name in Italian inside an Arabic sentence.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_web_display_announces_by_the_apps_rules() {
+    let Some(driver) = Driver::start().await else { return };
+    let server = TestServer::start().await;
+    let tv = driver.session("web-display-sound").await;
+    tv.goto(&format!("{}/display/{LIVORNO}?key={}", server.url, display_key(LIVORNO))).await;
+    tv.wait("the snapshot", "window.sportelloDisplay && window.sportelloDisplay.state.loaded").await;
+    let state = tv.js("return window.sportelloDisplay.audio.ctx.state", json!([])).await;
+    if state != "running" {
+        // The browser wants a touch: the button is there from the start and the screen says why.
+        assert!(!tv.js("return document.getElementById('sound').hidden", json!([])).await.as_bool().unwrap());
+        assert!(tv.text("#sound-state").await.contains("non attivato"), "{}", tv.text("#sound-state").await);
+        tv.click("#sound").await;
+    }
+    tv.wait("sound enabled", "window.sportelloDisplay.audio.ctx.state === 'running' && document.getElementById('sound').hidden && document.getElementById('sound-state').hidden").await;
+    assert_eq!(
+        tv.js("return localStorage.getItem('sportello-display-sound:' + arguments[0])", json!([LIVORNO])).await,
+        "1"
+    );
+    // The voice, recorded; its first sentence blocks until released (a long announcement).
+    tv.js(
+        "const A = window.sportelloDisplay.audio; window.__said = []; window.__gate = new Promise(function (r) { window.__release = r; });
+         A.chime = function () { window.__said.push('chime'); return Promise.resolve(); };
+         A.say = function (p) { window.__said.push(p.lang + ':' + p.text); return window.__said.length === 2 ? window.__gate : Promise.resolve(); };",
+        json!([]),
+    )
+    .await;
+    let giulia = server.staff("giulia").await;
+    giulia.post_ok("/api/v1/desks/lt-sportello-1/open", Value::Null, StatusCode::OK).await;
+    server.kiosk(LIVORNO).await.issue(LIVORNO, json!({"service": "lavoro", "language": "ar"})).await;
+    let first = giulia.call_next("lt-sportello-1").await.unwrap()["number"].as_str().unwrap().to_owned();
+    tv.wait("the first call spoken", &format!("window.sportelloDisplay.state.speaking === '{first}'")).await;
+    // Seven more calls while the voice is busy, one too old, the newest then withdrawn.
+    tv.js(
+        "const A = window.sportelloDisplay.audio; const now = Date.now() + window.sportelloDisplay.state.offsetMs;
+         const call = function (n, at) { return { number: n, desk: 'Sportello 2', recall: false, calledAt: at,
+           utterances: [{ lang: 'it', text: n, parts: [{ lang: 'it', text: n }] }] }; };
+         A.enqueue(call('Z900', now - 120000));
+         for (var i = 2; i <= 8; i++) A.enqueue(call('X00' + i, now + i));
+         A.withdraw('X008');",
+        json!([]),
+    )
+    .await;
+    assert_eq!(tv.text("#latest-number").await, first, "the big panel shows the call being spoken");
+    tv.js("window.__release()", json!([])).await;
+    tv.wait("the queue spoken", "window.__said.indexOf('it:X003') >= 0").await;
+    let said: Vec<String> = serde_json::from_value(tv.js("return window.__said", json!([])).await).unwrap();
+    let rest: Vec<&str> =
+        said.iter().map(String::as_str).filter(|s| s.starts_with("it:X") || s.starts_with("it:Z")).collect();
+    assert_eq!(
+        rest,
+        ["it:X007", "it:X006", "it:X005", "it:X004", "it:X003"],
+        "newest first, 6 at most, old and withdrawn dropped: {said:?}"
+    );
+    assert_eq!(said.iter().filter(|s| *s == "chime").count(), 1, "one chime a run: {said:?}");
+    // The Arabic sentence: its own voice, the desk's name in Italian, the figure back in Arabic.
+    let ar = said.iter().position(|s| s.starts_with("ar:")).expect("an Arabic sentence");
+    assert_eq!(said[ar + 1], "it:Sportello ", "{said:?}");
+    assert_eq!(said[ar + 2], "ar:1.", "{said:?}");
+    assert!(!said[ar].contains(&first[..1]), "the letter by its Arabic name, not the Latin one: {said:?}");
+    // The TV's sound reached the staff pages.
+    let (_, devices) = giulia.get(&format!("/api/v1/sites/{LIVORNO}/devices")).await;
+    let d = devices.as_array().unwrap().iter().find(|d| d["kind"] == "display").cloned().unwrap();
+    assert_eq!((d["sound"].as_str(), d["version"].as_str()), (Some("ok"), Some("web")), "{d}");
+    tv.close().await;
+    driver.stop().await;
+}

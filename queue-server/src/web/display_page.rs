@@ -28,7 +28,12 @@ pub fn render(lang: &str) -> String {
     };
     let body = html! {
         div id="app" data-rtl=(rtl.join(" ")) {
-            header { span id="site" dir="auto" {} span id="clock" aria-label="clock" {} }
+            header {
+                span id="site" dir="auto" {}
+                // For staff: the sound is off or not enabled (small; empty when it works).
+                span id="sound-state" role="status" hidden {}
+                span id="clock" aria-label="clock" {}
+            }
             div id="stale" role="alert" hidden { "⚠\u{a0} " span id="stale-text" {} }
             main {
                 section id="latest" aria-live="assertive" {

@@ -2,7 +2,10 @@
 // Sportello web display for TVs that only have a browser: /display/{site}?key=DISPLAY_KEY
 // Same view and staleness behaviour as the slint `display` app. Self-contained: no outside network.
 // Options: ?services=a,b  ?desks=d1,d2  ?previous=5  ?voice=0 (chime only)  ?sound=0 (silent)
-//          ?tz=Europe/Rome  ?highlight=8 (seconds)
+//          ?tz=Europe/Rome  ?highlight=8 (seconds)  ?announce_max_age_s=60
+// Announcements follow the app's rules (display/src/announce.rs, controller.rs): a call is spoken
+// only while current (not finished, not called again, younger than the limit on the server's
+// clock); at most 6 wait, the newest first; one chime a run; the big panel shows the call spoken.
 // Texts: texts/locales/<lang>/{display,common}.ftl, put in the page by the server (texts.js).
 // SPDX-License-Identifier: GPL-3.0-only
 const TX = window.SportelloTexts;
@@ -20,7 +23,8 @@ const OPT = {
   previous: Math.max(0, parseInt(params.get("previous") || "5", 10) || 0),
   highlightMs: 1000 * (parseFloat(params.get("highlight") || "8") || 8),
   voice: params.get("voice") !== "0", sound: params.get("sound") !== "0",
-  tz: params.get("tz") || "Europe/Rome", graceMs: 3000, catchUpMs: 120000, keep: 20,
+  tz: params.get("tz") || "Europe/Rome", graceMs: 3000, keep: 20,
+  maxAgeMs: 1000 * Math.max(1, parseInt(params.get("announce_max_age_s") || "60", 10) || 60), capacity: 6,
 };
 let KEY = params.get("key") || localStorage.getItem("sportello-display-key:" + SITE) || "";
 
@@ -28,7 +32,11 @@ let KEY = params.get("key") || localStorage.getItem("sportello-display-key:" + S
 const S = {
   loaded: false, everLoaded: false, name: "", languages: ["it"], notice: {}, calls: [], queues: [], desks: new Map(), labels: new Map(),
   lastId: null, heartbeatS: 10, lastHeard: null, downSince: Date.now(), highlight: null, buffer: [],
+  // The server's clock minus ours (from heartbeats and events): calls age on the server's clock.
+  offsetMs: 0, speaking: null,
 };
+const serverNow = () => Date.now() + S.offsetMs;
+function clockFrom(at) { const t = parseAt(at); if (t !== null) S.offsetMs = t - Date.now(); }
 const staleAfterMs = () => (Math.max(1, S.heartbeatS) * 2 + 3) * 1000;
 const parseAt = (s) => { const t = Date.parse(s); return Number.isNaN(t) ? null : t; };
 function deskLabel(desk, given) { if (given) return given; if (!desk) return ""; const d = S.desks.get(desk); return d ? d.label : desk; }
@@ -50,13 +58,39 @@ function spokenNumber(n) {
   const m = /^(\D*)(\d*)(.*)$/.exec(n); const letters = m[1].split("").join(" ");
   const digits = m[2] ? String(parseInt(m[2], 10)) : ""; return [letters, digits].filter(Boolean).join(" ") + m[3];
 }
-function announce(number, desk, visitorLang, recall) {
-  const langs = [S.languages[0] || "it"]; if (visitorLang && !langs.includes(visitorLang)) langs.push(visitorLang);
+// A letter alone ("A 23", "Area D") by its name in `lang` (texts' spoken-letters), so the voice does
+// not switch to English to spell it (texts::speakable).
+function speakable(lang, text) {
+  const names = TX.has(lang, "spoken-letters") ? TX.t(lang, "spoken-letters").split(/\s+/) : [];
+  if (names.length !== 26) return text;
+  return text.split(" ").map((w) => /^[A-Z][.,;:!?]*$/.test(w) ? names[w.charCodeAt(0) - 65] + w.slice(1) : w).join(" ");
+}
+// Which voice reads which stretch (display/src/texts.rs announcement_parts): the visitor's sentence
+// in the visitor's language, the desk's words in the site's, its figures back in the visitor's.
+function announcementParts(lang, siteLang, number, desk, recall) {
+  const key = recall ? "display-recall" : "display-call"; const spoken = speakable(lang, spokenNumber(number));
+  if (lang === siteLang) return [{ lang, text: TX.t(lang, key, { number: spoken, desk }) }];
+  const MARK = "\uE000"; const parts = [];
+  const push = (l, text) => { const last = parts[parts.length - 1]; if (last && last.lang === l) last.text += text; else if (text) parts.push({ lang: l, text }); };
+  const pieces = TX.t(lang, key, { number: spoken, desk: MARK }).split(MARK);
+  push(lang, pieces[0]);
+  for (const rest of pieces.slice(1)) {
+    desk.split(" ").forEach((w, i) => { if (i > 0) push(parts.length ? parts[parts.length - 1].lang : lang, " "); push(/^\d+$/.test(w) ? lang : siteLang, w); });
+    push(lang, rest);
+  }
+  return parts;
+}
+function announce(number, desk, visitorLang, recall, calledAt) {
+  const siteLang = S.languages[0] || "it";
+  const langs = [siteLang]; if (visitorLang && !langs.includes(visitorLang)) langs.push(visitorLang);
   const utterances = langs.filter((l) => TX.has(l, "display-call")).map((l) => ({ lang: l,
-    text: TX.t(l, recall ? "display-recall" : "display-call", { number: spokenNumber(number), desk }) }));
-  Audio_.enqueue({ number, desk, recall, utterances, at: Date.now() });
+    text: TX.t(l, recall ? "display-recall" : "display-call", { number: spokenNumber(number), desk }),
+    parts: announcementParts(l, siteLang, number, desk, recall) }));
+  Audio_.enqueue({ number, desk, recall, utterances, calledAt: calledAt || serverNow() });
 }
 function heard() { S.lastHeard = Date.now(); S.downSince = null; }
+// A call is no longer current: not spoken (and its reading stops after the current sentence).
+function withdraw(number) { Audio_.withdraw(number); }
 function applySnapshot(s) {
   const first = !S.everLoaded; const known = S.calls.map((c) => c.number + "@" + c.at);
   S.name = s.name; if (s.languages && s.languages.length) S.languages = s.languages;
@@ -65,12 +99,14 @@ function applySnapshot(s) {
   const fresh = (s.calls || []).filter((c) => callVisible(c.desk, c.ticket.service_label));
   S.calls = fresh.map((c) => ({ number: c.ticket.number, desk: c.desk, deskLabel: deskLabel(c.desk, c.ticket.desk_label),
     service: c.ticket.service_label, at: parseAt(c.at) })).slice(0, OPT.previous + 1 + OPT.keep);
+  // Calls of the snapshot that are no longer called (the person reached the desk) are not spoken.
+  for (const c of fresh) if (c.ticket.status !== "called") withdraw(c.ticket.number);
   if (!first) {
     const now = Date.now();
     for (const c of fresh.slice().reverse()) {
       const at = parseAt(c.at);
-      if (c.ticket.status === "called" && at && now - at <= OPT.catchUpMs && !known.includes(c.ticket.number + "@" + at)) {
-        announce(c.ticket.number, deskLabel(c.desk, c.ticket.desk_label), c.language, c.recalls > 0);
+      if (c.ticket.status === "called" && at && serverNow() - at <= OPT.maxAgeMs && !known.includes(c.ticket.number + "@" + at)) {
+        announce(c.ticket.number, deskLabel(c.desk, c.ticket.desk_label), c.language, c.recalls > 0, at);
         S.highlight = { number: c.ticket.number, until: now + OPT.highlightMs };
       }
     }
@@ -83,8 +119,9 @@ function applyMessage(name, id, data) {
   // EventSource's lastEventId is sticky: a message without an id line repeats the last one.
   if (id !== null && id !== S.lastId) { if (S.lastId !== null && id < S.lastId) return "resync"; S.lastId = id; }
   heard();
-  if (name === "heartbeat") return "ok";
   let ev; try { ev = JSON.parse(data); } catch (e) { console.warn("bad event data", name, e); return "ok"; }
+  if (ev && ev.at && (name === "heartbeat" || name.startsWith("ticket."))) clockFrom(ev.at);
+  if (name === "heartbeat") return "ok";
   if (ev.queues) setQueues(ev.queues);
   const t = ev.ticket; if (!t) return "ok";
   if (name === "ticket.called" || name === "ticket.recalled") {
@@ -95,9 +132,12 @@ function applyMessage(name, id, data) {
     S.calls.unshift({ number: t.number, desk, deskLabel: label, service: t.service_label, at: parseAt(ev.at) || Date.now() });
     S.calls.length = Math.min(S.calls.length, OPT.previous + 1 + OPT.keep);
     S.highlight = { number: t.number, until: Date.now() + OPT.highlightMs };
-    announce(t.number, label, ev.language, name === "ticket.recalled");
+    announce(t.number, label, ev.language, name === "ticket.recalled", parseAt(ev.at) || serverNow());
   } else if (WITHDRAWN.has(name)) {
     S.calls = S.calls.filter((c) => c.number !== t.number);
+    withdraw(t.number);
+  } else if (name === "ticket.serving" || name === "ticket.done") {
+    withdraw(t.number); // the person reached the desk: shown, no longer spoken
   }
   return "ok";
 }
@@ -119,11 +159,16 @@ let lastRender = "";
 function render() {
   const now = Date.now();
   const lang = S.languages[0] || "it";
-  const latest = S.calls[0]; const prev = S.calls.slice(1, 1 + OPT.previous);
+  // The call being spoken is the big one; otherwise the newest.
+  const spokenAt = S.speaking ? S.calls.findIndex((c) => c.number === S.speaking) : -1;
+  const big = spokenAt >= 0 ? spokenAt : 0;
+  const latest = S.calls[big]; const prev = S.calls.filter((_, i) => i !== big).slice(0, OPT.previous);
   const queues = S.queues.filter(queueVisible);
   const st = staleSince(now);
   const notice = S.languages.map((l) => [l, S.notice[l]]).filter(([, n]) => n && n.trim());
-  const model = JSON.stringify([S.name, hhmm(now), latest, prev, queues, notice, st, S.highlight && latest && latest.number === S.highlight.number && now < S.highlight.until, lang]);
+  const lit = spokenAt >= 0 || !!(S.highlight && latest && latest.number === S.highlight.number && now < S.highlight.until);
+  const soundText = Audio_.problem();
+  const model = JSON.stringify([S.name, hhmm(now), latest, prev, queues, notice, st, lit, lang, soundText]);
   if (model === lastRender) return;
   lastRender = model;
   $("site").textContent = S.name || SITE; $("clock").textContent = hhmm(now);
@@ -134,7 +179,8 @@ function render() {
   $("latest-number").textContent = latest ? latest.number : ""; $("latest-desk").textContent = latest ? "→ " + latest.deskLabel : "";
   $("no-calls").hidden = !!latest;
   $("latest").setAttribute("aria-label", latest ? latest.number + " → " + latest.deskLabel : both("display-no-calls"));
-  $("latest").classList.toggle("highlight", !!(S.highlight && latest && latest.number === S.highlight.number && now < S.highlight.until));
+  $("latest").classList.toggle("highlight", lit);
+  $("sound-state").hidden = !soundText; $("sound-state").textContent = soundText ? "🔇 " + soundText : "";
   $("previous-list").replaceChildren(...prev.map((c) => { const li = el("li"); li.setAttribute("aria-label", c.number + " → " + c.deskLabel);
     li.append(el("span", "num", c.number), el("span", "desk", "→ " + c.deskLabel)); return li; }));
   $("queue-list").replaceChildren(...queues.map((q) => { const li = el("li");
@@ -199,17 +245,77 @@ const Audio_ = {
       synth.speak(ut);
     });
   },
-  enqueue(a) { this.queue.push(a); if (!this.busy) this.next(); },
+  current: null, chimed: false, state: "ok", detail: "",
+  // A newer call of the same number replaces the older; beyond the capacity the oldest goes.
+  enqueue(a) {
+    this.queue = this.queue.filter((q) => q.number !== a.number);
+    if (this.current && this.current.number === a.number) this.current.withdrawn = true;
+    this.queue.push(a);
+    while (this.queue.length > OPT.capacity) {
+      this.queue.sort((x, y) => x.calledAt - y.calledAt); const gone = this.queue.shift();
+      console.info("not announcing " + gone.number + ": too many newer calls wait for the voice");
+    }
+    if (!this.busy) this.next();
+  },
+  withdraw(number) {
+    this.queue = this.queue.filter((q) => q.number !== number);
+    if (this.current && this.current.number === number) this.current.withdrawn = true;
+  },
+  // The newest call still current, or nothing (then the run ends: the next call chimes again).
+  take() {
+    const now = serverNow();
+    this.queue = this.queue.filter((q) => {
+      const ok = now - q.calledAt <= OPT.maxAgeMs;
+      if (!ok) console.info("not announcing " + q.number + ": older than the limit when its turn came");
+      return ok;
+    });
+    if (!this.queue.length) return null;
+    let best = 0; this.queue.forEach((q, i) => { if (q.calledAt > this.queue[best].calledAt) best = i; });
+    return this.queue.splice(best, 1)[0];
+  },
   async next() {
-    const a = this.queue.shift(); if (!a) { this.busy = false; return; }
-    if (Date.now() - a.at > 90000) { this.next(); return; } // waited too long: pointless now
-    this.busy = true; this.played.push(a);
-    await this.chime();
-    for (const u of a.utterances) await this.say(u);
+    const a = this.take();
+    if (!a) { this.busy = false; this.current = null; this.chimed = false; S.speaking = null; render(); return; }
+    this.busy = true; this.current = a; this.played.push(a);
+    S.speaking = a.number; render();
+    const speech = OPT.voice && !!window.speechSynthesis;
+    // One chime a run; without speech the chime is the whole announcement.
+    if (!this.chimed || !speech) { await this.chime(); this.chimed = true; }
+    for (const u of a.utterances) {
+      if (a.withdrawn) { console.info(a.number + " reached the desk: the rest is not spoken"); break; }
+      for (const p of u.parts) await this.say(p);
+    }
     this.next();
   },
+  // What to say on screen about the sound ("" when it works or is off by choice).
+  problem() {
+    const lang = S.languages[0] || "it";
+    if (!OPT.sound) return "";
+    if (!this.ctx || this.ctx.state !== "running") return TX.t(lang, "display-sound-not-enabled");
+    if (OPT.voice && !window.speechSynthesis) return TX.t(lang, "display-sound-chime-only", { detail: "speechSynthesis" });
+    return "";
+  },
 };
-$("sound").addEventListener("click", () => { Audio_.context(); if (Audio_.ctx) Audio_.ctx.resume().then(() => { $("sound").hidden = true; }); });
+// Browsers refuse sound without a touch: "Enable sound" once, for the person setting up the TV; the
+// page remembers it and tries again on every load (a browser that allows it then needs no touch).
+const SOUND_KEY = "sportello-display-sound:" + SITE;
+$("sound").addEventListener("click", () => {
+  Audio_.context();
+  if (Audio_.ctx) Audio_.ctx.resume().then(() => {
+    $("sound").hidden = true; try { localStorage.setItem(SOUND_KEY, "1"); } catch (e) { /* private mode */ }
+    render(); reportHealth();
+  });
+});
+// The TV's sound to the staff pages (POST /api/v1/devices/health), like the app.
+function reportHealth() {
+  if (!KEY) return;
+  const running = Audio_.ctx && Audio_.ctx.state === "running";
+  const sound = !OPT.sound ? "off" : !running ? "failing" : OPT.voice && !window.speechSynthesis ? "chime_only" : "ok";
+  const detail = sound === "failing" ? "sound not enabled in the browser (touch Enable sound on the TV)" : sound === "chime_only" ? "no speechSynthesis" : null;
+  fetch("/api/v1/devices/health", { method: "POST", headers: { Authorization: "Bearer " + KEY, "Content-Type": "application/json" },
+    body: JSON.stringify({ sound, printer: "none", detail, version: "web" }) }).catch(() => {});
+}
+setInterval(reportHealth, 60000);
 
 // ---- connection: EventSource with ?key=, snapshot after the stream is open, watchdog, backoff ----
 let es = null, gen = 0, backoff = 1000, restartTimer = null, snapshotting = false;
@@ -277,7 +383,7 @@ setInterval(() => {
 }, 1000);
 
 // A test hook for the browser test: the state and what was announced.
-window.sportelloDisplay = { state: S, announced: Audio_.played, options: OPT };
+window.sportelloDisplay = { state: S, announced: Audio_.played, options: OPT, audio: Audio_ };
 
 function start() {
   if (!SITE) { document.body.textContent = "Use /display/{site}?key=DISPLAY_KEY"; return; }
@@ -290,7 +396,12 @@ function start() {
     render(); return;
   }
   if (params.get("key")) { try { localStorage.setItem("sportello-display-key:" + SITE, KEY); } catch (e) { /* private mode */ } }
-  if (OPT.sound) Audio_.context();
-  render(); connect();
+  if (OPT.sound) {
+    Audio_.context();
+    // Not allowed without a touch: show the button at once, not at the first call.
+    if (Audio_.ctx && Audio_.ctx.state !== "running") $("sound").hidden = false;
+    if (Audio_.ctx) Audio_.ctx.onstatechange = () => { $("sound").hidden = Audio_.ctx.state === "running"; render(); reportHealth(); };
+  }
+  render(); connect(); reportHealth();
 }
 start();

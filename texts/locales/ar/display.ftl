@@ -16,3 +16,4 @@ display-setup-services = خدمات غير معروفة في هذا الموقع
 display-sound-failing = الصوت لا يعمل: { $detail }
 display-sound-missing = لا يوجد مشغل صوت: { $detail }
 display-sound-chime-only = نغمة التنبيه فقط، بدون صوت: { $detail }
+display-sound-not-enabled = الصوت غير مفعّل في هذا المتصفح: المس «تفعيل الصوت»

@@ -22,3 +22,4 @@ display-setup-services = Unknown services at this site: { $ids } (check --servic
 display-sound-failing = Sound not working: { $detail }
 display-sound-missing = No sound player: { $detail }
 display-sound-chime-only = Chime only, no voice: { $detail }
+display-sound-not-enabled = Sound not enabled in this browser: touch “Enable sound”

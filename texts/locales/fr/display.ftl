@@ -16,3 +16,4 @@ display-setup-services = Services inconnus sur ce site : { $ids } (vérifiez --s
 display-sound-failing = Le son ne fonctionne pas : { $detail }
 display-sound-missing = Aucun lecteur audio : { $detail }
 display-sound-chime-only = Carillon seulement, sans voix : { $detail }
+display-sound-not-enabled = Son non activé dans ce navigateur : touchez « Activer le son »

@@ -22,3 +22,4 @@ display-setup-services = Servizi sconosciuti in questa sede: { $ids } (controlla
 display-sound-failing = Audio non funzionante: { $detail }
 display-sound-missing = Nessun lettore audio: { $detail }
 display-sound-chime-only = Solo segnale acustico, senza voce: { $detail }
+display-sound-not-enabled = Audio non attivato in questo browser: toccare «Attiva audio»

@@ -16,3 +16,4 @@ display-setup-services = Servicii necunoscute la acest sediu: { $ids } (verifica
 display-sound-failing = Sunetul nu funcționează: { $detail }
 display-sound-missing = Niciun player audio: { $detail }
 display-sound-chime-only = Doar semnal sonor, fără voce: { $detail }
+display-sound-not-enabled = Sunetul nu este activat în acest browser: atingeți „Porniți sunetul”

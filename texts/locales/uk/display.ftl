@@ -16,3 +16,4 @@ display-setup-services = Невідомі послуги в цьому місц�
 display-sound-failing = Звук не працює: { $detail }
 display-sound-missing = Немає програвача звуку: { $detail }
 display-sound-chime-only = Лише сигнал, без голосу: { $detail }
+display-sound-not-enabled = Звук не ввімкнено в цьому браузері: торкніться «Увімкнути звук»
