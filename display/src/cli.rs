@@ -31,6 +31,16 @@ pub enum Command {
         password: String,
         #[arg(long, default_value_t = 200)]
         calls: usize,
+        /// Then this many rounds of a burst: every desk of `--burst-users` calls at once, and the
+        /// real announcer reads them (0: no burst).
+        #[arg(long, default_value_t = 0)]
+        burst_rounds: usize,
+        /// Staff accounts of the burst, one desk each (same `--password`).
+        #[arg(long, value_delimiter = ',', default_value = "giulia,luca,sara")]
+        burst_users: Vec<String>,
+        /// The stand-in voice's length of every sound (the chime, each sentence) in the burst.
+        #[arg(long, default_value_t = 300)]
+        speak_ms: u64,
     },
     /// Play the chime and a sample call in each language through this machine's sound, and say
     /// what worked: for whoever sets up the screen (exit status 1 when something did not play).

@@ -24,11 +24,30 @@ fn main() -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Some(Command::Bench { server, site, key, user, password, calls }) => {
+        Some(Command::Bench { server, site, key, user, password, calls, burst_rounds, burst_users, speak_ms }) => {
             let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
-            let args = display::bench::BenchArgs { server, site, key, user, password, calls };
+            let args = display::bench::BenchArgs {
+                server: server.clone(),
+                site: site.clone(),
+                key: key.clone(),
+                user,
+                password: password.clone(),
+                calls,
+            };
             let samples = rt.block_on(display::bench::run(args))?;
             println!("{}", display::bench::summary(&samples));
+            if burst_rounds > 0 {
+                let args = display::bench::BurstArgs {
+                    server,
+                    site,
+                    key,
+                    users: burst_users,
+                    password,
+                    rounds: burst_rounds,
+                    speak_ms,
+                };
+                println!("{}", rt.block_on(display::bench::burst(args))?.summary());
+            }
             let rss = std::fs::read_to_string("/proc/self/status")
                 .ok()
                 .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).map(str::to_owned));
