@@ -95,6 +95,7 @@ async fn every_role_against_every_route() {
         ("GET", "/api/v1/stats/summary?site={site}", None, [401, 403, 403, 403, 403, 403, 200, 200]),
         ("GET", "/api/v1/stats/breakdown?site={site}", None, [401, 403, 403, 403, 403, 403, 200, 200]),
         ("GET", "/api/v1/stats/funder?site={site}&month=2026-03", None, [401, 403, 403, 403, 403, 403, 200, 200]),
+        ("GET", "/api/v1/stats/funder.csv?site={site}&month=2026-03", None, [401, 403, 403, 403, 403, 403, 200, 200]),
         ("GET", "/api/v1/stats/export.csv?table=summary&site={site}", None, [401, 403, 403, 403, 403, 403, 200, 200]),
         ("GET", "/api/v1/stats/staff?site={site}", None, [401, 403, 403, 403, 403, 403, 200, 200]),
         ("GET", "/api/v1/stats/queue-length?site={site}", None, [401, 403, 403, 403, 403, 403, 200, 200]),

@@ -212,6 +212,7 @@ pub fn routes() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(stats::summary))
         .routes(routes!(stats::breakdown_route))
         .routes(routes!(stats::funder))
+        .routes(routes!(stats::funder_csv))
         .routes(routes!(stats::export_csv))
         .routes(routes!(stats::staff))
         .routes(routes!(stats::queue_length_route))

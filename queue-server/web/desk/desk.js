@@ -36,8 +36,13 @@
   function translate() {
     document.documentElement.lang = S.lang;
     $("lang").value = S.lang;
+    statsLink();
     document.querySelectorAll("[data-i18n]").forEach(function (el) { el.textContent = t(el.getAttribute("data-i18n")); });
     if (S.me) { fillReception(); render(); }
+  }
+  // The statistics open in the desk page's language, for the desk's site.
+  function statsLink() {
+    $("stats-link").href = "/stats?lang=" + encodeURIComponent(S.lang) + (S.site ? "&site=" + encodeURIComponent(S.site) : "");
   }
   function show(id) {
     ["login", "choose", "work"].forEach(function (s) { $(s).hidden = s !== id; });
@@ -159,6 +164,7 @@
   }
   function useDesk(site, desk) {
     S.site = site; S.desk = desk;
+    statsLink();
     fillReception();
     store.set("desk", JSON.stringify({ site: site, desk: desk }));
     show("work");
