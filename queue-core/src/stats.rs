@@ -68,6 +68,9 @@ pub struct TicketStats {
     /// another service without being served here.
     pub sent_on: bool,
     since: Timestamp,
+    /// The state and its start before the last Finish or No-show, while it may be undone
+    /// (`ticket.reopened` puts them back: the undone close never happened for the figures).
+    closed_from: Option<(Status, Timestamp)>,
 }
 
 /// A ticket's time in one queue (every stay there, if it came back). Milliseconds.
@@ -137,11 +140,22 @@ impl TicketStats {
             legs: vec![Leg::new(ticket.service.clone())],
             sent_on: false,
             since: e.at,
+            closed_from: None,
         })
     }
 
     /// Fold one later event of this ticket.
     pub fn apply(&mut self, e: &Event) {
+        if let EventKind::TicketReopened { .. } = &e.kind {
+            if let Some((status, since)) = self.closed_from.take() {
+                self.status = status;
+                self.since = since;
+            }
+            return;
+        }
+        if matches!(e.kind, EventKind::TicketDone { .. } | EventKind::TicketNoShow { .. }) {
+            self.closed_from = Some((self.status, self.since));
+        }
         let spent = (e.at.as_millisecond() - self.since.as_millisecond()).max(0);
         // The queue the ticket is in until this event (a transfer moves it on below).
         let here = self.leg_index();

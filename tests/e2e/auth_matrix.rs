@@ -91,6 +91,7 @@ async fn every_role_against_every_route() {
         ("POST", "/api/v1/tickets/{id}/return", None, [401, 403, 403, 403, 403, 404, 404, 404]),
         ("POST", "/api/v1/tickets/{id}/transfer", Some(xfer), [401, 403, 403, 403, 403, 404, 404, 404]),
         ("POST", "/api/v1/tickets/{id}/resume", None, [401, 403, 403, 403, 403, 404, 404, 404]),
+        ("POST", "/api/v1/tickets/{id}/undo", None, [401, 403, 403, 403, 403, 409, 409, 409]),
         ("GET", "/api/v1/public/tickets/{token}", None, [200, 200, 200, 200, 200, 200, 200, 200]),
         ("GET", "/api/v1/stats/summary?site={site}", None, [401, 403, 403, 403, 403, 403, 200, 200]),
         ("GET", "/api/v1/stats/breakdown?site={site}", None, [401, 403, 403, 403, 403, 403, 200, 200]),

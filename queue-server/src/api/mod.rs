@@ -202,6 +202,7 @@ pub fn routes() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(tickets::return_to_queue))
         .routes(routes!(tickets::transfer))
         .routes(routes!(tickets::resume))
+        .routes(routes!(tickets::undo))
         .routes(routes!(tickets::public_ticket))
         .routes(routes!(desks::open))
         .routes(routes!(desks::pause))

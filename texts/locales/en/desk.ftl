@@ -106,7 +106,6 @@ desk-closing = { $n ->
     [one] The office closes at { $time }: { $n } person is still waiting.
    *[other] The office closes at { $time }: { $n } people are still waiting.
 }
-desk-confirm = Press again to confirm
 desk-logout-title = The desk is still open
 desk-logout-pause = Pause the desk and log out
 desk-logout-close = Close the desk and log out
@@ -161,3 +160,9 @@ desk-lift-cap = Lift today's cap
 # $service: the service.
 desk-msg-lifted = { $service }: the kiosk gives tickets again today.
 desk-statistics = Statistics
+
+# Undo after Finish or No-show. $number: the ticket; $s: seconds left.
+desk-undo = Undo
+desk-undo-offer = Pressed by mistake? { $number } can be taken back for { $s } s.
+desk-msg-undo = { $number } is back at this desk, as before.
+desk-err-nothing_to_undo = Too late to undo: the time is over, or this desk has called someone else since.
