@@ -534,3 +534,62 @@ async fn undo_a_finish_or_a_no_show() {
     assert_eq!((sum["served"].as_u64(), sum["no_show"].as_u64()), (Some(1), Some(2)), "{sum}");
     server.stop().await;
 }
+
+/// Issue 19: usable on a 10" tablet (800×1280 portrait, 1280×800 landscape) and at 1366×768: the
+/// waiting list starts above the fold and nothing scrolls sideways, with someone at the desk, one
+/// parked and a few waiting. Measured in the page; screenshots of each.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_desk_fits_a_tablet_and_a_small_monitor() {
+    let Some(driver) = Driver::start().await else { return };
+    let server = TestServer::start().await;
+    let url = server.url.clone();
+    let kiosk = server.kiosk(LIVORNO).await;
+    let s = driver.session("tablet").await;
+    s.set_size(1366, 768).await;
+    login_at_desk(&s, &url, "giulia", "lt-sportello-1").await;
+    let mut last = String::new();
+    for service in ["lavoro", "residenza", "lavoro", "computer", "residenza"] {
+        last = kiosk.issue(LIVORNO, json!({"service": service, "party_size": 2})).await["number"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+    }
+    s.wait("the waiting list", &row(&last)).await;
+    // One parked, one at the desk being served.
+    s.click("#call-next").await;
+    s.wait("hold enabled", "!document.getElementById('hold').disabled").await;
+    s.click("#hold").await;
+    s.wait("the parked ticket", "document.querySelectorAll('#parked-list li').length === 1").await;
+    s.click("#call-next").await;
+    s.wait(
+        "the next one called",
+        "!document.getElementById('current-ticket').hidden && !document.getElementById('start').disabled",
+    )
+    .await;
+    s.click("#start").await;
+    s.wait("serving", "!document.getElementById('finish').disabled").await;
+    for (w, h, name) in
+        [(800, 1280, "desk-tablet-portrait"), (1280, 800, "desk-tablet-landscape"), (1366, 768, "desk-1366")]
+    {
+        s.set_size(w, h).await;
+        s.wait(&format!("the viewport at {w}×{h}"), &format!("Math.abs(window.innerWidth - {w}) < 40")).await;
+        let m = s
+            .js(
+                "window.scrollTo(0, 0);
+                 var d = document.documentElement, q = document.getElementById('queue').getBoundingClientRect();
+                 return {scroll: d.scrollWidth, client: d.clientWidth, queueTop: q.top, height: window.innerHeight,
+                         firstRow: document.querySelector('#waiting tbody tr').getBoundingClientRect().bottom};",
+                json!([]),
+            )
+            .await;
+        eprintln!("{w}×{h}: {m}");
+        assert!(m["scroll"].as_f64() <= m["client"].as_f64(), "sideways scroll at {w}×{h}: {m}");
+        assert!(m["queueTop"].as_f64() < m["height"].as_f64(), "the queue starts below the fold at {w}×{h}: {m}");
+        s.screenshot(name).await;
+    }
+    let violations = s.axe_serious().await;
+    assert!(violations.is_empty(), "accessibility violations:\n{}", violations.join("\n"));
+    server.stop().await;
+    s.close().await;
+    driver.stop().await;
+}
