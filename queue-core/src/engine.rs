@@ -73,6 +73,11 @@ pub enum Command {
         staff: Option<StaffId>,
         keep_position: bool,
     },
+    /// Take back the desk's last Finish or No-show (done → serving, no_show → called, at the same
+    /// desk) within `UNDO_WINDOW`, while the desk is open and has called nobody since.
+    Undo {
+        ticket: TicketId,
+    },
     /// Call a held ticket back (on_hold → called) to `desk`, by default the desk that parked it.
     Resume {
         ticket: TicketId,
@@ -213,6 +218,10 @@ pub struct ServiceQueue {
     pub open_desks: u32,
 }
 
+/// How long after a Finish or No-show its desk may undo it (`Command::Undo`). The desk page offers
+/// Undo for 10 seconds; the rest is a margin for a slow network.
+pub const UNDO_WINDOW: jiff::SignedDuration = jiff::SignedDuration::from_secs(15);
+
 impl Engine {
     pub fn new(rules: Rules) -> Engine {
         let mut state = State::default();
@@ -228,6 +237,7 @@ impl Engine {
                     professions: vec![],
                     current: None,
                     since: None,
+                    last_closed: None,
                 },
             );
         }
@@ -356,6 +366,26 @@ impl Engine {
         }
     }
 
+    /// The desk whose last close was `ticket`, and that close.
+    pub fn closed_at(&self, ticket: &TicketId) -> Option<(&DeskState, &crate::model::Closed)> {
+        self.state
+            .desks
+            .values()
+            .find_map(|d| d.last_closed.as_ref().filter(|c| &c.ticket.id == ticket).map(|c| (d, c)))
+    }
+
+    fn nothing_to_undo(&self, ticket: &TicketId) -> QueueError {
+        let what = self.state.tickets.get(ticket).map_or_else(
+            || format!("ticket '{ticket}' has nothing to undo"),
+            |t| format!("ticket {} is {}: there is nothing to undo", t.number, t.status),
+        );
+        QueueError::NothingToUndo(format!(
+            "{what} (only a desk's last Finish or No-show can be undone, within {} seconds, before it calls anyone \
+             else)",
+            UNDO_WINDOW.as_secs()
+        ))
+    }
+
     fn desk_rules(&self, id: &DeskId) -> Result<(&crate::rules::DeskRules, &DeskState), QueueError> {
         match (self.rules.desk(id), self.state.desks.get(id)) {
             (Some(r), Some(s)) => Ok((r, s)),
@@ -471,6 +501,15 @@ impl Engine {
             }
             Command::PauseDesk { desk } | Command::CloseDesk { desk } | Command::CallNext { desk, .. } => {
                 at_desk(desk, None)
+            }
+            Command::Undo { ticket } => {
+                // Only staff, then only the desk's holder (or a coordinator of the site).
+                if !matches!(actor, Actor::Staff { .. } | Actor::System) {
+                    return Err(QueueError::Forbidden("devices cannot do this; log in as staff".into()));
+                }
+                let (d, c) = self.closed_at(ticket).ok_or_else(|| self.nothing_to_undo(ticket))?;
+                staff_of(&c.ticket.site)?;
+                at_desk(&d.id, Some(&c.ticket))
             }
             Command::Recall { ticket }
             | Command::Start { ticket }
@@ -671,6 +710,29 @@ impl Engine {
                         keep_position,
                     },
                 ))
+            }
+            Command::Undo { ticket } => {
+                let (d, c) = self.closed_at(&ticket).ok_or_else(|| self.nothing_to_undo(&ticket))?;
+                let number = &c.ticket.number;
+                let ago = now.duration_since(c.at);
+                if ago > UNDO_WINDOW {
+                    return Err(QueueError::NothingToUndo(format!(
+                        "{number} was closed {} seconds ago: Undo lasts {} seconds",
+                        ago.as_secs(),
+                        UNDO_WINDOW.as_secs()
+                    )));
+                }
+                if let Some(cur) = &d.current {
+                    let other = self.state.tickets.get(cur).map_or_else(|| cur.to_string(), |t| t.number.clone());
+                    return Err(QueueError::NothingToUndo(format!(
+                        "desk '{}' has called {other} since: {number} can no longer be undone",
+                        d.id
+                    )));
+                }
+                if d.status != DeskStatus::Open {
+                    return Err(QueueError::DeskNotOpen(d.id.clone()));
+                }
+                Ok(vec![ev(&d.site, EventKind::TicketReopened { ticket, desk: d.id.clone(), status: c.ticket.status })])
             }
             Command::Resume { ticket, desk } => {
                 let t = self.transition(&ticket, &[Status::OnHold], Status::Called)?;
@@ -1042,6 +1104,13 @@ impl Engine {
             | EventKind::TicketExpired { ticket } => {
                 if let Some(t) = s.tickets.remove(ticket) {
                     s.index.remove(&t);
+                    // A finish or no-show at a desk may be undone for a while: keep the ticket as it was.
+                    if matches!(e.kind, EventKind::TicketDone { .. } | EventKind::TicketNoShow { .. })
+                        && let Some(d) = t.desk.as_ref().and_then(|d| s.desks.get_mut(d))
+                        && d.current.as_ref() == Some(&t.id)
+                    {
+                        d.last_closed = Some(crate::model::Closed { ticket: Box::new(t.clone()), at });
+                    }
                     free_desk(&mut s.desks, &t);
                     if let (EventKind::TicketDone { .. }, Some(called)) = (&e.kind, t.called_at) {
                         let d = at.duration_since(called).as_secs().clamp(0, i64::from(u32::MAX)) as u32;
@@ -1059,6 +1128,26 @@ impl Engine {
                     {
                         c.given_back += 1;
                     }
+                }
+            }
+            EventKind::TicketReopened { ticket, desk, status } => {
+                if let Some(d) = s.desks.get_mut(desk)
+                    && let Some(c) = d.last_closed.take_if(|c| &c.ticket.id == ticket)
+                {
+                    let mut t = *c.ticket;
+                    t.status = *status;
+                    // The undone finish's service time leaves the recent ones (the finish to come counts).
+                    if *status == Status::Serving
+                        && let Some(called) = t.called_at
+                        && let Some(v) = s.service_times.get_mut(&(t.site.clone(), t.service.clone()))
+                    {
+                        let took = c.at.duration_since(called).as_secs().clamp(0, i64::from(u32::MAX)) as u32;
+                        if let Some(i) = v.iter().rposition(|x| *x == took) {
+                            v.remove(i);
+                        }
+                    }
+                    d.current = Some(ticket.clone());
+                    s.tickets.insert(ticket.clone(), t);
                 }
             }
             EventKind::CapLifted { service, day } => {
@@ -1126,6 +1215,7 @@ impl Engine {
                     d.professions.clear();
                     d.current = None;
                     d.since = None;
+                    d.last_closed = None;
                 }
             }
             EventKind::AlertRaised { alert } => {

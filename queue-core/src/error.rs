@@ -45,6 +45,9 @@ pub enum QueueError {
     Forbidden(String),
     #[error("{0}")]
     Invalid(String),
+    /// Undo refused: nothing to undo (too late, the desk called someone since, not its last close).
+    #[error("{0}")]
+    NothingToUndo(String),
 }
 
 impl QueueError {
@@ -69,6 +72,7 @@ impl QueueError {
             QueueError::ReservedElsewhere(_) => "reserved_elsewhere",
             QueueError::Forbidden(_) => "forbidden",
             QueueError::Invalid(_) => "invalid_request",
+            QueueError::NothingToUndo(_) => "nothing_to_undo",
         }
     }
 }

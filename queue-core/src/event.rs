@@ -41,6 +41,10 @@ pub enum EventKind {
     /// `target_desk` reserves it for that desk (a held ticket goes back to the desk that parked it).
     #[serde(rename = "ticket.returned")]
     TicketReturned { ticket: TicketId, keep_position: bool, target_desk: Option<DeskId> },
+    /// Undo of the desk's last Finish or No-show (`Command::Undo`): the ticket is back at `desk` in
+    /// `status` (`serving` after a finish, `called` after a no-show), as if it had not been closed.
+    #[serde(rename = "ticket.reopened")]
+    TicketReopened { ticket: TicketId, desk: DeskId, status: crate::model::Status },
     /// The day ended with the ticket still waiting or on hold (`Command::CloseDay`).
     #[serde(rename = "ticket.expired")]
     TicketExpired { ticket: TicketId },
@@ -105,6 +109,7 @@ impl EventKind {
             EventKind::TicketReturned { .. } => "ticket.returned",
             EventKind::TicketTransferred { .. } => "ticket.transferred",
             EventKind::TicketExpired { .. } => "ticket.expired",
+            EventKind::TicketReopened { .. } => "ticket.reopened",
             EventKind::DeskOpened { .. } | EventKind::DeskPaused { .. } | EventKind::DeskClosed { .. } => {
                 "desk.updated"
             }
@@ -128,6 +133,7 @@ impl EventKind {
             | EventKind::TicketOnHold { ticket }
             | EventKind::TicketReturned { ticket, .. }
             | EventKind::TicketExpired { ticket }
+            | EventKind::TicketReopened { ticket, .. }
             | EventKind::TicketTransferred { ticket, .. } => Some(ticket),
             _ => None,
         }
@@ -137,6 +143,7 @@ impl EventKind {
     pub fn desk_id(&self) -> Option<&DeskId> {
         match self {
             EventKind::TicketCalled { desk, .. }
+            | EventKind::TicketReopened { desk, .. }
             | EventKind::DeskOpened { desk, .. }
             | EventKind::DeskPaused { desk }
             | EventKind::DeskClosed { desk } => Some(desk),

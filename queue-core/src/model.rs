@@ -187,6 +187,18 @@ pub struct DeskState {
     pub professions: Vec<String>,
     pub current: Option<TicketId>,
     pub since: Option<Timestamp>,
+    /// The ticket the desk last finished or marked a no-show, as it was just before, and when: what
+    /// `Command::Undo` puts back (within `engine::UNDO_WINDOW`, while the desk called nobody since).
+    /// Kept until the next close at this desk or the desk closes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_closed: Option<Closed>,
+}
+
+/// A ticket a desk closed (finished or no-show), as it was just before.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Closed {
+    pub ticket: Box<Ticket>,
+    pub at: Timestamp,
 }
 
 /// A staff member's role: what they may do beyond their own desk.

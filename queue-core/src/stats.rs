@@ -68,6 +68,9 @@ pub struct TicketStats {
     /// another service without being served here.
     pub sent_on: bool,
     since: Timestamp,
+    /// The state and its start before the last Finish or No-show, while it may be undone
+    /// (`ticket.reopened` puts them back: the undone close never happened for the figures).
+    closed_from: Option<(Status, Timestamp)>,
 }
 
 /// A ticket's time in one queue (every stay there, if it came back). Milliseconds.
@@ -137,11 +140,25 @@ impl TicketStats {
             legs: vec![Leg::new(ticket.service.clone())],
             sent_on: false,
             since: e.at,
+            closed_from: None,
         })
     }
 
     /// Fold one later event of this ticket.
     pub fn apply(&mut self, e: &Event) {
+        if let EventKind::TicketReopened { .. } = &e.kind {
+            if let Some((status, since)) = self.closed_from.take() {
+                self.status = status;
+                self.since = since;
+            }
+            return;
+        }
+        if matches!(e.kind, EventKind::TicketDone { .. } | EventKind::TicketNoShow { .. }) {
+            // The time up to the close is counted below, except a call's (its walk ends when the
+            // person arrives): after an undo, the state goes on from there.
+            let since = if self.status == Status::Called { self.since } else { e.at };
+            self.closed_from = Some((self.status, since));
+        }
         let spent = (e.at.as_millisecond() - self.since.as_millisecond()).max(0);
         // The queue the ticket is in until this event (a transfer moves it on below).
         let here = self.leg_index();
@@ -947,6 +964,39 @@ mod tests {
     /// C: waits 50, serving 60, transferred (no keep) to `lavoro`, waits 400, walks 10, serving 100 → done.
     /// D: waits 30, called, serving 40, held 500, returned (keep) waits 70, called, walk 5, serving 20 → done.
     /// E: cancelled while waiting, never called.
+    /// Issue 19: an undone finish or no-show (`ticket.reopened`) never happened for the figures:
+    /// the time between the close and the undo stays in the state before it.
+    #[test]
+    fn an_undone_close_is_not_counted() {
+        let reopened = |id: &str, at, status| {
+            ev(at, EventKind::TicketReopened { ticket: t(id), desk: DeskId::from("d1"), status })
+        };
+        let log = vec![
+            issued("A", "sociale", 0, 1),
+            issued("B", "sociale", 0, 1),
+            called("A", 100),
+            ev(110, EventKind::TicketServing { ticket: t("A") }),
+            ev(200, EventKind::TicketDone { ticket: t("A") }),
+            reopened("A", 205, Status::Serving),
+            ev(300, EventKind::TicketDone { ticket: t("A") }),
+            called("B", 300),
+            ev(320, EventKind::TicketNoShow { ticket: t("B") }),
+            reopened("B", 325, Status::Called),
+            ev(330, EventKind::TicketServing { ticket: t("B") }),
+            ev(400, EventKind::TicketDone { ticket: t("B") }),
+        ];
+        let ts = tickets_from_events(&log);
+        let by = |id: &str| ts.iter().find(|x| x.id.as_str() == id).unwrap().clone();
+        let (a, b) = (by("A"), by("B"));
+        assert_eq!((a.status, a.service_ms, a.walk_ms.clone()), (Status::Done, 190_000, vec![10_000]));
+        assert_eq!(
+            (b.status, b.wait_ms, b.service_ms, b.walk_ms.clone()),
+            (Status::Done, 300_000, 70_000, vec![30_000])
+        );
+        let s = summarize(&ts, |_| 120);
+        assert_eq!((s.issued, s.served, s.no_show), (2, 2, 0));
+    }
+
     #[test]
     fn hand_computed_fixture() {
         let log = vec![

@@ -32,7 +32,8 @@ pub struct StaffIdentity {
     pub role: Role,
     pub languages: Vec<String>,
     pub professions: Vec<String>,
-    /// The sites the account belongs to (resolved: an account of every site lists them all).
+    /// The sites the account belongs to, in the account's order (resolved: an account of every
+    /// site lists them all, in the configuration's order).
     pub sites: Vec<SiteId>,
     pub csrf: String,
     pub token_hash: String,
@@ -356,7 +357,11 @@ pub async fn lookup_hash(state: &AppState, hash: String) -> Result<Option<Identi
             Ok(db::session(conn, &hash, now)?.and_then(|(s, csrf)| {
                 let sites = match s.sites {
                     None => all_sites,
-                    Some(list) => all_sites.into_iter().filter(|x| list.iter().any(|l| l == x.as_str())).collect(),
+                    // In the account's own order: its first site is "theirs" (the statistics' default).
+                    Some(list) => list
+                        .iter()
+                        .filter_map(|l| all_sites.iter().find(|x| x.as_str() == l.as_str()).cloned())
+                        .collect(),
                 };
                 Some(Identity::Staff(StaffIdentity {
                     sites,

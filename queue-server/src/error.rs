@@ -95,7 +95,8 @@ impl From<QueueError> for ApiError {
             | StaffAtOtherDesk { .. }
             | ServiceClosed(_)
             | DailyCapReached(..)
-            | ReservedElsewhere(_) => StatusCode::CONFLICT,
+            | ReservedElsewhere(_)
+            | NothingToUndo(_) => StatusCode::CONFLICT,
             OutOfOrderNotAllowed | Forbidden(_) => StatusCode::FORBIDDEN,
             DeskDoesNotServe { .. } | Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
         };

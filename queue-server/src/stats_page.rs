@@ -4,7 +4,7 @@
 //! `texts/locales/<lang>/{stats,staff}.ftl` (Italian, or `?lang=` a staff language).
 
 use crate::api::ApiQuery;
-use crate::api::stats::{queue_length, select, staff_report};
+use crate::api::stats::{BY_COLUMNS, DAY_TABLE_DAYS, by_cells, queue_length, select, staff_report};
 use crate::auth::Identity;
 use crate::error::ApiResult;
 use crate::state::AppState;
@@ -19,7 +19,7 @@ use serde::Deserialize;
 use texts::id;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/stats", get(dashboard)).route("/stats/live", get(live))
+    Router::new().route("/stats", get(dashboard)).route("/stats/live", get(live)).route("/stats/funder", get(funder))
 }
 
 /// A logged-out visitor of a statistics page goes to the staff login (the desk page), which sends
@@ -47,6 +47,52 @@ fn default_site(state: &AppState, id: &Identity) -> String {
         Identity::Device(d) => Some(d.site.to_string()),
     };
     own.or_else(|| state.cfg.sites.first().map(|s| s.id.to_string())).unwrap_or_default()
+}
+
+/// The sites a manager may read (an account of every site lists them all), in configuration order.
+fn own_sites<'a>(state: &'a AppState, id: &Identity) -> Vec<&'a config::Site> {
+    state
+        .cfg
+        .sites
+        .iter()
+        .filter(|x| match id {
+            Identity::Staff(s) => s.sites.contains(&x.id),
+            Identity::Device(_) => false,
+        })
+        .collect()
+}
+
+/// A service's staff-facing name in `lang` with its public label beside it ("Legale (Area H)").
+fn service_name(site: &config::Site, lang: &str, service: &str) -> String {
+    let Some(s) = site.services.iter().find(|s| s.id.as_str() == service) else { return service.to_owned() };
+    let name = s.names.get(lang).or_else(|| s.names.get(texts::DEFAULT_LANGUAGE)).or_else(|| s.names.values().next());
+    let label = s.public_label.get(lang).or_else(|| s.public_label.get(texts::DEFAULT_LANGUAGE));
+    match (name, label) {
+        (Some(n), Some(l)) if n != l => format!("{n} ({l})"),
+        (Some(n), _) => n.clone(),
+        (None, _) => service.to_owned(),
+    }
+}
+
+/// The page's language picker (a `lang` field of the page's form).
+fn language_picker(lang: &str) -> Markup {
+    html! {
+        label { (texts::t(lang, id::DESK_LANGUAGE)) " " select name="lang" {
+            @for l in texts::staff_languages() {
+                option value=(l.code) lang=(l.code) selected[l.code == lang] { (l.native_name) }
+            }
+        } }
+    }
+}
+
+/// A figure of the per-service and per-day tables: counts whole, times in seconds, levels in %.
+fn by_cell(column: &str, v: Option<f64>) -> String {
+    match v {
+        None => "—".into(),
+        Some(x) if column == "service_level" => format!("{:.0}%", x * 100.0),
+        Some(x) if column.ends_with("_s") => format!("{x:.0}"),
+        Some(x) => format!("{x}"),
+    }
 }
 
 /// Mean people waiting per hour of the day, as 24 bars.
@@ -230,6 +276,10 @@ struct PageQuery {
     lang: Option<String>,
 }
 
+/// The tables the dashboard links as CSV.
+const CSV_TABLES: [&str; 9] =
+    ["summary", "services", "days", "tickets", "arrivals", "mix", "staff", "queue", "estimates"];
+
 /// The heat map of arrivals: 7 rows (Monday first) × 24 hours.
 fn heat_map(lang: &str, cells: &[Vec<u64>]) -> Markup {
     let max = cells.iter().flatten().copied().max().unwrap_or(0).max(1);
@@ -264,17 +314,22 @@ async fn dashboard(
 ) -> ApiResult<Response> {
     let Some(id) = who.0 else { return Ok(to_login(&uri)) };
     let site = q.site.clone().unwrap_or_else(|| default_site(&state, &id));
-    let (sel, staff, estimates) = {
+    let sites = own_sites(&state, &id);
+    let (sel, staff, estimates, by_service, by_day) = {
         let (site, service, from, to) = (site.clone(), q.service.clone(), q.from.clone(), q.to.clone());
         crate::api::stats::blocking(&state, move |state| {
             let sel = select(state, &id, &site, service.as_deref(), from.as_deref(), to.as_deref())?;
             let staff = staff_report(state, &sel)?;
             // Per day and service, for periods the per-ticket table covers (else the summary rows only).
             let estimates = crate::api::stats::estimate_rows(state, &sel).unwrap_or_default();
-            Ok((sel, staff, estimates))
+            let by_service = crate::api::stats::per_service(state, &id, &sel)?;
+            let by_day = crate::api::stats::per_day(state, &id, &sel)?;
+            Ok((sel, staff, estimates, by_service, by_day))
         })
         .await?
     };
+    let cfg_site = state.cfg.site(&queue_core::SiteId::from(site.as_str()));
+    let (first_day, last_day) = cfg_site.map(|c| sel.days(&c.time_zone)).unwrap_or_default();
     let b = sel.agg.breakdown();
     let s = &sel.summary;
     let lang = page_language(&q);
@@ -299,14 +354,17 @@ async fn dashboard(
         (id::STATS_ESTIMATE_MAE, s.estimate_mae_s.map_or("—".into(), |b| b.to_string())),
         (id::STATS_ESTIMATE_SHORT, s.estimate_told_too_little.map_or("—".into(), |l| format!("{:.0}%", l * 100.0))),
     ];
-    let v = |o: &Option<String>| o.clone().unwrap_or_default();
     // The query of this page, for the CSV links (maud escapes the `&`s).
+    let bound = |given: &Option<String>, day: jiff::civil::Date| match given.as_deref() {
+        Some(x) if !x.is_empty() => x.to_owned(),
+        _ => day.to_string(),
+    };
     let qs = format!(
         "site={}&from={}&to={}{}",
         site,
-        v(&q.from),
-        v(&q.to),
-        q.service.as_ref().map(|x| format!("&service={x}")).unwrap_or_default()
+        bound(&q.from, first_day),
+        bound(&q.to, last_day),
+        q.service.as_ref().filter(|x| !x.is_empty()).map(|x| format!("&service={x}")).unwrap_or_default()
     );
     let work = |rows: &[crate::api::stats::WorkRow]| {
         html! {
@@ -327,21 +385,33 @@ async fn dashboard(
     ];
     let body = html! {
         h1 { (t(id::STATS_HEADING)) }
-        form method="get" action="/stats" {
-            input type="hidden" name="lang" value=(lang);
+        p class="nav" {
+            a href={ "/stats/live?site=" (site) "&lang=" (lang) } { (t(id::STATS_LIVE_LINK)) }
+            " · " a href={ "/desk" } { (t(id::STATS_TO_DESK)) }
+        }
+        form method="get" action="/stats" class="filters" {
             label { (t(id::STATS_SITE)) " " select name="site" {
-                @for x in &state.cfg.sites {
+                @for x in &sites {
                     option value=(x.id.as_str()) selected[x.id.as_str() == site] { (x.name) }
                 }
             } }
-            " "
-            label { (t(id::STATS_SERVICE)) " " input name="service" value=(v(&q.service)); }
-            " "
-            label { (t(id::STATS_FROM)) " " input name="from" value=(v(&q.from)) placeholder=(t(id::STATS_DATE_PLACEHOLDER)); }
-            " "
-            label { (t(id::STATS_TO)) " " input name="to" value=(v(&q.to)) placeholder=(t(id::STATS_DATE_PLACEHOLDER)); }
-            " " button { (t(id::STATS_UPDATE)) }
+            label { (t(id::STATS_SERVICE)) " " select name="service" {
+                option value="" selected[q.service.as_deref().unwrap_or("").is_empty()] { (t(id::STATS_ALL_SERVICES)) }
+                @if let Some(c) = cfg_site {
+                    @for x in &c.services {
+                        option value=(x.id.as_str()) selected[q.service.as_deref() == Some(x.id.as_str())] {
+                            (service_name(c, lang, x.id.as_str()))
+                        }
+                    }
+                }
+            } }
+            // Site-local days: the period's first and last day (inclusive).
+            label { (t(id::STATS_FROM)) " " input type="date" name="from" value=(first_day.to_string()); }
+            label { (t(id::STATS_TO)) " " input type="date" name="to" value=(last_day.to_string()); }
+            (language_picker(lang))
+            button { (t(id::STATS_UPDATE)) }
         }
+        p class="help" { (texts::tf(lang, id::STATS_PERIOD, &[("tz", cfg_site.map_or("", |c| c.time_zone_name.as_str()).into())])) }
         table id="summary" {
             @for (key, value) in &rows { tr { th { (t(key)) } td { (value) } } }
         }
@@ -362,7 +432,29 @@ async fn dashboard(
                 }
             }
         }
-        p { a href={ "/stats/live?site=" (site) "&lang=" (lang) } { (t(id::STATS_LIVE_LINK)) } }
+        h2 { (t(id::STATS_BY_SERVICE)) }
+        table id="by-service" {
+            tr { th { (t(id::STATS_SERVICE)) } @for c in BY_COLUMNS { th { (texts::t(lang, &format!("stats-col-{c}"))) } } }
+            @for (svc, sum) in &by_service {
+                tr {
+                    th { (cfg_site.map_or(svc.to_string(), |c| service_name(c, lang, svc.as_str()))) }
+                    @for (c, v) in BY_COLUMNS.iter().zip(by_cells(sum)) { td { (by_cell(c, v)) } }
+                }
+            }
+        }
+        h2 { (t(id::STATS_BY_DAY)) }
+        table id="by-day" {
+            tr { th { (t(id::STATS_DAY)) } @for c in BY_COLUMNS { th { (texts::t(lang, &format!("stats-col-{c}"))) } } }
+            @for (day, sum) in &by_day {
+                tr {
+                    th { time datetime=(day.to_string()) { (day.to_string()) } }
+                    @for (c, v) in BY_COLUMNS.iter().zip(by_cells(sum)) { td { (by_cell(c, v)) } }
+                }
+            }
+        }
+        @if by_day.len() == DAY_TABLE_DAYS {
+            p class="help" { (texts::tf(lang, id::STATS_DAYS_CUT, &[("n", (DAY_TABLE_DAYS as i64).into())])) }
+        }
         h2 { (t(id::STATS_ARRIVALS)) }
         (heat_map(lang, &b.arrivals_by_hour_of_week))
         h2 { (t(id::STATS_QUEUE)) }
@@ -382,19 +474,95 @@ async fn dashboard(
         }
         p {
             (t(id::STATS_DOWNLOAD_CSV))
-            @for table in ["summary", "tickets", "arrivals", "mix", "staff", "queue", "estimates"] {
+            @for table in CSV_TABLES {
                 " " a href={ "/api/v1/stats/export.csv?table=" (table) "&" (qs) } download { (table) ".csv" }
             }
         }
         p {
             (t(id::STATS_DOWNLOAD_CSV_EXCEL))
-            @for table in ["summary", "tickets", "arrivals", "mix", "staff", "queue", "estimates"] {
+            @for table in CSV_TABLES {
                 " " a href={ "/api/v1/stats/export.csv?table=" (table) "&" (qs) "&separator=semicolon&bom=true" } download {
                     (table) ".csv"
                 }
             }
         }
-        p { a href={ "/api/v1/stats/funder?site=" (site) "&month=" } { (t(id::STATS_FUNDER_REPORT)) } }
+        p { a id="funder-link" href={ "/stats/funder?site=" (site) "&month=" (first_day.strftime("%Y-%m")) "&lang=" (lang) } {
+            (t(id::STATS_FUNDER_REPORT))
+        } }
     };
     Ok(stats_page(lang, &t(id::STATS_TITLE), &[], html! {}, body))
+}
+
+#[derive(Debug, Deserialize)]
+struct FunderPageQuery {
+    site: Option<String>,
+    /// `YYYY-MM` (default: this month, site-local).
+    month: Option<String>,
+    lang: Option<String>,
+}
+
+/// `/stats/funder`: the report meant to leave the building, for a site and month, small cells
+/// suppressed (the same report as `/api/v1/stats/funder`), with its CSV.
+async fn funder(
+    State(state): State<AppState>,
+    who: crate::auth::MaybeIdentity,
+    uri: axum::http::Uri,
+    ApiQuery(q): ApiQuery<FunderPageQuery>,
+) -> ApiResult<Response> {
+    let Some(id) = who.0 else { return Ok(to_login(&uri)) };
+    id.staff(crate::auth::Role::Manager)?;
+    let lang = page_language(&PageQuery { site: None, service: None, from: None, to: None, lang: q.lang.clone() });
+    let t = |key| texts::t(lang, key);
+    let site = q.site.clone().filter(|s| !s.is_empty()).unwrap_or_else(|| default_site(&state, &id));
+    crate::api::check_id("site", &site)?;
+    let cfg_site = state
+        .cfg
+        .site(&queue_core::SiteId::from(site.as_str()))
+        .ok_or_else(|| crate::error::ApiError::not_found(format!("no site '{site}'")))?;
+    let month = q
+        .month
+        .clone()
+        .filter(|m| !m.is_empty())
+        .unwrap_or_else(|| state.now().to_zoned(cfg_site.time_zone.clone()).strftime("%Y-%m").to_string());
+    let sites = own_sites(&state, &id);
+    let r = crate::api::stats::funder_report(&state, id, site.clone(), month.clone()).await?;
+    let cell = |x: Option<u64>| x.map_or_else(|| t(id::STATS_SUPPRESSED), |n| n.to_string());
+    let secs = |x: Option<f64>| x.map_or_else(|| t(id::STATS_SUPPRESSED), |n| format!("{n:.0}"));
+    let csv = format!("/api/v1/stats/funder.csv?site={site}&month={month}");
+    let body = html! {
+        p class="nav" { a href={ "/stats?site=" (site) "&lang=" (lang) } { (t(id::STATS_LIVE_DASHBOARD)) } }
+        h1 { (texts::tf(lang, id::STATS_FUNDER_HEADING, &[("site", cfg_site.name.as_str().into())])) }
+        form method="get" action="/stats/funder" class="filters" {
+            label { (t(id::STATS_SITE)) " " select name="site" {
+                @for x in &sites { option value=(x.id.as_str()) selected[x.id.as_str() == site] { (x.name) } }
+            } }
+            label { (t(id::STATS_MONTH)) " " input type="month" name="month" value=(month) required; }
+            (language_picker(lang))
+            button { (t(id::STATS_UPDATE)) }
+        }
+        p class="help" { (texts::tf(lang, id::STATS_FUNDER_HELP, &[("n", i64::from(r.min_group_size).into())])) }
+        table id="funder" {
+            tr { th { (t(id::STATS_ISSUED)) } td { (cell(r.tickets)) } }
+            tr { th { (t(id::STATS_PEOPLE)) } td { (cell(r.people)) } }
+            tr { th { (t(id::STATS_INTEGRATED)) } td { (cell(r.integrated_journeys)) } }
+            tr { th { (t(id::STATS_WAIT_MEAN)) } td { (secs(r.wait_mean_s)) } }
+            tr { th { (t(id::STATS_WAIT_P90)) } td { (secs(r.wait_p90_s)) } }
+        }
+        h2 { (t(id::STATS_FUNDER_SERVICES)) }
+        table id="funder-services" {
+            @for (k, n) in &r.services_used { tr { th { (service_name(cfg_site, lang, k)) } td { (cell(*n)) } } }
+        }
+        @if !r.people_by_group.is_empty() {
+            h2 { (t(id::STATS_FUNDER_GROUPS)) }
+            table id="funder-groups" {
+                @for (k, n) in &r.people_by_group { tr { th { (k) } td { (cell(*n)) } } }
+            }
+        }
+        p {
+            (t(id::STATS_DOWNLOAD_CSV)) " "
+            a id="funder-csv" href=(csv) download { "funder.csv" } " · "
+            a id="funder-csv-excel" href={ (csv) "&separator=semicolon&bom=true" } download { (t(id::STATS_CSV_EXCEL_SHORT)) }
+        }
+    };
+    Ok(stats_page(lang, &t(id::STATS_FUNDER_TITLE), &[], html! {}, body))
 }

@@ -509,3 +509,149 @@ async fn the_dashboard_in_a_real_browser() {
     driver.stop().await;
     server.stop().await;
 }
+
+/// Issue 19, the manager's pages as a manager uses them: logged out, `/stats` sends them to the
+/// login and back; the site picker starts at their own site, the period at today in date pickers;
+/// tables per service and per day; the funder report (a page with its CSV); `/stats/live` with desk
+/// states in Italian and English; reached from the desk page in its language. Screenshots at
+/// 1366×768 and 1920×1080, axe-core on every page.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn manager_pages_from_login_to_funder_report_in_a_real_browser() {
+    use serde_json::json;
+    let Some(driver) = tests::browser::Driver::start().await else { return };
+    let server = server_with_fixture().await;
+    let url = server.url.clone();
+    let b = driver.session("manager-pages").await;
+    b.set_size(1366, 768).await;
+    let axe = |page: &'static str| {
+        let b = &b;
+        async move {
+            let v = b.axe_serious().await;
+            assert!(v.is_empty(), "accessibility of {page}:\n{}", v.join("\n"));
+        }
+    };
+    // Logged out: the dashboard sends the manager to the staff login, which sends them back.
+    b.goto(&format!("{url}/stats")).await;
+    b.wait("the login form", "!document.getElementById('login').hidden").await;
+    b.type_into("#username", "responsabile").await;
+    b.type_into("#password", tests::PASSWORD).await;
+    b.click("#login-btn").await;
+    b.wait("back at the dashboard", "location.pathname === '/stats' && !!document.getElementById('summary')").await;
+    // The manager's own site, today (site-local) in date pickers.
+    let form = b
+        .js(
+            "var f = function (n) { return document.querySelector('[name=' + n + ']'); };
+             return {site: f('site').value, sites: f('site').options.length, from: f('from').value, to: f('to').value,
+                     type: f('from').type + ',' + f('to').type, lang: document.documentElement.lang};",
+            json!([]),
+        )
+        .await;
+    let today = Timestamp::now().to_zoned(jiff::tz::TimeZone::get("Europe/Rome").unwrap()).date().to_string();
+    assert_eq!(
+        (form["site"].as_str(), form["type"].as_str(), form["from"].as_str(), form["to"].as_str()),
+        (Some(LIVORNO), Some("date,date"), Some(today.as_str()), Some(today.as_str())),
+        "{form}"
+    );
+    assert_eq!(form["sites"], 2, "the manager's two sites: {form}");
+    axe("the dashboard").await;
+
+    // Three days of the fixture, per day and per service.
+    b.js(
+        "document.querySelector('input[name=from]').value = '2026-03-28';
+         document.querySelector('input[name=to]').value = '2026-03-30';
+         document.querySelector('form.filters').submit();",
+        json!([]),
+    )
+    .await;
+    b.wait("the per-day table", "document.querySelectorAll('#by-day tr').length === 4").await;
+    let days = b
+        .js(
+            "return Array.from(document.querySelectorAll('#by-day tr')).slice(1).map(function (r) {
+               return r.querySelector('th').textContent + '=' + r.querySelector('td').textContent; });",
+            json!([]),
+        )
+        .await;
+    assert_eq!(days, json!(["2026-03-28=1", "2026-03-29=4", "2026-03-30=1"]));
+    let services = b
+        .js(
+            "return Array.from(document.querySelectorAll('#by-service tr')).slice(1).map(function (r) {
+               return r.querySelector('th').textContent + '=' + Array.from(r.querySelectorAll('td')).slice(0, 4)
+                 .map(function (c) { return c.textContent; }).join('/'); });",
+            json!([]),
+        )
+        .await;
+    let services: Vec<String> = serde_json::from_value(services).unwrap();
+    let (_, sites) = server.client().get("/api/v1/sites").await;
+    let n =
+        sites.as_array().unwrap().iter().find(|s| s["id"] == LIVORNO).unwrap()["services"].as_array().unwrap().len();
+    assert_eq!(services.len(), n, "a row per service: {services:?}");
+    // T4 (residenza) served; lavoro: T3 a no-show, T5 cancelled (issued there: T3, T5, T6).
+    assert!(services.iter().any(|r| r.starts_with("Residenza e documenti (Area C)=1/1/0/0")), "{services:?}");
+    assert!(
+        services.iter().any(|r| r.starts_with("Orientamento al lavoro (Area D)=") && r.ends_with("/1/1")),
+        "{services:?}"
+    );
+    b.screenshot("stats-dashboard-1366").await;
+    b.set_size(1920, 1080).await;
+    b.screenshot("stats-dashboard-1920").await;
+    let wide =
+        b.js("return document.documentElement.scrollWidth <= document.documentElement.clientWidth", json!([])).await;
+    assert_eq!(wide, json!(true), "no sideways scroll at 1920");
+    b.set_size(1366, 768).await;
+    let wide =
+        b.js("return document.documentElement.scrollWidth <= document.documentElement.clientWidth", json!([])).await;
+    assert_eq!(wide, json!(true), "no sideways scroll at 1366");
+
+    // The funder report of the period's month, with its CSV.
+    b.click("#funder-link").await;
+    b.wait("the funder report", "!!document.getElementById('funder')").await;
+    assert_eq!(b.js("return document.querySelector('input[name=month]').value", json!([])).await, json!("2026-03"));
+    let cells = b
+        .js(
+            "return Array.from(document.querySelectorAll('#funder td')).map(function (c) { return c.textContent; })",
+            json!([]),
+        )
+        .await;
+    assert_eq!(cells[0], "6", "{cells}");
+    assert_eq!(cells[1], "8", "{cells}");
+    assert!(cells[2].as_str().unwrap().contains("minimo"), "a small cell is suppressed: {cells}");
+    axe("the funder report").await;
+    b.screenshot("stats-funder-1366").await;
+    let csv = b
+        .js_async(
+            "var done = arguments[arguments.length - 1];
+             fetch(document.getElementById('funder-csv').href, {credentials: 'same-origin'})
+               .then(function (r) { return r.text(); }).then(done, function (e) { done(String(e)); });",
+            json!([]),
+        )
+        .await;
+    let csv = csv.as_str().unwrap_or_default();
+    assert!(
+        csv.starts_with("part,key,value\n") && csv.contains("\ntickets,,6\n") && csv.contains("\npeople,,8\n"),
+        "{csv}"
+    );
+    assert!(csv.contains("\nintegrated_journeys,,\n") && csv.contains("\nwait_mean_s,,2760\n"), "{csv}");
+
+    // Live, with the desk states in the page's language.
+    for (lang, closed) in [("it", "chiuso"), ("en", "closed")] {
+        b.goto(&format!("{url}/stats/live?site={LIVORNO}&lang={lang}")).await;
+        b.wait("the live desks", "document.querySelectorAll('#live-desks tr').length > 1").await;
+        let state = b.text("#live-desks tr:nth-child(2) td").await;
+        assert_eq!(state, closed, "{lang}");
+    }
+    axe("the live view").await;
+    b.screenshot("stats-live-1366").await;
+
+    // From the desk page: the link for managers, in the desk page's language.
+    b.goto(&format!("{url}/desk")).await;
+    b.wait("the stats link", "!document.getElementById('stats-link').hidden").await;
+    b.js("var l = document.getElementById('lang'); l.value = 'en'; l.dispatchEvent(new Event('change'));", json!([]))
+        .await;
+    b.wait("the link in English", "document.getElementById('stats-link').textContent === 'Statistics'").await;
+    b.click("#stats-link").await;
+    b.wait("the dashboard in English", "location.pathname === '/stats' && document.documentElement.lang === 'en' && !!document.getElementById('by-service')").await;
+    assert_eq!(b.text("h1").await, "Statistics");
+    b.close().await;
+    driver.stop().await;
+    server.stop().await;
+}

@@ -300,6 +300,7 @@ pub(crate) fn default_actor(engine: &Engine, cmd: &Command) -> Actor {
         | Command::Return { ticket, .. }
         | Command::Resume { ticket, .. }
         | Command::Transfer { ticket, .. } => holder(ticket_desk(ticket).as_ref()).unwrap_or(coordinator),
+        Command::Undo { ticket } => holder(engine.closed_at(ticket).map(|(d, _)| &d.id)).unwrap_or(coordinator),
     }
 }
 
@@ -363,6 +364,13 @@ pub(crate) fn allowed(engine: &Engine, cmd: &Command, actor: &Actor) -> Option<b
                 _ => true,
             };
             ticket_ok && desk_ok
+        }
+        // Undo: the desk that closed the ticket is the actor's (or a coordinator's), as for its tickets.
+        Command::Undo { ticket } => {
+            let (d, c) = engine.closed_at(ticket)?;
+            let holder = d.staff.as_ref();
+            system
+                || (works_at(&c.ticket.site) && ((holder.is_some() && holder == my_id) || coordinator(&c.ticket.site)))
         }
     })
 }

@@ -409,6 +409,7 @@ impl World {
                 staff: opts.get("staff").map(StaffId::from),
                 keep_position: opts.flag("keep"),
             },
+            "undo" => Command::Undo { ticket: tid() },
             "resume" => Command::Resume { ticket: tid(), desk: opts.get("desk").map(DeskId::from) },
             "ack" => Command::AckAlert { alert: args[0].into() },
             "closeday" => Command::CloseDay { site: args[0].into() },
@@ -461,6 +462,9 @@ impl World {
             EventKind::TicketNoShow { ticket } => format!("no_show {ticket}"),
             EventKind::TicketCancelled { ticket } => format!("cancelled {ticket}"),
             EventKind::TicketExpired { ticket } => format!("expired {ticket}"),
+            EventKind::TicketReopened { ticket, desk, status } => {
+                format!("reopened {} -> {desk} {status}", self.number(ticket))
+            }
             EventKind::AlertAcknowledged { alert } => format!("alert {alert} acknowledged"),
             EventKind::DayClosed { closing } => format!("day closed at {}", self.hhmm(*closing)),
             EventKind::TicketOnHold { ticket } => format!("on_hold {}", self.number(ticket)),

@@ -905,3 +905,109 @@ fn alerts_stay_open_until_acknowledged() {
         "#]],
     );
 }
+
+/// Issue 19: Undo takes back a desk's last Finish (done → serving) or No-show (no_show → called),
+/// recorded as `ticket.reopened`, within `UNDO_WINDOW` (15 s); refused, changing nothing, after
+/// the window, once the desk has called someone else, for another desk's ticket, for a ticket with
+/// nothing to undo, at a paused desk, and after the desk closed.
+#[test]
+fn undo_takes_back_a_finish_or_a_no_show() {
+    check(
+        "
+        site lt
+        service lt/A
+        desk d1 lt A; desk d2 lt A
+        issue t1 lt/A; issue t2 lt/A; issue t3 lt/A; issue t4 lt/A
+        open d1 alice; open d2 bob
+        call d1; start t1; finish t1
+        +5s; undo t1 as=bob@lt # not bob's desk
+        undo t1
+        undo t1 # nothing left to undo
+        +3s; finish t1
+        +16s; undo t1 # too late
+        call d1; noshow t2
+        +2s; undo t2
+        start t2; finish t2
+        call d1 # t3
+        undo t2 # d1 called t3 since
+        noshow t3; pause d1
+        undo t3 # paused
+        open d1 alice; undo t3
+        undo t4 # waiting: nothing to undo
+        call d2; start t4; finish t4; close d2
+        undo t4 # the desk closed
+        undo t9
+        ",
+        expect![[r#"
+            > issue t1 lt/A
+              issued t1 A001 lt/A standard lang=it est=none
+            > issue t2 lt/A
+              issued t2 A002 lt/A standard lang=it est=none
+            > issue t3 lt/A
+              issued t3 A003 lt/A standard lang=it est=none
+            > issue t4 lt/A
+              issued t4 A004 lt/A standard lang=it est=none
+            > open d1 alice
+              desk d1 opened by alice
+            > open d2 bob
+              desk d2 opened by bob
+            > call d1
+              called t1 A001 -> d1 (alice)
+            > start t1
+              serving t1 A001
+            > finish t1
+              done t1
+            > undo t1 as=bob@lt
+              error forbidden: ticket A001 is at desk 'd1', held by alice: only they, or a colleague of the site with the manager role, may do this (bob may not)
+            > undo t1
+              reopened t1 A001 -> d1 serving
+            > undo t1
+              error nothing_to_undo: ticket A001 is serving: there is nothing to undo (only a desk's last Finish or No-show can be undone, within 15 seconds, before it calls anyone else)
+            > finish t1
+              done t1
+            > undo t1
+              error nothing_to_undo: A001 was closed 16 seconds ago: Undo lasts 15 seconds
+            > call d1
+              called t2 A002 -> d1 (alice)
+            > noshow t2
+              no_show t2
+            > undo t2
+              reopened t2 A002 -> d1 called
+            > start t2
+              serving t2 A002
+            > finish t2
+              done t2
+            > call d1
+              called t3 A003 -> d1 (alice)
+            > undo t2
+              error nothing_to_undo: desk 'd1' has called A003 since: A002 can no longer be undone
+            > noshow t3
+              no_show t3
+            > pause d1
+              desk d1 paused
+            > undo t3
+              error desk_not_open: desk 'd1' is not open: open it first
+            > open d1 alice
+              desk d1 opened by alice
+            > undo t3
+              reopened t3 A003 -> d1 called
+            > undo t4
+              error nothing_to_undo: ticket A004 is waiting: there is nothing to undo (only a desk's last Finish or No-show can be undone, within 15 seconds, before it calls anyone else)
+            > call d2
+              called t4 A004 -> d2 (bob)
+            > start t4
+              serving t4 A004
+            > finish t4
+              done t4
+            > close d2
+              desk d2 closed
+            > undo t4
+              error nothing_to_undo: ticket 't4' has nothing to undo (only a desk's last Finish or No-show can be undone, within 15 seconds, before it calls anyone else)
+            > undo t9
+              error nothing_to_undo: ticket 't9' has nothing to undo (only a desk's last Finish or No-show can be undone, within 15 seconds, before it calls anyone else)
+            -- state
+              d1 open alice: t3 A003 called
+              d2 closed
+        "#]],
+    );
+}

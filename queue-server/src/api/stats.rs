@@ -34,11 +34,12 @@ pub struct StatsQuery {
     pub to: Option<String>,
 }
 
-/// CSV export: `table` is `summary`, `tickets`, `arrivals`, `mix`, `staff`, `queue` or `estimates`.
+/// CSV export: `table` is `summary`, `services`, `days`, `tickets`, `arrivals`, `mix`, `staff`, `queue` or `estimates`.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ExportQuery {
-    /// `summary` (one row), `tickets` (one row per ticket, at most 31 days), `arrivals` (weekday
+    /// `summary` (one row), `services` (a row per service of the site), `days` (a row per
+    /// site-local day, at most 62 days), `tickets` (one row per ticket, at most 31 days), `arrivals` (weekday
     /// 1 = Monday, hour, tickets), `mix` (language, priority, need and transfer counts), `staff`
     /// (per desk and staff member), `queue` (mean people waiting per hour of the day) or `estimates`
     /// (the estimated wait's signed bias, MAE and share told too little per day and service, at
@@ -415,22 +416,79 @@ pub async fn funder(
     id: Identity,
     ApiQuery(q): ApiQuery<FunderQuery>,
 ) -> ApiResult<Json<FunderReport>> {
+    Ok(Json(funder_report(&state, id, q.site, q.month).await?))
+}
+
+/// The funder report as CSV: one row per cell (`part,key,value`; a suppressed cell is empty),
+/// same query and suppression as the JSON.
+#[utoipa::path(get, path = "/api/v1/stats/funder.csv", tag = "stats",
+    params(FunderCsvQuery),
+    security(("bearer" = [])),
+    responses((status = 200, content_type = "text/csv", body = String), (status = 400, body = queue_core::wire::ErrorBody),
+        (status = 401, body = queue_core::wire::ErrorBody), (status = 403, body = queue_core::wire::ErrorBody),
+        (status = 404, body = queue_core::wire::ErrorBody)))]
+pub async fn funder_csv(
+    State(state): State<AppState>,
+    id: Identity,
+    ApiQuery(q): ApiQuery<FunderCsvQuery>,
+) -> ApiResult<Response> {
+    let style = csv_style(&id, q.separator.as_deref())?;
+    let name = format!("attachment; filename=\"sportello-{}-funder-{}.csv\"", q.site, q.month);
+    let r = funder_report(&state, id, q.site, q.month).await?;
+    let num = |x: Option<u64>| x.map_or(Cell::Empty, |n| Cell::num(n as f64));
+    let mut rows = vec![head("part,key,value")];
+    rows.push(vec![Cell::text("site"), Cell::text(""), Cell::text(r.site.as_str())]);
+    rows.push(vec![Cell::text("month"), Cell::text(""), Cell::text(r.month.as_str())]);
+    rows.push(vec![Cell::text("min_group_size"), Cell::text(""), Cell::num(r.min_group_size)]);
+    rows.push(vec![Cell::text("tickets"), Cell::text(""), num(r.tickets)]);
+    rows.push(vec![Cell::text("people"), Cell::text(""), num(r.people)]);
+    for (k, n) in &r.people_by_group {
+        rows.push(vec![Cell::text("people_by_group"), Cell::text(k.as_str()), num(*n)]);
+    }
+    for (k, n) in &r.services_used {
+        rows.push(vec![Cell::text("services_used"), Cell::text(k.as_str()), num(*n)]);
+    }
+    rows.push(vec![Cell::text("integrated_journeys"), Cell::text(""), num(r.integrated_journeys)]);
+    rows.push(vec![Cell::text("wait_mean_s"), Cell::text(""), Cell::opt(r.wait_mean_s)]);
+    rows.push(vec![Cell::text("wait_p90_s"), Cell::text(""), Cell::opt(r.wait_p90_s)]);
+    Ok(csv_response(style, q.bom.unwrap_or(false), name, &rows))
+}
+
+/// Funder report CSV query: the report's, plus the CSV style.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct FunderCsvQuery {
+    pub site: String,
+    /// `YYYY-MM`, site-local.
+    pub month: String,
+    /// `comma` (the default) or `semicolon` (`;` between fields and a decimal comma).
+    pub separator: Option<String>,
+    /// `true`: begin with a UTF-8 byte-order mark.
+    pub bom: Option<bool>,
+}
+
+/// The funder report of a site and month (`YYYY-MM`), small cells suppressed.
+pub(crate) async fn funder_report(
+    state: &AppState,
+    id: Identity,
+    site: String,
+    month: String,
+) -> ApiResult<FunderReport> {
     id.staff(Role::Manager)?;
-    let first: Date = format!("{}-01", q.month)
+    let first: Date = format!("{month}-01")
         .parse()
-        .map_err(|_| ApiError::bad_request(format!("month '{}' is not YYYY-MM", super::excerpt(&q.month, 16))))?;
+        .map_err(|_| ApiError::bad_request(format!("month '{}' is not YYYY-MM", super::excerpt(&month, 16))))?;
     let last = first.last_of_month().to_string();
-    let site = q.site.clone();
-    let sel =
-        blocking(&state, move |state| select(state, &id, &site, None, Some(&first.to_string()), Some(&last))).await?;
+    let s = site.clone();
+    let sel = blocking(state, move |state| select(state, &id, &s, None, Some(&first.to_string()), Some(&last))).await?;
     let min = state.cfg.min_group_size;
     let waits_shown = sel.agg.called >= u64::from(min);
     // People are shown only when enough households (tickets) make them up.
     let people = |n: u64, households: u64| suppress(households, min).and(suppress(n, min));
     let group_tickets = |g: &str| sel.agg.needs.get(&format!("group:{g}")).copied().unwrap_or(0);
-    Ok(Json(FunderReport {
-        site: q.site,
-        month: q.month,
+    Ok(FunderReport {
+        site,
+        month,
         min_group_size: min,
         tickets: suppress(sel.summary.issued, min),
         people: people(sel.summary.people, sel.summary.issued),
@@ -444,10 +502,36 @@ pub async fn funder(
         integrated_journeys: suppress(sel.summary.integrated_journeys, min),
         wait_mean_s: sel.summary.wait_mean_s.filter(|_| waits_shown),
         wait_p90_s: sel.summary.wait_p90_s.filter(|_| waits_shown),
-    }))
+    })
 }
 
-/// A statistics table as CSV (`table=summary|tickets|arrivals|mix|staff|queue|estimates`), same filters as the summary.
+/// The CSV style of `separator=` (a bad one is a 400 after the caller's role is checked).
+fn csv_style(id: &Identity, separator: Option<&str>) -> ApiResult<CsvStyle> {
+    match separator.filter(|s| !s.is_empty()) {
+        None | Some("comma") => Ok(CsvStyle { separator: ',', decimal_comma: false }),
+        Some("semicolon") => Ok(CsvStyle { separator: ';', decimal_comma: true }),
+        Some(other) => {
+            id.staff(Role::Manager)?;
+            Err(ApiError::bad_request(format!(
+                "separator '{}' is neither 'comma' nor 'semicolon'",
+                super::excerpt(other, 24)
+            )))
+        }
+    }
+}
+
+fn csv_response(style: CsvStyle, bom: bool, disposition: String, rows: &[Vec<Cell>]) -> Response {
+    let mut csv = String::from(if bom { "\u{feff}" } else { "" });
+    for row in rows {
+        let fields: Vec<String> = row.iter().map(|c| style.field(c)).collect();
+        csv.push_str(&fields.join(&style.separator.to_string()));
+        csv.push('\n');
+    }
+    ([(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()), (header::CONTENT_DISPOSITION, disposition)], csv)
+        .into_response()
+}
+
+/// A statistics table as CSV (`table=summary|services|days|tickets|arrivals|mix|staff|queue|estimates`), same filters as the summary.
 #[utoipa::path(get, path = "/api/v1/stats/export.csv", tag = "stats",
     params(ExportQuery),
     security(("bearer" = [])),
@@ -459,7 +543,8 @@ pub async fn export_csv(
     id: Identity,
     ApiQuery(q): ApiQuery<ExportQuery>,
 ) -> ApiResult<Response> {
-    const TABLES: [&str; 7] = ["summary", "tickets", "arrivals", "mix", "staff", "queue", "estimates"];
+    const TABLES: [&str; 9] =
+        ["summary", "services", "days", "tickets", "arrivals", "mix", "staff", "queue", "estimates"];
     if !TABLES.contains(&q.table.as_str()) {
         id.staff(Role::Manager)?;
         return Err(ApiError::bad_request(format!(
@@ -468,28 +553,11 @@ pub async fn export_csv(
             TABLES.join(", ")
         )));
     }
-    let style = match q.separator.as_deref().filter(|s| !s.is_empty()) {
-        None | Some("comma") => CsvStyle { separator: ',', decimal_comma: false },
-        Some("semicolon") => CsvStyle { separator: ';', decimal_comma: true },
-        Some(other) => {
-            id.staff(Role::Manager)?;
-            return Err(ApiError::bad_request(format!(
-                "separator '{}' is neither 'comma' nor 'semicolon'",
-                super::excerpt(other, 24)
-            )));
-        }
-    };
+    let style = csv_style(&id, q.separator.as_deref())?;
     let bom = q.bom.unwrap_or(false);
     let name = format!("attachment; filename=\"sportello-{}-{}.csv\"", q.site, q.table);
     let rows = blocking(&state, move |state| export_table(state, &id, &q)).await?;
-    let mut csv = String::from(if bom { "\u{feff}" } else { "" });
-    for row in &rows {
-        let fields: Vec<String> = row.iter().map(|c| style.field(c)).collect();
-        csv.push_str(&fields.join(&style.separator.to_string()));
-        csv.push('\n');
-    }
-    Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()), (header::CONTENT_DISPOSITION, name)], csv)
-        .into_response())
+    Ok(csv_response(style, bom, name, &rows))
 }
 
 /// A field of a CSV table: text, a number (written with the style's decimal separator) or nothing.
@@ -553,6 +621,14 @@ fn export_table(state: &AppState, id: &Identity, q: &ExportQuery) -> ApiResult<V
     let sel = select(state, id, &q.site, q.service.as_deref(), q.from.as_deref(), q.to.as_deref())?;
     Ok(match q.table.as_str() {
         "summary" => summary_csv(&sel.summary)?,
+        "services" => {
+            let rows = per_service(state, id, &sel)?;
+            by_csv("service", rows.into_iter().map(|(k, s)| (k.to_string(), s)))
+        }
+        "days" => {
+            let rows = per_day(state, id, &sel)?;
+            by_csv("day", rows.into_iter().map(|(k, s)| (k.to_string(), s)))
+        }
         "tickets" => tickets_csv(state, &sel, &tickets_of(state, &sel)?),
         "estimates" => {
             let mut out = vec![head("day,service,estimated,estimate_bias_s,estimate_mae_s,estimate_told_too_little")];
@@ -619,6 +695,99 @@ fn export_table(state: &AppState, id: &Identity, q: &ExportQuery) -> ApiResult<V
             out
         }
     })
+}
+
+/// The figures of the per-service and per-day tables, in this order (CSV columns, page columns).
+pub(crate) const BY_COLUMNS: [&str; 10] = [
+    "issued",
+    "served",
+    "no_show",
+    "cancelled",
+    "expired",
+    "people",
+    "wait_mean_s",
+    "wait_p90_s",
+    "service_mean_s",
+    "service_level",
+];
+
+/// A summary's figures of `BY_COLUMNS`.
+pub(crate) fn by_cells(s: &Summary) -> [Option<f64>; 10] {
+    [
+        Some(s.issued as f64),
+        Some(s.served as f64),
+        Some(s.no_show as f64),
+        Some(s.cancelled as f64),
+        Some(s.expired as f64),
+        Some(s.people as f64),
+        s.wait_mean_s,
+        s.wait_p90_s,
+        s.service_mean_s,
+        s.service_level,
+    ]
+}
+
+fn by_csv(key: &str, rows: impl Iterator<Item = (String, Summary)>) -> Vec<Vec<Cell>> {
+    let mut out = vec![head(&format!("{key},{}", BY_COLUMNS.join(",")))];
+    for (k, s) in rows {
+        let mut row = vec![Cell::text(k)];
+        row.extend(by_cells(&s).into_iter().map(Cell::opt));
+        out.push(row);
+    }
+    out
+}
+
+/// Per service of the site (only the chosen one with a service filter): each service's own
+/// figures over the period (a ticket in every queue it waited in, as with `service=`).
+pub(crate) fn per_service(state: &AppState, id: &Identity, sel: &Selection) -> ApiResult<Vec<(ServiceId, Summary)>> {
+    let cfg_site = state.cfg.site(&sel.site).ok_or_else(|| ApiError::not_found(format!("no site '{}'", sel.site)))?;
+    let (from, to) = (sel.from.to_string(), sel.to.to_string());
+    cfg_site
+        .services
+        .iter()
+        .filter(|s| sel.service.as_ref().is_none_or(|x| x == &s.id))
+        .map(|s| {
+            let x = select(state, id, sel.site.as_str(), Some(s.id.as_str()), Some(&from), Some(&to))?;
+            Ok((s.id.clone(), x.summary))
+        })
+        .collect()
+}
+
+/// Longest period the per-day table covers (its first days; the other tables cover any period).
+pub(crate) const DAY_TABLE_DAYS: usize = 62;
+
+/// Per site-local day of the period (at most `DAY_TABLE_DAYS`), with the selection's service filter.
+pub(crate) fn per_day(state: &AppState, id: &Identity, sel: &Selection) -> ApiResult<Vec<(Date, Summary)>> {
+    let tz = state.cfg.site(&sel.site).map_or(TimeZone::UTC, |s| s.time_zone.clone());
+    let start = |d: Date| d.to_zoned(tz.clone()).map(|z| z.timestamp()).map_err(|e| ApiError::internal(e.to_string()));
+    let last = (sel.to - jiff::SignedDuration::from_nanos(1)).to_zoned(tz.clone()).date();
+    let mut day = sel.from.to_zoned(tz.clone()).date();
+    let mut out = Vec::new();
+    while day <= last && out.len() < DAY_TABLE_DAYS {
+        let next = day.tomorrow().map_err(|e| ApiError::internal(e.to_string()))?;
+        let (a, b) = (start(day)?.max(sel.from), start(next)?.min(sel.to));
+        let x = select(
+            state,
+            id,
+            sel.site.as_str(),
+            sel.service.as_ref().map(|s| s.as_str()),
+            Some(&a.to_string()),
+            Some(&b.to_string()),
+        )?;
+        out.push((day, x.summary));
+        day = next;
+    }
+    Ok(out)
+}
+
+impl Selection {
+    /// The period's first and last site-local days (for date pickers).
+    pub(crate) fn days(&self, tz: &TimeZone) -> (Date, Date) {
+        (
+            self.from.to_zoned(tz.clone()).date(),
+            (self.to - jiff::SignedDuration::from_nanos(1)).to_zoned(tz.clone()).date(),
+        )
+    }
 }
 
 fn summary_csv(s: &Summary) -> ApiResult<Vec<Vec<Cell>>> {

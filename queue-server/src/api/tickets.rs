@@ -217,6 +217,14 @@ transition!(finish, "/api/v1/tickets/{id}/finish", "Done (serving → done).", F
 transition!(no_show, "/api/v1/tickets/{id}/no-show", "Nobody came (called → no_show).", NoShow);
 transition!(cancel, "/api/v1/tickets/{id}/cancel", "Cancel (waiting|called → cancelled).", Cancel);
 transition!(hold, "/api/v1/tickets/{id}/hold", "Park without losing the place (called|serving → on_hold).", Hold);
+transition!(
+    undo,
+    "/api/v1/tickets/{id}/undo",
+    "Undo the desk's last Finish or No-show (done → serving, no_show → called, at the same desk; event \
+     `ticket.reopened`) within 15 seconds, while the desk is open and has called nobody since; else 409 \
+     `nothing_to_undo`, changing nothing.",
+    Undo
+);
 
 /// Back to the queue (called|serving → waiting; body `{keep_position}` defaults to true),
 /// or resume a held ticket (on_hold → waiting, keeping its place, reserved for the desk that parked it).

@@ -117,6 +117,11 @@ pub fn render() -> String {
                         (i18n("desk-call-next")) " " kbd { "N" }
                     }
                     p id="message" role="status" aria-live="polite" {}
+                    // After a Finish or No-show: Undo for a few seconds (POST /api/v1/tickets/{id}/undo).
+                    div id="undo-bar" class="undo" hidden {
+                        span id="undo-text" {}
+                        button type="button" id="undo" aria-keyshortcuts="U" { (i18n("desk-undo")) " " kbd { "U" } }
+                    }
                     p id="closing" class="closing" hidden {}
                 }
                 section id="current" class="card" aria-labelledby="current-h" {

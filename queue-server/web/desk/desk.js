@@ -22,12 +22,13 @@
     alerts: [], sounded: {},
     // When the stream last said anything (events or heartbeats, every 3 s at most).
     lastBeat: 0,
-    // A closing action waiting for its second press: {name, until}.
-    confirming: null
+    // The last Finish or No-show, while Undo is offered: {id, number, until}.
+    undo: null
   };
   // Silence on the staff stream longer than this means "not connected".
   var SILENCE_MS = 7000;
-  var CONFIRM_MS = 4000;
+  // Finish and No-show act at once; Undo is offered this long (the server allows 15 s).
+  var UNDO_MS = 10000;
 
   function pickLang(l) { return TX.languages().indexOf(l) >= 0 ? l : "it"; }
   function t(key, vars) { return TX.t(S.lang, key, vars, ""); }
@@ -36,8 +37,13 @@
   function translate() {
     document.documentElement.lang = S.lang;
     $("lang").value = S.lang;
+    statsLink();
     document.querySelectorAll("[data-i18n]").forEach(function (el) { el.textContent = t(el.getAttribute("data-i18n")); });
     if (S.me) { fillReception(); render(); renderDevices(); }
+  }
+  // The statistics open in the desk page's language, for the desk's site.
+  function statsLink() {
+    $("stats-link").href = "/stats?lang=" + encodeURIComponent(S.lang) + (S.site ? "&site=" + encodeURIComponent(S.site) : "");
   }
   function show(id) {
     ["login", "choose", "work"].forEach(function (s) { $(s).hidden = s !== id; });
@@ -51,7 +57,7 @@
     if (was !== ok && S.me) render();
   }
   // Every action button, disabled while not connected, saying why.
-  var ACTIONS = ["open", "pause", "close", "call-next", "recall", "start", "finish", "no-show", "hold", "return", "transfer-toggle", "xfer-go", "rx-go"];
+  var ACTIONS = ["open", "pause", "close", "call-next", "undo", "recall", "start", "finish", "no-show", "hold", "return", "transfer-toggle", "xfer-go", "rx-go"];
   function offlineGuard() {
     var why = S.connected ? "" : t("desk-disabled-offline");
     ACTIONS.concat(Array.prototype.slice.call(document.querySelectorAll(".call-this, .call-back, .going, .lift-cap")).map(function (b) { return b; }))
@@ -159,6 +165,7 @@
   }
   function useDesk(site, desk) {
     S.site = site; S.desk = desk;
+    statsLink();
     fillReception();
     store.set("desk", JSON.stringify({ site: site, desk: desk }));
     show("work");
@@ -365,13 +372,12 @@
       $("return").disabled = !(called || serving);
       $("transfer-toggle").disabled = !(called || serving);
       $("xfer-go").disabled = false;
-      if (S.currentId !== cur.id) { $("transfer-form").hidden = true; S.currentId = cur.id; S.confirming = null; fillTransfer(); }
+      if (S.currentId !== cur.id) { $("transfer-form").hidden = true; S.currentId = cur.id; fillTransfer(); }
     } else {
       S.currentId = null;
-      S.confirming = null;
       $("transfer-form").hidden = true;
     }
-    renderConfirm();
+    renderUndo();
     renderClosing();
     renderParked(d);
     renderWaiting(d);
@@ -379,13 +385,27 @@
     $("rx-go").disabled = false;
     offlineGuard();
   }
-  function renderConfirm() {
-    ["finish", "no-show"].forEach(function (n) {
-      var c = S.confirming && S.confirming.name === n && S.confirming.until > Date.now();
-      $(n).classList.toggle("confirm", !!c);
-      var label = $(n).querySelector("[data-i18n]");
-      label.textContent = c ? t("desk-confirm") : t(label.getAttribute("data-i18n"));
-    });
+  // "Undo" for a few seconds after a Finish or No-show, with the seconds left.
+  function renderUndo() {
+    var u = S.undo;
+    var left = u ? Math.ceil((u.until - Date.now()) / 1000) : 0;
+    if (u && left <= 0) S.undo = u = null;
+    $("undo-bar").hidden = !u;
+    if (u) $("undo-text").textContent = t("desk-undo-offer", { number: u.number, s: left });
+  }
+  function offerUndo(id, number) {
+    S.undo = { id: id, number: number, until: Date.now() + UNDO_MS };
+    if (S.undoTimer) clearInterval(S.undoTimer);
+    S.undoTimer = setInterval(function () { renderUndo(); if (!S.undo) { clearInterval(S.undoTimer); S.undoTimer = null; } }, 500);
+    renderUndo();
+  }
+  function undo() {
+    var u = S.undo;
+    if (!u || $("undo").disabled) return;
+    S.undo = null;
+    renderUndo();
+    act("POST", "/api/v1/tickets/" + encodeURIComponent(u.id) + "/undo")
+      .then(function () { message(t("desk-msg-undo", { number: u.number })); }, function () { });
   }
   function renderClosing() {
     var at = S.waiting.closes_at ? new Date(S.waiting.closes_at) : null;
@@ -493,6 +513,9 @@
     var b = $("call-next");
     if (b.disabled && !ticket) return;
     b.disabled = true;
+    // Calling someone else ends the chance to undo the last close.
+    S.undo = null;
+    renderUndo();
     act("POST", "/api/v1/desks/" + S.desk + "/call-next", ticket ? { ticket: ticket } : undefined, { "Idempotency-Key": key() })
       .then(function (r) { message(r.status === 204 ? t("desk-nobody") : t("desk-called-message", { number: r.body.number })); }, function () { });
   }
@@ -502,23 +525,18 @@
   }
   // Finish and No-show close the ticket for good: the first press asks, a second within a few
   // seconds does it.
-  var CONFIRMED = { "finish": true, "no-show": true };
+  var UNDOABLE = { "finish": true, "no-show": true };
   function ticketAction(name, body) {
     var d = desk();
     if (!d || !d.current) return;
     var btn = $(name);
     if (btn && btn.disabled) return;
-    if (CONFIRMED[name] && !(S.confirming && S.confirming.name === name && S.confirming.until > Date.now())) {
-      S.confirming = { name: name, until: Date.now() + CONFIRM_MS };
-      renderConfirm();
-      setTimeout(function () { renderConfirm(); }, CONFIRM_MS + 50);
-      return;
-    }
-    S.confirming = null;
-    renderConfirm();
-    var number = d.current.number;
-    return act("POST", "/api/v1/tickets/" + d.current.id + "/" + name, body)
-      .then(function () { message(t("desk-msg-" + name, { number: number })); }, function () { });
+    var number = d.current.number, id = d.current.id;
+    return act("POST", "/api/v1/tickets/" + id + "/" + name, body)
+      .then(function () {
+        message(t("desk-msg-" + name, { number: number }));
+        if (UNDOABLE[name]) offerUndo(id, number);
+      }, function () { });
   }
   function deskAction(name) {
     if ($(name).disabled) return;
@@ -636,6 +654,7 @@
       $(n).addEventListener("click", function () { ticketAction(n); });
     });
     $("return").addEventListener("click", function () { ticketAction("return", { keep_position: true }); });
+    $("undo").addEventListener("click", undo);
     $("transfer-toggle").addEventListener("click", function () {
       if (this.disabled) return;
       api("GET", "/api/v1/sites/" + S.site + "/colleagues").then(function (r) { S.colleagues = r.body; fillTransfer(); }, function () { });
@@ -664,7 +683,7 @@
       var k = ev.key.toLowerCase();
       var map = { n: function () { callNext(); }, r: function () { ticketAction("recall"); }, s: function () { ticketAction("start"); },
         f: function () { ticketAction("finish"); }, x: function () { ticketAction("no-show"); }, h: function () { ticketAction("hold"); },
-        b: function () { $("return").click(); }, t: function () { $("transfer-toggle").click(); } };
+        b: function () { $("return").click(); }, t: function () { $("transfer-toggle").click(); }, u: function () { undo(); } };
       if (map[k]) { ev.preventDefault(); if (S.connected) map[k](); }
     });
     // Devices report every minute: look at them as often.

@@ -106,7 +106,6 @@ desk-closing = { $n ->
     [one] The office closes at { $time }: { $n } person is still waiting.
    *[other] The office closes at { $time }: { $n } people are still waiting.
 }
-desk-confirm = Press again to confirm
 desk-logout-title = The desk is still open
 desk-logout-pause = Pause the desk and log out
 desk-logout-close = Close the desk and log out
@@ -170,3 +169,9 @@ desk-device-sound-missing = { $name }: no sound player ({ $detail })
 desk-device-chime-only = { $name }: chime only, no voice ({ $detail })
 desk-device-printer-failing = { $name }: printer not working ({ $detail })
 desk-device-paper-low = { $name }: paper running low
+
+# Undo after Finish or No-show. $number: the ticket; $s: seconds left.
+desk-undo = Undo
+desk-undo-offer = Pressed by mistake? { $number } can be taken back for { $s } s.
+desk-msg-undo = { $number } is back at this desk, as before.
+desk-err-nothing_to_undo = Too late to undo: the time is over, or this desk has called someone else since.

@@ -37,7 +37,7 @@ stats-priorities = Priorities
 stats-needs = Needs
 stats-download-csv = Download CSV:
 stats-download-csv-excel = CSV for Excel in Italian (semicolons, decimal commas):
-stats-funder-report = Funder report (JSON, by month)
+stats-funder-report = Funder report (by month, with CSV)
 stats-mon = Mon
 stats-tue = Tue
 stats-wed = Wed
@@ -74,3 +74,35 @@ stats-estimate-short = Wait estimate: waited longer than told
 stats-estimates = Quality of the wait estimate, per day and service
 stats-day = Day
 stats-estimated = Tickets with an estimate
+
+## Tables per service and per day, pickers
+stats-to-desk = Desk page
+stats-all-services = All services
+# $tz: the site's time zone (Europe/Rome).
+stats-period = Dates and times in the site's time zone ({ $tz }); "To" includes that whole day.
+stats-by-service = Per service
+stats-by-day = Per day
+# $n: the most days the table shows.
+stats-days-cut = The per-day table shows the first { $n } days; the other tables cover the whole period.
+stats-col-issued = Issued
+stats-col-served = Served
+stats-col-no_show = No-shows
+stats-col-cancelled = Cancelled
+stats-col-expired = Expired at closing
+stats-col-people = People
+stats-col-wait_mean_s = Mean wait (s)
+stats-col-wait_p90_s = Wait, 90th percentile (s)
+stats-col-service_mean_s = Mean service (s)
+stats-col-service_level = Service level
+
+## /stats/funder
+stats-funder-title = Sportello — funder report
+# $site: the site's name.
+stats-funder-heading = Funder report — { $site }
+stats-month = Month
+# $n: the smallest group shown.
+stats-funder-help = Every cell of fewer than { $n } tickets or households is hidden (—), so that nobody can be recognised.
+stats-suppressed = — (below the minimum)
+stats-funder-services = Services used (tickets, transfers included)
+stats-funder-groups = People per priority group
+stats-csv-excel-short = CSV for Excel

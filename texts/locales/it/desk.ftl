@@ -106,7 +106,6 @@ desk-closing = { $n ->
     [one] L'ufficio chiude alle { $time }: c'è ancora { $n } persona in attesa.
    *[other] L'ufficio chiude alle { $time }: ci sono ancora { $n } persone in attesa.
 }
-desk-confirm = Premi di nuovo per confermare
 desk-logout-title = Lo sportello è ancora aperto
 desk-logout-pause = Metti in pausa lo sportello ed esci
 desk-logout-close = Chiudi lo sportello ed esci
@@ -170,3 +169,9 @@ desk-device-sound-missing = { $name }: nessun lettore audio ({ $detail })
 desk-device-chime-only = { $name }: solo segnale acustico, senza voce ({ $detail })
 desk-device-printer-failing = { $name }: la stampante non funziona ({ $detail })
 desk-device-paper-low = { $name }: la carta sta finendo
+
+# Undo after Finish or No-show. $number: the ticket; $s: seconds left.
+desk-undo = Annulla
+desk-undo-offer = Premuto per errore? { $number } si può riprendere ancora per { $s } s.
+desk-msg-undo = { $number } è di nuovo a questo sportello, come prima.
+desk-err-nothing_to_undo = Troppo tardi per annullare: il tempo è scaduto, o lo sportello ha già chiamato un'altra persona.

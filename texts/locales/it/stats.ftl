@@ -37,7 +37,7 @@ stats-priorities = Priorità
 stats-needs = Bisogni
 stats-download-csv = Scarica CSV:
 stats-download-csv-excel = CSV per Excel in italiano (punto e virgola, virgola decimale):
-stats-funder-report = Rapporto per i finanziatori (JSON, per mese)
+stats-funder-report = Rapporto per i finanziatori (per mese, con CSV)
 stats-mon = Lun
 stats-tue = Mar
 stats-wed = Mer
@@ -74,3 +74,35 @@ stats-estimate-short = Stima dell'attesa: hanno atteso più del detto
 stats-estimates = Qualità della stima dell'attesa, per giorno e servizio
 stats-day = Giorno
 stats-estimated = Biglietti con stima
+
+## Tables per service and per day, pickers
+stats-to-desk = Pagina dello sportello
+stats-all-services = Tutti i servizi
+# $tz: the site's time zone (Europe/Rome).
+stats-period = Date e ore nel fuso orario della sede ({ $tz }); "Al" comprende tutto quel giorno.
+stats-by-service = Per servizio
+stats-by-day = Per giorno
+# $n: the most days the table shows.
+stats-days-cut = La tabella per giorno mostra i primi { $n } giorni; le altre coprono tutto il periodo.
+stats-col-issued = Emessi
+stats-col-served = Serviti
+stats-col-no_show = Non presentati
+stats-col-cancelled = Annullati
+stats-col-expired = Scaduti a fine giornata
+stats-col-people = Persone
+stats-col-wait_mean_s = Attesa media (s)
+stats-col-wait_p90_s = Attesa, 90° percentile (s)
+stats-col-service_mean_s = Servizio medio (s)
+stats-col-service_level = Livello di servizio
+
+## /stats/funder
+stats-funder-title = Sportello — rapporto per i finanziatori
+# $site: the site's name.
+stats-funder-heading = Rapporto per i finanziatori — { $site }
+stats-month = Mese
+# $n: the smallest group shown.
+stats-funder-help = Ogni cella con meno di { $n } biglietti o famiglie è nascosta (—), perché nessuno sia riconoscibile.
+stats-suppressed = — (meno del minimo)
+stats-funder-services = Servizi usati (biglietti, trasferimenti compresi)
+stats-funder-groups = Persone per gruppo prioritario
+stats-csv-excel-short = CSV per Excel
