@@ -109,6 +109,7 @@ pub struct Site {
     pub opening_hours: Option<OpeningHours>,
     pub policy: Policy,
     pub rate_limits: RateLimits,
+    pub appointments: SiteAppointments,
     /// Where to wait, per language (kiosk result screen, ticket).
     pub waiting_area: Texts,
     /// Scrolling notice on displays, per language.
@@ -131,6 +132,53 @@ pub struct Policy {
     pub expire_grace_s: u32,
 }
 
+/// A site's appointment rules (`[appointments]`, issue 16).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SiteAppointments {
+    /// A code checks in from this many minutes before its booked time…
+    pub check_in_early_min: u32,
+    /// …to this many after (later: the kiosk offers a normal ticket and staff are told).
+    pub check_in_late_min: u32,
+    /// After this many appointment calls in a row at a desk, a walk-in past its target goes first
+    /// (queue-core's routing rule 2a); `None`: no guard.
+    pub walk_in_guard: Option<u32>,
+}
+
+/// When a service takes bookings (`[services.appointments]`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServiceAppointments {
+    /// Appointment hours, site-local, per weekday.
+    pub hours: OpeningHours,
+    pub slot_min: u32,
+    /// Bookings may take at most this share (percent) of a day's capacity in those hours: slots ×
+    /// desks serving the service. The rest stays for walk-ins.
+    pub max_share_percent: u32,
+}
+
+impl ServiceAppointments {
+    /// The day's booking capacity: slots in the day's appointment hours × `desks`, times the share
+    /// (rounded down).
+    pub fn day_cap(&self, weekday_monday_zero: usize, desks: u32) -> u32 {
+        let slots: u32 = self.slots_of_day(weekday_monday_zero).len() as u32;
+        slots * desks * self.max_share_percent / 100
+    }
+
+    /// Start minutes (of the day) of the slots on a weekday: every `slot_min` from the start of each
+    /// range, as long as the whole slot fits in it.
+    pub fn slots_of_day(&self, weekday_monday_zero: usize) -> Vec<u16> {
+        let step = self.slot_min.max(1) as u16;
+        let mut out = Vec::new();
+        for &(from, to) in &self.hours.days[weekday_monday_zero % 7] {
+            let mut m = from;
+            while m + step <= to {
+                out.push(m);
+                m += step;
+            }
+        }
+        out
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RateLimits {
     pub tickets_per_minute_per_kiosk: u32,
@@ -143,6 +191,8 @@ pub struct RateLimits {
     /// Staff are alerted when one kiosk takes this many tickets of one service within 5 minutes
     /// (for a capped service: half its cap, at least 10, if that is fewer).
     pub flood_alert_tickets: u32,
+    /// Wrong appointment codes one kiosk may send per minute.
+    pub wrong_codes_per_minute_per_kiosk: u32,
 }
 
 /// What kind of help a service gives (statistics: integrated journeys cross social and employment).
@@ -192,6 +242,8 @@ pub struct Service {
     /// Professional roles that may serve it; empty = any.
     pub roles: Vec<String>,
     pub default_service_time_s: u32,
+    /// Bookings: `None` where the service takes none.
+    pub appointments: Option<ServiceAppointments>,
 }
 
 impl Site {

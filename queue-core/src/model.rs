@@ -187,6 +187,10 @@ pub struct DeskState {
     pub professions: Vec<String>,
     pub current: Option<TicketId>,
     pub since: Option<Timestamp>,
+    /// Appointments (due when called) this desk called in a row, since its last call of any other
+    /// ticket: the walk-in guard's count (`routing`, rule 2a). A held ticket called back does not count.
+    #[serde(default)]
+    pub appointment_streak: u32,
 }
 
 /// A staff member's role: what they may do beyond their own desk.
