@@ -156,26 +156,17 @@ pub struct ServiceAppointments {
 }
 
 impl ServiceAppointments {
-    /// The day's booking capacity: slots in the day's appointment hours × `desks`, times the share
-    /// (rounded down).
-    pub fn day_cap(&self, weekday_monday_zero: usize, desks: u32) -> u32 {
-        let slots: u32 = self.slots_of_day(weekday_monday_zero).len() as u32;
-        slots * desks * self.max_share_percent / 100
-    }
-
-    /// Start minutes (of the day) of the slots on a weekday: every `slot_min` from the start of each
-    /// range, as long as the whole slot fits in it.
-    pub fn slots_of_day(&self, weekday_monday_zero: usize) -> Vec<u16> {
-        let step = self.slot_min.max(1) as u16;
-        let mut out = Vec::new();
-        for &(from, to) in &self.hours.days[weekday_monday_zero % 7] {
-            let mut m = from;
-            while m + step <= to {
-                out.push(m);
-                m += step;
-            }
-        }
-        out
+    /// A weekday's booking capacity (Monday = 0) with `desks` serving the service: its slots, and
+    /// the cap (slots × desks × share, rounded down) that keeps the rest for walk-ins.
+    pub fn day(&self, weekday_monday_zero: usize, desks: u32) -> queue_core::booking::Day {
+        let mut day = queue_core::booking::Day {
+            ranges: self.hours.days[weekday_monday_zero % 7].clone(),
+            slot_min: self.slot_min as u16,
+            desks,
+            day_cap: 0,
+        };
+        day.day_cap = day.slots().len() as u32 * desks * self.max_share_percent / 100;
+        day
     }
 }
 

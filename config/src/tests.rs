@@ -406,10 +406,10 @@ fn appointments_are_read() {
     );
     let a = site.services[0].appointments.as_ref().unwrap();
     // 09:00, 09:30; 14:00, 14:30, 15:00 (15:30 would end after 15:45).
-    assert_eq!(a.slots_of_day(1), [540, 570, 840, 870, 900]);
-    assert!(a.slots_of_day(0).is_empty());
-    assert_eq!(a.day_cap(1, 1), 2);
-    assert_eq!(a.day_cap(1, 2), 5);
+    assert_eq!(a.day(1, 1).slots(), [540, 570, 840, 870, 900]);
+    assert!(a.day(0, 1).slots().is_empty());
+    assert_eq!(a.day(1, 1).day_cap, 2);
+    assert_eq!(a.day(1, 2).day_cap, 5);
     assert!(site.services[1].appointments.is_none());
     assert_eq!(cfg.rules().sites[&site.id].walk_in_guard, Some(3));
 }
