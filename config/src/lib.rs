@@ -618,11 +618,6 @@ fn site(
             "rate_limits.public_lookups_per_minute_per_token",
         ),
         flood_alert_tickets: positive(src, &raw.rate_limits.flood_alert_tickets, "rate_limits.flood_alert_tickets"),
-        wrong_codes_per_minute_per_kiosk: positive(
-            src,
-            &raw.rate_limits.wrong_codes_per_minute_per_kiosk,
-            "rate_limits.wrong_codes_per_minute_per_kiosk",
-        ),
     };
     let appointments = site_appointments(src, &raw.appointments);
     let public_url = raw.public_url.as_ref().and_then(|u| match parse_public_url(u.get_ref()) {

@@ -182,8 +182,6 @@ pub struct RateLimits {
     /// Staff are alerted when one kiosk takes this many tickets of one service within 5 minutes
     /// (for a capped service: half its cap, at least 10, if that is fewer).
     pub flood_alert_tickets: u32,
-    /// Wrong appointment codes one kiosk may send per minute.
-    pub wrong_codes_per_minute_per_kiosk: u32,
 }
 
 /// What kind of help a service gives (statistics: integrated journeys cross social and employment).

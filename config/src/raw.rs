@@ -199,9 +199,6 @@ pub struct RateLimits {
     pub public_lookups_per_minute_per_token: Spanned<u32>,
     #[serde(default = "default_flood")]
     pub flood_alert_tickets: Spanned<u32>,
-    /// Wrong check-in codes one kiosk may send per minute before it is told to wait.
-    #[serde(default = "default_wrong_codes")]
-    pub wrong_codes_per_minute_per_kiosk: Spanned<u32>,
 }
 
 impl Default for RateLimits {
@@ -214,14 +211,10 @@ impl Default for RateLimits {
             logins_per_minute_per_account: default_logins(),
             public_lookups_per_minute_per_token: default_token_lookups(),
             flood_alert_tickets: default_flood(),
-            wrong_codes_per_minute_per_kiosk: default_wrong_codes(),
         }
     }
 }
 
-fn default_wrong_codes() -> Spanned<u32> {
-    Spanned::new(0..0, 5)
-}
 fn default_alerts() -> Spanned<u32> {
     Spanned::new(0..0, 20)
 }
