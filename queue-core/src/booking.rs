@@ -53,7 +53,7 @@ impl Day {
         let step = self.slot_min.max(1);
         let units = self.units(duration_min);
         let (from, to) = *self.ranges.iter().find(|&&(f, t)| f <= start && start < t)?;
-        if (start - from) % step != 0 || start + units * step > to {
+        if !(start - from).is_multiple_of(step) || start + units * step > to {
             return None;
         }
         Some((0..units).map(|i| start + i * step).collect())

@@ -182,7 +182,7 @@ mod tests {
     /// data is refused (mod 37 is prime and larger than the alphabet), over many codes.
     #[test]
     fn every_single_typo_and_neighbour_swap_is_caught() {
-        let mut v: u64 = 0x5a5a_5a5a_5a;
+        let mut v: u64 = 0x5a_5a5a_5a5a;
         for _ in 0..200 {
             v = (v.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407)) & ((1 << 40) - 1);
             let c = Code::from_value(v).unwrap();

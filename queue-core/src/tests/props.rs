@@ -356,6 +356,8 @@ struct Seen {
     refusals: usize,
     /// Commands done by someone other than the default actor (a coordinator, a kiosk, …).
     by_others: usize,
+    /// Walk-ins called by a desk that had called the site's N appointments in a row (the guard).
+    guard_calls: usize,
 }
 
 /// Who sends a command: mostly the actor the rule lets do it, sometimes someone else (a colleague
@@ -401,9 +403,15 @@ fn run(sites: &[SiteCfg], start: Timestamp, steps: &[(i64, Op, u8)]) -> Seen {
         seen.by_others += usize::from(*who != 0);
         for e in &events {
             match &e.kind {
-                EventKind::TicketCalled { ticket, out_of_order, .. } => {
+                EventKind::TicketCalled { ticket, out_of_order, desk, .. } => {
                     let t = before.ticket(ticket).unwrap();
                     let svc = before.rules().service(&t.site, &t.service).unwrap();
+                    let guard = before.rules().site(&t.site).unwrap().walk_in_guard;
+                    let streak = before.desk(desk).unwrap().appointment_streak;
+                    seen.guard_calls += usize::from(
+                        guard.is_some_and(|n| streak >= n)
+                            && matches!(t.priority, Priority::Standard | Priority::Priority),
+                    );
                     seen.calls += 1;
                     seen.out_of_order += usize::from(*out_of_order);
                     seen.reserved_calls += usize::from(t.target.is_some());
@@ -457,6 +465,7 @@ fn random_days_are_not_vacuous() {
         all.held_returns += seen.held_returns;
         all.refusals += seen.refusals;
         all.by_others += seen.by_others;
+        all.guard_calls += seen.guard_calls;
     }
     let Seen {
         calls,
@@ -468,6 +477,7 @@ fn random_days_are_not_vacuous() {
         held_returns,
         refusals,
         by_others,
+        guard_calls,
     } = all;
     assert!(
         calls > 400
@@ -478,7 +488,8 @@ fn random_days_are_not_vacuous() {
             && transfers > 80
             && held_returns > 15
             && refusals > 500
-            && by_others > 100,
+            && by_others > 100
+            && guard_calls > 3,
         "{all:?}",
         all = Seen {
             calls,
@@ -489,7 +500,8 @@ fn random_days_are_not_vacuous() {
             transfers,
             held_returns,
             refusals,
-            by_others
+            by_others,
+            guard_calls,
         }
     );
 }
