@@ -15,9 +15,9 @@
 //!    in a row (appointments due when called; a held ticket called back does not count, any
 //!    other call starts the count again) and would call a due appointment next, it calls
 //!    instead a walk-in (standard or priority group) that waited past its service's target
-//!    wait, if one is eligible there — the best such walk-in by the rest of this order. Urgent tickets still go
-//!    first. So no walk-in past its target waits through more than N appointment calls in a
-//!    row at a desk that may call it. People ahead and estimates leave the guard out (it only
+//!    wait, if one is eligible there — the best such walk-in by the rest of this order; not
+//!    while an urgent ticket (set by staff) is eligible at the desk. So no walk-in past its target waits through more than N appointment calls in a
+//!    row at a desk that may call it, unless urgent tickets wait there too. People ahead and estimates leave the guard out (it only
 //!    reorders walk-ins past their target against appointments, for one call in N + 1);
 //! 3. tickets reserved for this desk or this staff member first;
 //! 4. the desk's order of services;
@@ -195,8 +195,11 @@ impl Ctx<'_> {
         let mut best: Option<Key> = None;
         // The best walk-in past its target (the walk-in guard's candidate).
         let mut walk_in: Option<Key> = None;
+        // Is an urgent ticket (set by staff) eligible here? Then the guard waits.
+        let mut urgent = false;
         let now = self.now;
         let mut consider = |k: Key, t: &Ticket, svc: &ServiceRules| {
+            urgent |= t.priority == Priority::Urgent;
             if best.as_ref().is_none_or(|b| k < *b) {
                 best = Some(k.clone());
             }
@@ -238,7 +241,7 @@ impl Ctx<'_> {
         let best = best?.4;
         // Rule 2a: the guard puts the walk-in first where the pick would be an appointment.
         match walk_in {
-            Some(w) if guard_due(desk, site) && is_appointment_call(&self.tickets[&best], now) => Some(w.4),
+            Some(w) if !urgent && guard_due(desk, site) && is_appointment_call(&self.tickets[&best], now) => Some(w.4),
             _ => Some(best),
         }
     }

@@ -93,7 +93,8 @@ pub(crate) fn key_at(rules: &Rules, state: &State, desk_id: &DeskId, t: &Ticket,
 
 /// The tickets `desk` may call now, in the order the policy would call them: by key, except that
 /// the walk-in guard (rule 2a) puts the oldest-ranked walk-in past its target first when the desk
-/// has called the site's N appointments in a row and the best key is an appointment.
+/// has called the site's N appointments in a row, the best key is a due appointment, and no urgent
+/// ticket is callable there.
 pub(crate) fn call_order(rules: &Rules, state: &State, desk_id: &DeskId, now: Timestamp) -> Vec<RefKey> {
     let Some(desk) = state.desks.get(desk_id) else { return vec![] };
     let mut keyed: Vec<RefKey> = state.tickets.values().filter_map(|t| key_at(rules, state, desk_id, t, now)).collect();
@@ -103,7 +104,8 @@ pub(crate) fn call_order(rules: &Rules, state: &State, desk_id: &DeskId, now: Ti
         let t = &state.tickets[&k.4];
         t.priority == Priority::Appointment && t.appointment_at.is_none_or(|due| due <= now)
     });
-    if guard.is_some_and(|n| desk.appointment_streak >= n) && best_is_appointment {
+    let urgent_here = keyed.iter().any(|k| state.tickets[&k.4].priority == Priority::Urgent);
+    if guard.is_some_and(|n| desk.appointment_streak >= n) && best_is_appointment && !urgent_here {
         let past_target = |k: &RefKey| {
             let t = &state.tickets[&k.4];
             let target = rules.services[&(t.site.clone(), t.service.clone())].target_wait_s;
@@ -467,6 +469,14 @@ impl Checker {
             }
             let Some(n) = rules.sites[&t.site].walk_in_guard else { continue };
             if !matches!(cmd, Command::CallNext { ticket: None, .. }) {
+                continue;
+            }
+            // The guard waits while an urgent ticket is callable at the desk (rule 2a).
+            let urgent_here = state
+                .tickets
+                .values()
+                .any(|u| u.priority == Priority::Urgent && key_at(rules, state, desk, u, now).is_some());
+            if urgent_here {
                 continue;
             }
             for w in state.tickets.values() {

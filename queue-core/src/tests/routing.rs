@@ -1572,3 +1572,65 @@ fn walk_in_guard_counts_per_desk() {
         "#]],
     );
 }
+
+/// The guard waits while an urgent ticket is callable at the desk: here an appointment that waited
+/// past its target (promoted to the urgent class, and queued before the urgent ticket) is called
+/// as ever, not jumped by the walk-in, and the urgent ticket comes next.
+#[test]
+fn walk_in_guard_waits_while_an_urgent_ticket_is_here() {
+    check(
+        "
+        site lt aging guard=1
+        service lt/A target=1800
+        desk d1 lt A
+        at 08:30; open d1 alice; issue w1 lt/A
+        at 08:40; issue a1 lt/A appointment appt=08:40; issue a2 lt/A appointment appt=08:40
+        at 09:15; call d1; start a1; finish a1
+        issue u1 lt/A urgent
+        order d1
+        call d1 # a2 (urgent class by aging, before u1): the guard waits for u1
+        start a2; finish a2
+        call d1 # u1
+        start u1; finish u1
+        call d1 # w1
+        ",
+        expect![[r#"
+            > open d1 alice
+              desk d1 opened by alice
+            > issue w1 lt/A
+              issued w1 A001 lt/A standard lang=it est=0s
+            > issue a1 lt/A appointment appt=08:40
+              issued a1 A002 lt/A appointment lang=it est=0s
+            > issue a2 lt/A appointment appt=08:40
+              issued a2 A003 lt/A appointment lang=it est=600s
+            > call d1
+              called a1 A002 -> d1 (alice)
+            > start a1
+              serving a1 A002
+            > finish a1
+              done a1
+            > issue u1 lt/A urgent
+              issued u1 A004 lt/A urgent lang=it est=1s
+            > order d1
+              a2 A003 urgent [appointment,waited_past_target]
+              u1 A004 urgent [urgent]
+              w1 A001 priority [waited_past_target]
+            > call d1
+              called a2 A003 -> d1 (alice)
+            > start a2
+              serving a2 A003
+            > finish a2
+              done a2
+            > call d1
+              called u1 A004 -> d1 (alice)
+            > start u1
+              serving u1 A004
+            > finish u1
+              done u1
+            > call d1
+              called w1 A001 -> d1 (alice)
+            -- state
+              d1 open alice appointments_in_a_row=0: w1 A001 called
+        "#]],
+    );
+}
