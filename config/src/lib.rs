@@ -440,6 +440,61 @@ fn hours(src: &mut Src<'_>, h: &Spanned<raw::Hours>, field: &str) -> OpeningHour
     out
 }
 
+/// A value that must lie in `range`, or an error naming it.
+fn within(src: &mut Src<'_>, v: &Spanned<u32>, field: &str, range: std::ops::RangeInclusive<u32>, unit: &str) -> u32 {
+    if !range.contains(v.get_ref()) {
+        src.err(
+            v.span(),
+            field,
+            format!("{} must be between {} and {} {unit}", v.get_ref(), range.start(), range.end()),
+        );
+    }
+    *v.get_ref()
+}
+
+/// `[appointments]` of a site: the check-in window and the walk-in guard (0: off).
+fn site_appointments(src: &mut Src<'_>, raw: &raw::SiteAppointments) -> SiteAppointments {
+    let early = within(src, &raw.check_in_early_min, "appointments.check_in_early_min", 0..=240, "minutes");
+    let late = within(src, &raw.check_in_late_min, "appointments.check_in_late_min", 0..=120, "minutes");
+    let guard = within(src, &raw.walk_in_guard, "appointments.walk_in_guard", 0..=50, "calls (0: no guard)");
+    SiteAppointments { check_in_early_min: early, check_in_late_min: late, walk_in_guard: (guard > 0).then_some(guard) }
+}
+
+/// `[services.appointments]`: hours inside the service's opening hours (`open`, `None`: always
+/// open), a slot length and the share of capacity bookings may take.
+fn service_appointments(
+    src: &mut Src<'_>,
+    raw: &raw::ServiceAppointments,
+    field: &str,
+    open: Option<&OpeningHours>,
+) -> ServiceAppointments {
+    let f = |x: &str| format!("{field}.{x}");
+    let parsed = hours(src, &raw.hours, &f("hours"));
+    if parsed.days.iter().all(Vec::is_empty) {
+        src.err(raw.hours.span(), f("hours"), "appointment hours name no time: give at least one day's range");
+    }
+    if let Some(open) = open {
+        for (day, ranges) in raw.hours.get_ref() {
+            let Some(d) = WEEKDAYS.iter().position(|w| w == day.get_ref()) else { continue };
+            for (i, r) in ranges.iter().enumerate() {
+                let range =
+                    r.get_ref().split_once('-').and_then(|(a, b)| Some((minutes(a.trim())?, minutes(b.trim())?)));
+                let Some((a, b)) = range else { continue };
+                if a < b && !open.days[d].iter().any(|&(x, y)| x <= a && b <= y) {
+                    src.err(
+                        r.span(),
+                        format!("{}.{}[{i}]", f("hours"), day.get_ref()),
+                        format!("'{}' is outside the service's opening hours that day", r.get_ref()),
+                    );
+                }
+            }
+        }
+    }
+    let slot_min = within(src, &raw.slot_min, &f("slot_min"), 5..=240, "minutes");
+    let max_share_percent = within(src, &raw.max_share_percent, &f("max_share_percent"), 1..=100, "percent");
+    ServiceAppointments { hours: parsed, slot_min, max_share_percent }
+}
+
 fn positive(src: &mut Src<'_>, v: &Spanned<u32>, field: &str) -> u32 {
     if *v.get_ref() == 0 {
         src.err(v.span(), field, "must be greater than 0");
@@ -564,6 +619,7 @@ fn site(
         ),
         flood_alert_tickets: positive(src, &raw.rate_limits.flood_alert_tickets, "rate_limits.flood_alert_tickets"),
     };
+    let appointments = site_appointments(src, &raw.appointments);
     let public_url = raw.public_url.as_ref().and_then(|u| match parse_public_url(u.get_ref()) {
         Ok(url) => Some(url),
         Err(message) => {
@@ -619,6 +675,7 @@ fn site(
                 format!("public id '{public_id}' is already used by service '{}'", other.id),
             );
         }
+        let svc_hours = s.opening_hours.as_ref().map(|h| hours(src, h, &f("opening_hours")));
         services.push(Service {
             public_id,
             id: ServiceId(s.id.get_ref().clone()),
@@ -629,9 +686,12 @@ fn site(
             kind,
             target_wait_s: positive(src, &s.target_wait_s, &f("target_wait_s")),
             daily_cap,
-            opening_hours: s.opening_hours.as_ref().map(|h| hours(src, h, &f("opening_hours"))),
+            opening_hours: svc_hours.clone(),
             roles: s.roles.clone(),
             default_service_time_s: positive(src, &s.default_service_time_s, &f("default_service_time_s")),
+            appointments: s.appointments.as_ref().map(|a| {
+                service_appointments(src, a, &f("appointments"), svc_hours.as_ref().or(opening_hours.as_ref()))
+            }),
         });
     }
     if raw.services.is_empty() {
@@ -701,6 +761,7 @@ fn site(
         opening_hours,
         policy,
         rate_limits,
+        appointments,
         waiting_area,
         notice,
         services,
@@ -872,6 +933,7 @@ impl Config {
                     any_ticket_role: s.policy.any_ticket_role,
                     keep_queue_overnight: s.policy.keep_queue_overnight,
                     expire_grace_s: s.policy.expire_grace_s,
+                    walk_in_guard: s.appointments.walk_in_guard,
                 },
             );
             for svc in &s.services {

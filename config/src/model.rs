@@ -109,6 +109,7 @@ pub struct Site {
     pub opening_hours: Option<OpeningHours>,
     pub policy: Policy,
     pub rate_limits: RateLimits,
+    pub appointments: SiteAppointments,
     /// Where to wait, per language (kiosk result screen, ticket).
     pub waiting_area: Texts,
     /// Scrolling notice on displays, per language.
@@ -129,6 +130,44 @@ pub struct Policy {
     pub keep_queue_overnight: bool,
     /// Tickets still waiting expire this long after the closing time; 0: at closing.
     pub expire_grace_s: u32,
+}
+
+/// A site's appointment rules (`[appointments]`, issue 16).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SiteAppointments {
+    /// A code checks in from this many minutes before its booked time…
+    pub check_in_early_min: u32,
+    /// …to this many after (later: the kiosk offers a normal ticket and staff are told).
+    pub check_in_late_min: u32,
+    /// After this many appointment calls in a row at a desk, a walk-in past its target goes first
+    /// (queue-core's routing rule 2a); `None`: no guard.
+    pub walk_in_guard: Option<u32>,
+}
+
+/// When a service takes bookings (`[services.appointments]`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServiceAppointments {
+    /// Appointment hours, site-local, per weekday.
+    pub hours: OpeningHours,
+    pub slot_min: u32,
+    /// Bookings may take at most this share (percent) of a day's capacity in those hours: slots ×
+    /// desks serving the service. The rest stays for walk-ins.
+    pub max_share_percent: u32,
+}
+
+impl ServiceAppointments {
+    /// A weekday's booking capacity (Monday = 0) with `desks` serving the service: its slots, and
+    /// the cap (slots × desks × share, rounded down) that keeps the rest for walk-ins.
+    pub fn day(&self, weekday_monday_zero: usize, desks: u32) -> queue_core::booking::Day {
+        let mut day = queue_core::booking::Day {
+            ranges: self.hours.days[weekday_monday_zero % 7].clone(),
+            slot_min: self.slot_min as u16,
+            desks,
+            day_cap: 0,
+        };
+        day.day_cap = day.slots().len() as u32 * desks * self.max_share_percent / 100;
+        day
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -192,6 +231,8 @@ pub struct Service {
     /// Professional roles that may serve it; empty = any.
     pub roles: Vec<String>,
     pub default_service_time_s: u32,
+    /// Bookings: `None` where the service takes none.
+    pub appointments: Option<ServiceAppointments>,
 }
 
 impl Site {

@@ -85,6 +85,9 @@ pub struct Site {
     pub policy: Policy,
     #[serde(default)]
     pub rate_limits: RateLimits,
+    /// `[appointments]`: the site's check-in window and walk-in guard (issue 16).
+    #[serde(default)]
+    pub appointments: SiteAppointments,
     pub waiting_area: Spanned<Texts>,
     #[serde(default)]
     pub notice: Option<Spanned<Texts>>,
@@ -128,6 +131,55 @@ fn yes() -> bool {
 }
 fn default_fallback() -> Spanned<u32> {
     Spanned::new(0..0, 600)
+}
+
+/// `[appointments]` in a site file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteAppointments {
+    /// How early before the booked time a code checks in (minutes).
+    #[serde(default = "default_early")]
+    pub check_in_early_min: Spanned<u32>,
+    /// How late after the booked time a code still checks in (minutes).
+    #[serde(default = "default_late")]
+    pub check_in_late_min: Spanned<u32>,
+    /// N: after N appointment calls in a row at a desk, a walk-in past its target goes first; 0: off.
+    #[serde(default = "default_guard")]
+    pub walk_in_guard: Spanned<u32>,
+}
+
+impl Default for SiteAppointments {
+    fn default() -> Self {
+        SiteAppointments {
+            check_in_early_min: default_early(),
+            check_in_late_min: default_late(),
+            walk_in_guard: default_guard(),
+        }
+    }
+}
+
+fn default_early() -> Spanned<u32> {
+    Spanned::new(0..0, 30)
+}
+fn default_late() -> Spanned<u32> {
+    Spanned::new(0..0, 15)
+}
+fn default_guard() -> Spanned<u32> {
+    Spanned::new(0..0, 3)
+}
+
+/// `[services.appointments]`: when a service takes bookings, in slots of what length, and how much of
+/// its capacity they may take.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceAppointments {
+    /// Appointment hours per weekday, like `opening_hours`.
+    pub hours: Spanned<Hours>,
+    /// Slot length, minutes.
+    pub slot_min: Spanned<u32>,
+    /// The largest share of the service's capacity in those hours (slots × desks serving it) that
+    /// bookings may take, percent (1–100).
+    pub max_share_percent: Spanned<u32>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -205,6 +257,8 @@ pub struct Service {
     pub default_service_time_s: Spanned<u32>,
     pub names: Spanned<Texts>,
     pub public_label: Spanned<Texts>,
+    #[serde(default)]
+    pub appointments: Option<ServiceAppointments>,
 }
 
 fn default_service_time() -> Spanned<u32> {

@@ -91,6 +91,11 @@ fn demo_and_test_configurations_load() {
         assert_eq!(ids, ["grosseto-stazione", "livorno-terreni"]);
         let livorno = &cfg.sites[1];
         assert_eq!(livorno.services.len(), 9);
+        if dir == "demo" {
+            let booked: Vec<&str> =
+                livorno.services.iter().filter(|s| s.appointments.is_some()).map(|s| s.id.as_str()).collect();
+            assert_eq!(booked, ["lavoro", "sociale", "legale"], "the demo books follow-ups at these");
+        }
         assert_eq!(livorno.languages, ["it", "en", "fr", "ar", "ro", "uk"]);
         assert_eq!(cfg.sites[0].services.len(), 3);
         let rules = cfg.rules();
@@ -141,7 +146,7 @@ fn unknown_field_and_syntax_error() {
             ("s2.toml", "id = \"s2\"\nname = "),
         ],
         expect![[r#"
-            sites/s1.toml:11:1: unknown field `colour`, expected one of `id`, `prefix`, `kind`, `discreet`, `public_id`, `target_wait_s`, `daily_cap`, `opening_hours`, `roles`, `default_service_time_s`, `names`, `public_label`
+            sites/s1.toml:11:1: unknown field `colour`, expected one of `id`, `prefix`, `kind`, `discreet`, `public_id`, `target_wait_s`, `daily_cap`, `opening_hours`, `roles`, `default_service_time_s`, `names`, `public_label`, `appointments`
             sites/s2.toml:2:8: string values must be quoted, expected literal string"#]],
     );
 }
@@ -381,4 +386,78 @@ fn a_desk_public_label_defaults_to_its_label() {
     let empty = broken("label = \"Sportello 1\"", "label = \"Ambulatorio\"\npublic_label = \" \"");
     let error = load(empty).unwrap_err().to_string();
     assert!(error.contains("desks[0].public_label: the public label is empty"), "{error}");
+}
+
+/// Issue 16: `[services.appointments]` and the site's `[appointments]` read, with their defaults,
+/// and the day's booking capacity follows hours, slot length, desks and share.
+#[test]
+fn appointments_are_read() {
+    let text = broken(
+        "public_label = { it = \"Area A\", ar = \"المنطقة A\" }",
+        "public_label = { it = \"Area A\", ar = \"المنطقة A\" }\n[services.appointments]\nhours = { tue = [\"09:00-10:00\", \"14:00-15:45\"] }\nslot_min = 30\nmax_share_percent = 50",
+    );
+    let sources =
+        vec![(PathBuf::from("sportello.toml"), GLOBAL.to_owned()), (Path::new("sites").join("s1.toml"), text)];
+    let cfg = load_sources(&sources).unwrap();
+    let site = &cfg.sites[0];
+    assert_eq!(
+        site.appointments,
+        crate::SiteAppointments { check_in_early_min: 30, check_in_late_min: 15, walk_in_guard: Some(3) }
+    );
+    let a = site.services[0].appointments.as_ref().unwrap();
+    // 09:00, 09:30; 14:00, 14:30, 15:00 (15:30 would end after 15:45).
+    assert_eq!(a.day(1, 1).slots(), [540, 570, 840, 870, 900]);
+    assert!(a.day(0, 1).slots().is_empty());
+    assert_eq!(a.day(1, 1).day_cap, 2);
+    assert_eq!(a.day(1, 2).day_cap, 5);
+    assert!(site.services[1].appointments.is_none());
+    assert_eq!(cfg.rules().sites[&site.id].walk_in_guard, Some(3));
+}
+
+#[test]
+fn appointment_errors_name_file_line_and_field() {
+    let text = broken(
+        "public_label = { it = \"Area A\", ar = \"المنطقة A\" }",
+        "public_label = { it = \"Area A\", ar = \"المنطقة A\" }\nopening_hours = { mon = [\"09:00-13:00\"] }\n[services.appointments]\nhours = { mon = [\"12:00-14:00\"], tue = [\"10:00-11:00\"] }\nslot_min = 0\nmax_share_percent = 150",
+    )
+    .replacen(
+        "languages = [\"it\", \"ar\"]\n",
+        "languages = [\"it\", \"ar\"]\nappointments = { check_in_early_min = 500, walk_in_guard = 99 }\n",
+        1,
+    );
+    check(
+        &[("s1.toml", &text)],
+        expect![[r#"
+        sites/s1.toml:5:39: appointments.check_in_early_min: 500 must be between 0 and 240 minutes
+        sites/s1.toml:5:60: appointments.walk_in_guard: 99 must be between 0 and 50 calls (0: no guard)
+        sites/s1.toml:17:18: services[0].appointments.hours.mon[0]: '12:00-14:00' is outside the service's opening hours that day
+        sites/s1.toml:17:41: services[0].appointments.hours.tue[0]: '10:00-11:00' is outside the service's opening hours that day
+        sites/s1.toml:18:12: services[0].appointments.slot_min: 0 must be between 5 and 240 minutes
+        sites/s1.toml:19:21: services[0].appointments.max_share_percent: 150 must be between 1 and 100 percent"#]],
+    );
+    let empty = broken(
+        "public_label = { it = \"Area B\"",
+        "appointments = { hours = {}, slot_min = 30, max_share_percent = 20 }\npublic_label = { it = \"Area B\"",
+    );
+    check(
+        &[("s1.toml", &empty)],
+        expect![
+            "sites/s1.toml:21:26: services[1].appointments.hours: appointment hours name no time: give at least one day's range"
+        ],
+    );
+}
+
+#[test]
+fn walk_in_guard_zero_turns_it_off() {
+    let text = SITE.replacen(
+        "languages = [\"it\", \"ar\"]\n",
+        "languages = [\"it\", \"ar\"]\nappointments = { walk_in_guard = 0, check_in_late_min = 5 }\n",
+        1,
+    );
+    let sources =
+        vec![(PathBuf::from("sportello.toml"), GLOBAL.to_owned()), (Path::new("sites").join("s1.toml"), text)];
+    let cfg = load_sources(&sources).unwrap();
+    assert_eq!(cfg.sites[0].appointments.walk_in_guard, None);
+    assert_eq!(cfg.sites[0].appointments.check_in_late_min, 5);
+    assert_eq!(cfg.rules().sites[&cfg.sites[0].id].walk_in_guard, None);
 }

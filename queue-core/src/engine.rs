@@ -238,6 +238,7 @@ impl Engine {
                     current: None,
                     since: None,
                     last_closed: None,
+                    appointment_streak: 0,
                 },
             );
         }
@@ -1076,6 +1077,13 @@ impl Engine {
                 s.tickets.insert(ticket.id.clone(), (**ticket).clone());
             }
             EventKind::TicketCalled { ticket, desk, staff, .. } => {
+                // The walk-in guard's count: a call from the queue (not a held ticket called back)
+                // of an appointment due now adds one; of any other ticket, starts again.
+                let from_queue = s.tickets.get(ticket).filter(|t| t.status == Status::Waiting);
+                if let (Some(t), Some(d)) = (from_queue, s.desks.get_mut(desk)) {
+                    d.appointment_streak =
+                        if crate::routing::is_appointment_call(t, at) { d.appointment_streak + 1 } else { 0 };
+                }
                 if let Some(t) = s.tickets.get_mut(ticket) {
                     s.index.remove(t);
                     t.status = Status::Called;

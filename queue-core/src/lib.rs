@@ -3,6 +3,8 @@
 //! Nothing here does I/O or reads a clock: time comes in as `now`, and the
 //! engine *returns events* for the caller to persist and broadcast.
 
+pub mod booking;
+pub mod code;
 pub mod engine;
 pub mod envelope;
 pub mod error;

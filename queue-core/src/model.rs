@@ -187,6 +187,10 @@ pub struct DeskState {
     pub professions: Vec<String>,
     pub current: Option<TicketId>,
     pub since: Option<Timestamp>,
+    /// Appointments (due when called) this desk called in a row, since its last call of any other
+    /// ticket: the walk-in guard's count (`routing`, rule 2a). A held ticket called back does not count.
+    #[serde(default)]
+    pub appointment_streak: u32,
     /// The ticket the desk last finished or marked a no-show, as it was just before, and when: what
     /// `Command::Undo` puts back (within `engine::UNDO_WINDOW`, while the desk called nobody since).
     /// Kept until the next close at this desk or the desk closes.

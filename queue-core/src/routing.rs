@@ -10,6 +10,15 @@
 //! 2. effective class, highest first: `urgent` > `appointment` (once due; before, standard) >
 //!    `priority` > `standard`, each promoted one class once the ticket waited longer than
 //!    its service's target wait (if the site enables aging);
+//!
+//!    2a. the walk-in guard (a site's `walk_in_guard = N`): once a desk has called N appointments
+//!    in a row (appointments due when called; a held ticket called back does not count, any
+//!    other call starts the count again) and would call a due appointment next, it calls
+//!    instead a walk-in (standard or priority group) that waited past its service's target
+//!    wait, if one is eligible there — the best such walk-in by the rest of this order; not
+//!    while an urgent ticket (set by staff) is eligible at the desk. So no walk-in past its target waits through more than N appointment calls in a
+//!    row at a desk that may call it, unless urgent tickets wait there too. People ahead and estimates leave the guard out (it only
+//!    reorders walk-ins past their target against appointments, for one call in N + 1);
 //! 3. tickets reserved for this desk or this staff member first;
 //! 4. the desk's order of services;
 //! 5. earliest queue time (arrival; kept by keep-position transfers and holds), then id.
@@ -78,6 +87,22 @@ pub fn effective_class(t: &Ticket, svc: &ServiceRules, site: &SiteRules, now: Ti
         (p, _) => p,
     };
     if site.aging && is_aged(t, svc, now) { base.promoted() } else { base }
+}
+
+/// Is calling this ticket at `now` an appointment call for the walk-in guard (an appointment due by
+/// then; one without a due time is due)?
+pub fn is_appointment_call(t: &Ticket, now: Timestamp) -> bool {
+    t.priority == Priority::Appointment && t.appointment_at.is_none_or(|due| due <= now)
+}
+
+/// A walk-in: a ticket of the standard or a priority-group class (neither urgent nor an appointment).
+pub fn is_walk_in(t: &Ticket) -> bool {
+    matches!(t.priority, Priority::Standard | Priority::Priority)
+}
+
+/// Is the walk-in guard on at this desk now (N appointment calls in a row reached)?
+pub fn guard_due(desk: &DeskState, site: &SiteRules) -> bool {
+    site.walk_in_guard.is_some_and(|n| desk.appointment_streak >= n)
 }
 
 /// Has the ticket waited longer than its service's target wait?
@@ -168,9 +193,18 @@ impl Ctx<'_> {
         let site = self.rules.site(&desk.site)?;
         let desk_rules = self.rules.desk(&desk.id)?;
         let mut best: Option<Key> = None;
-        let mut consider = |k: Key| {
+        // The best walk-in past its target (the walk-in guard's candidate).
+        let mut walk_in: Option<Key> = None;
+        // Is an urgent ticket (set by staff) eligible here? Then the guard waits.
+        let mut urgent = false;
+        let now = self.now;
+        let mut consider = |k: Key, t: &Ticket, svc: &ServiceRules| {
+            urgent |= t.priority == Priority::Urgent;
             if best.as_ref().is_none_or(|b| k < *b) {
-                best = Some(k);
+                best = Some(k.clone());
+            }
+            if is_walk_in(t) && is_aged(t, svc, now) && walk_in.as_ref().is_none_or(|b| k < *b) {
+                walk_in = Some(k);
             }
         };
         for (rank, service) in desk_rules.services.iter().enumerate() {
@@ -184,7 +218,7 @@ impl Ctx<'_> {
                 for (_, id) in bucket {
                     let t = &self.tickets[id];
                     if self.eligible(t, desk, site, svc) {
-                        consider(self.key(t, desk, rank, site, svc));
+                        consider(self.key(t, desk, rank, site, svc), t, svc);
                         if !scan_all {
                             break;
                         }
@@ -201,10 +235,15 @@ impl Ctx<'_> {
             let Some(rank) = desk_rules.services.iter().position(|s| s == &t.service) else { continue };
             let Some(svc) = self.rules.service(&desk.site, &t.service) else { continue };
             if may_serve(desk, svc) && self.eligible(t, desk, site, svc) {
-                consider(self.key(t, desk, rank, site, svc));
+                consider(self.key(t, desk, rank, site, svc), t, svc);
             }
         }
-        best.map(|k| k.4)
+        let best = best?.4;
+        // Rule 2a: the guard puts the walk-in first where the pick would be an appointment.
+        match walk_in {
+            Some(w) if !urgent && guard_due(desk, site) && is_appointment_call(&self.tickets[&best], now) => Some(w.4),
+            _ => Some(best),
+        }
     }
 
     /// How many waiting tickets of the same service will be called before `t`: the one definition
@@ -374,6 +413,15 @@ impl Ctx<'_> {
             }
         }
         callable.sort_by(|a, b| a.0.cmp(&b.0));
+        // The walk-in guard's pick (rule 2a) goes first, ahead of the appointments it jumps.
+        if let Some(pick) = self.pick(desk)
+            && let Some(i) = callable.iter().position(|(_, p)| p.ticket == pick)
+            && i > 0
+        {
+            let mut chosen = callable.remove(i);
+            chosen.1.reasons.push(Reason::WalkInGuard);
+            callable.insert(0, chosen);
+        }
         others.sort_by(|a, b| a.0.cmp(&b.0));
         callable.into_iter().map(|(_, p)| p).chain(others.into_iter().map(|(_, p)| p)).collect()
     }
@@ -402,6 +450,9 @@ pub enum Reason {
     ReservedElsewhere,
     /// Needs a mediator whose language is spoken at another open desk: left for it.
     MediatorElsewhere,
+    /// A walk-in past its target, called before the appointments after N of them in a row at
+    /// this desk (the site's walk-in guard).
+    WalkInGuard,
 }
 
 /// How the tickets a desk may not call now are listed after the others: best class, oldest first.

@@ -35,6 +35,9 @@ pub struct SiteRules {
     /// Tickets still waiting expire this long after the site's closing time (people already inside
     /// may still be served); 0: at closing.
     pub expire_grace_s: u32,
+    /// The walk-in guard: after this many appointment calls in a row at a desk, a walk-in that
+    /// waited past its target goes first (`routing`, rule 2a); `None`: no guard.
+    pub walk_in_guard: Option<u32>,
 }
 
 #[derive(Debug, Clone)]

@@ -153,6 +153,7 @@ impl Plan {
                 // A simulated day is one stretch of opening: nothing expires inside it.
                 keep_queue_overnight: true,
                 expire_grace_s: 0,
+                walk_in_guard: None,
             },
         );
         for (i, s) in self.services.iter().enumerate() {

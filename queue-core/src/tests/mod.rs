@@ -11,6 +11,7 @@
 //!
 //! Bless changed snapshots with `UPDATE_EXPECT=1 cargo test -p queue-core`.
 
+mod appointment_day;
 mod numbering;
 mod props;
 mod reference;

@@ -428,6 +428,7 @@ fn numbers_grow_past_three_digits() {
         any_ticket_role: crate::model::Role::Manager,
         keep_queue_overnight: false,
         expire_grace_s: 0,
+        walk_in_guard: None,
     };
     let service = ServiceRules {
         site: "lt".into(),
@@ -492,6 +493,7 @@ fn a_clock_that_goes_back_across_midnight_never_repeats_a_number() {
             any_ticket_role: crate::model::Role::Manager,
             keep_queue_overnight: false,
             expire_grace_s: 0,
+            walk_in_guard: None,
         },
     );
     rules.services.insert(

@@ -4,7 +4,9 @@
 //! After each command: no ticket is current at two desks and a desk holds at most one
 //! ticket; each policy call is the reference's best pick (class with appointment and aging,
 //! reservation, mediator, service rank, queue time, so FIFO within a class); transfers and
-//! returns keep or lose the queue time as asked; numbers are unique per site, service and
+//! returns keep or lose the queue time as asked; the walk-in guard holds (no walk-in past its
+//! target waits through more than the site's N appointment calls in a row at a desk that may call
+//! it; random N or none); numbers are unique per site, service and
 //! day; a refused command leaves the state unchanged. At the end of every case, replaying
 //! the events (and restoring the projections) rebuilds an equal state.
 //! `PROPTEST_CASES=5000 cargo test -p queue-core props` runs a longer search.
@@ -39,6 +41,8 @@ struct SiteCfg {
     aging: bool,
     out_of_order: bool,
     fallback: u32,
+    /// The walk-in guard's N (`None`: off).
+    guard: Option<u32>,
     services: Vec<SvcCfg>,
     /// Per desk, the indices of the services it serves, in its order.
     desks: Vec<Vec<usize>>,
@@ -60,8 +64,9 @@ fn site_cfg() -> impl Strategy<Value = SiteCfg> {
         any::<bool>(),
         prop_oneof![Just(0u32), Just(60), Just(300), Just(900)],
         prop::collection::vec(svc_cfg(), 2..=3),
+        prop_oneof![1 => Just(None), 2 => (1u32..=3).prop_map(Some)],
     )
-        .prop_flat_map(|(aging, out_of_order, fallback, services)| {
+        .prop_flat_map(|(aging, out_of_order, fallback, services, guard)| {
             let n = services.len();
             let desk = Just((0..n).collect::<Vec<usize>>())
                 .prop_shuffle()
@@ -70,6 +75,7 @@ fn site_cfg() -> impl Strategy<Value = SiteCfg> {
                 aging,
                 out_of_order,
                 fallback,
+                guard,
                 services: services.clone(),
                 desks,
             })
@@ -98,6 +104,7 @@ fn rules(sites: &[SiteCfg]) -> Rules {
                 any_ticket_role: crate::model::Role::Manager,
                 keep_queue_overnight: false,
                 expire_grace_s: 0,
+                walk_in_guard: cfg.guard,
             },
         );
         for (j, s) in cfg.services.iter().enumerate() {
@@ -349,6 +356,8 @@ struct Seen {
     refusals: usize,
     /// Commands done by someone other than the default actor (a coordinator, a kiosk, …).
     by_others: usize,
+    /// Walk-ins called by a desk that had called the site's N appointments in a row (the guard).
+    guard_calls: usize,
 }
 
 /// Who sends a command: mostly the actor the rule lets do it, sometimes someone else (a colleague
@@ -394,9 +403,15 @@ fn run(sites: &[SiteCfg], start: Timestamp, steps: &[(i64, Op, u8)]) -> Seen {
         seen.by_others += usize::from(*who != 0);
         for e in &events {
             match &e.kind {
-                EventKind::TicketCalled { ticket, out_of_order, .. } => {
+                EventKind::TicketCalled { ticket, out_of_order, desk, .. } => {
                     let t = before.ticket(ticket).unwrap();
                     let svc = before.rules().service(&t.site, &t.service).unwrap();
+                    let guard = before.rules().site(&t.site).unwrap().walk_in_guard;
+                    let streak = before.desk(desk).unwrap().appointment_streak;
+                    seen.guard_calls += usize::from(
+                        guard.is_some_and(|n| streak >= n)
+                            && matches!(t.priority, Priority::Standard | Priority::Priority),
+                    );
                     seen.calls += 1;
                     seen.out_of_order += usize::from(*out_of_order);
                     seen.reserved_calls += usize::from(t.target.is_some());
@@ -450,6 +465,7 @@ fn random_days_are_not_vacuous() {
         all.held_returns += seen.held_returns;
         all.refusals += seen.refusals;
         all.by_others += seen.by_others;
+        all.guard_calls += seen.guard_calls;
     }
     let Seen {
         calls,
@@ -461,6 +477,7 @@ fn random_days_are_not_vacuous() {
         held_returns,
         refusals,
         by_others,
+        guard_calls,
     } = all;
     assert!(
         calls > 400
@@ -471,7 +488,8 @@ fn random_days_are_not_vacuous() {
             && transfers > 80
             && held_returns > 15
             && refusals > 500
-            && by_others > 100,
+            && by_others > 100
+            && guard_calls > 3,
         "{all:?}",
         all = Seen {
             calls,
@@ -482,7 +500,8 @@ fn random_days_are_not_vacuous() {
             transfers,
             held_returns,
             refusals,
-            by_others
+            by_others,
+            guard_calls,
         }
     );
 }

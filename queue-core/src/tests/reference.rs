@@ -91,12 +91,41 @@ pub(crate) fn key_at(rules: &Rules, state: &State, desk_id: &DeskId, t: &Ticket,
     Some((Reverse(class_now(rules, t, now)), !mine, rank, t.queued_at, t.id.clone()))
 }
 
-/// The ticket the policy says `desk` calls next: the best key over every waiting ticket.
+/// The tickets `desk` may call now, in the order the policy would call them: by key, except that
+/// the walk-in guard (rule 2a) puts the oldest-ranked walk-in past its target first when the desk
+/// has called the site's N appointments in a row, the best key is a due appointment, and no urgent
+/// ticket is callable there.
+pub(crate) fn call_order(rules: &Rules, state: &State, desk_id: &DeskId, now: Timestamp) -> Vec<RefKey> {
+    let Some(desk) = state.desks.get(desk_id) else { return vec![] };
+    let mut keyed: Vec<RefKey> = state.tickets.values().filter_map(|t| key_at(rules, state, desk_id, t, now)).collect();
+    keyed.sort();
+    let guard = rules.sites[&desk.site].walk_in_guard;
+    let best_is_appointment = keyed.first().is_some_and(|k| {
+        let t = &state.tickets[&k.4];
+        t.priority == Priority::Appointment && t.appointment_at.is_none_or(|due| due <= now)
+    });
+    let urgent_here = keyed.iter().any(|k| state.tickets[&k.4].priority == Priority::Urgent);
+    if guard.is_some_and(|n| desk.appointment_streak >= n) && best_is_appointment && !urgent_here {
+        let past_target = |k: &RefKey| {
+            let t = &state.tickets[&k.4];
+            let target = rules.services[&(t.site.clone(), t.service.clone())].target_wait_s;
+            matches!(t.priority, Priority::Standard | Priority::Priority)
+                && waited_s(t.queued_at, now) > i64::from(target)
+        };
+        if let Some(i) = keyed.iter().position(past_target) {
+            let k = keyed.remove(i);
+            keyed.insert(0, k);
+        }
+    }
+    keyed
+}
+
+/// The ticket the policy says `desk` calls next: the first of its `call_order`.
 pub(crate) fn pick(rules: &Rules, state: &State, desk: &DeskId, now: Timestamp) -> Option<TicketId> {
     if state.desks.get(desk)?.status != DeskStatus::Open {
         return None;
     }
-    state.tickets.values().filter_map(|t| key_at(rules, state, desk, t, now)).min().map(|k| k.4)
+    call_order(rules, state, desk, now).into_iter().next().map(|k| k.4)
 }
 
 /// Invariants of any state the engine reaches.
@@ -168,6 +197,12 @@ pub(crate) struct Checker {
     pub(crate) log: Vec<Event>,
     numbers: BTreeSet<(SiteId, ServiceId, Date, String)>,
     last_now: Option<Timestamp>,
+    /// Per desk, appointments called from the queue in a row (the walk-in guard's count), kept
+    /// here from the events, apart from the engine's own.
+    streaks: BTreeMap<DeskId, u32>,
+    /// Per waiting walk-in past its target and desk: policy calls of appointments there in a row
+    /// while it was eligible there (the guard's promise: never more than the site's N).
+    passed_over: BTreeMap<(TicketId, DeskId), u32>,
 }
 
 /// People ahead of every waiting ticket, counted naively (every waiting ticket of the service),
@@ -225,9 +260,7 @@ fn check_call_orders(engine: &Engine, now: Timestamp) {
     for d in state.desks.values().filter(|d| d.status == DeskStatus::Open) {
         let order = engine.call_order(&d.id, now);
         let callable: Vec<&TicketId> = order.iter().filter(|p| p.callable).map(|p| &p.ticket).collect();
-        let mut keyed: Vec<RefKey> =
-            state.tickets.values().filter_map(|t| key_at(rules, state, &d.id, t, now)).collect();
-        keyed.sort();
+        let keyed = call_order(rules, state, &d.id, now);
         let want: Vec<&TicketId> = keyed.iter().map(|k| &k.4).collect();
         assert_eq!(callable, want, "call order at {}", d.id);
         assert!(order.iter().skip(callable.len()).all(|p| !p.callable), "callable tickets come first");
@@ -377,7 +410,14 @@ pub(crate) fn allowed(engine: &Engine, cmd: &Command, actor: &Actor) -> Option<b
 
 impl Checker {
     pub(crate) fn new(rules: Rules) -> Checker {
-        Checker { engine: Engine::new(rules), log: vec![], numbers: BTreeSet::new(), last_now: None }
+        Checker {
+            engine: Engine::new(rules),
+            log: vec![],
+            numbers: BTreeSet::new(),
+            last_now: None,
+            streaks: BTreeMap::new(),
+            passed_over: BTreeMap::new(),
+        }
     }
 
     /// Run `cmd` as the actor the rule lets do it (`default_actor`).
@@ -419,7 +459,63 @@ impl Checker {
         result
     }
 
+    /// The walk-in guard (routing rule 2a), stated as what a walk-in past its target sees: count,
+    /// per desk, the appointments it called by policy while the walk-in was eligible there, in a
+    /// row (any other call from the queue at that desk starts again); never more than N.
+    fn check_guard(&mut self, before: &Engine, cmd: &Command, events: &[Event], now: Timestamp) {
+        let rules = before.rules();
+        let state = before.state();
+        for e in events {
+            let EventKind::TicketCalled { ticket, desk, .. } = &e.kind else { continue };
+            let Some(t) = state.tickets.get(ticket).filter(|t| t.status == Status::Waiting) else { continue };
+            let appointment = t.priority == Priority::Appointment && t.appointment_at.is_none_or(|due| due <= now);
+            let streak = self.streaks.entry(desk.clone()).or_default();
+            *streak = if appointment { *streak + 1 } else { 0 };
+            if !appointment {
+                self.passed_over.retain(|(_, d), _| d != desk);
+                continue;
+            }
+            let Some(n) = rules.sites[&t.site].walk_in_guard else { continue };
+            if !matches!(cmd, Command::CallNext { ticket: None, .. }) {
+                continue;
+            }
+            // The guard waits while an urgent ticket is callable at the desk (rule 2a).
+            let urgent_here = state
+                .tickets
+                .values()
+                .any(|u| u.priority == Priority::Urgent && key_at(rules, state, desk, u, now).is_some());
+            if urgent_here {
+                continue;
+            }
+            for w in state.tickets.values() {
+                let target = rules.services[&(w.site.clone(), w.service.clone())].target_wait_s;
+                let past_target = matches!(w.priority, Priority::Standard | Priority::Priority)
+                    && waited_s(w.queued_at, now) > i64::from(target);
+                if past_target && key_at(rules, state, desk, w, now).is_some() {
+                    let k = self.passed_over.entry((w.id.clone(), desk.clone())).or_default();
+                    *k += 1;
+                    assert!(
+                        *k <= n,
+                        "{} waited past its target through {k} appointment calls at {desk} (N = {n})",
+                        w.number
+                    );
+                }
+            }
+        }
+        let after = self.engine.state();
+        self.passed_over.retain(|(t, _), _| after.tickets.get(t).is_some_and(|t| t.status == Status::Waiting));
+        for d in after.desks.values() {
+            assert_eq!(
+                d.appointment_streak,
+                self.streaks.get(&d.id).copied().unwrap_or(0),
+                "appointment calls in a row at {}",
+                d.id
+            );
+        }
+    }
+
     fn check_events(&mut self, before: &Engine, cmd: &Command, events: &[Event], now: Timestamp) {
+        self.check_guard(before, cmd, events, now);
         let rules = before.rules();
         if let Command::CallNext { desk, ticket: None } = cmd {
             let expected = pick(rules, before.state(), desk, now);
@@ -461,7 +557,12 @@ impl Checker {
                     let t = &before.state().tickets[ticket];
                     if !out_of_order {
                         let mine = key_at(rules, before.state(), desk, t, now).expect("a policy pick is eligible");
-                        for o in before.state().tickets.values().filter(|o| o.service == t.service && o.id != t.id) {
+                        // The walk-in guard's pick jumps the due appointments of its class (rule 2a).
+                        let d = &before.state().desks[desk];
+                        let guard = rules.sites[&d.site].walk_in_guard.is_some_and(|n| d.appointment_streak >= n)
+                            && matches!(t.priority, Priority::Standard | Priority::Priority);
+                        let others = before.state().tickets.values().filter(|o| o.service == t.service && o.id != t.id);
+                        for o in others.filter(|o| !(guard && o.priority == Priority::Appointment)) {
                             if let Some(k) = key_at(rules, before.state(), desk, o, now)
                                 && k.0 == mine.0
                                 && k.1 == mine.1

@@ -1297,3 +1297,340 @@ fn call_order_with_reasons() {
         "#]],
     );
 }
+
+/// Issue 16: the walk-in guard (routing rule 2a). With `guard=2`, after two appointment calls in a
+/// row the desk calls a walk-in past its target before the next due appointment; the count starts
+/// again after it. An urgent ticket ahead of the appointments is called as ever (and is not an
+/// appointment call); a walk-in not yet past its target is not jumped ahead.
+#[test]
+fn walk_in_guard_after_n_appointment_calls_in_a_row() {
+    check(
+        "
+        site lt aging guard=2
+        service lt/A target=1800
+        desk d1 lt A
+        at 08:30; open d1 alice; issue w1 lt/A; issue w2 lt/A
+        at 09:05; issue a1 lt/A appointment appt=09:10; issue a2 lt/A appointment appt=09:10
+        issue a3 lt/A appointment appt=09:10; issue a4 lt/A appointment appt=09:10
+        issue a5 lt/A appointment appt=09:10
+        at 09:20; call d1; start a1; finish a1
+        call d1; start a2; finish a2
+        order d1
+        issue u1 lt/A urgent
+        call d1 # urgent first: the guard only ever jumps appointments
+        start u1; finish u1
+        call d1; start a3; finish a3
+        call d1; start a4; finish a4
+        state
+        call d1 # the guard: w1, past its target, before a5
+        start w1; finish w1
+        call d1; start a5; finish a5
+        issue w3 lt/A; issue a6 lt/A appointment appt=09:20; issue a7 lt/A appointment appt=09:20
+        call d1; start a6; finish a6
+        call d1 # w2 waited past its target (the guard is due again, for one call)
+        start w2; finish w2
+        call d1 # a7: w3 has not waited past its target
+        state
+        ",
+        expect![[r#"
+            > open d1 alice
+              desk d1 opened by alice
+            > issue w1 lt/A
+              issued w1 A001 lt/A standard lang=it est=0s
+            > issue w2 lt/A
+              issued w2 A002 lt/A standard lang=it est=600s
+            > issue a1 lt/A appointment appt=09:10
+              issued a1 A003 lt/A appointment lang=it est=1200s
+            > issue a2 lt/A appointment appt=09:10
+              issued a2 A004 lt/A appointment lang=it est=2520s
+            > issue a3 lt/A appointment appt=09:10
+              issued a3 A005 lt/A appointment lang=it est=5600s
+            > issue a4 lt/A appointment appt=09:10
+              issued a4 A006 lt/A appointment lang=it est=14998s
+            > issue a5 lt/A appointment appt=09:10
+              issued a5 A007 lt/A appointment lang=it est=17998s
+            > call d1
+              called a1 A003 -> d1 (alice)
+            > start a1
+              serving a1 A003
+            > finish a1
+              done a1
+            > call d1
+              called a2 A004 -> d1 (alice)
+            > start a2
+              serving a2 A004
+            > finish a2
+              done a2
+            > order d1
+              w1 A001 priority [waited_past_target,walk_in_guard]
+              a3 A005 appointment [appointment]
+              a4 A006 appointment [appointment]
+              a5 A007 appointment [appointment]
+              w2 A002 priority [waited_past_target]
+            > issue u1 lt/A urgent
+              issued u1 A008 lt/A urgent lang=it est=0s
+            > call d1
+              called u1 A008 -> d1 (alice)
+            > start u1
+              serving u1 A008
+            > finish u1
+              done u1
+            > call d1
+              called a3 A005 -> d1 (alice)
+            > start a3
+              serving a3 A005
+            > finish a3
+              done a3
+            > call d1
+              called a4 A006 -> d1 (alice)
+            > start a4
+              serving a4 A006
+            > finish a4
+              done a4
+            -- state
+              lt/A waiting=3 longest=3000s est=3s
+                a5 A007 appointment queued=09:05 ahead=0 est=0s
+                w1 A001 standard queued=08:30 ahead=1 est=1s
+                w2 A002 standard queued=08:30 ahead=2 est=2s
+              d1 open alice appointments_in_a_row=2
+            > call d1
+              called w1 A001 -> d1 (alice)
+            > start w1
+              serving w1 A001
+            > finish w1
+              done w1
+            > call d1
+              called a5 A007 -> d1 (alice)
+            > start a5
+              serving a5 A007
+            > finish a5
+              done a5
+            > issue w3 lt/A
+              issued w3 A009 lt/A standard lang=it est=1s
+            > issue a6 lt/A appointment appt=09:20
+              issued a6 A010 lt/A appointment lang=it est=0s
+            > issue a7 lt/A appointment appt=09:20
+              issued a7 A011 lt/A appointment lang=it est=1s
+            > call d1
+              called a6 A010 -> d1 (alice)
+            > start a6
+              serving a6 A010
+            > finish a6
+              done a6
+            > call d1
+              called w2 A002 -> d1 (alice)
+            > start w2
+              serving w2 A002
+            > finish w2
+              done w2
+            > call d1
+              called a7 A011 -> d1 (alice)
+            -- state
+              lt/A waiting=1 longest=0s est=2s
+                w3 A009 standard queued=09:20 ahead=0 est=1s
+              d1 open alice appointments_in_a_row=1: a7 A011 called
+            -- state
+              lt/A waiting=1 longest=0s est=2s
+                w3 A009 standard queued=09:20 ahead=0 est=1s
+              d1 open alice appointments_in_a_row=1: a7 A011 called
+        "#]],
+    );
+}
+
+/// The same morning without the guard: the appointments, due and one class above the walk-ins past
+/// their target, take every call until none is left.
+#[test]
+fn without_the_guard_appointments_go_first_until_none_is_left() {
+    check(
+        "
+        site lt aging
+        service lt/A target=1800
+        desk d1 lt A
+        at 08:30; open d1 alice; issue w1 lt/A
+        at 09:05; issue a1 lt/A appointment appt=09:10; issue a2 lt/A appointment appt=09:10
+        issue a3 lt/A appointment appt=09:10
+        at 09:20; call d1; start a1; finish a1
+        call d1; start a2; finish a2
+        call d1; start a3; finish a3
+        call d1
+        ",
+        expect![[r#"
+            > open d1 alice
+              desk d1 opened by alice
+            > issue w1 lt/A
+              issued w1 A001 lt/A standard lang=it est=0s
+            > issue a1 lt/A appointment appt=09:10
+              issued a1 A002 lt/A appointment lang=it est=600s
+            > issue a2 lt/A appointment appt=09:10
+              issued a2 A003 lt/A appointment lang=it est=1680s
+            > issue a3 lt/A appointment appt=09:10
+              issued a3 A004 lt/A appointment lang=it est=4199s
+            > call d1
+              called a1 A002 -> d1 (alice)
+            > start a1
+              serving a1 A002
+            > finish a1
+              done a1
+            > call d1
+              called a2 A003 -> d1 (alice)
+            > start a2
+              serving a2 A003
+            > finish a2
+              done a2
+            > call d1
+              called a3 A004 -> d1 (alice)
+            > start a3
+              serving a3 A004
+            > finish a3
+              done a3
+            > call d1
+              called w1 A001 -> d1 (alice)
+            -- state
+              d1 open alice: w1 A001 called
+        "#]],
+    );
+}
+
+/// The guard counts per desk, and only calls from the queue: a held appointment called back does
+/// not add to the count; a walk-in called at another desk does not reset this desk's count.
+#[test]
+fn walk_in_guard_counts_per_desk() {
+    check(
+        "
+        site lt aging guard=1
+        service lt/A target=1800
+        desk d1 lt A; desk d2 lt A
+        at 08:30; open d1 alice; open d2 bob; issue w1 lt/A; issue w2 lt/A; issue w3 lt/A
+        at 09:05; issue a1 lt/A appointment appt=09:10; issue a2 lt/A appointment appt=09:10
+        issue a3 lt/A appointment appt=09:10
+        at 09:20; call d1; start a1; hold a1
+        resume a1; start a1; finish a1
+        state
+        call d2 # d2 has called no appointment yet: a2
+        call d1 # d1 called one in a row: a walk-in past its target
+        start w1; finish w1
+        call d1 # the count started again: a3
+        order d2
+        ",
+        expect![[r#"
+            > open d1 alice
+              desk d1 opened by alice
+            > open d2 bob
+              desk d2 opened by bob
+            > issue w1 lt/A
+              issued w1 A001 lt/A standard lang=it est=0s
+            > issue w2 lt/A
+              issued w2 A002 lt/A standard lang=it est=0s
+            > issue w3 lt/A
+              issued w3 A003 lt/A standard lang=it est=300s
+            > issue a1 lt/A appointment appt=09:10
+              issued a1 A004 lt/A appointment lang=it est=600s
+            > issue a2 lt/A appointment appt=09:10
+              issued a2 A005 lt/A appointment lang=it est=1050s
+            > issue a3 lt/A appointment appt=09:10
+              issued a3 A006 lt/A appointment lang=it est=1680s
+            > call d1
+              called a1 A004 -> d1 (alice)
+            > start a1
+              serving a1 A004
+            > hold a1
+              on_hold a1 A004
+            > resume a1
+              called a1 A004 -> d1 (alice)
+            > start a1
+              serving a1 A004
+            > finish a1
+              done a1
+            -- state
+              lt/A waiting=5 longest=3000s est=2s
+                a2 A005 appointment queued=09:05 ahead=0 est=0s
+                a3 A006 appointment queued=09:05 ahead=1 est=0s
+                w1 A001 standard queued=08:30 ahead=2 est=1s
+                w2 A002 standard queued=08:30 ahead=3 est=1s
+                w3 A003 standard queued=08:30 ahead=4 est=2s
+              d1 open alice appointments_in_a_row=1
+              d2 open bob appointments_in_a_row=0
+            > call d2
+              called a2 A005 -> d2 (bob)
+            > call d1
+              called w1 A001 -> d1 (alice)
+            > start w1
+              serving w1 A001
+            > finish w1
+              done w1
+            > call d1
+              called a3 A006 -> d1 (alice)
+            > order d2
+              w2 A002 priority [waited_past_target]
+              w3 A003 priority [waited_past_target]
+            -- state
+              lt/A waiting=2 longest=3000s est=2s
+                w2 A002 standard queued=08:30 ahead=0 est=1s
+                w3 A003 standard queued=08:30 ahead=1 est=1s
+              d1 open alice appointments_in_a_row=1: a3 A006 called
+              d2 open bob appointments_in_a_row=1: a2 A005 called
+        "#]],
+    );
+}
+
+/// The guard waits while an urgent ticket is callable at the desk: here an appointment that waited
+/// past its target (promoted to the urgent class, and queued before the urgent ticket) is called
+/// as ever, not jumped by the walk-in, and the urgent ticket comes next.
+#[test]
+fn walk_in_guard_waits_while_an_urgent_ticket_is_here() {
+    check(
+        "
+        site lt aging guard=1
+        service lt/A target=1800
+        desk d1 lt A
+        at 08:30; open d1 alice; issue w1 lt/A
+        at 08:40; issue a1 lt/A appointment appt=08:40; issue a2 lt/A appointment appt=08:40
+        at 09:15; call d1; start a1; finish a1
+        issue u1 lt/A urgent
+        order d1
+        call d1 # a2 (urgent class by aging, before u1): the guard waits for u1
+        start a2; finish a2
+        call d1 # u1
+        start u1; finish u1
+        call d1 # w1
+        ",
+        expect![[r#"
+            > open d1 alice
+              desk d1 opened by alice
+            > issue w1 lt/A
+              issued w1 A001 lt/A standard lang=it est=0s
+            > issue a1 lt/A appointment appt=08:40
+              issued a1 A002 lt/A appointment lang=it est=0s
+            > issue a2 lt/A appointment appt=08:40
+              issued a2 A003 lt/A appointment lang=it est=600s
+            > call d1
+              called a1 A002 -> d1 (alice)
+            > start a1
+              serving a1 A002
+            > finish a1
+              done a1
+            > issue u1 lt/A urgent
+              issued u1 A004 lt/A urgent lang=it est=1s
+            > order d1
+              a2 A003 urgent [appointment,waited_past_target]
+              u1 A004 urgent [urgent]
+              w1 A001 priority [waited_past_target]
+            > call d1
+              called a2 A003 -> d1 (alice)
+            > start a2
+              serving a2 A003
+            > finish a2
+              done a2
+            > call d1
+              called u1 A004 -> d1 (alice)
+            > start u1
+              serving u1 A004
+            > finish u1
+              done u1
+            > call d1
+              called w1 A001 -> d1 (alice)
+            -- state
+              d1 open alice appointments_in_a_row=0: w1 A001 called
+        "#]],
+    );
+}

@@ -169,6 +169,7 @@ impl World {
                         any_ticket_role: opts.get("coord").map_or(Role::Manager, |r| Role::parse(r).expect("a role")),
                         keep_queue_overnight: opts.flag("overnight"),
                         expire_grace_s: opts.get("grace").map_or(0, num),
+                        walk_in_guard: opts.get("guard").map(num),
                     },
                 );
             }
@@ -548,6 +549,9 @@ impl World {
             }
             if !d.languages.is_empty() {
                 write!(s, " langs={}", d.languages.join(",")).unwrap();
+            }
+            if engine.rules().sites[&d.site].walk_in_guard.is_some() {
+                write!(s, " appointments_in_a_row={}", d.appointment_streak).unwrap();
             }
             if let Some(cur) = &d.current {
                 let t = engine.ticket(cur).unwrap();

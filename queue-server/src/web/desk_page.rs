@@ -308,6 +308,7 @@ mod tests {
             "reserved_for_you",
             "reserved_elsewhere",
             "mediator_elsewhere",
+            "walk_in_guard",
         ] {
             ids.push(format!("desk-reason-{r}"));
         }

@@ -99,6 +99,7 @@ desk-reason-reserved_for_desk = reserved for this desk
 desk-reason-reserved_for_you = reserved for you
 desk-reason-reserved_elsewhere = reserved for another desk or colleague
 desk-reason-mediator_elsewhere = left for the mediator at another desk
+desk-reason-walk_in_guard = a walk-in past its target, after appointments in a row
 desk-not-callable = not for this desk now
 desk-disabled-offline = Not connected: wait until the connection is back.
 # $time: closing time; $n: people still waiting.

@@ -99,6 +99,7 @@ desk-reason-reserved_for_desk = riservato a questo sportello
 desk-reason-reserved_for_you = riservato a te
 desk-reason-reserved_elsewhere = riservato a un altro sportello o collega
 desk-reason-mediator_elsewhere = lasciato al mediatore di un altro sportello
+desk-reason-walk_in_guard = senza appuntamento oltre il previsto, dopo appuntamenti di fila
 desk-not-callable = non per questo sportello ora
 desk-disabled-offline = Non connesso: aspetta che la connessione torni.
 # $time: ora di chiusura; $n: persone ancora in attesa.
