@@ -111,3 +111,80 @@ async fn the_web_display_announces_by_the_apps_rules() {
     tv.close().await;
     driver.stop().await;
 }
+
+/// Issue 13: the web display lays out the demo's nine services in both orientations: every queue
+/// row on screen at ≥ 40 px, in the configured order, nothing cut off sideways, the ticker the
+/// bottom strip.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nine_services_fit_the_web_display_both_ways() {
+    let Some(driver) = Driver::start().await else { return };
+    let server = TestServer::start().await;
+    let (_, snap) = server.display(LIVORNO).await.get(&format!("/api/v1/sites/{LIVORNO}/display")).await;
+    let order: Vec<Value> = snap["queues"].as_array().unwrap().iter().map(|q| q["service_label"].clone()).collect();
+    assert_eq!(order.len(), 9, "the demo's nine services");
+    // A call on screen, with calls before it: the big panel must fit beside the nine tiles.
+    let giulia = server.staff("giulia").await;
+    giulia.post_ok("/api/v1/desks/lt-sportello-1/open", Value::Null, StatusCode::OK).await;
+    let kiosk = server.kiosk(LIVORNO).await;
+    for _ in 0..4 {
+        kiosk.issue(LIVORNO, json!({"service": "lavoro"})).await;
+        let t = giulia.call_next("lt-sportello-1").await.unwrap();
+        let id = t["id"].as_str().unwrap().to_owned();
+        giulia.post_ok(&format!("/api/v1/tickets/{id}/start"), Value::Null, StatusCode::OK).await;
+        giulia.post_ok(&format!("/api/v1/tickets/{id}/finish"), Value::Null, StatusCode::OK).await;
+    }
+    kiosk.issue(LIVORNO, json!({"service": "lavoro"})).await;
+    let called = giulia.call_next("lt-sportello-1").await.unwrap()["number"].as_str().unwrap().to_owned();
+    let tv = driver.session("web-display-layout").await;
+    for (w, h) in [(1920, 1080), (1080, 1920)] {
+        // The TV's screen is the page's viewport (a kiosk browser has no window chrome).
+        tv.set_size(w, h).await;
+        tv.goto(&format!("{}/display/{LIVORNO}?key={}&sound=0", server.url, display_key(LIVORNO))).await;
+        let chrome = tv
+            .js("return [window.outerWidth - window.innerWidth, window.outerHeight - window.innerHeight]", json!([]))
+            .await;
+        let (cw, ch) = (chrome[0].as_u64().unwrap() as u32, chrome[1].as_u64().unwrap() as u32);
+        tv.set_size(w + cw, h + ch).await;
+        let vp = tv.js("return [window.innerWidth, window.innerHeight]", json!([])).await;
+        assert_eq!(vp, json!([w, h]), "the viewport");
+        tv.wait("the queues", "document.querySelectorAll('#queue-list li').length === 9").await;
+        let m = tv
+            .js(
+                "var vh = window.innerHeight, vw = document.documentElement.clientWidth;
+                 var rows = Array.prototype.map.call(document.querySelectorAll('#queue-list li'), function (li) {
+                   var r = li.getBoundingClientRect();
+                   return { label: li.querySelector('.label').textContent, top: r.top, bottom: r.bottom,
+                            px: Math.min(parseFloat(getComputedStyle(li.querySelector('.label')).fontSize),
+                                         parseFloat(getComputedStyle(li.querySelector('.eta')).fontSize)) }; });
+                 var ticker = document.querySelector('footer').getBoundingClientRect();
+                 var panel = document.getElementById('latest').getBoundingClientRect();
+                 var inside = ['latest-number', 'latest-desk'].every(function (id) {
+                   var r = document.getElementById(id).getBoundingClientRect();
+                   var px = parseFloat(getComputedStyle(document.getElementById(id)).fontSize);
+                   return r.height >= 0.9 * px && r.top >= panel.top && r.bottom <= panel.bottom + 0.5; });
+                 return { vh: vh, sideways: document.documentElement.scrollWidth > vw, rows: rows, inside: inside,
+                          latest: document.getElementById('latest-number').textContent,
+                          tickerBottom: ticker.bottom, tickerTop: ticker.top };",
+                json!([]),
+            )
+            .await;
+        tv.screenshot(&format!("web-display-nine-{w}x{h}")).await;
+        let vh = m["vh"].as_f64().unwrap();
+        assert_eq!(m["sideways"], false, "{w}x{h}: no sideways scroll");
+        assert_eq!(m["latest"], called.as_str(), "{w}x{h}");
+        assert_eq!(m["inside"], true, "{w}x{h}: the call's number and desk fit the big panel");
+        let rows = m["rows"].as_array().unwrap();
+        let labels: Vec<Value> = rows.iter().map(|r| r["label"].clone()).collect();
+        assert_eq!(labels, order, "{w}x{h}: the configured order");
+        for r in rows {
+            assert!(r["px"].as_f64().unwrap() >= 40.0, "{w}x{h}: {r} under 40 px");
+            assert!(
+                r["bottom"].as_f64().unwrap() <= m["tickerTop"].as_f64().unwrap() + 0.5,
+                "{w}x{h}: {r} under the ticker"
+            );
+        }
+        assert!((m["tickerBottom"].as_f64().unwrap() - vh).abs() < 1.0, "{w}x{h}: the ticker is the bottom strip: {m}");
+    }
+    tv.close().await;
+    driver.stop().await;
+}

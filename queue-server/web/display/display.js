@@ -164,6 +164,8 @@ function render() {
   const big = spokenAt >= 0 ? spokenAt : 0;
   const latest = S.calls[big]; const prev = S.calls.filter((_, i) => i !== big).slice(0, OPT.previous);
   const queues = S.queues.filter(queueVisible);
+  // More than four services: a band of tiles (display.css), as in the app.
+  $("app").classList.toggle("many", queues.length > 4);
   const st = staleSince(now);
   const notice = S.languages.map((l) => [l, S.notice[l]]).filter(([, n]) => n && n.trim());
   const lit = spokenAt >= 0 || !!(S.highlight && latest && latest.number === S.highlight.number && now < S.highlight.until);
