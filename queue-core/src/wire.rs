@@ -615,3 +615,84 @@ pub struct DisplayDesk {
     pub label: String,
     pub services: Vec<ServiceId>,
 }
+
+// ---------------------------------------------------------------- appointments (issue 16)
+
+/// `GET /api/v1/sites/{site}/appointments/slots`: where a booking of `duration_min` fits on a day.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct SlotsView {
+    pub service: ServiceId,
+    /// The site-local day, `YYYY-MM-DD`.
+    pub date: String,
+    pub duration_min: u32,
+    /// Free start times, site-local `HH:MM`, in order (empty: no appointment hours, or full).
+    pub slots: Vec<String>,
+    /// Slot-units bookings may take that day (the cap that keeps walk-in capacity), and taken.
+    pub cap_units: u32,
+    pub used_units: u32,
+}
+
+/// `POST /api/v1/sites/{site}/appointments`: book a follow-up. No name, no document.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct BookRequest {
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = "^[a-z0-9][a-z0-9_-]{0,39}$"))]
+    pub service: ServiceId,
+    /// Site-local start, `YYYY-MM-DDTHH:MM` (one of the free slots).
+    pub start: String,
+    /// Minutes (default: one slot).
+    #[serde(default)]
+    pub duration_min: Option<u32>,
+    /// A mediator of this language is needed.
+    #[serde(default)]
+    pub mediator_language: Option<String>,
+    /// A second professional (a staff username of the site).
+    #[serde(default)]
+    pub second_staff: Option<String>,
+}
+
+/// `POST /api/v1/appointments/{id}/move`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct MoveRequest {
+    /// The new site-local start, `YYYY-MM-DDTHH:MM`.
+    pub start: String,
+}
+
+/// A booking as staff see it: the code only in the answer that booked it, else its hint.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct BookingView {
+    pub id: String,
+    pub site: SiteId,
+    pub service: ServiceId,
+    /// Site-local `YYYY-MM-DDTHH:MM`.
+    pub start: String,
+    /// The same instant, RFC 3339 UTC.
+    pub start_at: String,
+    pub duration_min: u32,
+    pub mediator_language: Option<String>,
+    pub second_staff: Option<String>,
+    /// `booked`, `cancelled`, `checked_in` or `missed`.
+    pub state: String,
+    /// The code's first two characters: a reminder, not enough to check in with.
+    pub code_hint: String,
+    /// The check-in code (`7K3M-QD9P-4`): only in the answer to the booking, shown once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    pub booked_by: String,
+}
+
+/// `POST /api/v1/sites/{site}/appointments/check-in` (a kiosk).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CheckInRequest {
+    /// As typed or scanned: case, `O`/`I`/`L`, hyphens and spaces are forgiven.
+    pub code: String,
+    /// The visitor's language (one the site offers).
+    pub language: String,
+}

@@ -156,6 +156,19 @@ pub fn keyed_token(secret: &[u8], scope: &str, key: &str) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&out[..24])
 }
 
+/// The stored form of an appointment check-in code: HMAC-SHA256 of the site and the code's
+/// canonical form under the server's secret, hex. Without the secret a stolen database does not
+/// let anyone test codes offline.
+pub fn code_hash(secret: &[u8], site: &str, canonical: &str) -> String {
+    use hmac::Mac;
+    let mut mac = <hmac::Hmac<Sha256> as Mac>::new_from_slice(secret).expect("HMAC takes a key of any length");
+    mac.update(b"sportello appointment code\0");
+    mac.update(site.as_bytes());
+    mac.update(b"\0");
+    mac.update(canonical.as_bytes());
+    mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// SHA-256 of a request (route and canonical body), hex: what an `Idempotency-Key` was used for.
 pub fn request_hash(route: &str, body: &impl serde::Serialize) -> String {
     secret_hash(&format!("{route}\n{}", serde_json::to_string(body).unwrap_or_default()))
@@ -476,7 +489,14 @@ pub struct Limits {
     floods: Mutex<HashMap<(String, String), FloodWindow>>,
     lookups: DefaultKeyedRateLimiter<std::net::IpAddr>,
     token_lookups: DefaultKeyedRateLimiter<String>,
+    /// Wrong appointment codes per kiosk (`WRONG_CODES_PER_MINUTE`), and kiosks that ran out, until when.
+    code_failures: DefaultKeyedRateLimiter<String>,
+    code_blocked: Mutex<HashMap<String, Instant>>,
 }
+
+/// Wrong appointment codes a kiosk may send a minute (all at once: a visitor mistyping a few times
+/// is not a guesser); past them the kiosk waits. 40-bit codes stay out of reach at that pace.
+pub const WRONG_CODES_PER_MINUTE: u32 = 10;
 
 fn per_minute(n: u32) -> Quota {
     let n = NonZeroU32::new(n.max(1)).unwrap_or(NonZeroU32::MIN);
@@ -512,6 +532,8 @@ impl Limits {
                 10,
             ))),
             login_blocked: Mutex::new(HashMap::new()),
+            code_failures: governor::RateLimiter::keyed(per_minute_full_burst(WRONG_CODES_PER_MINUTE)),
+            code_blocked: Mutex::new(HashMap::new()),
             floods: Mutex::new(HashMap::new()),
             logins: governor::RateLimiter::keyed(per_minute_full_burst(strictest(
                 &|r| r.logins_per_minute_per_account,
@@ -571,6 +593,27 @@ impl Limits {
             )),
             _ => Ok(()),
         }
+    }
+    /// Before looking an appointment code up: has this kiosk sent too many wrong ones lately?
+    pub fn code_attempt(&self, device: &str) -> Result<(), ApiError> {
+        let blocked = self.code_blocked.lock().unwrap_or_else(|p| p.into_inner());
+        match blocked.get(device) {
+            Some(until) if *until > Instant::now() => Err(ApiError::too_many(
+                "wrong appointment codes from this kiosk",
+                until.saturating_duration_since(Instant::now()).as_secs() + 1,
+            )),
+            _ => Ok(()),
+        }
+    }
+    /// After a wrong appointment code: counts against the kiosk; past its budget the kiosk waits.
+    pub fn code_failed(&self, device: &str) -> Result<(), ApiError> {
+        Self::check(&self.code_failures, &device.to_owned(), "wrong appointment codes from this kiosk").inspect_err(
+            |e| {
+                let wait = Duration::from_secs(e.retry_after.unwrap_or(1));
+                let mut blocked = self.code_blocked.lock().unwrap_or_else(|p| p.into_inner());
+                blocked.insert(device.to_owned(), Instant::now() + wait);
+            },
+        )
     }
     /// After a wrong password: counts against the address; past its budget the address waits.
     pub fn login_failed(&self, addr: std::net::IpAddr) -> Result<(), ApiError> {

@@ -60,6 +60,9 @@ async fn every_role_against_every_route() {
     let alert = json!({"kind": "help_requested"});
     let xfer = json!({"service": service, "keep_position": true});
     let health = json!({"sound": "ok"});
+    let booking = json!({"service": "lavoro", "start": "2099-01-06T09:00"});
+    let moving = json!({"start": "2099-01-06T09:30"});
+    let check_in = json!({"code": "0000-0000-0", "language": "it"});
     //             anon kiosk kioskX disp dispX staff mgr admin
     let rows: Vec<Row> = vec![
         ("GET", "/api/v1/sites", None, [200, 200, 200, 200, 200, 200, 200, 200]),
@@ -81,6 +84,29 @@ async fn every_role_against_every_route() {
         ("GET", "/api/v1/alerts/{id}", None, [401, 404, 404, 403, 403, 404, 404, 404]),
         // The first service has no daily cap: staff are let in and told so.
         ("POST", "/api/v1/sites/{site}/services/{service}/lift-cap", None, [401, 403, 403, 403, 403, 422, 422, 422]),
+        (
+            "GET",
+            "/api/v1/sites/{site}/appointments/slots?service=lavoro&date=2099-01-06",
+            None,
+            [401, 403, 403, 403, 403, 200, 200, 200],
+        ),
+        // Two desks serve the service: the third booking of one slot is 409 slot taken.
+        (
+            "POST",
+            "/api/v1/sites/{site}/appointments",
+            Some(booking),
+            [401, 403, 403, 403, 403, ALLOWED, ALLOWED, ALLOWED],
+        ),
+        ("GET", "/api/v1/sites/{site}/appointments?date=2099-01-06", None, [401, 403, 403, 403, 403, 200, 200, 200]),
+        ("POST", "/api/v1/appointments/{id}/cancel", None, [401, 403, 403, 403, 403, 404, 404, 404]),
+        ("POST", "/api/v1/appointments/{id}/move", Some(moving), [401, 403, 403, 403, 403, 404, 404, 404]),
+        // No booking has this code: a kiosk of the site (or staff) is told so.
+        (
+            "POST",
+            "/api/v1/sites/{site}/appointments/check-in",
+            Some(check_in),
+            [401, 404, 403, 403, 403, 404, 404, 404],
+        ),
         ("POST", "/api/v1/desks/{desk}/open", None, [401, 403, 403, 403, 403, 200, 200, 200]),
         ("POST", "/api/v1/desks/{desk}/call-next", None, [401, 403, 403, 403, 403, ALLOWED, ALLOWED, ALLOWED]),
         ("POST", "/api/v1/desks/{desk}/pause", None, [401, 403, 403, 403, 403, 200, 200, 200]),

@@ -1,6 +1,7 @@
 //! Sportello end-to-end tests: one binary, a real server on 127.0.0.1:0, real HTTP, real SQLite.
 
 mod admin_cli;
+mod appointments;
 mod auth_matrix;
 mod bad_input;
 mod concurrency;

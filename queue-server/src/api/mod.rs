@@ -1,6 +1,7 @@
 //! HTTP API v1: the router, OpenAPI document, and the extractors that keep bad input out.
 //! Handlers are thin: parse, authorize, send a command or a read to the writer, answer.
 
+mod appointments;
 mod desks;
 pub(crate) mod devices;
 mod events;
@@ -207,6 +208,11 @@ pub fn routes() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(tickets::resume))
         .routes(routes!(tickets::undo))
         .routes(routes!(tickets::public_ticket))
+        .routes(routes!(appointments::slots))
+        .routes(routes!(appointments::book, appointments::day))
+        .routes(routes!(appointments::cancel))
+        .routes(routes!(appointments::move_to))
+        .routes(routes!(appointments::check_in))
         .routes(routes!(desks::open))
         .routes(routes!(desks::pause))
         .routes(routes!(desks::close))

@@ -10,6 +10,7 @@ use queue_core::engine::Counter;
 use queue_core::{DeskState, Event, OpenAlert, Projections, ServiceId, SiteId, Status, Ticket};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
+pub mod appointments;
 pub mod outbox;
 pub mod stats;
 use std::collections::{BTreeMap, VecDeque};
@@ -47,6 +48,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0005_actors_and_places.sql"),
     include_str!("migrations/0006_alerts_and_day_end.sql"),
     include_str!("migrations/0007_outbox.sql"),
+    include_str!("migrations/0008_appointments.sql"),
 ];
 
 /// The database file inside the data directory.
