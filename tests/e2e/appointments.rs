@@ -157,7 +157,7 @@ async fn booking_slots_cap_cancel_and_move() {
     }
     let (st, _) = staff.get(&format!("/api/v1/sites/{LIVORNO}/appointments/slots?service=lavoro&date=2027-3-2")).await;
     assert_eq!(st, StatusCode::BAD_REQUEST);
-    let (st, _) = staff.post(&format!("/api/v1/appointments/01AAAAAAAAAAAAAAAAAAAAAAAA/cancel"), json!({})).await;
+    let (st, _) = staff.post("/api/v1/appointments/01AAAAAAAAAAAAAAAAAAAAAAAA/cancel", json!({})).await;
     assert_eq!(st, StatusCode::NOT_FOUND);
     let (_, list) = staff.get(&format!("/api/v1/sites/{LIVORNO}/appointments?date={DAY}")).await;
     assert_eq!(list.as_array().unwrap().len(), 5, "{list}");
