@@ -3,6 +3,7 @@
 
 use queue_core::SiteId;
 use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use tokio::sync::broadcast;
 
@@ -29,10 +30,8 @@ struct SiteHub {
 
 struct Ring {
     msgs: VecDeque<Arc<Msg>>,
-    /// Every event with an id above `floor` is in `msgs`.
+    /// Every event of this site with an id above `floor` is in `msgs`.
     floor: u64,
-    /// The newest id published (or stored before start-up).
-    last: u64,
 }
 
 /// Where a new subscriber starts.
@@ -45,6 +44,9 @@ pub enum Start {
 
 pub struct Hub {
     sites: HashMap<SiteId, SiteHub>,
+    /// The newest event id stored, of any site: ids are one sequence for the whole server, so a
+    /// quiet site's client may rightly hold an id newer than anything of its own site.
+    last: AtomicU64,
 }
 
 impl Hub {
@@ -54,10 +56,15 @@ impl Hub {
             .into_iter()
             .map(|s| {
                 let (tx, _) = broadcast::channel(CHANNEL);
-                (s, SiteHub { tx, ring: Mutex::new(Ring { msgs: VecDeque::new(), floor, last: floor }) })
+                (s, SiteHub { tx, ring: Mutex::new(Ring { msgs: VecDeque::new(), floor }) })
             })
             .collect();
-        Hub { sites }
+        Hub { sites, last: AtomicU64::new(floor) }
+    }
+
+    /// Events up to `id` are stored (of whichever sites): a client that saw `id` can resume.
+    pub fn advance(&self, id: u64) {
+        self.last.fetch_max(id, Ordering::SeqCst);
     }
 
     pub fn publish(&self, site: &SiteId, msg: Msg) {
@@ -65,7 +72,7 @@ impl Hub {
         let msg = Arc::new(msg);
         let mut ring = h.ring.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(id) = msg.id {
-            ring.last = ring.last.max(id);
+            self.advance(id);
             if ring.msgs.len() == RING
                 && let Some(old) = ring.msgs.pop_front()
             {
@@ -85,7 +92,7 @@ impl Hub {
         let start = match last_id {
             None => Start::Resume(vec![]),
             // Older than we keep, or from another database: start over from a snapshot.
-            Some(id) if id < ring.floor || id > ring.last => Start::Resync,
+            Some(id) if id < ring.floor || id > self.last.load(Ordering::SeqCst) => Start::Resync,
             Some(id) => Start::Resume(ring.msgs.iter().filter(|m| m.id.is_some_and(|m| m > id)).cloned().collect()),
         };
         Some((start, rx))
@@ -130,6 +137,29 @@ mod tests {
         let (start, _) = hub.subscribe(&site, None).unwrap();
         assert_eq!(ids(start), Some(vec![]));
         assert!(hub.subscribe(&SiteId::from("other"), None).is_none());
+    }
+
+    /// Event ids are one sequence for the server: a display of a quiet site holds the id of another
+    /// site's last event (its snapshot's `last_event_id`) and must resume, not resync for ever.
+    #[test]
+    fn a_quiet_site_resumes_from_an_id_of_another_sites_event() {
+        let (busy, quiet) = (SiteId::from("busy"), SiteId::from("quiet"));
+        let hub = Hub::new([busy.clone(), quiet.clone()], 0);
+        for id in 1..=3 {
+            hub.publish(&busy, msg(Some(id)));
+        }
+        let (start, _) = hub.subscribe(&quiet, Some(3)).unwrap();
+        assert_eq!(ids(start), Some(vec![]));
+        hub.publish(&quiet, msg(Some(4)));
+        hub.publish(&busy, msg(Some(5)));
+        let (start, _) = hub.subscribe(&quiet, Some(3)).unwrap();
+        assert_eq!(ids(start), Some(vec![4]));
+        // Stored but published to no site's stream (the writer advances the hub after a commit).
+        hub.advance(6);
+        let (start, _) = hub.subscribe(&quiet, Some(6)).unwrap();
+        assert_eq!(ids(start), Some(vec![]));
+        let (start, _) = hub.subscribe(&quiet, Some(7)).unwrap();
+        assert_eq!(ids(start), None, "from another database");
     }
 
     #[test]

@@ -400,6 +400,7 @@ impl QueueActor {
             return;
         }
         self.last_event_id = next_seq;
+        self.hub.advance(next_seq);
         self.metrics.observe_batch(n, started.elapsed());
         for p in pending {
             let _ = p.reply.send(p.result);

@@ -4,7 +4,7 @@
 use serde_json::{Value, json};
 use std::time::Duration;
 use tests::StatusCode;
-use tests::{LIVORNO, TestServer, data, display_key};
+use tests::{GROSSETO, LIVORNO, TestServer, data, display_key};
 
 const WAIT: Duration = Duration::from_secs(10);
 
@@ -124,5 +124,31 @@ async fn the_display_key_in_the_query_string_is_percent_decoded() {
     let giulia = server.staff("giulia").await;
     let (status, _) = anyone.get(&format!("{snapshot}{}", giulia.bearer().unwrap())).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "staff tokens never travel in URLs");
+    server.stop().await;
+}
+
+/// Event ids are one sequence for the whole server. A display of a quiet site reads a snapshot
+/// whose `last_event_id` is another site's event and resumes from it: it must get a live stream,
+/// not a `resync` that sends it back to the snapshot, round and round, while calls happen.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_quiet_sites_display_resumes_while_another_site_is_busy() {
+    let server = TestServer::start().await;
+    let busy = server.kiosk(GROSSETO).await;
+    for _ in 0..3 {
+        busy.issue(GROSSETO, json!({"service": "segretariato", "language": "it"})).await;
+    }
+    let screen = server.display(LIVORNO).await;
+    let (status, snapshot) = screen.get(&format!("/api/v1/sites/{LIVORNO}/display")).await;
+    assert_eq!(status, StatusCode::OK);
+    let last = snapshot["last_event_id"].as_u64().unwrap();
+    assert!(last >= 3, "the snapshot carries the server's newest id, Grosseto's: {last}");
+    let mut stream = screen.events(LIVORNO, Some(last)).await;
+    // The first message with an id is Livorno's own next event, not a resync.
+    let kiosk = server.kiosk(LIVORNO).await;
+    let t = kiosk.issue(LIVORNO, json!({"service": "lavoro", "language": "ar"})).await;
+    let m = stream.next_with_id(WAIT).await.expect("an event");
+    assert_eq!(m.event, "ticket.issued", "a quiet site's display must resume, not resync");
+    assert_eq!(data(&m)["ticket"]["number"], t["number"]);
+    assert!(m.id_u64().unwrap() > last);
     server.stop().await;
 }
