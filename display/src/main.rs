@@ -9,7 +9,7 @@ use display::cli::{Cli, Command, RunArgs};
 use display::client::{Driver, Endpoint, HttpClient, Sink};
 use display::controller::{Announcement, DisplayController, Settings, View};
 use display::texts::Texts;
-use display::ui::{AppWindow, apply};
+use display::ui::{AppWindow, apply_content};
 use slint::ComponentHandle;
 
 fn main() -> anyhow::Result<()> {
@@ -93,7 +93,7 @@ impl Sink for AppSink {
             return;
         }
         self.last = Some(view.clone());
-        if let Err(e) = self.window.upgrade_in_event_loop(move |w| apply(&w, &view)) {
+        if let Err(e) = self.window.upgrade_in_event_loop(move |w| apply_content(&w, &view)) {
             tracing::error!("cannot update the window: {e}");
         }
     }
@@ -191,6 +191,8 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
         window.window().set_fullscreen(true);
         window.global::<display::ui::DisplayAdapter>().set_hide_cursor(true);
     }
+    // The clock is the UI thread's own, not the network thread's (see keep_clock).
+    let _clock = display::ui::keep_clock(&window, settings.tz.clone(), std::sync::Arc::new(jiff::Timestamp::now));
     let sink = AppSink { window: window.as_weak(), announcer, last: None };
     let client = HttpClient::new(Endpoint { server, key, site });
     let ctl = DisplayController::new(settings, texts, jiff::Timestamp::now());

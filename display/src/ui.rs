@@ -14,12 +14,17 @@ fn call_item(c: &CallLine) -> CallItem {
     CallItem { number: c.number.as_str().into(), desk: c.desk.as_str().into(), service: c.service.as_str().into() }
 }
 
-/// Puts a view on the window.
+/// Puts a view on the window, its clock included (screenshots, tests).
 pub fn apply(window: &AppWindow, v: &View) {
+    window.global::<DisplayAdapter>().set_clock(SharedString::from(&v.clock));
+    apply_content(window, v);
+}
+
+/// Puts a view on the window but its clock: the running app's clock is kept by [`keep_clock`].
+pub fn apply_content(window: &AppWindow, v: &View) {
     let a = window.global::<DisplayAdapter>();
     let s = |x: &str| SharedString::from(x);
     a.set_site_name(s(&v.site_name));
-    a.set_clock(s(&v.clock));
     a.set_has_latest(v.latest.is_some());
     if let Some(l) = &v.latest {
         a.set_latest(call_item(l));
@@ -41,6 +46,27 @@ pub fn apply(window: &AppWindow, v: &View) {
     a.set_waiting_title(s(&v.labels.waiting));
     a.set_wait_title(s(&v.labels.estimated_wait));
     a.set_no_calls(s(&v.labels.no_calls));
+}
+
+/// Keeps the top bar's clock (HH:MM in `tz`) from the UI thread itself, every half second, so
+/// that the clock never waits for the network thread's next view: a waiting room reads the time
+/// off the screen whether the server is slow, cut off or flooding the display with calls. Keep
+/// the returned timer alive for as long as the window runs.
+pub fn keep_clock(window: &AppWindow, tz: jiff::tz::TimeZone, now: crate::client::Clock) -> slint::Timer {
+    let weak = window.as_weak();
+    let set = move || {
+        if let Some(w) = weak.upgrade() {
+            let text = now().to_zoned(tz.clone()).strftime("%H:%M").to_string();
+            let a = w.global::<DisplayAdapter>();
+            if a.get_clock() != text.as_str() {
+                a.set_clock(text.into());
+            }
+        }
+    };
+    set();
+    let timer = slint::Timer::default();
+    timer.start(slint::TimerMode::Repeated, std::time::Duration::from_millis(500), set);
+    timer
 }
 
 /// Makes this thread's slint platform the headless testing backend with the software renderer

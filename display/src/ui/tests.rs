@@ -306,3 +306,46 @@ fn the_red_band_keeps_both_languages_in_portrait() {
     let words = ElementHandle::find_by_accessible_label(&window, &format!("⚠  {text}")).next().unwrap();
     assert!(words.size().height >= 2.0 * 36.0, "two lines: {:?}", words.size());
 }
+
+/// The clock is kept by the UI thread (`keep_clock`), not by the views the network thread sends:
+/// with no view at all for fifteen minutes (a network thread stuck on a slow server, or busy with a
+/// burst) the clock still moves minute by minute, on slint's mocked time. The app puts views on
+/// the window without their clock (`apply_content`), so an old view never sets it back either.
+#[test]
+fn the_clock_keeps_time_with_no_view_from_the_network() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicI64, Ordering};
+    std::thread::spawn(|| {
+        init_headless();
+        let window = AppWindow::new().unwrap();
+        let stale_view = demo_view(false);
+        apply_content(&window, &stale_view);
+        // The test's wall clock moves with slint's mocked time.
+        let ms = Arc::new(AtomicI64::new(0));
+        let wall = ms.clone();
+        let tz = jiff::tz::TimeZone::get("Europe/Rome").unwrap();
+        let _clock = keep_clock(
+            &window,
+            tz,
+            Arc::new(move || t(0) + jiff::SignedDuration::from_millis(wall.load(Ordering::SeqCst))),
+        );
+        window.window().set_size(slint::PhysicalSize::new(1920, 1080));
+        window.show().unwrap();
+        let clock = |w: &AppWindow| w.global::<DisplayAdapter>().get_clock().to_string();
+        assert_eq!(clock(&window), "10:00");
+        let mut seen = vec![];
+        for _ in 0..(15 * 4) {
+            ms.fetch_add(15_000, Ordering::SeqCst);
+            mock_elapsed_time(Duration::from_millis(15_000));
+            seen.push(clock(&window));
+        }
+        let expected: Vec<String> = (0..60).map(|q| format!("10:{:02}", (q + 1) * 15 / 60)).collect();
+        assert_eq!(seen, expected, "the clock follows the wall clock with no view sent");
+        // A view published late (made at 10:00) does not put the clock back.
+        apply_content(&window, &stale_view);
+        assert_eq!(clock(&window), "10:15");
+        assert_eq!(ElementHandle::find_by_accessible_label(&window, "clock 10:15").count(), 1);
+    })
+    .join()
+    .unwrap();
+}
