@@ -30,13 +30,15 @@ pub fn apply_content(window: &AppWindow, v: &View) {
         a.set_latest(call_item(l));
     }
     a.set_highlight(v.highlight);
-    a.set_previous(ModelRc::new(VecModel::from(v.previous.iter().map(call_item).collect::<Vec<_>>())));
-    a.set_queues(ModelRc::new(VecModel::from(
+    sync_model(a.get_previous(), v.previous.iter().map(call_item).collect(), |m| a.set_previous(m));
+    sync_model(
+        a.get_queues(),
         v.queues
             .iter()
             .map(|q| QueueItem { label: s(&q.label), waiting: q.waiting.min(i32::MAX as u32) as i32, wait: s(&q.wait) })
-            .collect::<Vec<_>>(),
-    )));
+            .collect(),
+        |m| a.set_queues(m),
+    );
     a.set_notice(s(&v.notice));
     a.set_stale(v.stale.is_some());
     a.set_stale_text(s(v.stale.as_deref().unwrap_or("")));
@@ -46,6 +48,25 @@ pub fn apply_content(window: &AppWindow, v: &View) {
     a.set_waiting_title(s(&v.labels.waiting));
     a.set_wait_title(s(&v.labels.estimated_wait));
     a.set_no_calls(s(&v.labels.no_calls));
+}
+
+/// Updates a list on the window in place: rows that changed are set, nothing else is touched, and
+/// the model (with the items slint made for its rows) is replaced only when the number of rows
+/// changes. Replacing the models on every view made slint 1.18's partial software renderer lose
+/// track of other items: the clock stopped being repainted (issue 13; test
+/// `ui::tests::partial_rendering_keeps_the_clock_through_a_long_run`).
+fn sync_model<T: Clone + PartialEq + 'static>(current: ModelRc<T>, rows: Vec<T>, replace: impl FnOnce(ModelRc<T>)) {
+    use slint::Model;
+    match current.as_any().downcast_ref::<VecModel<T>>() {
+        Some(model) if model.row_count() == rows.len() => {
+            for (i, row) in rows.into_iter().enumerate() {
+                if model.row_data(i).as_ref() != Some(&row) {
+                    model.set_row_data(i, row);
+                }
+            }
+        }
+        _ => replace(ModelRc::new(VecModel::from(rows))),
+    }
 }
 
 /// Keeps the top bar's clock (HH:MM in `tz`) from the UI thread itself, every half second, so

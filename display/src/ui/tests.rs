@@ -349,3 +349,88 @@ fn the_clock_keeps_time_with_no_view_from_the_network() {
     .join()
     .unwrap();
 }
+
+/// The app puts a view on the window every time something changes (here every second, as the
+/// driver's tick does), for minutes. With slint 1.18's partial software renderer, replacing the
+/// queue and call models on each view made it stop repainting the clock: on a real window under
+/// Xvfb the clock stayed on 03:40 for 13 minutes while the queue tiles and the ticker moved, and
+/// here it stayed on 10:00 at 10:02. The lists are now updated in place (`sync_model`). Two minutes
+/// of views, queue updates, calls and heartbeats, then the reused buffer must equal a full render.
+#[test]
+fn partial_rendering_keeps_the_clock_through_a_long_run() {
+    std::thread::spawn(long_partial_rendering_run).join().unwrap();
+}
+
+fn long_partial_rendering_run() {
+    use slint::platform::software_renderer::{MinimalSoftwareWindow, PremultipliedRgbaColor, RepaintBufferType};
+    use std::cell::Cell;
+    use std::rc::Rc;
+    struct Mocked {
+        window: Rc<MinimalSoftwareWindow>,
+        now: Rc<Cell<Duration>>,
+    }
+    impl slint::platform::Platform for Mocked {
+        fn create_window_adapter(&self) -> Result<Rc<dyn slint::platform::WindowAdapter>, slint::PlatformError> {
+            Ok(self.window.clone())
+        }
+        fn duration_since_start(&self) -> Duration {
+            self.now.get()
+        }
+    }
+    let secs: i64 = 130;
+    let (w, h) = (1920usize, 1080usize);
+    let now = Rc::new(Cell::new(Duration::ZERO));
+    let window = MinimalSoftwareWindow::new(RepaintBufferType::ReusedBuffer);
+    slint::platform::set_platform(Box::new(Mocked { window: window.clone(), now: now.clone() })).unwrap();
+    let app = AppWindow::new().unwrap();
+    window.set_size(slint::PhysicalSize::new(w as u32, h as u32));
+    app.show().unwrap();
+    let mut buffer = vec![PremultipliedRgbaColor::default(); w * h];
+    let mut c = DisplayController::new(Settings::default(), Texts::builtin(), t(0));
+    c.apply_snapshot(crate::demo::demo_snapshot(), t(1));
+    let mut id = 200u64;
+    for s in 2..secs {
+        if s % 6 == 0 {
+            id += 1;
+            let n = (s / 6) as u32;
+            let qs: Vec<(String, String, u32, u32)> = crate::demo::DEMO_SERVICES
+                .iter()
+                .map(|(sv, p, _, _)| (sv.to_string(), format!("Area {p}"), n * 3 % 80, n * 60))
+                .collect();
+            let qs2: Vec<(&str, &str, u32, u32)> =
+                qs.iter().map(|(a, b, c, d)| (a.as_str(), b.as_str(), *c, *d)).collect();
+            c.apply_message(&crate::demo::queue_msg(id, &qs2), t(s));
+        }
+        if s % 20 == 5 {
+            id += 1;
+            let n = format!("D{:03}", s / 20);
+            c.apply_message(&crate::demo::call_msg_at(id, "ticket.called", &n, "lt-sportello-1", "ar", t(s)), t(s));
+        }
+        if s % 10 == 0 {
+            c.apply_message(&crate::demo::heartbeat_msg(t(s)), t(s));
+        }
+        apply(&app, &c.view(t(s)));
+        for _ in 0..5 {
+            now.set(now.get() + Duration::from_millis(200));
+            slint::platform::update_timers_and_animations();
+            window.draw_if_needed(|r| {
+                r.render(&mut buffer, w);
+            });
+        }
+    }
+    let full = window.take_snapshot().unwrap();
+    let mut count = 0usize;
+    let mut wrong = None;
+    for (i, (p, f)) in buffer.iter().zip(full.as_slice()).enumerate() {
+        if (p.red, p.green, p.blue) != (f.r, f.g, f.b) {
+            count += 1;
+            wrong.get_or_insert((i % w, i / w));
+        }
+    }
+    assert_eq!(
+        count,
+        0,
+        "{count} pixels not repainted, the first at {wrong:?} (the clock, at the top right, should read {})",
+        c.view(t(secs - 1)).clock
+    );
+}
