@@ -341,11 +341,10 @@ pub fn what_if(state: &AppState, id: &Identity, q: &WhatIfQuery) -> ApiResult<Wh
     let per_day: f64 = p.hourly.iter().sum();
     let replications = replications.min(((MAX_SIMULATED_TICKETS / per_day.max(1.0)) as u32).max(1));
     let runs: Vec<sim::Run> = (0..replications).map(|r| sim::run(&sim_plan(&p, &plan, seed + u64::from(r)))).collect();
+    // The hours people arrive in and the hours of the plan (not the minutes a desk stays on
+    // after its closing hour to finish with someone).
     let by_hour = (0..24u8)
-        .filter(|h| {
-            p.hourly[*h as usize] > 0.0
-                || runs.iter().any(|r| r.open_s_by_hour.get(*h as usize).is_some_and(|s| *s > 0.0))
-        })
+        .filter(|h| p.hourly[*h as usize] > 0.0 || plan.iter().any(|d| d.open.iter().any(|[a, b]| a <= h && h < b)))
         .map(|h| figures(&runs, Some(h)))
         .collect();
     Ok(WhatIf {
