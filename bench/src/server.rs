@@ -3,9 +3,8 @@
 //! seeding of its database through `queue_server::tools`.
 
 use anyhow::Context;
-use jiff::{SignedDuration, Timestamp};
-use queue_core::model::{Priority, Status, Ticket};
-use queue_core::{DeskId, Event, EventKind, SiteId, StaffId, TicketId};
+use jiff::Timestamp;
+use queue_core::SiteId;
 use std::path::{Path, PathBuf};
 use testkit::process::{ServerProcess, server_command};
 
@@ -72,82 +71,40 @@ pub fn seed_staff(data: &Path, desks: usize) -> anyhow::Result<Vec<String>> {
     Ok(queue_server::tools::add_staff_with_sessions(data, &names, PASSWORD)?)
 }
 
-/// `n` finished tickets spread over the past `n / 5,000` days at Livorno (issued, called, serving,
-/// done), written straight into the database like a long-running site's history (ten million is
-/// under six years, inside the retention: the server purges nothing), then rolled up as the
-/// server's statistics housekeeper would have done day by day (so it has nothing to catch up on
-/// while the load runs).
-pub fn seed_history(data: &Path, config: &Path, n: u64) -> anyhow::Result<()> {
+/// About `n` tickets of history at Livorno, 5,000 a day on the days before today (ten million is
+/// under six years, inside the retention: the server purges nothing), made by the simulator's
+/// history generator through the real engine (`sim::generate`: every desk of the bench's
+/// configuration open, arrivals by hour, priorities, transfers, holds, no-shows, cancellations) on
+/// every core, then rolled up as the server's statistics housekeeper would have done day by day
+/// (so it has nothing to catch up on while the load runs). Returns the tickets written.
+pub fn seed_history(data: &Path, config: &Path, n: u64) -> anyhow::Result<u64> {
     let cfg = config::load(config).map_err(|e| anyhow::anyhow!("{e:?}"))?;
     let site = cfg.site(&SiteId::from(SITE)).context("site")?;
     let mut seed = queue_server::tools::HistorySeed::open(data)?;
     let per_day = 5_000u64;
+    let days = n.div_ceil(per_day).max(1) as i64;
     let today = Timestamp::now().to_zoned(site.time_zone.clone()).date();
-    let desk = DeskId::from("lt-sportello-1");
-    let staff = StaffId::from("giulia");
+    let first = today.checked_sub(jiff::Span::new().days(days))?;
+    let last = today.checked_sub(jiff::Span::new().days(1))?;
+    let mut spec = sim::HistorySpec::weekdays(&site.id, n as f64 / days as f64, 0xbe_4c4);
+    spec.weekdays = [1.0; 7];
+    spec.lift_caps = true;
+    let all_days = sim::history::open_days(&spec.weekdays, first, last);
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let t0 = std::time::Instant::now();
     let mut written = 0u64;
-    let mut day_back = 1i64;
-    while written < n {
-        let day = today.checked_sub(jiff::Span::new().days(day_back))?;
-        let open = day.to_datetime(jiff::civil::time(8, 0, 0, 0)).to_zoned(site.time_zone.clone())?.timestamp();
-        let (mut tickets, mut events) = (Vec::new(), Vec::new());
-        for seq in 0..per_day.min(n - written) {
-            let svc = &site.services[(seq % site.services.len() as u64) as usize];
-            let issued = open + SignedDuration::from_secs((seq * 6) as i64);
-            let called = issued + SignedDuration::from_secs(300 + (seq % 600) as i64);
-            let serving = called + SignedDuration::from_secs(40);
-            let done = serving + SignedDuration::from_secs(420);
-            let id = TicketId::from(format!("01HISTORY{written:017}").as_str());
-            let t = Ticket {
-                id: id.clone(),
-                number: format!("{}{:03}", svc.prefix, seq + 1),
-                seq: seq as u32 + 1,
-                day,
-                site: site.id.clone(),
-                service: svc.id.clone(),
-                status: Status::Done,
-                priority: Priority::Standard,
-                appointment_at: None,
-                language: "it".into(),
-                party_size: 1,
-                needs: vec![],
-                issued_at: issued,
-                queued_at: issued,
-                desk: Some(desk.clone()),
-                staff: Some(staff.clone()),
-                target: None,
-                called_at: Some(called),
-                held_at: None,
-                recalls: 0,
-                estimated_wait_s: None,
-                target_wait_s: None,
-                journey: vec![],
-            };
-            let ticket = id.clone();
-            for (at, kind) in [
-                (issued, EventKind::TicketIssued { ticket: Box::new(t.clone()) }),
-                (
-                    called,
-                    EventKind::TicketCalled {
-                        ticket: ticket.clone(),
-                        desk: desk.clone(),
-                        staff: staff.clone(),
-                        out_of_order: false,
-                    },
-                ),
-                (serving, EventKind::TicketServing { ticket: ticket.clone() }),
-                (done, EventKind::TicketDone { ticket: ticket.clone() }),
-            ] {
-                events.push(Event { at, site: site.id.clone(), actor: None, kind });
-            }
-            tickets.push(t);
-            written += 1;
-        }
-        seed.write(&tickets, &events)?;
-        day_back += 1;
-    }
+    sim::generate(&cfg.rules(), &[spec], &all_days, threads, |_, h| -> anyhow::Result<()> {
+        written += h.tickets.len() as u64;
+        seed.write(&h.tickets, &h.events)?;
+        Ok(())
+    })?;
+    let secs = t0.elapsed().as_secs_f64();
+    println!(
+        "  generated {written} tickets through the engine in {secs:.0} s ({:.0} tickets/s)",
+        written as f64 / secs
+    );
     seed.roll_up(&cfg, Timestamp::now())?;
-    Ok(())
+    Ok(written)
 }
 
 pub struct Server {

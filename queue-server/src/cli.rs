@@ -59,6 +59,32 @@ enum Cmd {
         #[command(subcommand)]
         command: DeviceCmd,
     },
+    /// What if: staff plans for a weekday of a site, simulated on the real engine with the
+    /// arrivals and service times measured in the data directory's history (the server must be
+    /// stopped; while it runs, ask `GET /api/v1/stats/whatif`). Prints the figures per hour.
+    Whatif {
+        #[arg(long)]
+        site: String,
+        /// ISO weekday, 1 = Monday (default: today's).
+        #[arg(long)]
+        weekday: Option<String>,
+        /// A date instead: its weekday, with the weeks of history before it.
+        #[arg(long)]
+        date: Option<String>,
+        /// A staff plan, `DESK[:SERVICE,…][@FROM-TO[/FROM-TO…]]` with `;` between desks; repeat
+        /// `--plan` to compare plans (default: every configured desk all day).
+        #[arg(long)]
+        plan: Vec<String>,
+        #[arg(long)]
+        weeks: Option<String>,
+        #[arg(long)]
+        replications: Option<String>,
+        #[arg(long)]
+        seed: Option<String>,
+        /// Print the JSON of `GET /api/v1/stats/whatif` instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -168,6 +194,20 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let now = Timestamp::now();
     match cli.command {
         None => serve(cli),
+        Some(Cmd::Whatif {
+            ref site,
+            ref weekday,
+            ref date,
+            ref plan,
+            ref weeks,
+            ref replications,
+            ref seed,
+            json,
+        }) => {
+            let args = (site.clone(), weekday.clone(), date.clone(), plan.clone());
+            let more = (weeks.clone(), replications.clone(), seed.clone());
+            whatif(&cli, args.0, args.1, args.2, args.3, more.0, more.1, more.2, json)
+        }
         Some(Cmd::CheckConfig { dir }) => match config::load(&dir) {
             Ok(cfg) => {
                 let desks: usize = cfg.sites.iter().map(|s| s.desks.len()).sum();
@@ -293,6 +333,101 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// `whatif`: the same computation as the route, for an analyst on a stopped server's data.
+#[allow(clippy::too_many_arguments)]
+fn whatif(
+    cli: &Cli,
+    site: String,
+    weekday: Option<String>,
+    date: Option<String>,
+    plans: Vec<String>,
+    weeks: Option<String>,
+    replications: Option<String>,
+    seed: Option<String>,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
+    let config_dir = cli.config.clone().unwrap_or_else(demo_config_dir);
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    rt.block_on(async move {
+        let started = crate::start(Options::new(&config_dir, &cli.data))
+            .context("cannot open the data directory (a running server holds it: ask GET /api/v1/stats/whatif)")?;
+        let state = started.state.clone();
+        let cfg_site = state
+            .cfg
+            .sites
+            .iter()
+            .find(|s| s.id.as_str() == site)
+            .with_context(|| format!("no site '{site}' in {}", config_dir.display()))?;
+        let plans = if plans.is_empty() { vec![crate::whatif::all_desks_plan(cfg_site)] } else { plans };
+        let analyst = crate::auth::Identity::Staff(crate::auth::StaffIdentity {
+            username: "analyst".into(),
+            display_name: "analyst".into(),
+            role: Role::Admin,
+            languages: vec![],
+            professions: vec![],
+            sites: state.cfg.sites.iter().map(|s| s.id.clone()).collect(),
+            csrf: String::new(),
+            token_hash: String::new(),
+        });
+        let results = tokio::task::spawn_blocking(move || {
+            plans
+                .iter()
+                .map(|plan| {
+                    let q = crate::whatif::WhatIfQuery {
+                        site: site.clone(),
+                        weekday: weekday.clone(),
+                        date: date.clone(),
+                        plan: plan.clone(),
+                        weeks: weeks.clone(),
+                        replications: replications.clone(),
+                        seed: seed.clone(),
+                    };
+                    crate::whatif::what_if(&state, &analyst, &q).map_err(|e| anyhow::anyhow!("{plan}: {}", e.message))
+                })
+                .collect::<anyhow::Result<Vec<_>>>()
+        })
+        .await??;
+        let _ = started.shutdown.send(true);
+        for w in &results {
+            if json {
+                println!("{}", serde_json::to_string_pretty(w)?);
+                continue;
+            }
+            println!(
+                "site {} weekday {} (1 = Monday), history {} – {}: {} tickets; {} simulated days, seed {}",
+                w.site, w.weekday, w.history_from, w.history_to, w.history_tickets, w.replications, w.seed
+            );
+            for d in &w.plan {
+                let hours: Vec<String> = d.open.iter().map(|[a, b]| format!("{a}-{b}")).collect();
+                println!("  desk {} {} ({})", d.desk, hours.join("/"), d.services.join(", "));
+            }
+            println!(
+                "{:>5} {:>8} {:>7} {:>7} {:>5} {:>6} {:>6} {:>5} {:>7} {:>6} {:>6}",
+                "hour", "tickets", "wait", "p90", "SL", "past", "never", "busy", "bias", "MAE", "short"
+            );
+            let pct = |x: Option<f64>| x.map_or("—".to_owned(), |v| format!("{:.0}%", v * 100.0));
+            let s = |x: Option<f64>| x.map_or("—".to_owned(), |v| format!("{v:.0}s"));
+            for f in std::iter::once(&w.day).chain(&w.by_hour) {
+                println!(
+                    "{:>5} {:>8.1} {:>7} {:>7} {:>5} {:>6.1} {:>6.1} {:>5} {:>7} {:>6} {:>6}",
+                    f.hour.map_or("day".to_owned(), |h| format!("{h:02}")),
+                    f.tickets_per_day,
+                    s(f.wait_mean_s),
+                    s(f.wait_p90_s),
+                    pct(f.service_level),
+                    f.past_target_per_day,
+                    f.unserved_per_day,
+                    pct(f.occupancy),
+                    s(f.estimate_bias_s),
+                    s(f.estimate_mae_s),
+                    pct(f.estimate_told_too_little),
+                );
+            }
+        }
+        Ok(ExitCode::SUCCESS)
+    })
 }
 
 fn shown_sites(sites: &Option<Vec<String>>) -> String {

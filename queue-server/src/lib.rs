@@ -26,6 +26,7 @@ pub(crate) mod systemd;
 pub mod tools;
 pub(crate) mod views;
 pub(crate) mod web;
+pub(crate) mod whatif;
 pub(crate) mod writer;
 
 pub use net::NetLimits;

@@ -19,7 +19,11 @@ use serde::Deserialize;
 use texts::id;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/stats", get(dashboard)).route("/stats/live", get(live)).route("/stats/funder", get(funder))
+    Router::new()
+        .route("/stats", get(dashboard))
+        .route("/stats/live", get(live))
+        .route("/stats/funder", get(funder))
+        .route("/stats/whatif", get(whatif))
 }
 
 /// A logged-out visitor of a statistics page goes to the staff login (the desk page), which sends
@@ -387,6 +391,7 @@ async fn dashboard(
         h1 { (t(id::STATS_HEADING)) }
         p class="nav" {
             a href={ "/stats/live?site=" (site) "&lang=" (lang) } { (t(id::STATS_LIVE_LINK)) }
+            " · " a id="whatif-link" href={ "/stats/whatif?site=" (site) "&lang=" (lang) } { (t(id::STATS_WHATIF_LINK)) }
             " · " a href={ "/desk" } { (t(id::STATS_TO_DESK)) }
         }
         form method="get" action="/stats" class="filters" {
@@ -565,4 +570,200 @@ async fn funder(
         }
     };
     Ok(stats_page(lang, &t(id::STATS_FUNDER_TITLE), &[], html! {}, body))
+}
+
+#[derive(Debug, Deserialize)]
+struct WhatIfPageQuery {
+    site: Option<String>,
+    weekday: Option<String>,
+    weeks: Option<String>,
+    replications: Option<String>,
+    plan_a: Option<String>,
+    plan_b: Option<String>,
+    lang: Option<String>,
+}
+
+const WEEKDAYS: [&str; 7] =
+    [id::STATS_MON, id::STATS_TUE, id::STATS_WED, id::STATS_THU, id::STATS_FRI, id::STATS_SAT, id::STATS_SUN];
+
+/// A figure of the what-if tables: seconds whole, shares in %, "—" where there is none.
+fn whatif_cell(v: Option<f64>, percent: bool) -> String {
+    match v {
+        None => "—".into(),
+        Some(x) if percent => format!("{:.0}%", x * 100.0),
+        Some(x) => format!("{x:.0}"),
+    }
+}
+
+/// The figures of one plan as a table row (the day, or an hour).
+fn whatif_row(label: Markup, f: &crate::whatif::WhatIfFigures) -> Markup {
+    html! {
+        tr {
+            th scope="row" { (label) }
+            td { (format!("{:.1}", f.tickets_per_day)) }
+            td { (whatif_cell(f.wait_mean_s, false)) }
+            td { (whatif_cell(f.wait_p90_s, false)) }
+            td { (whatif_cell(f.service_level, true)) }
+            td { (format!("{:.1}", f.past_target_per_day)) }
+            td { (format!("{:.1}", f.unserved_per_day)) }
+            td { (whatif_cell(f.occupancy, true)) }
+            td { (whatif_cell(f.estimate_bias_s, false)) }
+            td { (whatif_cell(f.estimate_mae_s, false)) }
+            td { (whatif_cell(f.estimate_told_too_little, true)) }
+        }
+    }
+}
+
+/// `/stats/whatif`: two staff plans for a weekday of a site, simulated with the history the site
+/// measured (the same computation as `/api/v1/stats/whatif`), side by side and hour by hour.
+async fn whatif(
+    State(state): State<AppState>,
+    who: crate::auth::MaybeIdentity,
+    uri: axum::http::Uri,
+    ApiQuery(q): ApiQuery<WhatIfPageQuery>,
+) -> ApiResult<Response> {
+    let Some(id) = who.0 else { return Ok(to_login(&uri)) };
+    id.staff(crate::auth::Role::Manager)?;
+    let lang = page_language(&PageQuery { site: None, service: None, from: None, to: None, lang: q.lang.clone() });
+    let t = |key| texts::t(lang, key);
+    let site = q.site.clone().filter(|s| !s.is_empty()).unwrap_or_else(|| default_site(&state, &id));
+    crate::api::check_id("site", &site)?;
+    let cfg_site = state
+        .cfg
+        .site(&queue_core::SiteId::from(site.as_str()))
+        .ok_or_else(|| crate::error::ApiError::not_found(format!("no site '{site}'")))?;
+    let sites = own_sites(&state, &id);
+    let today = state.now().to_zoned(cfg_site.time_zone.clone()).date();
+    let weekday = q
+        .weekday
+        .clone()
+        .filter(|w| !w.is_empty())
+        .unwrap_or_else(|| today.weekday().to_monday_one_offset().to_string());
+    let all = crate::whatif::all_desks_plan(cfg_site);
+    let fewer = cfg_site
+        .desks
+        .iter()
+        .take(cfg_site.desks.len().saturating_sub(1).max(1))
+        .map(|d| d.id.to_string())
+        .collect::<Vec<_>>()
+        .join("; ");
+    let plan_a = q.plan_a.clone().filter(|p| !p.trim().is_empty()).unwrap_or(all);
+    let plan_b = q.plan_b.clone().filter(|p| !p.trim().is_empty()).unwrap_or(fewer);
+    let query = |plan: &str| crate::whatif::WhatIfQuery {
+        site: site.clone(),
+        weekday: Some(weekday.clone()),
+        date: None,
+        plan: plan.to_owned(),
+        weeks: q.weeks.clone(),
+        replications: q.replications.clone(),
+        seed: None,
+    };
+    let (qa, qb) = (query(&plan_a), query(&plan_b));
+    let results = crate::api::stats::blocking(&state, move |state| {
+        let a = crate::whatif::what_if(state, &id, &qa);
+        let b = crate::whatif::what_if(state, &id, &qb);
+        Ok((a, b))
+    })
+    .await?;
+    // A bad plan or number: the form again with the reason, as a 400, nothing simulated.
+    let (a, b, error) = match results {
+        (Ok(a), Ok(b)) => (Some(a), Some(b), None),
+        (Err(e), _) | (_, Err(e)) if e.status != StatusCode::BAD_REQUEST => return Err(e),
+        (Err(e), _) => (None, None, Some(format!("{}: {}", t(id::STATS_WHATIF_PLAN_A), e.message))),
+        (_, Err(e)) => (None, None, Some(format!("{}: {}", t(id::STATS_WHATIF_PLAN_B), e.message))),
+    };
+    let head_row = html! {
+        tr {
+            th scope="col" { (t(id::STATS_WHATIF_HOUR)) } th scope="col" { (t(id::STATS_WHATIF_TICKETS)) }
+            th scope="col" { (t(id::STATS_WAIT_MEAN)) } th scope="col" { (t(id::STATS_WAIT_P90)) }
+            th scope="col" { (t(id::STATS_SERVICE_LEVEL)) } th scope="col" { (t(id::STATS_WHATIF_PAST_TARGET)) }
+            th scope="col" { (t(id::STATS_WHATIF_UNSERVED)) } th scope="col" { (t(id::STATS_WHATIF_OCCUPANCY)) }
+            th scope="col" { (t(id::STATS_ESTIMATE_BIAS)) } th scope="col" { (t(id::STATS_ESTIMATE_MAE)) }
+            th scope="col" { (t(id::STATS_ESTIMATE_SHORT)) }
+        }
+    };
+    let plan_section = |key: &'static str, html_id: &str, w: &crate::whatif::WhatIf| {
+        html! {
+            section id=(html_id) aria-labelledby={ (html_id) "-h" } {
+                h2 id={ (html_id) "-h" } { (t(key)) }
+                table class="plan-desks" {
+                    tr { th scope="col" { (t(id::STATS_WHATIF_DESKS)) } th scope="col" { (t(id::STATS_WHATIF_HOURS)) } th scope="col" { (t(id::STATS_WHATIF_SERVICES)) } }
+                    @for d in &w.plan {
+                        tr {
+                            th scope="row" { (cfg_site.desks.iter().find(|x| x.id.as_str() == d.desk).map_or(d.desk.as_str(), |x| x.label.as_str())) }
+                            td { (d.open.iter().map(|[a, b]| format!("{a}–{b}")).collect::<Vec<_>>().join(", ")) }
+                            td { (d.services.iter().map(|s| service_name(cfg_site, lang, s)).collect::<Vec<_>>().join(", ")) }
+                        }
+                    }
+                }
+                table class="plan-figures" {
+                    (head_row)
+                    (whatif_row(html! { (t(id::STATS_WHATIF_DAY)) }, &w.day))
+                    @for f in &w.by_hour {
+                        (whatif_row(html! { (f.hour.unwrap_or(0)) ":00" }, f))
+                    }
+                }
+            }
+        }
+    };
+    let body = html! {
+        p class="nav" { a href={ "/stats?site=" (site) "&lang=" (lang) } { (t(id::STATS_LIVE_DASHBOARD)) } }
+        h1 { (texts::tf(lang, id::STATS_WHATIF_HEADING, &[("site", cfg_site.name.as_str().into())])) }
+        form method="get" action="/stats/whatif" class="filters whatif" {
+            label { (t(id::STATS_SITE)) " " select name="site" {
+                @for x in &sites { option value=(x.id.as_str()) selected[x.id.as_str() == site] { (x.name) } }
+            } }
+            label { (t(id::STATS_WHATIF_WEEKDAY)) " " select name="weekday" {
+                @for (i, key) in WEEKDAYS.iter().enumerate() {
+                    option value=(i + 1) selected[weekday == (i + 1).to_string()] { (t(key)) }
+                }
+            } }
+            label { (t(id::STATS_WHATIF_WEEKS)) " " input type="number" name="weeks" min="1" max=(crate::whatif::MAX_WEEKS) value=(q.weeks.clone().unwrap_or_else(|| "8".into())); }
+            label { (t(id::STATS_WHATIF_REPLICATIONS)) " " input type="number" name="replications" min="1" max=(crate::whatif::MAX_REPLICATIONS) value=(q.replications.clone().unwrap_or_else(|| "10".into())); }
+            (language_picker(lang))
+            label class="plan" { (t(id::STATS_WHATIF_PLAN_A)) " " textarea name="plan_a" rows="3" cols="70" aria-describedby="plan-help" { (plan_a) } }
+            label class="plan" { (t(id::STATS_WHATIF_PLAN_B)) " " textarea name="plan_b" rows="3" cols="70" aria-describedby="plan-help" { (plan_b) } }
+            p id="plan-help" class="help" { (t(id::STATS_WHATIF_PLAN_HELP)) }
+            button { (t(id::STATS_WHATIF_RUN)) }
+        }
+        @if let Some(e) = &error {
+            p id="whatif-error" class="error" role="alert" { (e) }
+        }
+        @if let (Some(a), Some(b)) = (&a, &b) {
+            @if a.history_tickets == 0 {
+                p id="whatif-no-history" class="help" { (t(id::STATS_WHATIF_NO_HISTORY)) }
+            } @else {
+                p class="help" { (texts::tf(lang, id::STATS_WHATIF_HISTORY, &[
+                    ("n", (a.history_tickets as i64).into()),
+                    ("weekday", t(WEEKDAYS[usize::from(a.weekday.clamp(1, 7) - 1)]).as_str().into()),
+                    ("from", a.history_from.as_str().into()),
+                    ("to", a.history_to.as_str().into()),
+                ])) }
+                p class="help" { (texts::tf(lang, id::STATS_WHATIF_METHOD, &[("n", i64::from(a.replications).into())])) }
+                (plan_section(id::STATS_WHATIF_PLAN_A, "plan-a", a))
+                (plan_section(id::STATS_WHATIF_PLAN_B, "plan-b", b))
+                h2 { (t(id::STATS_WHATIF_INPUTS)) }
+                table id="whatif-inputs" {
+                    tr { th scope="col" { (t(id::STATS_SERVICE)) } th scope="col" { (t(id::STATS_WHATIF_ARRIVALS)) } th scope="col" { (t(id::STATS_SERVICE_MEAN)) } }
+                    @for s in &a.services {
+                        tr {
+                            th scope="row" { (service_name(cfg_site, lang, &s.service)) }
+                            td { (format!("{:.1}", s.arrivals_per_day)) }
+                            td { (format!("{:.0}", s.service_mean_s)) " (" (if s.service_time_measured { t(id::STATS_WHATIF_MEASURED) } else { t(id::STATS_WHATIF_DEFAULT) }) ")" }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    let status = if error.is_some() { StatusCode::BAD_REQUEST } else { StatusCode::OK };
+    let shell = Shell {
+        lang,
+        title: &t(id::STATS_WHATIF_TITLE),
+        styles: &["/assets/stats.css"],
+        scripts: &[],
+        texts: None,
+        head: html! {},
+    };
+    Ok(crate::web::strict_page(status, shell::render(shell, body)))
 }

@@ -36,10 +36,10 @@ pub fn database_path(data_dir: &Path) -> PathBuf {
     db::path(data_dir)
 }
 
-/// Finished history written straight into a data directory, bypassing the engine: the history
-/// generators of the benchmarks and the statistics fixture. (Issue 14 replaces these generators
-/// with a simulator that goes through the engine.) Seeds are rebuilt, never recovered, so commits
-/// are not synced.
+/// Finished history written straight into a data directory: the days the simulator's history
+/// generator made through the engine (`sim::generate`, for the benchmarks and tests), and the
+/// statistics tests' hand-computed fixture. Seeds are rebuilt, never recovered, so commits are not
+/// synced.
 pub struct HistorySeed {
     conn: rusqlite::Connection,
 }

@@ -21,12 +21,18 @@ use rand::{Rng, SeedableRng};
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap};
 
+pub mod history;
+pub use history::{History, HistoryError, HistorySpec, generate, history_day};
+
 /// One queue of the plan.
 #[derive(Debug, Clone)]
 pub struct ServicePlan {
     pub id: String,
     /// Arrivals an hour (Poisson).
     pub rate_per_h: f64,
+    /// Arrivals an hour in each hour from the start (hour 0 first), instead of `rate_per_h`; none
+    /// after the last (empty: `rate_per_h` all the time).
+    pub hourly: Vec<f64>,
     /// Mean service time (exponential), seconds.
     pub service_mean_s: f64,
     pub target_wait_s: u32,
@@ -43,6 +49,7 @@ impl ServicePlan {
         ServicePlan {
             id: id.into(),
             rate_per_h,
+            hourly: vec![],
             service_mean_s,
             target_wait_s: 1800,
             priority_share: 0.0,
@@ -196,6 +203,9 @@ pub struct Run {
     /// Seconds each desk was open, and busy with a ticket (called, serving).
     pub desk_open_s: BTreeMap<String, f64>,
     pub desk_busy_s: BTreeMap<String, f64>,
+    /// The same, all desks together, in each hour from the start.
+    pub open_s_by_hour: Vec<f64>,
+    pub busy_s_by_hour: Vec<f64>,
     pub start: Timestamp,
     pub warmup_s: f64,
     pub target_wait_s: BTreeMap<ServiceId, u32>,
@@ -222,18 +232,23 @@ struct DeskSim {
 }
 
 /// The future events, in time order (then in the order they were planned).
-#[derive(Default)]
-struct Agenda {
-    heap: BinaryHeap<Reverse<(i64, u64, Ev)>>,
+struct Agenda<E: Ord = Ev> {
+    heap: BinaryHeap<Reverse<(i64, u64, E)>>,
     seq: u64,
 }
 
-impl Agenda {
-    fn push(&mut self, t: f64, ev: Ev) {
+impl<E: Ord> Default for Agenda<E> {
+    fn default() -> Self {
+        Agenda { heap: BinaryHeap::new(), seq: 0 }
+    }
+}
+
+impl<E: Ord> Agenda<E> {
+    fn push(&mut self, t: f64, ev: E) {
         self.seq += 1;
         self.heap.push(Reverse(((t * 1000.0).round() as i64, self.seq, ev)));
     }
-    fn pop(&mut self) -> Option<(f64, Ev)> {
+    fn pop(&mut self) -> Option<(f64, E)> {
         self.heap.pop().map(|Reverse((ms, _, ev))| (ms as f64 / 1000.0, ev))
     }
 }
@@ -241,6 +256,40 @@ impl Agenda {
 fn exp(rng: &mut StdRng, mean: f64) -> f64 {
     let u: f64 = rng.random_range(f64::EPSILON..1.0);
     -mean * u.ln()
+}
+
+/// The next arrival after `t` of a Poisson stream whose rate is constant within each hour
+/// (memoryless: a draw that crosses into the next hour starts again there at that hour's rate).
+fn next_arrival(rng: &mut StdRng, s: &ServicePlan, mut t: f64) -> Option<f64> {
+    if s.hourly.is_empty() {
+        return (s.rate_per_h > 0.0).then(|| t + exp(rng, 3600.0 / s.rate_per_h));
+    }
+    loop {
+        let hour = (t / 3600.0).floor() as usize;
+        let rate = *s.hourly.get(hour)?;
+        let end = (hour + 1) as f64 * 3600.0;
+        if rate > 0.0 {
+            let next = t + exp(rng, 3600.0 / rate);
+            if next < end {
+                return Some(next);
+            }
+        }
+        t = end;
+    }
+}
+
+/// Adds the span `from..to` (seconds) to the hours it covers.
+fn add_span(by_hour: &mut Vec<f64>, from: f64, to: f64) {
+    let mut t = from.max(0.0);
+    while t < to {
+        let hour = (t / 3600.0).floor() as usize;
+        let end = ((hour + 1) as f64 * 3600.0).min(to);
+        if by_hour.len() <= hour {
+            by_hour.resize(hour + 1, 0.0);
+        }
+        by_hour[hour] += end - t;
+        t = end;
+    }
 }
 
 /// Run a plan through the engine.
@@ -251,10 +300,9 @@ pub fn run(plan: &Plan) -> Run {
     let mut rng = StdRng::seed_from_u64(plan.seed);
     let start: Timestamp = "2026-01-05T00:00:00Z".parse().expect("a timestamp");
     let at = |s: f64| start + jiff::SignedDuration::from_millis((s * 1000.0).round() as i64);
-    let mut agenda = Agenda::default();
+    let mut agenda: Agenda = Agenda::default();
     for (i, s) in plan.services.iter().enumerate() {
-        if s.rate_per_h > 0.0 {
-            let first = exp(&mut rng, 3600.0 / s.rate_per_h);
+        if let Some(first) = next_arrival(&mut rng, s, 0.0) {
             agenda.push(first, Ev::Arrive(i));
         }
     }
@@ -285,6 +333,8 @@ pub fn run(plan: &Plan) -> Run {
         old_estimate: BTreeMap::new(),
         desk_open_s: BTreeMap::new(),
         desk_busy_s: BTreeMap::new(),
+        open_s_by_hour: vec![],
+        busy_s_by_hour: vec![],
         start,
         warmup_s: plan.warmup_s,
         target_wait_s: plan.services.iter().map(|s| (ServiceId::from(s.id.as_str()), s.target_wait_s)).collect(),
@@ -322,10 +372,11 @@ pub fn run(plan: &Plan) -> Run {
         match ev {
             Ev::Arrive(i) => {
                 let s = &plan.services[i];
-                if t < plan.duration_s {
-                    agenda.push(t + exp(&mut rng, 3600.0 / s.rate_per_h), Ev::Arrive(i));
-                } else {
+                if t >= plan.duration_s {
                     continue;
+                }
+                if let Some(next) = next_arrival(&mut rng, s, t) {
+                    agenda.push(next, Ev::Arrive(i));
                 }
                 n += 1;
                 let u: f64 = rng.random();
@@ -384,6 +435,7 @@ pub fn run(plan: &Plan) -> Run {
                     exec(&mut engine, Command::CloseDesk { desk: d.id.clone() }, &mut out);
                     d.open = false;
                     *out.desk_open_s.entry(d.id.to_string()).or_default() += t - d.opened_at;
+                    add_span(&mut out.open_s_by_hour, d.opened_at, t);
                 }
             }
             Ev::Call(i) => {
@@ -415,6 +467,7 @@ pub fn run(plan: &Plan) -> Run {
             Ev::Finish(i, no_show) => {
                 let Some(ticket) = desks[i].current.take() else { continue };
                 *out.desk_busy_s.entry(desks[i].id.to_string()).or_default() += t - desks[i].busy_since;
+                add_span(&mut out.busy_s_by_hour, desks[i].busy_since, t);
                 let svc = engine.ticket(&ticket).map(|x| x.service.clone());
                 let plan_svc = svc.and_then(|s| plan.services.iter().find(|p| p.id == s.as_str()));
                 let transfer =
@@ -437,6 +490,7 @@ pub fn run(plan: &Plan) -> Run {
                     d.open = false;
                     d.closing = false;
                     *out.desk_open_s.entry(d.id.to_string()).or_default() += t - d.opened_at;
+                    add_span(&mut out.open_s_by_hour, d.opened_at, t);
                 } else {
                     d.call_pending = true;
                     agenda.push(t + plan.call_delay_s, Ev::Call(i));
@@ -448,6 +502,7 @@ pub fn run(plan: &Plan) -> Run {
     for d in &desks {
         if d.open {
             *out.desk_open_s.entry(d.id.to_string()).or_default() += last_t - d.opened_at;
+            add_span(&mut out.open_s_by_hour, d.opened_at, last_t);
         }
     }
     out

@@ -130,6 +130,12 @@ async fn every_role_against_every_route() {
         ("GET", "/api/v1/stats/export.csv?table=summary&site={site}", None, [401, 403, 403, 403, 403, 403, 200, 200]),
         ("GET", "/api/v1/stats/staff?site={site}", None, [401, 403, 403, 403, 403, 403, 200, 200]),
         ("GET", "/api/v1/stats/queue-length?site={site}", None, [401, 403, 403, 403, 403, 403, 200, 200]),
+        (
+            "GET",
+            "/api/v1/stats/whatif?site={site}&weekday=2&plan={desk}",
+            None,
+            [401, 403, 403, 403, 403, 403, 200, 200],
+        ),
         ("POST", "/api/v1/session", Some(bad_login), [401, 401, 401, 401, 401, 401, 401, 401]),
         ("GET", "/api/v1/session", None, [401, 403, 403, 403, 403, 200, 200, 200]),
         ("DELETE", "/api/v1/session", None, [401, 403, 403, 403, 403, 204, 204, 204]),

@@ -23,4 +23,5 @@ mod streams;
 mod texts;
 mod web_display;
 mod web_pages;
+mod whatif;
 mod wire;

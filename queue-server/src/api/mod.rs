@@ -226,6 +226,7 @@ pub fn routes() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(stats::export_csv))
         .routes(routes!(stats::staff))
         .routes(routes!(stats::queue_length_route))
+        .routes(routes!(stats::whatif))
         .routes(routes!(system::healthz))
         .routes(routes!(system::metrics))
         .routes(routes!(system::openapi_json))

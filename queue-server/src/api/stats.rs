@@ -371,6 +371,24 @@ pub async fn queue_length_route(
     .await
 }
 
+/// "What if": a staffing plan for a weekday of the site, simulated on the real engine (several
+/// seeded days) with the arrivals by hour and the service times its history measured over the
+/// weeks before; per hour and for the day: waits, service level, people past target or never
+/// called, desk occupancy and the estimator's error. Bad plans and numbers are a 400 and run
+/// nothing (README, "What if").
+#[utoipa::path(get, path = "/api/v1/stats/whatif", tag = "stats",
+    params(crate::whatif::WhatIfQuery),
+    security(("bearer" = [])),
+    responses((status = 200, body = crate::whatif::WhatIf), (status = 400, body = queue_core::wire::ErrorBody),
+        (status = 401, body = queue_core::wire::ErrorBody), (status = 403, body = queue_core::wire::ErrorBody)))]
+pub async fn whatif(
+    State(state): State<AppState>,
+    id: Identity,
+    ApiQuery(q): ApiQuery<crate::whatif::WhatIfQuery>,
+) -> ApiResult<Json<crate::whatif::WhatIf>> {
+    blocking(&state, move |state| Ok(Json(crate::whatif::what_if(state, &id, &q)?))).await
+}
+
 /// Funder report query: a site and a month.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]

@@ -1,6 +1,7 @@
 //! `sim`: the what-if staffing simulator on the command line — one plan, or the estimator's grid
 //! (c = 1, 2, 3, 5 desks × 50–95 % load) against Erlang C, with the estimator's error before and
-//! after issue 14.
+//! after issue 14; and the history generator's speed (`history`). A site's what-if from its
+//! stored history is `queue-server whatif` (it reads the data directory).
 
 use clap::{Parser, Subcommand};
 use sim::{Plan, erlang_c, erlang_c_mean_wait, figures, figures_where, run};
@@ -61,6 +62,20 @@ enum What {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// The history generator's speed: `tickets` over `years` of Monday-to-Friday days of every site
+    /// of a configuration, through the engine on `threads` threads (nothing is written).
+    History {
+        /// Configuration directory (e.g. tests/data/config).
+        #[arg(long)]
+        config: std::path::PathBuf,
+        #[arg(long, default_value_t = 1_000_000)]
+        tickets: u64,
+        #[arg(long, default_value_t = 3)]
+        years: i16,
+        /// Default: every core.
+        #[arg(long)]
+        threads: Option<usize>,
+    },
 }
 
 fn pct(x: f64) -> String {
@@ -69,6 +84,47 @@ fn pct(x: f64) -> String {
 
 fn main() {
     match Args::parse().what {
+        What::History { config, tickets, years, threads } => {
+            let cfg = match config::load(&config) {
+                Ok(c) => c,
+                Err(e) => {
+                    eprintln!("{e:?}");
+                    std::process::exit(2);
+                }
+            };
+            let last: jiff::civil::Date = jiff::civil::date(2026, 10, 31);
+            let first = last.saturating_sub(jiff::Span::new().years(years));
+            let weekdays = sim::HistorySpec::weekdays(&cfg.sites[0].id, 0.0, 0).weekdays;
+            let days = sim::history::open_days(&weekdays, first, last);
+            let per_day = tickets as f64 / (days.len() as f64 * cfg.sites.len() as f64);
+            let specs: Vec<sim::HistorySpec> = cfg
+                .sites
+                .iter()
+                .map(|s| {
+                    let mut spec = sim::HistorySpec::weekdays(&s.id, per_day, 0x5eed_1234_abcd);
+                    spec.lift_caps = true;
+                    spec
+                })
+                .collect();
+            let threads = threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+            let t0 = std::time::Instant::now();
+            let (mut n, mut events) = (0u64, 0u64);
+            let done = sim::generate(&cfg.rules(), &specs, &days, threads, |_, h| -> Result<(), sim::HistoryError> {
+                n += h.tickets.len() as u64;
+                events += h.events.len() as u64;
+                Ok(())
+            });
+            if let Err(e) = done {
+                eprintln!("{e}");
+                std::process::exit(1);
+            }
+            let secs = t0.elapsed().as_secs_f64();
+            println!(
+                "{n} tickets, {events} events, {} site-days on {threads} threads in {secs:.1} s: {:.0} tickets/s",
+                days.len() * cfg.sites.len(),
+                n as f64 / secs
+            );
+        }
         What::Grid { tickets, service_s, seed, call_delay_s } => {
             println!(
                 "one service, exponential service times (mean {service_s} s), Poisson arrivals, {tickets} tickets a \

@@ -1,28 +1,15 @@
-//! Statistics benchmark (issue #6): writes a realistic multi-year history of the test
-//! configuration's sites straight into a fresh SQLite file (arrivals by weekday and hour,
-//! transfers, holds, recalls, no-shows, cancellations), starts the server on it and times
-//! every statistics request over a day, a month and a year.
+//! Statistics benchmark (issue #6): a realistic multi-year history of the test configuration's
+//! sites, made by the simulator's history generator through the real engine (`sim::generate`:
+//! arrivals by weekday and hour, priorities, transfers, holds, recalls, no-shows, cancellations)
+//! and written into a fresh SQLite file, then starts the server on it and times every statistics
+//! request over a day, a month and a year.
 //!
 //! `cargo run --release -p tests --bin stats-bench -- TICKETS [YEARS] [DATA_DIR]`
 
-use jiff::civil::{Date, Time};
-use jiff::{SignedDuration, Timestamp};
-use queue_core::model::{Priority, Status, Ticket};
-use queue_core::{DeskId, Event, EventKind, StaffId, TicketId};
-use rand::{Rng as _, SeedableRng};
+use jiff::Timestamp;
+use jiff::civil::Date;
 use std::time::Instant;
 use tests::{Client, test_config_dir};
-
-/// The history's random choices, seeded: the same history every run.
-struct Rng(rand::rngs::StdRng);
-impl Rng {
-    fn below(&mut self, n: u64) -> u64 {
-        self.0.random_range(0..n.max(1))
-    }
-}
-
-/// Relative arrivals per hour of an opening day (08–17), busiest mid-morning.
-const HOURS: [(i8, u64); 9] = [(8, 8), (9, 14), (10, 16), (11, 14), (12, 9), (13, 3), (14, 6), (15, 7), (16, 5)];
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -41,142 +28,37 @@ async fn main() -> anyhow::Result<()> {
     if !db_path.exists() {
         let t0 = Instant::now();
         let mut seed = queue_server::tools::HistorySeed::open(&dir)?;
-        let days: Vec<Date> = first_day.series(jiff::Span::new().days(1)).take_while(|d| *d <= last_day).collect();
-        let open_days: Vec<Date> = days.into_iter().filter(|d| d.weekday().to_monday_one_offset() <= 5).collect();
-        let per_day = total / (open_days.len() as u64 * cfg.sites.len() as u64);
-        let mut rng = Rng(rand::rngs::StdRng::seed_from_u64(0x5eed_1234_abcd));
-        let mut n = 0u64;
-        let weight: u64 = HOURS.iter().map(|h| h.1).sum();
-        for day in &open_days {
-            let (mut tickets, mut events) = (Vec::new(), Vec::new());
-            for site in &cfg.sites {
-                let tz = &site.time_zone;
-                let mut seq = 0u32;
-                for _ in 0..per_day {
-                    seq += 1;
-                    n += 1;
-                    let mut pick = rng.below(weight);
-                    let hour = HOURS
-                        .iter()
-                        .find(|(_, w)| {
-                            if pick < *w {
-                                true
-                            } else {
-                                pick -= w;
-                                false
-                            }
-                        })
-                        .unwrap()
-                        .0;
-                    let local = day.to_datetime(Time::new(hour, rng.below(60) as i8, rng.below(60) as i8, 0)?);
-                    let issued = local.to_zoned(tz.clone())?.timestamp();
-                    let svc = &site.services[rng.below(site.services.len() as u64) as usize];
-                    let lang = ["it", "it", "it", "ar", "en", "fr", "uk", "ro"][rng.below(8) as usize];
-                    let needs = match rng.below(10) {
-                        0 => vec!["group:migranti".to_owned()],
-                        1 => vec!["group:senza_dimora".to_owned(), format!("mediator:{lang}")],
-                        2 => vec!["group:giovani_neet".to_owned()],
-                        _ => vec![],
-                    };
-                    let id = format!("01BENCH{n:019}");
-                    let mut t = Ticket {
-                        id: TicketId::from(id.as_str()),
-                        number: format!("{}{seq:03}", svc.prefix),
-                        seq,
-                        day: *day,
-                        site: site.id.clone(),
-                        service: svc.id.clone(),
-                        status: Status::Waiting,
-                        priority: if rng.below(10) == 0 { Priority::Priority } else { Priority::Standard },
-                        appointment_at: None,
-                        language: lang.to_owned(),
-                        party_size: 1 + (rng.below(6) == 0) as u32 * (1 + rng.below(3) as u32),
-                        needs,
-                        issued_at: issued,
-                        queued_at: issued,
-                        desk: None,
-                        staff: None,
-                        target: None,
-                        called_at: None,
-                        held_at: None,
-                        recalls: 0,
-                        estimated_wait_s: None,
-                        target_wait_s: None,
-                        journey: vec![],
-                    };
-                    let mut at = issued;
-                    let mut evs = vec![(at, EventKind::TicketIssued { ticket: Box::new(t.clone()) })];
-                    let mut step = |secs: u64, kind: EventKind, evs: &mut Vec<(Timestamp, EventKind)>| {
-                        at += SignedDuration::from_secs(secs as i64);
-                        evs.push((at, kind));
-                    };
-                    let tid = t.id.clone();
-                    let desk = site.desks[rng.below(site.desks.len() as u64) as usize].id.clone();
-                    let call = |d: &DeskId| EventKind::TicketCalled {
-                        ticket: tid.clone(),
-                        desk: d.clone(),
-                        staff: StaffId::from("giulia"),
-                        out_of_order: false,
-                    };
-                    let fate = rng.below(100);
-                    if fate < 4 {
-                        step(rng.below(1800), EventKind::TicketCancelled { ticket: tid.clone() }, &mut evs);
-                        t.status = Status::Cancelled;
-                    } else {
-                        step(60 + rng.below(3600), call(&desk), &mut evs);
-                        if fate < 12 {
-                            step(60, EventKind::TicketRecalled { ticket: tid.clone() }, &mut evs);
-                            step(120, EventKind::TicketNoShow { ticket: tid.clone() }, &mut evs);
-                            t.status = Status::NoShow;
-                        } else {
-                            step(20 + rng.below(90), EventKind::TicketServing { ticket: tid.clone() }, &mut evs);
-                            if fate < 20 {
-                                let to = &site.services[rng.below(site.services.len() as u64) as usize].id;
-                                step(
-                                    300 + rng.below(600),
-                                    EventKind::TicketTransferred {
-                                        ticket: tid.clone(),
-                                        from_service: svc.id.clone(),
-                                        service: to.clone(),
-                                        desk: None,
-                                        staff: None,
-                                        keep_position: fate < 16,
-                                    },
-                                    &mut evs,
-                                );
-                                step(60 + rng.below(1800), call(&desk), &mut evs);
-                                step(20 + rng.below(90), EventKind::TicketServing { ticket: tid.clone() }, &mut evs);
-                                t.service = to.clone();
-                            } else if fate < 24 {
-                                step(300, EventKind::TicketOnHold { ticket: tid.clone() }, &mut evs);
-                                step(
-                                    600 + rng.below(1200),
-                                    EventKind::TicketReturned {
-                                        ticket: tid.clone(),
-                                        keep_position: true,
-                                        target_desk: None,
-                                    },
-                                    &mut evs,
-                                );
-                                step(60 + rng.below(600), call(&desk), &mut evs);
-                                step(20 + rng.below(90), EventKind::TicketServing { ticket: tid.clone() }, &mut evs);
-                            }
-                            step(300 + rng.below(1200), EventKind::TicketDone { ticket: tid.clone() }, &mut evs);
-                            t.status = Status::Done;
-                        }
-                    }
-                    tickets.push(t);
-                    events.extend(evs.into_iter().map(|(at, kind)| Event {
-                        at,
-                        site: site.id.clone(),
-                        actor: None,
-                        kind,
-                    }));
-                }
-            }
-            seed.write(&tickets, &events)?;
-        }
-        eprintln!("generated {n} tickets over {years} years ({first_day} – {last_day}) in {:.1?}", t0.elapsed());
+        // Every site of the test configuration, Monday to Friday, through the real engine.
+        let rules = cfg.rules();
+        let weekdays = sim::HistorySpec::weekdays(&cfg.sites[0].id, 0.0, 0).weekdays;
+        let open_days = sim::history::open_days(&weekdays, first_day, last_day);
+        let per_day = total as f64 / (open_days.len() as f64 * cfg.sites.len() as f64);
+        let specs: Vec<sim::HistorySpec> = cfg
+            .sites
+            .iter()
+            .map(|site| {
+                let mut spec = sim::HistorySpec::weekdays(&site.id, per_day, 0x5eed_1234_abcd);
+                // The count asked for: a full service's cap is lifted, as staff may.
+                spec.lift_caps = true;
+                spec
+            })
+            .collect();
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let (mut n, mut events, mut writing) = (0u64, 0u64, 0.0);
+        sim::generate(&rules, &specs, &open_days, threads, |_, h| -> anyhow::Result<()> {
+            n += h.tickets.len() as u64;
+            events += h.events.len() as u64;
+            let t = Instant::now();
+            seed.write(&h.tickets, &h.events)?;
+            writing += t.elapsed().as_secs_f64();
+            Ok(())
+        })?;
+        let secs = t0.elapsed().as_secs_f64();
+        eprintln!(
+            "generated {n} tickets ({events} events) over {years} years ({first_day} – {last_day}) through the engine \
+             on {threads} threads and wrote them in {secs:.1} s ({:.0} tickets/s; {writing:.1} s of it writing SQLite)",
+            n as f64 / secs
+        );
         // What the server's housekeeper does for every past day, done here once so the figures
         // below measure the steady state.
         let t0 = Instant::now();

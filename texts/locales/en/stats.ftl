@@ -106,3 +106,34 @@ stats-suppressed = — (below the minimum)
 stats-funder-services = Services used (tickets, transfers included)
 stats-funder-groups = People per priority group
 stats-csv-excel-short = CSV for Excel
+
+## /stats/whatif
+stats-whatif-link = What if…? Simulate a staff plan
+stats-whatif-title = Sportello — what if…?
+# $site: the site's name.
+stats-whatif-heading = What if…? Staff plans — { $site }
+stats-whatif-weekday = Weekday
+stats-whatif-weeks = Weeks of history
+stats-whatif-replications = Simulated days
+stats-whatif-plan-a = Plan A
+stats-whatif-plan-b = Plan B
+stats-whatif-plan-help = One desk after another, separated by “;”: DESK[:SERVICE,SERVICE…][@FROM-TO[/FROM-TO…]]. Without services the desk serves its configured ones; without hours it is open all day. Example: lt-sportello-1@8-13; lt-stanza-5:legale@9-12/14-17
+stats-whatif-run = Simulate
+# $n: tickets; $from, $to: days; $weekday: a day name.
+stats-whatif-history = Arrivals and service times measured on { $n } tickets of { $weekday } from { $from } to { $to }.
+stats-whatif-no-history = No ticket of this weekday in the chosen history: there is nothing to simulate.
+# $n: simulated days.
+stats-whatif-method = Simulated on the real queue engine, { $n } days with a fixed seed: the same choices give the same figures. Waits are those of the people called, by hour of arrival.
+stats-whatif-desks = Open desks
+stats-whatif-hours = Hours
+stats-whatif-services = Services
+stats-whatif-hour = Hour
+stats-whatif-tickets = Tickets a day
+stats-whatif-past-target = Past target, a day
+stats-whatif-unserved = Never called, a day
+stats-whatif-occupancy = Desk occupancy
+stats-whatif-day = Whole day
+stats-whatif-inputs = Measured inputs per service
+stats-whatif-arrivals = Arrivals a day
+stats-whatif-measured = measured
+stats-whatif-default = default

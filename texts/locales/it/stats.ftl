@@ -106,3 +106,34 @@ stats-suppressed = — (meno del minimo)
 stats-funder-services = Servizi usati (biglietti, trasferimenti compresi)
 stats-funder-groups = Persone per gruppo prioritario
 stats-csv-excel-short = CSV per Excel
+
+## /stats/whatif
+stats-whatif-link = E se…? Simula un piano del personale
+stats-whatif-title = Sportello — e se…?
+# $site: the site's name.
+stats-whatif-heading = E se…? Piani del personale — { $site }
+stats-whatif-weekday = Giorno della settimana
+stats-whatif-weeks = Settimane di storico
+stats-whatif-replications = Giornate simulate
+stats-whatif-plan-a = Piano A
+stats-whatif-plan-b = Piano B
+stats-whatif-plan-help = Un banco dopo l'altro, separati da «;»: BANCO[:SERVIZIO,SERVIZIO…][@DALLE-ALLE[/DALLE-ALLE…]]. Senza servizi il banco serve quelli configurati; senza orari resta aperto tutto il giorno. Esempio: lt-sportello-1@8-13; lt-stanza-5:legale@9-12/14-17
+stats-whatif-run = Simula
+# $n: tickets; $from, $to: days; $weekday: a day name.
+stats-whatif-history = Arrivi e tempi di servizio misurati su { $n } biglietti di { $weekday } dal { $from } al { $to }.
+stats-whatif-no-history = Nessun biglietto di questo giorno nello storico scelto: non c'è niente da simulare.
+# $n: simulated days.
+stats-whatif-method = Simulazione sul vero motore delle code, { $n } giornate con seme fisso: le stesse scelte danno gli stessi risultati. Le attese sono quelle delle persone chiamate, per ora di arrivo.
+stats-whatif-desks = Banchi aperti
+stats-whatif-hours = Orari
+stats-whatif-services = Servizi
+stats-whatif-hour = Ora
+stats-whatif-tickets = Biglietti al giorno
+stats-whatif-past-target = Oltre l'obiettivo, al giorno
+stats-whatif-unserved = Mai chiamati, al giorno
+stats-whatif-occupancy = Occupazione dei banchi
+stats-whatif-day = Tutto il giorno
+stats-whatif-inputs = Dati misurati per servizio
+stats-whatif-arrivals = Arrivi al giorno
+stats-whatif-measured = misurato
+stats-whatif-default = predefinito
