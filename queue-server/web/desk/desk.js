@@ -584,6 +584,7 @@
       status.textContent = text;
       status.className = failed ? "error" : "";
       if (failed) { $("rx-qr").hidden = false; $("rx-result").setAttribute("data-print", "failed"); }
+      $("rx-result").scrollIntoView({ block: "nearest" });
     };
     say(t("desk-printing-at", { kiosk: kiosk }), false);
     $("rx-result").setAttribute("data-print", "printing");
@@ -632,6 +633,7 @@
       $("rx-link").href = v.status_url;
       message(t("desk-msg-issued", { number: v.number }));
       if (v.print_job) followPrint(v.print_job, kioskName(printAt));
+      else $("rx-result").scrollIntoView({ block: "nearest" });
     }, function () { });
   }
   // Services whose daily cap is reached: staff may take more people today (POST …/lift-cap).
