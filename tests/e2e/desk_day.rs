@@ -393,10 +393,11 @@ async fn reception_prints_at_a_chosen_kiosk_in_a_real_browser() {
     let Some(driver) = Driver::start().await else { return };
     let server = TestServer::start().await;
     let kiosk_key = tests::kiosk_key(LIVORNO);
+    // Its paper is running low (it still prints): the choice says so.
     server
         .kiosk(LIVORNO)
         .await
-        .post_ok("/api/v1/devices/health", json!({"printer": "ok"}), StatusCode::NO_CONTENT)
+        .post_ok("/api/v1/devices/health", json!({"printer": "paper_low"}), StatusCode::NO_CONTENT)
         .await;
     let (_, devices) = server.staff("giulia").await.get(&format!("/api/v1/sites/{LIVORNO}/devices")).await;
     let kiosk = devices.as_array().unwrap().iter().find(|d| d["kind"] == "kiosk").unwrap().clone();
@@ -422,7 +423,11 @@ async fn reception_prints_at_a_chosen_kiosk_in_a_real_browser() {
     s.js("document.getElementById('rx-new').open = true", json!([])).await;
     let option = format!("document.querySelector('#rx-print option[value=\"{kiosk_id}\"]')");
     s.wait("the kiosk offered", &option).await;
-    assert_eq!(s.text(&format!("#rx-print option[value=\"{kiosk_id}\"]")).await, kiosk_name);
+    assert_eq!(
+        s.text(&format!("#rx-print option[value=\"{kiosk_id}\"]")).await,
+        format!("{kiosk_name}: paper running low"),
+        "a kiosk with a printer problem is marked"
+    );
     assert_eq!(s.text("#rx-print option[value=\"\"]").await, "Show the QR here");
     let choose = "function set(id, v) { var e = document.getElementById(id); e.value = v; e.dispatchEvent(new Event('change')); }
          set('rx-service', 'lavoro'); set('rx-language', 'ar'); set('rx-print', arguments[0]);";
