@@ -7,7 +7,7 @@ use crate::error::{ApiError, Error};
 use crate::sse::{SseMessage, SseParser};
 use queue_core::wire::{
     AlertRequest, AlertView, DeskView, DeviceHealthReport, DisplaySnapshot, IssueRequest, KioskInfo, LoginRequest,
-    LoginResponse, PublicTicket, QueueView, SiteView, TicketView,
+    LoginResponse, PrintJob, PrintJobView, PrintResult, PublicTicket, QueueView, SiteView, TicketView,
 };
 use reqwest::{Method, RequestBuilder, StatusCode};
 use serde::de::DeserializeOwned;
@@ -254,6 +254,21 @@ impl Client {
     /// `GET /api/v1/alerts/{id}`: an alert and, once a staff member took it, who and when.
     pub async fn alert_status(&self, id: &str) -> Result<AlertView, Error> {
         self.send(self.request(Method::GET, &format!("/api/v1/alerts/{id}"))).await
+    }
+
+    /// `GET /api/v1/devices/print-jobs`: this kiosk's print jobs from reception, each handed out once.
+    pub async fn print_jobs(&self) -> Result<Vec<PrintJob>, Error> {
+        self.send(self.request(Method::GET, "/api/v1/devices/print-jobs")).await
+    }
+
+    /// `POST /api/v1/print-jobs/{id}/result`: whether a job's ticket came out of the printer.
+    pub async fn print_result(&self, id: &str, result: &PrintResult) -> Result<PrintJobView, Error> {
+        self.send(self.request(Method::POST, &format!("/api/v1/print-jobs/{id}/result")).json(result)).await
+    }
+
+    /// `GET /api/v1/print-jobs/{id}` (staff): where a print job is.
+    pub async fn print_job(&self, id: &str) -> Result<PrintJobView, Error> {
+        self.send(self.request(Method::GET, &format!("/api/v1/print-jobs/{id}"))).await
     }
 
     // --- Displays and staff ---

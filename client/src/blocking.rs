@@ -7,7 +7,9 @@
 use crate::api::Client as AsyncClient;
 use crate::backoff::Backoff;
 use crate::error::Error;
-use queue_core::wire::{AlertRequest, AlertView, IssueRequest, KioskInfo, TicketView};
+use queue_core::wire::{
+    AlertRequest, AlertView, IssueRequest, KioskInfo, PrintJob, PrintJobView, PrintResult, TicketView,
+};
 use std::future::Future;
 
 pub struct Client {
@@ -70,6 +72,16 @@ impl Client {
     /// [`AsyncClient::alert_status`]
     pub fn alert_status(&self, id: &str) -> Result<AlertView, Error> {
         self.block_on(self.api.alert_status(id))
+    }
+
+    /// [`AsyncClient::print_jobs`]
+    pub fn print_jobs(&self) -> Result<Vec<PrintJob>, Error> {
+        self.block_on(self.api.print_jobs())
+    }
+
+    /// [`AsyncClient::print_result`]
+    pub fn print_result(&self, id: &str, result: &PrintResult) -> Result<PrintJobView, Error> {
+        self.block_on(self.api.print_result(id, result))
     }
 }
 

@@ -8,7 +8,7 @@ use crate::server::{ServerClient, ServerError};
 use crate::ticket::{self, PrintTicket};
 use queue_core::ids::ServiceId;
 use queue_core::model::Priority;
-use queue_core::wire::{AlertRequest, IssueRequest, KioskInfo, KioskService, TicketView};
+use queue_core::wire::{AlertRequest, IssueRequest, KioskInfo, KioskService, PrintJob, PrintResult, TicketView};
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 use texts::id;
@@ -34,6 +34,11 @@ pub struct Timeouts {
     /// While idle on the start screen, the kiosk asks the server this often, so a server that went down
     /// is said at once on the start screen, not after the visitor's answers.
     pub idle_check: Duration,
+    /// While idle on the start screen, the kiosk asks this often for tickets reception sent to its
+    /// printer (a job not taken within a minute expires and reception shows the QR instead).
+    pub print_poll: Duration,
+    /// Reception's tickets print only when nobody has touched the start screen for this long.
+    pub print_quiet: Duration,
 }
 
 impl Default for Timeouts {
@@ -47,6 +52,8 @@ impl Default for Timeouts {
             help_shown: Duration::from_secs(20),
             page_guard: Duration::from_millis(500),
             idle_check: Duration::from_secs(15),
+            print_poll: Duration::from_secs(3),
+            print_quiet: Duration::from_secs(3),
         }
     }
 }
@@ -240,6 +247,8 @@ enum Work {
     HelpAlert,
     /// Ask whether a staff member took the help alert.
     HelpStatus,
+    /// Take reception's print jobs, print them, answer each.
+    PrintJobs,
 }
 
 /// The kiosk's state machine.
@@ -281,6 +290,10 @@ pub struct Controller {
     speech_round: u32,
     volume: usize,
     last_load: Instant,
+    /// When the kiosk last asked for reception's print jobs.
+    last_print_poll: Instant,
+    /// Reception's tickets this kiosk printed (what went to the printer), for tests and the log.
+    pub printed_jobs: Vec<(String, Vec<u8>)>,
 }
 
 impl Controller {
@@ -317,6 +330,8 @@ impl Controller {
             speech_round: 0,
             volume: 1,
             last_load: now,
+            last_print_poll: now,
+            printed_jobs: Vec::new(),
         }
     }
 
@@ -588,6 +603,7 @@ impl Controller {
                 Work::Load => self.load(now),
                 Work::PrinterCheck => self.check_printer(),
                 Work::Issue => self.issue(now),
+                Work::PrintJobs => self.print_jobs(now),
                 Work::HelpAlert => {
                     let alert = AlertRequest {
                         kind: "help_requested".into(),
@@ -732,6 +748,7 @@ impl Controller {
             language: Some(self.lang.clone()),
             needs: Some(needs),
             party_size: self.answers.party_size,
+            print_at: None,
         };
         match self.server.issue(&request, &key) {
             Ok(view) => self.issued(view, now),
@@ -755,36 +772,83 @@ impl Controller {
         }
     }
 
-    fn issued(&mut self, view: TicketView, now: Instant) {
-        let lang = self.lang.clone();
+    /// What goes on paper for a ticket, in `lang` (the visitor's): the kiosk's own tickets and
+    /// reception's print jobs alike. Also whether no desk serves its service now.
+    fn print_ticket(&self, view: &TicketView, lang: &str) -> (PrintTicket, bool) {
         let service = self.service(&view.service);
-        let label = service.map(|s| pick(&s.public_label, &lang).to_string()).filter(|l| !l.is_empty());
+        let label = service.map(|s| pick(&s.public_label, lang).to_string()).filter(|l| !l.is_empty());
         let label_it = service.map(|s| pick(&s.public_label, "it").to_string()).filter(|l| !l.is_empty());
-        let service_name = service.map(|s| pick(&s.names, &lang).to_string()).unwrap_or_default();
+        let service_name = service.map(|s| pick(&s.names, lang).to_string()).unwrap_or_default();
         // No desk serves it now: no figure is told (the server says so with a null estimate).
         let no_desk_open = view.estimated_wait_s.is_none() || service.is_some_and(|s| s.open_desks == 0);
         let estimated_wait_s = view.estimated_wait_s.filter(|_| !no_desk_open);
-        let label = label.unwrap_or_else(|| view.service_label.clone());
-        let label_it = label_it.unwrap_or_else(|| view.service_label.clone());
         let info = self.info.as_ref();
-        let waiting_area = info.map(|i| pick(&i.waiting_area, &lang).to_string()).unwrap_or_default();
         // The site's public address, which a visitor's phone can open; the kiosk's own way to the server
         // (LAN, loopback) only when the site has none (check-config warns about that).
         let base = info.and_then(|i| i.public_url.clone()).unwrap_or_else(|| self.server.base_url());
-        let qr_url = format!("{}{}", base.trim_end_matches('/'), view.status_url);
         let print = PrintTicket {
             site_name: info.map(|i| i.name.clone()).unwrap_or_default(),
             number: view.number.clone(),
-            label: label.clone(),
-            label_it,
-            service_name: service_name.clone(),
-            language: lang.clone(),
+            label: label.unwrap_or_else(|| view.service_label.clone()),
+            label_it: label_it.unwrap_or_else(|| view.service_label.clone()),
+            service_name,
+            language: lang.to_owned(),
             issued_at: local_time(&view.issued_at),
             people_ahead: view.people_ahead,
             estimated_wait_s,
             estimated_wait_range_s: view.estimated_wait_range_s,
-            qr_url: qr_url.clone(),
+            qr_url: format!("{}{}", base.trim_end_matches('/'), view.status_url),
         };
+        (print, no_desk_open)
+    }
+
+    /// Reception's tickets for this kiosk's printer: each printed in its visitor's language (not
+    /// the screen's) with the same ESC/POS as the kiosk's own, and answered printed or why not.
+    ///
+    /// They print only between visitors (`tick` asks for them on a quiet start screen): a ticket
+    /// coming out while someone is on their path, or just took theirs, would be taken for theirs
+    /// by a person who may not read its number. A job that waits too long expires on the server
+    /// and reception shows its QR on screen instead, so nobody is left without their ticket.
+    fn print_jobs(&mut self, now: Instant) {
+        self.last_print_poll = now;
+        let Ok(jobs) = self.server.print_jobs() else {
+            // The server is away: the start screen says so on its own check; asked again later.
+            return;
+        };
+        for PrintJob { id, ticket: view } in jobs {
+            let (print, _) = self.print_ticket(&view, &view.language);
+            let bytes = ticket::escpos_bytes(&print);
+            let outcome = if !self.printer.makes_paper() {
+                Err("no_printer")
+            } else {
+                match self.printer.check() {
+                    Ok(level) => {
+                        let printed = self.printer.print(&bytes);
+                        self.paper_level(level);
+                        printed.map_err(|e| e.code())
+                    }
+                    Err(e) => Err(e.code()),
+                }
+            };
+            if outcome.is_ok() {
+                self.printed_jobs.push((id.clone(), bytes));
+                let extra = self.printed_jobs.len().saturating_sub(8);
+                self.printed_jobs.drain(..extra);
+            }
+            let result = PrintResult { printed: outcome.is_ok(), error: outcome.err().map(str::to_owned) };
+            // Unanswered, the job expires on the server and reception shows the QR: nothing is lost.
+            let _ = self.server.print_result(&id, &result);
+        }
+    }
+
+    fn issued(&mut self, view: TicketView, now: Instant) {
+        let lang = self.lang.clone();
+        let (print, no_desk_open) = self.print_ticket(&view, &lang);
+        let estimated_wait_s = print.estimated_wait_s;
+        let label = print.label.clone();
+        let service_name = print.service_name.clone();
+        let qr_url = print.qr_url.clone();
+        let waiting_area = self.info.as_ref().map(|i| pick(&i.waiting_area, &lang).to_string()).unwrap_or_default();
         let bytes = ticket::escpos_bytes(&print);
         let paper = if self.printer.makes_paper() {
             let printed = match self.printer.check() {
@@ -845,6 +909,17 @@ impl Controller {
             changed = true;
         } else if waiting_for_staff && now >= self.help_asked + HELP_POLL && !self.pending.contains(&Work::HelpStatus) {
             self.pending.push(Work::HelpStatus);
+            changed = true;
+        }
+        // Between visitors only (see `print_jobs`): the start screen, untouched for a moment.
+        if self.screen == Screen::Language
+            && self.info.is_some()
+            && now >= self.last_print_poll + self.timeouts.print_poll
+            && now >= self.last_touch + self.timeouts.print_quiet
+            && !self.pending.contains(&Work::PrintJobs)
+        {
+            self.last_print_poll = now;
+            self.pending.push(Work::PrintJobs);
             changed = true;
         }
         match self.screen {

@@ -4,8 +4,8 @@ use crate::server::{ServerClient, ServerError};
 use queue_core::ids::ServiceId;
 use queue_core::model::{Priority, Status};
 use queue_core::wire::{
-    AlertRequest, Choice, IssueRequest, KioskInfo, KioskService, LanguageInfo, PriorityQuestion, Question, Texts,
-    TicketView, Triage,
+    AlertRequest, Choice, IssueRequest, KioskInfo, KioskService, LanguageInfo, PrintJob, PrintResult, PriorityQuestion,
+    Question, Texts, TicketView, Triage,
 };
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -293,6 +293,10 @@ pub struct FakeState {
     pub alerts: Vec<AlertRequest>,
     /// Alerts a staff member took, by index in `alerts`.
     pub taken: Vec<usize>,
+    /// Print jobs from reception not yet handed to the kiosk (each is handed out once).
+    pub print_jobs: Vec<PrintJob>,
+    /// The kiosk's answers to print jobs, by job id.
+    pub print_results: Vec<(String, PrintResult)>,
 }
 
 /// A queue server in memory that honours `Idempotency-Key` like the real one.
@@ -358,6 +362,7 @@ impl ServerClient for FakeServer {
                         status_url: format!("/t/{token}"),
                         token: Some(token),
                         journey: vec![],
+                        print_job: None,
                         events: None,
                     }
                 })
@@ -386,6 +391,25 @@ impl ServerClient for FakeServer {
             }
             let i: Option<usize> = id.strip_prefix("alert-").and_then(|n| n.parse().ok());
             Ok(i.is_some_and(|i| s.taken.contains(&i)))
+        })
+    }
+
+    fn print_jobs(&mut self) -> Result<Vec<PrintJob>, ServerError> {
+        self.with(|s| {
+            if !s.reachable {
+                return Err(ServerError::Unreachable("connection refused".into()));
+            }
+            Ok(std::mem::take(&mut s.print_jobs))
+        })
+    }
+
+    fn print_result(&mut self, id: &str, result: &PrintResult) -> Result<(), ServerError> {
+        self.with(|s| {
+            if !s.reachable {
+                return Err(ServerError::Unreachable("connection refused".into()));
+            }
+            s.print_results.push((id.to_owned(), result.clone()));
+            Ok(())
         })
     }
 

@@ -29,6 +29,16 @@ pub enum Paper {
 }
 
 impl PrinterError {
+    /// The code the kiosk reports for a print job that did not print (`PrintResult::error`).
+    pub fn code(&self) -> &'static str {
+        match self {
+            PrinterError::Offline(_) => "offline",
+            PrinterError::PaperOut => "paper_out",
+            PrinterError::CoverOpen => "cover_open",
+            PrinterError::Failed => "failing",
+        }
+    }
+
     /// The staff text (`texts`, staff.ftl) that says what is wrong.
     pub fn staff_text_id(&self) -> &'static str {
         match self {

@@ -1,6 +1,6 @@
 //! The queue server as the kiosk sees it: the `ServerClient` trait and its blocking HTTP implementation.
 
-use queue_core::wire::{AlertRequest, IssueRequest, KioskInfo, TicketView};
+use queue_core::wire::{AlertRequest, IssueRequest, KioskInfo, PrintJob, PrintResult, TicketView};
 use std::time::Duration;
 
 /// Why a request to the server did not give what was asked.
@@ -30,6 +30,11 @@ pub trait ServerClient: Send {
     fn alert(&mut self, alert: &AlertRequest) -> Result<String, ServerError>;
     /// `GET /api/v1/alerts/{id}`: has a staff member taken it ("I'm going")?
     fn alert_taken(&mut self, id: &str) -> Result<bool, ServerError>;
+    /// `GET /api/v1/devices/print-jobs`: tickets reception sent to this kiosk's printer, each
+    /// handed out once.
+    fn print_jobs(&mut self) -> Result<Vec<PrintJob>, ServerError>;
+    /// `POST /api/v1/print-jobs/{id}/result`: whether the job's ticket came out.
+    fn print_result(&mut self, id: &str, result: &PrintResult) -> Result<(), ServerError>;
     /// The server's base URL, for the QR code (`{server}{status_url}`).
     fn base_url(&self) -> String;
 }
@@ -110,6 +115,19 @@ impl ServerClient for HttpServer {
 
     fn alert_taken(&mut self, id: &str) -> Result<bool, ServerError> {
         Ok(self.http.alert_status(id)?.acknowledged_at.is_some())
+    }
+
+    fn print_jobs(&mut self) -> Result<Vec<PrintJob>, ServerError> {
+        Ok(self.http.print_jobs()?)
+    }
+
+    fn print_result(&mut self, id: &str, result: &PrintResult) -> Result<(), ServerError> {
+        // An answer lost on the way is sent again once: the server answers a repeat the same.
+        match self.http.print_result(id, result) {
+            Err(client::Error::Transport { .. }) => self.http.print_result(id, result).map(drop)?,
+            other => other.map(drop)?,
+        }
+        Ok(())
     }
 
     fn base_url(&self) -> String {

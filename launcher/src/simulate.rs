@@ -134,6 +134,7 @@ async fn visitors(kiosk: &Client, site: &str, services: &[String], languages: &[
             language,
             needs: None,
             party_size: Some(if rng.random_bool(0.15) { rng.random_range(2..5) } else { 1 }),
+            print_at: None,
         };
         match kiosk.issue(site, &request, None).await {
             Ok(t) => crate::say!("sportello: a visitor took {} for {service}", t.number),

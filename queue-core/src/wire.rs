@@ -55,6 +55,12 @@ pub struct IssueRequest {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 30))]
     pub party_size: Option<u32>,
+    /// Staff only: a kiosk of the site (its device id, `GET /api/v1/sites/{site}/devices`) that
+    /// prints the ticket. The answer's `print_job` is then the job to follow
+    /// (`GET /api/v1/print-jobs/{id}`).
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[A-Za-z0-9_-]{1,64}$"))]
+    pub print_at: Option<String>,
 }
 
 /// A ticket as staff (and the issuing kiosk) see it.
@@ -89,6 +95,9 @@ pub struct TicketView {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
     pub journey: Vec<JourneyStep>,
+    /// Only in the answer to an issue with `print_at`: the print job queued for the kiosk.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub print_job: Option<String>,
     /// Present in `GET /api/v1/tickets/{id}`: the ticket's events, oldest first.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub events: Option<Vec<TicketEventView>>,
@@ -397,6 +406,49 @@ pub struct DeviceHealthReport {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(max_length = 40))]
     pub version: Option<String>,
+}
+
+/// `GET /api/v1/devices/print-jobs`: a ticket staff issued at reception for this kiosk to print,
+/// with what the kiosk needs to print it (the ticket as its issuer saw it, token and status URL
+/// included) and nothing more.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct PrintJob {
+    pub id: String,
+    pub ticket: TicketView,
+}
+
+/// `POST /api/v1/print-jobs/{id}/result`: what came out of the kiosk's printer.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PrintResult {
+    pub printed: bool,
+    /// With `printed: false`: `paper_out`, `cover_open`, `offline`, `failing` or `no_printer`.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(pattern = "^(paper_out|cover_open|offline|failing|no_printer)$"))]
+    pub error: Option<String>,
+}
+
+/// `GET /api/v1/print-jobs/{id}`: a print job as the staff who sent it follow it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct PrintJobView {
+    pub id: String,
+    pub site: SiteId,
+    pub ticket: TicketId,
+    pub number: String,
+    /// The kiosk's device id and name.
+    pub device: String,
+    pub device_name: String,
+    /// `queued` (waiting for the kiosk), `taken` (the kiosk is printing), `printed`, `failed`
+    /// (`error` says why) or `expired` (not taken or not answered in time; `error`: `not_taken`,
+    /// `no_answer`).
+    pub status: String,
+    pub error: Option<String>,
+    pub created_at: String,
+    pub taken_at: Option<String>,
+    pub done_at: Option<String>,
 }
 
 /// `GET /api/v1/sites/{site}/devices`: a device of the site and its last health report.

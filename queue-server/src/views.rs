@@ -82,6 +82,7 @@ pub fn ticket_view(cfg: &Config, t: &Ticket, (ahead, wait): Pos, token: Option<S
         status_url: token.as_deref().map(status_url).unwrap_or_default(),
         token,
         journey: t.journey.clone(),
+        print_job: None,
         events: None,
     }
 }

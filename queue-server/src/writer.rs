@@ -101,12 +101,24 @@ pub struct Exec {
     /// without it ever being stored.
     pub token: Option<String>,
     pub idempotency: Option<Idempotency>,
+    /// For `Issue` from reception: the print job queued with the ticket, in its transaction.
+    pub print: Option<PrintAt>,
 }
 
 impl Exec {
     pub fn new(cmd: Command, actor: Actor) -> Exec {
-        Exec { cmd, actor, token: None, idempotency: None }
+        Exec { cmd, actor, token: None, idempotency: None, print: None }
     }
+}
+
+/// A ticket to print at a kiosk (issue 19): the job's id, the kiosk, and what its token is derived
+/// from (`auth::keyed_token`), so the job can hand the kiosk the token without storing it.
+#[derive(Debug, Clone)]
+pub struct PrintAt {
+    pub job: String,
+    pub device: String,
+    pub token_scope: String,
+    pub token_key: String,
 }
 
 /// An `Idempotency-Key` and what it was first used for.
@@ -655,6 +667,32 @@ fn step(
     } else {
         Outcome::NoContent
     };
+    let mut outcome = outcome;
+    if let (Some(p), Outcome::Ticket { view, created: true }) = (&exec.print, &mut outcome) {
+        // Queued with its ticket, in the same transaction: never a job without a ticket.
+        let mut bare = (**view).clone();
+        bare.token = None;
+        bare.status_url = String::new();
+        db::print_jobs::insert(
+            tx,
+            &db::print_jobs::JobRow {
+                id: p.job.clone(),
+                site: view.site.as_str().to_owned(),
+                device: p.device.clone(),
+                ticket: view.id.as_str().to_owned(),
+                number: view.number.clone(),
+                ticket_json: views::to_json(&bare),
+                token_scope: p.token_scope.clone(),
+                token_key: p.token_key.clone(),
+                state: "queued".into(),
+                error: None,
+                created_ms: now.as_millisecond(),
+                taken_ms: None,
+                done_ms: None,
+            },
+        )?;
+        view.print_job = Some(p.job.clone());
+    }
     let changed = !out.is_empty();
     if let Some(idem) = &exec.idempotency {
         // Stored without the token: a retry gets it back from `exec.token` (derived from the key).

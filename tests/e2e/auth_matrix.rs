@@ -60,6 +60,7 @@ async fn every_role_against_every_route() {
     let alert = json!({"kind": "help_requested"});
     let xfer = json!({"service": service, "keep_position": true});
     let health = json!({"sound": "ok"});
+    let printed = json!({"printed": true});
     let booking = json!({"service": "lavoro", "start": "2099-01-06T09:00"});
     let moving = json!({"start": "2099-01-06T09:30"});
     let check_in = json!({"code": "0000-0000-0", "language": "it"});
@@ -78,6 +79,10 @@ async fn every_role_against_every_route() {
         // A device reports its own health (any site's device: the key says which it is).
         ("POST", "/api/v1/devices/health", Some(health), [401, 204, 204, 204, 204, 403, 403, 403]),
         ("GET", "/api/v1/sites/{site}/devices", None, [401, 403, 403, 403, 403, 200, 200, 200]),
+        // A kiosk takes its own print jobs (any site's kiosk: the key says which); staff follow them.
+        ("GET", "/api/v1/devices/print-jobs", None, [401, 200, 200, 403, 403, 403, 403, 403]),
+        ("POST", "/api/v1/print-jobs/{id}/result", Some(printed), [401, 404, 404, 403, 403, 403, 403, 403]),
+        ("GET", "/api/v1/print-jobs/{id}", None, [401, 403, 403, 403, 403, 404, 404, 404]),
         ("GET", "/api/v1/sites/{site}/colleagues", None, [401, 403, 403, 403, 403, 200, 200, 200]),
         ("POST", "/api/v1/alerts/{id}/ack", None, [401, 403, 403, 403, 403, 404, 404, 404]),
         // A kiosk reads only its own alerts: any other is not found.

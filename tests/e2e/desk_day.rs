@@ -382,6 +382,91 @@ async fn reception_issues_and_finds_tickets_in_a_real_browser() {
     driver.stop().await;
 }
 
+/// Issue 19: reception prints at a kiosk of the site. The real kiosk controller (memory printer,
+/// over HTTP) stands idle beside the test; the page says "Printing at …", then "Printed at …" with
+/// the QR hidden; with the kiosk out of paper it says why and shows the QR on screen by itself.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reception_prints_at_a_chosen_kiosk_in_a_real_browser() {
+    use kiosk::printer::{MemoryPrinter, PrinterError};
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let Some(driver) = Driver::start().await else { return };
+    let server = TestServer::start().await;
+    let kiosk_key = tests::kiosk_key(LIVORNO);
+    // Its paper is running low (it still prints): the choice says so.
+    server
+        .kiosk(LIVORNO)
+        .await
+        .post_ok("/api/v1/devices/health", json!({"printer": "paper_low"}), StatusCode::NO_CONTENT)
+        .await;
+    let (_, devices) = server.staff("giulia").await.get(&format!("/api/v1/sites/{LIVORNO}/devices")).await;
+    let kiosk = devices.as_array().unwrap().iter().find(|d| d["kind"] == "kiosk").unwrap().clone();
+    let (kiosk_id, kiosk_name) = (kiosk["id"].as_str().unwrap().to_owned(), kiosk["name"].as_str().unwrap().to_owned());
+    // The kiosk between visitors: its own thread, its own clock, as in the app.
+    let printer = MemoryPrinter::default();
+    let stop = Arc::new(AtomicBool::new(false));
+    let (base, p, halt) = (server.url.clone(), printer.clone(), stop.clone());
+    let kiosk_thread = std::thread::spawn(move || {
+        let http = kiosk::server::HttpServer::new(&base, LIVORNO, &kiosk_key).expect("client");
+        let mut c = kiosk::controller::Controller::new(Box::new(http), Box::new(p), false, std::time::Instant::now());
+        while !halt.load(Ordering::SeqCst) {
+            let now = std::time::Instant::now();
+            c.tick(now);
+            c.work(now);
+            std::thread::sleep(std::time::Duration::from_millis(200));
+        }
+    });
+
+    let s = driver.session("reception-print").await;
+    s.set_size(1366, 768).await;
+    login_at_desk(&s, &server.url, "giulia", "lt-accoglienza").await;
+    s.js("document.getElementById('rx-new').open = true", json!([])).await;
+    let option = format!("document.querySelector('#rx-print option[value=\"{kiosk_id}\"]')");
+    s.wait("the kiosk offered", &option).await;
+    assert_eq!(
+        s.text(&format!("#rx-print option[value=\"{kiosk_id}\"]")).await,
+        format!("{kiosk_name}: paper running low"),
+        "a kiosk with a printer problem is marked"
+    );
+    assert_eq!(s.text("#rx-print option[value=\"\"]").await, "Show the QR here");
+    let choose = "function set(id, v) { var e = document.getElementById(id); e.value = v; e.dispatchEvent(new Event('change')); }
+         set('rx-service', 'lavoro'); set('rx-language', 'ar'); set('rx-print', arguments[0]);";
+    s.js(choose, json!([kiosk_id])).await;
+    s.click("#rx-go").await;
+    s.wait("printing", "document.getElementById('rx-result').hasAttribute('data-print')").await;
+    s.wait("printed", "document.getElementById('rx-result').getAttribute('data-print') === 'printed'").await;
+    assert_eq!(s.text("#rx-print-status").await, format!("Printed at {kiosk_name}"));
+    assert!(s.js("return document.getElementById('rx-qr').hidden", json!([])).await.as_bool().unwrap(), "no QR needed");
+    let number = s.text("#rx-number").await;
+    let printed = printer.tickets();
+    assert_eq!(printed.len(), 1);
+    assert!(printed[0].windows(number.len()).any(|w| w == number.as_bytes()), "{number} on the kiosk's paper");
+    s.screenshot("desk-reception-printed").await;
+    let violations = s.axe_serious().await;
+    assert!(violations.is_empty(), "accessibility violations:\n{}", violations.join("\n"));
+
+    // Out of paper: the page says so and shows the QR itself.
+    printer.fail_with(Some(PrinterError::PaperOut));
+    s.js(choose, json!([kiosk_id])).await;
+    s.click("#rx-go").await;
+    s.wait("not printed", "document.getElementById('rx-result').getAttribute('data-print') === 'failed'").await;
+    assert_eq!(s.text("#rx-print-status").await, "Not printed: the kiosk is out of paper — show the QR");
+    s.wait(
+        "the QR on screen",
+        "!document.getElementById('rx-qr').hidden && document.getElementById('rx-qr').complete && document.getElementById('rx-qr').naturalWidth > 0",
+    )
+    .await;
+    assert_ne!(s.text("#rx-number").await, number, "a new ticket");
+    s.screenshot("desk-reception-not-printed").await;
+    let violations = s.axe_serious().await;
+    assert!(violations.is_empty(), "accessibility violations:\n{}", violations.join("\n"));
+    stop.store(true, Ordering::SeqCst);
+    kiosk_thread.join().unwrap();
+    server.stop().await;
+    s.close().await;
+    driver.stop().await;
+}
+
 /// A transfer lists every colleague of the site by name, where they sit and whether they are free;
 /// a service full for today can be opened again from the desk page.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

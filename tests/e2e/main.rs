@@ -13,6 +13,7 @@ mod flood;
 mod kiosk;
 mod launcher;
 mod places;
+mod print_jobs;
 mod region;
 mod restart;
 mod retention;

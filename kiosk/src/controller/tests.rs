@@ -559,3 +559,43 @@ fn the_qr_uses_the_sites_public_url_and_the_ticket_names_the_service() {
     let dump = crate::ticket::dump(&k.printer.tickets()[0]);
     assert!(dump.matches("RASTER").count() >= 5, "{dump}");
 }
+
+/// A print job from reception for the fake server to hand out (the issue answer of a fake ticket).
+fn reception_job(server: &FakeServer, id: &str, language: &str) -> TicketView {
+    let mut other = server.clone();
+    let request = IssueRequest { service: "lavoro".into(), language: Some(language.into()), ..IssueRequest::default() };
+    let ticket = other.issue(&request, &format!("reception-{id}")).unwrap();
+    server.with(|s| s.print_jobs.push(PrintJob { id: id.into(), ticket: ticket.clone() }));
+    ticket
+}
+
+// Issue 19: reception's tickets print between visitors, in the visitor's language, and are answered.
+#[test]
+fn reception_tickets_print_between_visitors_in_their_language() {
+    let mut k = Kit::new();
+    // A visitor is on their path: nothing is taken, nothing printed under their hands.
+    k.press(Input::Language("it".into())).press(Input::Choose(2));
+    let ticket = reception_job(&k.server, "job-1", "uk");
+    k.wait(10);
+    assert!(k.printer.tickets().is_empty());
+    assert_eq!(k.server.with(|s| s.print_jobs.len()), 1, "not taken while a visitor is on their path");
+    // Back at the start and quiet for a moment: printed, in Ukrainian, and answered.
+    k.press(Input::StartOver);
+    k.wait(4);
+    let printed = k.printer.tickets();
+    assert_eq!(printed.len(), 1);
+    assert!(printed[0].windows(ticket.number.len()).any(|w| w == ticket.number.as_bytes()));
+    let (print, _) = k.c.print_ticket(&ticket, "uk");
+    assert_eq!(printed[0], ticket::escpos_bytes(&print), "the ticket in Ukrainian, the kiosk's own layout");
+    assert_eq!(k.view().lang, "it", "the screen stays in its language");
+    let results = k.server.with(|s| s.print_results.clone());
+    assert_eq!(results, vec![("job-1".to_string(), PrintResult { printed: true, error: None })]);
+
+    // Out of paper: answered with the reason.
+    k.printer.fail_with(Some(PrinterError::PaperOut));
+    reception_job(&k.server, "job-2", "ar");
+    k.wait(4);
+    let results = k.server.with(|s| s.print_results.clone());
+    assert_eq!(results[1], ("job-2".to_string(), PrintResult { printed: false, error: Some("paper_out".into()) }));
+    assert_eq!(k.printer.tickets().len(), 1);
+}

@@ -476,7 +476,7 @@ pub async fn check_in(
         Identity::Device(_) => queue_core::Actor::System,
         Identity::Staff(_) => id.actor(&state.cfg),
     };
-    let exec = Exec { cmd, actor, token: Some(random_secret(24)), idempotency: None };
+    let exec = Exec { cmd, actor, token: Some(random_secret(24)), idempotency: None, print: None };
     match state.writer.exec(exec).await {
         Ok(outcome) => Ok(outcome),
         Err(e) => {

@@ -5,6 +5,7 @@ mod appointments;
 mod desks;
 pub(crate) mod devices;
 mod events;
+pub(crate) mod print_jobs;
 mod session;
 mod sites;
 pub(crate) mod stats;
@@ -195,6 +196,9 @@ pub fn routes() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(sites::lift_cap))
         .routes(routes!(devices::report_health))
         .routes(routes!(devices::site_devices))
+        .routes(routes!(print_jobs::take_jobs))
+        .routes(routes!(print_jobs::result))
+        .routes(routes!(print_jobs::get_job))
         .routes(routes!(tickets::issue))
         .routes(routes!(tickets::get_ticket))
         .routes(routes!(tickets::recall))

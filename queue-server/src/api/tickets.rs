@@ -84,12 +84,31 @@ pub async fn issue(
     if let Identity::Device(d) = &id {
         state.limits.ticket(&site, &d.id)?;
     }
+    let print_at = match req.print_at.as_deref() {
+        Some(device) => Some(super::print_jobs::print_target(&state, &id, &site, device).await?),
+        None => None,
+    };
     let scope = format!("{}:issue:{site}", id.principal());
     let idempotency = key.map(|key| Idempotency { request_hash, scope: scope.clone(), key });
     // A keyed request's token comes from its key (a retry gets the same one, nothing is stored).
     let token = match &idempotency {
         Some(i) => keyed_token(&state.token_secret, &i.scope, &i.key),
+        None if print_at.is_some() => String::new(),
         None => random_secret(24),
+    };
+    // A ticket printed at a kiosk: its token is derived from what the job keeps (the key, or a
+    // random one of the job's), so the kiosk is handed the token without it being stored.
+    let (token, print) = match print_at {
+        Some(device) => {
+            let (token_scope, token_key) = match &idempotency {
+                Some(i) => (i.scope.clone(), i.key.clone()),
+                None => ("print".to_owned(), random_secret(16)),
+            };
+            let token = keyed_token(&state.token_secret, &token_scope, &token_key);
+            let job = ulid::Ulid::new().to_string();
+            (token, Some(crate::writer::PrintAt { job, device, token_scope, token_key }))
+        }
+        None => (token, None),
     };
     let actor = id.actor(&state.cfg);
     let cmd = Command::Issue(IssueTicket {
@@ -102,7 +121,7 @@ pub async fn issue(
         party_size: req.party_size.unwrap_or(1),
         needs,
     });
-    let exec = Exec { cmd, actor, token: Some(token), idempotency };
+    let exec = Exec { cmd, actor, token: Some(token), idempotency, print };
     let outcome = state.writer.exec(exec).await?;
     if let (Identity::Device(d), Outcome::Ticket { created: true, view }) = (&id, &outcome)
         && let Some(n) =

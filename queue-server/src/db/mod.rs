@@ -12,6 +12,7 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 pub mod appointments;
 pub mod outbox;
+pub mod print_jobs;
 pub mod stats;
 use std::collections::{BTreeMap, VecDeque};
 use std::path::Path;
@@ -49,6 +50,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0006_alerts_and_day_end.sql"),
     include_str!("migrations/0007_outbox.sql"),
     include_str!("migrations/0008_appointments.sql"),
+    include_str!("migrations/0009_print_jobs.sql"),
 ];
 
 /// The database file inside the data directory.
@@ -394,6 +396,8 @@ pub fn store_idempotent_reply(
 pub fn purge_expired(conn: &Connection, now: Timestamp) -> Result<usize> {
     let day_ago = now - jiff::SignedDuration::from_hours(24);
     let n = conn.execute("DELETE FROM idempotency WHERE created_ms < ?1", [ms(day_ago)])?;
+    // A print job is over within a minute; its copy of the ticket is not kept past a day.
+    let n = n + conn.execute("DELETE FROM print_jobs WHERE created_ms < ?1", [ms(day_ago)])?;
     Ok(n + conn.execute("DELETE FROM sessions WHERE expires_ms <= ?1", [ms(now)])?)
 }
 
@@ -657,6 +661,12 @@ pub fn device_by_key_hash(conn: &Connection, key_hash: &str) -> Result<Option<De
         "SELECT id, site, kind, name, revoked_ms FROM devices WHERE key_hash = ?1 AND revoked_ms IS NULL",
     )?;
     Ok(st.query_row([key_hash], device_from_row).optional()?)
+}
+
+/// A device by id (revoked or not).
+pub fn device(conn: &Connection, id: &str) -> Result<Option<DeviceRow>> {
+    let mut st = conn.prepare_cached("SELECT id, site, kind, name, revoked_ms FROM devices WHERE id = ?1")?;
+    Ok(st.query_row([id], device_from_row).optional()?)
 }
 
 pub fn device_exists(conn: &Connection, id: &str) -> Result<bool> {

@@ -211,11 +211,17 @@ pub fn render() -> String {
                             }
                             label for="rx-party" { (i18n("desk-party")) }
                             input type="number" id="rx-party" min="1" max="30" value="1";
+                            // The site's kiosks with a printer are added by desk.js (their health reports).
+                            label for="rx-print" { (i18n("desk-print-at")) }
+                            select id="rx-print" {
+                                option value="" data-i18n="desk-print-here" { (texts::t(LANG, "desk-print-here")) }
+                            }
                             button type="submit" id="rx-go" class="primary" { (i18n("desk-issue")) }
                         }
                         div id="rx-result" hidden {
                             p id="rx-number" class="current-number" {}
                             p id="rx-info" {}
+                            p id="rx-print-status" role="status" hidden {}
                             img id="rx-qr" alt="" width="200" height="200";
                             p { a id="rx-link" href="#" target="_blank" rel="noopener" { (i18n("desk-ticket-page")) } }
                         }

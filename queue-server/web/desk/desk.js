@@ -39,7 +39,7 @@
     $("lang").value = S.lang;
     statsLink();
     document.querySelectorAll("[data-i18n]").forEach(function (el) { el.textContent = t(el.getAttribute("data-i18n")); });
-    if (S.me) { fillReception(); render(); renderDevices(); }
+    if (S.me) { fillReception(); render(); renderDevices(); fillPrintAt(); }
   }
   // The statistics open in the desk page's language, for the desk's site.
   function statsLink() {
@@ -246,7 +246,10 @@
     if (!S.site) return;
     api("GET", "/api/v1/sites/" + encodeURIComponent(S.site) + "/devices").then(function (r) {
       S.devices = (r.body || []).filter(function (d) { return d.problem_code; });
+      // Reception may print at any kiosk of the site that has a printer (one that never said is offered too).
+      S.kiosks = (r.body || []).filter(function (d) { return d.kind === "kiosk" && d.printer !== "none"; });
       renderDevices();
+      fillPrintAt();
       $("devices").setAttribute("data-loaded", String(Date.now()));
     }, function () { });
   }
@@ -554,20 +557,83 @@
     Array.prototype.forEach.call($("rx-language").options, function (o) { o.hidden = site.languages.indexOf(o.value) < 0; });
     if (site.languages.indexOf($("rx-language").value) < 0) $("rx-language").value = site.languages[0];
   }
+  // "Print at": show the QR here, or one of the site's kiosks with a printer (a kiosk with a
+  // problem says so, in the devices' own words).
+  function fillPrintAt() {
+    var sel = $("rx-print");
+    var value = sel.value;
+    var items = [["", t("desk-print-here")]].concat((S.kiosks || []).map(function (d) {
+      var key = DEVICE_TEXT[d.problem_code];
+      return [d.id, key ? t(key, { name: d.name, detail: d.detail || "", min: d.silent_min || 0 }) : d.name];
+    }));
+    fillSelect(sel, items, items.some(function (it) { return it[0] === value; }) ? value : "");
+  }
+  function kioskName(id) {
+    var k = (S.kiosks || []).filter(function (d) { return d.id === id; })[0];
+    return k ? k.name : id;
+  }
+  // Follow a print job until the kiosk says printed or not, or it expires; the QR appears on screen
+  // whenever the ticket did not (or may not have) come out: nobody is left without their ticket.
+  var PRINT_GIVE_UP_MS = 75000;
+  function followPrint(job, kiosk) {
+    var mine = S.printing = {};
+    var status = $("rx-print-status");
+    var started = Date.now();
+    var say = function (text, failed) {
+      status.hidden = false;
+      status.textContent = text;
+      status.className = failed ? "error" : "";
+      if (failed) { $("rx-qr").hidden = false; $("rx-result").setAttribute("data-print", "failed"); }
+      $("rx-result").scrollIntoView({ block: "nearest" });
+    };
+    say(t("desk-printing-at", { kiosk: kiosk }), false);
+    $("rx-result").setAttribute("data-print", "printing");
+    var poll = function () {
+      if (S.printing !== mine) return;
+      api("GET", "/api/v1/print-jobs/" + encodeURIComponent(job)).then(function (r) {
+        if (S.printing !== mine) return;
+        var j = r.body;
+        if (j.status === "printed") {
+          say(t("desk-printed-at", { kiosk: j.device_name || kiosk }), false);
+          $("rx-result").setAttribute("data-print", "printed");
+        } else if (j.status === "failed" || j.status === "expired") {
+          say(t("desk-not-printed", { reason: tOr("desk-print-error-" + j.error, t("desk-print-error-unknown")) }), true);
+        } else if (Date.now() - started > PRINT_GIVE_UP_MS) {
+          say(t("desk-not-printed", { reason: t("desk-print-error-no_answer") }), true);
+        } else {
+          setTimeout(poll, 1000);
+        }
+      }, function () {
+        if (S.printing !== mine) return;
+        if (Date.now() - started > PRINT_GIVE_UP_MS) say(t("desk-not-printed", { reason: t("desk-print-error-unknown") }), true);
+        else setTimeout(poll, 2000);
+      });
+    };
+    setTimeout(poll, 700);
+  }
   function issueAtReception() {
     var lang = $("rx-language").value;
     var body = { service: $("rx-service").value, priority: $("rx-priority").value, language: lang,
       party_size: Math.max(1, Math.min(30, parseInt($("rx-party").value, 10) || 1)) };
     if ($("rx-mediator").checked) body.needs = ["mediator:" + lang];
+    var printAt = $("rx-print").value;
+    if (printAt) body.print_at = printAt;
     act("POST", "/api/v1/sites/" + S.site + "/tickets", body, { "Idempotency-Key": key() }).then(function (r) {
       var v = r.body;
+      S.printing = null;
       $("rx-result").hidden = false;
+      $("rx-result").removeAttribute("data-print");
+      $("rx-print-status").hidden = true;
       $("rx-number").textContent = v.number;
       $("rx-info").textContent = t("desk-issued", { service: serviceText(v), ahead: v.people_ahead });
       $("rx-qr").src = v.status_url + "/qr.svg";
       $("rx-qr").alt = v.number;
+      // Printing at a kiosk: the QR shows only if the ticket does not come out there.
+      $("rx-qr").hidden = !!v.print_job;
       $("rx-link").href = v.status_url;
       message(t("desk-msg-issued", { number: v.number }));
+      if (v.print_job) followPrint(v.print_job, kioskName(printAt));
+      else $("rx-result").scrollIntoView({ block: "nearest" });
     }, function () { });
   }
   // Services whose daily cap is reached: staff may take more people today (POST …/lift-cap).
@@ -673,6 +739,8 @@
       ticketAction("transfer", body);
     });
     $("rx-form").addEventListener("submit", function (ev) { ev.preventDefault(); issueAtReception(); });
+    // The kiosks' printers as they are now, each time the form is opened.
+    $("rx-new").addEventListener("toggle", function () { if ($("rx-new").open) loadDevices(); });
     $("find-form").addEventListener("submit", function (ev) { ev.preventDefault(); findTicket(); });
     $("sound").checked = store.get("sound") === "1";
     $("sound").addEventListener("change", function () { store.set("sound", this.checked ? "1" : "0"); });

@@ -153,6 +153,22 @@ desk-find-ahead = · { $n } ahead
 # $desk: the desk.
 desk-find-at = · at { $desk }
 desk-msg-issued = Ticket { $number } issued.
+# Reception's "Print at" choice (issue 19): a kiosk of the site prints the ticket, or the QR is shown here.
+desk-print-at = Print at
+desk-print-here = Show the QR here
+# $kiosk: the kiosk's name.
+desk-printing-at = Printing at { $kiosk }…
+desk-printed-at = Printed at { $kiosk }
+# $reason: why (one of the desk-print-error-* texts).
+desk-not-printed = Not printed: { $reason } — show the QR
+desk-print-error-paper_out = the kiosk is out of paper
+desk-print-error-cover_open = the printer's cover is open
+desk-print-error-offline = the printer is off or unplugged
+desk-print-error-failing = the printer reports an error
+desk-print-error-no_printer = that kiosk has no printer
+desk-print-error-not_taken = the kiosk did not take it within a minute (busy with a visitor, or off)
+desk-print-error-no_answer = the kiosk did not say whether it printed
+desk-print-error-unknown = the kiosk could not be asked
 desk-free = free
 desk-not-seated = not at a desk
 desk-full-today = Full for today

@@ -153,6 +153,22 @@ desk-find-ahead = · { $n } davanti
 # $desk: lo sportello.
 desk-find-at = · a { $desk }
 desk-msg-issued = Biglietto { $number } emesso.
+# Reception's "Print at" choice (issue 19): a kiosk of the site prints the ticket, or the QR is shown here.
+desk-print-at = Stampa su
+desk-print-here = Mostra il QR qui
+# $kiosk: the kiosk's name.
+desk-printing-at = Stampa in corso su { $kiosk }…
+desk-printed-at = Stampato su { $kiosk }
+# $reason: why (one of the desk-print-error-* texts).
+desk-not-printed = Non stampato: { $reason } — mostra il QR
+desk-print-error-paper_out = il chiosco è senza carta
+desk-print-error-cover_open = il coperchio della stampante è aperto
+desk-print-error-offline = la stampante è spenta o scollegata
+desk-print-error-failing = la stampante segnala un errore
+desk-print-error-no_printer = quel chiosco non ha una stampante
+desk-print-error-not_taken = il chiosco non l'ha preso entro un minuto (occupato con una persona, o spento)
+desk-print-error-no_answer = il chiosco non ha detto se ha stampato
+desk-print-error-unknown = non è stato possibile chiedere al chiosco
 desk-free = libero
 desk-not-seated = non a uno sportello
 desk-full-today = Esauriti per oggi
