@@ -354,8 +354,9 @@ fn the_clock_keeps_time_with_no_view_from_the_network() {
 /// driver's tick does), for minutes. With slint 1.18's partial software renderer, replacing the
 /// queue and call models on each view made it stop repainting the clock: on a real window under
 /// Xvfb the clock stayed on 03:40 for 13 minutes while the queue tiles and the ticker moved, and
-/// here it stayed on 10:00 at 10:02. The lists are now updated in place (`sync_model`). Two minutes
-/// of views, queue updates, calls and heartbeats, then the reused buffer must equal a full render.
+/// here it stayed on 10:00 at 10:02. The lists are now updated in place (`sync_model`). Two and a
+/// half minutes of views, queue updates, calls, heartbeats and a cut (the red band comes and goes),
+/// then the reused buffer must equal a full render.
 #[test]
 fn partial_rendering_keeps_the_clock_through_a_long_run() {
     std::thread::spawn(long_partial_rendering_run).join().unwrap();
@@ -377,7 +378,7 @@ fn long_partial_rendering_run() {
             self.now.get()
         }
     }
-    let secs: i64 = 130;
+    let secs: i64 = 150;
     let (w, h) = (1920usize, 1080usize);
     let now = Rc::new(Cell::new(Duration::ZERO));
     let window = MinimalSoftwareWindow::new(RepaintBufferType::ReusedBuffer);
@@ -406,7 +407,14 @@ fn long_partial_rendering_run() {
             let n = format!("D{:03}", s / 20);
             c.apply_message(&crate::demo::call_msg_at(id, "ticket.called", &n, "lt-sportello-1", "ar", t(s)), t(s));
         }
-        if s % 10 == 0 {
+        // A cut of the connection: the red band comes and goes.
+        if s == 40 {
+            c.connection_lost(t(s));
+        }
+        if s == 90 {
+            c.stream_opened(t(s));
+        }
+        if s % 10 == 0 && !(40..90).contains(&s) {
             c.apply_message(&crate::demo::heartbeat_msg(t(s)), t(s));
         }
         apply(&app, &c.view(t(s)));
