@@ -156,38 +156,7 @@ fn partial_software_rendering_repaints_the_clock_and_everything_else() {
 }
 
 fn partial_rendering_run() {
-    use slint::platform::software_renderer::{MinimalSoftwareWindow, PremultipliedRgbaColor, RepaintBufferType};
-    use std::cell::Cell;
-    use std::rc::Rc;
-
-    struct Mocked {
-        window: Rc<MinimalSoftwareWindow>,
-        now: Rc<Cell<Duration>>,
-    }
-    impl slint::platform::Platform for Mocked {
-        fn create_window_adapter(&self) -> Result<Rc<dyn slint::platform::WindowAdapter>, slint::PlatformError> {
-            Ok(self.window.clone())
-        }
-        fn duration_since_start(&self) -> Duration {
-            self.now.get()
-        }
-    }
-
-    let (w, h) = (1920usize, 1080usize);
-    let now = Rc::new(Cell::new(Duration::ZERO));
-    let window = MinimalSoftwareWindow::new(RepaintBufferType::ReusedBuffer);
-    slint::platform::set_platform(Box::new(Mocked { window: window.clone(), now: now.clone() })).unwrap();
-    let app = AppWindow::new().unwrap();
-    window.set_size(slint::PhysicalSize::new(w as u32, h as u32));
-    app.show().unwrap();
-    let mut buffer = vec![PremultipliedRgbaColor::default(); w * h];
-    let frame = |buffer: &mut Vec<PremultipliedRgbaColor>| {
-        now.set(now.get() + Duration::from_millis(16));
-        slint::platform::update_timers_and_animations();
-        window.draw_if_needed(|r| {
-            r.render(buffer, w);
-        });
-    };
+    let mut r = PartialRendering::new();
     // Each step: what the network thread would publish, then a few frames.
     let mut c = DisplayController::new(Settings::default(), Texts::builtin(), t(0));
     c.apply_snapshot(crate::demo::demo_snapshot(), t(1));
@@ -210,24 +179,79 @@ fn partial_rendering_run() {
     }
     let mut clocks = Vec::new();
     for view in &steps {
-        apply(&app, view);
-        for _ in 0..20 {
-            frame(&mut buffer);
-        }
+        apply(&r.app, view);
+        r.frames(20, Duration::from_millis(16));
         clocks.push(view.clock.clone());
     }
     assert!(clocks.contains(&"10:01".to_owned()) && clocks.contains(&"10:10".to_owned()), "{clocks:?}");
-    // The reused buffer against a fresh full render of the same moment.
-    let full = window.take_snapshot().unwrap();
-    let mut wrong: Option<(usize, usize)> = None;
-    let mut count = 0usize;
-    for (i, (p, f)) in buffer.iter().zip(full.as_slice()).enumerate() {
-        if (p.red, p.green, p.blue) != (f.r, f.g, f.b) {
-            count += 1;
-            wrong.get_or_insert((i % w, i / w));
+    let (count, wrong) = r.not_repainted();
+    assert_eq!(count, 0, "{count} pixels not repainted, the first at {wrong:?} (the clock is at the top right)");
+}
+
+/// The app's window on a platform whose time the test moves, rendered by slint's partial software
+/// renderer into a reused buffer, as winit-software does on X11 (softbuffer's buffer age 1).
+struct PartialRendering {
+    app: AppWindow,
+    window: std::rc::Rc<slint::platform::software_renderer::MinimalSoftwareWindow>,
+    now: std::rc::Rc<std::cell::Cell<Duration>>,
+    buffer: Vec<slint::platform::software_renderer::PremultipliedRgbaColor>,
+}
+
+impl PartialRendering {
+    const W: usize = 1920;
+    const H: usize = 1080;
+
+    fn new() -> PartialRendering {
+        use slint::platform::software_renderer::{MinimalSoftwareWindow, RepaintBufferType};
+        use std::cell::Cell;
+        use std::rc::Rc;
+        struct Mocked {
+            window: Rc<MinimalSoftwareWindow>,
+            now: Rc<Cell<Duration>>,
+        }
+        impl slint::platform::Platform for Mocked {
+            fn create_window_adapter(&self) -> Result<Rc<dyn slint::platform::WindowAdapter>, slint::PlatformError> {
+                Ok(self.window.clone())
+            }
+            fn duration_since_start(&self) -> Duration {
+                self.now.get()
+            }
+        }
+        let now = Rc::new(Cell::new(Duration::ZERO));
+        let window = MinimalSoftwareWindow::new(RepaintBufferType::ReusedBuffer);
+        slint::platform::set_platform(Box::new(Mocked { window: window.clone(), now: now.clone() })).unwrap();
+        let app = AppWindow::new().unwrap();
+        window.set_size(slint::PhysicalSize::new(Self::W as u32, Self::H as u32));
+        app.show().unwrap();
+        PartialRendering { app, window, now, buffer: vec![Default::default(); Self::W * Self::H] }
+    }
+
+    /// `n` frames, `step` of time apart, each drawn only where slint thinks it is needed.
+    fn frames(&mut self, n: usize, step: Duration) {
+        for _ in 0..n {
+            self.now.set(self.now.get() + step);
+            slint::platform::update_timers_and_animations();
+            let buffer = &mut self.buffer;
+            self.window.draw_if_needed(|r| {
+                r.render(buffer, Self::W);
+            });
         }
     }
-    assert_eq!(count, 0, "{count} pixels not repainted, the first at {wrong:?} (the clock is at the top right)");
+
+    /// The reused buffer against a fresh full render of the same moment: how many pixels differ,
+    /// and the first of them.
+    fn not_repainted(&self) -> (usize, Option<(usize, usize)>) {
+        let full = self.window.take_snapshot().unwrap();
+        let mut wrong = None;
+        let mut count = 0usize;
+        for (i, (p, f)) in self.buffer.iter().zip(full.as_slice()).enumerate() {
+            if (p.red, p.green, p.blue) != (f.r, f.g, f.b) {
+                count += 1;
+                wrong.get_or_insert((i % Self::W, i / Self::W));
+            }
+        }
+        (count, wrong)
+    }
 }
 
 /// A screen as a waiting room would have it: the demo's nine services, `previous` previous calls
@@ -363,30 +387,8 @@ fn partial_rendering_keeps_the_clock_through_a_long_run() {
 }
 
 fn long_partial_rendering_run() {
-    use slint::platform::software_renderer::{MinimalSoftwareWindow, PremultipliedRgbaColor, RepaintBufferType};
-    use std::cell::Cell;
-    use std::rc::Rc;
-    struct Mocked {
-        window: Rc<MinimalSoftwareWindow>,
-        now: Rc<Cell<Duration>>,
-    }
-    impl slint::platform::Platform for Mocked {
-        fn create_window_adapter(&self) -> Result<Rc<dyn slint::platform::WindowAdapter>, slint::PlatformError> {
-            Ok(self.window.clone())
-        }
-        fn duration_since_start(&self) -> Duration {
-            self.now.get()
-        }
-    }
     let secs: i64 = 150;
-    let (w, h) = (1920usize, 1080usize);
-    let now = Rc::new(Cell::new(Duration::ZERO));
-    let window = MinimalSoftwareWindow::new(RepaintBufferType::ReusedBuffer);
-    slint::platform::set_platform(Box::new(Mocked { window: window.clone(), now: now.clone() })).unwrap();
-    let app = AppWindow::new().unwrap();
-    window.set_size(slint::PhysicalSize::new(w as u32, h as u32));
-    app.show().unwrap();
-    let mut buffer = vec![PremultipliedRgbaColor::default(); w * h];
+    let mut r = PartialRendering::new();
     let mut c = DisplayController::new(Settings::default(), Texts::builtin(), t(0));
     c.apply_snapshot(crate::demo::demo_snapshot(), t(1));
     let mut id = 200u64;
@@ -417,24 +419,10 @@ fn long_partial_rendering_run() {
         if s % 10 == 0 && !(40..90).contains(&s) {
             c.apply_message(&crate::demo::heartbeat_msg(t(s)), t(s));
         }
-        apply(&app, &c.view(t(s)));
-        for _ in 0..5 {
-            now.set(now.get() + Duration::from_millis(200));
-            slint::platform::update_timers_and_animations();
-            window.draw_if_needed(|r| {
-                r.render(&mut buffer, w);
-            });
-        }
+        apply(&r.app, &c.view(t(s)));
+        r.frames(5, Duration::from_millis(200));
     }
-    let full = window.take_snapshot().unwrap();
-    let mut count = 0usize;
-    let mut wrong = None;
-    for (i, (p, f)) in buffer.iter().zip(full.as_slice()).enumerate() {
-        if (p.red, p.green, p.blue) != (f.r, f.g, f.b) {
-            count += 1;
-            wrong.get_or_insert((i % w, i / w));
-        }
-    }
+    let (count, wrong) = r.not_repainted();
     assert_eq!(
         count,
         0,
