@@ -646,6 +646,20 @@ pub fn generate<E: From<HistoryError>>(
     })
 }
 
+/// About `total` tickets over the open weekdays from `first` to `last`, spread evenly over
+/// `sites` (one [`HistorySpec::weekdays`] each, seeded with `seed`; a full service's cap lifted, as
+/// staff may, so the count asked for is made): the days and the specs, as `stats-bench` and
+/// `sim history` generate them.
+pub fn spread(sites: &[SiteId], total: u64, first: Date, last: Date, seed: u64) -> (Vec<Date>, Vec<HistorySpec>) {
+    let specs: Vec<HistorySpec> =
+        sites.iter().map(|site| HistorySpec { lift_caps: true, ..HistorySpec::weekdays(site, 0.0, seed) }).collect();
+    let Some(first_spec) = specs.first() else { return (vec![], specs) };
+    let days = open_days(&first_spec.weekdays, first, last);
+    let per_day = total as f64 / (days.len().max(1) as f64 * sites.len() as f64);
+    let specs = specs.into_iter().map(|spec| HistorySpec { tickets_per_day: per_day, ..spec }).collect();
+    (days, specs)
+}
+
 /// Opening days (weight above 0) from `first` to `last`, inclusive.
 pub fn open_days(spec_weekdays: &[f64; 7], first: Date, last: Date) -> Vec<Date> {
     first

@@ -101,6 +101,20 @@ mod history {
     }
 
     #[test]
+    fn a_total_spread_over_sites_and_open_weekdays() {
+        let sites = [SiteId::from("a"), SiteId::from("b")];
+        let (first, last) = ("2026-03-02".parse().expect("a date"), "2026-03-15".parse().expect("a date"));
+        let (days, specs) = crate::history::spread(&sites, 2_000, first, last, 9);
+        assert_eq!(days.len(), 10, "two weeks, Monday to Friday");
+        assert!(days.iter().all(|d| d.weekday().to_monday_one_offset() <= 5));
+        assert_eq!(specs.len(), 2);
+        assert!(specs.iter().all(|s| s.lift_caps && s.seed == 9 && (s.tickets_per_day - 100.0).abs() < 1e-9));
+        assert_eq!(specs[1].site, sites[1]);
+        let (days, specs) = crate::history::spread(&[], 2_000, first, last, 9);
+        assert!(days.is_empty() && specs.is_empty());
+    }
+
+    #[test]
     fn a_day_through_the_engine_has_every_fate_and_replays_to_its_tickets() {
         let rules = rules();
         let spec = HistorySpec::weekdays(&SiteId::from("sim"), 400.0, 7);

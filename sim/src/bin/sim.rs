@@ -94,18 +94,8 @@ fn main() {
             };
             let last: jiff::civil::Date = jiff::civil::date(2026, 10, 31);
             let first = last.saturating_sub(jiff::Span::new().years(years));
-            let weekdays = sim::HistorySpec::weekdays(&cfg.sites[0].id, 0.0, 0).weekdays;
-            let days = sim::history::open_days(&weekdays, first, last);
-            let per_day = tickets as f64 / (days.len() as f64 * cfg.sites.len() as f64);
-            let specs: Vec<sim::HistorySpec> = cfg
-                .sites
-                .iter()
-                .map(|s| {
-                    let mut spec = sim::HistorySpec::weekdays(&s.id, per_day, 0x5eed_1234_abcd);
-                    spec.lift_caps = true;
-                    spec
-                })
-                .collect();
+            let sites: Vec<_> = cfg.sites.iter().map(|s| s.id.clone()).collect();
+            let (days, specs) = sim::history::spread(&sites, tickets, first, last, 0x5eed_1234_abcd);
             let threads = threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
             let t0 = std::time::Instant::now();
             let (mut n, mut events) = (0u64, 0u64);

@@ -30,19 +30,8 @@ async fn main() -> anyhow::Result<()> {
         let mut seed = queue_server::tools::HistorySeed::open(&dir)?;
         // Every site of the test configuration, Monday to Friday, through the real engine.
         let rules = cfg.rules();
-        let weekdays = sim::HistorySpec::weekdays(&cfg.sites[0].id, 0.0, 0).weekdays;
-        let open_days = sim::history::open_days(&weekdays, first_day, last_day);
-        let per_day = total as f64 / (open_days.len() as f64 * cfg.sites.len() as f64);
-        let specs: Vec<sim::HistorySpec> = cfg
-            .sites
-            .iter()
-            .map(|site| {
-                let mut spec = sim::HistorySpec::weekdays(&site.id, per_day, 0x5eed_1234_abcd);
-                // The count asked for: a full service's cap is lifted, as staff may.
-                spec.lift_caps = true;
-                spec
-            })
-            .collect();
+        let sites: Vec<_> = cfg.sites.iter().map(|s| s.id.clone()).collect();
+        let (open_days, specs) = sim::history::spread(&sites, total, first_day, last_day, 0x5eed_1234_abcd);
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
         let (mut n, mut events, mut writing) = (0u64, 0u64, 0.0);
         sim::generate(&rules, &specs, &open_days, threads, |_, h| -> anyhow::Result<()> {
