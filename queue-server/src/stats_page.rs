@@ -53,6 +53,18 @@ fn default_site(state: &AppState, id: &Identity) -> String {
     own.or_else(|| state.cfg.sites.first().map(|s| s.id.to_string())).unwrap_or_default()
 }
 
+/// The site a page asks for (empty or absent: the manager's own, [`default_site`]), checked, with
+/// its configuration.
+fn page_site<'a>(state: &'a AppState, id: &Identity, asked: Option<&str>) -> ApiResult<(String, &'a config::Site)> {
+    let site = asked.filter(|s| !s.is_empty()).map_or_else(|| default_site(state, id), str::to_owned);
+    crate::api::check_id("site", &site)?;
+    let cfg_site = state
+        .cfg
+        .site(&queue_core::SiteId::from(site.as_str()))
+        .ok_or_else(|| crate::error::ApiError::not_found(format!("no site '{site}'")))?;
+    Ok((site, cfg_site))
+}
+
 /// The sites a manager may read (an account of every site lists them all), in configuration order.
 fn own_sites<'a>(state: &'a AppState, id: &Identity) -> Vec<&'a config::Site> {
     state
@@ -518,12 +530,7 @@ async fn funder(
     id.staff(crate::auth::Role::Manager)?;
     let lang = page_language(&PageQuery { site: None, service: None, from: None, to: None, lang: q.lang.clone() });
     let t = |key| texts::t(lang, key);
-    let site = q.site.clone().filter(|s| !s.is_empty()).unwrap_or_else(|| default_site(&state, &id));
-    crate::api::check_id("site", &site)?;
-    let cfg_site = state
-        .cfg
-        .site(&queue_core::SiteId::from(site.as_str()))
-        .ok_or_else(|| crate::error::ApiError::not_found(format!("no site '{site}'")))?;
+    let (site, cfg_site) = page_site(&state, &id, q.site.as_deref())?;
     let month = q
         .month
         .clone()
@@ -626,12 +633,7 @@ async fn whatif(
     id.staff(crate::auth::Role::Manager)?;
     let lang = page_language(&PageQuery { site: None, service: None, from: None, to: None, lang: q.lang.clone() });
     let t = |key| texts::t(lang, key);
-    let site = q.site.clone().filter(|s| !s.is_empty()).unwrap_or_else(|| default_site(&state, &id));
-    crate::api::check_id("site", &site)?;
-    let cfg_site = state
-        .cfg
-        .site(&queue_core::SiteId::from(site.as_str()))
-        .ok_or_else(|| crate::error::ApiError::not_found(format!("no site '{site}'")))?;
+    let (site, cfg_site) = page_site(&state, &id, q.site.as_deref())?;
     let sites = own_sites(&state, &id);
     let today = state.now().to_zoned(cfg_site.time_zone.clone()).date();
     let weekday = q
