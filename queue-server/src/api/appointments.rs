@@ -427,6 +427,9 @@ pub async fn check_in(
             ));
         }
         Window::Late => {
+            let b = row.id.clone();
+            let now = state.now();
+            state.db.write(move |c| db::appointments::mark_late(c, &b, now)).await?;
             let alert = queue_core::event::Alert {
                 id: ulid::Ulid::new().to_string(),
                 kind: "appointment_late".into(),

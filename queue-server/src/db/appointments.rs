@@ -158,6 +158,8 @@ pub fn move_booking(
 }
 
 /// Change a booking's state from `from` to `to` (and record its ticket); false if it was not in `from`.
+/// Entering `checked_in` or `missed` stamps `checked_in_ms` / `missed_ms` with `now`; going back to
+/// `booked` (an undone check-in) clears the check-in stamp.
 pub fn set_state(
     conn: &Connection,
     id: &str,
@@ -167,8 +169,21 @@ pub fn set_state(
     now: Timestamp,
 ) -> Result<bool> {
     let n = conn.execute(
-        "UPDATE bookings SET state = ?3, ticket = coalesce(?4, ticket), updated_ms = ?5 WHERE id = ?1 AND state = ?2",
+        "UPDATE bookings SET state = ?3, ticket = coalesce(?4, ticket), updated_ms = ?5, \
+           checked_in_ms = CASE ?3 WHEN 'checked_in' THEN ?5 WHEN 'booked' THEN NULL ELSE checked_in_ms END, \
+           missed_ms = CASE ?3 WHEN 'missed' THEN ?5 ELSE missed_ms END \
+         WHERE id = ?1 AND state = ?2",
         params![id, from, to, ticket, ms(now)],
     )?;
     Ok(n == 1)
+}
+
+/// Record that a check-in came after the booking's window closed (the first such time is kept);
+/// the booking stays `booked` until the housekeeper marks it missed.
+pub fn mark_late(conn: &Connection, id: &str, now: Timestamp) -> Result<()> {
+    conn.execute(
+        "UPDATE bookings SET late_ms = coalesce(late_ms, ?2), updated_ms = ?2 WHERE id = ?1",
+        params![id, ms(now)],
+    )?;
+    Ok(())
 }

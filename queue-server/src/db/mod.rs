@@ -51,6 +51,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0007_outbox.sql"),
     include_str!("migrations/0008_appointments.sql"),
     include_str!("migrations/0009_print_jobs.sql"),
+    include_str!("migrations/0010_appointment_outcomes.sql"),
 ];
 
 /// The database file inside the data directory.
