@@ -26,6 +26,10 @@ pub const MAX_PARTY_SIZE: u32 = 30;
 #[derive(Debug, Clone, PartialEq)]
 pub enum Command {
     Issue(IssueTicket),
+    /// An appointment check-in (the server checked the booking's code): an `appointment` ticket
+    /// due at `appointment_at`. Unlike `Issue`, a kiosk of the site may send it, so the ticket's
+    /// event records the kiosk the visitor used.
+    CheckIn(IssueTicket),
     OpenDesk {
         desk: DeskId,
         staff: StaffId,
@@ -395,7 +399,8 @@ impl Engine {
     }
 
     /// May `actor` do `cmd`? The rule (`docs/domain.md`, "Who may do what"):
-    /// - a kiosk issues `standard`/`priority` tickets and raises alerts at its own site; a display
+    /// - a kiosk issues `standard`/`priority` tickets, checks appointments in (`CheckIn`) and raises
+    ///   alerts at its own site; a display
     ///   changes nothing;
     /// - staff act only at the sites their account belongs to (admins listed with no site: all):
     ///   issue any class, raise alerts, open a desk as themselves;
@@ -463,6 +468,14 @@ impl Engine {
                         Ok(())
                     }
                 }
+                Actor::Device { site, kind: DeviceKind::Kiosk, .. } => {
+                    Err(QueueError::Forbidden(format!("this kiosk belongs to site '{site}'")))
+                }
+                Actor::Device { .. } => Err(QueueError::Forbidden("a display cannot issue tickets".into())),
+                _ => staff_of(&req.site),
+            },
+            Command::CheckIn(req) => match actor {
+                Actor::Device { site, kind: DeviceKind::Kiosk, .. } if site == &req.site => Ok(()),
                 Actor::Device { site, kind: DeviceKind::Kiosk, .. } => {
                     Err(QueueError::Forbidden(format!("this kiosk belongs to site '{site}'")))
                 }
@@ -550,7 +563,10 @@ impl Engine {
         let ev = |site: &SiteId, kind: EventKind| Event { at: now, site: site.clone(), actor: None, kind };
         let ticket_ev = |t: &Ticket, kind: EventKind| vec![ev(&t.site, kind)];
         match cmd {
-            Command::Issue(req) => {
+            Command::CheckIn(req) if req.priority != Priority::Appointment || req.appointment_at.is_none() => {
+                Err(QueueError::Invalid("a check-in issues an 'appointment' ticket with its booked time".into()))
+            }
+            Command::Issue(req) | Command::CheckIn(req) => {
                 let t = self.new_ticket(req, now)?;
                 Ok(vec![ev(&t.site.clone(), EventKind::TicketIssued { ticket: Box::new(t) })])
             }

@@ -185,6 +185,8 @@ pub struct Running {
     writer_thread: Option<std::thread::JoinHandle<()>>,
     lock: Option<DataDirLock>,
     housekeeper: rollup::Housekeeper,
+    /// Dropped first when stopping: the writer ends once no one can send it work.
+    state: Option<AppState>,
 }
 
 impl Running {
@@ -193,6 +195,7 @@ impl Running {
         let started = start(opts)?;
         let addr = listener.local_addr()?;
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let state = started.state.clone();
         let task = tokio::spawn(serve(listener, started.state, started.shutdown, async move {
             let _ = stopped.await;
         }));
@@ -203,7 +206,14 @@ impl Running {
             writer_thread: Some(started.writer_thread),
             lock: Some(started.lock),
             housekeeper: started.housekeeper,
+            state: Some(state),
         })
+    }
+
+    /// The clock's missed-appointment pass now (it also runs every 20 s): tests need not wait.
+    pub async fn mark_missed_appointments(&self) -> anyhow::Result<usize> {
+        let state = self.state.as_ref().ok_or_else(|| anyhow::anyhow!("the server is stopping"))?;
+        api::appointments::mark_missed(state).await.map_err(|e| anyhow::anyhow!(e.message))
     }
 
     pub fn url(&self) -> String {
@@ -218,6 +228,7 @@ impl Running {
 
     /// Graceful stop: streams end, requests finish, the writer commits and stops.
     pub async fn stop(mut self) -> anyhow::Result<()> {
+        drop(self.state.take());
         if let Some(s) = self.stop.take() {
             let _ = s.send(());
         }
@@ -236,8 +247,9 @@ impl Running {
 /// How often the server's clock looks whether a site's day has ended.
 const DAY_CLOSE_PERIOD: std::time::Duration = std::time::Duration::from_secs(20);
 
-/// The end of the day: at each site's closing time (or local midnight without hours), the tickets
-/// still waiting or on hold expire (`Command::CloseDay`, sent as the server), unless the site keeps
+/// The server's clock. Each tick: bookings whose check-in window closed are marked missed
+/// (`api::appointments::mark_missed`). And the end of the day: at each site's closing time (or
+/// local midnight without hours), the tickets still waiting or on hold expire (`Command::CloseDay`, sent as the server), unless the site keeps
 /// its queue overnight. A site with nothing to end costs a read, not a write.
 async fn close_days(state: AppState) {
     let mut tick = tokio::time::interval(DAY_CLOSE_PERIOD);
@@ -247,6 +259,11 @@ async fn close_days(state: AppState) {
         tokio::select! {
             _ = tick.tick() => {}
             _ = shutdown.changed() => return,
+        }
+        match api::appointments::mark_missed(&state).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(missed = n, "appointments whose check-in window closed are marked missed"),
+            Err(e) => tracing::warn!(error = %e.message, "could not mark missed appointments; trying again"),
         }
         for site in &state.cfg.sites {
             let id = site.id.clone();

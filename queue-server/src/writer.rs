@@ -90,6 +90,9 @@ pub enum ExecError {
     /// An `Idempotency-Key` used again for a different request.
     #[error("this Idempotency-Key was already used for a different request; use a new key for a new request")]
     KeyReused,
+    /// A check-in's booking was no longer `booked` when its transaction claimed it.
+    #[error("this code was already used to check in")]
+    CodeUsed,
 }
 
 /// One change to make, and who asks for it (the engine decides with the actor and records it).
@@ -103,11 +106,14 @@ pub struct Exec {
     pub idempotency: Option<Idempotency>,
     /// For `Issue` from reception: the print job queued with the ticket, in its transaction.
     pub print: Option<PrintAt>,
+    /// For `CheckIn`: the booking claimed (`booked` → `checked_in`) in the ticket's transaction, so
+    /// a code is used exactly when its ticket exists, even if two kiosks race or the server dies.
+    pub claim: Option<String>,
 }
 
 impl Exec {
     pub fn new(cmd: Command, actor: Actor) -> Exec {
-        Exec { cmd, actor, token: None, idempotency: None, print: None }
+        Exec { cmd, actor, token: None, idempotency: None, print: None, claim: None }
     }
 }
 
@@ -530,7 +536,24 @@ fn step(
         Command::AckAlert { alert } => engine.state().alerts.get(alert).cloned(),
         _ => None,
     };
-    let events = match engine.execute(exec.cmd, &exec.actor, now) {
+    // A check-in claims its booking first; a refused ticket gives the claim back in the same
+    // transaction (the batch's other commands still commit).
+    let claim = match (&exec.claim, &exec.cmd) {
+        (Some(booking), Command::CheckIn(req)) => {
+            if !db::appointments::claim(tx, booking, req.id.as_str(), now)? {
+                return Err(StepErr::Refused(ExecError::CodeUsed));
+            }
+            Some(booking.clone())
+        }
+        _ => None,
+    };
+    let executed = engine.execute(exec.cmd, &exec.actor, now);
+    if executed.is_err()
+        && let Some(booking) = &claim
+    {
+        db::appointments::unclaim(tx, booking, now)?;
+    }
+    let events = match executed {
         Ok(ev) => ev,
         Err(QueueError::UnknownTicket(id)) => {
             // A finished ticket is not in the engine: explain with its stored state.
@@ -616,6 +639,16 @@ fn step(
                 None => None,
             },
         };
+        // An appointment's no-show frees its booking's slot and counts it missed (undone: kept).
+        if let Some(t) = ticket.as_ref().filter(|t| t.priority == queue_core::Priority::Appointment) {
+            match &e.kind {
+                EventKind::TicketNoShow { .. } => db::appointments::ticket_outcome(tx, t.id.as_str(), true, e.at)?,
+                EventKind::TicketReopened { status: Status::Called, .. } => {
+                    db::appointments::ticket_outcome(tx, t.id.as_str(), false, e.at)?
+                }
+                _ => {}
+            }
+        }
         // Desks whose state this event changed: the event's desk and the desk the ticket left.
         let mut desks: Vec<&queue_core::DeskId> = Vec::new();
         if let Some(d) = e.kind.desk_id() {
@@ -646,7 +679,7 @@ fn step(
         out.push((seq, e, ticket, pos, desk_state));
     }
     let outcome = if let Some(t) = touched_ticket {
-        let created = matches!(cmd_for_errors, Command::Issue(_));
+        let created = matches!(cmd_for_errors, Command::Issue(_) | Command::CheckIn(_));
         let pos = views::position(engine, &t, now);
         Outcome::Ticket { view: Box::new(views::ticket_view(cfg, &t, pos, exec.token.clone())), created }
     } else if let Some(d) = desk_cmd.as_ref().filter(|_| !matches!(cmd_for_errors, Command::CallNext { .. })) {

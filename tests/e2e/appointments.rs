@@ -256,3 +256,89 @@ async fn check_in_window_single_use_and_wrong_codes() {
     assert_eq!(st, StatusCode::FORBIDDEN);
     server.stop().await;
 }
+
+/// The stored outcome of a booking, read from the database file.
+fn stored(server: &TestServer, id: &Value) -> (String, Option<i64>, Option<i64>) {
+    let c = rusqlite::Connection::open(server.db_path()).unwrap();
+    c.query_row("SELECT state, checked_in_ms, missed_ms FROM bookings WHERE id = ?1", [id.as_str().unwrap()], |r| {
+        Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+    })
+    .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_shows_and_missed_appointments_are_stored_and_free_their_slot() {
+    let (server, clock) = server_at("2027-03-02T07:00:00Z").await;
+    let staff = server.staff("giulia").await;
+    let kiosk = server.kiosk(LIVORNO).await;
+    let a = book_ok(&staff, "09:00", 30).await;
+    let b = book_ok(&staff, "09:30", 30).await;
+    let c = book_ok(&staff, "10:00", 30).await;
+    let free = |list: Value| list["slots"].as_array().unwrap().iter().filter(|s| *s == "09:00").count();
+
+    // Checked in at the kiosk (08:50): the ticket's event is the kiosk's, not the server's.
+    set(&clock, "2027-03-02T07:50:00Z");
+    let (st, t) = kiosk
+        .post(
+            &format!("/api/v1/sites/{LIVORNO}/appointments/check-in"),
+            json!({"code": a["code"].as_str().unwrap(), "language": "uk"}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{t}");
+    let (state, checked_in, _) = stored(&server, &a["id"]);
+    assert_eq!((state.as_str(), checked_in), ("checked_in", Some(t_ms("2027-03-02T07:50:00Z"))));
+    let issued: String = rusqlite::Connection::open(server.db_path())
+        .unwrap()
+        .query_row(
+            "SELECT data FROM events WHERE type = 'ticket.issued' AND ticket_id = ?1",
+            [t["id"].as_str().unwrap()],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(issued.contains("\"actor\":\"device:"), "the kiosk is the actor: {issued}");
+
+    // Its ticket is a no-show: the booking is missed and 09:00 is free again; Undo keeps it.
+    staff.post_ok("/api/v1/desks/lt-sportello-1/open", Value::Null, StatusCode::OK).await;
+    let called = staff.call_next("lt-sportello-1").await.expect("the appointment is called");
+    assert_eq!(called["id"], t["id"]);
+    assert_eq!(free(slots(&staff, &format!("service=lavoro&date={DAY}")).await), 1, "two desks: one 09:00 left");
+    staff.act(t["id"].as_str().unwrap(), "no-show").await;
+    let (state, _, missed) = stored(&server, &a["id"]);
+    assert_eq!((state.as_str(), missed.is_some()), ("missed", true));
+    let s = slots(&staff, &format!("service=lavoro&date={DAY}")).await;
+    assert_eq!(free(s.clone()), 1, "{s}");
+    assert_eq!(s["used_units"], 2, "the missed booking takes no capacity: {s}");
+    staff.act(t["id"].as_str().unwrap(), "undo").await;
+    assert_eq!(stored(&server, &a["id"]).0, "checked_in", "undo of the no-show");
+    assert_eq!(slots(&staff, &format!("service=lavoro&date={DAY}")).await["used_units"], 3);
+    staff.act(t["id"].as_str().unwrap(), "no-show").await;
+
+    // Nobody came for 09:30: at 09:45 it is still in its window, a second later the clock marks it
+    // missed (stored) and tells the colleague who booked it; 10:00 is untouched.
+    set(&clock, "2027-03-02T08:45:00Z");
+    assert_eq!(server.running.as_ref().unwrap().mark_missed_appointments().await.unwrap(), 0);
+    set(&clock, "2027-03-02T08:45:01Z");
+    assert_eq!(server.running.as_ref().unwrap().mark_missed_appointments().await.unwrap(), 1);
+    assert_eq!(server.running.as_ref().unwrap().mark_missed_appointments().await.unwrap(), 0, "once");
+    let (state, _, missed) = stored(&server, &b["id"]);
+    assert_eq!((state.as_str(), missed), ("missed", Some(t_ms("2027-03-02T08:45:01Z"))));
+    assert_eq!(stored(&server, &c["id"]).0, "booked");
+    let (_, alerts) = staff.get(&format!("/api/v1/sites/{LIVORNO}/alerts")).await;
+    let missed: Vec<&Value> = alerts.as_array().unwrap().iter().filter(|a| a["kind"] == "appointment_missed").collect();
+    assert_eq!(missed.len(), 1, "{alerts}");
+    let m = missed[0]["message"].as_str().unwrap();
+    assert!(m.contains("09:30") && m.contains("booked by giulia"), "{m}");
+    // A missed booking's code no longer checks in.
+    let (st, body) = kiosk
+        .post(
+            &format!("/api/v1/sites/{LIVORNO}/appointments/check-in"),
+            json!({"code": b["code"].as_str().unwrap(), "language": "it"}),
+        )
+        .await;
+    assert_eq!(st.as_u16() / 100, 4, "{body}");
+    server.stop().await;
+}
+
+fn t_ms(at: &str) -> i64 {
+    at.parse::<Timestamp>().unwrap().as_millisecond()
+}

@@ -313,6 +313,7 @@ pub(crate) fn default_actor(engine: &Engine, cmd: &Command) -> Actor {
     match cmd {
         Command::Issue(req) if req.priority <= Priority::Priority => site_kiosk(&req.site),
         Command::Issue(_) => coordinator,
+        Command::CheckIn(req) => site_kiosk(&req.site),
         Command::RaiseAlert { site, .. } => site_kiosk(site),
         Command::LiftCap { .. } | Command::AckAlert { .. } => coordinator,
         Command::CloseDay { .. } => Actor::System,
@@ -360,6 +361,7 @@ pub(crate) fn allowed(engine: &Engine, cmd: &Command, actor: &Actor) -> Option<b
         Command::Issue(req) => {
             (kiosk_of(&req.site) && req.priority <= Priority::Priority) || works_at(&req.site) || system
         }
+        Command::CheckIn(req) => kiosk_of(&req.site) || works_at(&req.site) || system,
         Command::RaiseAlert { site, .. } => kiosk_of(site) || works_at(site) || system,
         Command::LiftCap { site, .. } => works_at(site) || system,
         Command::AckAlert { alert } => works_at(&engine.state().alerts.get(alert)?.site) || system,

@@ -11,6 +11,7 @@
 //! at 09:30 | at 2026-03-29 01:59 | at 2026-03-29T00:59:00Z | +10m | +90s | +2h
 //! open d1 alice [langs=it,ar] [roles=legal]      pause d1      close d1
 //! issue t1 lt/A [standard|priority|appointment|urgent] [lang=ar] [needs=mediator:ar] [party=2] [appt=10:00]
+//! checkin t1 lt/A appointment appt=10:00      (an appointment check-in, as `issue`)
 //! call d1 [t3]      recall|start|finish|noshow|cancel|hold t1      return t1 [keep]
 //! transfer t1 [service=B] [desk=d2] [staff=bob] [keep]      alert lt help_requested [id=a1]      ack a1
 //! resume t1 [desk=d2]      liftcap lt/A      closeday lt (the server's clock ending the day)
@@ -378,10 +379,11 @@ impl World {
             },
             "pause" => Command::PauseDesk { desk: args[0].into() },
             "close" => Command::CloseDesk { desk: args[0].into() },
-            "issue" => {
+            "issue" | "checkin" => {
                 let (site, service) = site_service(args[1]);
                 let priority = Priority::ALL.into_iter().find(|p| opts.flag(p.as_str())).unwrap_or_default();
-                Command::Issue(IssueTicket {
+                let make = if head == "checkin" { Command::CheckIn } else { Command::Issue };
+                make(IssueTicket {
                     id: tid(),
                     site,
                     service,

@@ -1011,3 +1011,44 @@ fn undo_takes_back_a_finish_or_a_no_show() {
         "#]],
     );
 }
+
+// Issue 16: an appointment check-in is the kiosk's own act (its event records the kiosk), but only
+// for an appointment ticket with its booked time; `Issue` still refuses a kiosk the class.
+#[test]
+fn a_kiosk_checks_an_appointment_in() {
+    check(
+        "
+        site lt
+        site gr
+        service lt/A
+        service gr/G
+        checkin t1 lt/A appointment appt=10:00 as=kiosk@lt
+        checkin t2 lt/A standard as=kiosk@lt # a check-in is an appointment ticket
+        checkin t3 lt/A appointment as=kiosk@lt # with its booked time
+        checkin t4 gr/G appointment appt=10:00 as=kiosk@lt # at the kiosk's own site
+        checkin t5 lt/A appointment appt=10:00 as=display@lt
+        issue t6 lt/A appointment appt=10:00 as=kiosk@lt # issue stays standard/priority for kiosks
+        checkin t7 lt/A appointment appt=10:30 as=bob@lt # staff may check someone in
+        ",
+        expect![[r#"
+            > checkin t1 lt/A appointment appt=10:00 as=kiosk@lt
+              issued t1 A001 lt/A appointment lang=it est=none
+            > checkin t2 lt/A standard as=kiosk@lt
+              error invalid_request: a check-in issues an 'appointment' ticket with its booked time
+            > checkin t3 lt/A appointment as=kiosk@lt
+              error invalid_request: a check-in issues an 'appointment' ticket with its booked time
+            > checkin t4 gr/G appointment appt=10:00 as=kiosk@lt
+              error forbidden: this kiosk belongs to site 'lt'
+            > checkin t5 lt/A appointment appt=10:00 as=display@lt
+              error forbidden: a display cannot issue tickets
+            > issue t6 lt/A appointment appt=10:00 as=kiosk@lt
+              error forbidden: a kiosk may only issue 'standard' or 'priority' tickets
+            > checkin t7 lt/A appointment appt=10:30 as=bob@lt
+              issued t7 A002 lt/A appointment lang=it est=none
+            -- state
+              lt/A waiting=2 longest=0s est=none
+                t1 A001 appointment queued=09:00 ahead=0 est=none
+                t7 A002 appointment queued=09:00 ahead=1 est=none
+        "#]],
+    );
+}

@@ -238,6 +238,7 @@ pub async fn book(
         state: "booked".into(),
         booked_by: me,
         ticket: None,
+        late_ms: None,
     };
     let now = state.now();
     let stored = row.clone();
@@ -454,17 +455,9 @@ pub async fn check_in(
             ));
         }
     }
-    // Claim the booking first (single use even when two kiosks race), then issue; if the issue
-    // fails the claim is undone, so nothing is half done.
+    // The booking is claimed in the ticket's own transaction (see `writer::Exec::claim`).
     let ticket = TicketId(ulid::Ulid::new().to_string());
-    let now = state.now();
-    let (b, t) = (row.id.clone(), ticket.0.clone());
-    let claimed =
-        state.db.write(move |c| db::appointments::set_state(c, &b, "booked", "checked_in", Some(&t), now)).await?;
-    if !claimed {
-        return Err(ApiError::new(StatusCode::CONFLICT, "code_used", "this code was already used to check in"));
-    }
-    let cmd = Command::Issue(IssueTicket {
+    let cmd = Command::CheckIn(IssueTicket {
         id: ticket,
         site,
         service: ServiceId::from(row.service.as_str()),
@@ -474,22 +467,55 @@ pub async fn check_in(
         party_size: 1,
         needs: row.mediator_language.iter().map(|l| format!("mediator:{l}")).collect(),
     });
-    // A kiosk may not issue appointment tickets itself: the server does, on the code it checked.
-    let actor = match &id {
-        Identity::Device(_) => queue_core::Actor::System,
-        Identity::Staff(_) => id.actor(&state.cfg),
+    let exec = Exec {
+        cmd,
+        actor: id.actor(&state.cfg),
+        token: Some(random_secret(24)),
+        idempotency: None,
+        print: None,
+        claim: Some(row.id.clone()),
     };
-    let exec = Exec { cmd, actor, token: Some(random_secret(24)), idempotency: None, print: None };
-    match state.writer.exec(exec).await {
-        Ok(outcome) => Ok(outcome),
-        Err(e) => {
-            let b = row.id.clone();
-            let undo =
-                state.db.write(move |c| db::appointments::set_state(c, &b, "checked_in", "booked", None, now)).await;
-            if let Err(u) = undo {
-                tracing::error!(error = %u, "could not undo an appointment check-in whose ticket failed");
-            }
-            Err(e.into())
+    Ok(state.writer.exec(exec).await?)
+}
+
+/// The housekeeper's pass: bookings still `booked` whose check-in window closed become `missed`
+/// (stored, for the statistics), and the colleague who booked each is told with an
+/// `appointment_missed` alert. Answers how many were marked.
+pub async fn mark_missed(state: &AppState) -> ApiResult<usize> {
+    let now = state.now();
+    let rows = state.db.read(move |c| db::appointments::booked_before(c, now.as_millisecond())).await?;
+    let mut marked = 0;
+    for row in rows {
+        let Some(site) = state.cfg.site(&SiteId::from(row.site.as_str())) else { continue };
+        let at = Timestamp::from_millisecond(row.start_ms).map_err(ApiError::internal)?;
+        let rules = &site.appointments;
+        if booking::window(at, now, rules.check_in_early_min, rules.check_in_late_min) != Window::Late {
+            continue;
+        }
+        let b = row.id.clone();
+        if !state.db.write(move |c| db::appointments::set_state(c, &b, "booked", "missed", None, now)).await? {
+            continue;
+        }
+        marked += 1;
+        let late = if row.late_ms.is_some() { " (came too late)" } else { "" };
+        let alert = queue_core::event::Alert {
+            id: ulid::Ulid::new().to_string(),
+            kind: "appointment_missed".into(),
+            source: "server".into(),
+            message: format!(
+                "missed appointment{late}: {} at {} ({}), code {}…, booked by {}",
+                row.service,
+                hhmm(row.start_min),
+                row.day,
+                row.code_hint,
+                row.booked_by
+            ),
+            ticket_number: None,
+        };
+        let cmd = Command::RaiseAlert { site: site.id.clone(), alert };
+        if let Err(e) = state.writer.exec(Exec::new(cmd, queue_core::Actor::System)).await {
+            tracing::warn!(error = %e, "could not raise the missed appointment alert");
         }
     }
+    Ok(marked)
 }

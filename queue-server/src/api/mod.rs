@@ -1,7 +1,7 @@
 //! HTTP API v1: the router, OpenAPI document, and the extractors that keep bad input out.
 //! Handlers are thin: parse, authorize, send a command or a read to the writer, answer.
 
-mod appointments;
+pub(crate) mod appointments;
 mod desks;
 pub(crate) mod devices;
 mod events;
@@ -377,6 +377,7 @@ impl From<ExecError> for ApiError {
             e @ ExecError::KeyReused => {
                 ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "idempotency_key_reused", e.to_string())
             }
+            e @ ExecError::CodeUsed => ApiError::new(StatusCode::CONFLICT, "code_used", e.to_string()),
         }
     }
 }

@@ -121,7 +121,7 @@ pub async fn issue(
         party_size: req.party_size.unwrap_or(1),
         needs,
     });
-    let exec = Exec { cmd, actor, token: Some(token), idempotency, print };
+    let exec = Exec { cmd, actor, token: Some(token), idempotency, print, claim: None };
     let outcome = state.writer.exec(exec).await?;
     if let (Identity::Device(d), Outcome::Ticket { created: true, view }) = (&id, &outcome)
         && let Some(n) =

@@ -26,10 +26,12 @@ pub struct BookingRow {
     pub state: String,
     pub booked_by: String,
     pub ticket: Option<String>,
+    /// When a check-in came after the window (the visitor was offered a normal ticket).
+    pub late_ms: Option<i64>,
 }
 
 const COLUMNS: &str = "id, site, service, day, start_min, start_ms, duration_min, mediator_language, second_staff, \
-                       code_hash, code_hint, state, booked_by, ticket";
+                       code_hash, code_hint, state, booked_by, ticket, late_ms";
 
 fn from_row(r: &rusqlite::Row) -> rusqlite::Result<BookingRow> {
     Ok(BookingRow {
@@ -47,6 +49,7 @@ fn from_row(r: &rusqlite::Row) -> rusqlite::Result<BookingRow> {
         state: r.get(11)?,
         booked_by: r.get(12)?,
         ticket: r.get(13)?,
+        late_ms: r.get(14)?,
     })
 }
 
@@ -57,6 +60,29 @@ pub fn day_bookings(conn: &Connection, site: &str, day: &str) -> Result<Vec<Book
     ))?;
     let rows = st.query_map(params![site, day], from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
+}
+
+/// Bookings still `booked` that started before `before_ms` (of any site and day): the housekeeper
+/// marks those whose check-in window closed as missed.
+pub fn booked_before(conn: &Connection, before_ms: i64) -> Result<Vec<BookingRow>> {
+    let mut st = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM bookings WHERE state = 'booked' AND start_ms < ?1 ORDER BY start_ms, id"
+    ))?;
+    let rows = st.query_map(params![before_ms], from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// A checked-in appointment's ticket was a no-show (`missed`, its slot free again), or that no-show
+/// was undone (`checked_in` again). Nothing when the ticket is no booking's.
+pub fn ticket_outcome(conn: &Connection, ticket: &str, no_show: bool, now: Timestamp) -> Result<()> {
+    let (from, to) = if no_show { ("checked_in", "missed") } else { ("missed", "checked_in") };
+    conn.execute(
+        "UPDATE bookings SET state = ?3, updated_ms = ?4, \
+           missed_ms = CASE ?3 WHEN 'missed' THEN ?4 ELSE NULL END \
+         WHERE ticket = ?1 AND state = ?2",
+        params![ticket, from, to, ms(now)],
+    )?;
+    Ok(())
 }
 
 pub fn booking(conn: &Connection, id: &str) -> Result<Option<BookingRow>> {
@@ -95,7 +121,7 @@ pub fn book(conn: &Connection, row: &BookingRow, now: Timestamp, fits: impl FnOn
         return Ok(false);
     }
     tx.execute(
-        &format!("INSERT INTO bookings ({COLUMNS}, created_ms, updated_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15)"),
+        &format!("INSERT INTO bookings ({COLUMNS}, created_ms, updated_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?16, ?15, ?15)"),
         params![
             row.id,
             row.site,
@@ -111,7 +137,8 @@ pub fn book(conn: &Connection, row: &BookingRow, now: Timestamp, fits: impl FnOn
             row.state,
             row.booked_by,
             row.ticket,
-            ms(now)
+            ms(now),
+            row.late_ms
         ],
     )?;
     tx.commit()?;
@@ -183,6 +210,22 @@ pub fn set_state(
 pub fn mark_late(conn: &Connection, id: &str, now: Timestamp) -> Result<()> {
     conn.execute(
         "UPDATE bookings SET late_ms = coalesce(late_ms, ?2), updated_ms = ?2 WHERE id = ?1",
+        params![id, ms(now)],
+    )?;
+    Ok(())
+}
+
+/// A check-in's claim, in the ticket's transaction: `booked` → `checked_in` with its ticket; false
+/// if the booking is no longer `booked` (used, cancelled or missed meanwhile).
+pub fn claim(conn: &Connection, id: &str, ticket: &str, now: Timestamp) -> Result<bool> {
+    set_state(conn, id, "booked", "checked_in", Some(ticket), now)
+}
+
+/// Give back a claim whose ticket was refused (same transaction): `booked` again, no ticket.
+pub fn unclaim(conn: &Connection, id: &str, now: Timestamp) -> Result<()> {
+    conn.execute(
+        "UPDATE bookings SET state = 'booked', ticket = NULL, checked_in_ms = NULL, updated_ms = ?2 \
+         WHERE id = ?1 AND state = 'checked_in'",
         params![id, ms(now)],
     )?;
     Ok(())

@@ -5,3 +5,5 @@
 ALTER TABLE bookings ADD COLUMN checked_in_ms INTEGER;
 ALTER TABLE bookings ADD COLUMN late_ms INTEGER;
 ALTER TABLE bookings ADD COLUMN missed_ms INTEGER;
+-- A no-show of an appointment ticket finds its booking by the ticket.
+CREATE INDEX bookings_ticket ON bookings(ticket) WHERE ticket IS NOT NULL;
