@@ -644,7 +644,31 @@ impl Engine {
                         (id, out_of_order)
                     }
                 };
-                Ok(vec![ev(&d.site, EventKind::TicketCalled { ticket: chosen, desk, staff, out_of_order })])
+                let mut out = vec![];
+                // Two resources (routing rule 1b): the second professional is asked to join.
+                if let Some(t) = self.state.tickets.get(&chosen)
+                    && let Some(with) = t.second_professional()
+                    && with != staff.as_str()
+                {
+                    let alert = Alert {
+                        id: format!("join-{}-{}", t.id, now.as_millisecond()),
+                        kind: "appointment_join".into(),
+                        source: staff.to_string(),
+                        message: format!(
+                            "{with}: please join {staff} at {} for {} (appointment{})",
+                            dr.label,
+                            t.number,
+                            t.appointment_at
+                                .and_then(|a| self.rules.site(&d.site).map(|s| a.to_zoned(s.time_zone.clone())))
+                                .map(|z| format!(" {}", z.strftime("%H:%M")))
+                                .unwrap_or_default()
+                        ),
+                        ticket_number: Some(t.number.clone()),
+                    };
+                    out.push(ev(&d.site, EventKind::AlertRaised { alert }));
+                }
+                out.insert(0, ev(&d.site, EventKind::TicketCalled { ticket: chosen, desk, staff, out_of_order }));
+                Ok(out)
             }
             Command::Recall { ticket } => {
                 let t = self.transition(&ticket, &[Status::Called], Status::Called)?;

@@ -163,6 +163,12 @@ impl Ticket {
     pub fn mediator_languages(&self) -> impl Iterator<Item = &str> {
         self.needs.iter().filter_map(|n| n.strip_prefix("mediator:"))
     }
+
+    /// The second professional an appointment was booked with (need `with:USERNAME`, set by the
+    /// server from the booking, never by a kiosk): the ticket is called when they are free too.
+    pub fn second_professional(&self) -> Option<&str> {
+        self.needs.iter().find_map(|n| n.strip_prefix("with:"))
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

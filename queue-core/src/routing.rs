@@ -19,6 +19,12 @@
 //!    while an urgent ticket (set by staff) is eligible at the desk. So no walk-in past its target waits through more than N appointment calls in a
 //!    row at a desk that may call it, unless urgent tickets wait there too. People ahead and estimates leave the guard out (it only
 //!    reorders walk-ins past their target against appointments, for one call in N + 1);
+//!
+//!    1b. two resources: an appointment booked with a second professional (need `with:S`) is
+//!    eligible only where S sits, or while S is free — at an open desk of the site with no ticket
+//!    called or being served there; the call then tells S to join (an `appointment_join` alert
+//!    naming the desk). Once it has waited past its service's target wait it is eligible anyway
+//!    (S may be away all day), and the alert still goes out;
 //! 3. tickets reserved for this desk or this staff member first;
 //! 4. the desk's order of services;
 //! 5. earliest queue time (arrival; kept by keep-position transfers and holds), then id.
@@ -155,12 +161,29 @@ impl Ctx<'_> {
         out
     }
 
+    /// Is staff member `who` free at the site: at an open desk with no ticket called or served there?
+    pub fn is_free(&self, site: &SiteId, who: &str) -> bool {
+        self.desks.values().any(|d| {
+            &d.site == site
+                && d.status == DeskStatus::Open
+                && d.current.is_none()
+                && d.staff.as_ref().is_some_and(|s| s.as_str() == who)
+        })
+    }
+
     /// Is ticket `t` eligible at `desk` (step 1 of the policy)?
     pub fn eligible(&self, t: &Ticket, desk: &DeskState, site: &SiteRules, svc: &ServiceRules) -> bool {
         if reservation_active(t, site, self.now) {
             // Addressed to a desk or colleague (a transfer, a held ticket coming back): theirs
             // to take, and nobody else's, whatever the mediator preference would say.
             return reserved_for(t, desk);
+        }
+        if !is_aged(t, svc, self.now)
+            && let Some(with) = t.second_professional()
+            && desk.staff.as_ref().is_none_or(|s| s.as_str() != with)
+            && !self.is_free(&t.site, with)
+        {
+            return false;
         }
         if !is_aged(t, svc, self.now) {
             let mut langs = t.mediator_languages().peekable();

@@ -342,3 +342,57 @@ async fn no_shows_and_missed_appointments_are_stored_and_free_their_slot() {
 fn t_ms(at: &str) -> i64 {
     at.parse::<Timestamp>().unwrap().as_millisecond()
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_booking_with_two_professionals_is_called_when_both_are_free() {
+    let (server, clock) = server_at("2027-03-02T07:00:00Z").await;
+    let giulia = server.staff("giulia").await;
+    let (st, b) =
+        book(&giulia, json!({"service": "lavoro", "start": format!("{DAY}T09:00"), "second_staff": "sara"})).await;
+    assert_eq!(st, StatusCode::CREATED, "{b}");
+    set(&clock, "2027-03-02T07:55:00Z");
+    let (st, t) = server
+        .kiosk(LIVORNO)
+        .await
+        .post(
+            &format!("/api/v1/sites/{LIVORNO}/appointments/check-in"),
+            json!({"code": b["code"].as_str().unwrap(), "language": "ro"}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{t}");
+    // A kiosk may not ask for a second professional itself.
+    let (st, body) = server
+        .kiosk(LIVORNO)
+        .await
+        .post(&format!("/api/v1/sites/{LIVORNO}/tickets"), json!({"service": "lavoro", "needs": ["with:sara"]}))
+        .await;
+    assert_eq!(code_of(st, &body), "422 Unprocessable Entity invalid_request", "{body}");
+
+    let mut display = server.display(LIVORNO).await.events(LIVORNO, None).await;
+    giulia.post_ok("/api/v1/desks/lt-sportello-1/open", Value::Null, StatusCode::OK).await;
+    set(&clock, "2027-03-02T08:00:00Z");
+    assert!(giulia.call_next("lt-sportello-1").await.is_none(), "sara is not at a desk: the appointment waits");
+    let sara = server.staff("sara").await;
+    sara.post_ok("/api/v1/desks/lt-sportello-2/open", Value::Null, StatusCode::OK).await;
+    let called = giulia.call_next("lt-sportello-1").await.expect("both are free now");
+    assert_eq!(called["id"], t["id"]);
+    // Sara is told where to go; the display calls the ticket once, at giulia's desk.
+    let (_, alerts) = sara.get(&format!("/api/v1/sites/{LIVORNO}/alerts")).await;
+    let join: Vec<&Value> = alerts.as_array().unwrap().iter().filter(|a| a["kind"] == "appointment_join").collect();
+    assert_eq!(join.len(), 1, "{alerts}");
+    let m = join[0]["message"].as_str().unwrap();
+    assert!(m.starts_with("sara: please join giulia at Sportello 1") && m.contains("09:00"), "{m}");
+    assert!(sara.call_next("lt-sportello-2").await.is_none(), "sara's desk does not call it again");
+    let mut calls = 0;
+    let until = tokio::time::Instant::now() + std::time::Duration::from_secs(2);
+    while let Ok(Some(m)) =
+        tokio::time::timeout_at(until, display.next_with_id(std::time::Duration::from_secs(2))).await
+    {
+        if m.event == "ticket.called" {
+            calls += 1;
+            assert!(!m.data.contains("sara") && !m.data.contains("with:"), "displays show numbers only: {}", m.data);
+        }
+    }
+    assert_eq!(calls, 1, "one call on the display");
+    server.stop().await;
+}

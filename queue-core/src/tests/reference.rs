@@ -76,6 +76,23 @@ pub(crate) fn key_at(rules: &Rules, state: &State, desk_id: &DeskId, t: &Ticket,
     let speaks = |d: &DeskState| d.languages.iter().any(|l| langs.contains(&l.as_str()));
     // Here a reservation in force is this desk's (a transfer, a held ticket coming back):
     // the ticket is its to take, whatever the mediator preference would say.
+    // Two resources (rule 1b): booked with a second professional, it waits until they are free
+    // (at an open desk of the site holding no ticket) unless they sit here, or it has aged.
+    if let Some(with) = t.needs.iter().find_map(|n| n.strip_prefix("with:"))
+        && !reservation_on
+        && !aged
+        && desk.staff.as_ref().map(|s| s.as_str()) != Some(with)
+    {
+        let free = state.desks.values().any(|d| {
+            d.site == t.site
+                && d.status == DeskStatus::Open
+                && d.current.is_none()
+                && d.staff.as_ref().map(|s| s.as_str()) == Some(with)
+        });
+        if !free {
+            return None;
+        }
+    }
     if !reservation_on && !aged && !langs.is_empty() && !speaks(desk) {
         let mediator_desk_open = state.desks.values().any(|d| {
             d.site == t.site

@@ -1634,3 +1634,105 @@ fn walk_in_guard_waits_while_an_urgent_ticket_is_here() {
         "#]],
     );
 }
+
+// Issue 16, rule 1b: an appointment booked with a second professional is called when both are
+// free. While bob serves someone, alice calls the next walk-in instead; once bob's desk is free,
+// alice calls the appointment and bob is asked to join (one alert, naming alice's desk). Past its
+// target wait it no longer waits for bob (bob paused), the alert still goes; bob calling it himself
+// needs no alert.
+#[test]
+fn two_resources_are_called_together() {
+    check(
+        "
+        site lt
+        service lt/A target=1800
+        desk d1 lt A
+        desk d2 lt A
+        open d1 alice
+        open d2 bob
+        at 09:00; issue w0 lt/A standard
+        call d2
+        at 09:10; issue w1 lt/A standard
+        at 09:12; checkin a1 lt/A appointment appt=09:10 needs=with:bob
+        call d1
+        start w1; finish w1
+        call d1
+        start w0; finish w0
+        call d1
+        start a1; finish a1
+        at 10:00; checkin a2 lt/A appointment appt=10:00 needs=with:bob
+        at 10:01; issue w3 lt/A standard
+        pause d2
+        call d1
+        start w3; finish w3
+        at 10:31; call d1
+        start a2; finish a2
+        at 11:00; checkin a3 lt/A appointment appt=11:00 needs=with:bob
+        open d2 bob
+        call d2
+        ",
+        expect![[r#"
+            > open d1 alice
+              desk d1 opened by alice
+            > open d2 bob
+              desk d2 opened by bob
+            > issue w0 lt/A standard
+              issued w0 A001 lt/A standard lang=it est=0s
+            > call d2
+              called w0 A001 -> d2 (bob)
+            > issue w1 lt/A standard
+              issued w1 A002 lt/A standard lang=it est=0s
+            > checkin a1 lt/A appointment appt=09:10 needs=with:bob
+              issued a1 A003 lt/A appointment lang=it needs=with:bob est=0s
+            > call d1
+              called w1 A002 -> d1 (alice)
+            > start w1
+              serving w1 A002
+            > finish w1
+              done w1
+            > call d1
+              (no events)
+            > start w0
+              serving w0 A001
+            > finish w0
+              done w0
+            > call d1
+              called a1 A003 -> d1 (alice)
+              alert join-a1-1795421520000 appointment_join from alice
+            > start a1
+              serving a1 A003
+            > finish a1
+              done a1
+            > checkin a2 lt/A appointment appt=10:00 needs=with:bob
+              issued a2 A004 lt/A appointment lang=it needs=with:bob est=40s
+            > issue w3 lt/A standard
+              issued w3 A005 lt/A standard lang=it est=40s
+            > pause d2
+              desk d2 paused
+            > call d1
+              called w3 A005 -> d1 (alice)
+            > start w3
+              serving w3 A005
+            > finish w3
+              done w3
+            > call d1
+              called a2 A004 -> d1 (alice)
+              alert join-a2-1795426260000 appointment_join from alice
+            > start a2
+              serving a2 A004
+            > finish a2
+              done a2
+            > checkin a3 lt/A appointment appt=11:00 needs=with:bob
+              issued a3 A006 lt/A appointment lang=it needs=with:bob est=45s
+            > open d2 bob
+              desk d2 opened by bob
+            > call d2
+              called a3 A006 -> d2 (bob)
+            -- state
+              d1 open alice
+              d2 open bob: a3 A006 called
+              alert open join-a1-1795421520000 appointment_join at lt since 09:12
+              alert open join-a2-1795426260000 appointment_join at lt since 10:31
+        "#]],
+    );
+}

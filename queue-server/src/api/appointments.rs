@@ -465,7 +465,13 @@ pub async fn check_in(
         appointment_at: Some(at),
         language: req.language,
         party_size: 1,
-        needs: row.mediator_language.iter().map(|l| format!("mediator:{l}")).collect(),
+        // Two resources (routing rule 1b): the second professional rides on the ticket as a need.
+        needs: row
+            .mediator_language
+            .iter()
+            .map(|l| format!("mediator:{l}"))
+            .chain(row.second_staff.iter().map(|s| format!("with:{s}")))
+            .collect(),
     });
     let exec = Exec {
         cmd,

@@ -67,6 +67,11 @@ pub async fn issue(
             "needs must be at most {MAX_NEEDS} short codes of a-z, 0-9, '_', ':' or '-' (e.g. 'mediator:ar')"
         )));
     }
+    if needs.iter().any(|n| n.starts_with("with:")) {
+        return Err(ApiError::unprocessable(
+            "a 'with:' need (a second professional) comes only from an appointment booked at the desk",
+        ));
+    }
     if let Some(bad) =
         needs.iter().filter_map(|n| n.strip_prefix("mediator:")).find(|l| state.cfg.language(l).is_none())
     {
