@@ -6,8 +6,8 @@ use crate::backoff::Backoff;
 use crate::error::{ApiError, Error};
 use crate::sse::{SseMessage, SseParser};
 use queue_core::wire::{
-    AlertRequest, AlertView, DeskView, DeviceHealthReport, DisplaySnapshot, IssueRequest, KioskInfo, LoginRequest,
-    LoginResponse, PrintJob, PrintJobView, PrintResult, PublicTicket, QueueView, SiteView, TicketView,
+    AlertRequest, AlertView, CheckInRequest, DeskView, DeviceHealthReport, DisplaySnapshot, IssueRequest, KioskInfo,
+    LoginRequest, LoginResponse, PrintJob, PrintJobView, PrintResult, PublicTicket, QueueView, SiteView, TicketView,
 };
 use reqwest::{Method, RequestBuilder, StatusCode};
 use serde::de::DeserializeOwned;
@@ -204,6 +204,15 @@ impl Client {
             r = r.header("Idempotency-Key", k);
         }
         self.send(r).await
+    }
+
+    /// `POST /api/v1/sites/{site}/appointments/check-in`: an appointment's code typed at a kiosk
+    /// (201, the appointment ticket). Refusals: 409 `too_early` (with [`ApiError::opens_at`]),
+    /// `too_late`, `code_used`; 404 `unknown_code`; 422 `code_mistyped`; 429 after too many wrong
+    /// codes. Not retried: a code is single use, and the server answers a repeat `code_used`.
+    pub async fn check_in(&self, site: &str, request: &CheckInRequest) -> Result<TicketView, Error> {
+        self.send(self.request(Method::POST, &format!("/api/v1/sites/{site}/appointments/check-in")).json(request))
+            .await
     }
 
     /// [`Client::issue`] with the same `Idempotency-Key` up to `attempts` times while the failure

@@ -8,7 +8,7 @@ use crate::api::Client as AsyncClient;
 use crate::backoff::Backoff;
 use crate::error::Error;
 use queue_core::wire::{
-    AlertRequest, AlertView, IssueRequest, KioskInfo, PrintJob, PrintJobView, PrintResult, TicketView,
+    AlertRequest, AlertView, CheckInRequest, IssueRequest, KioskInfo, PrintJob, PrintJobView, PrintResult, TicketView,
 };
 use std::future::Future;
 
@@ -57,6 +57,11 @@ impl Client {
         backoff: Backoff,
     ) -> Result<TicketView, Error> {
         self.block_on(self.api.issue_retrying(site, request, key, attempts, backoff))
+    }
+
+    /// [`AsyncClient::check_in`]
+    pub fn check_in(&self, site: &str, request: &CheckInRequest) -> Result<TicketView, Error> {
+        self.block_on(self.api.check_in(site, request))
     }
 
     /// See [`AsyncClient::alert`].

@@ -30,6 +30,8 @@ pub struct ApiError {
     pub message: String,
     /// From `Retry-After` (seconds), on 429 and 503.
     pub retry_after: Option<Duration>,
+    /// When an appointment's check-in opens (site-local `HH:MM`), on `too_early` only.
+    pub opens_at: Option<String>,
 }
 
 /// The longest `Retry-After` of a 429 that `Client::issue_retrying` waits for.
@@ -38,12 +40,12 @@ pub const SHORT_RETRY_AFTER: Duration = Duration::from_secs(3);
 impl ApiError {
     /// Reads an error answer: status, its `Retry-After` header value if any, and the body.
     pub fn from_answer(status: u16, retry_after: Option<&str>, body: &str) -> ApiError {
-        let (code, message) = match serde_json::from_str::<ErrorBody>(body) {
-            Ok(b) => (b.error.code, b.error.message),
-            Err(_) => (format!("http_{status}"), body.chars().take(300).collect()),
+        let (code, message, opens_at) = match serde_json::from_str::<ErrorBody>(body) {
+            Ok(b) => (b.error.code, b.error.message, b.error.opens_at),
+            Err(_) => (format!("http_{status}"), body.chars().take(300).collect(), None),
         };
         let retry_after = retry_after.and_then(|v| v.trim().parse::<u64>().ok()).map(Duration::from_secs);
-        ApiError { status, code, message, retry_after }
+        ApiError { status, code, message, retry_after, opens_at }
     }
 }
 
@@ -108,6 +110,7 @@ mod tests {
                 code: "rate_limited".into(),
                 message: "too many tickets: try again shortly".into(),
                 retry_after: Some(Duration::from_secs(7)),
+                opens_at: None,
             }
         );
         let err = Error::Api { url: "http://s/api/v1/sites/x/tickets".into(), error: e };
@@ -116,6 +119,15 @@ mod tests {
             "the queue server answered 429 to http://s/api/v1/sites/x/tickets: rate_limited: too many tickets: try again shortly"
         );
         assert!(!err.is_retryable());
+    }
+
+    #[test]
+    fn too_early_carries_when_check_in_opens() {
+        let body = r#"{"error":{"code":"too_early","message":"check-in opens at 08:30","opens_at":"08:30"}}"#;
+        let e = ApiError::from_answer(409, None, body);
+        assert_eq!((e.code.as_str(), e.opens_at.as_deref()), ("too_early", Some("08:30")));
+        let body = r#"{"error":{"code":"code_used","message":"used"}}"#;
+        assert_eq!(ApiError::from_answer(409, None, body).opens_at, None);
     }
 
     #[test]

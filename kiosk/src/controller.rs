@@ -6,9 +6,12 @@
 use crate::printer::{self, TicketPrinter};
 use crate::server::{ServerClient, ServerError};
 use crate::ticket::{self, PrintTicket};
+use queue_core::code::{ALPHABET, CHECK_ALPHABET, Code, CodeError, DATA_LEN};
 use queue_core::ids::ServiceId;
 use queue_core::model::Priority;
-use queue_core::wire::{AlertRequest, IssueRequest, KioskInfo, KioskService, PrintJob, PrintResult, TicketView};
+use queue_core::wire::{
+    AlertRequest, CheckInRequest, IssueRequest, KioskInfo, KioskService, PrintJob, PrintResult, TicketView,
+};
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 use texts::id;
@@ -81,6 +84,12 @@ pub enum Screen {
     Closed,
     /// The server refused for another reason.
     Error,
+    /// "I have an appointment": the keypad for the code on the slip (issue 16).
+    Appointment,
+    /// The code is right, but its check-in opens later.
+    AppointmentEarly,
+    /// The appointment's time has passed: staff were told; a normal ticket is offered.
+    AppointmentLate,
 }
 
 /// What the visitor did.
@@ -112,6 +121,16 @@ pub enum Input {
     Repeat,
     /// The next loudness (quiet, normal, loud, then quiet again).
     Volume,
+    /// "I have an appointment" on the first question: the code keypad.
+    Appointment,
+    /// A key of the code keypad.
+    Key(char),
+    /// The keypad's backspace: the last character typed goes.
+    Backspace,
+    /// The keypad's "clear": the whole code goes.
+    ClearCode,
+    /// "Take a normal ticket" after a late check-in: the first question, the language kept.
+    WalkIn,
 }
 
 /// How loud the kiosk speaks: `espeak-ng -a` amplitudes (0–200, 100 its default).
@@ -219,6 +238,12 @@ pub struct View {
     pub speech_round: u32,
     /// `espeak-ng -a` amplitude.
     pub volume: u32,
+    /// "I have an appointment" is offered (the site takes appointments; the first question).
+    pub offer_appointment: bool,
+    /// The code typed on the keypad, grouped as on the slip: `7K3M QD9P 4`.
+    pub code: String,
+    /// How many characters of the code are typed (of [`CODE_LEN`]).
+    pub code_len: usize,
 }
 
 impl View {
@@ -249,6 +274,8 @@ enum Work {
     HelpStatus,
     /// Take reception's print jobs, print them, answer each.
     PrintJobs,
+    /// Check in with the code typed.
+    CheckIn,
 }
 
 /// The kiosk's state machine.
@@ -294,6 +321,10 @@ pub struct Controller {
     last_print_poll: Instant,
     /// Reception's tickets this kiosk printed (what went to the printer), for tests and the log.
     pub printed_jobs: Vec<(String, Vec<u8>)>,
+    /// The appointment code typed so far (canonical characters, no separators).
+    code: String,
+    /// When a refused (too early) check-in opens, site-local `HH:MM`.
+    opens_at: Option<String>,
 }
 
 impl Controller {
@@ -332,6 +363,8 @@ impl Controller {
             last_load: now,
             last_print_poll: now,
             printed_jobs: Vec::new(),
+            code: String::new(),
+            opens_at: None,
         }
     }
 
@@ -381,6 +414,8 @@ impl Controller {
         self.idempotency_key = None;
         self.ticket = None;
         self.message.clear();
+        self.code.clear();
+        self.opens_at = None;
         self.help = None;
         self.warning_since = None;
         self.offline_during_issue = false;
@@ -400,7 +435,17 @@ impl Controller {
         self.warning_since = None;
         let picks = matches!(
             input,
-            Input::Language(_) | Input::Choose(_) | Input::Back | Input::Confirm | Input::Change | Input::Done
+            Input::Language(_)
+                | Input::Choose(_)
+                | Input::Back
+                | Input::Confirm
+                | Input::Change
+                | Input::Done
+                | Input::Appointment
+                | Input::Key(_)
+                | Input::Backspace
+                | Input::ClearCode
+                | Input::WalkIn
         );
         // The second tap of a double tap lands on the page the first one opened: it must not answer there.
         if picks && now < self.screen_since + self.timeouts.page_guard {
@@ -451,6 +496,45 @@ impl Controller {
                 return self.choose(i, now);
             }
             Input::Back => return self.back(now),
+            Input::Appointment => {
+                if !self.offers_appointment() {
+                    return false;
+                }
+                self.code.clear();
+                self.message.clear();
+                self.step(Screen::Appointment, now);
+            }
+            Input::Key(c) => {
+                if self.screen != Screen::Appointment || !key_allowed(self.code.len(), c) {
+                    return false;
+                }
+                self.code.push(c);
+                self.message.clear();
+            }
+            Input::Backspace | Input::ClearCode => {
+                if self.screen != Screen::Appointment {
+                    return false;
+                }
+                if input == Input::Backspace {
+                    self.code.pop();
+                } else {
+                    self.code.clear();
+                }
+                self.message.clear();
+            }
+            Input::WalkIn => {
+                let Some(start) = self.info.as_ref().map(|i| i.triage.start.clone()) else { return false };
+                if self.screen != Screen::AppointmentLate {
+                    return false;
+                }
+                // The path of any visitor, the language kept; its "Back" leads to the languages.
+                self.history.truncate(1);
+                self.answers = Answers::default();
+                self.code.clear();
+                self.message.clear();
+                self.go(Screen::Question(start), now);
+            }
+            Input::Confirm if self.screen == Screen::Appointment => return self.confirm_code(now),
             Input::Confirm => {
                 if self.screen != Screen::Summary {
                     return false;
@@ -483,11 +567,41 @@ impl Controller {
         true
     }
 
+    /// Whether "I have an appointment" is offered now: on the first question, when the site takes
+    /// appointments (the language is chosen, so the ticket is in it).
+    fn offers_appointment(&self) -> bool {
+        self.info.as_ref().is_some_and(|i| i.appointments && self.screen == Screen::Question(i.triage.start.clone()))
+    }
+
+    /// "Check in" on the keypad: a typo is caught here by the check character, without asking the
+    /// server; a well-formed code is checked in.
+    fn confirm_code(&mut self, now: Instant) -> bool {
+        match Code::parse(&self.code) {
+            Ok(_) => {
+                self.message.clear();
+                self.go(Screen::Issuing, now);
+                self.pending.push(Work::CheckIn);
+            }
+            Err(CodeError::Length(_)) => return false,
+            Err(CodeError::Check | CodeError::Character(_)) => {
+                self.message = texts::t(&self.lang, id::KIOSK_APPOINTMENT_TYPO);
+            }
+        }
+        true
+    }
+
     /// One step back: the screen before, with the answers as they were there.
     fn back(&mut self, now: Instant) -> bool {
         let asking = matches!(
             self.screen,
-            Screen::Question(_) | Screen::PartySize | Screen::Priority(_) | Screen::Mediator | Screen::Summary
+            Screen::Question(_)
+                | Screen::PartySize
+                | Screen::Priority(_)
+                | Screen::Mediator
+                | Screen::Summary
+                | Screen::Appointment
+                | Screen::AppointmentEarly
+                | Screen::AppointmentLate
         );
         if !asking {
             return false;
@@ -604,6 +718,7 @@ impl Controller {
                 Work::PrinterCheck => self.check_printer(),
                 Work::Issue => self.issue(now),
                 Work::PrintJobs => self.print_jobs(now),
+                Work::CheckIn => self.check_in(now),
                 Work::HelpAlert => {
                     let alert = AlertRequest {
                         kind: "help_requested".into(),
@@ -648,7 +763,12 @@ impl Controller {
             Screen::Mediator => staff_text(id::STAFF_KIOSK_SCREEN_MEDIATOR),
             Screen::Summary => staff_text(id::STAFF_KIOSK_SCREEN_SUMMARY),
             Screen::Ticket | Screen::Issuing => staff_text(id::STAFF_KIOSK_SCREEN_TICKET),
-            Screen::Offline | Screen::Closed | Screen::Error => staff_text(id::STAFF_KIOSK_SCREEN_OTHER),
+            Screen::Offline
+            | Screen::Closed
+            | Screen::Error
+            | Screen::Appointment
+            | Screen::AppointmentEarly
+            | Screen::AppointmentLate => staff_text(id::STAFF_KIOSK_SCREEN_OTHER),
         };
         let language =
             texts::language(&self.lang).map_or(self.lang.clone(), |l| format!("{} ({})", l.native_name, l.code));
@@ -765,10 +885,40 @@ impl Controller {
                 self.message = closed_message(&self.lang, Some(reason), opens_at.as_deref());
                 self.go(Screen::Closed, now);
             }
-            Err(ServerError::RateLimited(_) | ServerError::Refused { .. }) => {
+            Err(ServerError::RateLimited(_) | ServerError::Refused { .. } | ServerError::CheckIn { .. }) => {
                 self.message = texts::t(&self.lang, id::KIOSK_SERVER_ERROR);
                 self.go(Screen::Error, now);
             }
+        }
+    }
+
+    /// The code typed, at the server: the appointment ticket is printed like any ticket; a refusal
+    /// says why in the visitor's language, with the code kept on the keypad to correct or retry.
+    fn check_in(&mut self, now: Instant) {
+        let request = CheckInRequest { code: self.code.clone(), language: self.lang.clone() };
+        let on_keypad = |c: &mut Controller, key: &str| {
+            c.message = texts::t(&c.lang, key);
+            c.go(Screen::Appointment, now);
+        };
+        match self.server.check_in(&request) {
+            Ok(view) => {
+                self.code.clear();
+                self.issued(view, now);
+            }
+            Err(ServerError::CheckIn { code, opens_at }) => match code.as_str() {
+                "too_early" | "too_late" => {
+                    self.opens_at = opens_at;
+                    self.history.push((Screen::Appointment, self.answers.clone()));
+                    let screen = if code == "too_early" { Screen::AppointmentEarly } else { Screen::AppointmentLate };
+                    self.go(screen, now);
+                }
+                "code_used" => on_keypad(self, id::KIOSK_APPOINTMENT_USED),
+                "code_mistyped" => on_keypad(self, id::KIOSK_APPOINTMENT_TYPO),
+                _ => on_keypad(self, id::KIOSK_APPOINTMENT_UNKNOWN),
+            },
+            Err(ServerError::RateLimited(_)) => on_keypad(self, id::KIOSK_APPOINTMENT_WAIT),
+            Err(ServerError::Unreachable(_)) => on_keypad(self, id::KIOSK_APPOINTMENT_OFFLINE),
+            Err(ServerError::Closed { .. } | ServerError::Refused { .. }) => on_keypad(self, id::KIOSK_SERVER_ERROR),
         }
     }
 
@@ -1026,8 +1176,24 @@ impl Controller {
             Screen::Issuing => title = texts::t(lang, id::KIOSK_ISSUING),
             Screen::Ticket => title = texts::t(lang, id::KIOSK_YOUR_TICKET),
             Screen::Closed => title = texts::t(lang, id::KIOSK_CLOSED),
+            Screen::Appointment => {
+                title = texts::t(lang, id::KIOSK_APPOINTMENT_TITLE);
+                pictogram = "documents".into();
+            }
+            Screen::AppointmentEarly => {
+                title = match &self.opens_at {
+                    Some(at) => texts::tf(lang, id::KIOSK_APPOINTMENT_EARLY, &[("time", at.as_str().into())]),
+                    None => texts::t(lang, id::KIOSK_APPOINTMENT_EARLY_SOON),
+                };
+            }
+            Screen::AppointmentLate => title = texts::t(lang, id::KIOSK_APPOINTMENT_LATE),
             Screen::Offline | Screen::Error | Screen::Loading => {}
         }
+        let message = match self.screen {
+            Screen::AppointmentEarly => texts::t(lang, id::KIOSK_APPOINTMENT_EARLY_ADVICE),
+            Screen::AppointmentLate => texts::t(lang, id::KIOSK_APPOINTMENT_LATE_ADVICE),
+            _ => self.message.clone(),
+        };
         let warning_seconds = self.warning_since.map(|since| {
             (since + self.timeouts.warning_grace).saturating_duration_since(now).as_secs_f32().ceil() as u32
         });
@@ -1039,7 +1205,14 @@ impl Controller {
         };
         let can_go_back = matches!(
             self.screen,
-            Screen::Question(_) | Screen::PartySize | Screen::Priority(_) | Screen::Mediator | Screen::Summary
+            Screen::Question(_)
+                | Screen::PartySize
+                | Screen::Priority(_)
+                | Screen::Mediator
+                | Screen::Summary
+                | Screen::Appointment
+                | Screen::AppointmentEarly
+                | Screen::AppointmentLate
         ) && !self.history.is_empty();
         let summary = if self.screen == Screen::Summary { self.summary_lines() } else { Vec::new() };
         let mut view = View {
@@ -1051,7 +1224,7 @@ impl Controller {
             title,
             pictogram,
             choices,
-            message: self.message.clone(),
+            message,
             ticket: self.ticket.clone(),
             warning_seconds,
             help: self.help,
@@ -1065,6 +1238,9 @@ impl Controller {
             speech: Vec::new(),
             speech_round: self.speech_round,
             volume: VOLUMES[self.volume % VOLUMES.len()],
+            offer_appointment: self.offers_appointment(),
+            code: grouped_code(&self.code),
+            code_len: self.code.len(),
         };
         view.speech = speech(&view);
         view
@@ -1181,6 +1357,40 @@ pub fn speech(view: &View) -> Vec<Utterance> {
     // A message in every language is read in the voice of the current one only.
     if let Some(first) = view.message.lines().next().filter(|l| !l.is_empty()) {
         out.push(say(first.to_string()));
+    }
+    out
+}
+
+/// Characters of an appointment code: eight, then the check character.
+pub const CODE_LEN: usize = DATA_LEN + 1;
+
+/// The keypad's keys, in order: Crockford's alphabet (0-9, A-Z without I, L, O, U), then the five
+/// symbols only a check character uses (`* ~ $ = U`).
+pub fn keypad_keys() -> impl Iterator<Item = char> {
+    CHECK_ALPHABET.iter().map(|&b| b as char)
+}
+
+/// Whether `key` may be typed as the next character of a code that has `typed` characters: a data
+/// character for the first eight, any check symbol for the ninth, nothing after.
+pub fn key_allowed(typed: usize, key: char) -> bool {
+    let alphabet: &[u8] = if typed < DATA_LEN {
+        ALPHABET
+    } else if typed == DATA_LEN {
+        CHECK_ALPHABET
+    } else {
+        &[]
+    };
+    key.is_ascii() && alphabet.contains(&(key as u8))
+}
+
+/// `7K3MQD9P4` → `7K3M QD9P 4`, as the slip shows it (also while typing: `7K3M Q`).
+pub fn grouped_code(typed: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in typed.chars().enumerate() {
+        if i == 4 || i == DATA_LEN {
+            out.push(' ');
+        }
+        out.push(c);
     }
     out
 }

@@ -4,8 +4,8 @@ use crate::server::{ServerClient, ServerError};
 use queue_core::ids::ServiceId;
 use queue_core::model::{Priority, Status};
 use queue_core::wire::{
-    AlertRequest, Choice, IssueRequest, KioskInfo, KioskService, LanguageInfo, PrintJob, PrintResult, PriorityQuestion,
-    Question, Texts, TicketView, Triage,
+    AlertRequest, CheckInRequest, Choice, IssueRequest, KioskInfo, KioskService, LanguageInfo, PrintJob, PrintResult,
+    PriorityQuestion, Question, Texts, TicketView, Triage,
 };
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -228,6 +228,8 @@ pub fn livorno() -> KioskInfo {
             ("uk", "Зачекайте в залі на першому поверсі: ваш номер з'явиться на екрані."),
         ]),
         public_url: None,
+        // Its `lavoro` takes appointments (as in the demo configuration).
+        appointments: true,
     }
 }
 
@@ -273,6 +275,7 @@ pub fn from_demo_config(site: &str) -> KioskInfo {
         triage: s.triage.clone(),
         waiting_area: s.waiting_area.clone(),
         public_url: Some("https://sportello.comune.livorno.it".into()),
+        appointments: s.services.iter().any(|svc| svc.appointments.is_some()),
     }
 }
 
@@ -297,6 +300,11 @@ pub struct FakeState {
     pub print_jobs: Vec<PrintJob>,
     /// The kiosk's answers to print jobs, by job id.
     pub print_results: Vec<(String, PrintResult)>,
+    /// Appointments by canonical code: the service of one that checks in now, or the refusal its
+    /// check-in gets (`too_early`, `too_late`, a 429…). A code checked in becomes `code_used`.
+    pub appointments: BTreeMap<String, Result<ServiceId, ServerError>>,
+    /// Every check-in request that arrived.
+    pub check_ins: Vec<CheckInRequest>,
 }
 
 /// A queue server in memory that honours `Idempotency-Key` like the real one.
@@ -372,6 +380,31 @@ impl ServerClient for FakeServer {
             }
             Ok(ticket)
         })
+    }
+
+    fn check_in(&mut self, request: &CheckInRequest) -> Result<TicketView, ServerError> {
+        let refused = |code: &str| ServerError::CheckIn { code: code.into(), opens_at: None };
+        let service = self.with(|s| {
+            if !s.reachable {
+                return Err(ServerError::Unreachable("connection refused".into()));
+            }
+            s.check_ins.push(request.clone());
+            let code = queue_core::code::Code::parse(&request.code).map_err(|_| refused("code_mistyped"))?.canonical();
+            let answer = s.appointments.get(&code).cloned().unwrap_or_else(|| Err(refused("unknown_code")));
+            if answer.is_ok() {
+                s.appointments.insert(code, Err(refused("code_used")));
+            }
+            answer
+        })?;
+        let issue = IssueRequest {
+            service,
+            priority: Some(Priority::Appointment),
+            language: Some(request.language.clone()),
+            ..IssueRequest::default()
+        };
+        let mut ticket = self.issue(&issue, &format!("check-in-{}", request.code))?;
+        ticket.number = ticket.number.replacen('A', "D", 1);
+        Ok(ticket)
     }
 
     fn alert(&mut self, alert: &AlertRequest) -> Result<String, ServerError> {

@@ -1,6 +1,6 @@
 //! The queue server as the kiosk sees it: the `ServerClient` trait and its blocking HTTP implementation.
 
-use queue_core::wire::{AlertRequest, IssueRequest, KioskInfo, PrintJob, PrintResult, TicketView};
+use queue_core::wire::{AlertRequest, CheckInRequest, IssueRequest, KioskInfo, PrintJob, PrintResult, TicketView};
 use std::time::Duration;
 
 /// Why a request to the server did not give what was asked.
@@ -15,6 +15,10 @@ pub enum ServerError {
     /// Too many tickets from this kiosk (429).
     #[error("rate limited: {0}")]
     RateLimited(String),
+    /// An appointment code refused at check-in: `too_early` (with when the window opens, site-local
+    /// `HH:MM`), `too_late`, `code_used`, `unknown_code`, `code_mistyped`.
+    #[error("check-in refused: {code}")]
+    CheckIn { code: String, opens_at: Option<String> },
     /// Any other refusal (bad key, unknown service, …): a person must look at it.
     #[error("the server refused ({status} {code}): {message}")]
     Refused { status: u16, code: String, message: String },
@@ -26,6 +30,8 @@ pub trait ServerClient: Send {
     fn kiosk_info(&mut self) -> Result<KioskInfo, ServerError>;
     /// `POST /api/v1/sites/{site}/tickets` with `Idempotency-Key: key`; the same key returns the same ticket.
     fn issue(&mut self, request: &IssueRequest, key: &str) -> Result<TicketView, ServerError>;
+    /// `POST /api/v1/sites/{site}/appointments/check-in`: the appointment ticket for a code.
+    fn check_in(&mut self, request: &CheckInRequest) -> Result<TicketView, ServerError>;
     /// `POST /api/v1/sites/{site}/alerts`: the alert's id, to ask later whether someone is coming.
     fn alert(&mut self, alert: &AlertRequest) -> Result<String, ServerError>;
     /// `GET /api/v1/alerts/{id}`: has a staff member taken it ("I'm going")?
@@ -89,9 +95,12 @@ impl From<client::Error> for ServerError {
             }
             client::Error::Transport { .. } => return ServerError::Unreachable(e.to_string()),
         };
-        let client::ApiError { status, code, message, .. } = api;
+        let client::ApiError { status, code, message, opens_at, .. } = api;
         match (status, code.as_str()) {
             (_, "service_closed" | "daily_cap_reached" | "closed" | "full") => ServerError::Closed { code, message },
+            (_, "too_early" | "too_late" | "code_used" | "unknown_code" | "code_mistyped") => {
+                ServerError::CheckIn { code, opens_at }
+            }
             (429, _) => ServerError::RateLimited(message),
             _ => ServerError::Refused { status, code, message },
         }
@@ -107,6 +116,10 @@ impl ServerClient for HttpServer {
         // The controller thread waits between retries, not the UI.
         let backoff = client::Backoff::new(self.backoff, self.backoff * 4);
         Ok(self.http.issue_retrying(&self.site, request, key, self.attempts.max(1), backoff)?)
+    }
+
+    fn check_in(&mut self, request: &CheckInRequest) -> Result<TicketView, ServerError> {
+        Ok(self.http.check_in(&self.site, request)?)
     }
 
     fn alert(&mut self, alert: &AlertRequest) -> Result<String, ServerError> {
@@ -154,6 +167,15 @@ mod tests {
         let body = r#"{"error":{"code":"rate_limited","message":"slow down"}}"#;
         assert_eq!(refusal(429, body), ServerError::RateLimited("slow down".into()));
         assert!(matches!(refusal(401, "nope"), ServerError::Refused { status: 401, .. }));
+        let body = r#"{"error":{"code":"too_early","message":"check-in opens at 08:30","opens_at":"08:30"}}"#;
+        assert_eq!(
+            refusal(409, body),
+            ServerError::CheckIn { code: "too_early".into(), opens_at: Some("08:30".into()) }
+        );
+        let body = r#"{"error":{"code":"unknown_code","message":"no appointment has this code"}}"#;
+        assert_eq!(refusal(404, body), ServerError::CheckIn { code: "unknown_code".into(), opens_at: None });
+        let body = r#"{"error":{"code":"rate_limited","message":"too many wrong codes"}}"#;
+        assert_eq!(refusal(429, body), ServerError::RateLimited("too many wrong codes".into()));
     }
 
     fn fake_http(answers: Vec<(u16, String)>) -> (String, std::thread::JoinHandle<Vec<String>>) {

@@ -1,15 +1,15 @@
 //! The slint side: applies a controller `View` to the adapter globals, wires callbacks to `Input`s, and runs
 //! the controller on its own thread, delivering views with `upgrade_in_event_loop`.
 
-use crate::controller::{Controller, Help, Input, Paper, Screen, View};
+use crate::controller::{self, Controller, Help, Input, Paper, Screen, View};
 use crate::raster;
 use crate::speech::Speaker;
-use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
+use slint::{ComponentHandle, Model, ModelRc, SharedString, VecModel};
 use std::rc::Rc;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-pub use kiosk_ui::{AppWindow, ChoiceItem, KioskAdapter, KioskTexts, LanguageItem, Page, TextLine};
+pub use kiosk_ui::{AppWindow, ChoiceItem, KeyItem, KioskAdapter, KioskTexts, LanguageItem, Page, TextLine};
 use texts::id;
 
 /// The QR code as an image for the screen (8 px a module, black on white).
@@ -58,6 +58,12 @@ pub fn screen_texts(view: &View) -> KioskTexts {
         more_choices: t(id::KIOSK_MORE_CHOICES),
         previous_choices: t(id::KIOSK_PREVIOUS_CHOICES),
         no_desk_open: t(id::KIOSK_NO_DESK_OPEN),
+        have_appointment: t(id::KIOSK_HAVE_APPOINTMENT),
+        appointment_code: texts::tf(lang, id::KIOSK_APPOINTMENT_CODE, &[("code", view.code.as_str().into())]).into(),
+        appointment_delete: t(id::KIOSK_APPOINTMENT_DELETE),
+        appointment_clear: t(id::KIOSK_APPOINTMENT_CLEAR),
+        appointment_check_in: t(id::KIOSK_APPOINTMENT_CHECK_IN),
+        appointment_take_ticket: t(id::KIOSK_APPOINTMENT_TAKE_TICKET),
     }
 }
 
@@ -102,6 +108,9 @@ pub fn apply(window: &AppWindow, view: &View, previous: Option<&View>) {
         Screen::Ticket => Page::Ticket,
         Screen::Closed => Page::Closed,
         Screen::Error => Page::Error,
+        Screen::Appointment => Page::Appointment,
+        Screen::AppointmentEarly => Page::AppointmentEarly,
+        Screen::AppointmentLate => Page::AppointmentLate,
     });
     a.set_rtl(view.rtl);
     a.set_low_reach(view.low_reach);
@@ -128,6 +137,25 @@ pub fn apply(window: &AppWindow, view: &View, previous: Option<&View>) {
     a.set_listening(view.listening);
     a.set_confirming(view.confirming.map_or(-1, |i| i as i32));
     a.set_message(view.message.as_str().into());
+    a.set_offer_appointment(view.offer_appointment);
+    a.set_code(view.code.as_str().into());
+    a.set_code_complete(view.code_len == controller::CODE_LEN);
+    if view.screen == Screen::Appointment {
+        let keys: Vec<KeyItem> = controller::keypad_keys()
+            .map(|k| KeyItem { label: k.to_string().into(), enabled: controller::key_allowed(view.code_len, k) })
+            .collect();
+        // Rows changed in place: the keys under the visitor's finger stay the same elements.
+        let model = a.get_keys();
+        if model.row_count() == keys.len() {
+            for (i, key) in keys.into_iter().enumerate() {
+                if model.row_data(i).as_ref() != Some(&key) {
+                    model.set_row_data(i, key);
+                }
+            }
+        } else {
+            a.set_keys(ModelRc::new(VecModel::from(keys)));
+        }
+    }
     if let Some(t) = &view.ticket {
         a.set_ticket_number(t.number.as_str().into());
         a.set_ticket_label(t.label.as_str().into());
@@ -191,6 +219,20 @@ pub fn wire(window: &AppWindow, sink: Rc<dyn Fn(Input)>) {
     a.on_repeat(move || s(Input::Repeat));
     let s = sink.clone();
     a.on_volume(move || s(Input::Volume));
+    let s = sink.clone();
+    a.on_have_appointment(move || s(Input::Appointment));
+    let s = sink.clone();
+    a.on_key(move |k| {
+        if let Some(c) = k.chars().next() {
+            s(Input::Key(c))
+        }
+    });
+    let s = sink.clone();
+    a.on_backspace(move || s(Input::Backspace));
+    let s = sink.clone();
+    a.on_clear_code(move || s(Input::ClearCode));
+    let s = sink.clone();
+    a.on_walk_in(move || s(Input::WalkIn));
     a.on_done(move || sink(Input::Done));
 }
 

@@ -27,6 +27,10 @@ pub struct ErrorBody {
 pub struct ErrorDetail {
     pub code: String,
     pub message: String,
+    /// `too_early` of an appointment check-in only: when the check-in window opens, site-local
+    /// `HH:MM`, so a kiosk can say it in the visitor's language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opens_at: Option<String>,
 }
 
 /// `POST /api/v1/sites/{site}/tickets`
@@ -535,6 +539,10 @@ pub struct KioskInfo {
     /// (`{public_url}{status_url}`); absent when the site has none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_url: Option<String>,
+    /// Some service of the site takes appointments: the kiosk offers "I have an appointment"
+    /// (`POST /api/v1/sites/{site}/appointments/check-in`).
+    #[serde(default)]
+    pub appointments: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]

@@ -19,11 +19,13 @@ pub struct ApiError {
     pub retry_after: Option<u64>,
     /// What went wrong inside, for the log (never sent to the client).
     pub detail: Option<String>,
+    /// `ErrorDetail::opens_at`: when a check-in window opens (`too_early` only).
+    pub opens_at: Option<String>,
 }
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
-        ApiError { status, code, message: message.into(), retry_after: None, detail: None }
+        ApiError { status, code, message: message.into(), retry_after: None, detail: None, opens_at: None }
     }
     pub fn bad_request(message: impl Into<String>) -> ApiError {
         ApiError::new(StatusCode::BAD_REQUEST, "bad_request", message)
@@ -116,7 +118,9 @@ impl IntoResponse for ApiError {
             // The one place a server-side failure is logged.
             tracing::error!(status = self.status.as_u16(), code = self.code, %detail, "request failed");
         }
-        let body = ErrorBody { error: ErrorDetail { code: self.code.to_owned(), message: self.message } };
+        let body = ErrorBody {
+            error: ErrorDetail { code: self.code.to_owned(), message: self.message, opens_at: self.opens_at },
+        };
         let mut resp = (self.status, axum::Json(body)).into_response();
         if let Some(s) = self.retry_after {
             resp.headers_mut().insert(axum::http::header::RETRY_AFTER, s.into());

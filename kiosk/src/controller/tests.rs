@@ -599,3 +599,151 @@ fn reception_tickets_print_between_visitors_in_their_language() {
     assert_eq!(results[1], ("job-2".to_string(), PrintResult { printed: false, error: Some("paper_out".into()) }));
     assert_eq!(k.printer.tickets().len(), 1);
 }
+
+/// A well-formed appointment code (its check character right), as the slip prints it.
+fn appointment_code(value: u64) -> String {
+    queue_core::code::Code::from_value(value).unwrap().canonical()
+}
+
+impl Kit {
+    fn type_code(&mut self, code: &str) -> &mut Kit {
+        for c in code.chars() {
+            self.press(Input::Key(c));
+        }
+        self
+    }
+
+    /// A booking the fake server answers `answer` for.
+    fn book(&mut self, value: u64, answer: Result<&str, ServerError>) -> String {
+        let code = appointment_code(value);
+        let answer = answer.map(ServiceId::new);
+        self.server.with(|s| s.appointments.insert(code.clone(), answer));
+        code
+    }
+}
+
+// Issue 16: language → "I have an appointment" → the code on the keypad → the appointment ticket,
+// printed like any ticket, in the visitor's language.
+#[test]
+fn appointment_check_in_prints_the_ticket_in_the_visitors_language() {
+    let mut k = Kit::new();
+    let code = k.book(0x12_3456_789a, Ok("lavoro"));
+    assert!(!k.view().offer_appointment, "not before a language is chosen");
+    k.press(Input::Appointment);
+    assert_eq!(k.screen(), Screen::Language);
+    k.press(Input::Language("uk".into()));
+    assert!(k.view().offer_appointment, "offered on the first question");
+    k.press(Input::Appointment);
+    assert_eq!(k.screen(), Screen::Appointment);
+    assert!(!k.view().offer_appointment);
+    assert_eq!(k.view().title, "Введіть код з вашого талона запису");
+    // Keys outside the alphabet, and a check-only symbol before the ninth place, are refused.
+    k.press(Input::Key('I')).press(Input::Key('*')).press(Input::Key('u'));
+    assert_eq!(k.view().code_len, 0);
+    k.type_code(&code[..6]);
+    assert_eq!(k.view().code, format!("{} {}", &code[..4], &code[4..6]));
+    k.press(Input::Backspace).press(Input::ClearCode);
+    assert_eq!(k.view().code_len, 0);
+    k.type_code(&code[..8]);
+    k.press(Input::Confirm);
+    assert_eq!(k.screen(), Screen::Appointment, "eight characters are not a code yet");
+    k.type_code(&code[8..]);
+    assert_eq!(k.view().code, format!("{} {} {}", &code[..4], &code[4..8], &code[8..]));
+    k.press(Input::Key('0'));
+    assert_eq!(k.view().code_len, 9, "nothing after the check character");
+    k.press(Input::Confirm);
+    assert_eq!(k.screen(), Screen::Ticket, "{}", k.view().message);
+    let request = k.server.with(|s| s.check_ins[0].clone());
+    assert_eq!((request.code.as_str(), request.language.as_str()), (code.as_str(), "uk"));
+    let shown = k.view().ticket.unwrap();
+    assert!(shown.number.starts_with('D'), "{}", shown.number);
+    assert_eq!(shown.paper, Paper::Printed);
+    let printed = k.printer.tickets();
+    assert_eq!(printed.len(), 1);
+    assert!(printed[0].windows(shown.number.len()).any(|w| w == shown.number.as_bytes()));
+    k.press(Input::Done);
+    assert_eq!(k.screen(), Screen::Language);
+    assert_eq!(k.view().code_len, 0, "the code is forgotten with the visitor");
+}
+
+// Issue 16: a typo is caught by the check character without asking the server; too early says
+// when (and goes back to the code); too late offers the normal path; used, unknown, 429 and a
+// server away say so on the keypad with the code kept, nothing printed.
+#[test]
+fn appointment_refusals_say_why_and_print_nothing() {
+    let mut k = Kit::new();
+    let early = k.book(1001, Err(ServerError::CheckIn { code: "too_early".into(), opens_at: Some("08:30".into()) }));
+    let late = k.book(1002, Err(ServerError::CheckIn { code: "too_late".into(), opens_at: None }));
+    let used = k.book(1003, Err(ServerError::CheckIn { code: "code_used".into(), opens_at: None }));
+    let limited = k.book(1004, Err(ServerError::RateLimited("too many wrong codes".into())));
+    k.press(Input::Language("it".into())).press(Input::Appointment);
+
+    // A typo: one character changed.
+    let mut typo = early.clone();
+    typo.replace_range(0..1, if typo.starts_with('0') { "1" } else { "0" });
+    k.type_code(&typo).press(Input::Confirm);
+    assert_eq!(k.screen(), Screen::Appointment);
+    assert_eq!(k.view().message, "Questo codice ha un errore di battitura: controllalo.");
+    assert!(k.server.with(|s| s.check_ins.is_empty()), "no server call for a typo");
+    k.press(Input::Backspace);
+    assert_eq!(k.view().message, "", "correcting clears the message");
+
+    k.press(Input::ClearCode).type_code(&early).press(Input::Confirm);
+    assert_eq!(k.screen(), Screen::AppointmentEarly);
+    assert_eq!(k.view().title, "L'accettazione apre alle 08:30");
+    assert!(k.view().can_go_back);
+    k.press(Input::Back);
+    assert_eq!((k.screen(), k.view().code_len), (Screen::Appointment, 9), "back to the code, kept");
+
+    for (code, message) in [
+        (&used, "Questo codice è già stato usato. Se non sei stato tu, chiedi all'accoglienza."),
+        (
+            &appointment_code(999_999),
+            "Non conosciamo questo codice. Confrontalo con il tuo foglio, oppure chiedi all'accoglienza.",
+        ),
+        (&limited, "Troppi codici sbagliati. Aspetta un minuto, poi riprova."),
+    ] {
+        k.press(Input::ClearCode).type_code(code).press(Input::Confirm);
+        assert_eq!((k.screen(), k.view().message.as_str()), (Screen::Appointment, message));
+        assert_eq!(k.view().code_len, 9, "the code stays to correct");
+    }
+    k.server.with(|s| s.reachable = false);
+    k.press(Input::Confirm);
+    assert_eq!(k.screen(), Screen::Appointment);
+    assert!(k.view().message.starts_with("Ora non possiamo controllare il tuo codice"), "{}", k.view().message);
+    k.server.with(|s| s.reachable = true);
+
+    k.press(Input::ClearCode).type_code(&late).press(Input::Confirm);
+    assert_eq!(k.screen(), Screen::AppointmentLate);
+    let v = k.view();
+    assert_eq!(v.title, "L'ora del tuo appuntamento è passata");
+    assert_eq!(v.message, "Abbiamo avvisato il personale. Prendi un biglietto normale.");
+    assert!(k.printer.tickets().is_empty(), "nothing printed on any refusal");
+    k.press(Input::WalkIn);
+    assert_eq!(k.screen(), Screen::Question("need".into()), "the normal path, in Italian");
+    assert_eq!(k.view().lang, "it");
+    k.take_simple_ticket_in_current_language();
+    assert_eq!(k.screen(), Screen::Ticket);
+    assert_eq!(k.printer.tickets().len(), 1);
+}
+
+// Issue 16: the keypad times out back to the start like every page; a site without appointments
+// never offers it.
+#[test]
+fn appointment_keypad_times_out_and_is_offered_only_where_bookings_are_taken() {
+    let mut k = Kit::new();
+    k.press(Input::Language("ar".into())).press(Input::Appointment).type_code("7K3");
+    assert!(k.view().rtl);
+    k.wait(45);
+    assert!(k.view().warning_seconds.is_some(), "are you still there?");
+    k.wait(20);
+    assert_eq!((k.screen(), k.view().code_len), (Screen::Language, 0));
+
+    let mut info = demo::livorno();
+    info.appointments = false;
+    let mut k = Kit::with(FakeServer::new(info));
+    k.press(Input::Language("it".into()));
+    assert!(!k.view().offer_appointment);
+    k.press(Input::Appointment);
+    assert_eq!(k.screen(), Screen::Question("need".into()));
+}

@@ -4,6 +4,7 @@ use super::*;
 use crate::controller::Controller;
 use crate::demo::{self, FakeServer};
 use crate::printer::{MemoryPrinter, PrinterError};
+use crate::server::ServerError;
 use i_slint_backend_testing::ElementHandle;
 use std::cell::RefCell;
 use std::time::{Duration, Instant};
@@ -72,6 +73,18 @@ impl Ui {
         let found = self.find(label);
         assert!(!found.is_empty(), "nothing labelled {label:?}");
         found[0].invoke_accessible_default_action();
+    }
+
+    /// Touches the keypad's keys (the buttons, not the texts that show the same character).
+    fn type_code(&self, code: &str) {
+        for c in code.chars() {
+            *self.now.borrow_mut() += Duration::from_secs(1);
+            let key = self
+                .find(&c.to_string())
+                .into_iter()
+                .find(|e| e.accessible_role() == Some(i_slint_backend_testing::AccessibleRole::Button));
+            key.unwrap_or_else(|| panic!("no key {c:?}")).invoke_accessible_default_action();
+        }
     }
 
     fn wait(&self, seconds: u64) {
@@ -300,4 +313,75 @@ fn double_taps_are_ignored_and_the_summary_comes_before_the_ticket() {
     ui.touch("Cambia");
     assert!(ui.has("Di cosa hai bisogno oggi?"), "change: the questions again, in Italian");
     assert!(ui.has("Indietro"), "back from the first question leads to the languages");
+}
+
+// Issue 16: the check-in path by accessible labels: language → "I have an appointment" → the code on
+// the keypad's keys → "Check in" → the appointment ticket on screen and on paper; a typo is said on
+// the keypad without a server call; too early says when; too late leads to the normal path.
+#[test]
+fn appointment_check_in_by_accessible_labels() {
+    let ui = Ui::new();
+    let code = queue_core::code::Code::from_value(0x0f_1e2d_3c4b).unwrap().canonical();
+    let ok = code.clone();
+    ui.server.with(|s| s.appointments.insert(ok, Ok("lavoro".into())));
+    assert!(!ui.has("Ho un appuntamento"), "not on the language screen");
+    ui.touch("Italiano");
+    ui.touch("Ho un appuntamento");
+    let adapter = ui.window.global::<KioskAdapter>();
+    assert_eq!(adapter.get_page(), Page::Appointment);
+    assert!(ui.has("Scrivi il codice del tuo foglio di appuntamento"));
+    let check_in = ui.find("Conferma l'arrivo");
+    assert!(!check_in[0].accessible_enabled().unwrap_or(true), "check in waits for nine characters");
+    ui.type_code(&code);
+    let grouped = format!("{} {} {}", &code[..4], &code[4..8], &code[8..]);
+    assert!(ui.has(&format!("Codice: {grouped}")), "the code shown grouped as on the slip");
+    assert_eq!(adapter.get_code(), grouped.as_str());
+    // The keys are all off at nine characters; "Check in" is on.
+    let keys = adapter.get_keys();
+    assert!(slint::Model::iter(&keys).all(|k| !k.enabled));
+    ui.touch("Conferma l'arrivo");
+    assert_eq!(adapter.get_page(), Page::Ticket);
+    let number = adapter.get_ticket_number().to_string();
+    assert!(number.starts_with('D'), "{number}");
+    assert!(ui.has(&format!("Il tuo numero: {number}")));
+    let printed = ui.printer.tickets();
+    assert_eq!(printed.len(), 1);
+    assert!(printed[0].windows(number.len()).any(|w| w == number.as_bytes()), "the number is on paper");
+    ui.touch("Fatto");
+
+    // Arabic: the same keypad, a typo caught locally.
+    ui.touch("العربية");
+    ui.touch("لدي موعد");
+    assert!(adapter.get_rtl());
+    let mut typo = code.clone();
+    typo.replace_range(0..1, if typo.starts_with('0') { "1" } else { "0" });
+    ui.type_code(&typo);
+    ui.touch("سجّل وصولي");
+    assert!(ui.has("في هذا الرمز خطأ في الكتابة: تحقّق منه."));
+    assert_eq!(ui.server.with(|s| s.check_ins.len()), 1, "no server call for a typo");
+    ui.touch("امسح الكل");
+    assert_eq!(adapter.get_code(), "");
+
+    // Too early: when, in the visitor's language; back to the code.
+    let early = queue_core::code::Code::from_value(77).unwrap().canonical();
+    let refused = ServerError::CheckIn { code: "too_early".into(), opens_at: Some("08:30".into()) };
+    ui.server.with(|s| s.appointments.insert(early.clone(), Err(refused)));
+    ui.type_code(&early);
+    ui.touch("سجّل وصولي");
+    assert_eq!(adapter.get_page(), Page::AppointmentEarly);
+    assert!(ui.has("يبدأ تسجيل الوصول الساعة 08:30"));
+    ui.touch("رجوع");
+    assert_eq!(adapter.get_page(), Page::Appointment);
+
+    // Too late: staff told, a normal ticket offered.
+    let late = queue_core::code::Code::from_value(78).unwrap().canonical();
+    let refused = ServerError::CheckIn { code: "too_late".into(), opens_at: None };
+    ui.server.with(|s| s.appointments.insert(late.clone(), Err(refused)));
+    ui.touch("امسح الكل");
+    ui.type_code(&late);
+    ui.touch("سجّل وصولي");
+    assert!(ui.has("لقد فات وقت موعدك") && ui.has("أبلغنا الموظفين. خذ تذكرة عادية."));
+    ui.touch("خذ تذكرة عادية");
+    assert!(ui.has("ماذا تحتاج اليوم؟"), "the normal path, in Arabic");
+    assert_eq!(ui.printer.tickets().len(), 1, "nothing more printed");
 }

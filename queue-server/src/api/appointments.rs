@@ -421,11 +421,11 @@ pub async fn check_in(
     match booking::window(at, state.now(), rules.check_in_early_min, rules.check_in_late_min) {
         Window::Open => {}
         Window::Early { opens } => {
-            return Err(ApiError::new(
-                StatusCode::CONFLICT,
-                "too_early",
-                format!("check-in opens at {}", opens.to_zoned(cfg_site.time_zone.clone()).strftime("%H:%M")),
-            ));
+            let hm = opens.to_zoned(cfg_site.time_zone.clone()).strftime("%H:%M").to_string();
+            return Err(ApiError {
+                opens_at: Some(hm.clone()),
+                ..ApiError::new(StatusCode::CONFLICT, "too_early", format!("check-in opens at {hm}"))
+            });
         }
         Window::Late => {
             let b = row.id.clone();

@@ -95,6 +95,7 @@ fn kiosk_info(live: &Live<'_>, site: &SiteId) -> Option<KioskInfo> {
         triage: s.triage.clone(),
         waiting_area: s.waiting_area.clone(),
         public_url: s.public_url.clone(),
+        appointments: s.services.iter().any(|svc| svc.appointments.is_some()),
     })
 }
 

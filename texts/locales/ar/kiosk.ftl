@@ -77,3 +77,24 @@ kiosk-previous-choices = الخيارات السابقة
 kiosk-page = { $page } من { $pages }
 kiosk-ticket-speech = رقمك هو { $number }. { $label }.
 kiosk-printer-none = هذا الكشك لا يطبع: التقط صورة للشاشة أو تذكر رقمك.
+
+## المواعيد: تسجيل الوصول برمز ورقة الموعد (issue 16)
+kiosk-have-appointment = لدي موعد
+kiosk-appointment-title = اكتب الرمز الموجود في ورقة موعدك
+# $code: الرمز المكتوب حتى الآن، مجموعات كما في الورقة (7K3M QD9P 4).
+kiosk-appointment-code = الرمز: { $code }
+kiosk-appointment-delete = احذف آخر حرف
+kiosk-appointment-clear = امسح الكل
+kiosk-appointment-check-in = سجّل وصولي
+kiosk-appointment-typo = في هذا الرمز خطأ في الكتابة: تحقّق منه.
+# $time: موعد بدء تسجيل الوصول، HH:MM بالتوقيت المحلي.
+kiosk-appointment-early = يبدأ تسجيل الوصول الساعة { $time }
+kiosk-appointment-early-soon = لم يبدأ تسجيل الوصول لهذا الموعد بعد
+kiosk-appointment-early-advice = عُد إلى الكشك في ذلك الوقت، أو اسأل في الاستقبال.
+kiosk-appointment-late = لقد فات وقت موعدك
+kiosk-appointment-late-advice = أبلغنا الموظفين. خذ تذكرة عادية.
+kiosk-appointment-take-ticket = خذ تذكرة عادية
+kiosk-appointment-used = هذا الرمز استُخدم من قبل. إذا لم تكن أنت من استخدمه، اسأل في الاستقبال.
+kiosk-appointment-unknown = لا نعرف هذا الرمز. قارنه بورقة موعدك، أو اسأل في الاستقبال.
+kiosk-appointment-wait = رموز خاطئة كثيرة. انتظر دقيقة ثم حاول مرة أخرى.
+kiosk-appointment-offline = لا يمكننا التحقق من رمزك الآن. حاول بعد قليل، أو اذهب إلى الاستقبال.

@@ -83,3 +83,24 @@ kiosk-page = { $page } of { $pages }
 # $number: the number as spoken; $label: where and what for.
 kiosk-ticket-speech = Your number is { $number }. { $label }.
 kiosk-printer-none = This kiosk does not print: take a photo of the screen or remember your number.
+
+## Appointments: check-in with the code on the slip (issue 16)
+kiosk-have-appointment = I have an appointment
+kiosk-appointment-title = Type the code on your appointment slip
+# $code: the code typed so far, grouped as on the slip (7K3M QD9P 4).
+kiosk-appointment-code = Code: { $code }
+kiosk-appointment-delete = Delete the last character
+kiosk-appointment-clear = Clear
+kiosk-appointment-check-in = Check in
+kiosk-appointment-typo = This code has a typo: check it.
+# $time: when check-in opens, site-local HH:MM.
+kiosk-appointment-early = Check-in opens at { $time }
+kiosk-appointment-early-soon = Check-in for this appointment has not opened yet
+kiosk-appointment-early-advice = Come back to the kiosk then, or ask at reception.
+kiosk-appointment-late = Your appointment time has passed
+kiosk-appointment-late-advice = Staff have been told. Take a normal ticket.
+kiosk-appointment-take-ticket = Take a normal ticket
+kiosk-appointment-used = This code has already been used. If it was not you, ask at reception.
+kiosk-appointment-unknown = We do not know this code. Compare it with your slip, or ask at reception.
+kiosk-appointment-wait = Too many wrong codes. Please wait a minute, then try again.
+kiosk-appointment-offline = We cannot check your code right now. Try again in a moment, or go to reception.

@@ -73,3 +73,24 @@ kiosk-previous-choices = Choix précédents
 kiosk-page = { $page } sur { $pages }
 kiosk-ticket-speech = Votre numéro est { $number }. { $label }.
 kiosk-printer-none = Cette borne n'imprime pas : prenez l'écran en photo ou retenez votre numéro.
+
+## Rendez-vous : arrivée avec le code de la fiche (issue 16)
+kiosk-have-appointment = J'ai un rendez-vous
+kiosk-appointment-title = Tapez le code de votre fiche de rendez-vous
+# $code : le code tapé jusqu'ici, groupé comme sur la fiche (7K3M QD9P 4).
+kiosk-appointment-code = Code : { $code }
+kiosk-appointment-delete = Effacer le dernier caractère
+kiosk-appointment-clear = Tout effacer
+kiosk-appointment-check-in = Signaler mon arrivée
+kiosk-appointment-typo = Ce code contient une faute de frappe : vérifiez-le.
+# $time : l'heure d'ouverture de l'enregistrement, HH:MM (heure locale).
+kiosk-appointment-early = L'enregistrement ouvre à { $time }
+kiosk-appointment-early-soon = L'enregistrement pour ce rendez-vous n'est pas encore ouvert
+kiosk-appointment-early-advice = Revenez à la borne à cette heure-là, ou demandez à l'accueil.
+kiosk-appointment-late = L'heure de votre rendez-vous est passée
+kiosk-appointment-late-advice = Le personnel a été prévenu. Prenez un ticket normal.
+kiosk-appointment-take-ticket = Prendre un ticket normal
+kiosk-appointment-used = Ce code a déjà été utilisé. Si ce n'était pas vous, demandez à l'accueil.
+kiosk-appointment-unknown = Nous ne connaissons pas ce code. Comparez-le avec votre fiche, ou demandez à l'accueil.
+kiosk-appointment-wait = Trop de codes erronés. Attendez une minute, puis réessayez.
+kiosk-appointment-offline = Nous ne pouvons pas vérifier votre code maintenant. Réessayez dans un instant, ou allez à l'accueil.

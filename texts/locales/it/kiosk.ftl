@@ -83,3 +83,24 @@ kiosk-page = { $page } di { $pages }
 # $number: il numero detto a voce; $label: dove e per cosa.
 kiosk-ticket-speech = Il tuo numero è { $number }. { $label }.
 kiosk-printer-none = Questo chiosco non stampa: fai una foto allo schermo o ricorda il tuo numero.
+
+## Appuntamenti: accettazione con il codice del foglio (issue 16)
+kiosk-have-appointment = Ho un appuntamento
+kiosk-appointment-title = Scrivi il codice del tuo foglio di appuntamento
+# $code: il codice scritto finora, a gruppi come sul foglio (7K3M QD9P 4).
+kiosk-appointment-code = Codice: { $code }
+kiosk-appointment-delete = Cancella l'ultimo carattere
+kiosk-appointment-clear = Cancella tutto
+kiosk-appointment-check-in = Conferma l'arrivo
+kiosk-appointment-typo = Questo codice ha un errore di battitura: controllalo.
+# $time: quando apre l'accettazione, ora locale HH:MM.
+kiosk-appointment-early = L'accettazione apre alle { $time }
+kiosk-appointment-early-soon = L'accettazione per questo appuntamento non è ancora aperta
+kiosk-appointment-early-advice = Torna al chiosco a quell'ora, oppure chiedi all'accoglienza.
+kiosk-appointment-late = L'ora del tuo appuntamento è passata
+kiosk-appointment-late-advice = Abbiamo avvisato il personale. Prendi un biglietto normale.
+kiosk-appointment-take-ticket = Prendi un biglietto normale
+kiosk-appointment-used = Questo codice è già stato usato. Se non sei stato tu, chiedi all'accoglienza.
+kiosk-appointment-unknown = Non conosciamo questo codice. Confrontalo con il tuo foglio, oppure chiedi all'accoglienza.
+kiosk-appointment-wait = Troppi codici sbagliati. Aspetta un minuto, poi riprova.
+kiosk-appointment-offline = Ora non possiamo controllare il tuo codice. Riprova tra poco, oppure vai all'accoglienza.

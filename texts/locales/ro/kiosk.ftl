@@ -75,3 +75,24 @@ kiosk-previous-choices = Opțiunile anterioare
 kiosk-page = { $page } din { $pages }
 kiosk-ticket-speech = Numărul dumneavoastră este { $number }. { $label }.
 kiosk-printer-none = Acest chioșc nu tipărește: fotografiați ecranul sau rețineți numărul.
+
+## Programări: confirmarea sosirii cu codul de pe bilet (issue 16)
+kiosk-have-appointment = Am o programare
+kiosk-appointment-title = Tastați codul de pe biletul de programare
+# $code: codul tastat până acum, grupat ca pe bilet (7K3M QD9P 4).
+kiosk-appointment-code = Cod: { $code }
+kiosk-appointment-delete = Ștergeți ultimul caracter
+kiosk-appointment-clear = Ștergeți tot
+kiosk-appointment-check-in = Confirmați sosirea
+kiosk-appointment-typo = Acest cod are o greșeală de tastare: verificați-l.
+# $time: ora la care începe confirmarea sosirii, ora locală HH:MM.
+kiosk-appointment-early = Confirmarea sosirii începe la ora { $time }
+kiosk-appointment-early-soon = Confirmarea sosirii pentru această programare nu a început încă
+kiosk-appointment-early-advice = Reveniți atunci la chioșc sau întrebați la recepție.
+kiosk-appointment-late = Ora programării dumneavoastră a trecut
+kiosk-appointment-late-advice = Personalul a fost anunțat. Luați un bon obișnuit.
+kiosk-appointment-take-ticket = Luați un bon obișnuit
+kiosk-appointment-used = Acest cod a fost deja folosit. Dacă nu l-ați folosit dumneavoastră, întrebați la recepție.
+kiosk-appointment-unknown = Nu cunoaștem acest cod. Comparați-l cu biletul dumneavoastră sau întrebați la recepție.
+kiosk-appointment-wait = Prea multe coduri greșite. Așteptați un minut, apoi încercați din nou.
+kiosk-appointment-offline = Nu putem verifica codul acum. Încercați din nou peste puțin timp sau mergeți la recepție.

@@ -76,3 +76,24 @@ kiosk-previous-choices = Попередні варіанти
 kiosk-page = { $page } з { $pages }
 kiosk-ticket-speech = Ваш номер { $number }. { $label }.
 kiosk-printer-none = Цей кіоск не друкує: сфотографуйте екран або запам'ятайте свій номер.
+
+## Запис на прийом: реєстрація за кодом з талона запису (issue 16)
+kiosk-have-appointment = У мене запис на прийом
+kiosk-appointment-title = Введіть код з вашого талона запису
+# $code: код, введений досі, групами, як на талоні (7K3M QD9P 4).
+kiosk-appointment-code = Код: { $code }
+kiosk-appointment-delete = Стерти останній символ
+kiosk-appointment-clear = Стерти все
+kiosk-appointment-check-in = Зареєструвати прихід
+kiosk-appointment-typo = У цьому коді помилка: перевірте його.
+# $time: коли відкривається реєстрація, місцевий час HH:MM.
+kiosk-appointment-early = Реєстрація відкривається о { $time }
+kiosk-appointment-early-soon = Реєстрація на цей запис ще не відкрита
+kiosk-appointment-early-advice = Поверніться до кіоску в цей час або зверніться на рецепцію.
+kiosk-appointment-late = Час вашого запису минув
+kiosk-appointment-late-advice = Працівників повідомлено. Візьміть звичайний талон.
+kiosk-appointment-take-ticket = Взяти звичайний талон
+kiosk-appointment-used = Цей код уже використано. Якщо це були не ви, зверніться на рецепцію.
+kiosk-appointment-unknown = Ми не знаємо цього коду. Звірте його зі своїм талоном або зверніться на рецепцію.
+kiosk-appointment-wait = Забагато неправильних кодів. Зачекайте хвилину, потім спробуйте ще раз.
+kiosk-appointment-offline = Зараз ми не можемо перевірити ваш код. Спробуйте трохи згодом або підійдіть до рецепції.
