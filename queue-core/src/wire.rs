@@ -521,6 +521,9 @@ pub struct ServiceView {
     #[cfg_attr(feature = "openapi", schema(inline))]
     pub names: Texts,
     pub target_wait_s: u32,
+    /// Whether the service takes bookings (`[services.appointments]`, issue 16).
+    #[serde(default)]
+    pub appointments: bool,
 }
 
 /// `GET /api/v1/sites/{site}/kiosk`: everything a kiosk shows.

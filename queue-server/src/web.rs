@@ -47,6 +47,7 @@ pub fn routes() -> Router<AppState> {
         .route("/display/{site}", get(display_page))
         .route("/display/assets/fonts/{file}", get(font))
         .route("/desk", get(desk))
+        .route("/desk/code-qr.svg", axum::routing::post(desk_page::code_qr))
         .route("/t/{token}", get(ticket))
         .route("/t/{token}/qr.svg", get(ticket_qr))
         .route("/assets/{file}", get(asset))

@@ -6,6 +6,7 @@ mod auth_matrix;
 mod bad_input;
 mod concurrency;
 mod crash;
+mod desk_appointments;
 mod desk_day;
 mod display;
 mod faults;

@@ -50,6 +50,7 @@ pub async fn list_sites(State(state): State<AppState>, who: crate::auth::MaybeId
                     public_label: svc.public_label.clone(),
                     names: if svc.discreet && !staff { Default::default() } else { svc.names.clone() },
                     target_wait_s: svc.target_wait_s,
+                    appointments: svc.appointments.is_some(),
                 })
                 .collect(),
         })

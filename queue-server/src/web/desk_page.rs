@@ -3,8 +3,39 @@
 //! (`texts/locales/<lang>/{desk,staff}.ftl`). It drives everything through API v1. No inline script or style.
 
 use super::shell::{self, Shell};
+use crate::api::ApiJson;
+use crate::auth::{Identity, Role};
+use crate::error::ApiError;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 use texts::id;
+
+/// `{code}` of `POST /desk/code-qr.svg`.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CodeQr {
+    pub code: String,
+}
+
+/// `POST /desk/code-qr.svg` `{code}`: the QR code of a booking's check-in code (`7K3M-QD9P-4`), for
+/// the slip the desk page shows and prints. Staff only; the code travels in the body, never in a
+/// URL that a log could keep, and nothing is stored. A mistyped code is refused (422).
+pub async fn code_qr(id: Identity, ApiJson(req): ApiJson<CodeQr>) -> Response {
+    if let Err(e) = id.staff(Role::Staff) {
+        return e.into_response();
+    }
+    let code = match queue_core::code::Code::parse(&req.code) {
+        Ok(c) => c,
+        Err(e) => return ApiError::unprocessable(format!("code: {e}")).into_response(),
+    };
+    match super::qr_svg(&code.to_string()) {
+        Some(svg) => {
+            ([(header::CONTENT_TYPE, "image/svg+xml"), (header::CACHE_CONTROL, "no-store")], svg).into_response()
+        }
+        None => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
 
 /// The language the page is first written in.
 const LANG: &str = texts::DEFAULT_LANGUAGE;
@@ -240,6 +271,96 @@ pub fn render() -> String {
                         p id="find-result" role="status" aria-live="polite" {}
                     }
                 }
+                // Follow-ups (issue 16): book one (no name: the person keeps the code), the day's list.
+                section id="appts" class="card" aria-labelledby="appts-h" {
+                    h2 id="appts-h" { (i18n("desk-appointments")) }
+                    details id="ap-new" {
+                        summary { (i18n("desk-book-follow-up")) }
+                        form id="ap-form" {
+                            p class="help" { (i18n("desk-book-help")) }
+                            label for="ap-service" { (i18n("desk-service")) }
+                            select id="ap-service" required {}
+                            label for="ap-date" { (i18n("desk-date")) }
+                            input type="date" id="ap-date" required;
+                            label for="ap-duration" { (i18n("desk-duration")) }
+                            select id="ap-duration" {}
+                            label for="ap-mediator" { (i18n("desk-mediator-language")) }
+                            select id="ap-mediator" {
+                                option value="" data-i18n="desk-none" { (texts::t(LANG, "desk-none")) }
+                                @for l in texts::LANGUAGES {
+                                    option value=(l.code) lang=(l.code) { (l.native_name) }
+                                }
+                            }
+                            label for="ap-second" { (i18n("desk-second-staff")) }
+                            select id="ap-second" {
+                                option value="" data-i18n="desk-none" { (texts::t(LANG, "desk-none")) }
+                            }
+                            fieldset id="ap-slots-box" {
+                                legend { (i18n("desk-free-slots")) }
+                                div id="ap-slots" class="slots" {}
+                                p id="ap-slots-none" hidden { (i18n("desk-no-free-slots")) }
+                            }
+                            p id="ap-error" class="error" role="alert" {}
+                        }
+                        // The slip: all that prints (desk.css, @media print).
+                        div id="ap-slip" class="slip" hidden {
+                            p class="slip-title" { (i18n("desk-slip-title")) }
+                            p id="ap-when" class="slip-when" {}
+                            p id="ap-what" {}
+                            p class="slip-label" { (i18n("desk-slip-code")) }
+                            p id="ap-code" class="slip-code" {}
+                            img id="ap-qr" alt="" width="180" height="180";
+                            p class="slip-help" { (i18n("desk-slip-help")) }
+                            p class="help no-print" { (i18n("desk-code-once")) }
+                            button type="button" id="ap-print" class="primary no-print" { (i18n("desk-print-slip")) }
+                        }
+                    }
+                    h3 id="ap-day-h" { (i18n("desk-appointments-of")) }
+                    div class="row" {
+                        label for="ap-day" { (i18n("desk-date")) }
+                        input type="date" id="ap-day";
+                        button type="button" id="ap-today" { (i18n("desk-today")) }
+                    }
+                    p id="ap-day-empty" { (i18n("desk-no-appointments")) }
+                    table id="ap-list" hidden {
+                        caption class="visually-hidden" { (i18n("desk-appointments-of")) }
+                        thead {
+                            tr {
+                                th scope="col" { (i18n("desk-time")) }
+                                th scope="col" { (i18n("desk-code")) }
+                                th scope="col" { (i18n("desk-service")) }
+                                th scope="col" { (i18n("desk-duration")) }
+                                th scope="col" { (i18n("desk-second-staff")) }
+                                th scope="col" { (i18n("desk-col-mediator")) }
+                                th scope="col" { (i18n("desk-state")) }
+                                th scope="col" { (i18n("desk-change")) }
+                            }
+                        }
+                        tbody {}
+                    }
+                    p id="ap-msg" role="status" aria-live="polite" {}
+                }
+                dialog id="ap-cancel-dialog" aria-labelledby="ap-cancel-h" {
+                    h2 id="ap-cancel-h" { (i18n("desk-cancel-title")) }
+                    p id="ap-cancel-what" {}
+                    div class="row" {
+                        button type="button" id="ap-cancel-yes" class="primary" { (i18n("desk-cancel-yes")) }
+                        button type="button" id="ap-cancel-no" { (i18n("desk-cancel-no")) }
+                    }
+                }
+                dialog id="ap-move-dialog" aria-labelledby="ap-move-h" {
+                    h2 id="ap-move-h" { (i18n("desk-move-title")) }
+                    p id="ap-move-what" {}
+                    label for="ap-move-date" { (i18n("desk-date")) }
+                    input type="date" id="ap-move-date";
+                    fieldset {
+                        legend { (i18n("desk-free-slots")) }
+                        div id="ap-move-slots" class="slots" {}
+                        p id="ap-move-none" hidden { (i18n("desk-no-free-slots")) }
+                    }
+                    p id="ap-move-error" class="error" role="alert" {}
+                    button type="button" id="ap-move-close" { (i18n("desk-move-close")) }
+                }
                 dialog id="logout-dialog" aria-labelledby="logout-h" {
                     h2 id="logout-h" { (i18n("desk-logout-title")) }
                     p id="logout-called" hidden {}
@@ -286,7 +407,9 @@ mod tests {
             }
         }
         // Ids the script builds from API values: each value's text.
-        for prefix in ["staff-desk-", "staff-status-", "staff-priority-", "staff-alert-", "desk-reason-"] {
+        for prefix in
+            ["staff-desk-", "staff-status-", "staff-priority-", "staff-alert-", "desk-reason-", "desk-appt-state-"]
+        {
             assert!(script.contains(&format!("\"{prefix}\" +")), "{prefix}");
         }
         ids.retain(|id| !id.ends_with('-'));
@@ -304,6 +427,15 @@ mod tests {
             ids.push(format!("staff-desk-{}", word(serde_json::to_value(d).unwrap())));
         }
         ids.extend(["help_requested", "printer_failure", "kiosk_flood", "other"].map(|k| format!("staff-alert-{k}")));
+        // A booking's states (`BookingView::state`), its two buttons with their labels, and the
+        // refusals of booking, moving and cancelling (`api::appointments`).
+        ids.extend(["booked", "checked_in", "missed", "cancelled"].map(|k| format!("desk-appt-state-{k}")));
+        for b in ["desk-appt-move", "desk-appt-cancel"] {
+            ids.extend([b.to_owned(), format!("{b}-label")]);
+        }
+        ids.extend(
+            ["slot_taken", "appointment_cap_reached", "appointment_not_booked"].map(|k| format!("desk-err-{k}")),
+        );
         for r in [
             "urgent",
             "appointment",

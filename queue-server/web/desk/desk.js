@@ -39,7 +39,7 @@
     $("lang").value = S.lang;
     statsLink();
     document.querySelectorAll("[data-i18n]").forEach(function (el) { el.textContent = t(el.getAttribute("data-i18n")); });
-    if (S.me) { fillReception(); render(); renderDevices(); fillPrintAt(); }
+    if (S.me) { fillReception(); fillAppointments(); render(); renderDevices(); fillPrintAt(); }
   }
   // The statistics open in the desk page's language, for the desk's site.
   function statsLink() {
@@ -60,7 +60,7 @@
   var ACTIONS = ["open", "pause", "close", "call-next", "undo", "recall", "start", "finish", "no-show", "hold", "return", "transfer-toggle", "xfer-go", "rx-go"];
   function offlineGuard() {
     var why = S.connected ? "" : t("desk-disabled-offline");
-    ACTIONS.concat(Array.prototype.slice.call(document.querySelectorAll(".call-this, .call-back, .going, .lift-cap")).map(function (b) { return b; }))
+    ACTIONS.concat(Array.prototype.slice.call(document.querySelectorAll(".call-this, .call-back, .going, .lift-cap, .ap-act")).map(function (b) { return b; }))
       .forEach(function (b) {
         var el = typeof b === "string" ? $(b) : b;
         if (!el) return;
@@ -113,6 +113,7 @@
   // --- session ---------------------------------------------------------------------------------
   function loggedOut() {
     S.me = null; S.csrf = null;
+    hideSlip();
     if (S.es) { S.es.close(); S.es = null; }
     show("login");
   }
@@ -164,9 +165,14 @@
     });
   }
   function useDesk(site, desk) {
+    var sameSite = S.site === site;
     S.site = site; S.desk = desk;
     statsLink();
     fillReception();
+    if (!sameSite || !$("ap-day").value) { $("ap-day").value = siteNow().date; $("ap-date").value = ""; AP.slot = {}; hideSlip(); }
+    fillAppointments();
+    loadColleagues();
+    loadAppts();
     store.set("desk", JSON.stringify({ site: site, desk: desk }));
     show("work");
     connect();
@@ -201,6 +207,7 @@
       var a = e.alert || {};
       addAlert(a.kind, alertText(a), e.at);
       refresh();
+      loadAppts();
     });
   }
   function alertText(a) {
@@ -286,6 +293,8 @@
         if ($("sound").checked) beep();
       }
     }
+    // A check-in at the kiosk issues a ticket: the day's appointments say so.
+    if (name === "ticket.issued") loadAppts();
     refresh();
   }
   function addAlert(kind, text, at) {
@@ -385,6 +394,7 @@
     renderParked(d);
     renderWaiting(d);
     renderCaps();
+    renderAppts();
     $("rx-go").disabled = false;
     offlineGuard();
   }
@@ -674,6 +684,277 @@
       : t("desk-find-none", { number: n });
   }
 
+  // --- appointments: book a follow-up (no name: the person keeps the code), the day's list -------
+  // AP.slot: each service's slot length, learnt from its free times; AP.seq drops stale answers.
+  var AP = { slot: {}, list: [], loading: false, again: false, seq: 0, moveSeq: 0, moving: null, cancelling: null };
+  function siteInfo() { return S.sites.filter(function (s) { return s.id === S.site; })[0]; }
+  function siteTz() { var s = siteInfo(); return (s && s.time_zone) || undefined; }
+  // The date (YYYY-MM-DD) and time (HH:MM) at the site now.
+  function siteNow() {
+    var p = {};
+    new Intl.DateTimeFormat("en-GB", { timeZone: siteTz(), year: "numeric", month: "2-digit", day: "2-digit",
+      hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).formatToParts(new Date()).forEach(function (x) { p[x.type] = x.value; });
+    return { date: p.year + "-" + p.month + "-" + p.day, time: p.hour + ":" + p.minute };
+  }
+  function addDays(date, n) { var d = new Date(date + "T12:00:00Z"); d.setUTCDate(d.getUTCDate() + n); return d.toISOString().slice(0, 10); }
+  // A booking's day and time in words, at the site's time.
+  function fmtWhen(b) {
+    return new Date(b.start_at).toLocaleString(S.lang, { timeZone: siteTz(), weekday: "long", day: "numeric", month: "long",
+      year: "numeric", hour: "2-digit", minute: "2-digit" });
+  }
+  // `7K3M-QD9P-4` → `7K3M QD9P 4`: easy to read out and to type.
+  function groupCode(c) { var s = String(c).replace(/[^0-9A-Za-z]/g, "").toUpperCase(); return s.slice(0, 4) + " " + s.slice(4, 8) + " " + s.slice(8); }
+  function hintText(b) { return b.code_hint + "…"; }
+  function apServices() { var s = siteInfo(); return s ? s.services.filter(function (x) { return x.appointments; }) : []; }
+  function languageName(code) {
+    var o = Array.prototype.filter.call($("ap-mediator").options, function (x) { return x.value === code; })[0];
+    return o ? o.textContent : code;
+  }
+  function colleagueName(u) {
+    var c = (S.colleagues || []).filter(function (x) { return x.username === u; })[0];
+    return c ? c.display_name : u;
+  }
+  function loadColleagues() {
+    if (!S.site) return;
+    api("GET", "/api/v1/sites/" + S.site + "/colleagues").then(function (r) { S.colleagues = r.body; fillAppointments(); drawn.appts = null; renderAppts(); }, function () { });
+  }
+  function fillAppointments() {
+    var site = siteInfo();
+    if (!site) return;
+    fillSelect($("ap-service"), apServices().map(function (s) {
+      return [s.id, serviceText({ service: s.id, service_label: s.public_label[S.lang] || s.public_label.it })];
+    }), $("ap-service").value || undefined);
+    Array.prototype.forEach.call($("ap-mediator").options, function (o) { o.hidden = !!o.value && site.languages.indexOf(o.value) < 0; });
+    var second = $("ap-second").value;
+    var others = (S.colleagues || []).filter(function (c) { return !S.me || c.username !== S.me.username; });
+    fillSelect($("ap-second"), [["", t("desk-none")]].concat(others.map(function (c) { return [c.username, c.display_name]; })),
+      others.some(function (c) { return c.username === second; }) ? second : "");
+    fillDurations();
+  }
+  // One to four slots of the service (one until its slot length is known).
+  function fillDurations() {
+    var slot = AP.slot[$("ap-service").value], sel = $("ap-duration"), v = sel.value;
+    if (!slot) { fillSelect(sel, [["", t("desk-none")]], ""); return; }
+    var items = [1, 2, 3, 4].map(function (n) { return [String(n * slot), t("desk-minutes", { n: n * slot })]; });
+    fillSelect(sel, items, items.some(function (it) { return it[0] === v; }) ? v : String(slot));
+  }
+  function slotsPath(service, date, duration) {
+    return "/api/v1/sites/" + S.site + "/appointments/slots?service=" + encodeURIComponent(service) + "&date=" + date +
+      (duration ? "&duration_min=" + duration : "");
+  }
+  // The next day (from tomorrow, two weeks at most) on which the service takes bookings.
+  function nextOpenDay() {
+    var service = $("ap-service").value;
+    if (!service) return;
+    var seq = ++AP.seq, first = addDays(siteNow().date, 1);
+    var probe = function (i) {
+      if (i >= 14) { $("ap-date").value = first; loadSlots(); return; }
+      var date = addDays(first, i);
+      api("GET", slotsPath(service, date)).then(function (r) {
+        if (seq !== AP.seq) return;
+        AP.slot[service] = r.body.duration_min;
+        if (r.body.cap_units > 0) { $("ap-date").value = date; fillDurations(); showSlots(r.body); } else { probe(i + 1); }
+      }, function (e) { if (seq === AP.seq) $("ap-error").textContent = errText(e); });
+    };
+    probe(0);
+  }
+  function loadSlots() {
+    var service = $("ap-service").value, date = $("ap-date").value;
+    if (!service || !date || !S.site) return;
+    var seq = ++AP.seq, known = !!AP.slot[service];
+    api("GET", slotsPath(service, date, known ? $("ap-duration").value : "")).then(function (r) {
+      if (seq !== AP.seq) return;
+      if (!known) { AP.slot[service] = r.body.duration_min; fillDurations(); }
+      showSlots(r.body);
+    }, function (e) { if (seq === AP.seq) { $("ap-error").textContent = errText(e); showSlots({ slots: [] }); } });
+  }
+  // Free times as buttons (today's past ones left out); one press books.
+  function slotButtons(box, none, view, date, onPick) {
+    var now = siteNow();
+    var times = (view.slots || []).filter(function (s) { return date !== now.date || s > now.time; });
+    box.textContent = "";
+    times.forEach(function (time) {
+      var b = document.createElement("button");
+      b.type = "button"; b.className = "slot ap-act"; b.textContent = time;
+      b.setAttribute("data-start", time);
+      b.disabled = !S.connected;
+      b.addEventListener("click", function () { onPick(time, b); });
+      box.appendChild(b);
+    });
+    none.hidden = times.length > 0;
+    box.setAttribute("data-loaded", date + " " + times.length);
+  }
+  function showSlots(view) {
+    slotButtons($("ap-slots"), $("ap-slots-none"), view, $("ap-date").value, book);
+  }
+  function book(time, button) {
+    if (!S.connected) { $("ap-error").textContent = t("desk-err-offline"); return; }
+    var body = { service: $("ap-service").value, start: $("ap-date").value + "T" + time };
+    if ($("ap-duration").value) body.duration_min = parseInt($("ap-duration").value, 10);
+    if ($("ap-mediator").value) body.mediator_language = $("ap-mediator").value;
+    if ($("ap-second").value) body.second_staff = $("ap-second").value;
+    $("ap-error").textContent = "";
+    button.disabled = true;
+    api("POST", "/api/v1/sites/" + S.site + "/appointments", body).then(function (r) {
+      showSlip(r.body);
+      message(t("desk-msg-booked", { when: fmtWhen(r.body), service: serviceText(r.body) }));
+      loadSlots();
+      loadAppts();
+    }, function (e) { $("ap-error").textContent = errText(e); loadSlots(); });
+  }
+  // The slip: the code large and grouped, its QR (drawn by the server from the code, kept nowhere),
+  // when and what. The code is never shown again.
+  function showSlip(b) {
+    var grouped = groupCode(b.code);
+    $("ap-slip").hidden = false;
+    $("ap-when").textContent = fmtWhen(b);
+    var what = [serviceText(b), t("desk-minutes", { n: b.duration_min })];
+    if (b.mediator_language) what.push(t("desk-col-mediator") + " " + languageName(b.mediator_language));
+    $("ap-what").textContent = what.join(" · ");
+    $("ap-code").textContent = grouped;
+    var qr = $("ap-qr");
+    qr.removeAttribute("src");
+    qr.alt = t("desk-slip-code") + " " + grouped;
+    fetch("/desk/code-qr.svg", { method: "POST", credentials: "same-origin", cache: "no-store",
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": S.csrf || "" }, body: JSON.stringify({ code: b.code }) })
+      .then(function (r) { if (!r.ok) throw new Error("HTTP " + r.status); return r.text(); })
+      .then(function (svg) { qr.src = "data:image/svg+xml;charset=utf-8," + encodeURIComponent(svg); }, function () { qr.hidden = true; });
+    qr.hidden = false;
+    $("ap-slip").scrollIntoView({ block: "nearest" });
+  }
+  function hideSlip() {
+    $("ap-slip").hidden = true;
+    $("ap-code").textContent = "";
+    $("ap-qr").removeAttribute("src");
+  }
+  // The day's bookings (one request at a time).
+  function loadAppts() {
+    if (!S.site || !S.me) return;
+    if (AP.loading) { AP.again = true; return; }
+    var day = $("ap-day").value || siteNow().date;
+    AP.loading = true;
+    api("GET", "/api/v1/sites/" + S.site + "/appointments?date=" + day).then(function (r) {
+      AP.list = r.body || []; AP.day = day;
+      renderAppts();
+      $("appts").setAttribute("data-loaded", String(Date.now()));
+    }, function () { }).then(function () {
+      AP.loading = false;
+      if (AP.again) { AP.again = false; loadAppts(); }
+    });
+  }
+  function renderAppts() {
+    var list = AP.list || [];
+    $("ap-day-empty").hidden = list.length > 0;
+    $("ap-list").hidden = list.length === 0;
+    var key = JSON.stringify(list.map(function (b) { return [b.id, b.start, b.state]; })) + S.lang + S.connected;
+    if (!changed("appts", key)) return;
+    var body = $("ap-list").tBodies[0];
+    body.textContent = "";
+    list.forEach(function (b) {
+      var tr = document.createElement("tr");
+      tr.setAttribute("data-id", b.id);
+      tr.setAttribute("data-state", b.state);
+      tr.className = "st-" + b.state;
+      var time = b.start.slice(11);
+      var cells = [time, hintText(b), serviceText(b), t("desk-minutes", { n: b.duration_min }),
+        b.second_staff ? colleagueName(b.second_staff) : t("desk-none"),
+        b.mediator_language ? languageName(b.mediator_language) : t("desk-none"),
+        tOr("desk-appt-state-" + b.state, b.state)];
+      cells.forEach(function (c, i) {
+        var td = document.createElement(i === 0 ? "th" : "td");
+        if (i === 0) td.scope = "row";
+        if (i === 6) td.className = "state";
+        td.textContent = c;
+        tr.appendChild(td);
+      });
+      var td = document.createElement("td");
+      if (b.state === "booked") {
+        [["move", "desk-appt-move", openMove], ["cancel", "desk-appt-cancel", openCancel]].forEach(function (a) {
+          var btn = document.createElement("button");
+          btn.type = "button"; btn.className = "ap-act ap-" + a[0]; btn.textContent = t(a[1]);
+          btn.setAttribute("aria-label", t(a[1] + "-label", { time: time, code: hintText(b) }));
+          btn.disabled = !S.connected;
+          btn.addEventListener("click", function () { a[2](b); });
+          td.appendChild(btn);
+        });
+      }
+      tr.appendChild(td);
+      body.appendChild(tr);
+    });
+  }
+  function apWhat(b) {
+    return t("desk-appt-what", { when: fmtWhen(b), service: serviceText(b), code: hintText(b), min: b.duration_min });
+  }
+  function openDialog(id) { var d = $(id); if (d.showModal) d.showModal(); else d.setAttribute("open", ""); }
+  function closeDialog(id) { var d = $(id); if (d.close) d.close(); else d.removeAttribute("open"); }
+  function openCancel(b) {
+    AP.cancelling = b;
+    $("ap-cancel-what").textContent = apWhat(b);
+    openDialog("ap-cancel-dialog");
+    $("ap-cancel-no").focus();
+  }
+  function cancelBooking() {
+    var b = AP.cancelling;
+    closeDialog("ap-cancel-dialog");
+    AP.cancelling = null;
+    if (!b) return;
+    api("POST", "/api/v1/appointments/" + encodeURIComponent(b.id) + "/cancel", {}).then(function () {
+      $("ap-msg").className = "";
+      $("ap-msg").textContent = t("desk-msg-appt-cancelled", { time: b.start.slice(11) });
+      loadAppts(); loadSlots();
+    }, function (e) { $("ap-msg").className = "error"; $("ap-msg").textContent = errText(e); loadAppts(); });
+  }
+  // Move: the free times of the same service and length, on the booking's day or another.
+  function openMove(b) {
+    AP.moving = b;
+    $("ap-move-what").textContent = apWhat(b);
+    $("ap-move-error").textContent = "";
+    $("ap-move-date").value = b.start.slice(0, 10);
+    openDialog("ap-move-dialog");
+    loadMoveSlots();
+    $("ap-move-date").focus();
+  }
+  function loadMoveSlots() {
+    var b = AP.moving, date = $("ap-move-date").value;
+    if (!b || !date) return;
+    var seq = ++AP.moveSeq;
+    api("GET", slotsPath(b.service, date, b.duration_min)).then(function (r) {
+      if (seq === AP.moveSeq) slotButtons($("ap-move-slots"), $("ap-move-none"), r.body, date, moveTo);
+    }, function (e) { if (seq === AP.moveSeq) { $("ap-move-error").textContent = errText(e); slotButtons($("ap-move-slots"), $("ap-move-none"), { slots: [] }, date, moveTo); } });
+  }
+  function moveTo(time, button) {
+    var b = AP.moving;
+    if (!b) return;
+    button.disabled = true;
+    api("POST", "/api/v1/appointments/" + encodeURIComponent(b.id) + "/move", { start: $("ap-move-date").value + "T" + time }).then(function (r) {
+      closeDialog("ap-move-dialog");
+      AP.moving = null;
+      $("ap-msg").className = "";
+      $("ap-msg").textContent = t("desk-msg-appt-moved", { when: fmtWhen(r.body) });
+      loadAppts(); loadSlots();
+    }, function (e) { $("ap-move-error").textContent = errText(e); loadMoveSlots(); loadAppts(); });
+  }
+  function wireAppointments() {
+    $("ap-new").addEventListener("toggle", function () {
+      if (!$("ap-new").open) return;
+      loadColleagues();
+      if ($("ap-date").value) loadSlots(); else nextOpenDay();
+    });
+    $("ap-form").addEventListener("submit", function (ev) { ev.preventDefault(); });
+    $("ap-service").addEventListener("change", function () { fillDurations(); hideSlip(); if ($("ap-date").value) loadSlots(); else nextOpenDay(); });
+    ["ap-date", "ap-duration"].forEach(function (id) { $(id).addEventListener("change", function () { hideSlip(); loadSlots(); }); });
+    ["ap-mediator", "ap-second"].forEach(function (id) { $(id).addEventListener("change", hideSlip); });
+    $("ap-print").addEventListener("click", function () { window.print(); });
+    $("ap-day").addEventListener("change", loadAppts);
+    $("ap-today").addEventListener("click", function () { $("ap-day").value = siteNow().date; loadAppts(); });
+    $("ap-cancel-yes").addEventListener("click", cancelBooking);
+    $("ap-cancel-no").addEventListener("click", function () { AP.cancelling = null; closeDialog("ap-cancel-dialog"); });
+    $("ap-move-date").addEventListener("change", loadMoveSlots);
+    $("ap-move-close").addEventListener("click", function () { AP.moving = null; closeDialog("ap-move-dialog"); });
+    // Check-ins, no-shows and colleagues' bookings show within a minute.
+    setInterval(loadAppts, 60000);
+  }
+
   function logout() {
     var d = desk();
     if (!$("work").hidden && d && mineAtDesk(d) && d.status !== "closed") {
@@ -742,6 +1023,7 @@
     // The kiosks' printers as they are now, each time the form is opened.
     $("rx-new").addEventListener("toggle", function () { if ($("rx-new").open) loadDevices(); });
     $("find-form").addEventListener("submit", function (ev) { ev.preventDefault(); findTicket(); });
+    wireAppointments();
     $("sound").checked = store.get("sound") === "1";
     $("sound").addEventListener("change", function () { store.set("sound", this.checked ? "1" : "0"); });
     document.addEventListener("keydown", function (ev) {
