@@ -1038,6 +1038,32 @@ pub fn appointment_days(tickets: &[TicketStats], tz: &jiff::tz::TimeZone) -> Vec
         .collect()
 }
 
+/// One day from its aggregate (every ticket issued that day, as `select` sums them) and its
+/// appointment tickets (others are left out): what `appointment_days` computes from all the day's
+/// tickets, without reading the walk-ins' events. `None` for a day without tickets.
+pub fn appointment_day(
+    day: jiff::civil::Date,
+    all: &Aggregate,
+    appointments: &[TicketStats],
+) -> Option<AppointmentDay> {
+    if all.issued == 0 {
+        return None;
+    }
+    let called: Vec<&TicketStats> =
+        appointments.iter().filter(|t| t.priority == Priority::Appointment && t.first_wait_ms.is_some()).collect();
+    let appts = all.priorities.get(Priority::Appointment.as_str()).copied().unwrap_or(0);
+    let share = appts as f64 / all.issued as f64;
+    Some(AppointmentDay {
+        day,
+        tickets: all.issued,
+        appointments: appts,
+        share,
+        heavy: share >= APPOINTMENT_HEAVY_SHARE,
+        walk_ins_called: all.called.saturating_sub(called.len() as u64),
+        walk_in_wait_sum_ms: all.wait_sum_ms - called.iter().map(|t| t.wait_ms).sum::<i64>(),
+    })
+}
+
 /// The appointment summary: `bookings` of the period, the period's appointment tickets (others are
 /// left out), and its days (`appointment_days`).
 pub fn appointment_summary(
@@ -1654,6 +1680,24 @@ mod tests {
         all.push(folded(appt_issued("p4", 2 * DAY, 2 * DAY + 60), "p4", Some(2 * DAY + 60 + 30 * MIN)));
         all.push(folded(appt_issued("p5", 2 * DAY, 2 * DAY + 60), "p5", None));
         let days = appointment_days(&all, &jiff::tz::TimeZone::UTC);
+        // The server's path (each day's aggregate and its appointment tickets) gives the same days.
+        let from_aggregates: Vec<AppointmentDay> = days
+            .iter()
+            .filter_map(|d| {
+                let of_day: Vec<TicketStats> = all
+                    .iter()
+                    .filter(|t| t.issued_at.to_zoned(jiff::tz::TimeZone::UTC).date() == d.day)
+                    .cloned()
+                    .collect();
+                let mut agg = Aggregate::default();
+                for t in &of_day {
+                    agg.add(t, 0, 0, false, false);
+                }
+                appointment_day(d.day, &agg, &of_day)
+            })
+            .collect();
+        assert_eq!(from_aggregates, days);
+        assert_eq!(appointment_day(days[0].day, &Aggregate::default(), &[]), None);
         let shape: Vec<_> =
             days.iter().map(|d| (d.tickets, d.appointments, d.heavy, d.walk_in_wait_mean_s())).collect();
         assert_eq!(shape, [(4, 1, true, Some(90.0)), (5, 1, false, Some(25.0)), (3, 3, true, None)]);
