@@ -37,6 +37,10 @@ pub struct TicketStats {
     pub issued_at: Timestamp,
     pub party_size: u32,
     pub priority: Priority,
+    /// The booked time of an appointment ticket (`None` for walk-ins).
+    pub appointment_at: Option<Timestamp>,
+    /// When the ticket was first called (for an appointment's punctuality).
+    pub first_called_at: Option<Timestamp>,
     pub language: String,
     pub needs: Vec<String>,
     pub status: Status,
@@ -120,6 +124,8 @@ impl TicketStats {
             issued_at: e.at,
             party_size: ticket.party_size.max(1),
             priority: ticket.priority,
+            appointment_at: ticket.appointment_at,
+            first_called_at: None,
             language: ticket.language.clone(),
             needs: ticket.needs.clone(),
             status: Status::Waiting,
@@ -231,6 +237,7 @@ impl TicketStats {
         }
         if next == Status::Called && self.first_wait_ms.is_none() {
             self.first_wait_ms = Some(self.wait_ms);
+            self.first_called_at = Some(e.at);
         }
         if next == Status::OnHold {
             self.held = true;
@@ -879,6 +886,240 @@ pub fn suppress(n: u64, min: u32) -> Option<u64> {
     (n == 0 || n >= u64::from(min)).then_some(n)
 }
 
+// Appointments (issue 16). Definitions (also in the README, "Statistics"):
+// - **booked**: bookings of the period (by booked start) not cancelled; **kept**: checked in (state
+//   `checked_in`); **missed**: state `missed` (no check-in in the window, or the appointment ticket
+//   was a no-show: such a booking is missed, not kept); **late**: a check-in came after the window
+//   (`late_ms` set) and the booking was never checked in (it is usually missed as well: late is a
+//   flag, not a fourth outcome); **open**: still `booked` (its window has not closed yet).
+// - **lead time**: booking made (`created_ms`) → booked start, hours, over the booked bookings.
+// - **punctuality**: booked time → first call of the appointment ticket, minutes, signed: an early
+//   call counts negative (it pulls the mean down; it is on time for the share). Over the
+//   appointment tickets called at least once. **Called within 10 min**: the share of those whose
+//   first call came at most `PUNCTUAL_WITHIN_MIN` minutes after the booked time.
+// - **appointment-heavy day**: a site-local day on which at least `APPOINTMENT_HEAVY_SHARE` of the
+//   tickets issued were appointment tickets; the walk-in wait (every ticket not of class
+//   `appointment`) is the `wait` above, over walk-ins called at least once, pooled over the
+//   tickets of the heavy days and of the other days.
+
+/// A site-local day is appointment-heavy when at least this share (0–1) of its tickets are
+/// appointment tickets.
+pub const APPOINTMENT_HEAVY_SHARE: f64 = 0.25;
+/// An appointment is called on time when its first call comes at most this many minutes after its
+/// booked time (an early call is on time).
+pub const PUNCTUAL_WITHIN_MIN: i64 = 10;
+
+/// A booking's state, as stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BookingState {
+    Booked,
+    Cancelled,
+    CheckedIn,
+    Missed,
+}
+
+impl std::str::FromStr for BookingState {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Ok(match s {
+            "booked" => BookingState::Booked,
+            "cancelled" => BookingState::Cancelled,
+            "checked_in" => BookingState::CheckedIn,
+            "missed" => BookingState::Missed,
+            other => return Err(format!("unknown booking state '{other}'")),
+        })
+    }
+}
+
+/// What the statistics need of one booking. Milliseconds since the epoch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BookingFacts {
+    pub state: BookingState,
+    pub created_ms: i64,
+    pub start_ms: i64,
+    pub checked_in_ms: Option<i64>,
+    pub late_ms: Option<i64>,
+}
+
+/// One site-local day of tickets, for the walk-in comparison.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AppointmentDay {
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub day: jiff::civil::Date,
+    /// Tickets issued that day, and those of class `appointment`.
+    pub tickets: u64,
+    pub appointments: u64,
+    /// `appointments / tickets`.
+    pub share: f64,
+    /// `share >= APPOINTMENT_HEAVY_SHARE`.
+    pub heavy: bool,
+    /// Walk-ins called at least once, and the sum of their waits (ms).
+    pub walk_ins_called: u64,
+    pub walk_in_wait_sum_ms: i64,
+}
+
+impl AppointmentDay {
+    /// Mean walk-in wait of the day, seconds (to 0.1 s); null when no walk-in was called.
+    pub fn walk_in_wait_mean_s(&self) -> Option<f64> {
+        (self.walk_ins_called > 0).then(|| secs(self.walk_in_wait_sum_ms / self.walk_ins_called as i64))
+    }
+}
+
+/// The appointment figures of a period (definitions above). Times: hours and minutes to 0.1,
+/// seconds to 0.1; a time over nothing is null.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AppointmentSummary {
+    pub booked: u64,
+    pub kept: u64,
+    pub late: u64,
+    pub missed: u64,
+    pub cancelled: u64,
+    pub open: u64,
+    pub lead_time_mean_h: Option<f64>,
+    pub lead_time_median_h: Option<f64>,
+    /// Appointment tickets called at least once (the punctuality figures are over these).
+    pub called: u64,
+    pub punctuality_mean_min: Option<f64>,
+    pub punctuality_p90_min: Option<f64>,
+    pub called_within_10_min: Option<f64>,
+    /// `APPOINTMENT_HEAVY_SHARE`.
+    pub heavy_day_share: f64,
+    /// Days with tickets, and how many of them were appointment-heavy.
+    pub days: u64,
+    pub heavy_days: u64,
+    pub walk_in_wait_mean_heavy_s: Option<f64>,
+    pub walk_in_wait_mean_other_s: Option<f64>,
+}
+
+fn round1(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
+}
+
+/// Nearest-rank percentile of unsorted values; `None` for none.
+fn nearest_rank(v: &mut [i64], p: u32) -> Option<i64> {
+    if v.is_empty() {
+        return None;
+    }
+    v.sort_unstable();
+    let rank = (u64::from(p) * v.len() as u64).div_ceil(100).max(1) as usize;
+    Some(v[rank.min(v.len()) - 1])
+}
+
+/// The site-local days of `tickets` (by issue), in order: tickets, appointment share, walk-in waits.
+pub fn appointment_days(tickets: &[TicketStats], tz: &jiff::tz::TimeZone) -> Vec<AppointmentDay> {
+    let mut by: std::collections::BTreeMap<jiff::civil::Date, AppointmentDay> = Default::default();
+    for t in tickets {
+        let day = t.issued_at.to_zoned(tz.clone()).date();
+        let d = by.entry(day).or_insert_with(|| AppointmentDay {
+            day,
+            tickets: 0,
+            appointments: 0,
+            share: 0.0,
+            heavy: false,
+            walk_ins_called: 0,
+            walk_in_wait_sum_ms: 0,
+        });
+        d.tickets += 1;
+        if t.priority == Priority::Appointment {
+            d.appointments += 1;
+        } else if t.first_wait_ms.is_some() {
+            d.walk_ins_called += 1;
+            d.walk_in_wait_sum_ms += t.wait_ms;
+        }
+    }
+    by.into_values()
+        .map(|mut d| {
+            d.share = d.appointments as f64 / d.tickets as f64;
+            d.heavy = d.share >= APPOINTMENT_HEAVY_SHARE;
+            d
+        })
+        .collect()
+}
+
+/// One day from its aggregate (every ticket issued that day, as `select` sums them) and its
+/// appointment tickets (others are left out): what `appointment_days` computes from all the day's
+/// tickets, without reading the walk-ins' events. `None` for a day without tickets.
+pub fn appointment_day(
+    day: jiff::civil::Date,
+    all: &Aggregate,
+    appointments: &[TicketStats],
+) -> Option<AppointmentDay> {
+    if all.issued == 0 {
+        return None;
+    }
+    let called: Vec<&TicketStats> =
+        appointments.iter().filter(|t| t.priority == Priority::Appointment && t.first_wait_ms.is_some()).collect();
+    let appts = all.priorities.get(Priority::Appointment.as_str()).copied().unwrap_or(0);
+    let share = appts as f64 / all.issued as f64;
+    Some(AppointmentDay {
+        day,
+        tickets: all.issued,
+        appointments: appts,
+        share,
+        heavy: share >= APPOINTMENT_HEAVY_SHARE,
+        walk_ins_called: all.called.saturating_sub(called.len() as u64),
+        walk_in_wait_sum_ms: all.wait_sum_ms - called.iter().map(|t| t.wait_ms).sum::<i64>(),
+    })
+}
+
+/// The appointment summary: `bookings` of the period, the period's appointment tickets (others are
+/// left out), and its days (`appointment_days`).
+pub fn appointment_summary(
+    bookings: &[BookingFacts],
+    tickets: &[TicketStats],
+    days: &[AppointmentDay],
+) -> AppointmentSummary {
+    let mut s = AppointmentSummary { heavy_day_share: APPOINTMENT_HEAVY_SHARE, ..Default::default() };
+    let mut lead = Vec::new();
+    for b in bookings {
+        if b.state == BookingState::Cancelled {
+            s.cancelled += 1;
+            continue;
+        }
+        s.booked += 1;
+        match b.state {
+            BookingState::CheckedIn => s.kept += 1,
+            BookingState::Missed => s.missed += 1,
+            _ => s.open += 1,
+        }
+        if b.late_ms.is_some() && b.checked_in_ms.is_none() {
+            s.late += 1;
+        }
+        lead.push(b.start_ms - b.created_ms);
+    }
+    if !lead.is_empty() {
+        s.lead_time_mean_h = Some(round1(lead.iter().sum::<i64>() as f64 / lead.len() as f64 / 3_600_000.0));
+        s.lead_time_median_h = nearest_rank(&mut lead, 50).map(|x| round1(x as f64 / 3_600_000.0));
+    }
+    let mut late_by: Vec<i64> = tickets
+        .iter()
+        .filter(|t| t.priority == Priority::Appointment)
+        .filter_map(|t| Some(t.first_called_at?.as_millisecond() - t.appointment_at?.as_millisecond()))
+        .collect();
+    s.called = late_by.len() as u64;
+    if !late_by.is_empty() {
+        let n = late_by.len() as f64;
+        s.punctuality_mean_min = Some(round1(late_by.iter().sum::<i64>() as f64 / n / 60_000.0));
+        let within = late_by.iter().filter(|&&ms| ms <= PUNCTUAL_WITHIN_MIN * 60_000).count();
+        s.called_within_10_min = Some(within as f64 / n);
+        s.punctuality_p90_min = nearest_rank(&mut late_by, 90).map(|x| round1(x as f64 / 60_000.0));
+    }
+    s.days = days.len() as u64;
+    s.heavy_days = days.iter().filter(|d| d.heavy).count() as u64;
+    let pooled = |heavy: bool| {
+        let (n, sum) = days
+            .iter()
+            .filter(|d| d.heavy == heavy)
+            .fold((0u64, 0i64), |(n, sum), d| (n + d.walk_ins_called, sum + d.walk_in_wait_sum_ms));
+        (n > 0).then(|| secs(sum / n as i64))
+    };
+    s.walk_in_wait_mean_heavy_s = pooled(true);
+    s.walk_in_wait_mean_other_s = pooled(false);
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1372,5 +1613,151 @@ mod tests {
         agg.add_in(&ts[0], 0, 0, false, false, Some(&tz));
         assert!(started.elapsed() < std::time::Duration::from_secs(5), "{:?}", started.elapsed());
         assert_eq!(agg.waiting_ms_by_hour.iter().sum::<i64>(), years * 1000);
+    }
+
+    /// An appointment ticket booked for `booked` (seconds), issued at `s`.
+    fn appt_issued(id: &str, s: i64, booked: i64) -> Event {
+        let mut e = issued(id, "A", s, 1);
+        if let EventKind::TicketIssued { ticket } = &mut e.kind {
+            ticket.priority = Priority::Appointment;
+            ticket.appointment_at = Some(at(booked));
+        }
+        e
+    }
+
+    /// A ticket issued at `s` and, when `call` is given, called then.
+    fn folded(e: Event, id: &str, call: Option<i64>) -> TicketStats {
+        let mut ts = TicketStats::issued(&e).unwrap();
+        if let Some(c) = call {
+            ts.apply(&called(id, c));
+        }
+        ts
+    }
+
+    fn booking(state: BookingState, lead_h: i64, late: bool) -> BookingFacts {
+        let checked_in = (state == BookingState::CheckedIn).then_some(lead_h * 3_600_000);
+        BookingFacts {
+            state,
+            created_ms: 0,
+            start_ms: lead_h * 3_600_000,
+            checked_in_ms: checked_in,
+            late_ms: late.then_some(lead_h * 3_600_000 + 1_200_000),
+        }
+    }
+
+    // Issue 16: booking outcomes, lead time, punctuality (early calls negative) and walk-in waits on
+    // appointment-heavy days, figures computed by hand.
+    #[test]
+    fn appointment_figures_by_hand() {
+        use BookingState::*;
+        let bookings = [
+            booking(CheckedIn, 48, false),
+            booking(Missed, 24, true),
+            booking(Missed, 2, false),
+            booking(Cancelled, 100, false),
+            booking(Booked, 10, false),
+        ];
+        const MIN: i64 = 60;
+        const DAY: i64 = 86_400;
+        let tickets = vec![
+            // Day 1: 1 appointment of 4 tickets (25 %: heavy, the edge included); walk-ins wait 60 s
+            // and 120 s, one never called. Booked at 1000 s, called 5 min early.
+            folded(appt_issued("p1", 0, 1000), "p1", Some(1000 - 5 * MIN)),
+            folded(issued("w1", "A", 0, 1), "w1", Some(60)),
+            folded(issued("w2", "A", 0, 1), "w2", Some(120)),
+            folded(issued("w3", "A", 0, 1), "w3", None),
+            // Day 2: 1 appointment of 5 (20 %); walk-ins wait 10, 20, 30, 40 s. Appointments called
+            // 3, 12 and 30 min after their booked time; one never called.
+            folded(appt_issued("p2", DAY, DAY + 600), "p2", Some(DAY + 600 + 3 * MIN)),
+            folded(issued("w4", "A", DAY, 1), "w4", Some(DAY + 10)),
+            folded(issued("w5", "A", DAY, 1), "w5", Some(DAY + 20)),
+            folded(issued("w6", "A", DAY, 1), "w6", Some(DAY + 30)),
+            folded(issued("w7", "A", DAY, 1), "w7", Some(DAY + 40)),
+        ];
+        // Two more appointment tickets on a third day (100 %): called 12 and 30 min late, one uncalled.
+        let mut all = tickets.clone();
+        all.push(folded(appt_issued("p3", 2 * DAY, 2 * DAY), "p3", Some(2 * DAY + 12 * MIN)));
+        all.push(folded(appt_issued("p4", 2 * DAY, 2 * DAY + 60), "p4", Some(2 * DAY + 60 + 30 * MIN)));
+        all.push(folded(appt_issued("p5", 2 * DAY, 2 * DAY + 60), "p5", None));
+        let days = appointment_days(&all, &jiff::tz::TimeZone::UTC);
+        // The server's path (each day's aggregate and its appointment tickets) gives the same days.
+        let from_aggregates: Vec<AppointmentDay> = days
+            .iter()
+            .filter_map(|d| {
+                let of_day: Vec<TicketStats> = all
+                    .iter()
+                    .filter(|t| t.issued_at.to_zoned(jiff::tz::TimeZone::UTC).date() == d.day)
+                    .cloned()
+                    .collect();
+                let mut agg = Aggregate::default();
+                for t in &of_day {
+                    agg.add(t, 0, 0, false, false);
+                }
+                appointment_day(d.day, &agg, &of_day)
+            })
+            .collect();
+        assert_eq!(from_aggregates, days);
+        assert_eq!(appointment_day(days[0].day, &Aggregate::default(), &[]), None);
+        let shape: Vec<_> =
+            days.iter().map(|d| (d.tickets, d.appointments, d.heavy, d.walk_in_wait_mean_s())).collect();
+        assert_eq!(shape, [(4, 1, true, Some(90.0)), (5, 1, false, Some(25.0)), (3, 3, true, None)]);
+        let s = appointment_summary(&bookings, &all, &days);
+        assert_eq!(
+            s,
+            AppointmentSummary {
+                booked: 4,
+                kept: 1,
+                late: 1,
+                missed: 2,
+                cancelled: 1,
+                open: 1,
+                // Lead times 48, 24, 2, 10 h: mean 21, nearest-rank median the 2nd of 2, 10, 24, 48.
+                lead_time_mean_h: Some(21.0),
+                lead_time_median_h: Some(10.0),
+                // −5, 3, 12, 30 min: mean 10, p90 the 4th, two of four within 10 min.
+                called: 4,
+                punctuality_mean_min: Some(10.0),
+                punctuality_p90_min: Some(30.0),
+                called_within_10_min: Some(0.5),
+                heavy_day_share: 0.25,
+                days: 3,
+                heavy_days: 2,
+                // Heavy days: only day 1 has walk-ins (60 + 120) / 2; other days: day 2.
+                walk_in_wait_mean_heavy_s: Some(90.0),
+                walk_in_wait_mean_other_s: Some(25.0),
+            }
+        );
+    }
+
+    #[test]
+    fn appointment_figures_with_no_bookings_and_all_missed() {
+        let none = appointment_summary(&[], &[], &[]);
+        assert_eq!(none, AppointmentSummary { heavy_day_share: APPOINTMENT_HEAVY_SHARE, ..Default::default() });
+        assert_eq!(
+            (none.lead_time_mean_h, none.punctuality_mean_min, none.walk_in_wait_mean_heavy_s),
+            (None, None, None)
+        );
+        let missed = [booking(BookingState::Missed, 3, false), booking(BookingState::Missed, 5, true)];
+        // Their tickets were never called (or never issued): no punctuality.
+        let uncalled = [folded(appt_issued("p", 0, 0), "p", None)];
+        let s = appointment_summary(&missed, &uncalled, &appointment_days(&uncalled, &jiff::tz::TimeZone::UTC));
+        assert_eq!((s.booked, s.kept, s.missed, s.late, s.open, s.cancelled), (2, 0, 2, 1, 0, 0));
+        assert_eq!((s.lead_time_mean_h, s.lead_time_median_h), (Some(4.0), Some(3.0)));
+        assert_eq!((s.called, s.punctuality_mean_min, s.called_within_10_min), (0, None, None));
+        assert_eq!((s.days, s.heavy_days, s.walk_in_wait_mean_heavy_s), (1, 1, None));
+    }
+
+    /// Early calls count negative in the mean and on time in the share; exactly 10 min late is on time.
+    #[test]
+    fn early_appointment_calls_are_negative_and_on_time() {
+        let ts = [
+            folded(appt_issued("a", 0, 3600), "a", Some(3600 - 20 * 60)),
+            folded(appt_issued("b", 0, 3600), "b", Some(3600 + 10 * 60)),
+            folded(appt_issued("c", 0, 3600), "c", Some(3600 + 10 * 60 + 1)),
+        ];
+        let s = appointment_summary(&[], &ts, &[]);
+        // (−20 + 10 + 10.0167) / 3 = 0.0056 min → 0.0.
+        assert_eq!((s.called, s.punctuality_mean_min, s.punctuality_p90_min), (3, Some(0.0), Some(10.0)));
+        assert_eq!(s.called_within_10_min, Some(2.0 / 3.0));
     }
 }

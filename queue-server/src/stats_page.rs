@@ -4,7 +4,9 @@
 //! `texts/locales/<lang>/{stats,staff}.ftl` (Italian, or `?lang=` a staff language).
 
 use crate::api::ApiQuery;
-use crate::api::stats::{BY_COLUMNS, DAY_TABLE_DAYS, by_cells, queue_length, select, staff_report};
+use crate::api::stats::{
+    APPOINTMENT_COLUMNS, BY_COLUMNS, DAY_TABLE_DAYS, appointment_cells, by_cells, queue_length, select, staff_report,
+};
 use crate::auth::Identity;
 use crate::error::ApiResult;
 use crate::state::AppState;
@@ -102,6 +104,15 @@ fn language_picker(lang: &str) -> Markup {
 }
 
 /// A figure of the per-service and per-day tables: counts whole, times in seconds, levels in %.
+/// A figure of the "Appointments" section: shares as percentages, nothing as a dash.
+fn appointment_cell(column: &str, v: Option<f64>) -> String {
+    match v {
+        None => "—".into(),
+        Some(x) if column == "heavy_day_share" || column == "called_within_10_min" => format!("{:.0}%", x * 100.0),
+        Some(x) => format!("{x}"),
+    }
+}
+
 fn by_cell(column: &str, v: Option<f64>) -> String {
     match v {
         None => "—".into(),
@@ -293,8 +304,19 @@ struct PageQuery {
 }
 
 /// The tables the dashboard links as CSV.
-const CSV_TABLES: [&str; 9] =
-    ["summary", "services", "days", "tickets", "arrivals", "mix", "staff", "queue", "estimates"];
+const CSV_TABLES: [&str; 11] = [
+    "summary",
+    "services",
+    "days",
+    "tickets",
+    "arrivals",
+    "mix",
+    "staff",
+    "queue",
+    "estimates",
+    "appointments",
+    "appointment_days",
+];
 
 /// The heat map of arrivals: 7 rows (Monday first) × 24 hours.
 fn heat_map(lang: &str, cells: &[Vec<u64>]) -> Markup {
@@ -331,7 +353,7 @@ async fn dashboard(
     let Some(id) = who.0 else { return Ok(to_login(&uri)) };
     let site = q.site.clone().unwrap_or_else(|| default_site(&state, &id));
     let sites = own_sites(&state, &id);
-    let (sel, staff, estimates, by_service, by_day) = {
+    let (sel, staff, estimates, by_service, by_day, appts) = {
         let (site, service, from, to) = (site.clone(), q.service.clone(), q.from.clone(), q.to.clone());
         crate::api::stats::blocking(&state, move |state| {
             let sel = select(state, &id, &site, service.as_deref(), from.as_deref(), to.as_deref())?;
@@ -340,7 +362,8 @@ async fn dashboard(
             let estimates = crate::api::stats::estimate_rows(state, &sel).unwrap_or_default();
             let by_service = crate::api::stats::per_service(state, &id, &sel)?;
             let by_day = crate::api::stats::per_day(state, &id, &sel)?;
-            Ok((sel, staff, estimates, by_service, by_day))
+            let appts = crate::api::stats::appointments(state, &id, &sel)?;
+            Ok((sel, staff, estimates, by_service, by_day, appts))
         })
         .await?
     };
@@ -431,6 +454,18 @@ async fn dashboard(
         p class="help" { (texts::tf(lang, id::STATS_PERIOD, &[("tz", cfg_site.map_or("", |c| c.time_zone_name.as_str()).into())])) }
         table id="summary" {
             @for (key, value) in &rows { tr { th { (t(key)) } td { (value) } } }
+        }
+        h2 id="appointments-heading" { (t(id::STATS_APPOINTMENTS)) }
+        table id="appointments" aria-labelledby="appointments-heading" {
+            @for (c, v) in APPOINTMENT_COLUMNS.iter().zip(appointment_cells(&appts)) {
+                tr { th { (texts::t(lang, &format!("stats-appt-{c}"))) } td { (appointment_cell(c, v)) } }
+            }
+        }
+        p class="help" {
+            (texts::tf(lang, id::STATS_APPOINTMENTS_HELP, &[(
+                "share",
+                format!("{:.0}%", queue_core::stats::APPOINTMENT_HEAVY_SHARE * 100.0).into(),
+            )]))
         }
         @if !estimates.is_empty() {
             h2 { (t(id::STATS_ESTIMATES)) }

@@ -460,6 +460,8 @@ async fn the_dashboard_in_a_real_browser() {
                   return rows.length ? rows[0].querySelector('td').textContent : ''; })()";
     b.goto(&format!("{url}/stats?site={LIVORNO}&from=2026-03-29&to=2026-03-29")).await;
     b.wait("the summary", &format!("{issued} === '4'")).await;
+    // Issue 16: the Appointments section, one row per figure (none booked in this fixture).
+    b.wait("the appointments section", "document.querySelectorAll('#appointments tr').length === 17").await;
     b.wait("the heat map", "document.querySelectorAll('#heatmap rect.cell').length === 168").await;
     let lit = b.js("return Array.from(document.querySelectorAll('#heatmap rect.cell')).filter(function (r) { return parseFloat(r.getAttribute('fill-opacity')) > 0; }).length;", serde_json::json!([])).await;
     assert_eq!(lit, serde_json::json!(4), "four arrival hours on the 29th");
@@ -653,5 +655,254 @@ async fn manager_pages_from_login_to_funder_report_in_a_real_browser() {
     assert_eq!(b.text("h1").await, "Statistics");
     b.close().await;
     driver.stop().await;
+    server.stop().await;
+}
+
+/// Issue 16: the appointment fixture, in Europe/Rome summer time (UTC+2). Two days:
+/// - 10 June: A1 (appointment, sociale, booked 08:00Z) called 5 min early; walk-ins W1 (sociale,
+///   wait 600 s), W2 (lavoro, wait 1200 s), W3 (sociale, cancelled uncalled). 1 of 4 tickets is an
+///   appointment: 25 %, appointment-heavy (the threshold included).
+/// - 11 June: A2 (sociale, booked 08:00Z) called 3 min late, A3 (lavoro, booked 09:00Z) 30 min
+///   late; walk-ins W4–W7 (sociale, 300 s each), W8, W9 (lavoro, 600 s), W10 (lavoro, called after
+///   900 s, a no-show). 2 of 9: not heavy.
+fn appointment_fixture() -> Log {
+    let mut l = Log { events: vec![], tickets: vec![] };
+    let appt = |l: &mut Log, id: &str, service: &str, issued: &str, booked: &str, call: &str| {
+        l.issue(id, service, issued, 1);
+        let t = l.tickets.last_mut().unwrap();
+        t.priority = Priority::Appointment;
+        t.appointment_at = Some(ts(booked));
+        if let Some(Event { kind: EventKind::TicketIssued { ticket }, .. }) = l.events.last_mut() {
+            ticket.priority = Priority::Appointment;
+            ticket.appointment_at = Some(ts(booked));
+        }
+        l.call(id, call);
+        l.done(id, &(ts(call) + jiff::SignedDuration::from_mins(10)).to_string());
+        l.status(id, Status::Done);
+    };
+    let walk_in = |l: &mut Log, id: &str, service: &str, issued: &str, wait_s: i64| {
+        l.issue(id, service, issued, 1);
+        let call = ts(issued) + jiff::SignedDuration::from_secs(wait_s);
+        l.call(id, &call.to_string());
+        l.done(id, &(call + jiff::SignedDuration::from_mins(5)).to_string());
+        l.status(id, Status::Done);
+    };
+    appt(&mut l, "A1", "sociale", "2026-06-10T07:50:00Z", "2026-06-10T08:00:00Z", "2026-06-10T07:55:00Z");
+    walk_in(&mut l, "W1", "sociale", "2026-06-10T07:00:00Z", 600);
+    walk_in(&mut l, "W2", "lavoro", "2026-06-10T07:00:00Z", 1200);
+    l.issue("W3", "sociale", "2026-06-10T09:00:00Z", 1);
+    l.ev("2026-06-10T09:30:00Z", EventKind::TicketCancelled { ticket: TicketId::from("W3") });
+    l.status("W3", Status::Cancelled);
+    appt(&mut l, "A2", "sociale", "2026-06-11T07:45:00Z", "2026-06-11T08:00:00Z", "2026-06-11T08:03:00Z");
+    appt(&mut l, "A3", "lavoro", "2026-06-11T08:50:00Z", "2026-06-11T09:00:00Z", "2026-06-11T09:30:00Z");
+    for id in ["W4", "W5", "W6", "W7"] {
+        walk_in(&mut l, id, "sociale", "2026-06-11T07:00:00Z", 300);
+    }
+    walk_in(&mut l, "W8", "lavoro", "2026-06-11T07:00:00Z", 600);
+    walk_in(&mut l, "W9", "lavoro", "2026-06-11T07:00:00Z", 600);
+    l.issue("W10", "lavoro", "2026-06-11T07:00:00Z", 1);
+    l.call("W10", "2026-06-11T07:15:00Z");
+    l.ev("2026-06-11T07:20:00Z", EventKind::TicketNoShow { ticket: TicketId::from("W10") });
+    l.status("W10", Status::NoShow);
+    l
+}
+
+/// The fixture's bookings, written as the server stores them (states and outcome columns):
+/// (id, service, booked start, made at, state, late check-in at).
+type BookingRow = (&'static str, &'static str, &'static str, &'static str, &'static str, Option<&'static str>);
+const BOOKINGS: [BookingRow; 7] = [
+    // Kept, lead times 168 h, 24 h, 2 h.
+    ("B1", "sociale", "2026-06-10T08:00:00Z", "2026-06-03T08:00:00Z", "checked_in", None),
+    ("B2", "sociale", "2026-06-11T08:00:00Z", "2026-06-10T08:00:00Z", "checked_in", None),
+    ("B3", "lavoro", "2026-06-11T09:00:00Z", "2026-06-11T07:00:00Z", "checked_in", None),
+    // Came too late (offered a normal ticket), then marked missed: 48 h ahead.
+    ("B4", "sociale", "2026-06-11T10:00:00Z", "2026-06-09T10:00:00Z", "missed", Some("2026-06-11T10:20:00Z")),
+    // Never came: 4 h ahead.
+    ("B5", "lavoro", "2026-06-10T11:00:00Z", "2026-06-10T07:00:00Z", "missed", None),
+    ("B6", "sociale", "2026-06-11T12:00:00Z", "2026-06-01T12:00:00Z", "cancelled", None),
+    // Outside the period.
+    ("B7", "sociale", "2026-06-20T08:00:00Z", "2026-06-01T08:00:00Z", "checked_in", None),
+];
+
+async fn server_with_appointments() -> TestServer {
+    let data = tempfile::tempdir().unwrap();
+    let log = appointment_fixture();
+    let mut events = log.events.clone();
+    events.sort_by_key(|e| e.at);
+    queue_server::tools::HistorySeed::open(data.path()).unwrap().write(&log.tickets, &events).unwrap();
+    let server = TestServer::start_with(test_config_dir(), data).await;
+    let db = rusqlite::Connection::open(server.db_path()).unwrap();
+    let rome = jiff::tz::TimeZone::get("Europe/Rome").unwrap();
+    for (i, (id, service, start, made, state, late)) in BOOKINGS.iter().enumerate() {
+        let start = ts(start);
+        let local = start.to_zoned(rome.clone());
+        let ms = |s: &str| ts(s).as_millisecond();
+        let checked_in = (*state == "checked_in").then(|| start.as_millisecond() - 600_000);
+        let missed = (*state == "missed").then(|| start.as_millisecond() + 900_000);
+        db.execute(
+            "INSERT INTO bookings (id, site, service, day, start_min, start_ms, duration_min, code_hash, code_hint,
+                                   state, booked_by, created_ms, updated_ms, checked_in_ms, late_ms, missed_ms)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 30, ?7, 'AB', ?8, 'giulia', ?9, ?9, ?10, ?11, ?12)",
+            rusqlite::params![
+                id,
+                LIVORNO,
+                service,
+                local.date().to_string(),
+                i64::from(local.hour()) * 60 + i64::from(local.minute()),
+                start.as_millisecond(),
+                format!("hash-{i}"),
+                state,
+                ms(made),
+                checked_in,
+                late.map(ms),
+                missed,
+            ],
+        )
+        .unwrap();
+    }
+    server
+}
+
+/// The hand-computed appointment figures of the fixture: JSON, CSV and the dashboard.
+async fn check_appointments(m: &tests::Client) {
+    let period = format!("site={LIVORNO}&from=2026-06-10&to=2026-06-11");
+    let (st, s) = m.get(&format!("/api/v1/stats/summary?{period}")).await;
+    assert_eq!(st, StatusCode::OK, "{s}");
+    // The summary's own figures are still there, at the top level.
+    assert_eq!(f(&s, "issued"), 13.0, "{s}");
+    assert_eq!(
+        s["appointments"],
+        serde_json::json!({
+            "booked": 5, "kept": 3, "late": 1, "missed": 2, "cancelled": 1, "open": 0,
+            // 168, 24, 2, 48, 4 h: mean 49.2; median the 3rd of 2, 4, 24, 48, 168.
+            "lead_time_mean_h": 49.2, "lead_time_median_h": 24.0,
+            // −5, +3, +30 min: mean 28/3; p90 the 3rd; two of three within 10 min.
+            "called": 3, "punctuality_mean_min": 9.3, "punctuality_p90_min": 30.0,
+            "called_within_10_min": 2.0 / 3.0,
+            "heavy_day_share": 0.25, "days": 2, "heavy_days": 1,
+            // 10 June: (600 + 1200) / 2; 11 June: (4 × 300 + 2 × 600 + 900) / 7 = 471.43.
+            "walk_in_wait_mean_heavy_s": 900.0, "walk_in_wait_mean_other_s": 471.4,
+        }),
+        "{s}"
+    );
+    // sociale: B1, B2, B4 booked (B6 cancelled); A1 −5 and A2 +3 min; its queue: 3 tickets on the
+    // 10th (A1, W1, W3: heavy, W1 waited 600 s), 5 on the 11th (A2, W4–W7: 20 %, 300 s).
+    let (_, s) = m.get(&format!("/api/v1/stats/summary?{period}&service=sociale")).await;
+    assert_eq!(
+        s["appointments"],
+        serde_json::json!({
+            "booked": 3, "kept": 2, "late": 1, "missed": 1, "cancelled": 1, "open": 0,
+            "lead_time_mean_h": 80.0, "lead_time_median_h": 48.0,
+            "called": 2, "punctuality_mean_min": -1.0, "punctuality_p90_min": 3.0, "called_within_10_min": 1.0,
+            "heavy_day_share": 0.25, "days": 2, "heavy_days": 1,
+            "walk_in_wait_mean_heavy_s": 600.0, "walk_in_wait_mean_other_s": 300.0,
+        }),
+        "{s}"
+    );
+    // A day without bookings or tickets: counts 0, times null.
+    let (_, s) = m.get(&format!("/api/v1/stats/summary?site={LIVORNO}&from=2026-06-12&to=2026-06-12")).await;
+    assert_eq!((f(&s["appointments"], "booked"), f(&s["appointments"], "days")), (0.0, 0.0), "{s}");
+    assert!(s["appointments"]["lead_time_mean_h"].is_null() && s["appointments"]["punctuality_mean_min"].is_null());
+
+    let csv = |table: &'static str| {
+        let path = format!("/api/v1/stats/export.csv?table={table}&{period}");
+        async move {
+            let r = m.answer(m.request(tests::Method::GET, &path)).await;
+            assert_eq!(r.status, StatusCode::OK, "{table}: {}", r.body);
+            r.body
+        }
+    };
+    let summary = csv("summary").await;
+    let lines: Vec<Vec<&str>> = summary.lines().map(|l| l.split(',').collect()).collect();
+    let col = |name: &str| {
+        let i = lines[0].iter().position(|h| *h == name).unwrap_or_else(|| panic!("{name} in {summary}"));
+        lines[1][i]
+    };
+    assert_eq!(
+        ["issued", "appointments_booked", "appointments_kept", "appointments_late", "appointments_missed"].map(col),
+        ["13", "5", "3", "1", "2"],
+        "{summary}"
+    );
+    assert_eq!(
+        [
+            "appointments_lead_time_median_h",
+            "appointments_punctuality_mean_min",
+            "appointments_walk_in_wait_mean_other_s"
+        ]
+        .map(col),
+        ["24", "9.3", "471.4"],
+        "{summary}"
+    );
+    let by_service = csv("appointments").await;
+    let lines: Vec<&str> = by_service.lines().collect();
+    assert_eq!(
+        lines[0],
+        "service,booked,kept,late,missed,cancelled,open,lead_time_mean_h,lead_time_median_h,called,\
+         punctuality_mean_min,punctuality_p90_min,called_within_10_min,heavy_day_share,days,heavy_days,\
+         walk_in_wait_mean_heavy_s,walk_in_wait_mean_other_s",
+        "{by_service}"
+    );
+    assert_eq!(lines[1], "*,5,3,1,2,1,0,49.2,24,3,9.3,30,0.6666666666666666,0.25,2,1,900,471.4", "{by_service}");
+    assert!(lines.contains(&"sociale,3,2,1,1,1,0,80,48,2,-1,3,1,0.25,2,1,600,300"), "{by_service}");
+    // lavoro: B3 kept (2 h), B5 missed (4 h); A3 +30 min; its queue: W2 on the 10th (0 %), A3,
+    // W8, W9, W10 on the 11th (25 %: heavy).
+    assert!(lines.contains(&"lavoro,2,1,0,1,0,0,3,2,1,30,30,0,0.25,2,1,700,1200"), "{by_service}");
+    let days = csv("appointment_days").await;
+    assert_eq!(
+        days.lines().collect::<Vec<_>>(),
+        [
+            "day,tickets,appointments,appointment_share,heavy,walk_ins_called,walk_in_wait_mean_s",
+            "2026-06-10,4,1,0.25,1,2,900",
+            "2026-06-11,9,2,0.2222222222222222,0,7,471.4",
+        ],
+        "{days}"
+    );
+
+    // The dashboard's section, with the same figures.
+    let r = m.answer(m.request(tests::Method::GET, &format!("/stats?{period}&lang=en"))).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let page = r.body;
+    let section = &page[page.find("<table id=\"appointments\"").unwrap_or_else(|| panic!("{page}"))..];
+    let section = &section[..section.find("</table>").unwrap()];
+    for row in [
+        "<th>Appointments booked (not cancelled)</th><td>5</td>",
+        "<th>Late (check-in after the window)</th><td>1</td>",
+        "<th>Lead time, median (hours)</th><td>24</td>",
+        "<th>Punctuality, mean (minutes after the booked time)</th><td>9.3</td>",
+        "<th>Called within 10 minutes</th><td>67%</td>",
+        "<th>Appointment-heavy day threshold</th><td>25%</td>",
+        "<th>Mean walk-in wait, appointment-heavy days (s)</th><td>900</td>",
+    ] {
+        assert!(section.contains(row), "{row} in {section}");
+    }
+    assert!(page.contains("<h2 id=\"appointments-heading\">Appointments</h2>"), "{page}");
+    assert!(page.contains("table=appointment_days"), "the CSV links");
+}
+
+/// Issue 16: appointments kept, late, missed, cancelled, lead time, punctuality and walk-in waits on
+/// appointment-heavy days, from the events and the bookings through the real server; the same
+/// from the per-day roll-ups as from the events alone. Bad input changes nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn appointment_figures_match_hand_computed_ones() {
+    let server = server_with_appointments().await;
+    let m = server.staff("responsabile").await;
+    server.housekeeping_pass().await;
+    let db = rusqlite::Connection::open(server.db_path()).unwrap();
+    let rolled: i64 = db.query_row("SELECT count(*) FROM stats_days WHERE service = ''", [], |r| r.get(0)).unwrap();
+    assert_eq!(rolled, 2, "both days are rolled up");
+    check_appointments(&m).await;
+    db.execute("DELETE FROM stats_days", []).unwrap();
+    check_appointments(&m).await;
+    let (st, v) = m.get(&format!("/api/v1/stats/export.csv?table=appointments&site={LIVORNO}&service=nessuno")).await;
+    assert_eq!(st, StatusCode::NOT_FOUND, "{v}");
+    let (st, v) = m.get(&format!("/api/v1/stats/export.csv?table=appointment_day&site={LIVORNO}")).await;
+    assert_eq!(st, StatusCode::BAD_REQUEST, "{v}");
+    assert!(v["error"]["message"].as_str().unwrap().contains("appointment_days"), "{v}");
+    // A staff member who is not a manager sees none of it.
+    let s = server.staff("giulia").await;
+    let (st, _) = s.get(&format!("/api/v1/stats/summary?site={LIVORNO}")).await;
+    assert_eq!(st, StatusCode::FORBIDDEN);
+    let bookings: i64 = db.query_row("SELECT count(*) FROM bookings", [], |r| r.get(0)).unwrap();
+    assert_eq!(bookings, 7, "reading changes nothing");
     server.stop().await;
 }

@@ -12,7 +12,10 @@ use axum::response::{IntoResponse, Response};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
-use queue_core::stats::{Aggregate, Breakdown, Summary, TicketStats, suppress};
+use queue_core::stats::{
+    Aggregate, AppointmentDay, AppointmentSummary, Breakdown, Summary, TicketStats, appointment_day,
+    appointment_summary, suppress,
+};
 use queue_core::{ServiceId, SiteId};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -34,7 +37,8 @@ pub struct StatsQuery {
     pub to: Option<String>,
 }
 
-/// CSV export: `table` is `summary`, `services`, `days`, `tickets`, `arrivals`, `mix`, `staff`, `queue` or `estimates`.
+/// CSV export: `table` is `summary`, `services`, `days`, `tickets`, `arrivals`, `mix`, `staff`, `queue`,
+/// `estimates`, `appointments` or `appointment_days`.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ExportQuery {
@@ -43,7 +47,10 @@ pub struct ExportQuery {
     /// 1 = Monday, hour, tickets), `mix` (language, priority, need and transfer counts), `staff`
     /// (per desk and staff member), `queue` (mean people waiting per hour of the day) or `estimates`
     /// (the estimated wait's signed bias, MAE and share told too little per day and service, at
-    /// most 31 days).
+    /// most 31 days), `appointments` (the appointment figures, a row for the whole site, `*`, then
+    /// one per service) or `appointment_days` (per site-local day with tickets: its tickets,
+    /// appointment tickets, their share, whether it was appointment-heavy, walk-ins called and
+    /// their mean wait). The `summary` table ends with the appointment figures, `appointments_…`.
     pub table: String,
     pub site: String,
     pub service: Option<String>,
@@ -220,22 +227,76 @@ fn tickets_of(state: &AppState, sel: &Selection) -> ApiResult<Vec<TicketStats>> 
     Ok(ts)
 }
 
+/// The summary route's body: the summary's figures, and the appointment figures under
+/// `appointments` (issue 16).
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct SummaryBody {
+    #[serde(flatten)]
+    pub summary: Summary,
+    pub appointments: AppointmentSummary,
+}
+
+/// Longest period the appointment-heavy day comparison covers (its first days); the booking and
+/// punctuality figures cover any period.
+pub(crate) const APPOINTMENT_DAYS: usize = 366;
+
+/// The appointment figures of a selection (definitions: `queue_core::stats`, README "Statistics"):
+/// bookings by booked start in the period, appointment tickets issued in it (of the service they
+/// were issued for, with a service filter), and its days (at most `APPOINTMENT_DAYS`), each from
+/// the day's aggregate and its appointment tickets.
+pub(crate) fn appointments(state: &AppState, id: &Identity, sel: &Selection) -> ApiResult<AppointmentSummary> {
+    let (bookings, appts) = state.db.with(|c| {
+        Ok::<_, ApiError>((
+            crate::db::stats::bookings(c, &sel.site, sel.service.as_ref(), sel.from, sel.to)?,
+            crate::db::stats::appointment_tickets(c, &sel.site, sel.from, sel.to)?,
+        ))
+    })?;
+    let days = appointment_days(state, id, sel, &appts)?;
+    let issued_for: Vec<TicketStats> =
+        appts.into_iter().filter(|t| sel.service.as_ref().is_none_or(|s| &t.service == s)).collect();
+    Ok(appointment_summary(&bookings, &issued_for, &days))
+}
+
+/// The selection's site-local days with tickets (at most `APPOINTMENT_DAYS`): appointment share and
+/// walk-in waits. With a service filter, the tickets that waited in its queue, with their time there.
+pub(crate) fn appointment_days(
+    state: &AppState,
+    id: &Identity,
+    sel: &Selection,
+    appts: &[TicketStats],
+) -> ApiResult<Vec<AppointmentDay>> {
+    let tz = state.cfg.site(&sel.site).map_or(TimeZone::UTC, |s| s.time_zone.clone());
+    let views: Vec<TicketStats> = match &sel.service {
+        None => appts.to_vec(),
+        Some(s) => appts.iter().filter_map(|t| t.in_service(s)).collect(),
+    };
+    let mut out = Vec::new();
+    for (day, x) in day_selections(state, id, sel, APPOINTMENT_DAYS)? {
+        let of_day: Vec<TicketStats> =
+            views.iter().filter(|t| t.issued_at.to_zoned(tz.clone()).date() == day).cloned().collect();
+        out.extend(appointment_day(day, &x.agg, &of_day));
+    }
+    Ok(out)
+}
+
 /// Summary of the tickets a site issued in a period: counts, people, waits, walk-to-desk and
-/// service times, service level, transfers, holds, integrated journeys (definitions: README, "Statistics").
+/// service times, service level, transfers, holds, integrated journeys, and under `appointments`
+/// the appointment figures (definitions: README, "Statistics").
 #[utoipa::path(get, path = "/api/v1/stats/summary", tag = "stats",
     params(StatsQuery),
     security(("bearer" = [])),
-    responses((status = 200, body = Summary), (status = 400, body = queue_core::wire::ErrorBody),
+    responses((status = 200, body = SummaryBody), (status = 400, body = queue_core::wire::ErrorBody),
         (status = 401, body = queue_core::wire::ErrorBody), (status = 403, body = queue_core::wire::ErrorBody),
         (status = 404, body = queue_core::wire::ErrorBody)))]
 pub async fn summary(
     State(state): State<AppState>,
     id: Identity,
     ApiQuery(q): ApiQuery<StatsQuery>,
-) -> ApiResult<Json<Summary>> {
+) -> ApiResult<Json<SummaryBody>> {
     blocking(&state, move |state| {
         let sel = select(state, &id, &q.site, q.service.as_deref(), q.from.as_deref(), q.to.as_deref())?;
-        Ok(Json(sel.summary))
+        let appointments = appointments(state, &id, &sel)?;
+        Ok(Json(SummaryBody { summary: sel.summary, appointments }))
     })
     .await
 }
@@ -561,8 +622,19 @@ pub async fn export_csv(
     id: Identity,
     ApiQuery(q): ApiQuery<ExportQuery>,
 ) -> ApiResult<Response> {
-    const TABLES: [&str; 9] =
-        ["summary", "services", "days", "tickets", "arrivals", "mix", "staff", "queue", "estimates"];
+    const TABLES: [&str; 11] = [
+        "summary",
+        "services",
+        "days",
+        "tickets",
+        "arrivals",
+        "mix",
+        "staff",
+        "queue",
+        "estimates",
+        "appointments",
+        "appointment_days",
+    ];
     if !TABLES.contains(&q.table.as_str()) {
         id.staff(Role::Manager)?;
         return Err(ApiError::bad_request(format!(
@@ -638,7 +710,35 @@ fn head(names: &str) -> Vec<Cell> {
 fn export_table(state: &AppState, id: &Identity, q: &ExportQuery) -> ApiResult<Vec<Vec<Cell>>> {
     let sel = select(state, id, &q.site, q.service.as_deref(), q.from.as_deref(), q.to.as_deref())?;
     Ok(match q.table.as_str() {
-        "summary" => summary_csv(&sel.summary)?,
+        "summary" => summary_csv(&sel.summary, &appointments(state, id, &sel)?)?,
+        "appointments" => {
+            let mut out = vec![head(&format!("service,{}", APPOINTMENT_COLUMNS.join(",")))];
+            let whole =
+                if sel.service.is_none() { vec![("*".to_owned(), appointments(state, id, &sel)?)] } else { vec![] };
+            for (k, a) in whole.into_iter().chain(per_service_appointments(state, id, &sel)?) {
+                let mut row = vec![Cell::text(k)];
+                row.extend(appointment_cells(&a).into_iter().map(Cell::opt));
+                out.push(row);
+            }
+            out
+        }
+        "appointment_days" => {
+            let appts = state.db.with(|c| crate::db::stats::appointment_tickets(c, &sel.site, sel.from, sel.to))?;
+            let mut out =
+                vec![head("day,tickets,appointments,appointment_share,heavy,walk_ins_called,walk_in_wait_mean_s")];
+            for d in appointment_days(state, id, &sel, &appts)? {
+                out.push(vec![
+                    Cell::text(d.day.to_string()),
+                    Cell::num(d.tickets as f64),
+                    Cell::num(d.appointments as f64),
+                    Cell::num(d.share),
+                    Cell::num(if d.heavy { 1.0 } else { 0.0 }),
+                    Cell::num(d.walk_ins_called as f64),
+                    Cell::opt(d.walk_in_wait_mean_s()),
+                ]);
+            }
+            out
+        }
         "services" => {
             let rows = per_service(state, id, &sel)?;
             by_csv("service", rows.into_iter().map(|(k, s)| (k.to_string(), s)))
@@ -776,12 +876,17 @@ pub(crate) const DAY_TABLE_DAYS: usize = 62;
 
 /// Per site-local day of the period (at most `DAY_TABLE_DAYS`), with the selection's service filter.
 pub(crate) fn per_day(state: &AppState, id: &Identity, sel: &Selection) -> ApiResult<Vec<(Date, Summary)>> {
+    Ok(day_selections(state, id, sel, DAY_TABLE_DAYS)?.into_iter().map(|(d, x)| (d, x.summary)).collect())
+}
+
+/// The selection of each site-local day of the period (its first `max` days), with its service filter.
+fn day_selections(state: &AppState, id: &Identity, sel: &Selection, max: usize) -> ApiResult<Vec<(Date, Selection)>> {
     let tz = state.cfg.site(&sel.site).map_or(TimeZone::UTC, |s| s.time_zone.clone());
     let start = |d: Date| d.to_zoned(tz.clone()).map(|z| z.timestamp()).map_err(|e| ApiError::internal(e.to_string()));
     let last = (sel.to - jiff::SignedDuration::from_nanos(1)).to_zoned(tz.clone()).date();
     let mut day = sel.from.to_zoned(tz.clone()).date();
     let mut out = Vec::new();
-    while day <= last && out.len() < DAY_TABLE_DAYS {
+    while day <= last && out.len() < max {
         let next = day.tomorrow().map_err(|e| ApiError::internal(e.to_string()))?;
         let (a, b) = (start(day)?.max(sel.from), start(next)?.min(sel.to));
         let x = select(
@@ -792,7 +897,7 @@ pub(crate) fn per_day(state: &AppState, id: &Identity, sel: &Selection) -> ApiRe
             Some(&a.to_string()),
             Some(&b.to_string()),
         )?;
-        out.push((day, x.summary));
+        out.push((day, x));
         day = next;
     }
     Ok(out)
@@ -808,11 +913,76 @@ impl Selection {
     }
 }
 
-fn summary_csv(s: &Summary) -> ApiResult<Vec<Vec<Cell>>> {
+/// The appointment figures of the `appointments` table and the summary's `appointments_…` columns,
+/// in this order (the names of `AppointmentSummary`'s fields).
+pub(crate) const APPOINTMENT_COLUMNS: [&str; 17] = [
+    "booked",
+    "kept",
+    "late",
+    "missed",
+    "cancelled",
+    "open",
+    "lead_time_mean_h",
+    "lead_time_median_h",
+    "called",
+    "punctuality_mean_min",
+    "punctuality_p90_min",
+    "called_within_10_min",
+    "heavy_day_share",
+    "days",
+    "heavy_days",
+    "walk_in_wait_mean_heavy_s",
+    "walk_in_wait_mean_other_s",
+];
+
+/// An appointment summary's figures of `APPOINTMENT_COLUMNS`.
+pub(crate) fn appointment_cells(a: &AppointmentSummary) -> [Option<f64>; 17] {
+    [
+        Some(a.booked as f64),
+        Some(a.kept as f64),
+        Some(a.late as f64),
+        Some(a.missed as f64),
+        Some(a.cancelled as f64),
+        Some(a.open as f64),
+        a.lead_time_mean_h,
+        a.lead_time_median_h,
+        Some(a.called as f64),
+        a.punctuality_mean_min,
+        a.punctuality_p90_min,
+        a.called_within_10_min,
+        Some(a.heavy_day_share),
+        Some(a.days as f64),
+        Some(a.heavy_days as f64),
+        a.walk_in_wait_mean_heavy_s,
+        a.walk_in_wait_mean_other_s,
+    ]
+}
+
+/// Per service of the site (only the chosen one with a service filter): its appointment figures.
+fn per_service_appointments(
+    state: &AppState,
+    id: &Identity,
+    sel: &Selection,
+) -> ApiResult<Vec<(String, AppointmentSummary)>> {
+    let cfg_site = state.cfg.site(&sel.site).ok_or_else(|| ApiError::not_found(format!("no site '{}'", sel.site)))?;
+    let (from, to) = (sel.from.to_string(), sel.to.to_string());
+    cfg_site
+        .services
+        .iter()
+        .filter(|s| sel.service.as_ref().is_none_or(|x| x == &s.id))
+        .map(|s| {
+            let x = select(state, id, sel.site.as_str(), Some(s.id.as_str()), Some(&from), Some(&to))?;
+            Ok((s.id.to_string(), appointments(state, id, &x)?))
+        })
+        .collect()
+}
+
+fn summary_csv(s: &Summary, a: &AppointmentSummary) -> ApiResult<Vec<Vec<Cell>>> {
     let v = serde_json::to_value(s).map_err(ApiError::internal)?;
     let obj = v.as_object().ok_or_else(|| ApiError::internal("the summary is not a JSON object"))?;
-    let head = obj.keys().map(Cell::text).collect();
-    let row = obj
+    let mut head: Vec<Cell> = obj.keys().map(Cell::text).collect();
+    head.extend(APPOINTMENT_COLUMNS.iter().map(|c| Cell::text(format!("appointments_{c}"))));
+    let mut row: Vec<Cell> = obj
         .values()
         .map(|x| match x {
             serde_json::Value::Null => Cell::Empty,
@@ -820,6 +990,7 @@ fn summary_csv(s: &Summary) -> ApiResult<Vec<Vec<Cell>>> {
             other => Cell::text(other.to_string()),
         })
         .collect();
+    row.extend(appointment_cells(a).into_iter().map(Cell::opt));
     Ok(vec![head, row])
 }
 

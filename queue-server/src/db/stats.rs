@@ -4,7 +4,7 @@
 use super::Result;
 use jiff::Timestamp;
 use jiff::civil::Date;
-use queue_core::stats::{Aggregate, TicketStats, tickets_from_events};
+use queue_core::stats::{Aggregate, BookingFacts, BookingState, TicketStats, tickets_from_events};
 use queue_core::{Event, ServiceId, SiteId};
 use rusqlite::{Connection, OptionalExtension, params};
 use std::collections::BTreeSet;
@@ -193,4 +193,62 @@ pub fn events_without_ticket(conn: &Connection, site: &SiteId, from: Timestamp, 
         out.push(serde_json::from_str::<Event>(&row?)?);
     }
     Ok(out)
+}
+
+/// The bookings of `site` (of `service` only, when given) whose booked start is in `[from, to)`
+/// (issue 16, appointment statistics).
+pub fn bookings(
+    conn: &Connection,
+    site: &SiteId,
+    service: Option<&ServiceId>,
+    from: Timestamp,
+    to: Timestamp,
+) -> Result<Vec<BookingFacts>> {
+    let mut st = conn.prepare_cached(
+        "SELECT state, created_ms, start_ms, checked_in_ms, late_ms FROM bookings
+         WHERE site = ?1 AND start_ms >= ?2 AND start_ms < ?3 AND (?4 IS NULL OR service = ?4)",
+    )?;
+    let rows = st.query_map(
+        params![site.as_str(), from.as_millisecond(), to.as_millisecond(), service.map(|s| s.as_str())],
+        |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, Option<i64>>(3)?,
+                r.get::<_, Option<i64>>(4)?,
+            ))
+        },
+    )?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (state, created_ms, start_ms, checked_in_ms, late_ms) = row?;
+        let state: BookingState =
+            state.parse().map_err(|e: String| super::DbError::Corrupt { what: "booking state", detail: e })?;
+        out.push(BookingFacts { state, created_ms, start_ms, checked_in_ms, late_ms });
+    }
+    Ok(out)
+}
+
+/// Per-ticket statistics of the appointment tickets (class `appointment`) `site` issued in
+/// `[from, to)`, folded from their events.
+pub fn appointment_tickets(
+    conn: &Connection,
+    site: &SiteId,
+    from: Timestamp,
+    to: Timestamp,
+) -> Result<Vec<TicketStats>> {
+    let mut st = conn.prepare_cached(
+        "SELECT e.data FROM tickets t JOIN events e ON e.ticket_id = t.id
+         WHERE t.site = ?1 AND t.issued_ms >= ?2 AND t.issued_ms < ?3
+           AND json_extract(t.data, '$.priority') = 'appointment'
+         ORDER BY e.seq",
+    )?;
+    let rows =
+        st.query_map(params![site.as_str(), from.as_millisecond(), to.as_millisecond()], |r| r.get::<_, String>(0))?;
+    let mut events = Vec::new();
+    for row in rows {
+        events.push(serde_json::from_str::<Event>(&row?)?);
+    }
+    Ok(tickets_from_events(&events))
 }
