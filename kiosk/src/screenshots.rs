@@ -64,6 +64,12 @@ pub fn scenarios(lang: &str) -> Vec<Shot> {
         Shot { offline: true, ..shot("offline", to_ticket()) },
         Shot { idle_s: 50, ..shot("inactivity-warning", path(3)) },
         shot("help", vec![l(), Help]),
+        // "I have an appointment": the keypad with a part-typed code, then a typo refused on the kiosk.
+        shot("appointment-keypad", [vec![l(), Appointment], "7K3MQD".chars().map(Key).collect()].concat()),
+        shot(
+            "appointment-typo",
+            [vec![l(), Appointment], "7K3MQD9P5".chars().map(Key).collect(), vec![Confirm]].concat(),
+        ),
         Shot { offline: true, ..shot("offline-at-start", vec![]) },
     ]
 }
