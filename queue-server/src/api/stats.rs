@@ -270,11 +270,15 @@ pub(crate) fn appointment_days(
         None => appts.to_vec(),
         Some(s) => appts.iter().filter_map(|t| t.in_service(s)).collect(),
     };
+    // Each ticket's day once (not once per day of the period).
+    let mut by_day: std::collections::BTreeMap<jiff::civil::Date, Vec<TicketStats>> = Default::default();
+    for t in views {
+        by_day.entry(t.issued_at.to_zoned(tz.clone()).date()).or_default().push(t);
+    }
     let mut out = Vec::new();
     for (day, x) in day_selections(state, id, sel, APPOINTMENT_DAYS)? {
-        let of_day: Vec<TicketStats> =
-            views.iter().filter(|t| t.issued_at.to_zoned(tz.clone()).date() == day).cloned().collect();
-        out.extend(appointment_day(day, &x.agg, &of_day));
+        let of_day = by_day.get(&day).map_or(&[][..], Vec::as_slice);
+        out.extend(appointment_day(day, &x.agg, of_day));
     }
     Ok(out)
 }
