@@ -523,16 +523,13 @@ impl Controller {
                 self.message.clear();
             }
             Input::WalkIn => {
-                let Some(start) = self.info.as_ref().map(|i| i.triage.start.clone()) else { return false };
                 if self.screen != Screen::AppointmentLate {
                     return false;
                 }
                 // The path of any visitor, the language kept; its "Back" leads to the languages.
-                self.history.truncate(1);
-                self.answers = Answers::default();
                 self.code.clear();
                 self.message.clear();
-                self.go(Screen::Question(start), now);
+                return self.first_question(now);
             }
             Input::Confirm if self.screen == Screen::Appointment => return self.confirm_code(now),
             Input::Confirm => {
@@ -544,14 +541,11 @@ impl Controller {
                 self.pending.push(Work::Issue);
             }
             Input::Change => {
-                let Some(start) = self.info.as_ref().map(|i| i.triage.start.clone()) else { return false };
                 if self.screen != Screen::Summary {
                     return false;
                 }
                 // Back to the first question, the language kept; its "Back" still leads to the languages.
-                self.history.truncate(1);
-                self.answers = Answers::default();
-                self.go(Screen::Question(start), now);
+                return self.first_question(now);
             }
             Input::Listen => {
                 self.listening = true;
@@ -575,6 +569,16 @@ impl Controller {
 
     /// "Check in" on the keypad: a typo is caught here by the check character, without asking the
     /// server; a well-formed code is checked in.
+    /// To the first question of the triage, the language kept (its "Back" leads to the languages),
+    /// with no answers; false before the kiosk knows its site.
+    fn first_question(&mut self, now: Instant) -> bool {
+        let Some(start) = self.info.as_ref().map(|i| i.triage.start.clone()) else { return false };
+        self.history.truncate(1);
+        self.answers = Answers::default();
+        self.go(Screen::Question(start), now);
+        true
+    }
+
     fn confirm_code(&mut self, now: Instant) -> bool {
         match Code::parse(&self.code) {
             Ok(_) => {

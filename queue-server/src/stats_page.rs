@@ -5,7 +5,8 @@
 
 use crate::api::ApiQuery;
 use crate::api::stats::{
-    APPOINTMENT_COLUMNS, BY_COLUMNS, DAY_TABLE_DAYS, appointment_cells, by_cells, queue_length, select, staff_report,
+    APPOINTMENT_COLUMNS, BY_COLUMNS, CSV_TABLES, DAY_TABLE_DAYS, appointment_cells, by_cells, queue_length, select,
+    staff_report,
 };
 use crate::auth::Identity;
 use crate::error::ApiResult;
@@ -302,21 +303,6 @@ struct PageQuery {
     /// A staff language for the page's texts (default Italian).
     lang: Option<String>,
 }
-
-/// The tables the dashboard links as CSV.
-const CSV_TABLES: [&str; 11] = [
-    "summary",
-    "services",
-    "days",
-    "tickets",
-    "arrivals",
-    "mix",
-    "staff",
-    "queue",
-    "estimates",
-    "appointments",
-    "appointment_days",
-];
 
 /// The heat map of arrivals: 7 rows (Monday first) × 24 hours.
 fn heat_map(lang: &str, cells: &[Vec<u64>]) -> Markup {

@@ -240,6 +240,21 @@ pub struct SummaryBody {
 /// punctuality figures cover any period.
 pub(crate) const APPOINTMENT_DAYS: usize = 366;
 
+/// The tables of the CSV export (`?table=`), which the dashboard links.
+pub(crate) const CSV_TABLES: [&str; 11] = [
+    "summary",
+    "services",
+    "days",
+    "tickets",
+    "arrivals",
+    "mix",
+    "staff",
+    "queue",
+    "estimates",
+    "appointments",
+    "appointment_days",
+];
+
 /// The appointment figures of a selection (definitions: `queue_core::stats`, README "Statistics"):
 /// bookings by booked start in the period, appointment tickets issued in it (of the service they
 /// were issued for, with a service filter), and its days (at most `APPOINTMENT_DAYS`), each from
@@ -626,25 +641,12 @@ pub async fn export_csv(
     id: Identity,
     ApiQuery(q): ApiQuery<ExportQuery>,
 ) -> ApiResult<Response> {
-    const TABLES: [&str; 11] = [
-        "summary",
-        "services",
-        "days",
-        "tickets",
-        "arrivals",
-        "mix",
-        "staff",
-        "queue",
-        "estimates",
-        "appointments",
-        "appointment_days",
-    ];
-    if !TABLES.contains(&q.table.as_str()) {
+    if !CSV_TABLES.contains(&q.table.as_str()) {
         id.staff(Role::Manager)?;
         return Err(ApiError::bad_request(format!(
             "unknown table '{}' ({})",
             super::excerpt(&q.table, 24),
-            TABLES.join(", ")
+            CSV_TABLES.join(", ")
         )));
     }
     let style = csv_style(&id, q.separator.as_deref())?;

@@ -15,11 +15,20 @@ pub const WHOLE_SITE: &str = "*";
 
 /// Per-ticket statistics of the tickets `site` issued in `[from, to)`, folded from their events.
 pub fn tickets(conn: &Connection, site: &SiteId, from: Timestamp, to: Timestamp) -> Result<Vec<TicketStats>> {
-    let mut st = conn.prepare_cached(
+    folded(
+        conn,
         "SELECT e.data FROM tickets t JOIN events e ON e.ticket_id = t.id
          WHERE t.site = ?1 AND t.issued_ms >= ?2 AND t.issued_ms < ?3
          ORDER BY e.seq",
-    )?;
+        site,
+        from,
+        to,
+    )
+}
+
+/// The tickets whose events `sql` selects (parameters: site, from, to), folded.
+fn folded(conn: &Connection, sql: &str, site: &SiteId, from: Timestamp, to: Timestamp) -> Result<Vec<TicketStats>> {
+    let mut st = conn.prepare_cached(sql)?;
     let rows =
         st.query_map(params![site.as_str(), from.as_millisecond(), to.as_millisecond()], |r| r.get::<_, String>(0))?;
     let mut events = Vec::new();
@@ -238,17 +247,14 @@ pub fn appointment_tickets(
     from: Timestamp,
     to: Timestamp,
 ) -> Result<Vec<TicketStats>> {
-    let mut st = conn.prepare_cached(
+    folded(
+        conn,
         "SELECT e.data FROM tickets t JOIN events e ON e.ticket_id = t.id
          WHERE t.site = ?1 AND t.issued_ms >= ?2 AND t.issued_ms < ?3
            AND json_extract(t.data, '$.priority') = 'appointment'
          ORDER BY e.seq",
-    )?;
-    let rows =
-        st.query_map(params![site.as_str(), from.as_millisecond(), to.as_millisecond()], |r| r.get::<_, String>(0))?;
-    let mut events = Vec::new();
-    for row in rows {
-        events.push(serde_json::from_str::<Event>(&row?)?);
-    }
-    Ok(tickets_from_events(&events))
+        site,
+        from,
+        to,
+    )
 }
