@@ -294,8 +294,31 @@ async fn summary_matches_hand_computed_figures() {
     let days: i64 = db.query_row("SELECT count(DISTINCT day) FROM tickets", [], |r| r.get(0)).unwrap();
     assert_eq!(rolled, days, "the fixture's days are rolled up");
     check_summaries(&m).await;
+    // The per-day table: whole days from the roll-ups, the partial first day from the events.
+    let per_day = |q: &'static str| {
+        let m = m.clone();
+        async move {
+            let r = m
+                .answer(
+                    m.request(tests::Method::GET, &format!("/api/v1/stats/export.csv?table=days&site={LIVORNO}&{q}")),
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::OK, "{q}: {}", r.body);
+            r.body
+        }
+    };
+    let periods = ["from=2026-03-01&to=2026-10-31", "from=2026-03-29T10:30:00&to=2026-10-31"];
+    let mut rolled_days = Vec::new();
+    for q in periods {
+        rolled_days.push(per_day(q).await);
+    }
+    assert!(rolled_days[0].lines().count() > 3, "{}", rolled_days[0]);
+    assert_ne!(rolled_days[0], rolled_days[1], "the partial first day counts only its part");
     db.execute("DELETE FROM stats_days", []).unwrap();
     check_summaries(&m).await;
+    for (q, rolled) in periods.into_iter().zip(rolled_days) {
+        assert_eq!(per_day(q).await, rolled, "{q}: the same from the roll-ups as from the events");
+    }
 
     // Bad input.
     let (st, _) = m.get(&format!("/api/v1/stats/summary?site={LIVORNO}&from=ieri")).await;

@@ -95,6 +95,9 @@ pub(crate) struct Selection {
     service: Option<ServiceId>,
     from: Timestamp,
     to: Timestamp,
+    /// The aggregates of the whole days in the period read from the roll-ups with no ticket left
+    /// open (the parts of `agg`), for the per-day tables.
+    rolled: std::collections::BTreeMap<Date, Aggregate>,
 }
 
 /// Run a statistics computation (reads and maths, which can take a while over a long period) on the
@@ -178,6 +181,7 @@ pub(crate) fn select(
                 days: Default::default(),
                 with_open: Default::default(),
                 sum: Aggregate::default(),
+                per_day: Default::default(),
             }
         };
         let mut agg = rolled.sum;
@@ -202,10 +206,13 @@ pub(crate) fn select(
         for d in &rolled.with_open {
             add(&mut agg, crate::db::stats::open_tickets_of_day(c, &site_id, *d)?);
         }
-        Ok::<_, ApiError>(agg)
+        let mut per_day = rolled.per_day;
+        per_day.retain(|d, _| !rolled.with_open.contains(d));
+        Ok::<_, ApiError>((agg, per_day))
     })?;
+    let (agg, rolled) = agg;
     let summary = agg.summary();
-    Ok(Selection { agg, summary, site: site_id, service, from, to })
+    Ok(Selection { agg, summary, site: site_id, service, from, to, rolled })
 }
 
 /// Every ticket of a selection, from the events (the per-ticket CSV table; at most 31 days); with a
@@ -291,9 +298,9 @@ pub(crate) fn appointment_days(
         by_day.entry(t.issued_at.to_zoned(tz.clone()).date()).or_default().push(t);
     }
     let mut out = Vec::new();
-    for (day, x) in day_selections(state, id, sel, APPOINTMENT_DAYS)? {
+    for (day, agg) in day_aggregates(state, id, sel, APPOINTMENT_DAYS)? {
         let of_day = by_day.get(&day).map_or(&[][..], Vec::as_slice);
-        out.extend(appointment_day(day, &x.agg, of_day));
+        out.extend(appointment_day(day, &agg, of_day));
     }
     Ok(out)
 }
@@ -882,11 +889,14 @@ pub(crate) const DAY_TABLE_DAYS: usize = 62;
 
 /// Per site-local day of the period (at most `DAY_TABLE_DAYS`), with the selection's service filter.
 pub(crate) fn per_day(state: &AppState, id: &Identity, sel: &Selection) -> ApiResult<Vec<(Date, Summary)>> {
-    Ok(day_selections(state, id, sel, DAY_TABLE_DAYS)?.into_iter().map(|(d, x)| (d, x.summary)).collect())
+    Ok(day_aggregates(state, id, sel, DAY_TABLE_DAYS)?.into_iter().map(|(d, agg)| (d, agg.summary())).collect())
 }
 
-/// The selection of each site-local day of the period (its first `max` days), with its service filter.
-fn day_selections(state: &AppState, id: &Identity, sel: &Selection, max: usize) -> ApiResult<Vec<(Date, Selection)>> {
+/// The aggregate of each site-local day of the period (its first `max` days), with its service
+/// filter. Whole days the selection read from the roll-ups with no ticket left open are taken from
+/// it (no second read); the others (the period's partial edges, today, days not rolled up yet or
+/// rolled with tickets open) each go through `select`, which adds up their events exactly.
+fn day_aggregates(state: &AppState, id: &Identity, sel: &Selection, max: usize) -> ApiResult<Vec<(Date, Aggregate)>> {
     let tz = state.cfg.site(&sel.site).map_or(TimeZone::UTC, |s| s.time_zone.clone());
     let start = |d: Date| d.to_zoned(tz.clone()).map(|z| z.timestamp()).map_err(|e| ApiError::internal(e.to_string()));
     let last = (sel.to - jiff::SignedDuration::from_nanos(1)).to_zoned(tz.clone()).date();
@@ -894,16 +904,23 @@ fn day_selections(state: &AppState, id: &Identity, sel: &Selection, max: usize) 
     let mut out = Vec::new();
     while day <= last && out.len() < max {
         let next = day.tomorrow().map_err(|e| ApiError::internal(e.to_string()))?;
-        let (a, b) = (start(day)?.max(sel.from), start(next)?.min(sel.to));
-        let x = select(
-            state,
-            id,
-            sel.site.as_str(),
-            sel.service.as_ref().map(|s| s.as_str()),
-            Some(&a.to_string()),
-            Some(&b.to_string()),
-        )?;
-        out.push((day, x));
+        let (a, b) = (start(day)?, start(next)?);
+        let agg = match sel.rolled.get(&day) {
+            Some(agg) if a >= sel.from && b <= sel.to => agg.clone(),
+            _ => {
+                let (a, b) = (a.max(sel.from), b.min(sel.to));
+                let x = select(
+                    state,
+                    id,
+                    sel.site.as_str(),
+                    sel.service.as_ref().map(|s| s.as_str()),
+                    Some(&a.to_string()),
+                    Some(&b.to_string()),
+                )?;
+                x.agg
+            }
+        };
+        out.push((day, agg));
         day = next;
     }
     Ok(out)

@@ -7,7 +7,7 @@ use jiff::civil::Date;
 use queue_core::stats::{Aggregate, BookingFacts, BookingState, TicketStats, tickets_from_events};
 use queue_core::{Event, ServiceId, SiteId};
 use rusqlite::{Connection, OptionalExtension, params};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The `service` of a roll-up row that holds a whole site-day (each ticket once); other rows hold
 /// one service (a ticket in every queue it waited in), and `''` the day's marker.
@@ -106,11 +106,13 @@ pub fn roll_up_day(
 /// The rolled-up days of `site` in `[from, to)` and the sum of their aggregates (of `service` only
 /// when given; else the whole-site rows, or for days rolled before there were any, the sum of
 /// their service rows). Days rolled with tickets left open are returned separately: their open
-/// tickets still need the exact path.
+/// tickets still need the exact path. `per_day` holds each rolled day's own aggregate (the parts
+/// of `sum`), for the per-day tables.
 pub struct Rolled {
     pub days: BTreeSet<Date>,
     pub with_open: BTreeSet<Date>,
     pub sum: Aggregate,
+    pub per_day: BTreeMap<Date, Aggregate>,
 }
 
 pub fn rolled_days(
@@ -126,12 +128,19 @@ pub fn rolled_days(
     let rows = st.query_map(params![site.as_str(), from.to_string(), to.to_string()], |r| {
         Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
     })?;
-    let mut out = Rolled { days: BTreeSet::new(), with_open: BTreeSet::new(), sum: Aggregate::default() };
+    let mut out = Rolled {
+        days: BTreeSet::new(),
+        with_open: BTreeSet::new(),
+        sum: Aggregate::default(),
+        per_day: BTreeMap::new(),
+    };
     // Per day (rows come in day order): its whole-site row, and the sum of its service rows.
     let mut day_of: Option<(Date, Option<Aggregate>, Aggregate)> = None;
-    let flush = |d: Option<(Date, Option<Aggregate>, Aggregate)>, sum: &mut Aggregate| {
-        if let Some((_, whole, services)) = d {
-            sum.merge(whole.as_ref().unwrap_or(&services));
+    let flush = |d: Option<(Date, Option<Aggregate>, Aggregate)>, out: &mut Rolled| {
+        if let Some((day, whole, services)) = d {
+            let agg = whole.unwrap_or(services);
+            out.sum.merge(&agg);
+            out.per_day.insert(day, agg);
         }
     };
     for row in rows {
@@ -139,7 +148,7 @@ pub fn rolled_days(
         let day: Date =
             day.parse().map_err(|e| super::DbError::Corrupt { what: "day in stats_days", detail: format!("{e}") })?;
         if day_of.as_ref().is_none_or(|(d, ..)| *d != day) {
-            flush(day_of.take(), &mut out.sum);
+            flush(day_of.take(), &mut out);
             day_of = Some((day, None, Aggregate::default()));
         }
         let Some((_, whole, services)) = day_of.as_mut() else { continue };
@@ -157,7 +166,7 @@ pub fn rolled_days(
             services.merge(&serde_json::from_str(&data)?);
         }
     }
-    flush(day_of.take(), &mut out.sum);
+    flush(day_of.take(), &mut out);
     Ok(out)
 }
 
