@@ -180,7 +180,39 @@ pub fn load(dir: &Path) -> Result<Config, ConfigErrors> {
     }
     let mut cfg = load_sources(&sources)?;
     cfg.dir = dir.to_owned();
+    if let Some(ca) = cfg.hub.as_mut().and_then(|h| h.ca.as_mut()) {
+        *ca = dir.join(&*ca);
+        if let Err(message) = check_ca(ca) {
+            return Err(ConfigErrors(vec![ConfigError {
+                file: global,
+                line: None,
+                column: None,
+                field: "hub.ca".into(),
+                message,
+            }]));
+        }
+    }
     Ok(cfg)
+}
+
+/// A URL whose host is this machine (`http://127.0.0.1:…`, `http://localhost…`, `http://[::1]…`).
+fn loopback_url(url: &str) -> bool {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host = match host.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or(""),
+        None => host.rsplit_once(':').map_or(host, |(h, _)| h),
+    };
+    host.eq_ignore_ascii_case("localhost") || host.parse::<std::net::IpAddr>().is_ok_and(|a| a.is_loopback())
+}
+
+/// The hub's CA file: readable, with at least one PEM certificate (the relay's TLS stack reads it).
+fn check_ca(path: &Path) -> Result<(), String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read the CA file {}: {e}", path.display()))?;
+    if !text.contains("-----BEGIN CERTIFICATE-----") {
+        return Err(format!("{} holds no PEM certificate (-----BEGIN CERTIFICATE-----)", path.display()));
+    }
+    Ok(())
 }
 
 /// Validate configuration sources: `(path, text)` with `sportello.toml` first, then `sites/*.toml`.
@@ -289,6 +321,15 @@ pub fn load_sources(sources: &[(PathBuf, String)]) -> Result<Config, ConfigError
                     "hub.url",
                     format!("'{url}' is not an http(s) URL like \"https://hub.example.org\""),
                 );
+            } else if url.starts_with("http://") && !loopback_url(url) {
+                src.err(
+                    h.url.span(),
+                    "hub.url",
+                    format!(
+                        "'{url}' is plain http to another machine: the enrolment key would cross the network in \
+                         clear; use https:// (or http://127.0.0.1:PORT through a local tunnel)"
+                    ),
+                );
             }
             let origin = h.origin.get_ref();
             if origin.is_empty()
@@ -308,6 +349,7 @@ pub fn load_sources(sources: &[(PathBuf, String)]) -> Result<Config, ConfigError
                 url: url.to_owned(),
                 origin: origin.clone(),
                 key: h.key.get_ref().trim().to_owned(),
+                ca: h.ca.as_ref().map(|c| PathBuf::from(c.get_ref())),
             });
         }
     }

@@ -28,12 +28,19 @@ pub struct HubSettings {
     pub url: String,
     pub origin: String,
     pub key: String,
+    /// `ca`: a PEM file of the CA trusted for the hub besides the system's store (relative paths
+    /// are resolved against the configuration directory by `load`).
+    pub ca: Option<std::path::PathBuf>,
 }
 
 impl std::fmt::Debug for HubSettings {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         // The key is a secret: never in logs.
-        f.debug_struct("HubSettings").field("url", &self.url).field("origin", &self.origin).finish_non_exhaustive()
+        f.debug_struct("HubSettings")
+            .field("url", &self.url)
+            .field("origin", &self.origin)
+            .field("ca", &self.ca)
+            .finish_non_exhaustive()
     }
 }
 

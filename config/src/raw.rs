@@ -32,6 +32,10 @@ pub struct Hub {
     pub origin: Spanned<String>,
     /// The enrolment key the hub's admin CLI printed for that origin.
     pub key: Spanned<String>,
+    /// A PEM file of the certificate authority that signed the hub's certificate, trusted besides
+    /// the system's (a Region's own CA); relative to the configuration directory.
+    #[serde(default)]
+    pub ca: Option<Spanned<String>>,
 }
 
 /// `[server]` in sportello.toml: how the server faces its network.

@@ -1,7 +1,7 @@
 //! Config tests: the demo and test configurations load; broken files give every error with
 //! file, line and field.
 
-use crate::load_sources;
+use crate::{load, load_sources};
 use expect_test::{Expect, expect};
 use std::path::{Path, PathBuf};
 
@@ -362,6 +362,38 @@ fn hub_settings() {
     assert_eq!((hub.url.as_str(), hub.origin.as_str()), ("https://hub.example.org", "grosseto"));
     assert!(!format!("{cfg:?}").contains("sph_"), "the key is not in Debug output");
     assert!(load("url = \"https://hub.example.org\"\n").is_err(), "origin and key are required");
+    // The key is a bearer credential: plain http only to this machine (a local tunnel).
+    let key = "origin = \"grosseto\"\nkey = \"sph_0123456789abcdef0123\"\n";
+    let err = load(&format!("url = \"http://hub.example.org\"\n{key}")).unwrap_err().to_string();
+    assert!(err.contains("hub.url: 'http://hub.example.org' is plain http to another machine"), "{err}");
+    for url in ["http://127.0.0.1:8090", "http://localhost:8090/", "http://[::1]:8090", "https://10.0.0.7"] {
+        assert!(load(&format!("url = \"{url}\"\n{key}")).is_ok(), "{url}");
+    }
+    assert!(load(&format!("url = \"http://10.0.0.7:8090\"\n{key}")).is_err());
+}
+
+// The hub's CA file is read relative to the configuration directory and must hold a certificate.
+#[test]
+fn hub_ca_file() {
+    let dir = std::env::temp_dir().join(format!("sportello-hub-ca-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("sites")).unwrap();
+    std::fs::write(dir.join("sites/s1.toml"), SITE).unwrap();
+    let global = |ca: &str| {
+        format!(
+            "{GLOBAL}\n[hub]\nurl = \"https://hub.example.org\"\norigin = \"grosseto\"\nkey = \"sph_0123456789abcdef0123\"\nca = \"{ca}\"\n"
+        )
+    };
+    std::fs::write(dir.join("sportello.toml"), global("region-ca.pem")).unwrap();
+    let err = load(&dir).unwrap_err().to_string();
+    assert!(err.contains("hub.ca: cannot read the CA file") && err.contains("region-ca.pem"), "{err}");
+    std::fs::write(dir.join("region-ca.pem"), "not a certificate").unwrap();
+    let err = load(&dir).unwrap_err().to_string();
+    assert!(err.contains("holds no PEM certificate"), "{err}");
+    std::fs::write(dir.join("region-ca.pem"), "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n")
+        .unwrap();
+    let cfg = load(&dir).unwrap();
+    assert_eq!(cfg.hub.unwrap().ca, Some(dir.join("region-ca.pem")));
+    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 /// Issue 13: a desk may have a neutral public label; it defaults to its label and is never empty.

@@ -19,13 +19,8 @@ const PUSH_TIMEOUT: Duration = Duration::from_secs(20);
 
 /// Runs until the server shuts down.
 pub async fn run(state: AppState, hub: HubSettings) {
-    let http = match client::Client::builder(&hub.url)
-        .connect_timeout(Duration::from_secs(5))
-        .timeout(PUSH_TIMEOUT)
-        .user_agent(concat!("sportello-relay/", env!("CARGO_PKG_VERSION")))
-        .build()
-    {
-        Ok(c) => c.with_bearer(&hub.key),
+    let http = match relay_client(&hub) {
+        Ok(c) => c,
         Err(e) => {
             tracing::error!(error = %e, "the hub relay cannot start");
             return;
@@ -64,6 +59,22 @@ pub async fn run(state: AppState, hub: HubSettings) {
             _ = shutdown.changed() => return,
         }
     }
+}
+
+/// The relay's client of the hub: https verified against the system's CAs and the `[hub] ca` file.
+fn relay_client(hub: &HubSettings) -> anyhow::Result<client::Client> {
+    let mut b = client::Client::builder(&hub.url)
+        .connect_timeout(Duration::from_secs(5))
+        .timeout(PUSH_TIMEOUT)
+        .user_agent(concat!("sportello-relay/", env!("CARGO_PKG_VERSION")));
+    if let Some(ca) = &hub.ca {
+        let pem =
+            std::fs::read(ca).map_err(|e| anyhow::anyhow!("cannot read the hub's CA file {}: {e}", ca.display()))?;
+        b = b
+            .add_root_certificates_pem(&pem)
+            .map_err(|e| anyhow::anyhow!("the hub's CA file {}: {e}", ca.display()))?;
+    }
+    Ok(b.build()?.with_bearer(&hub.key))
 }
 
 enum Pushed {

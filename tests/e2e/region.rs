@@ -34,12 +34,25 @@ fn start_hub(db: &str, port: u16) -> ServerProcess {
 /// A site server's configuration: the test one with only `site_file` (its id renamed to `site`)
 /// and a `[hub]` section.
 fn site_config(dir: &Path, site_file: &str, site: &str, hub_url: &str, origin: &str, key: &str) -> PathBuf {
+    site_config_with(dir, site_file, site, hub_url, origin, key, "")
+}
+
+/// `site_config` with more lines of `[hub]` (`ca = …`).
+fn site_config_with(
+    dir: &Path,
+    site_file: &str,
+    site: &str,
+    hub_url: &str,
+    origin: &str,
+    key: &str,
+    hub_extra: &str,
+) -> PathBuf {
     let src = test_config_dir();
     std::fs::create_dir_all(dir.join("sites")).unwrap();
     let global = std::fs::read_to_string(src.join("sportello.toml")).unwrap();
     std::fs::write(
         dir.join("sportello.toml"),
-        format!("{global}\n[hub]\nurl = \"{hub_url}\"\norigin = \"{origin}\"\nkey = \"{key}\"\n"),
+        format!("{global}\n[hub]\nurl = \"{hub_url}\"\norigin = \"{origin}\"\nkey = \"{key}\"\n{hub_extra}"),
     )
     .unwrap();
     let text = std::fs::read_to_string(src.join("sites").join(site_file)).unwrap();
@@ -66,13 +79,24 @@ struct Site {
 impl Site {
     async fn start(
         origin: &'static str,
-        (site_file, site, desk, service): (&str, &'static str, &'static str, &'static str),
+        place: (&str, &'static str, &'static str, &'static str),
         staff: Option<&str>,
         hub_url: &str,
         key: String,
     ) -> Site {
+        Site::start_with(origin, place, staff, hub_url, key, "").await
+    }
+
+    async fn start_with(
+        origin: &'static str,
+        (site_file, site, desk, service): (&str, &'static str, &'static str, &'static str),
+        staff: Option<&str>,
+        hub_url: &str,
+        key: String,
+        hub_extra: &str,
+    ) -> Site {
         let config = tempfile::tempdir().unwrap();
-        let dir = site_config(config.path(), site_file, site, hub_url, origin, &key);
+        let dir = site_config_with(config.path(), site_file, site, hub_url, origin, &key, hub_extra);
         let data = tempfile::tempdir().unwrap();
         // The van has no demo account of its own: a driver with a session, written beforehand.
         let token = match staff {
@@ -374,4 +398,125 @@ async fn the_hub_gathers_every_event_exactly_once() {
 
     drop(hub);
     proxy_task.abort();
+}
+
+/// A Region's own CA and a certificate for `localhost` signed by it: (the CA's PEM, a TLS front).
+fn region_tls() -> (String, tokio_rustls::TlsAcceptor) {
+    let mut ca = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    ca.distinguished_name.push(rcgen::DnType::CommonName, "Regione di prova CA");
+    let ca_key = rcgen::KeyPair::generate().unwrap();
+    let ca = ca.self_signed(&ca_key).unwrap();
+    let leaf_key = rcgen::KeyPair::generate().unwrap();
+    let leaf = rcgen::CertificateParams::new(vec!["localhost".to_owned()])
+        .unwrap()
+        .signed_by(&leaf_key, &ca, &ca_key)
+        .unwrap();
+    let key = tokio_rustls::rustls::pki_types::PrivateKeyDer::Pkcs8(leaf_key.serialize_der().into());
+    let server = tokio_rustls::rustls::ServerConfig::builder_with_provider(std::sync::Arc::new(
+        tokio_rustls::rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .unwrap()
+    .with_no_client_auth()
+    .with_single_cert(vec![leaf.der().clone()], key)
+    .unwrap();
+    (ca.pem(), tokio_rustls::TlsAcceptor::from(std::sync::Arc::new(server)))
+}
+
+/// The TLS front a Region puts before its hub: https on `listener`, plain http to the hub at `to`.
+/// Counts the handshakes that completed.
+fn tls_front(
+    listener: tokio::net::TcpListener,
+    acceptor: tokio_rustls::TlsAcceptor,
+    to: u16,
+) -> std::sync::Arc<std::sync::atomic::AtomicUsize> {
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let count = done.clone();
+    tokio::spawn(async move {
+        loop {
+            let Ok((tcp, _)) = listener.accept().await else { return };
+            let (acceptor, count) = (acceptor.clone(), count.clone());
+            tokio::spawn(async move {
+                let Ok(mut tls) = acceptor.accept(tcp).await else { return };
+                count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                if let Ok(mut hub) = tokio::net::TcpStream::connect(("127.0.0.1", to)).await {
+                    let _ = tokio::io::copy_bidirectional(&mut tls, &mut hub).await;
+                }
+            });
+        }
+    });
+    done
+}
+
+/// The relay speaks https itself (issue 15): it verifies the hub's certificate against the system's
+/// CAs and the Region's own CA named by `[hub] ca`, and a site that cannot verify it sends nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_relay_pushes_over_https_to_a_hub_it_can_verify() {
+    let Some(pg) = testkit::postgres::require_postgres("the https relay test") else { return };
+    let db = pg.create_database("hub").unwrap();
+    let hub_port = free_port();
+    let _hub = start_hub(&db, hub_port);
+    let (ca_pem, acceptor) = region_tls();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let https = format!("https://localhost:{}", listener.local_addr().unwrap().port());
+    let handshakes = tls_front(listener, acceptor, hub_port);
+    let viewer = hub_cli(&db, &["viewer", "regione"]);
+    let key_l = hub_cli(&db, &["enrol", "livorno", "--site", LIVORNO]);
+    let key_g = hub_cli(&db, &["enrol", "grosseto", "--site", GROSSETO]);
+
+    // Livorno trusts the Region's CA (a file next to its configuration); Grosseto only the system's.
+    let ca_dir = tempfile::tempdir().unwrap();
+    let ca_file = ca_dir.path().join("regione-ca.pem");
+    std::fs::write(&ca_file, &ca_pem).unwrap();
+    let trusting = Site::start_with(
+        "livorno",
+        ("livorno-terreni.toml", LIVORNO, "lt-sportello-1", "lavoro"),
+        Some("giulia"),
+        &https,
+        key_l,
+        &format!("ca = {:?}\n", ca_file.display().to_string()),
+    )
+    .await;
+    let doubting = Site::start(
+        "grosseto",
+        ("grosseto-stazione.toml", GROSSETO, "gr-sportello-1", "lavoro"),
+        Some("marco"),
+        &https,
+        key_g,
+    )
+    .await;
+    for s in [&trusting, &doubting] {
+        s.work(6).await;
+    }
+    testkit::eventually("livorno acknowledged over https", Duration::from_secs(30), || async {
+        let o = trusting.outbox();
+        if o.acked == o.last && o.last > 0 { Ok(()) } else { Err(format!("{o:?}")) }
+    })
+    .await;
+    let hub_url = format!("http://127.0.0.1:{hub_port}");
+    let f = fleet(&hub_url, &viewer).await;
+    assert_eq!(origin(&f, "livorno")["watermark"], trusting.outbox().last, "{f}");
+    assert!(handshakes.load(std::sync::atomic::Ordering::SeqCst) >= 1);
+
+    // Grosseto's relay refuses the certificate: it tries (and counts its failures), sends nothing,
+    // and keeps every event for when it is configured to trust the hub.
+    testkit::eventually("grosseto's pushes fail", Duration::from_secs(30), || async {
+        let (_, m) = doubting.server.client().get("/metrics").await;
+        let failures = m
+            .as_str()
+            .unwrap_or_default()
+            .lines()
+            .find_map(|l| l.strip_prefix("sportello_hub_push_failures_total "))
+            .and_then(|v| v.trim().parse::<f64>().ok())
+            .unwrap_or(0.0);
+        if failures >= 2.0 { Ok(()) } else { Err(format!("hub_push_failures {failures}")) }
+    })
+    .await;
+    let o = doubting.outbox();
+    assert_eq!(o.acked, 0, "{o:?}");
+    assert!(o.last > 0 && o.gap_free, "{o:?}");
+    let f = fleet(&hub_url, &viewer).await;
+    assert_eq!(origin(&f, "grosseto")["last_contact_ms"], Value::Null, "{f}");
+    assert_eq!(origin(&f, "grosseto")["watermark"], 0, "{f}");
 }
