@@ -8,7 +8,8 @@ use crate::api::Client as AsyncClient;
 use crate::backoff::Backoff;
 use crate::error::Error;
 use queue_core::wire::{
-    AlertRequest, AlertView, CheckInRequest, IssueRequest, KioskInfo, PrintJob, PrintJobView, PrintResult, TicketView,
+    AlertRequest, AlertView, CheckInRequest, DeviceHealthReport, IssueRequest, KioskInfo, PrintJob, PrintJobView,
+    PrintResult, TicketView,
 };
 use std::future::Future;
 
@@ -77,6 +78,11 @@ impl Client {
     /// [`AsyncClient::alert_status`]
     pub fn alert_status(&self, id: &str) -> Result<AlertView, Error> {
         self.block_on(self.api.alert_status(id))
+    }
+
+    /// [`AsyncClient::report_health`]
+    pub fn report_health(&self, report: &DeviceHealthReport) -> Result<(), Error> {
+        self.block_on(self.api.report_health(report))
     }
 
     /// [`AsyncClient::print_jobs`]

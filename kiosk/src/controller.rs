@@ -10,7 +10,8 @@ use queue_core::code::{ALPHABET, CHECK_ALPHABET, Code, CodeError, DATA_LEN};
 use queue_core::ids::ServiceId;
 use queue_core::model::Priority;
 use queue_core::wire::{
-    AlertRequest, CheckInRequest, IssueRequest, KioskInfo, KioskService, PrintJob, PrintResult, TicketView,
+    AlertRequest, CheckInRequest, DeviceHealthReport, IssueRequest, KioskInfo, KioskService, PrintJob, PrintResult,
+    TicketView,
 };
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -42,6 +43,9 @@ pub struct Timeouts {
     pub print_poll: Duration,
     /// Reception's tickets print only when nobody has touched the start screen for this long.
     pub print_quiet: Duration,
+    /// While idle on the start screen, the kiosk tells the server how its printer is this often
+    /// (`POST /api/v1/devices/health`), and at once when that changed.
+    pub health_every: Duration,
 }
 
 impl Default for Timeouts {
@@ -57,6 +61,7 @@ impl Default for Timeouts {
             idle_check: Duration::from_secs(15),
             print_poll: Duration::from_secs(3),
             print_quiet: Duration::from_secs(3),
+            health_every: Duration::from_secs(60),
         }
     }
 }
@@ -276,6 +281,8 @@ enum Work {
     PrintJobs,
     /// Check in with the code typed.
     CheckIn,
+    /// Ask the printer how it is and tell the server (the staff pages and the region's fleet).
+    Health,
 }
 
 /// The kiosk's state machine.
@@ -321,6 +328,11 @@ pub struct Controller {
     last_print_poll: Instant,
     /// Reception's tickets this kiosk printed (what went to the printer), for tests and the log.
     pub printed_jobs: Vec<(String, Vec<u8>)>,
+    /// The printer as last seen (`ok`, `paper_low`, `failing` with what went wrong, `none`).
+    printer_health: Option<(&'static str, Option<String>)>,
+    /// The last health report the server took, and when the kiosk last tried one.
+    health_sent: Option<DeviceHealthReport>,
+    last_health_try: Option<Instant>,
     /// The appointment code typed so far (canonical characters, no separators).
     code: String,
     /// When a refused (too early) check-in opens, site-local `HH:MM`.
@@ -363,6 +375,9 @@ impl Controller {
             last_load: now,
             last_print_poll: now,
             printed_jobs: Vec::new(),
+            printer_health: None,
+            health_sent: None,
+            last_health_try: None,
             code: String::new(),
             opens_at: None,
         }
@@ -723,6 +738,7 @@ impl Controller {
                 Work::Issue => self.issue(now),
                 Work::PrintJobs => self.print_jobs(now),
                 Work::CheckIn => self.check_in(now),
+                Work::Health => self.report_health(now),
                 Work::HelpAlert => {
                     let alert = AlertRequest {
                         kind: "help_requested".into(),
@@ -821,9 +837,16 @@ impl Controller {
 
     fn check_printer(&mut self) {
         if !self.printer.makes_paper() {
+            self.printer_health = Some(("none", None));
             return;
         }
-        match self.printer.check() {
+        let checked = self.printer.check();
+        self.printer_health = Some(match &checked {
+            Ok(printer::Paper::Enough) => ("ok", None),
+            Ok(printer::Paper::NearEnd) => ("paper_low", None),
+            Err(e) => ("failing", Some(e.to_string())),
+        });
+        match checked {
             Ok(paper) => {
                 self.printer_alerted = false;
                 self.paper_level(paper);
@@ -838,6 +861,23 @@ impl Controller {
                 self.printer_alerted = self.server.alert(&alert).is_ok();
             }
             Err(_) => {}
+        }
+    }
+
+    /// Ask the printer, then tell the server how it is (the last report it took is remembered, so
+    /// a change goes at once and the same state once a minute).
+    fn report_health(&mut self, now: Instant) {
+        self.last_health_try = Some(now);
+        self.check_printer();
+        let Some((printer, detail)) = self.printer_health.clone() else { return };
+        let report = DeviceHealthReport {
+            sound: None,
+            printer: Some(printer.to_owned()),
+            detail,
+            version: Some(env!("CARGO_PKG_VERSION").to_owned()),
+        };
+        if self.server.report_health(&report).is_ok() {
+            self.health_sent = Some(report);
         }
     }
 
@@ -1074,6 +1114,24 @@ impl Controller {
         {
             self.last_print_poll = now;
             self.pending.push(Work::PrintJobs);
+            changed = true;
+        }
+        // Between visitors only, like reception's print jobs: the printer's health, once a minute, and
+        // soon after a check between visitors found it changed.
+        let health_changed = self.printer_health.as_ref().is_some_and(|(p, d)| {
+            self.health_sent.as_ref().is_none_or(|r| r.printer.as_deref() != Some(*p) || r.detail != *d)
+        });
+        let health_due = self.last_health_try.is_none_or(|t| {
+            now >= t + self.timeouts.health_every || (health_changed && now >= t + self.timeouts.print_poll)
+        });
+        if self.screen == Screen::Language
+            && self.info.is_some()
+            && health_due
+            && now >= self.last_touch + self.timeouts.print_quiet
+            && !self.pending.contains(&Work::Health)
+        {
+            self.last_health_try = Some(now);
+            self.pending.push(Work::Health);
             changed = true;
         }
         match self.screen {

@@ -4,8 +4,8 @@ use crate::server::{ServerClient, ServerError};
 use queue_core::ids::ServiceId;
 use queue_core::model::{Priority, Status};
 use queue_core::wire::{
-    AlertRequest, CheckInRequest, Choice, IssueRequest, KioskInfo, KioskService, LanguageInfo, PrintJob, PrintResult,
-    PriorityQuestion, Question, Texts, TicketView, Triage,
+    AlertRequest, CheckInRequest, Choice, DeviceHealthReport, IssueRequest, KioskInfo, KioskService, LanguageInfo,
+    PrintJob, PrintResult, PriorityQuestion, Question, Texts, TicketView, Triage,
 };
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -305,6 +305,8 @@ pub struct FakeState {
     pub appointments: BTreeMap<String, Result<ServiceId, ServerError>>,
     /// Every check-in request that arrived.
     pub check_ins: Vec<CheckInRequest>,
+    /// Every health report that arrived.
+    pub health: Vec<DeviceHealthReport>,
 }
 
 /// A queue server in memory that honours `Idempotency-Key` like the real one.
@@ -424,6 +426,16 @@ impl ServerClient for FakeServer {
             }
             let i: Option<usize> = id.strip_prefix("alert-").and_then(|n| n.parse().ok());
             Ok(i.is_some_and(|i| s.taken.contains(&i)))
+        })
+    }
+
+    fn report_health(&mut self, report: &DeviceHealthReport) -> Result<(), ServerError> {
+        self.with(|s| {
+            if !s.reachable {
+                return Err(ServerError::Unreachable("connection refused".into()));
+            }
+            s.health.push(report.clone());
+            Ok(())
         })
     }
 

@@ -1,6 +1,8 @@
 //! The queue server as the kiosk sees it: the `ServerClient` trait and its blocking HTTP implementation.
 
-use queue_core::wire::{AlertRequest, CheckInRequest, IssueRequest, KioskInfo, PrintJob, PrintResult, TicketView};
+use queue_core::wire::{
+    AlertRequest, CheckInRequest, DeviceHealthReport, IssueRequest, KioskInfo, PrintJob, PrintResult, TicketView,
+};
 use std::time::Duration;
 
 /// Why a request to the server did not give what was asked.
@@ -36,6 +38,8 @@ pub trait ServerClient: Send {
     fn alert(&mut self, alert: &AlertRequest) -> Result<String, ServerError>;
     /// `GET /api/v1/alerts/{id}`: has a staff member taken it ("I'm going")?
     fn alert_taken(&mut self, id: &str) -> Result<bool, ServerError>;
+    /// `POST /api/v1/devices/health`: how this kiosk's printer is, for the staff pages and the fleet.
+    fn report_health(&mut self, report: &DeviceHealthReport) -> Result<(), ServerError>;
     /// `GET /api/v1/devices/print-jobs`: tickets reception sent to this kiosk's printer, each
     /// handed out once.
     fn print_jobs(&mut self) -> Result<Vec<PrintJob>, ServerError>;
@@ -128,6 +132,10 @@ impl ServerClient for HttpServer {
 
     fn alert_taken(&mut self, id: &str) -> Result<bool, ServerError> {
         Ok(self.http.alert_status(id)?.acknowledged_at.is_some())
+    }
+
+    fn report_health(&mut self, report: &DeviceHealthReport) -> Result<(), ServerError> {
+        Ok(self.http.report_health(report)?)
     }
 
     fn print_jobs(&mut self) -> Result<Vec<PrintJob>, ServerError> {

@@ -393,17 +393,13 @@ async fn reception_prints_at_a_chosen_kiosk_in_a_real_browser() {
     let Some(driver) = Driver::start().await else { return };
     let server = TestServer::start().await;
     let kiosk_key = tests::kiosk_key(LIVORNO);
-    // Its paper is running low (it still prints): the choice says so.
-    server
-        .kiosk(LIVORNO)
-        .await
-        .post_ok("/api/v1/devices/health", json!({"printer": "paper_low"}), StatusCode::NO_CONTENT)
-        .await;
     let (_, devices) = server.staff("giulia").await.get(&format!("/api/v1/sites/{LIVORNO}/devices")).await;
     let kiosk = devices.as_array().unwrap().iter().find(|d| d["kind"] == "kiosk").unwrap().clone();
     let (kiosk_id, kiosk_name) = (kiosk["id"].as_str().unwrap().to_owned(), kiosk["name"].as_str().unwrap().to_owned());
-    // The kiosk between visitors: its own thread, its own clock, as in the app.
+    // The kiosk between visitors: its own thread, its own clock, as in the app. Its paper is
+    // running low (it still prints): the kiosk says so itself, and the choice shows it.
     let printer = MemoryPrinter::default();
+    printer.set_paper(kiosk::printer::Paper::NearEnd);
     let stop = Arc::new(AtomicBool::new(false));
     let (base, p, halt) = (server.url.clone(), printer.clone(), stop.clone());
     let kiosk_thread = std::thread::spawn(move || {
@@ -417,6 +413,13 @@ async fn reception_prints_at_a_chosen_kiosk_in_a_real_browser() {
         }
     });
 
+    let giulia = server.staff("giulia").await;
+    testkit::eventually("the kiosk reports its paper", std::time::Duration::from_secs(20), || async {
+        let (_, devices) = giulia.get(&format!("/api/v1/sites/{LIVORNO}/devices")).await;
+        let kiosk = devices.as_array().unwrap().iter().find(|d| d["id"] == kiosk_id.as_str()).unwrap().clone();
+        if kiosk.to_string().contains("paper_low") { Ok(()) } else { Err(kiosk.to_string()) }
+    })
+    .await;
     let s = driver.session("reception-print").await;
     s.set_size(1366, 768).await;
     login_at_desk(&s, &server.url, "giulia", "lt-accoglienza").await;

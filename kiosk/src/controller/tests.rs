@@ -747,3 +747,61 @@ fn appointment_keypad_times_out_and_is_offered_only_where_bookings_are_taken() {
     k.press(Input::Appointment);
     assert_eq!(k.screen(), Screen::Question("need".into()));
 }
+
+/// The fleet and the staff pages hear how the kiosk's printer is: between visitors, once a minute,
+/// and soon after it changed; a server that is away hears it when it is back.
+#[test]
+fn the_printer_health_is_reported_between_visitors() {
+    let mut k = Kit::new();
+    let reports = |k: &Kit| k.server.with(|s| s.health.clone());
+    let printers = |k: &Kit| reports(k).iter().map(|r| r.printer.clone().unwrap_or_default()).collect::<Vec<_>>();
+    k.wait(4);
+    assert_eq!(printers(&k), ["ok"], "the first report, idle on the start screen");
+    let first = &reports(&k)[0];
+    assert_eq!((first.sound.as_deref(), first.version.as_deref()), (None, Some(env!("CARGO_PKG_VERSION"))));
+    k.wait(30);
+    assert_eq!(printers(&k).len(), 1, "not more than once a minute while nothing changes");
+    k.wait(30);
+    assert_eq!(printers(&k), ["ok", "ok"]);
+
+    // Paper near its end, seen by the check after a visitor: told within seconds, not a minute.
+    k.printer.set_paper(crate::printer::Paper::NearEnd);
+    k.take_simple_ticket();
+    k.wait(31 + 4);
+    assert_eq!(k.screen(), Screen::Language);
+    assert_eq!(printers(&k), ["ok", "ok", "paper_low"]);
+
+    // Out of paper while idle: the minute's check finds it, with what went wrong.
+    k.printer.fail_with(Some(PrinterError::PaperOut));
+    k.wait(61);
+    let last = reports(&k).last().cloned().unwrap();
+    assert_eq!(last.printer.as_deref(), Some("failing"));
+    assert_eq!(last.detail.as_deref(), Some("the printer is out of paper"));
+
+    // The server away: nothing is lost but the moment; the state goes once it is back.
+    k.printer.fail_with(None);
+    k.printer.set_paper(crate::printer::Paper::Enough);
+    k.server.with(|s| s.reachable = false);
+    let before = reports(&k).len();
+    k.wait(70);
+    assert_eq!(reports(&k).len(), before);
+    k.server.with(|s| s.reachable = true);
+    k.wait(80);
+    assert_eq!(reports(&k).last().unwrap().printer.as_deref(), Some("ok"), "{:?}", printers(&k));
+}
+
+/// A kiosk without a printer says so (`none`): the fleet does not take it for a broken one.
+#[test]
+fn a_kiosk_without_a_printer_reports_none() {
+    let server = FakeServer::new(demo::livorno());
+    let now = Instant::now();
+    let mut c = Controller::new(Box::new(server.clone()), Box::new(crate::printer::NoPrinter), false, now);
+    c.work(now);
+    for s in 1..5 {
+        let t = now + Duration::from_secs(s);
+        c.tick(t);
+        c.work(t);
+    }
+    let printers: Vec<_> = server.with(|s| s.health.iter().map(|r| r.printer.clone()).collect());
+    assert_eq!(printers, [Some("none".to_owned())]);
+}
