@@ -132,6 +132,15 @@ pub fn warnings(cfg: &Config) -> Vec<String> {
 
 /// Load and validate a configuration directory.
 pub fn load(dir: &Path) -> Result<Config, ConfigErrors> {
+    let sources = read_sources(dir)?;
+    let mut cfg = load_sources(&sources)?;
+    cfg.dir = dir.to_owned();
+    Ok(cfg)
+}
+
+/// The files of a configuration directory, as `load_sources` takes them: `sportello.toml`, then
+/// `sites/*.toml` sorted (paths relative to `dir`). What a hub bundle carries.
+pub fn read_sources(dir: &Path) -> Result<Vec<(PathBuf, String)>, ConfigErrors> {
     let mut sources = Vec::new();
     let global = dir.join("sportello.toml");
     let read = |p: &Path| std::fs::read_to_string(p);
@@ -178,9 +187,15 @@ pub fn load(dir: &Path) -> Result<Config, ConfigErrors> {
     if !errors.is_empty() {
         return Err(ConfigErrors(errors));
     }
-    let mut cfg = load_sources(&sources)?;
-    cfg.dir = dir.to_owned();
-    Ok(cfg)
+    Ok(sources)
+}
+
+/// The digest of configuration sources (`queue_core::envelope::bundle_digest`): the version a site
+/// reports as running and a hub bundle's sha256 are the same number for the same files.
+pub fn digest(sources: &[(PathBuf, String)]) -> String {
+    let files: Vec<(String, &str)> =
+        sources.iter().map(|(p, t)| (p.to_string_lossy().replace('\\', "/"), t.as_str())).collect();
+    queue_core::envelope::bundle_digest(files.iter().map(|(p, t)| (p.as_str(), *t)))
 }
 
 /// Validate configuration sources: `(path, text)` with `sportello.toml` first, then `sites/*.toml`.
@@ -215,6 +230,8 @@ pub fn load_sources(sources: &[(PathBuf, String)]) -> Result<Config, ConfigError
     };
     let mut cfg = Config {
         dir: PathBuf::new(),
+        digest: digest(sources),
+        bundle: None,
         languages: Vec::new(),
         retention_days: *global.retention_days.get_ref(),
         min_group_size: *global.min_group_size.get_ref(),

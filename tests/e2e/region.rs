@@ -375,3 +375,61 @@ async fn the_hub_gathers_every_event_exactly_once() {
     drop(hub);
     proxy_task.abort();
 }
+
+fn find<'a>(list: &'a Value, key: &str, want: &str) -> Option<&'a Value> {
+    list.as_array()?.iter().find(|d| d[key] == want)
+}
+
+/// Issue 15, the fleet: every push says how the site's devices are (the codes they reported, when
+/// they were last heard from; no free text) and which configuration the server runs; the hub keeps
+/// the latest per origin and shows it in `/hub/v1/fleet` and on `/fleet`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_fleet_shows_the_sites_devices_and_configuration() {
+    let Some(pg) = testkit::postgres::require_postgres("the fleet test") else { return };
+    let db = pg.create_database("fleet").unwrap();
+    let hub_port = free_port();
+    let hub_url = format!("http://127.0.0.1:{hub_port}");
+    let key = hub_cli(&db, &["enrol", "grosseto", "--site", GROSSETO]);
+    let viewer = hub_cli(&db, &["viewer", "regione"]);
+    let _hub = start_hub(&db, hub_port);
+    let a = Site::start(
+        "grosseto",
+        ("grosseto-stazione.toml", GROSSETO, "gr-sportello-1", "lavoro"),
+        Some("marco"),
+        &hub_url,
+        key,
+    )
+    .await;
+    let kiosk = a.server.client().with_bearer(&kiosk_key(GROSSETO));
+    let report =
+        json!({"printer": "paper_low", "detail": "carta quasi finita, chiedere a Mario", "version": "kiosk-7"});
+    kiosk.post_ok("/api/v1/devices/health", report, StatusCode::NO_CONTENT).await;
+    // A ticket: the relay pushes at once, with the report.
+    kiosk.issue(GROSSETO, json!({"service": "lavoro"})).await;
+    let running = config::digest(&config::read_sources(&a.server.config_dir).unwrap());
+    let f = testkit::eventually("the kiosk's health at the hub", Duration::from_secs(30), || async {
+        let f = fleet(&hub_url, &viewer).await;
+        let o = origin(&f, "grosseto").clone();
+        match find(&o["devices"], "kind", "kiosk") {
+            Some(d) if d["printer"] == "paper_low" => Ok(f),
+            _ => Err(o.to_string()),
+        }
+    })
+    .await;
+    let o = origin(&f, "grosseto");
+    let k = find(&o["devices"], "kind", "kiosk").unwrap();
+    assert_eq!((&k["site"], &k["problem"], &k["version"]), (&json!(GROSSETO), &json!("paper_low"), &json!("kiosk-7")));
+    let seen = k["last_seen_ms"].as_i64().unwrap();
+    assert!((jiff::Timestamp::now().as_millisecond() - seen).abs() < 60_000, "{k}");
+    let d = find(&o["devices"], "kind", "display").expect("the site's display is listed");
+    assert_eq!((&d["last_seen_ms"], &d["sound"]), (&Value::Null, &Value::Null), "not heard from: {d}");
+    assert!(!f.to_string().contains("Mario"), "a device's free text stays at the site: {f}");
+    assert_eq!(o["config"]["running"], json!({"version": null, "sha256": running}), "{o}");
+    assert_eq!((&o["config_state"], &o["published"]), (&json!("none_published"), &Value::Null));
+
+    let page = client::Client::new(&hub_url).with_bearer(&viewer);
+    let page = page.exchange(page.request(client::Method::GET, "/fleet")).await.unwrap();
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("paper_low, stampante paper_low"), "{}", page.body);
+    assert!(page.body.contains("nessuna pubblicata"), "{}", page.body);
+}
