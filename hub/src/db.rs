@@ -247,19 +247,29 @@ pub async fn fleet(pool: &Pool) -> Result<Vec<Origin>> {
         .collect()
 }
 
-/// Store `files` (sorted by path, checked by the caller) as the origin's next bundle, unless its
-/// newest already has the same digest: (version, stored now).
+/// Store `files` (sorted by path, checked by the caller) of the sites `sites` as the origin's next
+/// bundle, unless its newest already has the same digest: (version, stored now). Refused when the
+/// origin is not enrolled or the bundle configures a site whose events its key may not write.
 pub async fn publish(
     pool: &Pool,
     origin: &str,
     files: &[queue_core::envelope::BundleFile],
     sha256: &str,
+    sites: &[String],
     now_ms: i64,
 ) -> Result<(u64, bool)> {
     let mut c = pool.get().await?;
     let tx = c.transaction().await?;
-    if tx.query_opt("SELECT 1 FROM origins WHERE origin = $1 FOR UPDATE", &[&origin]).await?.is_none() {
+    let Some(row) = tx.query_opt("SELECT sites FROM origins WHERE origin = $1 FOR UPDATE", &[&origin]).await? else {
         return Err(HubError::Refused(format!("origin {origin} is not enrolled (hub enrol {origin} --site …)")));
+    };
+    let enrolled: Vec<String> = row.get(0);
+    if let Some(s) = sites.iter().find(|s| !enrolled.contains(s)) {
+        return Err(HubError::Refused(format!(
+            "the bundle configures site {s}, whose events origin {origin} may not write (enrolled for {}): \
+             enrol it again with --site {s} too, or leave the site out",
+            enrolled.join(", ")
+        )));
     }
     let newest = tx
         .query_opt(

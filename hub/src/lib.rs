@@ -218,7 +218,7 @@ fn config_state_it(o: &serde_json::Value) -> String {
 /// The files of a site configuration directory as a bundle: every file `config::read_sources`
 /// reads, checked with `config::load_sources` (the check `queue-server check-config` makes).
 /// A bundle carries no `[hub]`: each site keeps its own key. Errors: every problem found.
-pub fn bundle_from_dir(dir: &std::path::Path) -> Result<(Vec<queue_core::envelope::BundleFile>, String), String> {
+pub fn bundle_from_dir(dir: &std::path::Path) -> Result<DirBundle, String> {
     let sources = config::read_sources(dir).map_err(|e| e.to_string())?;
     let cfg = config::load_sources(&sources).map_err(|e| e.to_string())?;
     if cfg.hub.is_some() {
@@ -238,7 +238,17 @@ pub fn bundle_from_dir(dir: &std::path::Path) -> Result<(Vec<queue_core::envelop
     if let Some(f) = files.iter().find(|f| !queue_core::envelope::bundle_path_ok(&f.path)) {
         return Err(format!("{}: a site file's name is a-z, 0-9, '-', '_' and '.', ending .toml", f.path));
     }
-    Ok((files, cfg.digest))
+    let sites = cfg.sites.iter().map(|s| s.id.as_str().to_owned()).collect();
+    Ok(DirBundle { files, sha256: cfg.digest, sites })
+}
+
+/// A configuration directory made into a bundle's files.
+pub struct DirBundle {
+    /// Sorted by path.
+    pub files: Vec<queue_core::envelope::BundleFile>,
+    pub sha256: String,
+    /// The site ids it configures.
+    pub sites: Vec<String>,
 }
 
 #[derive(serde::Deserialize)]

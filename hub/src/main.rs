@@ -82,9 +82,12 @@ async fn main() -> anyhow::Result<()> {
             println!("{key}");
         }
         Cmd::Publish { origin, dir } => {
-            let (files, sha) = hub::bundle_from_dir(&dir)
+            let b = hub::bundle_from_dir(&dir)
                 .map_err(|e| anyhow::anyhow!("{e}\n{}: not published, nothing stored", dir.display()))?;
-            match hub::db::publish(&pool, &origin, &files, &sha, now).await? {
+            let published = hub::db::publish(&pool, &origin, &b.files, &b.sha256, &b.sites, now)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}\n{}: not published, nothing stored", dir.display()))?;
+            match published {
                 (v, true) => println!("{v}"),
                 (v, false) => {
                     eprintln!("unchanged: version {v} of {origin} has the same files");

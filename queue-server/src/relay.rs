@@ -1,7 +1,7 @@
 //! The relay to the regional hub: pushes the outbox in batches when it can, records the hub's
 //! acknowledged watermark, and backs off (with jitter) while the hub is away. Every push says how
 //! the site is (its devices' health, the configuration it runs). It also pulls the site's newest
-//! configuration bundle, checks it and writes it next to the configuration for the next start
+//! configuration bundle, checks it and writes it into the data directory for the next start
 //! (`bundle`), or refuses it and says why. Nothing else of the server waits for it: desks, kiosks
 //! and displays never notice the hub being down.
 
@@ -123,11 +123,11 @@ async fn pull_config(state: &AppState, http: &client::Client, origin: &str, conf
     };
     let written = match checked {
         Ok(()) => {
-            let (dir, b) = (state.cfg.dir.clone(), bundle.clone());
+            let (dir, b) = (state.data_dir.clone(), bundle.clone());
             tokio::task::spawn_blocking(move || crate::bundle::deploy(&dir, &b))
                 .await
                 .map_err(|e| e.to_string())
-                .and_then(|r| r.map_err(|e| format!("cannot write it next to the configuration: {e}")))
+                .and_then(|r| r.map_err(|e| format!("cannot write it into the data directory: {e}")))
         }
         Err(e) => Err(e),
     };

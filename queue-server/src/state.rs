@@ -179,8 +179,8 @@ fn server_secret(data_dir: &std::path::Path) -> anyhow::Result<Vec<u8>> {
 
 /// Load the configuration, open and migrate the database, restore the state, start the writer.
 pub fn start(opts: Options) -> anyhow::Result<Started> {
-    let (cfg, bundle_refused) =
-        crate::bundle::load(&opts.config_dir).map_err(|e| anyhow::anyhow!("configuration errors:\n{e}"))?;
+    let (cfg, bundle_refused) = crate::bundle::load(&opts.config_dir, &opts.data_dir)
+        .map_err(|e| anyhow::anyhow!("configuration errors:\n{e}"))?;
     let cfg = Arc::new(cfg);
     std::fs::create_dir_all(&opts.data_dir)
         .with_context(|| format!("cannot create the data directory {}", opts.data_dir.display()))?;

@@ -472,7 +472,7 @@ async fn fleet_config_state(hub_url: &str, viewer: &str, want: &str) -> Value {
 
 /// Issue 15, configuration down: `hub publish` checks a configuration directory as `check-config`
 /// does and stores it as the origin's next version; the site's relay pulls it, checks it again,
-/// writes it next to its configuration (atomically, keeping the previous one) and runs it from its
+/// writes it into its data directory (atomically, keeping the previous one) and runs it from its
 /// next start. A bundle the site cannot read is kept out, the old configuration stays, and the
 /// fleet says why. With the hub away the site starts and serves on its last bundle.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -503,6 +503,9 @@ async fn configuration_bundles_go_down_to_the_site() {
     let v1 = bundle_source(&work.path().join("v1"), " (v1)");
     let e = hub_cli_fails(&db, &["publish", "nessuno", v1.to_str().unwrap()]);
     assert!(e.contains("origin nessuno is not enrolled"), "{e}");
+    hub_cli(&db, &["enrol", "altrove", "--site", LIVORNO]);
+    let e = hub_cli_fails(&db, &["publish", "altrove", v1.to_str().unwrap()]);
+    assert!(e.contains(&format!("configures site {GROSSETO}, whose events origin altrove may not write")), "{e}");
     assert_eq!(count(), "0");
 
     // The site starts on its local files.
@@ -526,7 +529,7 @@ async fn configuration_bundles_go_down_to_the_site() {
     let o = fleet_config_state(&hub_url, &viewer, "pending_restart").await;
     let sha1 = o["published"]["sha256"].clone();
     assert_eq!(o["config"]["pending_restart"], json!({"version": 1, "sha256": sha1}), "{o}");
-    assert_eq!(std::fs::read_link(dir.join("bundles/current")).unwrap(), Path::new("v1"));
+    assert_eq!(std::fs::read_link(server.data.path().join("bundles/current")).unwrap(), Path::new("v1"));
     assert_eq!(site_name(&server).await, "Punto di accesso Stazione di Grosseto", "applied at the next start");
     let server = server.restart().await;
     assert_eq!(site_name(&server).await, "Punto di accesso Stazione di Grosseto (v1)");
@@ -557,8 +560,8 @@ async fn configuration_bundles_go_down_to_the_site() {
     let reason = o["config"]["refused"]["reason"].as_str().unwrap();
     assert!(reason.contains("bundle format 2") && reason.contains("upgrade the site server"), "{reason}");
     assert_eq!(o["config"]["running"]["version"], 1);
-    assert_eq!(std::fs::read_link(dir.join("bundles/current")).unwrap(), Path::new("v1"));
-    assert!(!dir.join("bundles/v2").exists());
+    assert_eq!(std::fs::read_link(server.data.path().join("bundles/current")).unwrap(), Path::new("v1"));
+    assert!(!server.data.path().join("bundles/v2").exists());
     let page = as_viewer.exchange(as_viewer.request(client::Method::GET, "/fleet")).await.unwrap();
     assert!(page.body.contains("rifiutata: ") && page.body.contains("bundle format 2"), "{}", page.body);
 
@@ -577,15 +580,18 @@ async fn configuration_bundles_go_down_to_the_site() {
     .await;
     let reason = o["config"]["refused"]["reason"].as_str().unwrap();
     assert!(reason.contains("do not match its sha256"), "{reason}");
-    assert_eq!(std::fs::read_link(dir.join("bundles/current")).unwrap(), Path::new("v1"));
+    assert_eq!(std::fs::read_link(server.data.path().join("bundles/current")).unwrap(), Path::new("v1"));
 
     // Version 4 is good: written for the next start, version 1 kept beside it.
     let v4 = bundle_source(&work.path().join("v4"), " (v4)");
     assert_eq!(hub_cli(&db, &["publish", "grosseto", v4.to_str().unwrap()]), "4");
     let o = fleet_config_state(&hub_url, &viewer, "pending_restart").await;
     assert_eq!(o["config"]["refused"], Value::Null, "{o}");
-    assert_eq!(std::fs::read_link(dir.join("bundles/current")).unwrap(), Path::new("v4"));
-    assert!(dir.join("bundles/v1/sites/grosseto-stazione.toml").is_file(), "the previous bundle is kept");
+    assert_eq!(std::fs::read_link(server.data.path().join("bundles/current")).unwrap(), Path::new("v4"));
+    assert!(
+        server.data.path().join("bundles/v1/sites/grosseto-stazione.toml").is_file(),
+        "the previous bundle is kept"
+    );
 
     // The hub goes away: the site restarts on its last bundle and serves as usual.
     hub.kill();
