@@ -219,6 +219,32 @@ mod tests {
     }
 
     #[test]
+    fn a_bundles_digest_depends_on_its_files_not_their_order() {
+        let d = bundle_digest([("sportello.toml", "a = 1"), ("sites/x.toml", "b")]);
+        assert_eq!(d, bundle_digest([("sites/x.toml", "b"), ("sportello.toml", "a = 1")]));
+        assert_eq!(d.len(), 64);
+        assert_ne!(d, bundle_digest([("sportello.toml", "a = 1"), ("sites/x.toml", "c")]));
+        // The length is part of it: moving text from one file to the next changes the digest.
+        assert_ne!(
+            bundle_digest([("sites/a.toml", "xy"), ("sites/b.toml", "")]),
+            bundle_digest([("sites/a.toml", "x"), ("sites/b.toml", "y")])
+        );
+        assert_eq!(bundle_digest([]), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    }
+
+    #[test]
+    fn a_bundle_carries_only_configuration_files() {
+        for ok in ["sportello.toml", "sites/livorno-terreni.toml", "sites/a_b.1.toml"] {
+            assert!(bundle_path_ok(ok), "{ok}");
+        }
+        for bad in
+            ["../sportello.toml", "sites/../x.toml", "sites/.toml", "sites/x.txt", "secret.key", "sites/a/b.toml"]
+        {
+            assert!(!bundle_path_ok(bad), "{bad}");
+        }
+    }
+
+    #[test]
     fn an_alerts_free_text_stays_at_the_site() {
         let e = Event {
             at: Timestamp::UNIX_EPOCH,
