@@ -86,6 +86,13 @@ pub fn deploy(data_dir: &Path, b: &Bundle) -> std::io::Result<()> {
     let root = data_dir.join(DIR);
     std::fs::create_dir_all(&root)?;
     let name = format!("v{}", b.version);
+    if std::fs::read_link(root.join(CURRENT)).is_ok_and(|l| l == Path::new(&name)) {
+        // Never rewrite the directory `current` points at: the same version is the same files.
+        return match deployed(data_dir) {
+            Some(d) if d.sha256 == b.sha256 => Ok(()),
+            _ => Err(std::io::Error::other(format!("version {} is deployed with other files", b.version))),
+        };
+    }
     let tmp = root.join(format!(".tmp-{name}"));
     if tmp.exists() {
         std::fs::remove_dir_all(&tmp)?;
@@ -235,6 +242,8 @@ mod tests {
         }
         let root = data.path().join(DIR);
         assert_eq!(std::fs::read_link(root.join(CURRENT)).unwrap(), Path::new("v3"));
+        deploy(data.path(), &bundle(3, " (v3)")).expect("the same bundle again changes nothing");
+        assert!(deploy(data.path(), &bundle(3, " (other)")).is_err(), "the deployed version is never rewritten");
         assert!(root.join("v2/sites").is_dir() && !root.join("v1").exists(), "the previous one is kept, no older");
         let (cfg, refused) = load(dir.path(), data.path()).unwrap();
         assert_eq!((cfg.bundle, name(&cfg), refused), (Some(3), "Punto di accesso Stazione di Grosseto (v3)", None));
