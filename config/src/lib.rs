@@ -132,6 +132,27 @@ pub fn warnings(cfg: &Config) -> Vec<String> {
 
 /// Load and validate a configuration directory.
 pub fn load(dir: &Path) -> Result<Config, ConfigErrors> {
+    let sources = read_sources(dir)?;
+    let mut cfg = load_sources(&sources)?;
+    cfg.dir = dir.to_owned();
+    if let Some(ca) = cfg.hub.as_mut().and_then(|h| h.ca.as_mut()) {
+        *ca = dir.join(&*ca);
+        if let Err(message) = check_ca(ca) {
+            return Err(ConfigErrors(vec![ConfigError {
+                file: dir.join("sportello.toml"),
+                line: None,
+                column: None,
+                field: "hub.ca".into(),
+                message,
+            }]));
+        }
+    }
+    Ok(cfg)
+}
+
+/// The files of a configuration directory, as `load_sources` takes them: `sportello.toml`, then
+/// `sites/*.toml` sorted (paths relative to `dir`). What a hub bundle carries.
+pub fn read_sources(dir: &Path) -> Result<Vec<(PathBuf, String)>, ConfigErrors> {
     let mut sources = Vec::new();
     let global = dir.join("sportello.toml");
     let read = |p: &Path| std::fs::read_to_string(p);
@@ -178,21 +199,15 @@ pub fn load(dir: &Path) -> Result<Config, ConfigErrors> {
     if !errors.is_empty() {
         return Err(ConfigErrors(errors));
     }
-    let mut cfg = load_sources(&sources)?;
-    cfg.dir = dir.to_owned();
-    if let Some(ca) = cfg.hub.as_mut().and_then(|h| h.ca.as_mut()) {
-        *ca = dir.join(&*ca);
-        if let Err(message) = check_ca(ca) {
-            return Err(ConfigErrors(vec![ConfigError {
-                file: global,
-                line: None,
-                column: None,
-                field: "hub.ca".into(),
-                message,
-            }]));
-        }
-    }
-    Ok(cfg)
+    Ok(sources)
+}
+
+/// The digest of configuration sources (`queue_core::envelope::bundle_digest`): the version a site
+/// reports as running and a hub bundle's sha256 are the same number for the same files.
+pub fn digest(sources: &[(PathBuf, String)]) -> String {
+    let files: Vec<(String, &str)> =
+        sources.iter().map(|(p, t)| (p.to_string_lossy().replace('\\', "/"), t.as_str())).collect();
+    queue_core::envelope::bundle_digest(files.iter().map(|(p, t)| (p.as_str(), *t)))
 }
 
 /// A URL whose host is this machine (`http://127.0.0.1:…`, `http://localhost…`, `http://[::1]…`).
@@ -247,6 +262,8 @@ pub fn load_sources(sources: &[(PathBuf, String)]) -> Result<Config, ConfigError
     };
     let mut cfg = Config {
         dir: PathBuf::new(),
+        digest: digest(sources),
+        bundle: None,
         languages: Vec::new(),
         retention_days: *global.retention_days.get_ref(),
         min_group_size: *global.min_group_size.get_ref(),

@@ -9,6 +9,10 @@ use std::path::PathBuf;
 pub struct Config {
     /// The directory it was loaded from.
     pub dir: PathBuf,
+    /// sha256 of its files (`digest`): the configuration version a site reports to its hub.
+    pub digest: String,
+    /// The hub bundle's version it came from; None: the local files.
+    pub bundle: Option<u64>,
     /// Every language the configuration knows (native names, direction).
     pub languages: Vec<LanguageInfo>,
     /// Ticket details older than this many days are purged; aggregates are kept.

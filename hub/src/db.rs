@@ -1,5 +1,5 @@
 //! All SQL of the hub (PostgreSQL): the schema, enrolment keys, ingesting a batch in one
-//! transaction, the fleet and the events statistics are computed from.
+//! transaction, the fleet, the events statistics are computed from, and the configuration bundles.
 
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use queue_core::Event;
@@ -148,9 +148,21 @@ pub async fn ingest(pool: &Pool, origin: &str, batch: &Batch, now_ms: i64) -> Re
          site_last = $5::int8, oldest_unacked_ms = CASE WHEN $2::int8 >= $5::int8 THEN NULL ELSE $6::int8 END, \
          gap_expected = CASE WHEN $7::int8 IS NOT NULL THEN $7 WHEN gap_expected <= $2 THEN NULL ELSE gap_expected END, \
          gap_got = CASE WHEN $7::int8 IS NOT NULL THEN $8 WHEN gap_expected <= $2 THEN NULL ELSE gap_got END, \
-         gap_at_ms = CASE WHEN $7::int8 IS NOT NULL THEN $3 WHEN gap_expected <= $2 THEN NULL ELSE gap_at_ms END \
+         gap_at_ms = CASE WHEN $7::int8 IS NOT NULL THEN $3 WHEN gap_expected <= $2 THEN NULL ELSE gap_at_ms END, \
+         devices = $9::text::jsonb, config_report = $10::text::jsonb \
          WHERE origin = $1",
-        &[&origin, &w, &now_ms, &r.software, &(r.last as i64), &r.oldest_unacked_ms, &gap_expected, &gap_got],
+        &[
+            &origin,
+            &w,
+            &now_ms,
+            &r.software,
+            &(r.last as i64),
+            &r.oldest_unacked_ms,
+            &gap_expected,
+            &gap_got,
+            &serde_json::to_string(&r.devices)?,
+            &r.config.as_ref().map(serde_json::to_string).transpose()?,
+        ],
     )
     .await?;
     tx.commit().await?;
@@ -177,6 +189,20 @@ pub struct Origin {
     pub backlog: Option<i64>,
     pub oldest_unacked_ms: Option<i64>,
     pub gap: Option<queue_core::envelope::Gap>,
+    /// The site's devices as it last reported them.
+    pub devices: Vec<queue_core::envelope::DeviceHealth>,
+    /// The configuration the site last said it runs, has pending, or refused.
+    pub config: Option<queue_core::envelope::ConfigReport>,
+    /// The newest bundle published for it.
+    pub published: Option<Published>,
+}
+
+/// A bundle's identity, as the fleet shows it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Published {
+    pub version: u64,
+    pub sha256: String,
+    pub published_ms: i64,
 }
 
 pub async fn fleet(pool: &Pool) -> Result<Vec<Origin>> {
@@ -185,28 +211,116 @@ pub async fn fleet(pool: &Pool) -> Result<Vec<Origin>> {
         .query(
             "SELECT o.origin, o.sites, o.watermark, o.last_contact_ms, o.software, CASE WHEN o.site_last IS NULL THEN NULL ELSE GREATEST(o.site_last - o.watermark, 0) END, \
                     o.oldest_unacked_ms, \
-                    o.gap_expected, o.gap_got, (SELECT count(*) FROM events e WHERE e.origin = o.origin) \
-             FROM origins o ORDER BY o.origin",
+                    o.gap_expected, o.gap_got, (SELECT count(*) FROM events e WHERE e.origin = o.origin), \
+                    o.devices::text, o.config_report::text, b.version, b.sha256, b.published_ms \
+             FROM origins o LEFT JOIN LATERAL (SELECT version, sha256, published_ms FROM config_bundles c \
+                  WHERE c.origin = o.origin ORDER BY version DESC LIMIT 1) b ON true \
+             ORDER BY o.origin",
             &[],
         )
         .await?;
-    Ok(rows
-        .iter()
-        .map(|r| Origin {
-            origin: r.get(0),
-            sites: r.get(1),
-            watermark: r.get::<_, i64>(2) as u64,
-            last_contact_ms: r.get(3),
-            software: r.get(4),
-            backlog: r.get(5),
-            oldest_unacked_ms: r.get(6),
-            gap: match (r.get::<_, Option<i64>>(7), r.get::<_, Option<i64>>(8)) {
-                (Some(e), Some(g)) => Some(queue_core::envelope::Gap { expected: e as u64, got: g as u64 }),
-                _ => None,
-            },
-            events: r.get::<_, i64>(9) as u64,
+    rows.iter()
+        .map(|r| {
+            let (devices, config) = (r.get::<_, Option<&str>>(10), r.get::<_, Option<&str>>(11));
+            Ok(Origin {
+                origin: r.get(0),
+                sites: r.get(1),
+                watermark: r.get::<_, i64>(2) as u64,
+                last_contact_ms: r.get(3),
+                software: r.get(4),
+                backlog: r.get(5),
+                oldest_unacked_ms: r.get(6),
+                gap: match (r.get::<_, Option<i64>>(7), r.get::<_, Option<i64>>(8)) {
+                    (Some(e), Some(g)) => Some(queue_core::envelope::Gap { expected: e as u64, got: g as u64 }),
+                    _ => None,
+                },
+                events: r.get::<_, i64>(9) as u64,
+                devices: devices.map(serde_json::from_str).transpose()?.unwrap_or_default(),
+                config: config.map(serde_json::from_str).transpose()?,
+                published: r.get::<_, Option<i64>>(12).map(|v| Published {
+                    version: v as u64,
+                    sha256: r.get(13),
+                    published_ms: r.get(14),
+                }),
+            })
         })
-        .collect())
+        .collect()
+}
+
+/// Store `files` (sorted by path, checked by the caller) of the sites `sites` as the origin's next
+/// bundle, unless its newest already has the same digest: (version, stored now). Refused when the
+/// origin is not enrolled or the bundle configures a site whose events its key may not write.
+pub async fn publish(
+    pool: &Pool,
+    origin: &str,
+    files: &[queue_core::envelope::BundleFile],
+    sha256: &str,
+    sites: &[String],
+    now_ms: i64,
+) -> Result<(u64, bool)> {
+    let mut c = pool.get().await?;
+    let tx = c.transaction().await?;
+    let Some(row) = tx.query_opt("SELECT sites FROM origins WHERE origin = $1 FOR UPDATE", &[&origin]).await? else {
+        return Err(HubError::Refused(format!("origin {origin} is not enrolled (hub enrol {origin} --site …)")));
+    };
+    let enrolled: Vec<String> = row.get(0);
+    if let Some(s) = sites.iter().find(|s| !enrolled.contains(s)) {
+        return Err(HubError::Refused(format!(
+            "the bundle configures site {s}, whose events origin {origin} may not write (enrolled for {}): \
+             enrol it again with --site {s} too, or leave the site out",
+            enrolled.join(", ")
+        )));
+    }
+    let newest = tx
+        .query_opt(
+            "SELECT version, sha256 FROM config_bundles WHERE origin = $1 ORDER BY version DESC LIMIT 1",
+            &[&origin],
+        )
+        .await?;
+    if let Some(r) = &newest
+        && r.get::<_, &str>(1) == sha256
+    {
+        return Ok((r.get::<_, i64>(0) as u64, false));
+    }
+    let version = newest.map_or(0, |r| r.get::<_, i64>(0)) + 1;
+    tx.execute(
+        "INSERT INTO config_bundles (origin, version, format, sha256, files, published_ms) \
+         VALUES ($1, $2, $3, $4, $5::text::jsonb, $6)",
+        &[
+            &origin,
+            &version,
+            &(queue_core::envelope::BUNDLE_FORMAT as i32),
+            &sha256,
+            &serde_json::to_string(files)?,
+            &now_ms,
+        ],
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((version as u64, true))
+}
+
+/// The origin's newest bundle.
+pub async fn newest_bundle(pool: &Pool, origin: &str) -> Result<Option<queue_core::envelope::Bundle>> {
+    let c = pool.get().await?;
+    let row = c
+        .query_opt(
+            "SELECT version, format, sha256, files::text, published_ms FROM config_bundles \
+             WHERE origin = $1 ORDER BY version DESC LIMIT 1",
+            &[&origin],
+        )
+        .await?;
+    row.map(|r| {
+        Ok(queue_core::envelope::Bundle {
+            origin: origin.to_owned(),
+            version: r.get::<_, i64>(0) as u64,
+            format: r.get::<_, i32>(1) as u32,
+            sha256: r.get(2),
+            files: serde_json::from_str(r.get::<_, &str>(3))?,
+            published_ms: r.get(4),
+        })
+    })
+    .transpose()
 }
 
 /// Every event of the tickets issued in `[from_ms, to_ms)`, per site, in each origin's order.

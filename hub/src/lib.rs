@@ -3,7 +3,8 @@
 //! definitions as a site (`queue_core::stats`).
 //!
 //! Routes: `POST /hub/v1/events` (a site's enrolment key; one batch, one transaction, answers the
-//! watermark), `GET /hub/v1/fleet`, the page `GET /fleet` and `GET /hub/v1/stats` (a viewer key).
+//! watermark), `GET /hub/v1/config` (a site's key: its newest configuration bundle, 304 when it has
+//! it), `GET /hub/v1/fleet`, the page `GET /fleet` and `GET /hub/v1/stats` (a viewer key).
 
 pub mod db;
 
@@ -127,7 +128,8 @@ async fn fleet_page(State(state): State<HubState>, headers: HeaderMap) -> Result
                     thead { tr {
                         th { "Origine" } th { "Sedi" } th { "Collegata" } th { "Ultimo contatto (s fa)" }
                         th { "Eventi ricevuti" } th { "Da inviare" } th { "Il più vecchio da inviare (s)" }
-                        th { "Versione" } th { "Buco" }
+                        th { "Versione" } th { "Buco" } th { "Configurazione pubblicata" }
+                        th { "Configurazione in uso" } th { "Stato configurazione" } th { "Dispositivi" }
                     } }
                     tbody {
                         @for o in &rows {
@@ -141,6 +143,20 @@ async fn fleet_page(State(state): State<HubState>, headers: HeaderMap) -> Result
                                 td { (cell(&o["oldest_unacked_age_s"])) }
                                 td { (cell(&o["software"])) }
                                 td { @if let Some(g) = o["gap"].as_object() { "manca dal " (cell(&g["expected"])) } @else { "—" } }
+                                td { (cell(&o["published"]["version"])) }
+                                td { (cell(&o["config"]["running"]["version"])) }
+                                td { (config_state_it(o)) }
+                                td {
+                                    @if o["devices"].as_array().is_none_or(|d| d.is_empty()) { "—" }
+                                    @for d in o["devices"].as_array().into_iter().flatten() {
+                                        div {
+                                            (cell(&d["name"])) " (" (cell(&d["kind"])) "): "
+                                            (d["problem"].as_str().unwrap_or("ok"))
+                                            @if let Some(p) = d["printer"].as_str() { ", stampante " (p) }
+                                            @if let Some(p) = d["sound"].as_str() { ", suono " (p) }
+                                        }
+                                    }
+                                }
                             }
                         }
                     }
@@ -163,10 +179,110 @@ async fn fleet_view(state: &HubState) -> Result<Vec<serde_json::Value>, HubApiEr
             v["connected"] = connected.into();
             v["oldest_unacked_age_s"] = oldest_unacked_age_s.into();
             v["last_contact_age_s"] = o.last_contact_ms.map(|t| (now - t).max(0) / 1000).into();
+            v["config_state"] = config_state(&o).into();
             v
         })
         .collect();
     Ok(list)
+}
+
+/// Published vs deployed, in one word: `none_published`, `unknown` (the site has not said),
+/// `deployed` (it runs the newest bundle), `pending_restart` (written at the site, applies at its
+/// next start), `refused` (the site kept its old configuration: see `config.refused.reason`),
+/// `not_deployed` (not fetched yet).
+pub fn config_state(o: &db::Origin) -> &'static str {
+    let Some(p) = &o.published else { return "none_published" };
+    let Some(c) = &o.config else { return "unknown" };
+    if c.running.version == Some(p.version) {
+        "deployed"
+    } else if c.pending_restart.as_ref().is_some_and(|x| x.version == Some(p.version)) {
+        "pending_restart"
+    } else if c.refused.as_ref().is_some_and(|r| r.version == p.version) {
+        "refused"
+    } else {
+        "not_deployed"
+    }
+}
+
+fn config_state_it(o: &serde_json::Value) -> String {
+    match o["config_state"].as_str().unwrap_or("") {
+        "none_published" => "nessuna pubblicata (file locali)".into(),
+        "unknown" => "non comunicato".into(),
+        "deployed" => "in uso".into(),
+        "pending_restart" => "scritta, in attesa di riavvio".into(),
+        "refused" => format!("rifiutata: {}", o["config"]["refused"]["reason"].as_str().unwrap_or("")),
+        _ => "non ancora ricevuta".into(),
+    }
+}
+
+/// The files of a site configuration directory as a bundle: every file `config::read_sources`
+/// reads, checked with `config::load_sources` (the check `queue-server check-config` makes).
+/// A bundle carries no `[hub]`: each site keeps its own key. Errors: every problem found.
+pub fn bundle_from_dir(dir: &std::path::Path) -> Result<DirBundle, String> {
+    let sources = config::read_sources(dir).map_err(|e| e.to_string())?;
+    let cfg = config::load_sources(&sources).map_err(|e| e.to_string())?;
+    if cfg.hub.is_some() {
+        return Err(format!(
+            "{}: a bundle carries no [hub] section (each site keeps its hub key in its own sportello.toml): remove it",
+            dir.join("sportello.toml").display()
+        ));
+    }
+    let mut files: Vec<_> = sources
+        .iter()
+        .map(|(p, t)| queue_core::envelope::BundleFile {
+            path: p.to_string_lossy().replace('\\', "/"),
+            text: t.clone(),
+        })
+        .collect();
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    if let Some(f) = files.iter().find(|f| !queue_core::envelope::bundle_path_ok(&f.path)) {
+        return Err(format!("{}: a site file's name is a-z, 0-9, '-', '_' and '.', ending .toml", f.path));
+    }
+    let sites = cfg.sites.iter().map(|s| s.id.as_str().to_owned()).collect();
+    Ok(DirBundle { files, sha256: cfg.digest, sites })
+}
+
+/// A configuration directory made into a bundle's files.
+pub struct DirBundle {
+    /// Sorted by path.
+    pub files: Vec<queue_core::envelope::BundleFile>,
+    pub sha256: String,
+    /// The site ids it configures.
+    pub sites: Vec<String>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConfigQuery {
+    /// The newest bundle version the site has (or refused): 304 unless there is a newer one.
+    have: Option<u64>,
+}
+
+/// A site's newest bundle: `ETag: "v<version>"`; `If-None-Match` with it or `?have=` at least its
+/// version answers 304; none published answers 404 `no_bundle`.
+async fn site_config(
+    State(state): State<HubState>,
+    headers: HeaderMap,
+    q: Result<Query<ConfigQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, HubApiError> {
+    let origin = caller(&state, &headers, "site").await?;
+    let Query(q) = q.map_err(|e| HubApiError(StatusCode::BAD_REQUEST, "bad_request", e.body_text()))?;
+    let Some(b) = db::newest_bundle(&state.pool, &origin).await? else {
+        return Err(HubApiError(
+            StatusCode::NOT_FOUND,
+            "no_bundle",
+            format!("no configuration is published for origin {origin}: it runs on its local files"),
+        ));
+    };
+    let etag = format!("\"v{}\"", b.version);
+    let matches = headers
+        .get(axum::http::header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
+    if matches || q.have.is_some_and(|h| h >= b.version) {
+        return Ok((StatusCode::NOT_MODIFIED, [(axum::http::header::ETAG, etag)]).into_response());
+    }
+    Ok(([(axum::http::header::ETAG, etag)], Json(b)).into_response())
 }
 
 /// A site that pushed (or sent its heartbeat) this recently is connected.
@@ -247,6 +363,7 @@ pub fn cross_site(events: &[queue_core::Event], tz: &jiff::tz::TimeZone) -> serd
 pub fn router(state: HubState) -> Router {
     Router::new()
         .route("/hub/v1/events", post(ingest))
+        .route("/hub/v1/config", get(site_config))
         .route("/hub/v1/fleet", get(fleet))
         .route("/fleet", get(fleet_page))
         .route("/hub/v1/stats", get(stats))

@@ -1,4 +1,5 @@
-//! `hub`: the regional hub's command line: serve, migrate, enrol a site server, add a viewer.
+//! `hub`: the regional hub's command line: serve, migrate, enrol a site server, add a viewer,
+//! publish a site's configuration.
 
 use clap::{Parser, Subcommand};
 
@@ -31,6 +32,9 @@ enum Cmd {
     },
     /// A key that may read the fleet and the statistics; printed once.
     Viewer { name: String },
+    /// Publish the configuration directory DIR (sportello.toml and sites/*.toml, without [hub]) as
+    /// ORIGIN's next bundle, after the same check as `queue-server check-config`; prints the version.
+    Publish { origin: String, dir: std::path::PathBuf },
 }
 
 fn valid_name(s: &str) -> bool {
@@ -76,6 +80,20 @@ async fn main() -> anyhow::Result<()> {
             let key = hub::new_key("shv");
             hub::db::add_viewer(&pool, &name, &hub::key_hash(&key), now).await?;
             println!("{key}");
+        }
+        Cmd::Publish { origin, dir } => {
+            let b = hub::bundle_from_dir(&dir)
+                .map_err(|e| anyhow::anyhow!("{e}\n{}: not published, nothing stored", dir.display()))?;
+            let published = hub::db::publish(&pool, &origin, &b.files, &b.sha256, &b.sites, now)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}\n{}: not published, nothing stored", dir.display()))?;
+            match published {
+                (v, true) => println!("{v}"),
+                (v, false) => {
+                    eprintln!("unchanged: version {v} of {origin} has the same files");
+                    println!("{v}");
+                }
+            }
         }
         Cmd::Serve { listen } => {
             let listener = tokio::net::TcpListener::bind(&listen).await?;

@@ -36,3 +36,18 @@ CREATE TABLE IF NOT EXISTS events (
 );
 CREATE INDEX IF NOT EXISTS events_ticket ON events(site, ticket_id) WHERE ticket_id IS NOT NULL;
 CREATE INDEX IF NOT EXISTS events_issued ON events(site, at_ms) WHERE type = 'ticket.issued';
+
+-- Configuration down (issue 15): what each site says of its devices and configuration (its last
+-- push), and the bundles published for it.
+ALTER TABLE origins ADD COLUMN IF NOT EXISTS devices JSONB;        -- [queue_core::envelope::DeviceHealth]
+ALTER TABLE origins ADD COLUMN IF NOT EXISTS config_report JSONB;  -- queue_core::envelope::ConfigReport
+
+CREATE TABLE IF NOT EXISTS config_bundles (
+    origin       TEXT NOT NULL REFERENCES origins(origin),
+    version      BIGINT NOT NULL CHECK (version > 0),  -- 1, 2, 3 … per origin
+    format       INTEGER NOT NULL,
+    sha256       TEXT NOT NULL,
+    files        JSONB NOT NULL,                       -- [{path, text}], sorted by path
+    published_ms BIGINT NOT NULL,
+    PRIMARY KEY (origin, version)
+);

@@ -34,6 +34,116 @@ pub struct SiteReport {
     pub last: u64,
     /// When the oldest event not yet acknowledged happened before this push (ms since the epoch).
     pub oldest_unacked_ms: Option<i64>,
+    /// The site's kiosks and displays as its server last heard from them (absent from older sites).
+    #[serde(default)]
+    pub devices: Vec<DeviceHealth>,
+    /// The configuration the site server runs, has deployed, or refused (absent from older sites).
+    #[serde(default)]
+    pub config: Option<ConfigReport>,
+}
+
+/// One device of a site as the fleet shows it: codes and times only (no free text, no person).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceHealth {
+    pub id: String,
+    pub site: String,
+    /// `kiosk` or `display`.
+    pub kind: String,
+    /// The device's configured name ("Totem ingresso").
+    pub name: String,
+    /// As the device last reported (`ok`, `chime_only`, `failing`, `missing`, `off`).
+    pub sound: Option<String>,
+    /// As the device last reported (`ok`, `paper_low`, `failing`, `none`).
+    pub printer: Option<String>,
+    /// The device program's version, as it reported it.
+    pub version: Option<String>,
+    /// When it last reported (ms since the epoch); None: not since the site server started.
+    pub last_seen_ms: Option<i64>,
+    /// What is wrong (`silent`, `never_reported`, `printer_failing`, …); None: all well.
+    pub problem: Option<String>,
+}
+
+/// A configuration by its version (a bundle's, at the hub) and digest.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConfigId {
+    /// The bundle's version; None: the site's own local files.
+    pub version: Option<u64>,
+    /// sha256 (hex) of the configuration's files, [`bundle_digest`].
+    pub sha256: String,
+}
+
+/// Where a site stands with its configuration.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConfigReport {
+    /// What the server runs now.
+    pub running: ConfigId,
+    /// A newer bundle written next to the configuration, applied at the next start.
+    pub pending_restart: Option<ConfigId>,
+    /// The last bundle the site refused, and why (its old configuration stays).
+    pub refused: Option<RefusedBundle>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RefusedBundle {
+    pub version: u64,
+    pub reason: String,
+}
+
+/// The bundle format this code reads and writes.
+pub const BUNDLE_FORMAT: u32 = 1;
+
+/// One file of a configuration bundle: `sportello.toml` or `sites/<name>.toml`, and its text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BundleFile {
+    pub path: String,
+    pub text: String,
+}
+
+/// A site configuration as the hub publishes it (`GET /hub/v1/config`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Bundle {
+    pub origin: String,
+    /// 1, 2, 3 … per origin.
+    pub version: u64,
+    /// [`BUNDLE_FORMAT`] when it was published.
+    pub format: u32,
+    /// [`bundle_digest`] of `files`.
+    pub sha256: String,
+    pub published_ms: i64,
+    /// Sorted by path.
+    pub files: Vec<BundleFile>,
+}
+
+/// The digest of a configuration's files, the same at the hub and at a site: sha256 over each
+/// file (sorted by path) as `path NUL length NUL text`, in lowercase hex.
+pub fn bundle_digest<'a>(files: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
+    let mut files: Vec<_> = files.into_iter().collect();
+    files.sort();
+    let mut bytes = Vec::new();
+    for (path, text) in files {
+        bytes.extend_from_slice(path.as_bytes());
+        bytes.push(0);
+        bytes.extend_from_slice(text.len().to_string().as_bytes());
+        bytes.push(0);
+        bytes.extend_from_slice(text.as_bytes());
+    }
+    use sha2::Digest as _;
+    sha2::Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Whether `path` is a file a bundle may carry: `sportello.toml` or `sites/<slug-ish>.toml`.
+pub fn bundle_path_ok(path: &str) -> bool {
+    if path == "sportello.toml" {
+        return true;
+    }
+    path.strip_prefix("sites/").and_then(|n| n.strip_suffix(".toml")).is_some_and(|n| {
+        !n.is_empty()
+            && n.len() <= 100
+            && !n.starts_with('.')
+            && n.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.')
+    })
 }
 
 /// A push: consecutive events of one origin, oldest first (possibly none: a heartbeat).
@@ -106,6 +216,32 @@ mod tests {
         assert_eq!(contiguous(2, [1, 2, 3, 4, 6, 7]), (4, Some(Gap { expected: 5, got: 6 })));
         assert_eq!(contiguous(0, [2]), (0, Some(Gap { expected: 1, got: 2 })));
         assert_eq!(contiguous(7, []), (7, None));
+    }
+
+    #[test]
+    fn a_bundles_digest_depends_on_its_files_not_their_order() {
+        let d = bundle_digest([("sportello.toml", "a = 1"), ("sites/x.toml", "b")]);
+        assert_eq!(d, bundle_digest([("sites/x.toml", "b"), ("sportello.toml", "a = 1")]));
+        assert_eq!(d.len(), 64);
+        assert_ne!(d, bundle_digest([("sportello.toml", "a = 1"), ("sites/x.toml", "c")]));
+        // The length is part of it: moving text from one file to the next changes the digest.
+        assert_ne!(
+            bundle_digest([("sites/a.toml", "xy"), ("sites/b.toml", "")]),
+            bundle_digest([("sites/a.toml", "x"), ("sites/b.toml", "y")])
+        );
+        assert_eq!(bundle_digest([]), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    }
+
+    #[test]
+    fn a_bundle_carries_only_configuration_files() {
+        for ok in ["sportello.toml", "sites/livorno-terreni.toml", "sites/a_b.1.toml"] {
+            assert!(bundle_path_ok(ok), "{ok}");
+        }
+        for bad in
+            ["../sportello.toml", "sites/../x.toml", "sites/.toml", "sites/x.txt", "secret.key", "sites/a/b.toml"]
+        {
+            assert!(!bundle_path_ok(bad), "{bad}");
+        }
     }
 
     #[test]

@@ -10,6 +10,7 @@
 // the HTTP API, the engine, or `tools`.
 pub(crate) mod api;
 pub(crate) mod auth;
+pub mod bundle;
 pub mod cli;
 pub(crate) mod client_addr;
 pub(crate) mod db;

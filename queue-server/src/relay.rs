@@ -1,11 +1,16 @@
 //! The relay to the regional hub: pushes the outbox in batches when it can, records the hub's
-//! acknowledged watermark, and backs off (with jitter) while the hub is away. Nothing else of the
-//! server waits for it: desks, kiosks and displays never notice the hub being down.
+//! acknowledged watermark, and backs off (with jitter) while the hub is away. Every push says how
+//! the site is (its devices' health, the configuration it runs). It also pulls the site's newest
+//! configuration bundle, checks it and writes it into the data directory for the next start
+//! (`bundle`), or refuses it and says why. Nothing else of the server waits for it: desks, kiosks
+//! and displays never notice the hub being down.
 
 use crate::db;
 use crate::state::AppState;
 use config::HubSettings;
-use queue_core::envelope::{Batch, ENVELOPE_VERSION, Envelope, SiteReport, public_safe};
+use queue_core::envelope::{
+    Batch, ConfigId, ConfigReport, ENVELOPE_VERSION, Envelope, RefusedBundle, SiteReport, public_safe,
+};
 use std::time::Duration;
 
 /// Events in one push.
@@ -29,8 +34,22 @@ pub async fn run(state: AppState, hub: HubSettings) {
     let mut backoff = client::Backoff::new(Duration::from_millis(500), state.hub_retry_max);
     let mut shutdown = state.shutdown.clone();
     let mut last_push = std::time::Instant::now() - HEARTBEAT;
+    let mut config = ConfigReport {
+        running: ConfigId { version: state.cfg.bundle, sha256: state.cfg.digest.clone() },
+        pending_restart: None,
+        refused: state.bundle_refused.clone(),
+    };
+    let mut last_pull: Option<std::time::Instant> = None;
     loop {
-        let wait = match push_once(&state, &http, &hub.origin, last_push.elapsed() >= HEARTBEAT).await {
+        if last_pull.is_none_or(|t| t.elapsed() >= state.hub_config_poll) {
+            last_pull = Some(std::time::Instant::now());
+            if pull_config(&state, &http, &hub.origin, &mut config).await {
+                // Say so at once: the fleet shows what was deployed or refused.
+                last_push = std::time::Instant::now() - HEARTBEAT;
+            }
+        }
+        let heartbeat = last_push.elapsed() >= HEARTBEAT;
+        let wait = match push_once(&state, &http, &hub.origin, heartbeat, &config).await {
             Ok(Pushed::Full) => {
                 backoff.reset();
                 last_push = std::time::Instant::now();
@@ -84,7 +103,71 @@ enum Pushed {
     Nothing,
 }
 
-async fn push_once(state: &AppState, http: &client::Client, origin: &str, heartbeat: bool) -> anyhow::Result<Pushed> {
+/// Ask the hub for a bundle newer than any this server knows; check it and deploy it for the next
+/// start, or refuse it. True when `config` changed.
+async fn pull_config(state: &AppState, http: &client::Client, origin: &str, config: &mut ConfigReport) -> bool {
+    let have = [config.running.version, config.pending_restart.as_ref().and_then(|p| p.version)]
+        .into_iter()
+        .flatten()
+        .chain(config.refused.as_ref().map(|r| r.version))
+        .max();
+    let bundle = match http.hub_config(have).await {
+        Ok(Some(b)) => b,
+        Ok(None) => return false,
+        Err(e) => {
+            if e.api().is_some() {
+                tracing::warn!(error = %e, "the hub refused to give our configuration bundle");
+            } else {
+                tracing::debug!(error = %e, "the hub is not reachable for our configuration");
+            }
+            return false;
+        }
+    };
+    if have.is_some_and(|h| bundle.version <= h) {
+        return false;
+    }
+    let id = ConfigId { version: Some(bundle.version), sha256: bundle.sha256.clone() };
+    let checked = if bundle.origin != origin {
+        Err(format!("the bundle is for origin {} (we are {origin})", bundle.origin))
+    } else {
+        crate::bundle::check(&bundle, &state.cfg).map(|_| ())
+    };
+    let written = match checked {
+        Ok(()) => {
+            let (dir, b) = (state.data_dir.clone(), bundle.clone());
+            tokio::task::spawn_blocking(move || crate::bundle::deploy(&dir, &b))
+                .await
+                .map_err(|e| e.to_string())
+                .and_then(|r| r.map_err(|e| format!("cannot write it into the data directory: {e}")))
+        }
+        Err(e) => Err(e),
+    };
+    match written {
+        Ok(()) => {
+            tracing::info!(version = bundle.version, "configuration bundle deployed: it applies at the next start");
+            if id.sha256 == config.running.sha256 {
+                config.running = id;
+                config.pending_restart = None;
+            } else {
+                config.pending_restart = Some(id);
+            }
+            config.refused = None;
+        }
+        Err(reason) => {
+            tracing::warn!(version = bundle.version, %reason, "configuration bundle refused: the current one stays");
+            config.refused = Some(RefusedBundle { version: bundle.version, reason });
+        }
+    }
+    true
+}
+
+async fn push_once(
+    state: &AppState,
+    http: &client::Client,
+    origin: &str,
+    heartbeat: bool,
+    config: &ConfigReport,
+) -> anyhow::Result<Pushed> {
     let (status, events) = state
         .db
         .read(|conn| {
@@ -97,7 +180,9 @@ async fn push_once(state: &AppState, http: &client::Client, origin: &str, heartb
         return Ok(Pushed::Nothing);
     }
     let n = events.len();
-    let batch = batch(origin, &status, events);
+    let mut batch = batch(origin, &status, events);
+    batch.report.devices = crate::api::devices::fleet_health(state).await?;
+    batch.report.config = Some(config.clone());
     let reply = http.hub_push(&batch).await?;
     if reply.origin != origin {
         anyhow::bail!("the hub answered for origin {} (we are {origin})", reply.origin);
@@ -121,6 +206,7 @@ pub fn batch(origin: &str, status: &db::outbox::Status, events: Vec<(u64, queue_
             software: env!("CARGO_PKG_VERSION").to_owned(),
             last: status.last,
             oldest_unacked_ms: status.oldest_unacked_ms,
+            ..SiteReport::default()
         },
         events: events
             .into_iter()

@@ -29,6 +29,8 @@ pub struct Options {
     net_per_address_set: bool,
     /// The longest wait between the relay's attempts to reach an absent hub (tests shorten it).
     pub hub_retry_max: std::time::Duration,
+    /// How often the relay asks the hub for a newer configuration bundle (tests shorten it).
+    pub hub_config_poll: std::time::Duration,
 }
 
 impl Options {
@@ -42,6 +44,7 @@ impl Options {
             net: crate::net::NetLimits::default(),
             net_per_address_set: false,
             hub_retry_max: std::time::Duration::from_secs(60),
+            hub_config_poll: std::time::Duration::from_secs(60),
         }
     }
 
@@ -78,6 +81,10 @@ pub struct AppState {
     pub budgets: Arc<crate::net::Budgets>,
     /// `Options::hub_retry_max`.
     pub hub_retry_max: std::time::Duration,
+    /// `Options::hub_config_poll`.
+    pub hub_config_poll: std::time::Duration,
+    /// The deployed hub bundle that did not load at start-up (the local files run instead).
+    pub bundle_refused: Option<queue_core::envelope::RefusedBundle>,
     /// The devices' last health reports (`api::devices`).
     pub device_health: Arc<crate::api::devices::HealthBoard>,
 }
@@ -172,7 +179,8 @@ fn server_secret(data_dir: &std::path::Path) -> anyhow::Result<Vec<u8>> {
 
 /// Load the configuration, open and migrate the database, restore the state, start the writer.
 pub fn start(opts: Options) -> anyhow::Result<Started> {
-    let cfg = config::load(&opts.config_dir).map_err(|e| anyhow::anyhow!("configuration errors:\n{e}"))?;
+    let (cfg, bundle_refused) = crate::bundle::load(&opts.config_dir, &opts.data_dir)
+        .map_err(|e| anyhow::anyhow!("configuration errors:\n{e}"))?;
     let cfg = Arc::new(cfg);
     std::fs::create_dir_all(&opts.data_dir)
         .with_context(|| format!("cannot create the data directory {}", opts.data_dir.display()))?;
@@ -216,6 +224,8 @@ pub fn start(opts: Options) -> anyhow::Result<Started> {
         auth_epoch: Arc::new(watch::channel(0).0),
         budgets: crate::net::Budgets::new(net, cfg_trusted),
         hub_retry_max: opts.hub_retry_max,
+        hub_config_poll: opts.hub_config_poll,
+        bundle_refused,
         device_health: Arc::new(crate::api::devices::HealthBoard::new(started)),
     };
     Ok(Started { state, writer_thread, shutdown, lock, housekeeper })

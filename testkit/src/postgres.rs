@@ -131,6 +131,18 @@ impl PgCluster {
         run(c, "createdb")?;
         Ok(format!("postgres://postgres@127.0.0.1:{}/{name}", self.port))
     }
+
+    /// Run `sql` with `psql` in database `name` (a test reaching behind an API's back); its output.
+    pub fn psql(&self, name: &str, sql: &str) -> Result<String, String> {
+        let mut c = as_postgres(&self.bin.join("psql"));
+        c.args(["-h", "127.0.0.1", "-p", &self.port.to_string(), "-U", "postgres", "-v", "ON_ERROR_STOP=1", "-At"])
+            .args(["-d", name, "-c", sql]);
+        let out = c.output().map_err(|e| format!("cannot run psql: {e}"))?;
+        if !out.status.success() {
+            return Err(format!("psql failed ({}): {}", out.status, String::from_utf8_lossy(&out.stderr)));
+        }
+        Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned())
+    }
 }
 
 impl Drop for PgCluster {

@@ -520,3 +520,235 @@ async fn the_relay_pushes_over_https_to_a_hub_it_can_verify() {
     assert_eq!(origin(&f, "grosseto")["last_contact_ms"], Value::Null, "{f}");
     assert_eq!(origin(&f, "grosseto")["watermark"], 0, "{f}");
 }
+
+fn find<'a>(list: &'a Value, key: &str, want: &str) -> Option<&'a Value> {
+    list.as_array()?.iter().find(|d| d[key] == want)
+}
+
+/// Issue 15, the fleet: every push says how the site's devices are (the codes they reported, when
+/// they were last heard from; no free text) and which configuration the server runs; the hub keeps
+/// the latest per origin and shows it in `/hub/v1/fleet` and on `/fleet`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_fleet_shows_the_sites_devices_and_configuration() {
+    let Some(pg) = testkit::postgres::require_postgres("the fleet test") else { return };
+    let db = pg.create_database("fleet").unwrap();
+    let hub_port = free_port();
+    let hub_url = format!("http://127.0.0.1:{hub_port}");
+    let key = hub_cli(&db, &["enrol", "grosseto", "--site", GROSSETO]);
+    let viewer = hub_cli(&db, &["viewer", "regione"]);
+    let _hub = start_hub(&db, hub_port);
+    let a = Site::start(
+        "grosseto",
+        ("grosseto-stazione.toml", GROSSETO, "gr-sportello-1", "lavoro"),
+        Some("marco"),
+        &hub_url,
+        key,
+    )
+    .await;
+    let kiosk = a.server.client().with_bearer(&kiosk_key(GROSSETO));
+    let report =
+        json!({"printer": "paper_low", "detail": "carta quasi finita, chiedere a Mario", "version": "kiosk-7"});
+    kiosk.post_ok("/api/v1/devices/health", report, StatusCode::NO_CONTENT).await;
+    // A ticket: the relay pushes at once, with the report.
+    kiosk.issue(GROSSETO, json!({"service": "lavoro"})).await;
+    let running = config::digest(&config::read_sources(&a.server.config_dir).unwrap());
+    let f = testkit::eventually("the kiosk's health at the hub", Duration::from_secs(30), || async {
+        let f = fleet(&hub_url, &viewer).await;
+        let o = origin(&f, "grosseto").clone();
+        match find(&o["devices"], "kind", "kiosk") {
+            Some(d) if d["printer"] == "paper_low" => Ok(f),
+            _ => Err(o.to_string()),
+        }
+    })
+    .await;
+    let o = origin(&f, "grosseto");
+    let k = find(&o["devices"], "kind", "kiosk").unwrap();
+    assert_eq!((&k["site"], &k["problem"], &k["version"]), (&json!(GROSSETO), &json!("paper_low"), &json!("kiosk-7")));
+    let seen = k["last_seen_ms"].as_i64().unwrap();
+    assert!((jiff::Timestamp::now().as_millisecond() - seen).abs() < 60_000, "{k}");
+    let d = find(&o["devices"], "kind", "display").expect("the site's display is listed");
+    assert_eq!((&d["last_seen_ms"], &d["sound"]), (&Value::Null, &Value::Null), "not heard from: {d}");
+    assert!(!f.to_string().contains("Mario"), "a device's free text stays at the site: {f}");
+    assert_eq!(o["config"]["running"], json!({"version": null, "sha256": running}), "{o}");
+    assert_eq!((&o["config_state"], &o["published"]), (&json!("none_published"), &Value::Null));
+
+    let page = client::Client::new(&hub_url).with_bearer(&viewer);
+    let page = page.exchange(page.request(client::Method::GET, "/fleet")).await.unwrap();
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("paper_low, stampante paper_low"), "{}", page.body);
+    assert!(page.body.contains("nessuna pubblicata"), "{}", page.body);
+}
+
+/// `hub --database-url DB args…` that must fail: its stderr.
+fn hub_cli_fails(db: &str, args: &[&str]) -> String {
+    let out = std::process::Command::new(hub_bin()).arg("--database-url").arg(db).args(args).output().unwrap();
+    assert!(!out.status.success(), "hub {args:?} should fail: {}", String::from_utf8_lossy(&out.stdout));
+    String::from_utf8(out.stderr).unwrap()
+}
+
+/// A bundle's source directory: the test configuration's global file (no `[hub]`) and Grosseto's
+/// site file with its name ending in `suffix`.
+fn bundle_source(dir: &Path, suffix: &str) -> PathBuf {
+    let src = test_config_dir();
+    std::fs::create_dir_all(dir.join("sites")).unwrap();
+    std::fs::copy(src.join("sportello.toml"), dir.join("sportello.toml")).unwrap();
+    let site = std::fs::read_to_string(src.join("sites/grosseto-stazione.toml")).unwrap();
+    let name = "name = \"Punto di accesso Stazione di Grosseto\"";
+    assert!(site.contains(name));
+    let site = site.replacen(name, &format!("name = \"Punto di accesso Stazione di Grosseto{suffix}\""), 1);
+    std::fs::write(dir.join("sites/grosseto-stazione.toml"), site).unwrap();
+    dir.to_owned()
+}
+
+async fn site_name(server: &TestServer) -> String {
+    let (st, sites) = server.client().get("/api/v1/sites").await;
+    assert_eq!(st, StatusCode::OK, "{sites}");
+    find(&sites, "id", GROSSETO).unwrap()["name"].as_str().unwrap().to_owned()
+}
+
+async fn fleet_config_state(hub_url: &str, viewer: &str, want: &str) -> Value {
+    testkit::eventually(&format!("the fleet says {want}"), Duration::from_secs(30), || async {
+        let f = fleet(hub_url, viewer).await;
+        let o = origin(&f, "grosseto").clone();
+        if o["config_state"] == want { Ok(o) } else { Err(o.to_string()) }
+    })
+    .await
+}
+
+/// Issue 15, configuration down: `hub publish` checks a configuration directory as `check-config`
+/// does and stores it as the origin's next version; the site's relay pulls it, checks it again,
+/// writes it into its data directory (atomically, keeping the previous one) and runs it from its
+/// next start. A bundle the site cannot read is kept out, the old configuration stays, and the
+/// fleet says why. With the hub away the site starts and serves on its last bundle.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn configuration_bundles_go_down_to_the_site() {
+    let Some(pg) = testkit::postgres::require_postgres("the configuration bundles test") else { return };
+    let db = pg.create_database("bundles").unwrap();
+    let hub_port = free_port();
+    let hub_url = format!("http://127.0.0.1:{hub_port}");
+    let key = hub_cli(&db, &["enrol", "grosseto", "--site", GROSSETO]);
+    let viewer = hub_cli(&db, &["viewer", "regione"]);
+    let mut hub = start_hub(&db, hub_port);
+    let count = || pg.psql("bundles", "SELECT count(*) FROM config_bundles").unwrap();
+
+    // Bad input: refused with the check's own words, nothing stored.
+    let work = tempfile::tempdir().unwrap();
+    let bad = bundle_source(&work.path().join("bad"), " (rotta)");
+    let site_file = bad.join("sites/grosseto-stazione.toml");
+    let text = std::fs::read_to_string(&site_file).unwrap();
+    std::fs::write(&site_file, text.replacen("time_zone = \"Europe/Rome\"", "time_zone = \"Europe/Atlantide\"", 1))
+        .unwrap();
+    let e = hub_cli_fails(&db, &["publish", "grosseto", bad.to_str().unwrap()]);
+    assert!(e.contains("sites/grosseto-stazione.toml:") && e.contains("time_zone"), "{e}");
+    assert!(e.contains("nothing stored"), "{e}");
+    let with_hub = tempfile::tempdir().unwrap();
+    let with_hub = site_config(with_hub.path(), "grosseto-stazione.toml", GROSSETO, &hub_url, "grosseto", &key);
+    let e = hub_cli_fails(&db, &["publish", "grosseto", with_hub.to_str().unwrap()]);
+    assert!(e.contains("no [hub] section"), "a site's key never goes up: {e}");
+    let v1 = bundle_source(&work.path().join("v1"), " (v1)");
+    let e = hub_cli_fails(&db, &["publish", "nessuno", v1.to_str().unwrap()]);
+    assert!(e.contains("origin nessuno is not enrolled"), "{e}");
+    hub_cli(&db, &["enrol", "altrove", "--site", LIVORNO]);
+    let e = hub_cli_fails(&db, &["publish", "altrove", v1.to_str().unwrap()]);
+    assert!(e.contains(&format!("configures site {GROSSETO}, whose events origin altrove may not write")), "{e}");
+    assert_eq!(count(), "0");
+
+    // The site starts on its local files.
+    let config = tempfile::tempdir().unwrap();
+    let dir = site_config(config.path(), "grosseto-stazione.toml", GROSSETO, &hub_url, "grosseto", &key);
+    let data = tempfile::tempdir().unwrap();
+    let mut opts = TestServer::options(dir.clone(), &data);
+    opts.hub_retry_max = Duration::from_millis(500);
+    opts.hub_config_poll = Duration::from_millis(300);
+    let server = TestServer::start_opts(opts, data).await;
+    assert_eq!(site_name(&server).await, "Punto di accesso Stazione di Grosseto");
+    let o = fleet_config_state(&hub_url, &viewer, "none_published").await;
+    assert_eq!(o["config"]["running"]["version"], Value::Null);
+
+    // Version 1: published (once: the same files again are the same version), pulled, checked
+    // and written for the next start. The server cannot swap its configuration while it runs
+    // (the writer, the engine and the limits hold it), so the fleet says so.
+    assert_eq!(hub_cli(&db, &["publish", "grosseto", v1.to_str().unwrap()]), "1");
+    assert_eq!(hub_cli(&db, &["publish", "grosseto", v1.to_str().unwrap()]), "1");
+    assert_eq!(count(), "1");
+    let o = fleet_config_state(&hub_url, &viewer, "pending_restart").await;
+    let sha1 = o["published"]["sha256"].clone();
+    assert_eq!(o["config"]["pending_restart"], json!({"version": 1, "sha256": sha1}), "{o}");
+    assert_eq!(std::fs::read_link(server.data.path().join("bundles/current")).unwrap(), Path::new("v1"));
+    assert_eq!(site_name(&server).await, "Punto di accesso Stazione di Grosseto", "applied at the next start");
+    let server = server.restart().await;
+    assert_eq!(site_name(&server).await, "Punto di accesso Stazione di Grosseto (v1)");
+    let o = fleet_config_state(&hub_url, &viewer, "deployed").await;
+    assert_eq!(o["config"]["running"], json!({"version": 1, "sha256": sha1}), "published == deployed: {o}");
+    assert_eq!(o["config"]["pending_restart"], Value::Null);
+
+    // The site's side of the API: 304 when it has it; only a site key.
+    let site = client::Client::new(&hub_url).with_bearer(&key);
+    assert_eq!(site.hub_config(Some(1)).await.unwrap(), None);
+    let b = site.hub_config(None).await.unwrap().expect("the newest bundle");
+    assert_eq!((b.version, b.format, json!(b.sha256)), (1, 1, sha1.clone()));
+    let r = site.request(client::Method::GET, "/hub/v1/config").header("If-None-Match", "\"v1\"");
+    assert_eq!(site.exchange(r).await.unwrap().status, StatusCode::NOT_MODIFIED);
+    let as_viewer = client::Client::new(&hub_url).with_bearer(&viewer);
+    let e = as_viewer.hub_config(None).await.unwrap_err();
+    assert_eq!(e.api().map(|e| e.status), Some(403), "{e}");
+
+    // Version 2 comes in a format this site cannot read (a newer hub): refused, version 1 stays.
+    pg.psql(
+        "bundles",
+        "INSERT INTO config_bundles (origin, version, format, sha256, files, published_ms) \
+         SELECT origin, 2, 2, sha256, files, published_ms FROM config_bundles WHERE version = 1",
+    )
+    .unwrap();
+    let o = fleet_config_state(&hub_url, &viewer, "refused").await;
+    assert_eq!(o["config"]["refused"]["version"], 2);
+    let reason = o["config"]["refused"]["reason"].as_str().unwrap();
+    assert!(reason.contains("bundle format 2") && reason.contains("upgrade the site server"), "{reason}");
+    assert_eq!(o["config"]["running"]["version"], 1);
+    assert_eq!(std::fs::read_link(server.data.path().join("bundles/current")).unwrap(), Path::new("v1"));
+    assert!(!server.data.path().join("bundles/v2").exists());
+    let page = as_viewer.exchange(as_viewer.request(client::Method::GET, "/fleet")).await.unwrap();
+    assert!(page.body.contains("rifiutata: ") && page.body.contains("bundle format 2"), "{}", page.body);
+
+    // Version 3's files were damaged on the way (not what its sha256 says): refused by the site.
+    pg.psql(
+        "bundles",
+        "INSERT INTO config_bundles (origin, version, format, sha256, files, published_ms) \
+         SELECT origin, 3, 1, sha256, replace(files::text, '(v1)', '(v1, damaged)')::jsonb, published_ms \
+         FROM config_bundles WHERE version = 1",
+    )
+    .unwrap();
+    let o = testkit::eventually("version 3 refused", Duration::from_secs(30), || async {
+        let o = origin(&fleet(&hub_url, &viewer).await, "grosseto").clone();
+        if o["config"]["refused"]["version"] == 3 { Ok(o) } else { Err(o.to_string()) }
+    })
+    .await;
+    let reason = o["config"]["refused"]["reason"].as_str().unwrap();
+    assert!(reason.contains("do not match its sha256"), "{reason}");
+    assert_eq!(std::fs::read_link(server.data.path().join("bundles/current")).unwrap(), Path::new("v1"));
+
+    // Version 4 is good: written for the next start, version 1 kept beside it.
+    let v4 = bundle_source(&work.path().join("v4"), " (v4)");
+    assert_eq!(hub_cli(&db, &["publish", "grosseto", v4.to_str().unwrap()]), "4");
+    let o = fleet_config_state(&hub_url, &viewer, "pending_restart").await;
+    assert_eq!(o["config"]["refused"], Value::Null, "{o}");
+    assert_eq!(std::fs::read_link(server.data.path().join("bundles/current")).unwrap(), Path::new("v4"));
+    assert!(
+        server.data.path().join("bundles/v1/sites/grosseto-stazione.toml").is_file(),
+        "the previous bundle is kept"
+    );
+
+    // The hub goes away: the site restarts on its last bundle and serves as usual.
+    hub.kill();
+    let server = server.restart().await;
+    assert_eq!(site_name(&server).await, "Punto di accesso Stazione di Grosseto (v4)");
+    let kiosk = server.client().with_bearer(&kiosk_key(GROSSETO));
+    kiosk.issue(GROSSETO, json!({"service": "lavoro"})).await;
+    // Back on its local files only when they say no [hub] (stand-alone, as before).
+    let standalone = std::fs::read_to_string(dir.join("sportello.toml")).unwrap();
+    let standalone = standalone.split("\n[hub]").next().unwrap().to_owned();
+    std::fs::write(dir.join("sportello.toml"), standalone).unwrap();
+    let server = server.restart().await;
+    assert_eq!(site_name(&server).await, "Punto di accesso Stazione di Grosseto");
+    drop(server);
+}

@@ -147,6 +147,33 @@ pub async fn site_devices(
     Ok(Json(out))
 }
 
+/// Every kiosk and display of this server as the hub's fleet page shows it: the codes the devices
+/// reported and what is wrong, no free text.
+pub async fn fleet_health(state: &AppState) -> Result<Vec<queue_core::envelope::DeviceHealth>, crate::db::DbError> {
+    let devices = state.db.read(crate::db::list_devices).await?;
+    let now = state.now();
+    let board = &state.device_health;
+    Ok(devices
+        .into_iter()
+        .filter(|d| !d.revoked)
+        .map(|d| {
+            let report = board.get(&d.id);
+            let problem = problem(report.as_ref(), board.started, now).map(|(c, _)| c.to_owned());
+            queue_core::envelope::DeviceHealth {
+                site: d.site,
+                kind: d.kind,
+                name: d.name,
+                sound: report.as_ref().and_then(|(_, r)| r.sound.clone()),
+                printer: report.as_ref().and_then(|(_, r)| r.printer.clone()),
+                version: report.as_ref().and_then(|(_, r)| r.version.clone()),
+                last_seen_ms: report.as_ref().map(|(at, _)| at.as_millisecond()),
+                problem,
+                id: d.id,
+            }
+        })
+        .collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

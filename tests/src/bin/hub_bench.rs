@@ -49,7 +49,12 @@ async fn main() -> anyhow::Result<()> {
                     .collect();
                 let batch = Batch {
                     origin: format!("o{i}"),
-                    report: SiteReport { software: "bench".into(), last: batches * BATCH, oldest_unacked_ms: None },
+                    report: SiteReport {
+                        software: "bench".into(),
+                        last: batches * BATCH,
+                        oldest_unacked_ms: None,
+                        ..Default::default()
+                    },
                     events,
                 };
                 let t = Instant::now();
