@@ -3,7 +3,7 @@
 
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use queue_core::Event;
-use queue_core::envelope::{Batch, IngestReply, contiguous};
+use queue_core::envelope::{Batch, IngestReply};
 use tokio_postgres::NoTls;
 
 pub type Result<T> = std::result::Result<T, HubError>;
@@ -114,7 +114,14 @@ pub async fn ingest(pool: &Pool, origin: &str, batch: &Batch, now_ms: i64) -> Re
             queue_core::envelope::ENVELOPE_VERSION
         )));
     }
-    let (new_watermark, gap) = contiguous(watermark, events.iter().map(|e| e.seq));
+    let seqs_in: Vec<u64> = events.iter().map(|e| e.seq).collect();
+    if let Some([a, b]) = batch.forgotten.iter().find(|[a, b]| a > b || *a == 0 || *b > i64::MAX as u64) {
+        return Err(HubError::BadBatch(format!("forgotten run {a}..{b} is out of range")));
+    }
+    if let Some(e) = events.iter().find(|e| batch.forgotten.iter().any(|[a, b]| (*a..=*b).contains(&e.seq))) {
+        return Err(HubError::BadBatch(format!("event {} is in the batch and declared forgotten", e.seq)));
+    }
+    let (new_watermark, gap, forgotten) = queue_core::envelope::contiguous_with(watermark, &seqs_in, &batch.forgotten);
     let take: Vec<_> = events.iter().filter(|e| e.seq <= new_watermark).collect();
     let (mut seqs, mut vs, mut site, mut at, mut kind, mut ticket, mut data) =
         (vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
@@ -149,7 +156,7 @@ pub async fn ingest(pool: &Pool, origin: &str, batch: &Batch, now_ms: i64) -> Re
          gap_expected = CASE WHEN $7::int8 IS NOT NULL THEN $7 WHEN gap_expected <= $2 THEN NULL ELSE gap_expected END, \
          gap_got = CASE WHEN $7::int8 IS NOT NULL THEN $8 WHEN gap_expected <= $2 THEN NULL ELSE gap_got END, \
          gap_at_ms = CASE WHEN $7::int8 IS NOT NULL THEN $3 WHEN gap_expected <= $2 THEN NULL ELSE gap_at_ms END, \
-         devices = $9::text::jsonb, config_report = $10::text::jsonb \
+         devices = $9::text::jsonb, config_report = $10::text::jsonb, forgotten = forgotten + $11::int8 \
          WHERE origin = $1",
         &[
             &origin,
@@ -162,6 +169,7 @@ pub async fn ingest(pool: &Pool, origin: &str, batch: &Batch, now_ms: i64) -> Re
             &gap_got,
             &serde_json::to_string(&r.devices)?,
             &r.config.as_ref().map(serde_json::to_string).transpose()?,
+            &(forgotten as i64),
         ],
     )
     .await?;
@@ -189,6 +197,9 @@ pub struct Origin {
     pub backlog: Option<i64>,
     pub oldest_unacked_ms: Option<i64>,
     pub gap: Option<queue_core::envelope::Gap>,
+    /// Events the site's retention deleted before the hub had them (declared by the site; the
+    /// watermark moved past them).
+    pub forgotten: u64,
     /// The site's devices as it last reported them.
     pub devices: Vec<queue_core::envelope::DeviceHealth>,
     /// The configuration the site last said it runs, has pending, or refused.
@@ -212,7 +223,7 @@ pub async fn fleet(pool: &Pool) -> Result<Vec<Origin>> {
             "SELECT o.origin, o.sites, o.watermark, o.last_contact_ms, o.software, CASE WHEN o.site_last IS NULL THEN NULL ELSE GREATEST(o.site_last - o.watermark, 0) END, \
                     o.oldest_unacked_ms, \
                     o.gap_expected, o.gap_got, (SELECT count(*) FROM events e WHERE e.origin = o.origin), \
-                    o.devices::text, o.config_report::text, b.version, b.sha256, b.published_ms \
+                    o.devices::text, o.config_report::text, b.version, b.sha256, b.published_ms, o.forgotten \
              FROM origins o LEFT JOIN LATERAL (SELECT version, sha256, published_ms FROM config_bundles c \
                   WHERE c.origin = o.origin ORDER BY version DESC LIMIT 1) b ON true \
              ORDER BY o.origin",
@@ -235,6 +246,7 @@ pub async fn fleet(pool: &Pool) -> Result<Vec<Origin>> {
                     _ => None,
                 },
                 events: r.get::<_, i64>(9) as u64,
+                forgotten: r.get::<_, i64>(15) as u64,
                 devices: devices.map(serde_json::from_str).transpose()?.unwrap_or_default(),
                 config: config.map(serde_json::from_str).transpose()?,
                 published: r.get::<_, Option<i64>>(12).map(|v| Published {

@@ -142,7 +142,12 @@ async fn fleet_page(State(state): State<HubState>, headers: HeaderMap) -> Result
                                 td { (cell(&o["backlog"])) }
                                 td { (cell(&o["oldest_unacked_age_s"])) }
                                 td { (cell(&o["software"])) }
-                                td { @if let Some(g) = o["gap"].as_object() { "manca dal " (cell(&g["expected"])) } @else { "—" } }
+                                td {
+                                    @if let Some(g) = o["gap"].as_object() { "manca dal " (cell(&g["expected"])) } @else { "—" }
+                                    @if o["forgotten"].as_u64().unwrap_or(0) > 0 {
+                                        " (" (cell(&o["forgotten"])) " cancellati dalla sede prima dell'iscrizione)"
+                                    }
+                                }
                                 td { (cell(&o["published"]["version"])) }
                                 td { (cell(&o["config"]["running"]["version"])) }
                                 td { (config_state_it(o)) }

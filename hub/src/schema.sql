@@ -51,3 +51,7 @@ CREATE TABLE IF NOT EXISTS config_bundles (
     published_ms BIGINT NOT NULL,
     PRIMARY KEY (origin, version)
 );
+
+-- Events a site's retention deleted before the hub had them (it ran stand-alone before it was
+-- enrolled), declared in its pushes: the watermark moved past them; counted here, never stored.
+ALTER TABLE origins ADD COLUMN IF NOT EXISTS forgotten BIGINT NOT NULL DEFAULT 0;

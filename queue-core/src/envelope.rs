@@ -153,6 +153,11 @@ pub struct Batch {
     pub origin: String,
     pub report: SiteReport,
     pub events: Vec<Envelope>,
+    /// Runs of sequence numbers (inclusive, oldest first) the site's retention deleted before the
+    /// hub acknowledged them (it ran stand-alone before it was enrolled): they will never come,
+    /// and the hub moves past them, counting them as forgotten. Only runs inside the push's span.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub forgotten: Vec<[u64; 2]>,
 }
 
 /// Events missing at the hub: the batch went on at `got` while `expected` was next.
@@ -188,6 +193,34 @@ pub fn public_safe(mut e: Event) -> Event {
 
 /// Where `seqs` (ascending) stop following on from `watermark`: the sequence numbers that may be
 /// applied are those up to the returned watermark; a number past a hole is the gap.
+/// [`contiguous`] where `forgotten` runs (inclusive) count as present: the watermark reached, the
+/// gap if one stays, and how many forgotten numbers it moved past.
+pub fn contiguous_with(watermark: u64, seqs: &[u64], forgotten: &[[u64; 2]]) -> (u64, Option<Gap>, u64) {
+    let mut runs: Vec<[u64; 2]> = forgotten.iter().copied().filter(|[a, b]| a <= b).collect();
+    runs.sort_unstable();
+    let mut seqs: Vec<u64> = seqs.to_vec();
+    seqs.sort_unstable();
+    let (mut w, mut skipped) = (watermark, 0u64);
+    let (mut i, mut r) = (0, 0);
+    loop {
+        while i < seqs.len() && seqs[i] <= w {
+            i += 1;
+        }
+        while r < runs.len() && runs[r][1] <= w {
+            r += 1;
+        }
+        if i < seqs.len() && seqs[i] == w + 1 {
+            w += 1;
+        } else if r < runs.len() && runs[r][0] <= w + 1 {
+            skipped += runs[r][1] - w;
+            w = runs[r][1];
+        } else {
+            let gap = (i < seqs.len()).then(|| Gap { expected: w + 1, got: seqs[i] });
+            return (w, gap, skipped);
+        }
+    }
+}
+
 pub fn contiguous(watermark: u64, seqs: impl IntoIterator<Item = u64>) -> (u64, Option<Gap>) {
     let mut w = watermark;
     for s in seqs {
@@ -216,6 +249,21 @@ mod tests {
         assert_eq!(contiguous(2, [1, 2, 3, 4, 6, 7]), (4, Some(Gap { expected: 5, got: 6 })));
         assert_eq!(contiguous(0, [2]), (0, Some(Gap { expected: 1, got: 2 })));
         assert_eq!(contiguous(7, []), (7, None));
+    }
+
+    #[test]
+    fn forgotten_runs_are_moved_past_and_counted() {
+        // A site that purged 1..=4 and 6 before it was enrolled, and sends 5, 7, 8.
+        assert_eq!(contiguous_with(0, &[5, 7, 8], &[[1, 4], [6, 6]]), (8, None, 5));
+        // Replays and runs below the watermark move nothing and count nothing.
+        assert_eq!(contiguous_with(8, &[5, 7, 8], &[[1, 4], [6, 6]]), (8, None, 0));
+        // A hole that is not declared is still a gap, after the forgotten run.
+        assert_eq!(contiguous_with(0, &[5, 9], &[[1, 4]]), (5, Some(Gap { expected: 6, got: 9 }), 4));
+        // A run overlapping the watermark counts only what is above it.
+        assert_eq!(contiguous_with(3, &[8], &[[2, 7]]), (8, None, 4));
+        // No events, only a run (a heartbeat after the last events were purged).
+        assert_eq!(contiguous_with(0, &[], &[[1, 3]]), (3, None, 3));
+        assert_eq!(contiguous_with(0, &[1, 2, 3], &[]), (3, None, 0));
     }
 
     #[test]

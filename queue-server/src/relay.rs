@@ -168,19 +168,20 @@ async fn push_once(
     heartbeat: bool,
     config: &ConfigReport,
 ) -> anyhow::Result<Pushed> {
-    let (status, events) = state
+    let (status, events, forgotten) = state
         .db
         .read(|conn| {
             let s = db::outbox::status(conn)?;
             let events = db::outbox::after(conn, s.acked, BATCH)?;
-            Ok::<_, db::DbError>((s, events))
+            let forgotten = db::outbox::forgotten(conn, s.acked, span_end(&s, &events))?;
+            Ok::<_, db::DbError>((s, events, forgotten))
         })
         .await?;
     if events.is_empty() && !heartbeat {
         return Ok(Pushed::Nothing);
     }
     let n = events.len();
-    let mut batch = batch(origin, &status, events);
+    let mut batch = batch(origin, &status, events, forgotten);
     batch.report.devices = crate::api::devices::fleet_health(state).await?;
     batch.report.config = Some(config.clone());
     let reply = http.hub_push(&batch).await?;
@@ -198,9 +199,25 @@ async fn push_once(
     Ok(if n == BATCH { Pushed::Full } else { Pushed::Some })
 }
 
-/// The push of `events` (oldest first) with what the site says about itself.
-pub fn batch(origin: &str, status: &db::outbox::Status, events: Vec<(u64, queue_core::Event)>) -> Batch {
+/// The last sequence number a push of `events` (read after the watermark) speaks for: its last
+/// event's when the batch is full, else the last number given out (forgotten runs at the end too).
+pub fn span_end(status: &db::outbox::Status, events: &[(u64, queue_core::Event)]) -> u64 {
+    match events.last() {
+        Some((seq, _)) if events.len() == BATCH => *seq,
+        _ => status.last,
+    }
+}
+
+/// The push of `events` (oldest first) with what the site says about itself and the runs its
+/// retention forgot inside the push's span.
+pub fn batch(
+    origin: &str,
+    status: &db::outbox::Status,
+    events: Vec<(u64, queue_core::Event)>,
+    forgotten: Vec<[u64; 2]>,
+) -> Batch {
     Batch {
+        forgotten,
         origin: origin.to_owned(),
         report: SiteReport {
             software: env!("CARGO_PKG_VERSION").to_owned(),

@@ -169,5 +169,11 @@ pub fn outbox(data_dir: &Path) -> Result<Outbox> {
 pub fn outbox_batch(data_dir: &Path, origin: &str, after: u64, limit: usize) -> Result<queue_core::envelope::Batch> {
     let conn = rusqlite::Connection::open_with_flags(db::path(data_dir), rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
     let s = db::outbox::status(&conn)?;
-    Ok(crate::relay::batch(origin, &s, db::outbox::after(&conn, after, limit)?))
+    let events = db::outbox::after(&conn, after, limit)?;
+    let through = match events.last() {
+        Some((seq, _)) if events.len() == limit => *seq,
+        _ => s.last,
+    };
+    let forgotten = db::outbox::forgotten(&conn, after, through)?;
+    Ok(crate::relay::batch(origin, &s, events, forgotten))
 }

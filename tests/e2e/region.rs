@@ -752,3 +752,94 @@ async fn configuration_bundles_go_down_to_the_site() {
     assert_eq!(site_name(&server).await, "Punto di accesso Stazione di Grosseto");
     drop(server);
 }
+
+/// A site that ran stand-alone for years, its retention forgetting old tickets, is enrolled: its
+/// pushes declare the numbers retention deleted before any hub had them, the hub moves past them
+/// (no gap left open for ever), counts them on the fleet, and holds every event the site still
+/// has, exactly once. A hole the site does not declare is still a gap.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_site_enrolled_after_its_retention_forgot_events_catches_up() {
+    let Some(pg) = testkit::postgres::require_postgres("the late enrolment test") else { return };
+    let db = pg.create_database("hub").unwrap();
+    let hub_port = free_port();
+    let hub_url = format!("http://127.0.0.1:{hub_port}");
+    let _hub = start_hub(&db, hub_port);
+    let all_sites: Vec<String> =
+        config::load(&test_config_dir()).unwrap().sites.iter().map(|s| s.id.as_str().to_owned()).collect();
+    let mut enrol = vec!["enrol", "livorno"];
+    for s in &all_sites {
+        enrol.extend(["--site", s.as_str()]);
+    }
+    let key = hub_cli(&db, &enrol);
+    let viewer = hub_cli(&db, &["viewer", "regione"]);
+
+    // Stand-alone (no [hub]): a morning's work.
+    async fn serve(server: &TestServer, n: usize) {
+        let kiosk = server.kiosk(LIVORNO).await;
+        let staff = server.staff("giulia").await;
+        staff.post_ok("/api/v1/desks/lt-sportello-1/open", Value::Null, StatusCode::OK).await;
+        for _ in 0..n {
+            kiosk.issue(LIVORNO, json!({"service": "lavoro"})).await;
+            let t = staff.call_next("lt-sportello-1").await.expect("a ticket to call");
+            let id = t["id"].as_str().unwrap().to_owned();
+            staff.act(&id, "start").await;
+            staff.act(&id, "finish").await;
+        }
+    }
+    let first = TestServer::start().await;
+    serve(&first, 4).await;
+    let data = first.stop().await;
+    // Ten years on (the test configuration keeps details 3,650 days): the start-up pass forgets them.
+    let ahead = jiff::SignedDuration::from_hours(24 * 3651);
+    let later = TestServer::start_later(data, ahead).await;
+    serve(&later, 3).await;
+    let data = later.stop().await;
+    let before = queue_server::tools::outbox(data.path()).unwrap();
+    assert!(before.events < before.last, "retention forgot events the hub never had: {before:?}");
+    assert!(before.gap_free, "every missing number is recorded as forgotten: {before:?}");
+
+    // Enrolled: the same data, the test configuration with `[hub]`.
+    let config = tempfile::tempdir().unwrap();
+    let src = test_config_dir();
+    std::fs::create_dir_all(config.path().join("sites")).unwrap();
+    let global = std::fs::read_to_string(src.join("sportello.toml")).unwrap();
+    std::fs::write(
+        config.path().join("sportello.toml"),
+        format!("{global}\n[hub]\nurl = \"{hub_url}\"\norigin = \"livorno\"\nkey = \"{key}\"\n"),
+    )
+    .unwrap();
+    for f in std::fs::read_dir(src.join("sites")).unwrap() {
+        let f = f.unwrap().path();
+        std::fs::copy(&f, config.path().join("sites").join(f.file_name().unwrap())).unwrap();
+    }
+    let mut opts = TestServer::options(config.path().to_owned(), &data);
+    opts.clock = Some(std::sync::Arc::new(move || jiff::Timestamp::now() + ahead));
+    opts.hub_retry_max = Duration::from_millis(500);
+    let enrolled = TestServer::start_opts(opts, data).await;
+    testkit::eventually("the enrolled site acknowledged", Duration::from_secs(30), || async {
+        let o = queue_server::tools::outbox(enrolled.data.path()).unwrap();
+        if o.acked == o.last { Ok(()) } else { Err(format!("{o:?}")) }
+    })
+    .await;
+    let o = queue_server::tools::outbox(enrolled.data.path()).unwrap();
+    let f = fleet(&hub_url, &viewer).await;
+    let me = origin(&f, "livorno");
+    assert_eq!(me["watermark"], o.last, "{me}");
+    assert_eq!(me["gap"], Value::Null, "{me}");
+    assert_eq!(me["events"], o.events, "every event the site still has, once: {me}");
+    assert_eq!(me["forgotten"], o.last - o.events, "the forgotten ones are counted: {me}");
+
+    // A replay of the whole history changes nothing.
+    let hub = client::Client::new(&hub_url).with_bearer(&key);
+    let again = queue_server::tools::outbox_batch(enrolled.data.path(), "livorno", 0, 10_000).unwrap();
+    let r = hub.hub_push(&again).await.unwrap();
+    assert_eq!((r.applied, r.watermark, r.gap), (0, o.last, None));
+    let me = origin(&fleet(&hub_url, &viewer).await, "livorno").clone();
+    assert_eq!((me["events"].clone(), me["forgotten"].clone()), (json!(o.events), json!(o.last - o.events)));
+
+    // An event declared forgotten and sent as well is refused, changing nothing.
+    let mut bad = again.clone();
+    bad.forgotten.push([bad.events[0].seq, bad.events[0].seq]);
+    let e = hub.hub_push(&bad).await.unwrap_err();
+    assert_eq!(e.status(), Some(400), "{e}");
+}

@@ -52,6 +52,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0008_appointments.sql"),
     include_str!("migrations/0009_print_jobs.sql"),
     include_str!("migrations/0010_appointment_outcomes.sql"),
+    include_str!("migrations/0011_outbox_forgotten.sql"),
 ];
 
 /// The database file inside the data directory.
@@ -430,12 +431,19 @@ pub fn purge_tickets_before(
             .collect::<rusqlite::Result<_>>()?
     };
     {
-        let mut events = tx.prepare_cached("DELETE FROM events WHERE ticket_id = ?1")?;
+        let mut events = tx.prepare_cached("DELETE FROM events WHERE ticket_id = ?1 RETURNING origin_seq")?;
         let mut tickets = tx.prepare_cached("DELETE FROM tickets WHERE id = ?1")?;
+        let acked: i64 = tx.query_row("SELECT value FROM meta WHERE key = 'hub_acked'", [], |r| r.get(0))?;
+        // Numbers the hub never acknowledged (a stand-alone site): told to the hub as forgotten.
+        let mut forgotten: Vec<i64> = Vec::new();
         for id in &ids {
-            events.execute([id])?;
+            let seqs = events.query_map([id], |r| r.get::<_, Option<i64>>(0))?;
+            for s in seqs {
+                forgotten.extend(s?.filter(|s| *s > acked));
+            }
             tickets.execute([id])?;
         }
+        outbox::forget(&tx, forgotten)?;
     }
     tx.commit()?;
     Ok(ids.len())

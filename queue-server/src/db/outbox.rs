@@ -27,6 +27,40 @@ pub fn after(conn: &Connection, after: u64, limit: usize) -> Result<Vec<(u64, Ev
     Ok(out)
 }
 
+/// Record origin sequence numbers retention deleted before the hub acknowledged them, as runs.
+pub fn forget(tx: &Transaction, mut seqs: Vec<i64>) -> Result<()> {
+    seqs.sort_unstable();
+    seqs.dedup();
+    let mut st = tx.prepare_cached(
+        "INSERT INTO outbox_forgotten (from_seq, to_seq) VALUES (?1, ?2) \
+         ON CONFLICT (from_seq) DO UPDATE SET to_seq = MAX(to_seq, excluded.to_seq)",
+    )?;
+    let mut i = 0;
+    while i < seqs.len() {
+        let mut j = i;
+        while j + 1 < seqs.len() && seqs[j + 1] == seqs[j] + 1 {
+            j += 1;
+        }
+        st.execute([seqs[i], seqs[j]])?;
+        i = j + 1;
+    }
+    Ok(())
+}
+
+/// The forgotten runs (inclusive) that overlap `(after, through]`, clipped to it, oldest first.
+pub fn forgotten(conn: &Connection, after: u64, through: u64) -> Result<Vec<[u64; 2]>> {
+    let mut st = conn.prepare_cached(
+        "SELECT from_seq, to_seq FROM outbox_forgotten WHERE to_seq > ?1 AND from_seq <= ?2 ORDER BY from_seq",
+    )?;
+    let rows = st.query_map([after as i64, through as i64], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (a, b) = row?;
+        out.push([(a as u64).max(after + 1), (b as u64).min(through)]);
+    }
+    Ok(out)
+}
+
 /// The outbox as the relay and the fleet see it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Status {
@@ -80,7 +114,19 @@ pub fn check_unacked_gap_free(conn: &Connection) -> Result<(bool, u64)> {
         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
     )?;
     let want = s.last - s.acked;
-    let ok = n as u64 == want && (want == 0 || (lo == Some(s.acked as i64 + 1) && hi == Some(s.last as i64)));
+    // Numbers retention forgot before the hub had them (declared in pushes) are not holes.
+    let runs = forgotten(conn, s.acked, s.last)?;
+    let gone: u64 = runs.iter().map(|[a, b]| b - a + 1).sum();
+    let kept_in_runs: i64 = conn.query_row(
+        "SELECT COUNT(*) FROM events e JOIN outbox_forgotten f ON e.origin_seq BETWEEN f.from_seq AND f.to_seq",
+        [],
+        |r| r.get(0),
+    )?;
+    let ok = if gone == 0 {
+        n as u64 == want && (want == 0 || (lo == Some(s.acked as i64 + 1) && hi == Some(s.last as i64)))
+    } else {
+        n as u64 + gone == want && kept_in_runs == 0
+    };
     Ok((ok, s.last))
 }
 
@@ -135,6 +181,33 @@ mod tests {
         assert_eq!(numbered, [(1, 1), (3, 2), (4, 3)]);
         let s = status(&conn).unwrap();
         assert_eq!((s.last, s.acked), (3, 0));
+    }
+
+    /// Migration 0011: the holes retention made before it recorded them (above the watermark, and
+    /// at the end) become forgotten runs; the check then finds the log whole.
+    #[test]
+    fn holes_already_in_the_log_are_recorded_as_forgotten() {
+        let conn = Connection::open_in_memory().unwrap();
+        for sql in &super::super::MIGRATIONS[..10] {
+            conn.execute_batch(sql).unwrap();
+        }
+        // Numbers 1..=9 given out; 2, 3, 6 and 9 purged; the hub had 1 and 2.
+        for seq in [1, 4, 5, 7, 8] {
+            let data = serde_json::to_string(&done("t", 1_800_000_000 + seq)).unwrap();
+            conn.execute(
+                "INSERT INTO events (at_ms, site, type, ticket_id, data, origin_seq) VALUES (0, 's', 'ticket.done', 't', ?1, ?2)",
+                rusqlite::params![data, seq],
+            )
+            .unwrap();
+        }
+        conn.execute_batch(
+            "UPDATE meta SET value = 9 WHERE key = 'outbox_seq'; UPDATE meta SET value = 2 WHERE key = 'hub_acked';",
+        )
+        .unwrap();
+        conn.execute_batch(super::super::MIGRATIONS[10]).unwrap();
+        assert_eq!(forgotten(&conn, 0, 9).unwrap(), [[3, 3], [6, 6], [9, 9]]);
+        assert_eq!(forgotten(&conn, 5, 8).unwrap(), [[6, 6]], "clipped to the push's span");
+        assert_eq!(check_unacked_gap_free(&conn).unwrap(), (true, 9));
     }
 
     #[test]

@@ -56,6 +56,7 @@ async fn main() -> anyhow::Result<()> {
                         ..Default::default()
                     },
                     events,
+                    forgotten: vec![],
                 };
                 let t = Instant::now();
                 let r = client.hub_push(&batch).await.expect("a push");
