@@ -5,6 +5,7 @@
 //! `cargo run --release -p bench -- --quick` runs every scenario briefly (under a minute).
 
 mod drive;
+mod hub;
 mod server;
 
 use clap::Parser;
@@ -13,6 +14,7 @@ use serde_json::{Value, json};
 use server::{SITE, Server};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 #[derive(Parser, Debug)]
@@ -46,7 +48,8 @@ struct Args {
     /// 10000000), against the same with 10,000.
     #[arg(long)]
     history: Option<u64>,
-    /// Run only these scenarios (comma-separated: issue, call-next, fanout, sqlite); all by default.
+    /// Run only these scenarios (comma-separated: issue, call-next, relay, fanout, sqlite); all by
+    /// default. `relay` is issue and call-next again with the relay pushing every event to a hub.
     /// `issue` is the no-op baseline, issue capacity and issue at the target rate.
     #[arg(long, value_delimiter = ',')]
     only: Vec<String>,
@@ -72,6 +75,8 @@ fn main() -> std::process::ExitCode {
 
 struct Ctx {
     args: Args,
+    /// Inside the relay scenario: issue and call-next run whatever `--only` says.
+    forced: bool,
     seconds: Duration,
     results: Vec<Value>,
     failures: Vec<String>,
@@ -79,7 +84,7 @@ struct Ctx {
 
 impl Ctx {
     fn wants(&self, scenario: &str) -> bool {
-        self.args.only.is_empty() || self.args.only.iter().any(|s| s == scenario)
+        self.forced || self.args.only.is_empty() || self.args.only.iter().any(|s| s == scenario)
     }
 
     fn push(&mut self, r: Value) {
@@ -101,7 +106,7 @@ fn run() -> anyhow::Result<bool> {
     let args = Args::parse();
     let seconds = Duration::from_secs(args.seconds.unwrap_or(if args.quick { 3 } else { 15 }));
     let subscribers = args.subscribers.unwrap_or(if args.quick { 500 } else { 2000 });
-    let mut ctx = Ctx { args, seconds, results: Vec::new(), failures: Vec::new() };
+    let mut ctx = Ctx { args, forced: false, seconds, results: Vec::new(), failures: Vec::new() };
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     let dir = tempfile::tempdir()?;
     let config = server::write_config(dir.path(), ctx.args.desks)?;
@@ -121,6 +126,49 @@ fn run() -> anyhow::Result<bool> {
         println!("  from the database: {called} tickets called, {twice} of them more than once");
         if twice > 0 {
             ctx.failures.push(format!("{twice} tickets were called twice"));
+        }
+    }
+
+    // 1b. The same with the site's relay pushing every event to a hub (a loopback one that only
+    // acknowledges): what the outbox drained as it fills costs the site. Every event must arrive.
+    if ctx.wants("relay") {
+        println!("== issue and call-next with the relay on (pushing to a loopback hub)");
+        let (hub_url, acks) = rt.block_on(hub::start())?;
+        let config = server::write_config(&dir.path().join("relay"), ctx.args.desks)?;
+        let global = config.join("sportello.toml");
+        let text = std::fs::read_to_string(&global)?;
+        std::fs::write(
+            &global,
+            format!("{text}\n[hub]\nurl = \"{hub_url}\"\norigin = \"bench\"\nkey = \"sph_bench_0123456789abcdef\"\n"),
+        )?;
+        let data = dir.path().join("data-relay");
+        let tokens = server::seed_staff(&data, ctx.args.desks)?;
+        let mut srv = Server::spawn(&config, &data)?;
+        ctx.forced = true;
+        let run = rt.block_on(throughput(&mut ctx, &mut srv, &tokens, ", relay on", false));
+        ctx.forced = false;
+        run?;
+        // The relay catches up within seconds of the load ending.
+        let t = Instant::now();
+        let last = loop {
+            let o = queue_server::tools::outbox(&data)?;
+            if acks.watermark() >= o.last || t.elapsed() > Duration::from_secs(60) {
+                break o.last;
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        };
+        srv.stop();
+        let (pushes, events) = (acks.pushes.load(Ordering::Relaxed), acks.events.load(Ordering::Relaxed));
+        println!(
+            "  relay: {events} events in {pushes} pushes, hub watermark {} of {last}, caught up {:.1} s after the load",
+            acks.watermark(),
+            t.elapsed().as_secs_f64()
+        );
+        ctx.results.push(json!({"scenario": "relay catch-up", "events": events, "pushes": pushes,
+            "watermark": acks.watermark(), "last": last, "catch_up_s": t.elapsed().as_secs_f64()}));
+        if acks.watermark() < last {
+            ctx.failures
+                .push(format!("relay: the hub has {} of {last} events a minute after the load", acks.watermark()));
         }
     }
 
