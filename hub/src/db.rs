@@ -1,9 +1,11 @@
 //! All SQL of the hub (PostgreSQL): the schema, enrolment keys, ingesting a batch in one
 //! transaction, the fleet, the events statistics are computed from, and the configuration bundles.
 
-use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
+pub use deadpool_postgres::Pool;
+use deadpool_postgres::{Manager, ManagerConfig, RecyclingMethod};
 use queue_core::Event;
 use queue_core::envelope::{Batch, IngestReply};
+use queue_core::stats::Aggregate;
 use tokio_postgres::NoTls;
 
 pub type Result<T> = std::result::Result<T, HubError>;
@@ -41,10 +43,42 @@ pub fn pool(url: &str) -> anyhow::Result<Pool> {
     Ok(Pool::builder(mgr).max_size(16).build()?)
 }
 
+/// The schema version this hub writes (`schema.sql`).
+pub const SCHEMA_VERSION: i32 = 2;
+
+/// Create the schema or upgrade it (v1 → v2) in place; idempotent. A database of a newer hub is
+/// refused, untouched.
 pub async fn migrate(pool: &Pool) -> Result<()> {
-    let c = pool.get().await?;
-    c.batch_execute(SCHEMA).await?;
+    let mut c = pool.get().await?;
+    let tx = c.transaction().await?;
+    let known = tx
+        .query_opt("SELECT to_regclass('schema_version') IS NOT NULL", &[])
+        .await?
+        .is_some_and(|r| r.get::<_, bool>(0));
+    if known
+        && let Some(r) = tx.query_opt("SELECT version FROM schema_version", &[]).await?
+        && r.get::<_, i32>(0) > SCHEMA_VERSION
+    {
+        return Err(HubError::BadBatch(format!(
+            "the database has schema v{} (this hub knows up to v{SCHEMA_VERSION}): upgrade the hub",
+            r.get::<_, i32>(0)
+        )));
+    }
+    tx.batch_execute(SCHEMA).await?;
+    tx.execute(
+        "INSERT INTO schema_version (version) VALUES ($1) ON CONFLICT (one) DO UPDATE SET version = $1",
+        &[&SCHEMA_VERSION],
+    )
+    .await?;
+    tx.commit().await?;
     Ok(())
+}
+
+/// The stored schema version (0 before the first migration).
+pub async fn schema_version(pool: &Pool) -> Result<i32> {
+    let c = pool.get().await?;
+    let r = c.query_opt("SELECT version FROM schema_version", &[]).await;
+    Ok(r.ok().flatten().map_or(0, |r| r.get(0)))
 }
 
 /// Who a key is: (role, name), unless unknown or revoked.
@@ -144,6 +178,29 @@ pub async fn ingest(pool: &Pool, origin: &str, batch: &Batch, now_ms: i64) -> Re
             &[&origin, &seqs, &vs, &site, &at, &kind, &ticket, &data],
         )
         .await?;
+    // Late events of a rolled-up day: that day (and its month) is folded from events again.
+    let (mut t_site, mut t_id) = (vec![], vec![]);
+    for e in &take {
+        if let Some(t) = e.event.kind.ticket_id() {
+            t_site.push(e.event.site.as_str().to_owned());
+            t_id.push(t.as_str().to_owned());
+        }
+    }
+    if !t_id.is_empty() {
+        tx.execute(
+            "WITH touched AS (SELECT DISTINCT i.site, rome_day(i.at_ms) AS day FROM events i \
+                 JOIN UNNEST($1::text[], $2::text[]) AS u(site, tid) ON i.site = u.site AND i.ticket_id = u.tid \
+                 WHERE i.type = 'ticket.issued'), \
+             d1 AS (DELETE FROM stats_days r USING touched t WHERE r.site = t.site AND r.day = t.day), \
+             d2 AS (DELETE FROM stats_months r USING touched t \
+                    WHERE r.site = t.site AND r.month = date_trunc('month', t.day)::date), \
+             d3 AS (DELETE FROM rolled_months r USING touched t \
+                    WHERE r.site = t.site AND r.month = date_trunc('month', t.day)::date) \
+             DELETE FROM rolled_days r USING touched t WHERE r.site = t.site AND r.day = t.day",
+            &[&t_site, &t_id],
+        )
+        .await?;
+    }
     let w = new_watermark as i64;
     let r = &batch.report;
     let (gap_expected, gap_got) = match gap {
@@ -335,17 +392,203 @@ pub async fn newest_bundle(pool: &Pool, origin: &str) -> Result<Option<queue_cor
     .transpose()
 }
 
-/// Every event of the tickets issued in `[from_ms, to_ms)`, per site, in each origin's order.
-pub async fn ticket_events(pool: &Pool, from_ms: i64, to_ms: i64) -> Result<Vec<Event>> {
-    let c = pool.get().await?;
-    let rows = c
+/// One roll-up row: a site, the service of issue, a day or a month (its first day), the aggregate.
+pub type Rolled = (String, String, jiff::civil::Date, Aggregate);
+
+fn date(d: jiff::civil::Date) -> String {
+    d.to_string()
+}
+
+fn parse_date(s: &str) -> Result<jiff::civil::Date> {
+    s.parse().map_err(|e| HubError::BadBatch(format!("stored date {s}: {e}")))
+}
+
+/// What a period's statistics are made of, read in one snapshot: month roll-ups of months wholly
+/// inside it, day roll-ups of its other rolled-up days, and every event of the tickets issued on
+/// its days not rolled up (per site, in each origin's order). `from`/`to` are inclusive days.
+pub struct Parts {
+    pub months: Vec<Rolled>,
+    pub days: Vec<Rolled>,
+    pub events: Vec<Event>,
+}
+
+pub async fn stats_parts(pool: &Pool, from: jiff::civil::Date, to: jiff::civil::Date) -> Result<Parts> {
+    let mut c = pool.get().await?;
+    let tx = c
+        .build_transaction()
+        .isolation_level(tokio_postgres::IsolationLevel::RepeatableRead)
+        .read_only(true)
+        .start()
+        .await?;
+    let (f, t) = (date(from), date(to));
+    let inside = "m.month >= $1::text::date AND (m.month + interval '1 month')::date <= $2::text::date + 1";
+    let rolled = |rows: Vec<tokio_postgres::Row>| -> Result<Vec<Rolled>> {
+        rows.iter()
+            .map(|r| Ok((r.get(0), r.get(1), parse_date(r.get(2))?, serde_json::from_str(r.get::<_, &str>(3))?)))
+            .collect()
+    };
+    let months = rolled(
+        tx.query(
+            &format!("SELECT m.site, m.service, m.month::text, m.agg::text FROM stats_months m WHERE {inside}"),
+            &[&f, &t],
+        )
+        .await?,
+    )?;
+    let days = rolled(
+        tx.query(
+            &format!(
+                "SELECT d.site, d.service, d.day::text, d.agg::text FROM stats_days d \
+                 WHERE d.day >= $1::text::date AND d.day <= $2::text::date AND NOT EXISTS (SELECT 1 FROM rolled_months m \
+                     WHERE m.site = d.site AND m.month = date_trunc('month', d.day)::date AND {inside})"
+            ),
+            &[&f, &t],
+        )
+        .await?,
+    )?;
+    let rows = tx
         .query(
             "SELECT e.data::text FROM events e \
              WHERE e.ticket_id IN (SELECT i.ticket_id FROM events i WHERE i.type = 'ticket.issued' \
-                                   AND i.at_ms >= $1 AND i.at_ms < $2 AND i.site = e.site) \
+                                   AND rome_day(i.at_ms) >= $1::text::date AND rome_day(i.at_ms) <= $2::text::date AND i.site = e.site \
+                                   AND NOT EXISTS (SELECT 1 FROM rolled_days r \
+                                                   WHERE r.site = i.site AND r.day = rome_day(i.at_ms))) \
              ORDER BY e.origin, e.seq",
-            &[&from_ms, &to_ms],
+            &[&f, &t],
+        )
+        .await?;
+    let events = rows.iter().map(|r| Ok(serde_json::from_str(r.get::<_, &str>(0))?)).collect::<Result<_>>()?;
+    tx.commit().await?;
+    Ok(Parts { months, days, events })
+}
+
+/// Every event of the tickets of `site` issued on `day` (in each origin's order).
+async fn day_events(tx: &tokio_postgres::Transaction<'_>, site: &str, day: &str) -> Result<Vec<Event>> {
+    let rows = tx
+        .query(
+            "SELECT e.data::text FROM events e WHERE e.site = $1 AND e.ticket_id IN \
+                 (SELECT i.ticket_id FROM events i WHERE i.type = 'ticket.issued' AND i.site = $1 \
+                  AND rome_day(i.at_ms) = $2::text::date) \
+             ORDER BY e.origin, e.seq",
+            &[&site, &day],
         )
         .await?;
     rows.iter().map(|r| Ok(serde_json::from_str(r.get::<_, &str>(0))?)).collect()
+}
+
+/// One roll-up pass: every (site, day) before `today` that is final — every origin writing the
+/// site has no open gap and has pushed an event of a later day — and not rolled up is folded
+/// (`fold`: the day's ticket events → per service aggregates) into `stats_days`; then every month
+/// of a site whose days are all final and rolled up is merged into `stats_months`. Each (site,
+/// day) in its own transaction that holds the site's origins (an ingest waits for it, then
+/// invalidates it if it brings late events). Returns (days, months) rolled up.
+pub async fn roll_up(
+    pool: &Pool,
+    today: jiff::civil::Date,
+    fold: impl Fn(&[Event]) -> Vec<(String, Aggregate)>,
+) -> Result<(usize, usize)> {
+    let mut c = pool.get().await?;
+    // Per site: the first day that is not final yet.
+    let rows = c
+        .query(
+            "SELECT s.site, bool_or(o.gap_expected IS NOT NULL), \
+                    min(rome_day((SELECT l.at_ms FROM events l WHERE l.origin = o.origin ORDER BY l.seq DESC LIMIT 1)))::text \
+             FROM origins o, unnest(o.sites) AS s(site) WHERE o.watermark > 0 GROUP BY s.site",
+            &[],
+        )
+        .await?;
+    let mut open_from = Vec::new();
+    for r in &rows {
+        let (site, gap, last): (String, bool, Option<String>) = (r.get(0), r.get(1), r.get(2));
+        let Some(last) = last else { continue };
+        if gap {
+            continue;
+        }
+        open_from.push((site, date(parse_date(&last)?.min(today))));
+    }
+    let (mut days, mut months) = (0, 0);
+    for (site, first_open) in &open_from {
+        let todo = c
+            .query(
+                "SELECT DISTINCT rome_day(i.at_ms)::text FROM events i WHERE i.type = 'ticket.issued' AND i.site = $1 \
+                 AND rome_day(i.at_ms) < $2::text::date AND NOT EXISTS \
+                     (SELECT 1 FROM rolled_days r WHERE r.site = i.site AND r.day = rome_day(i.at_ms)) ORDER BY 1",
+                &[site, first_open],
+            )
+            .await?;
+        for r in todo {
+            let day: String = r.get(0);
+            let tx = c.transaction().await?;
+            tx.query("SELECT 1 FROM origins WHERE $1 = ANY(sites) FOR SHARE", &[site]).await?;
+            let events = day_events(&tx, site, &day).await?;
+            for (service, agg) in fold(&events) {
+                tx.execute(
+                    "INSERT INTO stats_days (site, service, day, agg) VALUES ($1, $2, $3::text::date, $4::text::jsonb) \
+                     ON CONFLICT (site, day, service) DO UPDATE SET agg = EXCLUDED.agg",
+                    &[site, &service, &day, &serde_json::to_string(&agg)?],
+                )
+                .await?;
+            }
+            tx.execute(
+                "INSERT INTO rolled_days (site, day) VALUES ($1, $2::text::date) ON CONFLICT DO NOTHING",
+                &[site, &day],
+            )
+            .await?;
+            tx.commit().await?;
+            days += 1;
+        }
+        // Months wholly before the first open day, with no issue day left unrolled.
+        let todo = c
+            .query(
+                "SELECT DISTINCT date_trunc('month', r.day)::date::text FROM rolled_days r \
+                 WHERE r.site = $1 AND (date_trunc('month', r.day) + interval '1 month')::date <= $2::text::date \
+                 AND NOT EXISTS (SELECT 1 FROM rolled_months m WHERE m.site = r.site AND m.month = date_trunc('month', r.day)::date) \
+                 ORDER BY 1",
+                &[site, first_open],
+            )
+            .await?;
+        for r in todo {
+            let month: String = r.get(0);
+            let tx = c.transaction().await?;
+            tx.query("SELECT 1 FROM origins WHERE $1 = ANY(sites) FOR SHARE", &[site]).await?;
+            let unrolled = tx
+                .query_opt(
+                    "SELECT 1 FROM events i WHERE i.type = 'ticket.issued' AND i.site = $1 \
+                     AND rome_day(i.at_ms) >= $2::text::date AND rome_day(i.at_ms) < ($2::text::date + interval '1 month')::date \
+                     AND NOT EXISTS (SELECT 1 FROM rolled_days r WHERE r.site = i.site AND r.day = rome_day(i.at_ms)) LIMIT 1",
+                    &[site, &month],
+                )
+                .await?;
+            if unrolled.is_some() {
+                continue;
+            }
+            let rows = tx
+                .query(
+                    "SELECT service, agg::text FROM stats_days WHERE site = $1 AND day >= $2::text::date \
+                     AND day < ($2::text::date + interval '1 month')::date",
+                    &[site, &month],
+                )
+                .await?;
+            let mut by: std::collections::BTreeMap<String, Aggregate> = Default::default();
+            for r in &rows {
+                let a: Aggregate = serde_json::from_str(r.get::<_, &str>(1))?;
+                by.entry(r.get(0)).or_default().merge(&a);
+            }
+            for (service, agg) in by {
+                tx.execute(
+                    "INSERT INTO stats_months (site, service, month, agg) VALUES ($1, $2, $3::text::date, $4::text::jsonb) \
+                     ON CONFLICT (site, month, service) DO UPDATE SET agg = EXCLUDED.agg",
+                    &[site, &service, &month, &serde_json::to_string(&agg)?],
+                )
+                .await?;
+            }
+            tx.execute(
+                "INSERT INTO rolled_months (site, month) VALUES ($1, $2::text::date) ON CONFLICT DO NOTHING",
+                &[site, &month],
+            )
+            .await?;
+            tx.commit().await?;
+            months += 1;
+        }
+    }
+    Ok((days, months))
 }

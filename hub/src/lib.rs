@@ -303,7 +303,8 @@ struct StatsQuery {
 }
 
 /// Per site, service and month (`YYYY-MM`, Europe/Rome, by the day of issue): the counts of the
-/// sites' own summary, from `queue_core::stats` over the stored events.
+/// sites' own summary, from `queue_core::stats` aggregates — the roll-ups of final days and months
+/// (`db::roll_up`) merged with the tickets of the other days folded from their events.
 async fn stats(
     State(state): State<HubState>,
     headers: HeaderMap,
@@ -311,15 +312,19 @@ async fn stats(
 ) -> Result<Json<serde_json::Value>, HubApiError> {
     caller(&state, &headers, "viewer").await?;
     let Query(q) = q.map_err(|e| HubApiError(StatusCode::BAD_REQUEST, "bad_request", e.body_text()))?;
-    let tz = jiff::tz::TimeZone::get("Europe/Rome").expect("the bundled tzdb has Europe/Rome");
-    let bound = |d: jiff::civil::Date| d.to_zoned(tz.clone()).map(|z| z.timestamp().as_millisecond());
-    let (Ok(from), Ok(to)) =
-        (bound(q.from), q.to.tomorrow().map_err(|e| e.to_string()).and_then(|d| bound(d).map_err(|e| e.to_string())))
-    else {
-        return Err(HubApiError(StatusCode::BAD_REQUEST, "bad_request", "from/to out of range".into()));
-    };
-    let events = db::ticket_events(&state.pool, from, to).await?;
-    Ok(Json(serde_json::to_value(cross_site(&events, &tz)).unwrap_or_default()))
+    if q.from > q.to {
+        return Err(HubApiError(
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+            format!("from {} is after to {}", q.from, q.to),
+        ));
+    }
+    let parts = db::stats_parts(&state.pool, q.from, q.to).await?;
+    Ok(Json(cross_site(parts, &rome())))
+}
+
+fn rome() -> jiff::tz::TimeZone {
+    jiff::tz::TimeZone::get("Europe/Rome").expect("the bundled tzdb has Europe/Rome")
 }
 
 /// One cell: a site, a service, a month.
@@ -331,30 +336,57 @@ pub struct Cell {
     pub summary: queue_core::stats::Summary,
 }
 
-/// The cross-site figures: per (site, service, month) an `Aggregate` of the tickets, as a site
-/// adds them up, and its summary; plus per site over every service and month.
-pub fn cross_site(events: &[queue_core::Event], tz: &jiff::tz::TimeZone) -> serde_json::Value {
-    let mut by_site: BTreeMap<String, Vec<&queue_core::Event>> = BTreeMap::new();
+type Day = (String, String, jiff::civil::Date);
+
+/// Fold ticket events into one `Aggregate` per (site, service of issue, local day of issue), as a
+/// site adds its tickets up. The hub has no service targets: the service level is the sites' own.
+pub fn fold_days(events: &[queue_core::Event], tz: &jiff::tz::TimeZone) -> BTreeMap<Day, queue_core::stats::Aggregate> {
+    let mut by_site: BTreeMap<&str, Vec<&queue_core::Event>> = BTreeMap::new();
     for e in events {
-        by_site.entry(e.site.as_str().to_owned()).or_default().push(e);
+        by_site.entry(e.site.as_str()).or_default().push(e);
     }
-    let mut cells: BTreeMap<(String, String, String), queue_core::stats::Aggregate> = BTreeMap::new();
-    let mut sites: BTreeMap<String, queue_core::stats::Aggregate> = BTreeMap::new();
+    let mut out: BTreeMap<Day, queue_core::stats::Aggregate> = BTreeMap::new();
     for (site, evs) in by_site {
         for t in queue_core::stats::tickets_from_events(evs) {
             let z = t.issued_at.to_zoned(tz.clone());
             let weekday = z.weekday().to_monday_zero_offset() as usize;
-            let month = format!("{:04}-{:02}", z.year(), z.month());
-            // The hub has no service targets: the service level is the sites' own figure.
-            cells.entry((site.clone(), t.service.as_str().to_owned(), month)).or_default().add(
+            out.entry((site.to_owned(), t.service.as_str().to_owned(), z.date())).or_default().add(
                 &t,
                 weekday,
                 z.hour() as usize,
                 false,
                 false,
             );
-            sites.entry(site.clone()).or_default().add(&t, weekday, z.hour() as usize, false, false);
         }
+    }
+    out
+}
+
+/// One roll-up pass (`db::roll_up`) with the hub's fold; `now` decides which days are over.
+pub async fn roll_up(pool: &Pool, now: jiff::Timestamp) -> Result<(usize, usize), db::HubError> {
+    let tz = rome();
+    let today = now.to_zoned(tz.clone()).date();
+    db::roll_up(pool, today, |events| fold_days(events, &tz).into_iter().map(|((_, svc, _), a)| (svc, a)).collect())
+        .await
+}
+
+/// Between two roll-up passes of a serving hub (one also runs at start-up).
+const ROLL_UP_PERIOD: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// The cross-site figures: per (site, service, month) the merged `Aggregate` of the tickets and its
+/// summary; plus per site over every service and month.
+pub fn cross_site(parts: db::Parts, tz: &jiff::tz::TimeZone) -> serde_json::Value {
+    let month = |d: jiff::civil::Date| format!("{:04}-{:02}", d.year(), d.month());
+    let mut cells: BTreeMap<(String, String, String), queue_core::stats::Aggregate> = BTreeMap::new();
+    let folded = fold_days(&parts.events, tz).into_iter();
+    for (site, service, day, agg) in
+        parts.months.into_iter().chain(parts.days).chain(folded.map(|((s, v, d), a)| (s, v, d, a)))
+    {
+        cells.entry((site, service, month(day))).or_default().merge(&agg);
+    }
+    let mut sites: BTreeMap<String, queue_core::stats::Aggregate> = BTreeMap::new();
+    for ((site, _, _), a) in &cells {
+        sites.entry(site.clone()).or_default().merge(a);
     }
     let cells: Vec<Cell> = cells
         .into_iter()
@@ -378,8 +410,30 @@ pub fn router(state: HubState) -> Router {
         .with_state(state)
 }
 
-/// Serve on `listener` until `shutdown` resolves.
+/// Serve on `listener` until `shutdown` resolves, with a roll-up pass now and every `ROLL_UP_PERIOD`.
 pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: HubState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let pool = state.pool.clone();
+    let housekeeper = tokio::spawn(async move {
+        loop {
+            match roll_up(&pool, jiff::Timestamp::now()).await {
+                Ok((d, m)) if d + m > 0 => tracing::info!(days = d, months = m, "statistics rolled up"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "statistics roll-up failed; will retry"),
+            }
+            tokio::time::sleep(ROLL_UP_PERIOD).await;
+        }
+    });
+    let r = serve_api(listener, state, shutdown).await;
+    housekeeper.abort();
+    r
+}
+
+/// `serve` without the roll-up passes (tests that call `roll_up` themselves).
+pub async fn serve_api(
     listener: tokio::net::TcpListener,
     state: HubState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,

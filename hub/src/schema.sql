@@ -1,4 +1,6 @@
--- Sportello hub schema v1 (PostgreSQL). Applied by `hub migrate` and at start-up, idempotent.
+-- Sportello hub schema v2 (PostgreSQL). Applied by `hub migrate` and at start-up, idempotent;
+-- every statement is IF NOT EXISTS / OR REPLACE, so a v1 database is upgraded in place.
+-- v2: the statistics roll-ups (stats_days, rolled_days, stats_months, rolled_months).
 
 CREATE TABLE IF NOT EXISTS keys (
     key_hash   TEXT PRIMARY KEY,               -- sha256 of the key; the key is shown once
@@ -55,3 +57,41 @@ CREATE TABLE IF NOT EXISTS config_bundles (
 -- Events a site's retention deleted before the hub had them (it ran stand-alone before it was
 -- enrolled), declared in its pushes: the watermark moved past them; counted here, never stored.
 ALTER TABLE origins ADD COLUMN IF NOT EXISTS forgotten BIGINT NOT NULL DEFAULT 0;
+
+-- The site-local day (Europe/Rome) of an instant in ms. IMMUTABLE so that it can be indexed (the
+-- zone's rules are those of the server's tzdata).
+CREATE OR REPLACE FUNCTION rome_day(ms BIGINT) RETURNS DATE LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$ SELECT (to_timestamp(ms / 1000.0) AT TIME ZONE 'Europe/Rome')::date $$;
+CREATE INDEX IF NOT EXISTS events_issued_day ON events(site, rome_day(at_ms)) WHERE type = 'ticket.issued';
+
+-- Per (site, service of issue, day of issue) a queue_core::stats::Aggregate of the day's tickets, as
+-- JSON. A (site, day) in rolled_days has all its rows here (a day without tickets has none); an
+-- event of one of its tickets arriving later deletes both (in the ingest transaction), and the
+-- day is folded from events again until the next roll-up pass.
+CREATE TABLE IF NOT EXISTS stats_days (
+    site    TEXT NOT NULL,
+    service TEXT NOT NULL,
+    day     DATE NOT NULL,
+    agg     JSONB NOT NULL,
+    PRIMARY KEY (site, day, service)
+);
+CREATE TABLE IF NOT EXISTS rolled_days (
+    site TEXT NOT NULL,
+    day  DATE NOT NULL,
+    PRIMARY KEY (site, day)
+);
+-- The same per month (month = its first day), merged from stats_days once every day of it is.
+CREATE TABLE IF NOT EXISTS stats_months (
+    site    TEXT NOT NULL,
+    service TEXT NOT NULL,
+    month   DATE NOT NULL,
+    agg     JSONB NOT NULL,
+    PRIMARY KEY (site, month, service)
+);
+CREATE TABLE IF NOT EXISTS rolled_months (
+    site  TEXT NOT NULL,
+    month DATE NOT NULL,
+    PRIMARY KEY (site, month)
+);
+
+CREATE TABLE IF NOT EXISTS schema_version (one BOOLEAN PRIMARY KEY DEFAULT TRUE CHECK (one), version INTEGER NOT NULL);

@@ -11,6 +11,7 @@ mod desk_day;
 mod display;
 mod faults;
 mod flood;
+mod hub_stats;
 mod kiosk;
 mod launcher;
 mod places;
