@@ -173,7 +173,7 @@ async fn push_once(
         .read(|conn| {
             let s = db::outbox::status(conn)?;
             let events = db::outbox::after(conn, s.acked, BATCH)?;
-            let forgotten = db::outbox::forgotten(conn, s.acked, span_end(&s, &events))?;
+            let forgotten = db::outbox::forgotten(conn, s.acked, span_end(&s, &events, BATCH))?;
             Ok::<_, db::DbError>((s, events, forgotten))
         })
         .await?;
@@ -199,11 +199,12 @@ async fn push_once(
     Ok(if n == BATCH { Pushed::Full } else { Pushed::Some })
 }
 
-/// The last sequence number a push of `events` (read after the watermark) speaks for: its last
-/// event's when the batch is full, else the last number given out (forgotten runs at the end too).
-pub fn span_end(status: &db::outbox::Status, events: &[(u64, queue_core::Event)]) -> u64 {
+/// The last sequence number a push of `events` (read after the watermark, at most `limit`) speaks
+/// for: its last event's when the batch is full, else the last number given out (forgotten runs at
+/// the end too).
+pub fn span_end(status: &db::outbox::Status, events: &[(u64, queue_core::Event)], limit: usize) -> u64 {
     match events.last() {
-        Some((seq, _)) if events.len() == BATCH => *seq,
+        Some((seq, _)) if events.len() == limit => *seq,
         _ => status.last,
     }
 }

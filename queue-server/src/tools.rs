@@ -170,10 +170,6 @@ pub fn outbox_batch(data_dir: &Path, origin: &str, after: u64, limit: usize) -> 
     let conn = rusqlite::Connection::open_with_flags(db::path(data_dir), rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
     let s = db::outbox::status(&conn)?;
     let events = db::outbox::after(&conn, after, limit)?;
-    let through = match events.last() {
-        Some((seq, _)) if events.len() == limit => *seq,
-        _ => s.last,
-    };
-    let forgotten = db::outbox::forgotten(&conn, after, through)?;
+    let forgotten = db::outbox::forgotten(&conn, after, crate::relay::span_end(&s, &events, limit))?;
     Ok(crate::relay::batch(origin, &s, events, forgotten))
 }
