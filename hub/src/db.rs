@@ -4,7 +4,7 @@
 pub use deadpool_postgres::Pool;
 use deadpool_postgres::{Manager, ManagerConfig, RecyclingMethod};
 use queue_core::Event;
-use queue_core::envelope::{Batch, IngestReply};
+use queue_core::envelope::{Batch, IngestReply, ServiceInfo};
 use queue_core::stats::Aggregate;
 use tokio_postgres::NoTls;
 
@@ -201,8 +201,25 @@ pub async fn ingest(pool: &Pool, origin: &str, batch: &Batch, now_ms: i64) -> Re
         )
         .await?;
     }
-    let w = new_watermark as i64;
     let r = &batch.report;
+    if !r.services.is_empty() {
+        // A site that says something new of its services (or says it for the first time, after
+        // the hub counted without): its sites' roll-ups are folded again with it.
+        let mut services = r.services.clone();
+        services.sort();
+        tx.execute(
+            "WITH changed AS (UPDATE origins SET services = $2::text::jsonb \
+                 WHERE origin = $1 AND services IS DISTINCT FROM $2::text::jsonb RETURNING sites), \
+             s AS (SELECT unnest(sites) AS site FROM changed), \
+             d1 AS (DELETE FROM stats_days r USING s WHERE r.site = s.site), \
+             d2 AS (DELETE FROM stats_months r USING s WHERE r.site = s.site), \
+             d3 AS (DELETE FROM rolled_months r USING s WHERE r.site = s.site) \
+             DELETE FROM rolled_days r USING s WHERE r.site = s.site",
+            &[&origin, &serde_json::to_string(&services)?],
+        )
+        .await?;
+    }
+    let w = new_watermark as i64;
     let (gap_expected, gap_got) = match gap {
         Some(g) => (Some(g.expected as i64), Some(g.got as i64)),
         None => (None, None),
@@ -410,6 +427,10 @@ pub struct Parts {
     pub months: Vec<Rolled>,
     pub days: Vec<Rolled>,
     pub events: Vec<Event>,
+    /// What every origin last said of its services (to fold `events` as the sites count).
+    pub services: Vec<ServiceInfo>,
+    /// Site → its area, for the sites in one.
+    pub areas: std::collections::BTreeMap<String, String>,
 }
 
 pub async fn stats_parts(pool: &Pool, from: jiff::civil::Date, to: jiff::civil::Date) -> Result<Parts> {
@@ -457,8 +478,25 @@ pub async fn stats_parts(pool: &Pool, from: jiff::civil::Date, to: jiff::civil::
         )
         .await?;
     let events = rows.iter().map(|r| Ok(serde_json::from_str(r.get::<_, &str>(0))?)).collect::<Result<_>>()?;
+    let services = services_in(&tx, None).await?;
+    let areas = tx.query("SELECT site, area FROM areas", &[]).await?.iter().map(|r| (r.get(0), r.get(1))).collect();
     tx.commit().await?;
-    Ok(Parts { months, days, events })
+    Ok(Parts { months, days, events, services, areas })
+}
+
+/// What the origins writing `site` (every origin: `None`) last said of their services.
+async fn services_in(tx: &tokio_postgres::Transaction<'_>, site: Option<&str>) -> Result<Vec<ServiceInfo>> {
+    let rows = tx
+        .query(
+            "SELECT services::text FROM origins WHERE services IS NOT NULL AND ($1::text IS NULL OR $1 = ANY(sites))",
+            &[&site],
+        )
+        .await?;
+    let mut out = Vec::new();
+    for r in &rows {
+        out.extend(serde_json::from_str::<Vec<ServiceInfo>>(r.get::<_, &str>(0))?);
+    }
+    Ok(out)
 }
 
 /// Every event of the tickets of `site` issued on `day` (in each origin's order).
@@ -477,14 +515,15 @@ async fn day_events(tx: &tokio_postgres::Transaction<'_>, site: &str, day: &str)
 
 /// One roll-up pass: every (site, day) before `today` that is final — every origin writing the
 /// site has no open gap and has pushed an event of a later day — and not rolled up is folded
-/// (`fold`: the day's ticket events → per service aggregates) into `stats_days`; then every month
+/// (`fold`: the day's ticket events and what the site's origins said of their services → per
+/// service aggregates) into `stats_days`; then every month
 /// of a site whose days are all final and rolled up is merged into `stats_months`. Each (site,
 /// day) in its own transaction that holds the site's origins (an ingest waits for it, then
 /// invalidates it if it brings late events). Returns (days, months) rolled up.
 pub async fn roll_up(
     pool: &Pool,
     today: jiff::civil::Date,
-    fold: impl Fn(&[Event]) -> Vec<(String, Aggregate)>,
+    fold: impl Fn(&[Event], &[ServiceInfo]) -> Vec<(String, Aggregate)>,
 ) -> Result<(usize, usize)> {
     let mut c = pool.get().await?;
     // Per site: the first day that is not final yet.
@@ -520,7 +559,8 @@ pub async fn roll_up(
             let tx = c.transaction().await?;
             tx.query("SELECT 1 FROM origins WHERE $1 = ANY(sites) FOR SHARE", &[site]).await?;
             let events = day_events(&tx, site, &day).await?;
-            for (service, agg) in fold(&events) {
+            let services = services_in(&tx, Some(site)).await?;
+            for (service, agg) in fold(&events, &services) {
                 tx.execute(
                     "INSERT INTO stats_days (site, service, day, agg) VALUES ($1, $2, $3::text::date, $4::text::jsonb) \
                      ON CONFLICT (site, day, service) DO UPDATE SET agg = EXCLUDED.agg",
@@ -591,4 +631,45 @@ pub async fn roll_up(
         }
     }
     Ok((days, months))
+}
+
+/// The region's areas: area → its sites (sorted).
+pub async fn areas(pool: &Pool) -> Result<std::collections::BTreeMap<String, Vec<String>>> {
+    let c = pool.get().await?;
+    let mut out: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for r in c.query("SELECT area, site FROM areas ORDER BY area, site", &[]).await? {
+        out.entry(r.get(0)).or_default().push(r.get(1));
+    }
+    Ok(out)
+}
+
+/// Make `area` exactly `sites` (moved from any other area; its sites not listed leave it), or
+/// remove it (`sites` empty). Refused, changing nothing, when a site is written by no enrolled
+/// origin. Returns whether anything changed.
+pub async fn set_area(pool: &Pool, area: &str, sites: &[String]) -> Result<bool> {
+    let mut c = pool.get().await?;
+    let tx = c.transaction().await?;
+    let known: Vec<String> =
+        tx.query("SELECT DISTINCT unnest(sites) FROM origins", &[]).await?.iter().map(|r| r.get(0)).collect();
+    if let Some(s) = sites.iter().find(|s| !known.contains(s)) {
+        return Err(HubError::Refused(format!(
+            "site {s} is written by no enrolled origin (hub enrol ORIGIN --site {s} first)"
+        )));
+    }
+    let before: Vec<(String, String)> = tx
+        .query("SELECT site, area FROM areas ORDER BY site", &[])
+        .await?
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    tx.execute("DELETE FROM areas WHERE area = $1 OR site = ANY($2)", &[&area, &sites]).await?;
+    tx.execute("INSERT INTO areas (site, area) SELECT unnest($2::text[]), $1", &[&area, &sites]).await?;
+    let after: Vec<(String, String)> = tx
+        .query("SELECT site, area FROM areas ORDER BY site", &[])
+        .await?
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    tx.commit().await?;
+    Ok(before != after)
 }

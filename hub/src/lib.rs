@@ -4,7 +4,9 @@
 //!
 //! Routes: `POST /hub/v1/events` (a site's enrolment key; one batch, one transaction, answers the
 //! watermark), `GET /hub/v1/config` (a site's key: its newest configuration bundle, 304 when it has
-//! it), `GET /hub/v1/fleet`, the page `GET /fleet` and `GET /hub/v1/stats` (a viewer key).
+//! it), `GET /hub/v1/fleet`, the page `GET /fleet`, `GET /hub/v1/stats` (per site, area, service
+//! and month), `GET /hub/v1/report` and its page `GET /report` (the regional funder report) with
+//! a viewer key (the pages also take it as an HTTP Basic password).
 
 pub mod db;
 
@@ -25,6 +27,17 @@ pub const BODY_LIMIT: usize = 16 * 1024 * 1024;
 #[derive(Clone)]
 pub struct HubState {
     pub pool: Pool,
+    /// The regional funder report's smallest shown count (`hub serve --min-group-size`).
+    pub min_group_size: u32,
+}
+
+/// The smallest count a funder report shows unless told otherwise (the sites' default too).
+pub const DEFAULT_MIN_GROUP_SIZE: u32 = 5;
+
+impl HubState {
+    pub fn new(pool: Pool) -> HubState {
+        HubState { pool, min_group_size: DEFAULT_MIN_GROUP_SIZE }
+    }
 }
 
 /// An error answer in the sites' shape: `{"error": {"code", "message"}}`.
@@ -65,17 +78,41 @@ pub fn key_hash(key: &str) -> String {
     Sha256::digest(key.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// The key of a request: `Authorization: Bearer KEY`, or HTTP Basic with the key as the password
+/// (what a browser asks for on the hub's pages; the user name is not looked at).
+fn request_key(headers: &HeaderMap) -> Option<String> {
+    let v = headers.get(axum::http::header::AUTHORIZATION)?.to_str().ok()?;
+    if let Some(k) = v.strip_prefix("Bearer ") {
+        return Some(k.trim().to_owned());
+    }
+    let b = v.strip_prefix("Basic ")?;
+    let raw = base64::engine::general_purpose::STANDARD.decode(b.trim()).ok()?;
+    let text = String::from_utf8(raw).ok()?;
+    Some(text.split_once(':')?.1.trim().to_owned())
+}
+
 async fn caller(state: &HubState, headers: &HeaderMap, role: &str) -> Result<String, HubApiError> {
     let unauthorized = || HubApiError(StatusCode::UNAUTHORIZED, "unauthorized", "a valid bearer key is needed".into());
-    let key = headers
-        .get(axum::http::header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .ok_or_else(unauthorized)?;
-    match db::key(&state.pool, &key_hash(key.trim())).await? {
+    let key = request_key(headers).filter(|k| !k.is_empty()).ok_or_else(unauthorized)?;
+    match db::key(&state.pool, &key_hash(&key)).await? {
         Some((r, name)) if r == role => Ok(name),
         Some(_) => Err(HubApiError(StatusCode::FORBIDDEN, "forbidden", format!("this key is not a {role} key"))),
         None => Err(unauthorized()),
+    }
+}
+
+/// `caller` for a page: a browser without the key is asked for it (HTTP Basic: any user name,
+/// the viewer key as the password).
+async fn page_caller(state: &HubState, headers: &HeaderMap) -> Result<String, Response> {
+    match caller(state, headers, "viewer").await {
+        Ok(name) => Ok(name),
+        Err(HubApiError(StatusCode::UNAUTHORIZED, ..)) => Err((
+            StatusCode::UNAUTHORIZED,
+            [(axum::http::header::WWW_AUTHENTICATE, "Basic realm=\"Sportello hub\", charset=\"UTF-8\"")],
+            "Serve la chiave di consultazione dell'hub (hub viewer NOME) come password.",
+        )
+            .into_response()),
+        Err(e) => Err(e.into_response()),
     }
 }
 
@@ -110,9 +147,15 @@ async fn fleet(State(state): State<HubState>, headers: HeaderMap) -> Result<Json
 }
 
 /// The fleet page: one row per origin (the same figures as `/hub/v1/fleet`).
-async fn fleet_page(State(state): State<HubState>, headers: HeaderMap) -> Result<Response, HubApiError> {
-    caller(&state, &headers, "viewer").await?;
-    let rows = fleet_view(&state).await?;
+async fn fleet_page(State(state): State<HubState>, headers: HeaderMap) -> Response {
+    if let Err(r) = page_caller(&state, &headers).await {
+        return r;
+    }
+    fleet_page_for(&state).await.unwrap_or_else(IntoResponse::into_response)
+}
+
+async fn fleet_page_for(state: &HubState) -> Result<Response, HubApiError> {
+    let rows = fleet_view(state).await?;
     let cell = |v: &serde_json::Value| match v {
         serde_json::Value::Null => "—".to_owned(),
         serde_json::Value::String(s) => s.clone(),
@@ -121,9 +164,10 @@ async fn fleet_page(State(state): State<HubState>, headers: HeaderMap) -> Result
     let page = maud::html! {
         (maud::DOCTYPE)
         html lang="it" {
-            head { meta charset="utf-8"; title { "Sportello — flotta" } }
+            head { meta charset="utf-8"; meta name="viewport" content="width=device-width"; title { "Sportello — flotta" } style { (PAGE_STYLE) } }
             body {
                 h1 { "Sedi collegate all'hub regionale" }
+                p { a href="/report" { "Rapporto per i finanziatori" } }
                 table {
                     thead { tr {
                         th { "Origine" } th { "Sedi" } th { "Collegata" } th { "Ultimo contatto (s fa)" }
@@ -338,9 +382,35 @@ pub struct Cell {
 
 type Day = (String, String, jiff::civil::Date);
 
+/// What the sites said of their services: (site, service) → (kind, target wait in s).
+#[derive(Debug, Clone, Default)]
+pub struct Services(BTreeMap<(String, String), (String, u32)>);
+
+impl Services {
+    pub fn of(list: &[queue_core::envelope::ServiceInfo]) -> Services {
+        Services(
+            list.iter().map(|s| ((s.site.clone(), s.service.clone()), (s.kind.clone(), s.target_wait_s))).collect(),
+        )
+    }
+
+    fn kind(&self, site: &str, service: &queue_core::ServiceId) -> Option<&str> {
+        self.0.get(&(site.to_owned(), service.as_str().to_owned())).map(|(k, _)| k.as_str())
+    }
+
+    fn target_s(&self, site: &str, service: &queue_core::ServiceId) -> u32 {
+        self.0.get(&(site.to_owned(), service.as_str().to_owned())).map_or(0, |(_, t)| *t)
+    }
+}
+
 /// Fold ticket events into one `Aggregate` per (site, service of issue, local day of issue), as a
-/// site adds its tickets up. The hub has no service targets: the service level is the sites' own.
-pub fn fold_days(events: &[queue_core::Event], tz: &jiff::tz::TimeZone) -> BTreeMap<Day, queue_core::stats::Aggregate> {
+/// site adds its tickets up (`queue_server::rollup::add_ticket`): the first wait is within the
+/// target stored with the ticket (older tickets: the service's target as the site reported it),
+/// and a journey is integrated when social and employment services served it (kinds as reported).
+pub fn fold_days_with(
+    events: &[queue_core::Event],
+    tz: &jiff::tz::TimeZone,
+    services: &Services,
+) -> BTreeMap<Day, queue_core::stats::Aggregate> {
     let mut by_site: BTreeMap<&str, Vec<&queue_core::Event>> = BTreeMap::new();
     for e in events {
         by_site.entry(e.site.as_str()).or_default().push(e);
@@ -350,52 +420,323 @@ pub fn fold_days(events: &[queue_core::Event], tz: &jiff::tz::TimeZone) -> BTree
         for t in queue_core::stats::tickets_from_events(evs) {
             let z = t.issued_at.to_zoned(tz.clone());
             let weekday = z.weekday().to_monday_zero_offset() as usize;
+            let target = t.target_wait_s.unwrap_or_else(|| services.target_s(site, &t.service));
+            let within = t.first_wait_ms.is_some_and(|w| w <= i64::from(target) * 1000);
+            let kinds: Vec<&'static str> = t
+                .served_in
+                .iter()
+                .filter_map(|s| match services.kind(site, s) {
+                    Some("social") => Some("social"),
+                    Some("employment") => Some("employment"),
+                    _ => None,
+                })
+                .collect();
+            let integrated = kinds.contains(&"social") && kinds.contains(&"employment");
             out.entry((site.to_owned(), t.service.as_str().to_owned(), z.date())).or_default().add(
                 &t,
                 weekday,
                 z.hour() as usize,
-                false,
-                false,
+                within,
+                integrated,
             );
         }
     }
     out
 }
 
+/// `fold_days_with` knowing no services (no target, no kinds): for synthetic data.
+pub fn fold_days(events: &[queue_core::Event], tz: &jiff::tz::TimeZone) -> BTreeMap<Day, queue_core::stats::Aggregate> {
+    fold_days_with(events, tz, &Services::default())
+}
+
 /// One roll-up pass (`db::roll_up`) with the hub's fold; `now` decides which days are over.
 pub async fn roll_up(pool: &Pool, now: jiff::Timestamp) -> Result<(usize, usize), db::HubError> {
     let tz = rome();
     let today = now.to_zoned(tz.clone()).date();
-    db::roll_up(pool, today, |events| fold_days(events, &tz).into_iter().map(|((_, svc, _), a)| (svc, a)).collect())
-        .await
+    db::roll_up(pool, today, |events, services| {
+        fold_days_with(events, &tz, &Services::of(services)).into_iter().map(|((_, svc, _), a)| (svc, a)).collect()
+    })
+    .await
 }
 
 /// Between two roll-up passes of a serving hub (one also runs at start-up).
 const ROLL_UP_PERIOD: std::time::Duration = std::time::Duration::from_secs(600);
 
-/// The cross-site figures: per (site, service, month) the merged `Aggregate` of the tickets and its
-/// summary; plus per site over every service and month.
-pub fn cross_site(parts: db::Parts, tz: &jiff::tz::TimeZone) -> serde_json::Value {
-    let month = |d: jiff::civil::Date| format!("{:04}-{:02}", d.year(), d.month());
+/// `YYYY-MM` of a day.
+fn month_of(d: jiff::civil::Date) -> String {
+    format!("{:04}-{:02}", d.year(), d.month())
+}
+
+/// Per (site, service of issue, month) the merged `Aggregate` of a period's parts: roll-ups and
+/// the tickets of the other days, folded with what the sites said of their services.
+pub fn cells_of(
+    parts: db::Parts,
+    tz: &jiff::tz::TimeZone,
+) -> BTreeMap<(String, String, String), queue_core::stats::Aggregate> {
     let mut cells: BTreeMap<(String, String, String), queue_core::stats::Aggregate> = BTreeMap::new();
-    let folded = fold_days(&parts.events, tz).into_iter();
+    let folded = fold_days_with(&parts.events, tz, &Services::of(&parts.services)).into_iter();
     for (site, service, day, agg) in
         parts.months.into_iter().chain(parts.days).chain(folded.map(|((s, v, d), a)| (s, v, d, a)))
     {
-        cells.entry((site, service, month(day))).or_default().merge(&agg);
+        cells.entry((site, service, month_of(day))).or_default().merge(&agg);
     }
+    cells
+}
+
+/// The cross-site figures: per (site, service, month) the merged `Aggregate` of the tickets and its
+/// summary (with the site's area); per site and per area (its sites together) over every service
+/// and month.
+pub fn cross_site(parts: db::Parts, tz: &jiff::tz::TimeZone) -> serde_json::Value {
+    let areas = parts.areas.clone();
+    let cells = cells_of(parts, tz);
     let mut sites: BTreeMap<String, queue_core::stats::Aggregate> = BTreeMap::new();
     for ((site, _, _), a) in &cells {
         sites.entry(site.clone()).or_default().merge(a);
     }
-    let cells: Vec<Cell> = cells
+    let mut by_area: BTreeMap<String, (Vec<String>, queue_core::stats::Aggregate)> = BTreeMap::new();
+    for (site, area) in &areas {
+        let e = by_area.entry(area.clone()).or_default();
+        e.0.push(site.clone());
+        if let Some(a) = sites.get(site) {
+            e.1.merge(a);
+        }
+    }
+    let cells: Vec<serde_json::Value> = cells
         .into_iter()
-        .map(|((site, service, month), a)| Cell { site, service, month, summary: a.summary() })
+        .map(|((site, service, month), a)| {
+            let mut v = serde_json::to_value(Cell { site: site.clone(), service, month, summary: a.summary() })
+                .unwrap_or_default();
+            v["area"] = areas.get(&site).cloned().into();
+            v
+        })
         .collect();
     let sites: BTreeMap<String, queue_core::stats::Summary> =
         sites.into_iter().map(|(s, a)| (s, a.summary())).collect();
-    serde_json::json!({ "cells": cells, "sites": sites })
+    let areas: BTreeMap<String, serde_json::Value> = by_area
+        .into_iter()
+        .map(|(name, (sites, a))| (name, serde_json::json!({ "sites": sites, "summary": a.summary() })))
+        .collect();
+    serde_json::json!({ "cells": cells, "sites": sites, "areas": areas })
 }
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReportQuery {
+    /// `YYYY-MM` (Europe/Rome, by the day of issue).
+    month: String,
+}
+
+/// The regional funder report of a month: the region, each area and each site, with the sites'
+/// rule for small cells (`queue_core::stats::FunderFigures`) and, across the levels, secondary
+/// suppression (`protect_sums`): no suppressed count can be worked out from the others.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct RegionReport {
+    pub month: String,
+    pub min_group_size: u32,
+    pub region: queue_core::stats::FunderFigures,
+    pub areas: Vec<AreaFigures>,
+    pub sites: Vec<SiteFigures>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct AreaFigures {
+    pub area: String,
+    pub sites: Vec<String>,
+    pub figures: queue_core::stats::FunderFigures,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SiteFigures {
+    pub site: String,
+    pub area: Option<String>,
+    pub figures: queue_core::stats::FunderFigures,
+}
+
+/// The report of `month` from its per-site aggregates (`cells_of`) and the areas (site → area);
+/// every site with tickets in the month, and every area, is listed.
+pub fn region_report(
+    month: &str,
+    min: u32,
+    sites: &BTreeMap<String, queue_core::stats::Aggregate>,
+    areas: &BTreeMap<String, String>,
+) -> RegionReport {
+    use queue_core::stats::{Aggregate, FunderFigures};
+    let mut region = Aggregate::default();
+    let mut by_area: BTreeMap<String, (Vec<String>, Aggregate)> = BTreeMap::new();
+    for (site, area) in areas {
+        by_area.entry(area.clone()).or_default().0.push(site.clone());
+    }
+    for (site, a) in sites {
+        region.merge(a);
+        if let Some(area) = areas.get(site) {
+            by_area.entry(area.clone()).or_default().1.merge(a);
+        }
+    }
+    // Reports in one list: the region, the areas, the sites; and the sums between them.
+    let mut aggs = vec![&region];
+    aggs.extend(by_area.values().map(|(_, a)| a));
+    aggs.extend(sites.values());
+    let area_index = |name: &str| 1 + by_area.keys().position(|k| k == name).unwrap_or(0);
+    let site0 = 1 + by_area.len();
+    let mut groups: Vec<(usize, Vec<usize>)> = Vec::new();
+    let mut region_parts: Vec<usize> = (1..site0).collect();
+    for (i, site) in sites.keys().enumerate() {
+        match areas.get(site) {
+            Some(area) => match groups.iter_mut().find(|(t, _)| *t == area_index(area)) {
+                Some((_, parts)) => parts.push(site0 + i),
+                None => groups.push((area_index(area), vec![site0 + i])),
+            },
+            None => region_parts.push(site0 + i),
+        }
+    }
+    groups.push((0, region_parts));
+    let mut figures: Vec<FunderFigures> = aggs.iter().map(|a| FunderFigures::of(a, min)).collect();
+    let actual: Vec<FunderFigures> = aggs.iter().map(|a| FunderFigures::of(a, 1)).collect();
+    queue_core::stats::protect_sums(&mut figures, &actual, &groups);
+    let mut figures = figures.into_iter();
+    let region = figures.next().unwrap_or_default();
+    let areas_out = by_area
+        .into_iter()
+        .map(|(area, (sites, _))| AreaFigures { area, sites, figures: figures.next().unwrap_or_default() })
+        .collect();
+    let sites_out = sites
+        .keys()
+        .map(|site| SiteFigures {
+            site: site.clone(),
+            area: areas.get(site).cloned(),
+            figures: figures.next().unwrap_or_default(),
+        })
+        .collect();
+    RegionReport { month: month.to_owned(), min_group_size: min, region, areas: areas_out, sites: sites_out }
+}
+
+async fn report_of(state: &HubState, month: &str) -> Result<RegionReport, HubApiError> {
+    let bad = || {
+        HubApiError(
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+            format!("month '{}' is not YYYY-MM", month.chars().take(16).collect::<String>()),
+        )
+    };
+    if month.len() != 7 {
+        return Err(bad());
+    }
+    let first: jiff::civil::Date = format!("{month}-01").parse().map_err(|_| bad())?;
+    let parts = db::stats_parts(&state.pool, first, first.last_of_month()).await?;
+    let areas = parts.areas.clone();
+    let mut sites: BTreeMap<String, queue_core::stats::Aggregate> = BTreeMap::new();
+    for ((site, _, _), a) in cells_of(parts, &rome()) {
+        sites.entry(site).or_default().merge(&a);
+    }
+    Ok(region_report(month, state.min_group_size, &sites, &areas))
+}
+
+/// `GET /hub/v1/report?month=YYYY-MM` (a viewer key): the regional funder report.
+async fn report(
+    State(state): State<HubState>,
+    headers: HeaderMap,
+    q: Result<Query<ReportQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<RegionReport>, HubApiError> {
+    caller(&state, &headers, "viewer").await?;
+    let Query(q) = q.map_err(|e| HubApiError(StatusCode::BAD_REQUEST, "bad_request", e.body_text()))?;
+    Ok(Json(report_of(&state, &q.month).await?))
+}
+
+#[derive(serde::Deserialize)]
+struct ReportPageQuery {
+    month: Option<String>,
+}
+
+/// The page of the regional funder report (`/report?month=YYYY-MM`, the last month by default),
+/// in Italian, for the Region's officers: the same figures as `/hub/v1/report`.
+async fn report_page(State(state): State<HubState>, headers: HeaderMap, Query(q): Query<ReportPageQuery>) -> Response {
+    if let Err(r) = page_caller(&state, &headers).await {
+        return r;
+    }
+    let month = q.month.unwrap_or_else(|| {
+        let today = jiff::Timestamp::now().to_zoned(rome()).date();
+        let last = today.first_of_month().yesterday().unwrap_or(today);
+        month_of(last)
+    });
+    let r = match report_of(&state, &month).await {
+        Ok(r) => r,
+        Err(e) => return e.into_response(),
+    };
+    let n = |v: Option<u64>| v.map_or("< soglia".to_owned(), |n| n.to_string());
+    let secs = |v: Option<f64>| match v {
+        None => "—".to_owned(),
+        Some(s) if s < 60.0 => "meno di 1 min".to_owned(),
+        Some(s) => format!("{:.0} min", s / 60.0),
+    };
+    let rows: Vec<(String, String, &queue_core::stats::FunderFigures)> =
+        std::iter::once(("Regione".to_owned(), String::new(), &r.region))
+            .chain(r.areas.iter().map(|a| (format!("Area {}", a.area), a.sites.join(", "), &a.figures)))
+            .chain(r.sites.iter().map(|s| (format!("Sede {}", s.site), s.area.clone().unwrap_or_default(), &s.figures)))
+            .collect();
+    let services: std::collections::BTreeSet<&String> =
+        rows.iter().flat_map(|(_, _, f)| f.services_used.keys()).collect();
+    let groups: std::collections::BTreeSet<&String> =
+        rows.iter().flat_map(|(_, _, f)| f.people_by_group.keys()).collect();
+    let page = maud::html! {
+        (maud::DOCTYPE)
+        html lang="it" {
+            head {
+                meta charset="utf-8"; meta name="viewport" content="width=device-width";
+                title { "Sportello — rapporto regionale " (r.month) }
+                style { (PAGE_STYLE) }
+            }
+            body {
+                h1 { "Rapporto per i finanziatori — " (r.month) }
+                p { "Riservato. I conteggi sotto " (r.min_group_size) " (e quelli da cui si potrebbero ricavare) non sono mostrati." }
+                form method="get" action="/report" {
+                    label for="month" { "Mese" } " "
+                    input id="month" name="month" type="month" value=(r.month);
+                    " " button type="submit" { "Mostra" }
+                }
+                table {
+                    caption { "Persone raggiunte e percorsi integrati" }
+                    thead { tr {
+                        th scope="col" { "Livello" } th scope="col" { "Sedi / area" } th scope="col" { "Biglietti" }
+                        th scope="col" { "Persone" } th scope="col" { "Percorsi integrati (sociale e lavoro)" }
+                        th scope="col" { "Attesa media" } th scope="col" { "Attesa 90° percentile" }
+                    } }
+                    tbody {
+                        @for (name, sub, f) in &rows {
+                            tr {
+                                th scope="row" { (name) } td { (sub) } td { (n(f.tickets)) } td { (n(f.people)) }
+                                td { (n(f.integrated_journeys)) } td { (secs(f.wait_mean_s)) } td { (secs(f.wait_p90_s)) }
+                            }
+                        }
+                    }
+                }
+                @if !services.is_empty() {
+                    table {
+                        caption { "Biglietti per servizio (trasferimenti compresi)" }
+                        thead { tr { th scope="col" { "Livello" } @for s in &services { th scope="col" { (s) } } } }
+                        tbody { @for (name, _, f) in &rows { tr { th scope="row" { (name) }
+                            @for s in &services { td { (f.services_used.get(*s).map_or("0".to_owned(), |v| n(*v))) } } } } }
+                    }
+                }
+                @if !groups.is_empty() {
+                    table {
+                        caption { "Persone per gruppo" }
+                        thead { tr { th scope="col" { "Livello" } @for g in &groups { th scope="col" { (g) } } } }
+                        tbody { @for (name, _, f) in &rows { tr { th scope="row" { (name) }
+                            @for g in &groups { td { (f.people_by_group.get(*g).map_or("0".to_owned(), |v| n(*v))) } } } } }
+                    }
+                }
+                p { a href="/fleet" { "Sedi collegate" } " · " a href={ "/hub/v1/report?month=" (r.month) } { "JSON" } }
+            }
+        }
+    };
+    ([(axum::http::header::CONTENT_TYPE, "text/html; charset=utf-8")], page.into_string()).into_response()
+}
+
+/// The hub pages' look: readable tables, enough contrast.
+const PAGE_STYLE: &str = "body{font-family:sans-serif;margin:1.5rem;color:#111;background:#fff}\
+table{border-collapse:collapse;margin:1rem 0}caption{text-align:left;font-weight:bold;padding:.3rem 0}\
+th,td{border:1px solid #888;padding:.3rem .6rem;text-align:left;vertical-align:top}thead th{background:#e8e8e8}\
+a{color:#0645ad}";
 
 pub fn router(state: HubState) -> Router {
     Router::new()
@@ -404,6 +745,8 @@ pub fn router(state: HubState) -> Router {
         .route("/hub/v1/fleet", get(fleet))
         .route("/fleet", get(fleet_page))
         .route("/hub/v1/stats", get(stats))
+        .route("/hub/v1/report", get(report))
+        .route("/report", get(report_page))
         .route("/healthz", get(|| async { "ok" }))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(tower_http::catch_panic::CatchPanicLayer::new())

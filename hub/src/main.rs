@@ -1,5 +1,5 @@
 //! `hub`: the regional hub's command line: serve, migrate, enrol a site server, add a viewer,
-//! publish a site's configuration.
+//! publish a site's configuration, group sites into areas.
 
 use clap::{Parser, Subcommand};
 
@@ -19,6 +19,9 @@ enum Cmd {
     Serve {
         #[arg(long, default_value = "127.0.0.1:8090")]
         listen: String,
+        /// The funder report's smallest shown count (as a site's `min_group_size`); at least 1.
+        #[arg(long, default_value_t = hub::DEFAULT_MIN_GROUP_SIZE, value_parser = clap::value_parser!(u32).range(1..))]
+        min_group_size: u32,
     },
     /// Create or update the schema.
     Migrate,
@@ -35,6 +38,17 @@ enum Cmd {
     /// Publish the configuration directory DIR (sportello.toml and sites/*.toml, without [hub]) as
     /// ORIGIN's next bundle, after the same check as `queue-server check-config`; prints the version.
     Publish { origin: String, dir: std::path::PathBuf },
+    /// Make AREA exactly the sites given (moving them from any other area), or remove it; an area
+    /// groups sites in the statistics and the funder report (Grosseto = station, Follonica, Arcidosso).
+    Area {
+        area: String,
+        /// The site ids (repeat or comma-separate).
+        #[arg(long = "site", value_delimiter = ',', required_unless_present = "remove", conflicts_with = "remove")]
+        sites: Vec<String>,
+        /// Remove the area (its sites are in none).
+        #[arg(long)]
+        remove: bool,
+    },
 }
 
 fn valid_name(s: &str) -> bool {
@@ -95,10 +109,27 @@ async fn main() -> anyhow::Result<()> {
                 }
             }
         }
-        Cmd::Serve { listen } => {
+        Cmd::Area { area, sites, remove } => {
+            if !valid_name(&area) || !sites.iter().all(|s| valid_name(s)) {
+                anyhow::bail!("area and site ids are a-z, 0-9, - and _ (at most 64)");
+            }
+            let sites = if remove { vec![] } else { sites };
+            let changed = hub::db::set_area(&pool, &area, &sites)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}\narea {area}: nothing changed"))?;
+            if !changed {
+                eprintln!("nothing changed");
+            }
+            match hub::db::areas(&pool).await?.get(&area) {
+                Some(s) => println!("area {area}: {}", s.join(", ")),
+                None => println!("area {area}: removed"),
+            }
+        }
+        Cmd::Serve { listen, min_group_size } => {
             let listener = tokio::net::TcpListener::bind(&listen).await?;
             println!("hub ready on http://{}", listener.local_addr()?);
-            hub::serve(listener, hub::HubState { pool }, async {
+            let state = hub::HubState { min_group_size, ..hub::HubState::new(pool) };
+            hub::serve(listener, state, async {
                 let _ = tokio::signal::ctrl_c().await;
             })
             .await?;

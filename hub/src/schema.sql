@@ -95,3 +95,15 @@ CREATE TABLE IF NOT EXISTS rolled_months (
 );
 
 CREATE TABLE IF NOT EXISTS schema_version (one BOOLEAN PRIMARY KEY DEFAULT TRUE CHECK (one), version INTEGER NOT NULL);
+
+-- What the site servers configure (their last push): every service with its kind and target wait,
+-- so that the hub counts the service level and integrated journeys as the sites do. When a site
+-- says something new, the roll-ups of its sites are dropped (the ingest transaction) and folded
+-- again with it.
+ALTER TABLE origins ADD COLUMN IF NOT EXISTS services JSONB;       -- [queue_core::envelope::ServiceInfo]
+
+-- Areas of the region (Grosseto = station + Follonica + Arcidosso): a site is in at most one.
+CREATE TABLE IF NOT EXISTS areas (
+    site TEXT PRIMARY KEY,
+    area TEXT NOT NULL
+);

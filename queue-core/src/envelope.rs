@@ -40,6 +40,21 @@ pub struct SiteReport {
     /// The configuration the site server runs, has deployed, or refused (absent from older sites).
     #[serde(default)]
     pub config: Option<ConfigReport>,
+    /// Every service the site server configures, with what the hub needs to count as the site
+    /// does: its kind (an integrated journey is social and employment) and its target wait (for a
+    /// ticket from before targets were stored with tickets). Absent from older sites.
+    #[serde(default)]
+    pub services: Vec<ServiceInfo>,
+}
+
+/// A configured service as the hub sees it (no free text: ids, a kind code, seconds).
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct ServiceInfo {
+    pub site: String,
+    pub service: String,
+    /// `social`, `employment`, `health`, `legal`, `mediation`, `basic_needs`, `other`.
+    pub kind: String,
+    pub target_wait_s: u32,
 }
 
 /// One device of a site as the fleet shows it: codes and times only (no free text, no person).

@@ -886,6 +886,116 @@ pub fn suppress(n: u64, min: u32) -> Option<u64> {
     (n == 0 || n >= u64::from(min)).then_some(n)
 }
 
+/// The figures of a funder report for one set of tickets (a site's month, an area's, the
+/// region's), small cells suppressed: every count below `min` but not zero is `None`, and so is
+/// every count of people that fewer than `min` tickets (households) make up — one family of six is
+/// not a cell of six — and the waits when fewer than `min` tickets were called.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct FunderFigures {
+    /// Tickets issued.
+    pub tickets: Option<u64>,
+    /// People reached (party sizes summed).
+    pub people: Option<u64>,
+    /// People reached per target group (`group:…` needs).
+    pub people_by_group: std::collections::BTreeMap<String, Option<u64>>,
+    /// Tickets that went through each service (transfers included).
+    pub services_used: std::collections::BTreeMap<String, Option<u64>>,
+    /// Visits served by both a social and an employment service.
+    pub integrated_journeys: Option<u64>,
+    /// Waits, over the tickets called.
+    pub wait_mean_s: Option<f64>,
+    pub wait_p90_s: Option<f64>,
+}
+
+impl FunderFigures {
+    pub fn of(agg: &Aggregate, min: u32) -> FunderFigures {
+        let summary = agg.summary();
+        let waits_shown = agg.called >= u64::from(min);
+        let people = |n: u64, households: u64| suppress(households, min).and(suppress(n, min));
+        let group_tickets = |g: &str| agg.needs.get(&format!("group:{g}")).copied().unwrap_or(0);
+        FunderFigures {
+            tickets: suppress(summary.issued, min),
+            people: people(summary.people, summary.issued),
+            people_by_group: agg
+                .people_by_group
+                .iter()
+                .map(|(k, n)| (k.clone(), people(*n, group_tickets(k))))
+                .collect(),
+            services_used: agg.services_used.iter().map(|(k, n)| (k.clone(), suppress(*n, min))).collect(),
+            integrated_journeys: suppress(summary.integrated_journeys, min),
+            wait_mean_s: summary.wait_mean_s.filter(|_| waits_shown),
+            wait_p90_s: summary.wait_p90_s.filter(|_| waits_shown),
+        }
+    }
+
+    /// Every count of the report, by name (`tickets`, `people`, `people_by_group:<g>`,
+    /// `services_used:<s>`, `integrated_journeys`): the cells that add up across sites.
+    fn counts_mut(&mut self) -> Vec<(String, &mut Option<u64>)> {
+        let mut out = vec![
+            ("tickets".to_owned(), &mut self.tickets),
+            ("people".to_owned(), &mut self.people),
+            ("integrated_journeys".to_owned(), &mut self.integrated_journeys),
+        ];
+        out.extend(self.people_by_group.iter_mut().map(|(k, v)| (format!("people_by_group:{k}"), v)));
+        out.extend(self.services_used.iter_mut().map(|(k, v)| (format!("services_used:{k}"), v)));
+        out
+    }
+}
+
+/// Secondary suppression: figures that add up must not give a suppressed cell away by
+/// subtraction. `figures` are the reports of the region, its areas and its sites; each group is
+/// (the index of a total, the indexes of its parts: an area's sites, or the region's areas and the
+/// sites in none). Whenever a shown total has exactly one suppressed part, the smallest shown
+/// nonzero part is suppressed too, or the total if there is none; repeated until no group gives a
+/// cell away (a cell hidden for one group may expose another). Counts absent from a report are 0.
+/// `actual` are the same reports' true counts (`FunderFigures::of` with `min` 1), so that the
+/// choice never looks at what it hides.
+pub fn protect_sums(figures: &mut [FunderFigures], actual: &[FunderFigures], groups: &[(usize, Vec<usize>)]) {
+    let mut names = std::collections::BTreeSet::new();
+    for f in figures.iter_mut() {
+        names.extend(f.counts_mut().into_iter().map(|(k, _)| k));
+    }
+    let value = |f: &FunderFigures, name: &str| -> Option<Option<u64>> {
+        let mut f = f.clone();
+        f.counts_mut().into_iter().find(|(k, _)| k == name).map(|(_, v)| *v)
+    };
+    for name in &names {
+        // Per report: Some(n) shown (absent counts are a shown 0), None suppressed; and the truth.
+        let mut shown: Vec<Option<u64>> = figures.iter().map(|f| value(f, name).unwrap_or(Some(0))).collect();
+        let truth: Vec<u64> = actual.iter().map(|f| value(f, name).flatten().unwrap_or(0)).collect();
+        loop {
+            let mut changed = false;
+            for (total, parts) in groups {
+                if shown[*total].is_none() {
+                    continue;
+                }
+                let hidden = parts.iter().filter(|&&p| shown[p].is_none()).count();
+                if hidden != 1 {
+                    continue;
+                }
+                let next = parts
+                    .iter()
+                    .filter(|&&p| shown[p].is_some() && truth[p] > 0)
+                    .min_by_key(|&&p| (truth[p], p))
+                    .copied()
+                    .unwrap_or(*total);
+                shown[next] = None;
+                changed = true;
+            }
+            if !changed {
+                break;
+            }
+        }
+        for (f, s) in figures.iter_mut().zip(&shown) {
+            if s.is_none()
+                && let Some((_, v)) = f.counts_mut().into_iter().find(|(k, _)| k == name)
+            {
+                *v = None;
+            }
+        }
+    }
+}
+
 // Appointments (issue 16). Definitions (also in the README, "Statistics"):
 // - **booked**: bookings of the period (by booked start) not cancelled; **kept**: checked in (state
 //   `checked_in`); **missed**: state `missed` (no check-in in the window, or the appointment ticket
@@ -1759,5 +1869,89 @@ mod tests {
         // (−20 + 10 + 10.0167) / 3 = 0.0056 min → 0.0.
         assert_eq!((s.called, s.punctuality_mean_min, s.punctuality_p90_min), (3, Some(0.0), Some(10.0)));
         assert_eq!(s.called_within_10_min, Some(2.0 / 3.0));
+    }
+
+    fn counted(tickets: u64) -> FunderFigures {
+        FunderFigures { tickets: Some(tickets), ..Default::default() }
+    }
+
+    /// The funder rule of one report: a family of six is not a cell of six, few waits hide the waits.
+    #[test]
+    fn funder_figures_hide_small_cells_and_small_households() {
+        let mut agg = Aggregate::default();
+        for (i, party) in [6u32, 1, 1].iter().enumerate() {
+            let mut t = TicketStats::issued(&issued(&format!("t{i}"), "anagrafe", i as i64, *party)).unwrap();
+            t.needs = vec!["group:families".into()];
+            t.first_wait_ms = Some(60_000);
+            t.wait_ms = 60_000;
+            agg.add(&t, 0, 9, true, false);
+        }
+        let f = FunderFigures::of(&agg, 5);
+        assert_eq!((f.tickets, f.people, f.integrated_journeys), (None, None, Some(0)));
+        assert_eq!(f.people_by_group.get("families"), Some(&None), "8 people, but 3 households");
+        assert_eq!((f.wait_mean_s, f.wait_p90_s), (None, None), "3 called");
+        let f = FunderFigures::of(&agg, 3);
+        assert_eq!((f.tickets, f.people), (Some(3), Some(8)));
+        assert_eq!(f.people_by_group.get("families"), Some(&Some(8)));
+        assert_eq!(f.wait_mean_s, Some(60.0));
+    }
+
+    /// Secondary suppression: an area of 11 whose one site has 3 does not show the other 8.
+    #[test]
+    fn a_suppressed_part_cannot_be_subtracted_out_of_its_total() {
+        // 0 region, 1 area (sites 2, 3), 4 a site in no area.
+        let truth = [counted(20), counted(11), counted(8), counted(3), counted(9)];
+        let mut shown: Vec<FunderFigures> =
+            truth.iter().map(|f| FunderFigures { tickets: suppress(f.tickets.unwrap(), 5), ..f.clone() }).collect();
+        protect_sums(&mut shown, &truth, &[(1, vec![2, 3]), (0, vec![1, 4])]);
+        let t: Vec<_> = shown.iter().map(|f| f.tickets).collect();
+        assert_eq!(t, [Some(20), Some(11), None, None, Some(9)], "the smallest shown part goes with it");
+
+        // The area itself is under the threshold: the region's other part goes with it.
+        let truth = [counted(12), counted(3), counted(0), counted(3), counted(9)];
+        let mut shown: Vec<FunderFigures> =
+            truth.iter().map(|f| FunderFigures { tickets: suppress(f.tickets.unwrap(), 5), ..f.clone() }).collect();
+        protect_sums(&mut shown, &truth, &[(1, vec![2, 3]), (0, vec![1, 4])]);
+        let t: Vec<_> = shown.iter().map(|f| f.tickets).collect();
+        assert_eq!(t, [Some(12), None, Some(0), None, None], "12 − 9 would give the area's 3 away");
+
+        // A total whose one hidden part has no shown nonzero sibling goes itself.
+        let truth = [counted(7), counted(0)];
+        let mut shown = vec![counted(7), FunderFigures { tickets: None, ..counted(0) }];
+        protect_sums(&mut shown, &truth, &[(0, vec![1])]);
+        assert_eq!(shown[0].tickets, None);
+    }
+
+    proptest::proptest! {
+        /// Whatever the counts: in every group whose total is shown, no part is the only one hidden.
+        #[test]
+        fn no_group_shows_its_total_with_one_part_hidden(
+            sites in proptest::collection::vec(0u64..15, 1..8),
+            split in 0usize..8,
+            min in 1u32..8,
+        ) {
+            let split = split.min(sites.len());
+            let area: u64 = sites[..split].iter().sum();
+            let region: u64 = sites.iter().sum();
+            let mut truth = vec![counted(region), counted(area)];
+            truth.extend(sites.iter().map(|&n| counted(n)));
+            let groups = vec![(1, (2..2 + split).collect::<Vec<_>>()), (0, std::iter::once(1).chain(2 + split..2 + sites.len()).collect())];
+            let mut shown: Vec<FunderFigures> =
+                truth.iter().map(|f| FunderFigures { tickets: suppress(f.tickets.unwrap(), min), ..f.clone() }).collect();
+            protect_sums(&mut shown, &truth, &groups);
+            for (i, f) in shown.iter().enumerate() {
+                // Suppression only hides: a shown count is the true one, and small ones stay hidden.
+                if let Some(n) = f.tickets {
+                    proptest::prop_assert_eq!(Some(n), truth[i].tickets);
+                    proptest::prop_assert!(n == 0 || n >= u64::from(min));
+                }
+            }
+            for (total, parts) in &groups {
+                if shown[*total].tickets.is_some() {
+                    let hidden = parts.iter().filter(|&&p| shown[p].tickets.is_none()).count();
+                    proptest::prop_assert!(hidden != 1, "group {total}: one part hidden under a shown total");
+                }
+            }
+        }
     }
 }

@@ -184,6 +184,7 @@ async fn push_once(
     let mut batch = batch(origin, &status, events, forgotten);
     batch.report.devices = crate::api::devices::fleet_health(state).await?;
     batch.report.config = Some(config.clone());
+    batch.report.services = services(&state.cfg);
     let reply = http.hub_push(&batch).await?;
     if reply.origin != origin {
         anyhow::bail!("the hub answered for origin {} (we are {origin})", reply.origin);
@@ -197,6 +198,25 @@ async fn push_once(
         tracing::warn!(watermark = kept, "the hub acknowledged less than it was sent");
     }
     Ok(if n == BATCH { Pushed::Full } else { Pushed::Some })
+}
+
+/// Every configured service with its kind and target wait: the hub counts the service level and
+/// integrated journeys as the site does (`hub::Services`).
+pub fn services(cfg: &config::Config) -> Vec<queue_core::envelope::ServiceInfo> {
+    let mut out: Vec<_> = cfg
+        .sites
+        .iter()
+        .flat_map(|site| {
+            site.services.iter().map(|s| queue_core::envelope::ServiceInfo {
+                site: site.id.as_str().to_owned(),
+                service: s.id.as_str().to_owned(),
+                kind: s.kind.as_str().to_owned(),
+                target_wait_s: s.target_wait_s,
+            })
+        })
+        .collect();
+    out.sort();
+    out
 }
 
 /// The last sequence number a push of `events` (read after the watermark, at most `limit`) speaks

@@ -2,7 +2,7 @@
 //! figures folded from the events, late events of a rolled-up day are counted, bad periods are 400.
 
 use client::{Client, Method};
-use queue_core::envelope::{Batch, ENVELOPE_VERSION, Envelope, SiteReport};
+use queue_core::envelope::{Batch, ENVELOPE_VERSION, Envelope, ServiceInfo, SiteReport};
 use queue_core::model::{Priority, Status, Ticket};
 use queue_core::{Event, EventKind, ServiceId, SiteId, TicketId};
 
@@ -70,6 +70,11 @@ struct Origin {
 
 impl Origin {
     async fn push(&mut self, pool: &hub::db::Pool, events: Vec<Event>) {
+        self.push_saying(pool, events, vec![]).await
+    }
+
+    /// A push whose report says what the site's services are.
+    async fn push_saying(&mut self, pool: &hub::db::Pool, events: Vec<Event>, services: Vec<ServiceInfo>) {
         let events: Vec<Envelope> = events
             .into_iter()
             .map(|event| {
@@ -83,6 +88,7 @@ impl Origin {
                 software: "test".into(),
                 last: self.seq,
                 oldest_unacked_ms: None,
+                services,
                 ..Default::default()
             },
             events,
@@ -121,7 +127,7 @@ async fn hub_roll_ups_give_the_figures_of_the_events_and_count_late_events() {
     hub::db::add_viewer(&pool, "regione", &hub::key_hash(&viewer), 0).await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    let serving = tokio::spawn(hub::serve_api(listener, hub::HubState { pool: pool.clone() }, std::future::pending()));
+    let serving = tokio::spawn(hub::serve_api(listener, hub::HubState::new(pool.clone()), std::future::pending()));
     let hub_client = Client::new(&base).with_bearer(&viewer);
     let stats = || async { hub_client.hub_stats("2026-03-01", "2026-04-30").await.unwrap() };
 
@@ -150,8 +156,19 @@ async fn hub_roll_ups_give_the_figures_of_the_events_and_count_late_events() {
     o2.push(&pool, day2).await;
 
     let tz = jiff::tz::TimeZone::get("Europe/Rome").unwrap();
-    let of_events =
-        |evs: &[Event]| hub::cross_site(hub::db::Parts { months: vec![], days: vec![], events: evs.to_vec() }, &tz);
+    let of_events_with = |evs: &[Event], services: &[ServiceInfo]| {
+        hub::cross_site(
+            hub::db::Parts {
+                months: vec![],
+                days: vec![],
+                events: evs.to_vec(),
+                services: services.to_vec(),
+                areas: Default::default(),
+            },
+            &tz,
+        )
+    };
+    let of_events = |evs: &[Event]| of_events_with(evs, &[]);
     let folded = stats().await;
     assert_eq!(folded, of_events(&all), "nothing rolled up yet: the figures are folded from the events");
     assert_eq!(folded["sites"]["s1"]["issued"], 5);
@@ -186,6 +203,32 @@ async fn hub_roll_ups_give_the_figures_of_the_events_and_count_late_events() {
     assert_eq!(after["sites"]["s1"]["open"], 0);
     assert_eq!(hub::roll_up(&pool, at("2026-12-02T12:00")).await.unwrap(), (1, 1), "the day and its month again");
     assert_eq!(stats().await, after);
+
+    // The site says what its services are (every real push does): with no target known nothing
+    // was within it; now its roll-ups are dropped in the ingest transaction and folded again with
+    // the targets, and the figures are still exactly the events'.
+    assert_eq!(after["sites"]["s1"]["service_level"], 0.0);
+    let info = |service: &str, kind: &str, target_wait_s: u32| ServiceInfo {
+        site: "s1".into(),
+        service: service.into(),
+        kind: kind.into(),
+        target_wait_s,
+    };
+    let services = vec![info("anagrafe", "social", 900), info("tributi", "employment", 300)];
+    o1.push_saying(&pool, vec![], services.clone()).await;
+    let with = stats().await;
+    assert_eq!(with, of_events_with(&all, &services));
+    // First waits: t1 10, t2 20, t4 30 (anagrafe, 15 min); t3 4 (tributi, 5 min); t5 6.
+    assert_eq!(with["sites"]["s1"]["service_level"], 0.6, "{}", with["sites"]["s1"]);
+    assert_eq!(with["sites"]["s2"]["service_level"], 0.0, "s2 said nothing");
+    assert_eq!(hub::roll_up(&pool, at("2026-12-02T12:00")).await.unwrap(), (3, 2), "s1's days and months again");
+    assert_eq!(stats().await, with, "rolled up with the targets: the same figures");
+    o1.push_saying(&pool, vec![], services).await;
+    assert_eq!(
+        hub::roll_up(&pool, at("2026-12-02T12:00")).await.unwrap(),
+        (0, 0),
+        "the same services again drop nothing"
+    );
 
     // Bad periods: 400 with a clear error; nothing changes.
     for q in [

@@ -17,6 +17,7 @@ mod launcher;
 mod places;
 mod print_jobs;
 mod region;
+mod region_report;
 mod restart;
 mod retention;
 mod scripted_day;

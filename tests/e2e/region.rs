@@ -10,22 +10,22 @@ use std::time::Duration;
 use testkit::process::ServerProcess;
 use tests::{Client, GROSSETO, LIVORNO, StatusCode, TestServer, kiosk_key, test_config_dir};
 
-fn hub_bin() -> &'static Path {
+pub(crate) fn hub_bin() -> &'static Path {
     Path::new(env!("CARGO_BIN_EXE_sportello-test-hub"))
 }
 
 /// `hub --database-url DB args…`: its stdout (the key it prints).
-fn hub_cli(db: &str, args: &[&str]) -> String {
+pub(crate) fn hub_cli(db: &str, args: &[&str]) -> String {
     let out = std::process::Command::new(hub_bin()).arg("--database-url").arg(db).args(args).output().unwrap();
     assert!(out.status.success(), "hub {args:?}: {}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8(out.stdout).unwrap().trim().to_owned()
 }
 
-fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
-fn start_hub(db: &str, port: u16) -> ServerProcess {
+pub(crate) fn start_hub(db: &str, port: u16) -> ServerProcess {
     let mut cmd = std::process::Command::new(hub_bin());
     cmd.arg("--database-url").arg(db).args(["serve", "--listen", &format!("127.0.0.1:{port}")]).env("RUST_LOG", "warn");
     ServerProcess::start(cmd).unwrap_or_else(|e| panic!("{e}"))
@@ -33,7 +33,7 @@ fn start_hub(db: &str, port: u16) -> ServerProcess {
 
 /// A site server's configuration: the test one with only `site_file` (its id renamed to `site`)
 /// and a `[hub]` section.
-fn site_config(dir: &Path, site_file: &str, site: &str, hub_url: &str, origin: &str, key: &str) -> PathBuf {
+pub(crate) fn site_config(dir: &Path, site_file: &str, site: &str, hub_url: &str, origin: &str, key: &str) -> PathBuf {
     site_config_with(dir, site_file, site, hub_url, origin, key, "")
 }
 
@@ -65,19 +65,19 @@ fn site_config_with(
     dir.to_owned()
 }
 
-struct Site {
-    origin: &'static str,
-    site: &'static str,
-    desk: &'static str,
-    service: &'static str,
-    server: TestServer,
-    staff: Client,
-    key: String,
+pub(crate) struct Site {
+    pub(crate) origin: &'static str,
+    pub(crate) site: &'static str,
+    pub(crate) desk: &'static str,
+    pub(crate) service: &'static str,
+    pub(crate) server: TestServer,
+    pub(crate) staff: Client,
+    pub(crate) key: String,
     _config: tempfile::TempDir,
 }
 
 impl Site {
-    async fn start(
+    pub(crate) async fn start(
         origin: &'static str,
         place: (&str, &'static str, &'static str, &'static str),
         staff: Option<&str>,
@@ -118,7 +118,7 @@ impl Site {
     }
 
     /// `n` visitors at the kiosk; the desk serves every other one. Everything answers as usual.
-    async fn work(&self, n: usize) {
+    pub(crate) async fn work(&self, n: usize) {
         let kiosk = self.server.client().with_bearer(&kiosk_key(self.site));
         for _ in 0..n {
             kiosk.issue(self.site, json!({"service": self.service})).await;
@@ -131,16 +131,16 @@ impl Site {
         }
     }
 
-    fn outbox(&self) -> queue_server::tools::Outbox {
+    pub(crate) fn outbox(&self) -> queue_server::tools::Outbox {
         queue_server::tools::outbox(self.server.data.path()).unwrap()
     }
 }
 
-async fn fleet(hub_url: &str, viewer: &str) -> Value {
+pub(crate) async fn fleet(hub_url: &str, viewer: &str) -> Value {
     client::Client::new(hub_url).with_bearer(viewer).hub_fleet().await.unwrap()
 }
 
-fn origin<'a>(fleet: &'a Value, name: &str) -> &'a Value {
+pub(crate) fn origin<'a>(fleet: &'a Value, name: &str) -> &'a Value {
     fleet["origins"]
         .as_array()
         .unwrap()
@@ -366,8 +366,9 @@ async fn the_hub_gathers_every_event_exactly_once() {
         let (st, site) = manager.get(&format!("/api/v1/stats/summary?site={}&from={from}&to={to}", s.site)).await;
         assert_eq!(st, StatusCode::OK, "{site}");
         let mut at_hub = stats["sites"][s.site].clone();
-        for k in
-            ["issued", "served", "no_show", "cancelled", "expired", "open", "people", "wait_mean_s", "service_mean_s"]
+        for k in ["issued", "served", "no_show", "cancelled", "expired", "open", "people", "wait_mean_s", "wait_p90_s"]
+            .into_iter()
+            .chain(["service_mean_s", "service_level", "integrated_journeys", "transfers"])
         {
             let want = site.get("summary").unwrap_or(&site)[k].clone();
             assert_eq!(at_hub[k].take(), want, "{} {k}: hub {stats} site {site}", s.site);
@@ -580,7 +581,7 @@ async fn the_fleet_shows_the_sites_devices_and_configuration() {
 }
 
 /// `hub --database-url DB args…` that must fail: its stderr.
-fn hub_cli_fails(db: &str, args: &[&str]) -> String {
+pub(crate) fn hub_cli_fails(db: &str, args: &[&str]) -> String {
     let out = std::process::Command::new(hub_bin()).arg("--database-url").arg(db).args(args).output().unwrap();
     assert!(!out.status.success(), "hub {args:?} should fail: {}", String::from_utf8_lossy(&out.stdout));
     String::from_utf8(out.stderr).unwrap()

@@ -14,7 +14,7 @@ use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use queue_core::stats::{
     Aggregate, AppointmentDay, AppointmentSummary, Breakdown, Summary, TicketStats, appointment_day,
-    appointment_summary, suppress,
+    appointment_summary,
 };
 use queue_core::{ServiceId, SiteId};
 use serde::Deserialize;
@@ -587,26 +587,19 @@ pub(crate) async fn funder_report(
     let s = site.clone();
     let sel = blocking(state, move |state| select(state, &id, &s, None, Some(&first.to_string()), Some(&last))).await?;
     let min = state.cfg.min_group_size;
-    let waits_shown = sel.agg.called >= u64::from(min);
-    // People are shown only when enough households (tickets) make them up.
-    let people = |n: u64, households: u64| suppress(households, min).and(suppress(n, min));
-    let group_tickets = |g: &str| sel.agg.needs.get(&format!("group:{g}")).copied().unwrap_or(0);
+    // The same rule as the region's report (`queue_core::stats::FunderFigures`).
+    let f = queue_core::stats::FunderFigures::of(&sel.agg, min);
     Ok(FunderReport {
         site,
         month,
         min_group_size: min,
-        tickets: suppress(sel.summary.issued, min),
-        people: people(sel.summary.people, sel.summary.issued),
-        people_by_group: sel
-            .agg
-            .people_by_group
-            .iter()
-            .map(|(k, n)| (k.clone(), people(*n, group_tickets(k))))
-            .collect(),
-        services_used: sel.agg.services_used.iter().map(|(k, n)| (k.clone(), suppress(*n, min))).collect(),
-        integrated_journeys: suppress(sel.summary.integrated_journeys, min),
-        wait_mean_s: sel.summary.wait_mean_s.filter(|_| waits_shown),
-        wait_p90_s: sel.summary.wait_p90_s.filter(|_| waits_shown),
+        tickets: f.tickets,
+        people: f.people,
+        people_by_group: f.people_by_group,
+        services_used: f.services_used,
+        integrated_journeys: f.integrated_journeys,
+        wait_mean_s: f.wait_mean_s,
+        wait_p90_s: f.wait_p90_s,
     })
 }
 

@@ -36,7 +36,7 @@ async fn main() -> anyhow::Result<()> {
     }
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);
-    tokio::spawn(hub::serve(listener, hub::HubState { pool }, std::future::pending()));
+    tokio::spawn(hub::serve(listener, hub::HubState::new(pool), std::future::pending()));
     let started = Instant::now();
     let mut tasks = Vec::new();
     for (i, key) in keys.into_iter().enumerate() {
@@ -209,7 +209,7 @@ async fn stats_bench(args: &[String]) -> anyhow::Result<()> {
     );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);
-    tokio::spawn(hub::serve_api(listener, hub::HubState { pool: pool.clone() }, std::future::pending()));
+    tokio::spawn(hub::serve_api(listener, hub::HubState::new(pool.clone()), std::future::pending()));
     let client = client::Client::new(&base).with_bearer(&viewer);
     for (from, to) in [("2025-01-01", "2025-12-31"), ("2025-01-01", "2025-12-31"), ("2025-01-15", "2025-12-15")] {
         let t = Instant::now();
