@@ -41,6 +41,9 @@ pub struct Cli {
     /// Connections, and event streams besides, one client address may hold (default: the configuration's [server] setting).
     #[arg(long)]
     connections_per_address: Option<usize>,
+    /// Seconds between the relay's questions for a newer configuration bundle (tests).
+    #[arg(long, default_value_t = 60, hide = true)]
+    hub_config_poll: u64,
     #[command(subcommand)]
     command: Option<Cmd>,
 }
@@ -458,26 +461,54 @@ fn serve(cli: Cli) -> anyhow::Result<ExitCode> {
         if let Some(n) = cli.connections_per_address {
             opts = opts.connections_per_address(n.max(1));
         }
-        let started = crate::start(opts)?;
+        opts.hub_config_poll = std::time::Duration::from_secs(cli.hub_config_poll.max(1));
+        // A deployed bundle is applied while the process runs: on `Served::Reload` everything is
+        // stopped as for a shutdown (the writer commits and ends, the lock is released) and the
+        // server starts again on the same listener and data directory with the new configuration.
+        opts.live_reload = true;
         let base = format!("http://{addr}");
-        if demo {
-            println!("{}", demo::banner(&started.state.cfg, &base));
+        let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+        tokio::spawn(async move {
+            shutdown_signal().await;
+            let _ = stop_tx.send(true);
+        });
+        let mut listener = listener;
+        let mut first = true;
+        loop {
+            let started = crate::start(opts.clone())?;
+            if first {
+                if demo {
+                    println!("{}", demo::banner(&started.state.cfg, &base));
+                }
+                println!(
+                    "Sportello queue server ready on {base} in {} ms (config {}, data {})",
+                    started_at.elapsed().as_millis(),
+                    config_dir.display(),
+                    cli.data.display()
+                );
+                crate::systemd::ready(&base);
+            }
+            first = false;
+            crate::systemd::spawn_watchdog(started.state.clone());
+            let writer_thread = started.writer_thread;
+            let lock = started.lock;
+            let mut stop = stop_rx.clone();
+            let stopped = async move {
+                let _ = stop.wait_for(|s| *s).await;
+            };
+            let served = crate::serve_reloadable(listener, started.state, started.shutdown, stopped).await?;
+            tokio::task::spawn_blocking(move || writer_thread.join())
+                .await?
+                .map_err(|_| anyhow::anyhow!("the writer thread panicked"))?;
+            drop(lock);
+            match served {
+                crate::Served::Stopped => break,
+                crate::Served::Reload { listener: l, version } => {
+                    listener = l;
+                    tracing::info!(version, "stopped for configuration bundle v{version}: starting again on it");
+                }
+            }
         }
-        println!(
-            "Sportello queue server ready on {base} in {} ms (config {}, data {})",
-            started_at.elapsed().as_millis(),
-            config_dir.display(),
-            cli.data.display()
-        );
-        crate::systemd::ready(&base);
-        crate::systemd::spawn_watchdog(started.state.clone());
-        let writer_thread = started.writer_thread;
-        let lock = started.lock;
-        crate::serve(listener, started.state, started.shutdown, shutdown_signal()).await?;
-        tokio::task::spawn_blocking(move || writer_thread.join())
-            .await?
-            .map_err(|_| anyhow::anyhow!("the writer thread panicked"))?;
-        drop(lock);
         println!("stopped");
         Ok(ExitCode::SUCCESS)
     })

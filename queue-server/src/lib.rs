@@ -96,7 +96,39 @@ pub async fn serve(
     stop_streams: tokio::sync::watch::Sender<bool>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    serve_reloadable(listener, state, stop_streams, shutdown).await.map(|_| ())
+}
+
+/// How `serve_reloadable` ended.
+pub enum Served {
+    /// `shutdown` resolved.
+    Stopped,
+    /// The relay asked for the deployed bundle `version` to be applied (`AppState::reload`):
+    /// everything is stopped as for a shutdown, but the listener is handed back, so connections
+    /// wait in its backlog while the caller starts again on the same data directory.
+    Reload { listener: TcpListener, version: u64 },
+}
+
+/// `serve`, which also ends when the state's `reload` is set.
+pub async fn serve_reloadable(
+    listener: TcpListener,
+    state: AppState,
+    stop_streams: tokio::sync::watch::Sender<bool>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<Served> {
     use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+    let mut reload = state.reload.as_ref().map(|r| r.subscribe());
+    let reload_asked = async move {
+        if let Some(rx) = reload.as_mut() {
+            let asked = rx.wait_for(Option::is_some).await.map(|v| *v).ok().flatten();
+            if asked.is_some() {
+                return asked;
+            }
+        }
+        std::future::pending::<Option<u64>>().await
+    };
+    let mut reload_asked = std::pin::pin!(reload_asked);
+    let mut reloading = None;
     tokio::spawn(auth::watch_revocations(state.clone()));
     tokio::spawn(close_days(state.clone()));
     if let Some(hub) = state.cfg.hub.clone() {
@@ -122,6 +154,10 @@ pub async fn serve(
                 }
             },
             _ = &mut shutdown => break,
+            version = &mut reload_asked => {
+                reloading = version;
+                break;
+            }
         };
         // Over its address's share, or the server is full: closed at once, so the flood costs no
         // more than the accept and the kiosks' connections keep their room.
@@ -170,12 +206,22 @@ pub async fn serve(
             drop(slot);
         });
     }
-    drop(listener);
+    // Stopping: new connections are refused at once. Reloading: they wait in the backlog.
+    let kept = match reloading {
+        Some(version) => Some((listener, version)),
+        None => {
+            drop(listener);
+            None
+        }
+    };
     let _ = stop_streams.send(true);
     if tokio::time::timeout(DRAIN, graceful.shutdown()).await.is_err() {
         tracing::warn!("connections still open after {DRAIN:?}; stopping anyway");
     }
-    Ok(())
+    Ok(match kept {
+        Some((listener, version)) => Served::Reload { listener, version },
+        None => Served::Stopped,
+    })
 }
 
 /// A running server for tests and tools: start, serve on a bound listener, stop.

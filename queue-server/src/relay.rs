@@ -21,6 +21,8 @@ const POLL: Duration = Duration::from_millis(500);
 const HEARTBEAT: Duration = Duration::from_secs(15);
 /// Each push's time limit.
 const PUSH_TIMEOUT: Duration = Duration::from_secs(20);
+/// How often a server with a bundle waiting to apply looks whether the site is quiet.
+const QUIET_CHECK: Duration = Duration::from_secs(2);
 
 /// Runs until the server shuts down.
 pub async fn run(state: AppState, hub: HubSettings) {
@@ -40,6 +42,7 @@ pub async fn run(state: AppState, hub: HubSettings) {
         refused: state.bundle_refused.clone(),
     };
     let mut last_pull: Option<std::time::Instant> = None;
+    let mut last_quiet_check: Option<std::time::Instant> = None;
     loop {
         if last_pull.is_none_or(|t| t.elapsed() >= state.hub_config_poll) {
             last_pull = Some(std::time::Instant::now());
@@ -47,6 +50,10 @@ pub async fn run(state: AppState, hub: HubSettings) {
                 // Say so at once: the fleet shows what was deployed or refused.
                 last_push = std::time::Instant::now() - HEARTBEAT;
             }
+        }
+        if last_quiet_check.is_none_or(|t| t.elapsed() >= QUIET_CHECK) {
+            last_quiet_check = Some(std::time::Instant::now());
+            apply_when_quiet(&state, &config).await;
         }
         let heartbeat = last_push.elapsed() >= HEARTBEAT;
         let wait = match push_once(&state, &http, &hub.origin, heartbeat, &config).await {
@@ -101,6 +108,48 @@ enum Pushed {
     Full,
     Some,
     Nothing,
+}
+
+/// Why the site is not quiet (a ticket in a queue, at a desk or on hold; a desk open or paused),
+/// or `None`: nobody would notice the server starting again on another configuration.
+pub async fn busy(state: &AppState) -> Option<String> {
+    use queue_core::Status;
+    let counted = state
+        .writer
+        .read(|live| {
+            let tickets = live
+                .engine
+                .tickets()
+                .filter(|t| matches!(t.status, Status::Waiting | Status::Called | Status::Serving | Status::OnHold))
+                .count();
+            let desks = live.engine.desks().filter(|d| d.status != queue_core::DeskStatus::Closed).count();
+            (tickets, desks)
+        })
+        .await;
+    match counted {
+        None => Some("the server is stopping".into()),
+        Some((0, 0)) => None,
+        Some((t, d)) => Some(format!("{t} tickets in the queues or at desks, {d} desks open")),
+    }
+}
+
+/// With live reload (`AppState::reload`): a deployed bundle waiting for a start is applied now
+/// if the site is quiet — no ticket waiting, called, being served or on hold, no desk open —
+/// else at the next quiet moment (or the next start). A busy site is never disturbed.
+async fn apply_when_quiet(state: &AppState, config: &ConfigReport) {
+    let (Some(reload), Some(version)) = (&state.reload, config.pending_restart.as_ref().and_then(|p| p.version)) else {
+        return;
+    };
+    if reload.borrow().is_some() {
+        return;
+    }
+    match busy(state).await {
+        None => {
+            tracing::info!(version, "the site is quiet: applying the configuration bundle now");
+            let _ = reload.send(Some(version));
+        }
+        Some(why) => tracing::debug!(version, %why, "configuration bundle waits for a quiet moment"),
+    }
 }
 
 /// Ask the hub for a bundle newer than any this server knows; check it and deploy it for the next

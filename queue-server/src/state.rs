@@ -31,6 +31,10 @@ pub struct Options {
     pub hub_retry_max: std::time::Duration,
     /// How often the relay asks the hub for a newer configuration bundle (tests shorten it).
     pub hub_config_poll: std::time::Duration,
+    /// The caller serves with `serve_reloadable` and starts again on a `Served::Reload`: a
+    /// deployed bundle is then applied while the server runs, once the site is quiet (the
+    /// relay's `apply_when_quiet`). Without it a bundle applies at the next start.
+    pub live_reload: bool,
 }
 
 impl Options {
@@ -45,6 +49,7 @@ impl Options {
             net_per_address_set: false,
             hub_retry_max: std::time::Duration::from_secs(60),
             hub_config_poll: std::time::Duration::from_secs(60),
+            live_reload: false,
         }
     }
 
@@ -87,6 +92,9 @@ pub struct AppState {
     pub bundle_refused: Option<queue_core::envelope::RefusedBundle>,
     /// The devices' last health reports (`api::devices`).
     pub device_health: Arc<crate::api::devices::HealthBoard>,
+    /// With `Options::live_reload`: set to a deployed bundle's version to have the server start
+    /// again on it (`serve_reloadable` answers `Served::Reload`).
+    pub reload: Option<Arc<watch::Sender<Option<u64>>>>,
 }
 
 impl AppState {
@@ -227,6 +235,7 @@ pub fn start(opts: Options) -> anyhow::Result<Started> {
         hub_config_poll: opts.hub_config_poll,
         bundle_refused,
         device_health: Arc::new(crate::api::devices::HealthBoard::new(started)),
+        reload: opts.live_reload.then(|| Arc::new(watch::channel(None).0)),
     };
     Ok(Started { state, writer_thread, shutdown, lock, housekeeper })
 }

@@ -33,8 +33,14 @@ pub(crate) fn spawn_watchdog(state: AppState) {
     tracing::info!("systemd watchdog every {interval:?}");
     tokio::spawn(async move {
         let every = interval / 2;
+        // It holds a writer: it must end with the server, or the writer thread never stops (a
+        // stop or a live reload would wait for it for ever).
+        let mut shutdown = state.shutdown.clone();
         loop {
-            tokio::time::sleep(every).await;
+            tokio::select! {
+                _ = tokio::time::sleep(every) => {}
+                _ = shutdown.wait_for(|s| *s) => return,
+            }
             match tokio::time::timeout(every, state.writer.read(|live| live.last_event_id)).await {
                 Ok(Some(_)) => {
                     let _ = sd_notify::notify(false, &[NotifyState::Watchdog]);
