@@ -88,3 +88,51 @@ async fn acknowledged_tickets_survive_sigkill() {
     assert_eq!(stored.duplicate_numbers, 0, "duplicated numbers");
     assert!(stored.tickets.len() > acked.len(), "{} stored, {} acknowledged", stored.tickets.len(), acked.len());
 }
+
+/// Under systemd with `WatchdogSec` (the packaged unit's 30 s), a stop must still stop: the
+/// watchdog task held a writer for ever, so the server waited for its writer thread after SIGTERM
+/// until systemd killed it. Here systemd's side is a datagram socket: the server says READY=1,
+/// pings WATCHDOG=1, and ends by itself soon after SIGTERM.
+#[test]
+fn a_server_under_the_systemd_watchdog_stops_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let socket_path = dir.path().join("notify");
+    let socket = std::os::unix::net::UnixDatagram::bind(&socket_path).unwrap();
+    socket.set_read_timeout(Some(std::time::Duration::from_secs(10))).unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let server_cmd = testkit::process::server_command(
+        std::path::Path::new(env!("CARGO_BIN_EXE_sportello-test-server")),
+        &[],
+        &test_config_dir(),
+        data.path(),
+    );
+    // systemd names the watched process: WATCHDOG_PID is the server's own pid (the shell's, exec'd).
+    let mut cmd = std::process::Command::new("sh");
+    cmd.arg("-c")
+        .arg("WATCHDOG_PID=$$ exec \"$0\" \"$@\"")
+        .arg(server_cmd.get_program())
+        .args(server_cmd.get_args())
+        .env("RUST_LOG", "warn")
+        .env("NOTIFY_SOCKET", &socket_path)
+        .env("WATCHDOG_USEC", "400000");
+    let mut server = ServerProcess::start(cmd).unwrap_or_else(|e| panic!("{e}"));
+    let mut said = String::new();
+    let mut buf = [0u8; 4096];
+    while !said.contains("WATCHDOG=1") {
+        let n = socket.recv(&mut buf).expect("the server talks to systemd");
+        said.push_str(&String::from_utf8_lossy(&buf[..n]));
+        said.push('\n');
+    }
+    assert!(said.contains("READY=1"), "{said}");
+    let term = std::process::Command::new("kill").args(["-TERM", &server.pid().to_string()]).status().unwrap();
+    assert!(term.success());
+    let asked = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(asked.elapsed() < std::time::Duration::from_secs(15), "still running 15 s after SIGTERM");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    assert!(status.success(), "{status}");
+}
