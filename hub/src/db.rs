@@ -412,7 +412,56 @@ pub struct Parts {
     pub events: Vec<Event>,
 }
 
+/// The three reads of `stats_parts` ($1, $2: the period's first and last day, `YYYY-MM-DD`).
+const INSIDE: &str = "m.month >= $1::text::date AND (m.month + interval '1 month')::date <= $2::text::date + 1";
+
+fn months_sql() -> String {
+    format!("SELECT m.site, m.service, m.month::text, m.agg::text FROM stats_months m WHERE {INSIDE}")
+}
+
+fn days_sql() -> String {
+    format!(
+        "SELECT d.site, d.service, d.day::text, d.agg::text FROM stats_days d \
+         WHERE d.day >= $1::text::date AND d.day <= $2::text::date AND NOT EXISTS (SELECT 1 FROM rolled_months m \
+             WHERE m.site = d.site AND m.month = date_trunc('month', d.day)::date AND {INSIDE})"
+    )
+}
+
+const EVENTS_SQL: &str = "SELECT e.data::text FROM events e \
+     WHERE e.ticket_id IN (SELECT i.ticket_id FROM events i WHERE i.type = 'ticket.issued' \
+                           AND rome_day(i.at_ms) >= $1::text::date AND rome_day(i.at_ms) <= $2::text::date AND i.site = e.site \
+                           AND NOT EXISTS (SELECT 1 FROM rolled_days r \
+                                           WHERE r.site = i.site AND r.day = rome_day(i.at_ms))) \
+     ORDER BY e.origin, e.seq";
+
+/// Where one `stats_parts` spent its time (the benchmark prints it), per read.
+#[derive(Debug, Clone, Default)]
+pub struct PartsTimes {
+    pub months: ReadTime,
+    pub days: ReadTime,
+    pub events: ReadTime,
+}
+
+/// One read: rows, bytes of their stored text, the wait for every row (PostgreSQL's work and the
+/// transfer) and decoding them.
+#[derive(Debug, Clone, Default)]
+pub struct ReadTime {
+    pub rows: usize,
+    pub bytes: usize,
+    pub query: std::time::Duration,
+    pub decode: std::time::Duration,
+}
+
 pub async fn stats_parts(pool: &Pool, from: jiff::civil::Date, to: jiff::civil::Date) -> Result<Parts> {
+    Ok(stats_parts_timed(pool, from, to).await?.0)
+}
+
+/// `stats_parts` with where its time went.
+pub async fn stats_parts_timed(
+    pool: &Pool,
+    from: jiff::civil::Date,
+    to: jiff::civil::Date,
+) -> Result<(Parts, PartsTimes)> {
     let mut c = pool.get().await?;
     let tx = c
         .build_transaction()
@@ -421,44 +470,58 @@ pub async fn stats_parts(pool: &Pool, from: jiff::civil::Date, to: jiff::civil::
         .start()
         .await?;
     let (f, t) = (date(from), date(to));
-    let inside = "m.month >= $1::text::date AND (m.month + interval '1 month')::date <= $2::text::date + 1";
-    let rolled = |rows: Vec<tokio_postgres::Row>| -> Result<Vec<Rolled>> {
-        rows.iter()
-            .map(|r| Ok((r.get(0), r.get(1), parse_date(r.get(2))?, serde_json::from_str(r.get::<_, &str>(3))?)))
-            .collect()
+    let mut times = PartsTimes::default();
+    let rolled = |rows: Vec<tokio_postgres::Row>, time: &mut ReadTime| -> Result<Vec<Rolled>> {
+        let started = std::time::Instant::now();
+        time.rows = rows.len();
+        let out = rows
+            .iter()
+            .map(|r| {
+                let agg: &str = r.get(3);
+                time.bytes += agg.len();
+                Ok((r.get(0), r.get(1), parse_date(r.get(2))?, serde_json::from_str(agg)?))
+            })
+            .collect();
+        time.decode = started.elapsed();
+        out
     };
-    let months = rolled(
-        tx.query(
-            &format!("SELECT m.site, m.service, m.month::text, m.agg::text FROM stats_months m WHERE {inside}"),
-            &[&f, &t],
-        )
-        .await?,
-    )?;
-    let days = rolled(
-        tx.query(
-            &format!(
-                "SELECT d.site, d.service, d.day::text, d.agg::text FROM stats_days d \
-                 WHERE d.day >= $1::text::date AND d.day <= $2::text::date AND NOT EXISTS (SELECT 1 FROM rolled_months m \
-                     WHERE m.site = d.site AND m.month = date_trunc('month', d.day)::date AND {inside})"
-            ),
-            &[&f, &t],
-        )
-        .await?,
-    )?;
-    let rows = tx
-        .query(
-            "SELECT e.data::text FROM events e \
-             WHERE e.ticket_id IN (SELECT i.ticket_id FROM events i WHERE i.type = 'ticket.issued' \
-                                   AND rome_day(i.at_ms) >= $1::text::date AND rome_day(i.at_ms) <= $2::text::date AND i.site = e.site \
-                                   AND NOT EXISTS (SELECT 1 FROM rolled_days r \
-                                                   WHERE r.site = i.site AND r.day = rome_day(i.at_ms))) \
-             ORDER BY e.origin, e.seq",
-            &[&f, &t],
-        )
-        .await?;
-    let events = rows.iter().map(|r| Ok(serde_json::from_str(r.get::<_, &str>(0))?)).collect::<Result<_>>()?;
+    let started = std::time::Instant::now();
+    let rows = tx.query(&months_sql(), &[&f, &t]).await?;
+    times.months.query = started.elapsed();
+    let months = rolled(rows, &mut times.months)?;
+    let started = std::time::Instant::now();
+    let rows = tx.query(&days_sql(), &[&f, &t]).await?;
+    times.days.query = started.elapsed();
+    let days = rolled(rows, &mut times.days)?;
+    let started = std::time::Instant::now();
+    let rows = tx.query(EVENTS_SQL, &[&f, &t]).await?;
+    times.events.query = started.elapsed();
+    let started = std::time::Instant::now();
+    times.events.rows = rows.len();
+    let events = rows
+        .iter()
+        .map(|r| {
+            let data: &str = r.get(0);
+            times.events.bytes += data.len();
+            Ok(serde_json::from_str(data)?)
+        })
+        .collect::<Result<_>>()?;
+    times.events.decode = started.elapsed();
     tx.commit().await?;
-    Ok(Parts { months, days, events })
+    Ok((Parts { months, days, events }, times))
+}
+
+/// PostgreSQL's plans of `stats_parts`' three reads over a period, run (`EXPLAIN ANALYZE`, with
+/// buffers): (read, plan text). For the benchmark.
+pub async fn explain_stats(pool: &Pool, from: jiff::civil::Date, to: jiff::civil::Date) -> Result<Vec<(&'static str, String)>> {
+    let c = pool.get().await?;
+    let (f, t) = (date(from), date(to));
+    let mut out = Vec::new();
+    for (name, sql) in [("months", months_sql()), ("days", days_sql()), ("events", EVENTS_SQL.to_owned())] {
+        let rows = c.query(&format!("EXPLAIN (ANALYZE, BUFFERS) {sql}"), &[&f, &t]).await?;
+        out.push((name, rows.iter().map(|r| r.get::<_, String>(0)).collect::<Vec<_>>().join("\n")));
+    }
+    Ok(out)
 }
 
 /// Every event of the tickets of `site` issued on `day` (in each origin's order).
@@ -591,4 +654,60 @@ pub async fn roll_up(
         }
     }
     Ok((days, months))
+}
+
+/// For the statistics benchmark: the roll-ups of `sites` sites (`s1`, `s2` …) with the same
+/// aggregate `day` of `service` on every day from `first` to `last`, and the given month rows
+/// (a month's first day, its aggregate). Call once per service, then `seed_rolled`.
+pub async fn seed_roll_ups(
+    pool: &Pool,
+    sites: i32,
+    service: &str,
+    (first, last): (jiff::civil::Date, jiff::civil::Date),
+    day: &Aggregate,
+    months: &[(jiff::civil::Date, Aggregate)],
+) -> Result<()> {
+    let c = pool.get().await?;
+    c.execute(
+        "INSERT INTO stats_days (site, service, day, agg) \
+         SELECT 's' || s, $1, d::date, $2::text::jsonb \
+         FROM generate_series(1, $3::int4) s, generate_series($4::text::date, $5::text::date, '1 day') d",
+        &[&service, &serde_json::to_string(day)?, &sites, &date(first), &date(last)],
+    )
+    .await?;
+    for (month, agg) in months {
+        c.execute(
+            "INSERT INTO stats_months (site, service, month, agg) \
+             SELECT 's' || s, $1, $2::text::date, $3::text::jsonb FROM generate_series(1, $4::int4) s",
+            &[&service, &date(*month), &serde_json::to_string(agg)?, &sites],
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// For the statistics benchmark, after `seed_roll_ups`: every day and month from `first` to
+/// `last` of the `sites` sites marked rolled up; then `ANALYZE`. Answers the size of the roll-ups.
+pub async fn seed_rolled(pool: &Pool, sites: i32, (first, last): (jiff::civil::Date, jiff::civil::Date)) -> Result<String> {
+    let c = pool.get().await?;
+    c.execute(
+        "INSERT INTO rolled_days SELECT 's' || s, d::date FROM generate_series(1, $1::int4) s, \
+             generate_series($2::text::date, $3::text::date, '1 day') d",
+        &[&sites, &date(first), &date(last)],
+    )
+    .await?;
+    c.execute(
+        "INSERT INTO rolled_months SELECT 's' || s, d::date FROM generate_series(1, $1::int4) s, \
+             generate_series(date_trunc('month', $2::text::date), $3::text::date, '1 month') d",
+        &[&sites, &date(first), &date(last)],
+    )
+    .await?;
+    c.batch_execute("ANALYZE").await?;
+    let size = c
+        .query_one(
+            "SELECT pg_size_pretty(pg_total_relation_size('stats_days') + pg_total_relation_size('stats_months'))",
+            &[],
+        )
+        .await?;
+    Ok(size.get(0))
 }
