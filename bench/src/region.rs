@@ -139,7 +139,6 @@ fn day_events(service: &str, n: u64) -> Vec<Event> {
     out
 }
 
-
 /// The periods `hub-stats` times, in this order: (name, from, to).
 const PERIODS: [(&str, &str, &str); 3] = [
     ("the year, cold", "2025-01-01", "2025-12-31"),
@@ -280,7 +279,13 @@ async fn pieces(
         ms(json),
         body.len() as f64 / 1e6
     ));
-    for (k, v) in [("stats_parts_ms", read), ("merge_ms", merge), ("summary_ms", summary), ("cross_site_ms", cross), ("json_ms", json)] {
+    for (k, v) in [
+        ("stats_parts_ms", read),
+        ("merge_ms", merge),
+        ("summary_ms", summary),
+        ("cross_site_ms", cross),
+        ("json_ms", json),
+    ] {
         figures.insert(k.into(), ms(v).into());
     }
     Ok((lines.join("\n"), Value::Object(figures)))

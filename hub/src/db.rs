@@ -433,8 +433,10 @@ const DAYS_SQL: &str = "SELECT d.site, d.service, d.day::text, d.agg FROM stats_
 fn whole_months(from: jiff::civil::Date, to: jiff::civil::Date) -> Result<(jiff::civil::Date, jiff::civil::Date)> {
     let out = |e: jiff::Error| HubError::BadBatch(format!("the period {from}..{to} is out of range: {e}"));
     let first = if from.day() == 1 { from } else { from.last_of_month().tomorrow().map_err(out)? };
-    let end = to.tomorrow().map_err(out)?.first_of_month();
-    Ok((first, end.max(first)))
+    let after = to.tomorrow().map_err(out)?;
+    let end = after.first_of_month();
+    // None: both the day after the period (the day rows are those of from..=to).
+    Ok(if end > first { (first, end) } else { (after, after) })
 }
 
 const EVENTS_SQL: &str = "SELECT e.data::text FROM events e \
@@ -492,7 +494,9 @@ pub async fn stats_parts_timed(
     let rows = tx.query(DAYS_SQL, &params).await?;
     times.days.query = started.elapsed();
     let days = tokio::task::spawn_blocking(move || decode_rolled(rows));
-    let joined = |r: std::result::Result<_, tokio::task::JoinError>| r.unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()));
+    let joined = |r: std::result::Result<_, tokio::task::JoinError>| {
+        r.unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()))
+    };
     let (months, m) = joined(months.await)?;
     (times.months.rows, times.months.bytes, times.months.decode) = m;
     let (days, d) = joined(days.await)?;
@@ -563,13 +567,19 @@ fn decode_rolled(rows: Vec<tokio_postgres::Row>) -> Result<(Vec<Rolled>, (usize,
 
 /// PostgreSQL's plans of `stats_parts`' three reads over a period, run (`EXPLAIN ANALYZE`, with
 /// buffers): (read, plan text). For the benchmark.
-pub async fn explain_stats(pool: &Pool, from: jiff::civil::Date, to: jiff::civil::Date) -> Result<Vec<(&'static str, String)>> {
+pub async fn explain_stats(
+    pool: &Pool,
+    from: jiff::civil::Date,
+    to: jiff::civil::Date,
+) -> Result<Vec<(&'static str, String)>> {
     let c = pool.get().await?;
     let (first, end) = whole_months(from, to)?;
     let (f, t, first, end) = (date(from), date(to), date(first), date(end));
     let mut out = Vec::new();
     let params: [&(dyn tokio_postgres::types::ToSql + Sync); 4] = [&f, &t, &first, &end];
-    for (name, sql, params) in [("months", MONTHS_SQL, &params[2..]), ("days", DAYS_SQL, &params[..]), ("events", EVENTS_SQL, &params[..2])] {
+    for (name, sql, params) in
+        [("months", MONTHS_SQL, &params[2..]), ("days", DAYS_SQL, &params[..]), ("events", EVENTS_SQL, &params[..2])]
+    {
         let rows = c.query(&format!("EXPLAIN (ANALYZE, BUFFERS) {sql}"), params).await?;
         out.push((name, rows.iter().map(|r| r.get::<_, String>(0)).collect::<Vec<_>>().join("\n")));
     }
@@ -740,7 +750,11 @@ pub async fn seed_roll_ups(
 
 /// For the statistics benchmark, after `seed_roll_ups`: every day and month from `first` to
 /// `last` of the `sites` sites marked rolled up; then `ANALYZE`. Answers the size of the roll-ups.
-pub async fn seed_rolled(pool: &Pool, sites: i32, (first, last): (jiff::civil::Date, jiff::civil::Date)) -> Result<String> {
+pub async fn seed_rolled(
+    pool: &Pool,
+    sites: i32,
+    (first, last): (jiff::civil::Date, jiff::civil::Date),
+) -> Result<String> {
     let c = pool.get().await?;
     c.execute(
         "INSERT INTO rolled_days SELECT 's' || s, d::date FROM generate_series(1, $1::int4) s, \
