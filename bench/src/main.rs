@@ -3,9 +3,12 @@
 //! writes JSON. Targets are in DESIGN.md ("Performance targets"); README "Performance" has figures.
 //!
 //! `cargo run --release -p bench -- --quick` runs every scenario briefly (under a minute).
+//! `… -- hub-ingest [SITES] [BATCHES]` and `… -- hub-stats [SITES] [TICKETS]` are the regional
+//! hub's benchmarks (`region.rs`), on a throwaway PostgreSQL.
 
 mod drive;
 mod hub;
+mod region;
 mod server;
 
 use clap::Parser;
@@ -20,6 +23,9 @@ use std::time::{Duration, Instant};
 #[derive(Parser, Debug)]
 #[command(about = "Sportello load benchmark")]
 struct Args {
+    /// A hub benchmark instead of the site server's scenarios.
+    #[command(subcommand)]
+    hub: Option<HubBench>,
     /// Short runs (3 s a scenario, 500 subscribers): a smoke run that fails only on errors.
     #[arg(long)]
     quick: bool,
@@ -54,8 +60,32 @@ struct Args {
     #[arg(long, value_delimiter = ',')]
     only: Vec<String>,
     /// Where to write the JSON results.
-    #[arg(long, default_value = "bench-results.json")]
+    #[arg(long, global = true, default_value = "bench-results.json")]
     out: PathBuf,
+}
+
+/// The regional hub's benchmarks, each on a throwaway PostgreSQL cluster (fsync on).
+#[derive(clap::Subcommand, Debug)]
+enum HubBench {
+    /// SITES enrolled origins pushing BATCHES batches of 500 events each, all at once: events
+    /// stored per second, push latencies.
+    HubIngest {
+        #[arg(default_value_t = 200)]
+        sites: usize,
+        #[arg(default_value_t = 10)]
+        batches: u64,
+    },
+    /// `GET /hub/v1/stats` over the roll-ups TICKETS tickets make over SITES sites, 5 services and
+    /// 2025: the year cold and warm, a period cutting two months, and where the time goes.
+    HubStats {
+        #[arg(default_value_t = 50)]
+        sites: i32,
+        #[arg(default_value_t = 10_000_000)]
+        tickets: u64,
+        /// Also print PostgreSQL's plans of the reads (`EXPLAIN ANALYZE`).
+        #[arg(long)]
+        explain: bool,
+    },
 }
 
 fn main() -> std::process::ExitCode {
@@ -104,6 +134,9 @@ impl Ctx {
 
 fn run() -> anyhow::Result<bool> {
     let args = Args::parse();
+    if let Some(hub) = &args.hub {
+        return run_hub(hub, &args.out);
+    }
     let seconds = Duration::from_secs(args.seconds.unwrap_or(if args.quick { 3 } else { 15 }));
     let subscribers = args.subscribers.unwrap_or(if args.quick { 500 } else { 2000 });
     let mut ctx = Ctx { args, forced: false, seconds, results: Vec::new(), failures: Vec::new() };
@@ -246,6 +279,22 @@ fn run() -> anyhow::Result<bool> {
         Ok(true)
     } else {
         eprintln!("FAILED: {}", ctx.failures.join("; "));
+        Ok(false)
+    }
+}
+
+fn run_hub(bench: &HubBench, out: &Path) -> anyhow::Result<bool> {
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let (results, failures) = match *bench {
+        HubBench::HubIngest { sites, batches } => (vec![rt.block_on(region::ingest(sites, batches))?], vec![]),
+        HubBench::HubStats { sites, tickets, explain } => rt.block_on(region::stats(sites, tickets, explain))?,
+    };
+    std::fs::write(out, serde_json::to_string_pretty(&json!({"results": results, "failures": failures}))?)?;
+    println!("wrote {}", out.display());
+    if failures.is_empty() {
+        Ok(true)
+    } else {
+        eprintln!("FAILED: {}", failures.join("; "));
         Ok(false)
     }
 }

@@ -44,9 +44,9 @@ pub fn pool(url: &str) -> anyhow::Result<Pool> {
 }
 
 /// The schema version this hub writes (`schema.sql`).
-pub const SCHEMA_VERSION: i32 = 2;
+pub const SCHEMA_VERSION: i32 = 3;
 
-/// Create the schema or upgrade it (v1 → v2) in place; idempotent. A database of a newer hub is
+/// Create the schema or upgrade it (v1 → v2 → v3) in place; idempotent. A database of a newer hub is
 /// refused, untouched.
 pub async fn migrate(pool: &Pool) -> Result<()> {
     let mut c = pool.get().await?;
@@ -421,7 +421,8 @@ fn parse_date(s: &str) -> Result<jiff::civil::Date> {
 }
 
 /// What a period's statistics are made of, read in one snapshot: month roll-ups of months wholly
-/// inside it, day roll-ups of its other rolled-up days, and every event of the tickets issued on
+/// inside it, day roll-ups of its other rolled-up days (those of one site, service and month
+/// merged into one), and every event of the tickets issued on
 /// its days not rolled up (per site, in each origin's order). `from`/`to` are inclusive days.
 pub struct Parts {
     pub months: Vec<Rolled>,
@@ -433,7 +434,67 @@ pub struct Parts {
     pub areas: std::collections::BTreeMap<String, String>,
 }
 
+/// The reads of `stats_parts` ($1, $2: the period's first and last day; $3, $4: the first day of
+/// its first whole month and of the month after its last whole month, equal when it has none; all
+/// `YYYY-MM-DD`). The month rows of its whole months; the day rows of the days before $3 and from
+/// $4 (through the `stats_days(day)` index) and of the days of whole months not rolled up per site
+/// (from `rolled_days`, which has every (site, day) that has day rows: no scan of the day rows).
+/// The month read takes $3 and $4 as $1 and $2.
+const MONTHS_SQL: &str = "SELECT m.site, m.service, m.month::text, m.agg FROM stats_months m \
+     WHERE m.month >= $1::text::date AND m.month < $2::text::date";
+
+const DAYS_SQL: &str = "SELECT d.site, d.service, d.day::text, d.agg FROM stats_days d \
+     WHERE (d.day >= $1::text::date AND d.day < $3::text::date) OR (d.day >= $4::text::date AND d.day <= $2::text::date) \
+     UNION ALL \
+     SELECT d.site, d.service, d.day::text, d.agg FROM rolled_days r JOIN stats_days d ON d.site = r.site AND d.day = r.day \
+     WHERE r.day >= $3::text::date AND r.day < $4::text::date AND NOT EXISTS (SELECT 1 FROM rolled_months m \
+         WHERE m.site = r.site AND m.month = date_trunc('month', r.day)::date)";
+
+/// The whole months of `from..=to`: the first day of the first and of the month after the last.
+fn whole_months(from: jiff::civil::Date, to: jiff::civil::Date) -> Result<(jiff::civil::Date, jiff::civil::Date)> {
+    let out = |e: jiff::Error| HubError::BadBatch(format!("the period {from}..{to} is out of range: {e}"));
+    let first = if from.day() == 1 { from } else { from.last_of_month().tomorrow().map_err(out)? };
+    let after = to.tomorrow().map_err(out)?;
+    let end = after.first_of_month();
+    // None: both the day after the period (the day rows are those of from..=to).
+    Ok(if end > first { (first, end) } else { (after, after) })
+}
+
+const EVENTS_SQL: &str = "SELECT e.data::text FROM events e \
+     WHERE e.ticket_id IN (SELECT i.ticket_id FROM events i WHERE i.type = 'ticket.issued' \
+                           AND rome_day(i.at_ms) >= $1::text::date AND rome_day(i.at_ms) <= $2::text::date AND i.site = e.site \
+                           AND NOT EXISTS (SELECT 1 FROM rolled_days r \
+                                           WHERE r.site = i.site AND r.day = rome_day(i.at_ms))) \
+     ORDER BY e.origin, e.seq";
+
+/// Where one `stats_parts` spent its time (the benchmark prints it), per read.
+#[derive(Debug, Clone, Default)]
+pub struct PartsTimes {
+    pub months: ReadTime,
+    pub days: ReadTime,
+    pub events: ReadTime,
+}
+
+/// One read: rows, bytes of their stored text, the wait for every row (PostgreSQL's work and the
+/// transfer) and decoding them.
+#[derive(Debug, Clone, Default)]
+pub struct ReadTime {
+    pub rows: usize,
+    pub bytes: usize,
+    pub query: std::time::Duration,
+    pub decode: std::time::Duration,
+}
+
 pub async fn stats_parts(pool: &Pool, from: jiff::civil::Date, to: jiff::civil::Date) -> Result<Parts> {
+    Ok(stats_parts_timed(pool, from, to).await?.0)
+}
+
+/// `stats_parts` with where its time went.
+pub async fn stats_parts_timed(
+    pool: &Pool,
+    from: jiff::civil::Date,
+    to: jiff::civil::Date,
+) -> Result<(Parts, PartsTimes)> {
     let mut c = pool.get().await?;
     let tx = c
         .build_transaction()
@@ -441,47 +502,111 @@ pub async fn stats_parts(pool: &Pool, from: jiff::civil::Date, to: jiff::civil::
         .read_only(true)
         .start()
         .await?;
-    let (f, t) = (date(from), date(to));
-    let inside = "m.month >= $1::text::date AND (m.month + interval '1 month')::date <= $2::text::date + 1";
-    let rolled = |rows: Vec<tokio_postgres::Row>| -> Result<Vec<Rolled>> {
-        rows.iter()
-            .map(|r| Ok((r.get(0), r.get(1), parse_date(r.get(2))?, serde_json::from_str(r.get::<_, &str>(3))?)))
-            .collect()
+    let (first, end) = whole_months(from, to)?;
+    let (f, t, first, end) = (date(from), date(to), date(first), date(end));
+    let params: [&(dyn tokio_postgres::types::ToSql + Sync); 4] = [&f, &t, &first, &end];
+    let mut times = PartsTimes::default();
+    // Each read's rows are decoded on the blocking pool while PostgreSQL makes the next.
+    let started = std::time::Instant::now();
+    let rows = tx.query(MONTHS_SQL, &params[2..]).await?;
+    times.months.query = started.elapsed();
+    let months = tokio::task::spawn_blocking(move || decode_rolled(rows));
+    let started = std::time::Instant::now();
+    let rows = tx.query(DAYS_SQL, &params).await?;
+    times.days.query = started.elapsed();
+    let days = tokio::task::spawn_blocking(move || decode_rolled(rows));
+    let joined = |r: std::result::Result<_, tokio::task::JoinError>| {
+        r.unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()))
     };
-    let months = rolled(
-        tx.query(
-            &format!("SELECT m.site, m.service, m.month::text, m.agg::text FROM stats_months m WHERE {inside}"),
-            &[&f, &t],
-        )
-        .await?,
-    )?;
-    let days = rolled(
-        tx.query(
-            &format!(
-                "SELECT d.site, d.service, d.day::text, d.agg::text FROM stats_days d \
-                 WHERE d.day >= $1::text::date AND d.day <= $2::text::date AND NOT EXISTS (SELECT 1 FROM rolled_months m \
-                     WHERE m.site = d.site AND m.month = date_trunc('month', d.day)::date AND {inside})"
-            ),
-            &[&f, &t],
-        )
-        .await?,
-    )?;
-    let rows = tx
-        .query(
-            "SELECT e.data::text FROM events e \
-             WHERE e.ticket_id IN (SELECT i.ticket_id FROM events i WHERE i.type = 'ticket.issued' \
-                                   AND rome_day(i.at_ms) >= $1::text::date AND rome_day(i.at_ms) <= $2::text::date AND i.site = e.site \
-                                   AND NOT EXISTS (SELECT 1 FROM rolled_days r \
-                                                   WHERE r.site = i.site AND r.day = rome_day(i.at_ms))) \
-             ORDER BY e.origin, e.seq",
-            &[&f, &t],
-        )
-        .await?;
-    let events = rows.iter().map(|r| Ok(serde_json::from_str(r.get::<_, &str>(0))?)).collect::<Result<_>>()?;
+    let (months, m) = joined(months.await)?;
+    (times.months.rows, times.months.bytes, times.months.decode) = m;
+    let (days, d) = joined(days.await)?;
+    (times.days.rows, times.days.bytes, times.days.decode) = d;
+    let started = std::time::Instant::now();
+    let rows = tx.query(EVENTS_SQL, &[&f, &t]).await?;
+    times.events.query = started.elapsed();
+    let started = std::time::Instant::now();
+    times.events.rows = rows.len();
+    let events = rows
+        .iter()
+        .map(|r| {
+            let data: &str = r.get(0);
+            times.events.bytes += data.len();
+            Ok(serde_json::from_str(data)?)
+        })
+        .collect::<Result<_>>()?;
+    times.events.decode = started.elapsed();
     let services = services_in(&tx, None).await?;
     let areas = tx.query("SELECT site, area FROM areas", &[]).await?.iter().map(|r| (r.get(0), r.get(1))).collect();
     tx.commit().await?;
-    Ok(Parts { months, days, events, services, areas })
+    Ok((Parts { months, days, events, services, areas }, times))
+}
+
+/// Roll-up rows (site, service, day, aggregate text) decoded on the hub's cores, those of one (site,
+/// service, month) merged into one, dated its first day: what `cross_site` merges first, so the
+/// figures are the same (merging adds counts). Also (rows, bytes of text, the time it took).
+fn decode_rolled(rows: Vec<tokio_postgres::Row>) -> Result<(Vec<Rolled>, (usize, usize, std::time::Duration))> {
+    type Cells = std::collections::BTreeMap<(String, String, jiff::civil::Date), Aggregate>;
+    let started = std::time::Instant::now();
+    let decode = |rows: &[tokio_postgres::Row]| -> Result<(Cells, usize)> {
+        let (mut cells, mut bytes) = (Cells::new(), 0);
+        for r in rows {
+            let (day, agg): (&str, &str) = (r.get(2), r.get(3));
+            bytes += agg.len();
+            let agg: Aggregate = serde_json::from_str(agg)?;
+            let key = (r.get(0), r.get(1), parse_date(day)?.first_of_month());
+            match cells.entry(key) {
+                std::collections::btree_map::Entry::Vacant(v) => {
+                    v.insert(agg);
+                }
+                std::collections::btree_map::Entry::Occupied(mut o) => o.get_mut().merge(&agg),
+            }
+        }
+        Ok((cells, bytes))
+    };
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(4);
+    let chunk = rows.len().div_ceil(threads).max(64);
+    let mut decoded = if rows.len() <= chunk {
+        vec![decode(&rows)?]
+    } else {
+        std::thread::scope(|s| {
+            let running: Vec<_> = rows.chunks(chunk).map(|c| s.spawn(move || decode(c))).collect();
+            running
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .collect::<Result<Vec<_>>>()
+        })?
+    };
+    let (mut cells, mut bytes) = decoded.pop().unwrap_or_default();
+    for (more, b) in decoded {
+        bytes += b;
+        for (k, a) in more {
+            cells.entry(k).or_default().merge(&a);
+        }
+    }
+    let out = cells.into_iter().map(|((site, service, month), a)| (site, service, month, a)).collect();
+    Ok((out, (rows.len(), bytes, started.elapsed())))
+}
+
+/// PostgreSQL's plans of `stats_parts`' three reads over a period, run (`EXPLAIN ANALYZE`, with
+/// buffers): (read, plan text). For the benchmark.
+pub async fn explain_stats(
+    pool: &Pool,
+    from: jiff::civil::Date,
+    to: jiff::civil::Date,
+) -> Result<Vec<(&'static str, String)>> {
+    let c = pool.get().await?;
+    let (first, end) = whole_months(from, to)?;
+    let (f, t, first, end) = (date(from), date(to), date(first), date(end));
+    let mut out = Vec::new();
+    let params: [&(dyn tokio_postgres::types::ToSql + Sync); 4] = [&f, &t, &first, &end];
+    for (name, sql, params) in
+        [("months", MONTHS_SQL, &params[2..]), ("days", DAYS_SQL, &params[..]), ("events", EVENTS_SQL, &params[..2])]
+    {
+        let rows = c.query(&format!("EXPLAIN (ANALYZE, BUFFERS) {sql}"), params).await?;
+        out.push((name, rows.iter().map(|r| r.get::<_, String>(0)).collect::<Vec<_>>().join("\n")));
+    }
+    Ok(out)
 }
 
 /// What the origins writing `site` (every origin: `None`) last said of their services.
@@ -562,7 +687,7 @@ pub async fn roll_up(
             let services = services_in(&tx, Some(site)).await?;
             for (service, agg) in fold(&events, &services) {
                 tx.execute(
-                    "INSERT INTO stats_days (site, service, day, agg) VALUES ($1, $2, $3::text::date, $4::text::jsonb) \
+                    "INSERT INTO stats_days (site, service, day, agg) VALUES ($1, $2, $3::text::date, $4::text) \
                      ON CONFLICT (site, day, service) DO UPDATE SET agg = EXCLUDED.agg",
                     &[site, &service, &day, &serde_json::to_string(&agg)?],
                 )
@@ -603,7 +728,7 @@ pub async fn roll_up(
             }
             let rows = tx
                 .query(
-                    "SELECT service, agg::text FROM stats_days WHERE site = $1 AND day >= $2::text::date \
+                    "SELECT service, agg FROM stats_days WHERE site = $1 AND day >= $2::text::date \
                      AND day < ($2::text::date + interval '1 month')::date",
                     &[site, &month],
                 )
@@ -615,7 +740,7 @@ pub async fn roll_up(
             }
             for (service, agg) in by {
                 tx.execute(
-                    "INSERT INTO stats_months (site, service, month, agg) VALUES ($1, $2, $3::text::date, $4::text::jsonb) \
+                    "INSERT INTO stats_months (site, service, month, agg) VALUES ($1, $2, $3::text::date, $4::text) \
                      ON CONFLICT (site, month, service) DO UPDATE SET agg = EXCLUDED.agg",
                     &[site, &service, &month, &serde_json::to_string(&agg)?],
                 )
@@ -672,4 +797,64 @@ pub async fn set_area(pool: &Pool, area: &str, sites: &[String]) -> Result<bool>
         .collect();
     tx.commit().await?;
     Ok(before != after)
+}
+
+/// For the statistics benchmark: the roll-ups of `sites` sites (`s1`, `s2` …) with the same
+/// aggregate `day` of `service` on every day from `first` to `last`, and the given month rows
+/// (a month's first day, its aggregate). Call once per service, then `seed_rolled`.
+pub async fn seed_roll_ups(
+    pool: &Pool,
+    sites: i32,
+    service: &str,
+    (first, last): (jiff::civil::Date, jiff::civil::Date),
+    day: &Aggregate,
+    months: &[(jiff::civil::Date, Aggregate)],
+) -> Result<()> {
+    let c = pool.get().await?;
+    c.execute(
+        "INSERT INTO stats_days (site, service, day, agg) \
+         SELECT 's' || s, $1, d::date, $2::text \
+         FROM generate_series(1, $3::int4) s, generate_series($4::text::date, $5::text::date, '1 day') d",
+        &[&service, &serde_json::to_string(day)?, &sites, &date(first), &date(last)],
+    )
+    .await?;
+    for (month, agg) in months {
+        c.execute(
+            "INSERT INTO stats_months (site, service, month, agg) \
+             SELECT 's' || s, $1, $2::text::date, $3::text FROM generate_series(1, $4::int4) s",
+            &[&service, &date(*month), &serde_json::to_string(agg)?, &sites],
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// For the statistics benchmark, after `seed_roll_ups`: every day and month from `first` to
+/// `last` of the `sites` sites marked rolled up; then `ANALYZE`. Answers the size of the roll-ups.
+pub async fn seed_rolled(
+    pool: &Pool,
+    sites: i32,
+    (first, last): (jiff::civil::Date, jiff::civil::Date),
+) -> Result<String> {
+    let c = pool.get().await?;
+    c.execute(
+        "INSERT INTO rolled_days SELECT 's' || s, d::date FROM generate_series(1, $1::int4) s, \
+             generate_series($2::text::date, $3::text::date, '1 day') d",
+        &[&sites, &date(first), &date(last)],
+    )
+    .await?;
+    c.execute(
+        "INSERT INTO rolled_months SELECT 's' || s, d::date FROM generate_series(1, $1::int4) s, \
+             generate_series(date_trunc('month', $2::text::date), $3::text::date, '1 month') d",
+        &[&sites, &date(first), &date(last)],
+    )
+    .await?;
+    c.batch_execute("ANALYZE").await?;
+    let size = c
+        .query_one(
+            "SELECT pg_size_pretty(pg_total_relation_size('stats_days') + pg_total_relation_size('stats_months'))",
+            &[],
+        )
+        .await?;
+    Ok(size.get(0))
 }

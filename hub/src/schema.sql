@@ -1,4 +1,4 @@
--- Sportello hub schema v2 (PostgreSQL). Applied by `hub migrate` and at start-up, idempotent;
+-- Sportello hub schema v3 (PostgreSQL). Applied by `hub migrate` and at start-up, idempotent;
 -- every statement is IF NOT EXISTS / OR REPLACE, so a v1 database is upgraded in place.
 -- v2: the statistics roll-ups (stats_days, rolled_days, stats_months, rolled_months).
 
@@ -96,10 +96,30 @@ CREATE TABLE IF NOT EXISTS rolled_months (
 
 CREATE TABLE IF NOT EXISTS schema_version (one BOOLEAN PRIMARY KEY DEFAULT TRUE CHECK (one), version INTEGER NOT NULL);
 
--- What the site servers configure (their last push): every service with its kind and target wait,
+-- v3 (issue 15: a period that cuts months ≤ 1 s): the roll-ups' aggregates are the JSON text the
+-- hub writes and reads, stored as TEXT (JSONB's output function cost ~25 µs a row, most of the read
+-- of a period's day rows); day rows are found by day, and rolled-up days by day. A v2 database is
+-- converted in place, once (the same JSON, as JSONB prints it).
+DO $$
+BEGIN
+    IF (SELECT data_type FROM information_schema.columns WHERE table_schema = current_schema()
+            AND table_name = 'stats_days' AND column_name = 'agg') = 'jsonb' THEN
+        ALTER TABLE stats_days ALTER COLUMN agg TYPE TEXT USING agg::text;
+    END IF;
+    IF (SELECT data_type FROM information_schema.columns WHERE table_schema = current_schema()
+            AND table_name = 'stats_months' AND column_name = 'agg') = 'jsonb' THEN
+        ALTER TABLE stats_months ALTER COLUMN agg TYPE TEXT USING agg::text;
+    END IF;
+END
+$$;
+CREATE INDEX IF NOT EXISTS stats_days_day ON stats_days(day);
+CREATE INDEX IF NOT EXISTS rolled_days_day ON rolled_days(day);
+
+-- v3 also: what the site servers configure (their last push): every service with its kind and target wait,
 -- so that the hub counts the service level and integrated journeys as the sites do. When a site
 -- says something new, the roll-ups of its sites are dropped (the ingest transaction) and folded
--- again with it.
+-- again with it (so a v2 hub's roll-ups, made knowing no service, are folded again at each
+-- origin's first push to this version).
 ALTER TABLE origins ADD COLUMN IF NOT EXISTS services JSONB;       -- [queue_core::envelope::ServiceInfo]
 
 -- Areas of the region (Grosseto = station + Follonica + Arcidosso): a site is in at most one.

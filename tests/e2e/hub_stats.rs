@@ -118,7 +118,7 @@ async fn hub_roll_ups_give_the_figures_of_the_events_and_count_late_events() {
     assert_eq!(hub::db::schema_version(&pool).await.unwrap(), 0);
     hub::db::migrate(&pool).await.unwrap();
     hub::db::migrate(&pool).await.unwrap();
-    assert_eq!(hub::db::schema_version(&pool).await.unwrap(), 2);
+    assert_eq!(hub::db::schema_version(&pool).await.unwrap(), hub::db::SCHEMA_VERSION);
 
     for (o, s) in [("o1", "s1"), ("o2", "s2")] {
         hub::db::enrol(&pool, o, &[s.to_owned()], &hub::key_hash(&format!("key-{o}")), 0).await.unwrap();
@@ -180,6 +180,41 @@ async fn hub_roll_ups_give_the_figures_of_the_events_and_count_late_events() {
     assert_eq!((days, months), (5, 4), "s1: 3 days, March and April; s2: 2 days and 2 months");
     assert_eq!(hub::roll_up(&pool, at("2026-12-02T12:00")).await.unwrap(), (0, 0), "once");
     assert_eq!(stats().await, folded, "the roll-ups give exactly the events' figures");
+    // A v2 database (aggregates as JSONB, no day indexes) is upgraded to v3 in place, its roll-ups
+    // kept; migrating again changes nothing.
+    let agg_types = || async {
+        let rows = pool
+            .get()
+            .await
+            .unwrap()
+            .query(
+                "SELECT table_name::text, data_type::text FROM information_schema.columns \
+                 WHERE table_name IN ('stats_days', 'stats_months') AND column_name = 'agg' ORDER BY 1",
+                &[],
+            )
+            .await
+            .unwrap();
+        rows.iter().map(|r| format!("{}: {}", r.get::<_, String>(0), r.get::<_, String>(1))).collect::<Vec<_>>()
+    };
+    assert_eq!(agg_types().await, ["stats_days: text", "stats_months: text"]);
+    pool.get()
+        .await
+        .unwrap()
+        .batch_execute(
+            "ALTER TABLE stats_days ALTER COLUMN agg TYPE JSONB USING agg::jsonb; \
+             ALTER TABLE stats_months ALTER COLUMN agg TYPE JSONB USING agg::jsonb; \
+             DROP INDEX stats_days_day, rolled_days_day; UPDATE schema_version SET version = 2;",
+        )
+        .await
+        .unwrap();
+    assert_eq!(agg_types().await, ["stats_days: jsonb", "stats_months: jsonb"]);
+    for _ in 0..2 {
+        hub::db::migrate(&pool).await.unwrap();
+        assert_eq!(hub::db::schema_version(&pool).await.unwrap(), 3);
+        assert_eq!(agg_types().await, ["stats_days: text", "stats_months: text"]);
+        assert_eq!(stats().await, folded, "the upgraded roll-ups give the same figures");
+    }
+    assert_eq!(hub::roll_up(&pool, at("2026-12-02T12:00")).await.unwrap(), (0, 0), "nothing to roll up again");
     // A period that cuts a month reads its days' roll-ups: the same as the events.
     let part = hub_client.hub_stats("2026-03-11", "2026-04-01").await.unwrap();
     let in_part: Vec<Event> = all
@@ -191,6 +226,28 @@ async fn hub_roll_ups_give_the_figures_of_the_events_and_count_late_events() {
         .cloned()
         .collect();
     assert_eq!(part, of_events(&in_part));
+    // Periods inside a month, from its first day, of a whole month, cutting two: the same as the
+    // events of the tickets issued in them.
+    for (from, to) in [
+        ("2026-03-10", "2026-03-10"),
+        ("2026-03-05", "2026-03-10"),
+        ("2026-03-01", "2026-03-10"),
+        ("2026-03-11", "2026-03-31"),
+        ("2026-03-01", "2026-03-31"),
+        ("2026-02-15", "2026-04-01"),
+    ] {
+        let (f, t): (jiff::civil::Date, jiff::civil::Date) = (from.parse().unwrap(), to.parse().unwrap());
+        let issued_in: Vec<TicketId> = all
+            .iter()
+            .filter_map(|e| match &e.kind {
+                EventKind::TicketIssued { ticket } if (f..=t).contains(&ticket.day) => Some(ticket.id.clone()),
+                _ => None,
+            })
+            .collect();
+        let of: Vec<Event> =
+            all.iter().filter(|e| e.kind.ticket_id().is_some_and(|id| issued_in.contains(id))).cloned().collect();
+        assert_eq!(hub_client.hub_stats(from, to).await.unwrap(), of_events(&of), "{from}..{to}");
+    }
 
     // t4's end comes on a later day, after its day (and month) were rolled up: counted, exactly.
     // (A site's events are in time order, so only a ticket's later events can reach a final day.)
