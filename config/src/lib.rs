@@ -150,8 +150,12 @@ pub fn load(dir: &Path) -> Result<Config, ConfigErrors> {
     Ok(cfg)
 }
 
-/// The files of a configuration directory, as `load_sources` takes them: `sportello.toml`, then
-/// `sites/*.toml` sorted (paths relative to `dir`). What a hub bundle carries.
+/// The optional file of staff accounts and device keys (`Access`).
+pub const ACCESS_FILE: &str = "access.toml";
+
+/// The files of a configuration directory, as `load_sources` takes them: `sportello.toml`,
+/// `access.toml` if there is one, then `sites/*.toml` sorted (paths relative to `dir`). What a hub
+/// bundle carries.
 pub fn read_sources(dir: &Path) -> Result<Vec<(PathBuf, String)>, ConfigErrors> {
     let mut sources = Vec::new();
     let global = dir.join("sportello.toml");
@@ -166,6 +170,19 @@ pub fn read_sources(dir: &Path) -> Result<Vec<(PathBuf, String)>, ConfigErrors> 
             field: String::new(),
             message: format!("cannot read it: {e}"),
         }),
+    }
+    let access = dir.join(ACCESS_FILE);
+    if access.exists() {
+        match read(&access) {
+            Ok(t) => sources.push((PathBuf::from(ACCESS_FILE), t)),
+            Err(e) => errors.push(ConfigError {
+                file: access.clone(),
+                line: None,
+                column: None,
+                field: String::new(),
+                message: format!("cannot read it: {e}"),
+            }),
+        }
     }
     let sites_dir = dir.join("sites");
     match std::fs::read_dir(&sites_dir) {
@@ -235,11 +252,15 @@ pub fn load_sources(sources: &[(PathBuf, String)]) -> Result<Config, ConfigError
     let mut errors = Vec::new();
     let mut global: Option<(usize, raw::Global)> = None;
     let mut sites: Vec<(usize, raw::Site)> = Vec::new();
+    let mut access: Option<(usize, raw::Access)> = None;
     for (i, (path, text)) in sources.iter().enumerate() {
-        let is_global = path.file_name().is_some_and(|n| n == "sportello.toml")
-            && path.parent().is_none_or(|p| p.as_os_str().is_empty());
-        let parsed = if is_global {
+        let top = |name: &str| {
+            path.file_name().is_some_and(|n| n == name) && path.parent().is_none_or(|p| p.as_os_str().is_empty())
+        };
+        let parsed = if top("sportello.toml") {
             toml::from_str::<raw::Global>(text).map(|g| global = Some((i, g)))
+        } else if top(ACCESS_FILE) {
+            toml::from_str::<raw::Access>(text).map(|a| access = Some((i, a)))
         } else {
             toml::from_str::<raw::Site>(text).map(|s| sites.push((i, s)))
         };
@@ -270,6 +291,7 @@ pub fn load_sources(sources: &[(PathBuf, String)]) -> Result<Config, ConfigError
         server: ServerSettings::default(),
         hub: None,
         sites: Vec::new(),
+        access: None,
     };
     {
         let (path, text) = &sources[gi];
@@ -398,7 +420,164 @@ pub fn load_sources(sources: &[(PathBuf, String)]) -> Result<Config, ConfigError
             }
         }
     }
+    if let Some((i, raw)) = access {
+        let (path, text) = &sources[i];
+        let mut src = Src { file: path.clone(), text, errors: &mut errors };
+        cfg.access = Some(check_access(&mut src, raw, &cfg));
+    }
     if errors.is_empty() { Ok(cfg) } else { Err(ConfigErrors(errors)) }
+}
+
+/// `access.toml` text of `a` (what `load_sources` reads back): `queue-server staff export`.
+pub fn access_to_toml(a: &Access) -> String {
+    let q = |s: &str| toml::Value::String(s.to_owned()).to_string();
+    let list = |v: &[String]| format!("[{}]", v.iter().map(|s| q(s)).collect::<Vec<_>>().join(", "));
+    let mut out = String::from(
+        "# Staff accounts and device keys of this site server (queue-server staff export).\n\
+         # Hashes only: argon2id for passwords, sha256 for device keys. Put it beside sportello.toml in\n\
+         # the directory `hub publish` sends: accounts and keys not listed are disabled or revoked.\n",
+    );
+    for s in &a.staff {
+        out.push_str(&format!(
+            "\n[[staff]]\nusername = {}\nname = {}\nrole = {}\nlanguages = {}\nprofessions = {}\n",
+            q(&s.username),
+            q(&s.name),
+            q(&s.role),
+            list(&s.languages),
+            list(&s.professions)
+        ));
+        if let Some(sites) = &s.sites {
+            out.push_str(&format!("sites = {}\n", list(sites)));
+        }
+        out.push_str(&format!("password_hash = {}\n", q(&s.password_hash)));
+        if s.disabled {
+            out.push_str("disabled = true\n");
+        }
+    }
+    for d in &a.devices {
+        out.push_str(&format!(
+            "\n[[devices]]\nid = {}\nsite = {}\nkind = {}\nname = {}\nkey_hash = {}\n",
+            q(&d.id),
+            q(&d.site),
+            q(&d.kind),
+            q(&d.name),
+            q(&d.key_hash)
+        ));
+    }
+    out
+}
+
+/// A username or device id: a-z, 0-9, '.', '-', '_', 1 to 64 characters.
+fn account_name(s: &str) -> bool {
+    (1..=64).contains(&s.len())
+        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'_'))
+}
+
+/// `access.toml` against the sites and languages just loaded: every account and key well formed,
+/// unique, on configured sites, with hashes only.
+fn check_access(src: &mut Src<'_>, raw: raw::Access, cfg: &Config) -> Access {
+    let site_known = |s: &str| cfg.sites.iter().any(|x| x.id.as_str() == s);
+    let mut out = Access::default();
+    let mut usernames = BTreeSet::new();
+    for (i, a) in raw.staff.into_iter().enumerate() {
+        let f = |x: &str| format!("staff[{i}].{x}");
+        let username = a.username.get_ref();
+        if !account_name(username) {
+            src.err(
+                a.username.span(),
+                f("username"),
+                format!("'{username}' is not a username (a-z, 0-9, '.', '-', '_')"),
+            );
+        } else if !usernames.insert(username.clone()) {
+            src.err(a.username.span(), f("username"), format!("'{username}' is listed twice"));
+        }
+        if a.name.get_ref().trim().is_empty() {
+            src.err(a.name.span(), f("name"), "the name shown on the desk page is empty");
+        }
+        if !matches!(a.role.get_ref().as_str(), "staff" | "manager" | "admin") {
+            src.err(a.role.span(), f("role"), format!("'{}' is not staff, manager or admin", a.role.get_ref()));
+        }
+        for (j, l) in a.languages.iter().enumerate() {
+            if !cfg.languages.iter().any(|k| &k.code == l.get_ref()) {
+                src.err(
+                    l.span(),
+                    format!("staff[{i}].languages[{j}]"),
+                    format!("'{}' is not a configured language", l.get_ref()),
+                );
+            }
+        }
+        for (j, p) in a.professions.iter().enumerate() {
+            if !is_slug(p.get_ref()) {
+                src.err(
+                    p.span(),
+                    format!("staff[{i}].professions[{j}]"),
+                    format!("'{}' is not a profession id (a-z, 0-9, '-', '_')", p.get_ref()),
+                );
+            }
+        }
+        // An account may also (or only) work at sites other servers run: the Region may send one
+        // list to every server. Site ids must still be ids.
+        for (j, s) in a.sites.iter().flatten().enumerate() {
+            if !is_slug(s.get_ref()) {
+                src.err(s.span(), format!("staff[{i}].sites[{j}]"), format!("'{}' is not a site id", s.get_ref()));
+            }
+        }
+        let hash = a.password_hash.get_ref();
+        if !hash.starts_with("$argon2id$") || hash.split('$').count() != 6 {
+            src.err(
+                a.password_hash.span(),
+                f("password_hash"),
+                "not an argon2id hash ($argon2id$v=19$…): passwords never travel, only their hashes (queue-server staff export)",
+            );
+        }
+        out.staff.push(StaffAccount {
+            username: username.clone(),
+            name: a.name.get_ref().trim().to_owned(),
+            role: a.role.get_ref().clone(),
+            languages: a.languages.iter().map(|l| l.get_ref().clone()).collect(),
+            professions: a.professions.iter().map(|p| p.get_ref().clone()).collect(),
+            sites: a.sites.map(|v| v.into_iter().map(|s| s.into_inner()).collect()),
+            password_hash: hash.clone(),
+            disabled: a.disabled,
+        });
+    }
+    let (mut ids, mut hashes) = (BTreeSet::new(), BTreeSet::new());
+    for (i, d) in raw.devices.into_iter().enumerate() {
+        let f = |x: &str| format!("devices[{i}].{x}");
+        let id = d.id.get_ref();
+        if !account_name(id) {
+            src.err(d.id.span(), f("id"), format!("'{id}' is not a device id (a-z, 0-9, '.', '-', '_')"));
+        } else if !ids.insert(id.clone()) {
+            src.err(d.id.span(), f("id"), format!("'{id}' is listed twice"));
+        }
+        if !site_known(d.site.get_ref()) {
+            src.err(d.site.span(), f("site"), format!("no site '{}' is configured", d.site.get_ref()));
+        }
+        if !matches!(d.kind.get_ref().as_str(), "kiosk" | "display") {
+            src.err(d.kind.span(), f("kind"), format!("'{}' is not kiosk or display", d.kind.get_ref()));
+        }
+        if d.name.get_ref().trim().is_empty() {
+            src.err(d.name.span(), f("name"), "the device's name is empty");
+        }
+        let hash = d.key_hash.get_ref();
+        if hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
+            src.err(
+                d.key_hash.span(),
+                f("key_hash"),
+                "not a sha256 of the key (64 hex digits, a-f): keys never travel",
+            );
+        } else if !hashes.insert(hash.clone()) {
+            src.err(d.key_hash.span(), f("key_hash"), "two devices have the same key");
+        }
+        out.devices.push(DeviceKey {
+            id: id.clone(),
+            site: d.site.get_ref().clone(),
+            kind: d.kind.get_ref().clone(),
+            name: d.name.get_ref().trim().to_owned(),
+            key_hash: hash.clone(),
+        });
+    }
+    out
 }
 
 /// Why `text` cannot be shown by the kiosk and the display: characters no font in `assets/fonts` has.

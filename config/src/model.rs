@@ -23,6 +23,40 @@ pub struct Config {
     /// The regional hub this site server reports to (`[hub]`); None: stand-alone.
     pub hub: Option<HubSettings>,
     pub sites: Vec<Site>,
+    /// `access.toml`: the staff accounts and device keys this server must have (None: they are
+    /// managed in its database alone, `queue-server staff …`, `device …`).
+    pub access: Option<Access>,
+}
+
+/// The staff accounts and device keys of `access.toml`, checked: hashes only.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Access {
+    pub staff: Vec<StaffAccount>,
+    pub devices: Vec<DeviceKey>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaffAccount {
+    pub username: String,
+    pub name: String,
+    /// `staff`, `manager` or `admin`.
+    pub role: String,
+    pub languages: Vec<String>,
+    pub professions: Vec<String>,
+    /// None: every site.
+    pub sites: Option<Vec<String>>,
+    pub password_hash: String,
+    pub disabled: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeviceKey {
+    pub id: String,
+    pub site: String,
+    /// `kiosk` or `display`.
+    pub kind: String,
+    pub name: String,
+    pub key_hash: String,
 }
 
 /// The regional hub (`[hub]` in sportello.toml): the relay pushes this server's events there.

@@ -326,3 +326,45 @@ pub struct PriorityQuestion {
     pub pictogram: Option<String>,
     pub text: Spanned<Texts>,
 }
+
+/// `access.toml` (optional): the site server's staff accounts and device keys as the Region
+/// manages them, hashes only. When present it is the whole list: accounts and keys not in it are
+/// disabled or revoked when it is applied.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Access {
+    #[serde(default)]
+    pub staff: Vec<StaffAccount>,
+    #[serde(default)]
+    pub devices: Vec<DeviceKey>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StaffAccount {
+    pub username: Spanned<String>,
+    pub name: Spanned<String>,
+    pub role: Spanned<String>,
+    #[serde(default)]
+    pub languages: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub professions: Vec<Spanned<String>>,
+    /// Absent: every site.
+    #[serde(default)]
+    pub sites: Option<Vec<Spanned<String>>>,
+    /// argon2id, PHC string (`queue-server staff export` writes it).
+    pub password_hash: Spanned<String>,
+    #[serde(default)]
+    pub disabled: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeviceKey {
+    pub id: Spanned<String>,
+    pub site: Spanned<String>,
+    pub kind: Spanned<String>,
+    pub name: Spanned<String>,
+    /// sha256 of the key, 64 hex digits (the key itself never leaves the device).
+    pub key_hash: Spanned<String>,
+}

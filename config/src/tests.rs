@@ -493,3 +493,69 @@ fn walk_in_guard_zero_turns_it_off() {
     assert_eq!(cfg.sites[0].appointments.check_in_late_min, 5);
     assert_eq!(cfg.rules().sites[&cfg.sites[0].id].walk_in_guard, None);
 }
+
+/// `access.toml`: accounts and keys checked against the sites and languages, hashes only, every
+/// problem with its line and field; a good file loads, and `access_to_toml` writes it back.
+#[test]
+fn access_file_is_checked_and_reads_back() {
+    const HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNo";
+    let good = format!(
+        r#"
+[[staff]]
+username = "anna"
+name = "Anna"
+role = "manager"
+languages = ["ar"]
+sites = ["s1"]
+password_hash = "{HASH}"
+
+[[devices]]
+id = "totem-1"
+site = "s1"
+kind = "kiosk"
+name = "Totem"
+key_hash = "{}"
+"#,
+        "a".repeat(64)
+    );
+    let sources = |access: &str| {
+        vec![
+            (PathBuf::from("sportello.toml"), GLOBAL.to_owned()),
+            (PathBuf::from(crate::ACCESS_FILE), access.to_owned()),
+            (PathBuf::from("sites/s1.toml"), SITE.to_owned()),
+        ]
+    };
+    let cfg = load_sources(&sources(&good)).unwrap();
+    let access = cfg.access.clone().unwrap();
+    assert_eq!((access.staff[0].username.as_str(), access.devices[0].id.as_str()), ("anna", "totem-1"));
+    assert_eq!(access.staff[0].sites, Some(vec!["s1".to_owned()]));
+    let again = load_sources(&sources(&crate::access_to_toml(&access))).unwrap();
+    assert_eq!(again.access, Some(access));
+
+    let bad = good
+        .replacen("role = \"manager\"", "role = \"boss\"", 1)
+        .replacen("languages = [\"ar\"]", "languages = [\"xx\"]", 1)
+        .replacen("sites = [\"s1\"]", "sites = [\"S 9\"]", 1)
+        .replacen(HASH, "hunter2", 1)
+        .replacen("kind = \"kiosk\"", "kind = \"toaster\"", 1)
+        .replacen(&"a".repeat(64), "not-a-hash", 1)
+        + "\n[[staff]]\nusername = \"Anna!\"\nname = \"\"\nrole = \"staff\"\npassword_hash = \"$argon2id$v=19$m=1,t=1,p=1$x$y\"\n";
+    let e = load_sources(&sources(&bad)).unwrap_err().to_string();
+    for want in [
+        "access.toml:5:8: staff[0].role: 'boss' is not staff, manager or admin",
+        "access.toml:6:14: staff[0].languages[0]: 'xx' is not a configured language",
+        "access.toml:7:10: staff[0].sites[0]: 'S 9' is not a site id",
+        "access.toml:8:17: staff[0].password_hash: not an argon2id hash",
+        "staff[1].username: 'Anna!' is not a username",
+        "staff[1].name: the name shown on the desk page is empty",
+        "access.toml:13:8: devices[0].kind: 'toaster' is not kiosk or display",
+        "access.toml:15:12: devices[0].key_hash: not a sha256 of the key",
+    ] {
+        assert!(e.contains(want), "{want}\nin:\n{e}");
+    }
+    let twice = good.clone() + &good.replacen("[[devices]]", "[[devices]]\n", 1);
+    let e = load_sources(&sources(&twice)).unwrap_err().to_string();
+    assert!(e.contains("staff[1].username: 'anna' is listed twice"), "{e}");
+    assert!(e.contains("devices[1].id: 'totem-1' is listed twice"), "{e}");
+    assert!(e.contains("devices[1].key_hash: two devices have the same key"), "{e}");
+}

@@ -35,7 +35,7 @@ enum Cmd {
     },
     /// A key that may read the fleet and the statistics; printed once.
     Viewer { name: String },
-    /// Publish the configuration directory DIR (sportello.toml and sites/*.toml, without [hub]) as
+    /// Publish the configuration directory DIR (sportello.toml, access.toml and sites/*.toml, without [hub]) as
     /// ORIGIN's next bundle, after the same check as `queue-server check-config`; prints the version.
     Publish { origin: String, dir: std::path::PathBuf },
     /// Make AREA exactly the sites given (moving them from any other area), or remove it; an area

@@ -148,9 +148,10 @@ pub fn bundle_digest<'a>(files: impl IntoIterator<Item = (&'a str, &'a str)>) ->
     sha2::Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Whether `path` is a file a bundle may carry: `sportello.toml` or `sites/<slug-ish>.toml`.
+/// Whether `path` is a file a bundle may carry: `sportello.toml`, `access.toml` (staff accounts
+/// and device keys' hashes) or `sites/<slug-ish>.toml`.
 pub fn bundle_path_ok(path: &str) -> bool {
-    if path == "sportello.toml" {
+    if path == "sportello.toml" || path == "access.toml" {
         return true;
     }
     path.strip_prefix("sites/").and_then(|n| n.strip_suffix(".toml")).is_some_and(|n| {
@@ -297,7 +298,7 @@ mod tests {
 
     #[test]
     fn a_bundle_carries_only_configuration_files() {
-        for ok in ["sportello.toml", "sites/livorno-terreni.toml", "sites/a_b.1.toml"] {
+        for ok in ["sportello.toml", "access.toml", "sites/livorno-terreni.toml", "sites/a_b.1.toml"] {
             assert!(bundle_path_ok(ok), "{ok}");
         }
         for bad in

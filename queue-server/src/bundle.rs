@@ -29,7 +29,10 @@ fn sources(b: &Bundle) -> Result<Vec<(PathBuf, String)>, String> {
         ));
     }
     if let Some(f) = b.files.iter().find(|f| !bundle_path_ok(&f.path)) {
-        return Err(format!("the bundle carries a file named {:?} (only sportello.toml and sites/*.toml)", f.path));
+        return Err(format!(
+            "the bundle carries a file named {:?} (only sportello.toml, access.toml and sites/*.toml)",
+            f.path
+        ));
     }
     let digest = queue_core::envelope::bundle_digest(b.files.iter().map(|f| (f.path.as_str(), f.text.as_str())));
     if digest != b.sha256 {

@@ -122,6 +122,10 @@ enum StaffCmd {
         #[arg(value_delimiter = ',', required = true)]
         sites: Vec<String>,
     },
+    /// Print the accounts and the live device keys as an `access.toml` (hashes only), for the
+    /// directory the Region publishes to this site (`hub publish`): once it carries the file, it
+    /// is the list, applied at each start.
+    Export,
 }
 
 /// `--sites` as stored: `None` = every site. Every id must be a configured site when a configuration
@@ -262,6 +266,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     };
                     db::insert_staff(&conn, &row, now)?;
                     println!("added {} ({}, sites: {})", row.username, row.role, shown_sites(&row.sites));
+                }
+                StaffCmd::Export => {
+                    print!("{}", config::access_to_toml(&db::access::export(&conn)?));
                 }
                 StaffCmd::List => {
                     for s in db::list_staff(&conn)? {

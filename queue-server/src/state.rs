@@ -200,6 +200,14 @@ pub fn start(opts: Options) -> anyhow::Result<Started> {
     if opts.demo {
         crate::demo::seed(&conn, &cfg, clock()).context("cannot seed the demo accounts")?;
     }
+    // The accounts and device keys of `access.toml` (a bundle's, or the local files'): the list,
+    // applied in one transaction before anything serves.
+    if let Some(access) = &cfg.access {
+        let applied = db::access::apply(&conn, access, clock()).context("cannot apply access.toml")?;
+        if !applied.nothing() {
+            tracing::info!(bundle = ?cfg.bundle, %applied, "staff accounts and device keys applied from access.toml");
+        }
+    }
     let floor = db::max_event_seq(&conn)?;
     let hub = Arc::new(Hub::new(cfg.sites.iter().map(|s| s.id.clone()), floor));
     let metrics = Arc::new(Metrics::new());

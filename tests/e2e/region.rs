@@ -940,3 +940,104 @@ async fn a_quiet_site_applies_a_bundle_while_it_runs() {
     .await;
     server.kill();
 }
+
+/// Issue 15: staff accounts, roles and device keys' hashes come down in the bundle too. The site's
+/// own accounts are exported (`queue-server staff export`, hashes only), the Region edits the list
+/// — one account leaves, one arrives, a new kiosk key — and publishes it with the configuration;
+/// the site checks it as `check-config` does and applies it in one transaction: the account that
+/// left is disabled and its open session ends, the new account logs in, the new key works. A bad
+/// list is refused by `hub publish` with its line and field, nothing stored.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn staff_accounts_and_device_keys_come_down_in_the_bundle() {
+    let Some(pg) = testkit::postgres::require_postgres("the access bundle test") else { return };
+    let db = pg.create_database("access").unwrap();
+    let hub_port = free_port();
+    let hub_url = format!("http://127.0.0.1:{hub_port}");
+    let key = hub_cli(&db, &["enrol", "grosseto", "--site", GROSSETO]);
+    let viewer = hub_cli(&db, &["viewer", "regione"]);
+    let _hub = start_hub(&db, hub_port);
+    let config = tempfile::tempdir().unwrap();
+    let dir = site_config(config.path(), "grosseto-stazione.toml", GROSSETO, &hub_url, "grosseto", &key);
+    let data = tempfile::tempdir().unwrap();
+    let server_bin = Path::new(env!("CARGO_BIN_EXE_sportello-test-server"));
+    let server = ServerProcess::start(testkit::process::server_command(
+        server_bin,
+        &["--hub-config-poll", "1"],
+        &dir,
+        data.path(),
+    ))
+    .unwrap_or_else(|e| panic!("{e}"));
+    let anon = Client::new(&server.url);
+    let (marco, _) = anon.api.login("marco", tests::PASSWORD).await.unwrap();
+    let marco = Client { api: marco };
+    assert_eq!(marco.get("/api/v1/session").await.0, StatusCode::OK);
+
+    // The site's accounts and keys as access.toml: hashes only, never a password or a key.
+    let out = std::process::Command::new(server_bin)
+        .args(["--data", data.path().to_str().unwrap(), "staff", "export"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let exported = String::from_utf8(out.stdout).unwrap();
+    assert!(exported.contains("username = \"marco\"") && exported.contains("$argon2id$"), "{exported}");
+    assert!(!exported.contains(tests::PASSWORD) && !exported.contains(&kiosk_key(GROSSETO)), "hashes only");
+
+    // The Region's list: Marco leaves, Nadia arrives (a manager at the station), a new kiosk.
+    let work = tempfile::tempdir().unwrap();
+    let v1 = bundle_source(&work.path().join("v1"), " (v1)");
+    std::fs::write(v1.join("access.toml"), &exported).unwrap();
+    let mut access = config::load(&v1).unwrap().access.unwrap();
+    let mut nadia = access.staff.iter().find(|s| s.username == "marco").unwrap().clone();
+    access.staff.retain(|s| s.username != "marco");
+    nadia.username = "nadia".into();
+    nadia.name = "Nadia Ferri".into();
+    nadia.role = "manager".into();
+    access.staff.push(nadia);
+    let new_key = hub::new_key("kiosk");
+    access.devices.push(config::DeviceKey {
+        id: "gr-totem-nuovo".into(),
+        site: GROSSETO.into(),
+        kind: "kiosk".into(),
+        name: "Totem nuovo".into(),
+        key_hash: hub::key_hash(&new_key),
+    });
+    std::fs::write(v1.join("access.toml"), config::access_to_toml(&access)).unwrap();
+
+    // A list with a password in it is refused by the hub, with its place; nothing stored.
+    let bad = bundle_source(&work.path().join("bad"), " (bad)");
+    let text = config::access_to_toml(&access).replacen("password_hash = \"$argon2id$", "password_hash = \"secret$", 1);
+    std::fs::write(bad.join("access.toml"), text).unwrap();
+    let e = hub_cli_fails(&db, &["publish", "grosseto", bad.to_str().unwrap()]);
+    assert!(e.contains("access.toml:") && e.contains("password_hash: not an argon2id hash"), "{e}");
+    assert!(e.contains("nothing stored"), "{e}");
+
+    assert_eq!(hub_cli(&db, &["publish", "grosseto", v1.to_str().unwrap()]), "1");
+    fleet_config_state(&hub_url, &viewer, "deployed").await;
+    // Marco's open session ended, and he cannot log in again; Nadia can, as a manager.
+    testkit::eventually("Marco's session ended", Duration::from_secs(10), || async {
+        match marco.get("/api/v1/session").await.0 {
+            StatusCode::UNAUTHORIZED => Ok(()),
+            s => Err(s.to_string()),
+        }
+    })
+    .await;
+    assert!(anon.api.login("marco", tests::PASSWORD).await.is_err());
+    let (nadia, who) = anon.api.login("nadia", tests::PASSWORD).await.expect("the new account");
+    assert_eq!(who.role.as_str(), "manager");
+    let nadia = Client { api: nadia };
+    let (st, s) = nadia.get(&format!("/api/v1/stats/summary?site={GROSSETO}")).await;
+    assert_eq!(st, StatusCode::OK, "{s}");
+    // The new kiosk key works; the demo kiosk's, still listed, too.
+    for k in [new_key.as_str(), kiosk_key(GROSSETO).as_str()] {
+        let kiosk = Client::new(&server.url).with_bearer(k);
+        assert_eq!(kiosk.get(&format!("/api/v1/sites/{GROSSETO}/kiosk")).await.0, StatusCode::OK);
+    }
+    let out = std::process::Command::new(server_bin)
+        .args(["--data", data.path().to_str().unwrap(), "staff", "list"])
+        .output()
+        .unwrap();
+    let list = String::from_utf8(out.stdout).unwrap();
+    let line = |u: &str| list.lines().find(|l| l.starts_with(u)).unwrap_or_default().to_owned();
+    assert!(line("marco").contains("disabled") && line("nadia").contains("active"), "{list}");
+    drop(server);
+}

@@ -10,6 +10,7 @@ use queue_core::engine::Counter;
 use queue_core::{DeskState, Event, OpenAlert, Projections, ServiceId, SiteId, Status, Ticket};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
+pub mod access;
 pub mod appointments;
 pub mod outbox;
 pub mod print_jobs;
