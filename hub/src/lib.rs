@@ -622,6 +622,9 @@ async fn report_of(state: &HubState, month: &str) -> Result<RegionReport, HubApi
         return Err(bad());
     }
     let first: jiff::civil::Date = format!("{month}-01").parse().map_err(|_| bad())?;
+    if !(2000..=2200).contains(&first.year()) {
+        return Err(bad());
+    }
     let parts = db::stats_parts(&state.pool, first, first.last_of_month()).await?;
     let areas = parts.areas.clone();
     let mut sites: BTreeMap<String, queue_core::stats::Aggregate> = BTreeMap::new();

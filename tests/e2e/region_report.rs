@@ -224,7 +224,7 @@ async fn areas_and_the_regions_funder_report() {
     hub_cli(&db, &["area", "grosseto", "--site", &format!("{GROSSETO},furgone-pistoia")]);
 
     // Bad months and wrong callers change nothing and say why.
-    for bad in ["2026-13", "2026-1", "26-01", "abc", "", "2026-01-01"] {
+    for bad in ["2026-13", "2026-1", "26-01", "abc", "", "2026-01-01", "0000-01", "9999-12"] {
         let (st, b) = get(format!("/hub/v1/report?month={bad}")).await;
         assert_eq!(st, StatusCode::BAD_REQUEST, "{bad}: {b}");
         assert_eq!(b["error"]["code"], "bad_request", "{b}");
