@@ -173,7 +173,7 @@ async fn fleet_page_for(state: &HubState) -> Result<Response, HubApiError> {
                         th { "Origine" } th { "Sedi" } th { "Collegata" } th { "Ultimo contatto (s fa)" }
                         th { "Eventi ricevuti" } th { "Da inviare" } th { "Il più vecchio da inviare (s)" }
                         th { "Versione" } th { "Buco" } th { "Configurazione pubblicata" }
-                        th { "Configurazione in uso" } th { "Stato configurazione" } th { "Dispositivi" }
+                        th { "Configurazione in uso" } th { "Stato configurazione" }
                     } }
                     tbody {
                         @for o in &rows {
@@ -195,16 +195,27 @@ async fn fleet_page_for(state: &HubState) -> Result<Response, HubApiError> {
                                 td { (cell(&o["published"]["version"])) }
                                 td { (cell(&o["config"]["running"]["version"])) }
                                 td { (config_state_it(o)) }
-                                td {
-                                    @if o["devices"].as_array().is_none_or(|d| d.is_empty()) { "—" }
-                                    @for d in o["devices"].as_array().into_iter().flatten() {
-                                        div {
-                                            (cell(&d["name"])) " (" (cell(&d["kind"])) "): "
-                                            (d["problem"].as_str().unwrap_or("ok"))
-                                            @if let Some(p) = d["printer"].as_str() { ", stampante " (p) }
-                                            @if let Some(p) = d["sound"].as_str() { ", suono " (p) }
-                                        }
+                            }
+                        }
+                    }
+                }
+                // The devices apart: a wide fleet table would not fit a laptop's screen.
+                table {
+                    caption { "Dispositivi (come la sede li ha segnalati)" }
+                    thead { tr {
+                        th { "Origine" } th { "Sede" } th { "Dispositivo" } th { "Tipo" } th { "Stato" }
+                        th { "Stampante" } th { "Suono" } th { "Versione" }
+                    } }
+                    tbody {
+                        @for o in &rows {
+                            @for d in o["devices"].as_array().into_iter().flatten() {
+                                tr {
+                                    td { (cell(&o["origin"])) } td { (cell(&d["site"])) } td { (cell(&d["name"])) }
+                                    td { (cell(&d["kind"])) } td {
+                                        @if let Some(p) = d["problem"].as_str() { (p) }
+                                        @else if d["last_seen_ms"].is_null() { "mai sentito" } @else { "ok" }
                                     }
+                                    td { (cell(&d["printer"])) } td { (cell(&d["sound"])) } td { (cell(&d["version"])) }
                                 }
                             }
                         }
@@ -736,7 +747,7 @@ async fn report_page(State(state): State<HubState>, headers: HeaderMap, Query(q)
 }
 
 /// The hub pages' look: readable tables, enough contrast.
-const PAGE_STYLE: &str = "body{font-family:sans-serif;margin:1.5rem;color:#111;background:#fff}\
+const PAGE_STYLE: &str = "body{font-family:sans-serif;margin:1.5rem;color:#111;background:#fff;font-size:.95rem}\
 table{border-collapse:collapse;margin:1rem 0}caption{text-align:left;font-weight:bold;padding:.3rem 0}\
 th,td{border:1px solid #888;padding:.3rem .6rem;text-align:left;vertical-align:top}thead th{background:#e8e8e8}\
 a{color:#0645ad}";
