@@ -15,6 +15,7 @@ pub mod model;
 pub mod routing;
 pub mod rules;
 pub mod stats;
+pub mod store;
 pub mod wire;
 
 pub use engine::{Availability, Command, Engine, OpenAlert, Projections};
