@@ -247,23 +247,23 @@ pub enum RecordError<E> {
 }
 
 /// Execute one command and put its events and the rows they change into `group`: what the writer
-/// does for a command, without the server's own records (idempotency, bookings, print jobs). New
-/// tickets get the token hash `token_hash` (for tests and the simulator, any string). Returns the
-/// events with their sequence numbers.
+/// does for a command, without the server's own records (idempotency, bookings, print jobs). A new
+/// ticket is stored with `token_hash` (unique per ticket; the simulator and tests use its id).
+/// Returns the events with their sequence numbers.
 pub fn record<G: Group>(
     engine: &mut Engine,
     group: &mut G,
     cmd: Command,
     actor: &Actor,
     now: Timestamp,
-    token_hash: &str,
+    token_hash: Option<&str>,
 ) -> Result<Vec<(u64, Event)>, RecordError<G::Error>> {
     let mut before = Before::capture(engine, &cmd);
     let events = engine.execute(cmd, actor, now)?;
     let mut out = Vec::with_capacity(events.len());
     for e in events {
         let seq = group.append(&e).map_err(RecordError::Store)?;
-        let (_, changes) = before.changes(engine, &e, Some(token_hash))?;
+        let (_, changes) = before.changes(engine, &e, token_hash)?;
         for c in &changes {
             group.put(c).map_err(RecordError::Store)?;
         }
