@@ -26,17 +26,35 @@ use std::collections::{BTreeMap, VecDeque};
 pub enum Change {
     /// A new ticket, with the hash of its token (computed by the caller; a store keeps only the
     /// hash, to find the ticket by its token).
-    Issued { ticket: Ticket, token_hash: String },
+    Issued {
+        ticket: Ticket,
+        token_hash: String,
+    },
     /// A ticket's latest state; for a finished ticket (which the engine lets go) its last state.
     Ticket(Ticket),
     Desk(DeskState),
-    Counter { site: SiteId, service: ServiceId, counter: Counter },
-    ServiceTimes { site: SiteId, service: ServiceId, recent: VecDeque<u32> },
+    Counter {
+        site: SiteId,
+        service: ServiceId,
+        counter: Counter,
+    },
+    ServiceTimes {
+        site: SiteId,
+        service: ServiceId,
+        recent: VecDeque<u32>,
+    },
     AlertRaised(OpenAlert),
     /// Taken by `by` (`staff:<username>`) at `at`: no longer open.
-    AlertAcked { id: String, at: Timestamp, by: String },
+    AlertAcked {
+        id: String,
+        at: Timestamp,
+        by: String,
+    },
     /// The last closing whose expiry ran (never lowered).
-    DayClosed { site: SiteId, closing: Timestamp },
+    DayClosed {
+        site: SiteId,
+        closing: Timestamp,
+    },
 }
 
 /// A store of one origin (a site's server): the event log, its projections and the outbox.
@@ -365,11 +383,14 @@ impl Store for MemoryStore {
     type Group<'a> = MemoryGroup<'a>;
 
     fn load(&self) -> Result<Projections, InjectedFailure> {
-        let open = |t: &&Ticket| matches!(t.status, Status::Waiting | Status::Called | Status::Serving | Status::OnHold);
+        let open =
+            |t: &&Ticket| matches!(t.status, Status::Waiting | Status::Called | Status::Serving | Status::OnHold);
         let mut alerts: Vec<OpenAlert> =
             self.alerts.values().filter(|(_, acked)| acked.is_none()).map(|(a, _)| a.clone()).collect();
         // As SQLite orders them: by the millisecond raised, then id.
-        alerts.sort_by(|a, b| (a.raised_at.as_millisecond(), &a.alert.id).cmp(&(b.raised_at.as_millisecond(), &b.alert.id)));
+        alerts.sort_by(|a, b| {
+            (a.raised_at.as_millisecond(), &a.alert.id).cmp(&(b.raised_at.as_millisecond(), &b.alert.id))
+        });
         Ok(Projections {
             tickets: self.tickets.values().filter(open).cloned().collect(),
             desks: self.desks.values().cloned().collect(),

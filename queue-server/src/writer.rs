@@ -19,8 +19,8 @@ use crate::metrics::Metrics;
 use crate::views;
 use config::Config;
 use jiff::Timestamp;
-use queue_core::wire::{CallView, TicketView};
 use queue_core::store::{self as core_store, Group, Store};
+use queue_core::wire::{CallView, TicketView};
 use queue_core::{Actor, Command, Engine, Event, EventKind, QueueError, SiteId, Status, Ticket, TicketId};
 use rusqlite::Connection;
 use std::collections::{BTreeSet, HashMap, VecDeque};
@@ -644,7 +644,15 @@ fn step(
             }
             other => other.body(),
         };
-        db::store_idempotent_reply(group.tx(), &idem.scope, &idem.key, &idem.request_hash, outcome.status(), &stored, now)?;
+        db::store_idempotent_reply(
+            group.tx(),
+            &idem.scope,
+            &idem.key,
+            &idem.request_hash,
+            outcome.status(),
+            &stored,
+            now,
+        )?;
     }
     Ok(StepOut { outcome, events: out, changed: changed || exec.idempotency.is_some() })
 }

@@ -55,6 +55,23 @@ fn the_estimate_is_unbiased_and_rarely_too_short() {
     assert!(worst_old < -0.3, "the old estimator was biased: {worst_old}");
 }
 
+/// The day is recorded through the store boundary: the store holds the run's events numbered 1, 2,
+/// 3 …, and its projections give the final state back (every ticket served: none open).
+#[test]
+fn the_day_is_recorded_through_the_memory_store() {
+    use queue_core::store::Store;
+    let plan = Plan::mmc(2, 0.7, 300.0, 300, 11);
+    let r = run(&plan);
+    let stored: Vec<_> = r.store.events().map(|(seq, e)| (seq, e.clone())).collect();
+    assert_eq!(stored.len(), r.events.len());
+    assert!(stored.iter().map(|(seq, _)| *seq).eq(1..=r.events.len() as u64));
+    assert!(stored.iter().map(|(_, e)| e).eq(r.events.iter()));
+    let outbox = r.store.events_after(0, usize::MAX).unwrap();
+    assert_eq!(outbox.len(), r.events.len());
+    let restored = queue_core::Engine::restore(plan.rules(), r.store.load().unwrap());
+    assert!(restored.state().tickets.is_empty(), "the queue is served out");
+}
+
 /// No desk open: no number; the estimate comes once a desk opens.
 #[test]
 fn no_desk_open_no_estimate() {

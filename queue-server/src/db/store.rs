@@ -103,8 +103,8 @@ mod tests {
     use queue_core::event::Alert;
     use queue_core::store::{MemoryStore, RecordError, record};
     use queue_core::{
-        Actor, Command, DeskId, DeskRules, DeskStatus, Engine, Priority, Role, Rules, ServiceId, ServiceRules,
-        SiteId, SiteRules, StaffId, Status, TicketId,
+        Actor, Command, DeskId, DeskRules, DeskStatus, Engine, Priority, Role, Rules, ServiceId, ServiceRules, SiteId,
+        SiteRules, StaffId, Status, TicketId,
     };
 
     const SITE: &str = "s1";
@@ -183,7 +183,8 @@ mod tests {
         let any_ticket = pick(issued, a).unwrap_or_else(|| TicketId::from("none"));
         let ticket = |st: &[Status]| pick(&with(st), a).unwrap_or_else(|| any_ticket.clone());
         let desk = DeskId::from(DESKS[usize::from(a) % DESKS.len()]);
-        let staff = Actor::Staff { id: StaffId::from(STAFF[usize::from(b) % STAFF.len()]), role: Role::Admin, sites: vec![] };
+        let staff =
+            Actor::Staff { id: StaffId::from(STAFF[usize::from(b) % STAFF.len()]), role: Role::Admin, sites: vec![] };
         let cmd = match kind {
             0..=4 => {
                 let id = TicketId::new(format!("t{:03}", issued.len() + 1));
@@ -225,7 +226,10 @@ mod tests {
             12 => Command::NoShow { ticket: ticket(&[Status::Called]) },
             13 => Command::Cancel { ticket: ticket(&[Status::Waiting]) },
             14 => Command::Hold { ticket: ticket(&[Status::Called, Status::Serving]) },
-            15 => Command::Return { ticket: ticket(&[Status::Called, Status::Serving, Status::OnHold]), keep_position: b % 2 == 0 },
+            15 => Command::Return {
+                ticket: ticket(&[Status::Called, Status::Serving, Status::OnHold]),
+                keep_position: b % 2 == 0,
+            },
             16 => Command::Transfer {
                 ticket: ticket(&[Status::Called, Status::Serving]),
                 service: Some(ServiceId::from(SERVICES[usize::from(b) % 2])),
