@@ -11,6 +11,7 @@ pub mod error;
 pub mod estimate;
 pub mod event;
 pub mod ids;
+pub mod ingest;
 pub mod model;
 pub mod routing;
 pub mod rules;
