@@ -133,8 +133,13 @@ mod tests {
         }
     }
 
-    /// `(watermark, applied, duplicates, gap)` of each push, in order, to one hub.
-    fn check(pushes: &[(&[u64], &[[u64; 2]])], want: &[(u64, u64, u64, Option<(u64, u64)>)]) {
+    /// A push: its sequence numbers and forgotten runs.
+    type Push<'a> = (&'a [u64], &'a [[u64; 2]]);
+    /// `(watermark, applied, duplicates, gap as (expected, got))` of an answer.
+    type Answer = (u64, u64, u64, Option<(u64, u64)>);
+
+    /// The answers of `pushes`, in order, to one hub.
+    fn check(pushes: &[Push<'_>], want: &[Answer]) {
         let hub = MemoryHub::new();
         let got: Vec<_> = pushes
             .iter()
