@@ -57,6 +57,16 @@ pub enum Change {
     },
 }
 
+impl Change {
+    /// The ticket a change stores, if it stores one.
+    pub fn ticket(&self) -> Option<&Ticket> {
+        match self {
+            Change::Issued { ticket, .. } | Change::Ticket(ticket) => Some(ticket),
+            _ => None,
+        }
+    }
+}
+
 /// A store of one origin (a site's server): the event log, its projections and the outbox.
 pub trait Store {
     type Error: std::error::Error + Send + Sync + 'static;
@@ -84,7 +94,7 @@ pub trait Group {
     /// Append an event, numbered with the origin's next gap-free sequence number (a group not
     /// committed gives its numbers back). Returns its sequence number in the log (the SSE id).
     fn append(&mut self, event: &Event) -> Result<u64, Self::Error>;
-    fn put(&mut self, change: &Change) -> Result<(), Self::Error>;
+    fn put(&mut self, change: Change) -> Result<(), Self::Error>;
     fn commit(self) -> Result<(), Self::Error>;
 }
 
@@ -138,14 +148,15 @@ impl Before {
         Before { ticket, tickets, desks }
     }
 
-    /// The rows event `e` (just executed by `engine`) changes, in the order to put them, and the
-    /// ticket it touched as stored. `token_hash` is the new ticket's, for `ticket.issued`.
+    /// The rows event `e` (just executed by `engine`) changes, in the order to put them; the ticket
+    /// it touched as stored is the one change with a ticket (`Change::ticket`). `token_hash` is the
+    /// new ticket's, for `ticket.issued`.
     pub fn changes(
         &mut self,
         engine: &Engine,
         e: &Event,
         token_hash: Option<&str>,
-    ) -> Result<(Option<Ticket>, Vec<Change>), Inconsistent> {
+    ) -> Result<Vec<Change>, Inconsistent> {
         let state = engine.state();
         let counter = |site: &SiteId, service: &ServiceId| {
             state.counters.get(&(site.clone(), service.clone())).map(|c| Change::Counter {
@@ -155,43 +166,33 @@ impl Before {
             })
         };
         let mut out = Vec::new();
-        let ticket = match &e.kind {
+        match &e.kind {
             EventKind::TicketIssued { ticket } => {
                 let token_hash =
                     token_hash.ok_or_else(|| Inconsistent("an issue came without its token".into()))?.to_owned();
-                let t = engine.ticket(&ticket.id).cloned().unwrap_or_else(|| (**ticket).clone());
+                let t = engine.ticket(&ticket.id).unwrap_or(ticket);
                 out.push(Change::Issued { ticket: t.clone(), token_hash });
                 out.extend(counter(&t.site, &t.service));
-                Some(t)
             }
-            EventKind::CapLifted { service, .. } => {
-                out.extend(counter(&e.site, service));
-                None
-            }
+            EventKind::CapLifted { service, .. } => out.extend(counter(&e.site, service)),
             EventKind::AlertRaised { alert } => {
                 out.extend(state.alerts.get(&alert.id).cloned().map(Change::AlertRaised));
-                None
             }
             EventKind::AlertAcknowledged { alert } => {
                 let by = e.actor.as_ref().map(ToString::to_string).unwrap_or_default();
                 out.push(Change::AlertAcked { id: alert.clone(), at: e.at, by });
-                None
             }
             EventKind::DayClosed { closing } => {
                 out.push(Change::DayClosed { site: e.site.clone(), closing: *closing });
-                None
             }
-            kind => match kind.ticket_id() {
-                Some(id) => {
+            kind => {
+                if let Some(id) = kind.ticket_id() {
                     let t = match engine.ticket(id) {
                         Some(t) => t.clone(),
                         None => {
                             // Finished: the engine let it go; store its last state.
-                            let mut t = self
-                                .tickets
-                                .get(id)
-                                .cloned()
-                                .ok_or_else(|| Inconsistent(format!("ticket {id} vanished")))?;
+                            let mut t =
+                                self.tickets.remove(id).ok_or_else(|| Inconsistent(format!("ticket {id} vanished")))?;
                             t.status = match kind {
                                 EventKind::TicketDone { .. } => Status::Done,
                                 EventKind::TicketNoShow { .. } => Status::NoShow,
@@ -214,12 +215,10 @@ impl Before {
                             t
                         }
                     };
-                    out.push(Change::Ticket(t.clone()));
-                    Some(t)
+                    out.push(Change::Ticket(t));
                 }
-                None => None,
-            },
-        };
+            }
+        }
         // Desks whose state this event changed: the event's desk and the desk the ticket left.
         let left = self.ticket.as_ref().and_then(|b| b.desk.clone());
         for d in e.kind.desk_id().cloned().into_iter().chain(left) {
@@ -233,7 +232,7 @@ impl Before {
                 None => out.push(Change::Desk(now.clone())),
             }
         }
-        Ok((ticket, out))
+        Ok(out)
     }
 }
 
@@ -281,8 +280,7 @@ pub fn record<G: Group>(
     let mut out = Vec::with_capacity(events.len());
     for e in events {
         let seq = group.append(&e).map_err(RecordError::Store)?;
-        let (_, changes) = before.changes(engine, &e, token_hash)?;
-        for c in &changes {
+        for c in before.changes(engine, &e, token_hash)? {
             group.put(c).map_err(RecordError::Store)?;
         }
         out.push((seq, e));
@@ -297,8 +295,9 @@ pub fn record<G: Group>(
 /// (nothing of their group is kept), for tests of the failure rule.
 #[derive(Debug, Clone, Default)]
 pub struct MemoryStore {
-    /// `(seq, origin_seq, event)`, in order.
-    events: Vec<(u64, u64, Event)>,
+    /// In order; the event at index `i` has sequence number and origin sequence number `i + 1`.
+    events: Vec<Event>,
+    /// Open tickets (a finished one is of no use to `load`; an undone one is put again).
     tickets: BTreeMap<TicketId, Ticket>,
     desks: BTreeMap<DeskId, DeskState>,
     counters: BTreeMap<(SiteId, ServiceId), Counter>,
@@ -306,7 +305,6 @@ pub struct MemoryStore {
     /// Every alert raised, and when and by whom it was taken.
     alerts: BTreeMap<String, (OpenAlert, Option<(Timestamp, String)>)>,
     day_closed: BTreeMap<SiteId, Timestamp>,
-    last_origin: u64,
     acked: u64,
     contact: Option<Timestamp>,
     failing: u32,
@@ -327,7 +325,7 @@ impl MemoryStore {
     }
     /// Every event with its sequence number, in order.
     pub fn events(&self) -> impl Iterator<Item = (u64, &Event)> {
-        self.events.iter().map(|(seq, _, e)| (*seq, e))
+        self.events.iter().zip(1..).map(|(e, seq)| (seq, e))
     }
     /// The hub's watermark and when it last answered.
     pub fn acked(&self) -> (u64, Option<Timestamp>) {
@@ -336,13 +334,11 @@ impl MemoryStore {
 
     fn apply(&mut self, c: Change) {
         match c {
-            Change::Issued { ticket, .. } => {
-                self.tickets.insert(ticket.id.clone(), ticket);
-            }
-            Change::Ticket(t) => {
-                // An update: a ticket never issued is not created (as SQL's UPDATE).
-                if let Some(slot) = self.tickets.get_mut(&t.id) {
-                    *slot = t;
+            Change::Issued { ticket: t, .. } | Change::Ticket(t) => {
+                if matches!(t.status, Status::Waiting | Status::Called | Status::Serving | Status::OnHold) {
+                    self.tickets.insert(t.id.clone(), t);
+                } else {
+                    self.tickets.remove(&t.id);
                 }
             }
             Change::Desk(d) => {
@@ -383,8 +379,6 @@ impl Store for MemoryStore {
     type Group<'a> = MemoryGroup<'a>;
 
     fn load(&self) -> Result<Projections, InjectedFailure> {
-        let open =
-            |t: &&Ticket| matches!(t.status, Status::Waiting | Status::Called | Status::Serving | Status::OnHold);
         let mut alerts: Vec<OpenAlert> =
             self.alerts.values().filter(|(_, acked)| acked.is_none()).map(|(a, _)| a.clone()).collect();
         // As SQLite orders them: by the millisecond raised, then id.
@@ -392,7 +386,7 @@ impl Store for MemoryStore {
             (a.raised_at.as_millisecond(), &a.alert.id).cmp(&(b.raised_at.as_millisecond(), &b.alert.id))
         });
         Ok(Projections {
-            tickets: self.tickets.values().filter(open).cloned().collect(),
+            tickets: self.tickets.values().cloned().collect(),
             desks: self.desks.values().cloned().collect(),
             counters: self.counters.clone(),
             service_times: self.service_times.clone(),
@@ -402,7 +396,7 @@ impl Store for MemoryStore {
     }
 
     fn last_seq(&self) -> Result<u64, InjectedFailure> {
-        Ok(self.events.last().map_or(0, |(seq, _, _)| *seq))
+        Ok(self.events.len() as u64)
     }
 
     fn begin(&mut self) -> Result<MemoryGroup<'_>, InjectedFailure> {
@@ -410,12 +404,12 @@ impl Store for MemoryStore {
     }
 
     fn events_after(&self, origin_seq: u64, limit: usize) -> Result<Vec<(u64, Event)>, InjectedFailure> {
-        let from = self.events.partition_point(|(_, o, _)| *o <= origin_seq);
-        Ok(self.events[from..].iter().take(limit).map(|(_, o, e)| (*o, e.clone())).collect())
+        let from = usize::try_from(origin_seq).unwrap_or(usize::MAX).min(self.events.len());
+        Ok(self.events[from..].iter().zip(origin_seq + 1..).take(limit).map(|(e, o)| (o, e.clone())).collect())
     }
 
     fn acknowledge(&mut self, watermark: u64, now: Timestamp) -> Result<u64, InjectedFailure> {
-        self.acked = self.acked.max(watermark.min(self.last_origin));
+        self.acked = self.acked.max(watermark.min(self.events.len() as u64));
         self.contact = Some(now);
         Ok(self.acked)
     }
@@ -426,12 +420,11 @@ impl Group for MemoryGroup<'_> {
 
     fn append(&mut self, event: &Event) -> Result<u64, InjectedFailure> {
         self.events.push(event.clone());
-        let last = self.store.events.last().map_or(0, |(seq, _, _)| *seq);
-        Ok(last + self.events.len() as u64)
+        Ok((self.store.events.len() + self.events.len()) as u64)
     }
 
-    fn put(&mut self, change: &Change) -> Result<(), InjectedFailure> {
-        self.changes.push(change.clone());
+    fn put(&mut self, change: Change) -> Result<(), InjectedFailure> {
+        self.changes.push(change);
         Ok(())
     }
 
@@ -441,11 +434,7 @@ impl Group for MemoryGroup<'_> {
             store.failing -= 1;
             return Err(InjectedFailure);
         }
-        for e in events {
-            let seq = store.events.last().map_or(0, |(seq, _, _)| *seq) + 1;
-            store.last_origin += 1;
-            store.events.push((seq, store.last_origin, e));
-        }
+        store.events.extend(events);
         for c in changes {
             store.apply(c);
         }

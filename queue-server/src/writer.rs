@@ -19,7 +19,7 @@ use crate::metrics::Metrics;
 use crate::views;
 use config::Config;
 use jiff::Timestamp;
-use queue_core::store::{self as core_store, Group, Store};
+use queue_core::store::{self as core_store, Change, Group, Store};
 use queue_core::wire::{CallView, TicketView};
 use queue_core::{Actor, Command, Engine, Event, EventKind, QueueError, SiteId, Status, Ticket, TicketId};
 use rusqlite::Connection;
@@ -556,10 +556,11 @@ fn step(
     for e in events {
         let seq = group.append(&e)?;
         *next_seq = seq;
-        let (ticket, changes) = before
+        let changes = before
             .changes(engine, &e, token_hash.as_deref())
             .map_err(|e| StepErr::Storage(db::DbError::Inconsistent(e.0)))?;
-        for c in &changes {
+        let ticket = changes.iter().find_map(Change::ticket).cloned();
+        for c in changes {
             group.put(c)?;
         }
         // An appointment's no-show frees its booking's slot and counts it missed (undone: kept).

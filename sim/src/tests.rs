@@ -61,14 +61,18 @@ fn the_estimate_is_unbiased_and_rarely_too_short() {
 fn the_day_is_recorded_through_the_memory_store() {
     use queue_core::store::Store;
     let plan = Plan::mmc(2, 0.7, 300.0, 300, 11);
-    let r = run(&plan);
-    let stored: Vec<_> = r.store.events().map(|(seq, e)| (seq, e.clone())).collect();
-    assert_eq!(stored.len(), r.events.len());
-    assert!(stored.iter().map(|(seq, _)| *seq).eq(1..=r.events.len() as u64));
-    assert!(stored.iter().map(|(_, e)| e).eq(r.events.iter()));
-    let outbox = r.store.events_after(0, usize::MAX).unwrap();
-    assert_eq!(outbox.len(), r.events.len());
-    let restored = queue_core::Engine::restore(plan.rules(), r.store.load().unwrap());
+    let r = run_recorded(&plan);
+    let store = r.store.as_ref().unwrap();
+    let stored: Vec<_> = store.events().map(|(seq, e)| (seq, e.clone())).collect();
+    assert!(stored.len() > 1000);
+    assert!(stored.iter().map(|(seq, _)| *seq).eq(1..=stored.len() as u64));
+    assert!(stored.iter().map(|(_, e)| e).eq(&r.events));
+    assert!(store.events_after(0, usize::MAX).unwrap().eq(&stored));
+    assert_eq!(store.events_after(10, 5).unwrap(), stored[10..15]);
+    assert_eq!(store.last_seq().unwrap(), stored.len() as u64);
+    // Recording changes nothing of the simulation.
+    assert_eq!(run(&plan).events, r.events);
+    let restored = queue_core::Engine::restore(plan.rules(), store.load().unwrap());
     assert!(restored.state().tickets.is_empty(), "the queue is served out");
 }
 

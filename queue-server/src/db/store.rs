@@ -69,9 +69,9 @@ impl Group for SqliteGroup<'_> {
         super::insert_event(&self.tx, event)
     }
 
-    fn put(&mut self, change: &Change) -> Result<()> {
+    fn put(&mut self, change: Change) -> Result<()> {
         let tx = &self.tx;
-        match change {
+        match &change {
             Change::Issued { ticket, token_hash } => super::insert_ticket(tx, ticket, token_hash),
             Change::Ticket(t) => super::update_ticket(tx, t),
             Change::Desk(d) => super::upsert_desk(tx, d),
