@@ -1,37 +1,36 @@
-//! A hub that acknowledges on loopback, for measuring what the relay costs a site: it keeps each
-//! origin's watermark as the real hub does (`envelope::contiguous_with`, forgotten runs included)
-//! and stores nothing, so the figures are the site's, not PostgreSQL's.
+//! A hub that acknowledges on loopback, for measuring what the relay costs a site: a
+//! `queue_core::ingest::MemoryHub` (each origin's watermark by the rule the real hub keeps,
+//! `ingest::admit`, forgotten runs included) behind the hub's route. It stores no events, so the
+//! figures are the site's, not PostgreSQL's.
 
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
-use queue_core::envelope::{Batch, IngestReply, contiguous_with};
+use queue_core::envelope::{Batch, IngestReply};
+use queue_core::ingest::MemoryHub;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
 
 #[derive(Default)]
 pub struct Acks {
-    watermark: Mutex<u64>,
+    hub: MemoryHub,
     pub pushes: AtomicU64,
     pub events: AtomicU64,
 }
 
 impl Acks {
+    /// The highest watermark of any origin (the bench has one).
     pub fn watermark(&self) -> u64 {
-        *self.watermark.lock().unwrap_or_else(|e| e.into_inner())
+        self.hub.watermarks().into_iter().max().unwrap_or(0)
     }
 }
 
 async fn ingest(State(acks): State<Arc<Acks>>, Json(batch): Json<Batch>) -> Json<IngestReply> {
-    let seqs: Vec<u64> = batch.events.iter().map(|e| e.seq).collect();
-    let mut w = acks.watermark.lock().unwrap_or_else(|e| e.into_inner());
-    let (to, gap, _) = contiguous_with(*w, &seqs, &batch.forgotten);
-    let applied = seqs.iter().filter(|s| **s > *w && **s <= to).count() as u64;
-    *w = to;
+    let reply = acks.hub.ingest_now(&batch.origin, &batch, jiff::Timestamp::now());
     acks.pushes.fetch_add(1, Ordering::Relaxed);
-    acks.events.fetch_add(applied, Ordering::Relaxed);
-    Json(IngestReply { origin: batch.origin, watermark: to, applied, duplicates: seqs.len() as u64 - applied, gap })
+    acks.events.fetch_add(reply.applied, Ordering::Relaxed);
+    Json(reply)
 }
 
 /// Serve on an ephemeral loopback port; returns its URL and the counters.

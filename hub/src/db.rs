@@ -257,6 +257,24 @@ pub async fn ingest(pool: &Pool, origin: &str, batch: &Batch, now_ms: i64) -> Re
     })
 }
 
+/// The PostgreSQL hub behind the ingest boundary (`queue_core::ingest::Ingest`): [`ingest`], whose
+/// watermark rule is `queue_core::ingest::admit`'s (one transaction per batch, the origin's row
+/// locked; enrolment and the sites an origin may write checked first).
+#[derive(Clone)]
+pub struct PgHub(pub Pool);
+
+impl queue_core::ingest::Ingest for PgHub {
+    type Error = HubError;
+    fn ingest(
+        &self,
+        origin: &str,
+        batch: &Batch,
+        now: jiff::Timestamp,
+    ) -> impl Future<Output = Result<IngestReply>> + Send {
+        ingest(&self.0, origin, batch, now.as_millisecond())
+    }
+}
+
 /// One enrolled origin as the fleet page shows it.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Origin {

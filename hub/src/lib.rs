@@ -134,7 +134,9 @@ async fn ingest(
             format!("this key writes origin {origin}, not {}", batch.origin),
         ));
     }
-    let reply = db::ingest(&state.pool, &origin, &batch, now_ms()).await?;
+    // Through the hub's store boundary (`queue_core::ingest::Ingest`, PostgreSQL here).
+    use queue_core::ingest::Ingest as _;
+    let reply = db::PgHub(state.pool.clone()).ingest(&origin, &batch, jiff::Timestamp::now()).await?;
     if let Some(g) = reply.gap {
         tracing::warn!(origin, expected = g.expected, got = g.got, "gap in an origin's events: not applied past it");
     }

@@ -11,10 +11,12 @@ pub mod error;
 pub mod estimate;
 pub mod event;
 pub mod ids;
+pub mod ingest;
 pub mod model;
 pub mod routing;
 pub mod rules;
 pub mod stats;
+pub mod store;
 pub mod wire;
 
 pub use engine::{Availability, Command, Engine, OpenAlert, Projections};

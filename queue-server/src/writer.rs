@@ -6,17 +6,24 @@
 //! If a transaction fails (disk full, I/O error), every change of the batch is answered
 //! 503 and the engine is reloaded from the database: nothing unacknowledged is kept,
 //! nothing acknowledged is lost.
+//!
+//! Storage goes through `queue_core::store` (`db::store::SqliteStore`): a batch is one `Group`,
+//! each command's events are appended and the rows they change (`store::Before::changes`) put;
+//! the server's own records (idempotency, booking claims, print jobs) go into the same
+//! transaction (`SqliteGroup::tx`).
 
 use crate::db;
+use crate::db::store::{SqliteGroup, SqliteStore};
 use crate::hub::{Hub, Msg};
 use crate::metrics::Metrics;
 use crate::views;
 use config::Config;
 use jiff::Timestamp;
+use queue_core::store::{self as core_store, Change, Group, Store};
 use queue_core::wire::{CallView, TicketView};
 use queue_core::{Actor, Command, Engine, Event, EventKind, QueueError, SiteId, Status, Ticket, TicketId};
 use rusqlite::Connection;
-use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::sync::Arc;
 use tokio::sync::{mpsc, oneshot};
 
@@ -182,7 +189,7 @@ impl Writer {
 
 struct QueueActor {
     cfg: Arc<Config>,
-    conn: Connection,
+    store: SqliteStore,
     engine: Engine,
     hub: Arc<Hub>,
     metrics: Arc<Metrics>,
@@ -197,6 +204,11 @@ pub fn load_engine(cfg: &Config, conn: &Connection) -> db::Result<Engine> {
     Ok(Engine::restore(cfg.rules(), s))
 }
 
+/// Load the engine from a store's projections.
+fn restore<S: Store>(cfg: &Config, store: &S) -> Result<Engine, S::Error> {
+    Ok(Engine::restore(cfg.rules(), store.load()?))
+}
+
 /// Start the actor thread. It stops when every `Writer` is dropped, after finishing its jobs.
 pub fn start(
     cfg: Arc<Config>,
@@ -205,18 +217,20 @@ pub fn start(
     metrics: Arc<Metrics>,
     clock: Clock,
 ) -> anyhow::Result<(Writer, std::thread::JoinHandle<()>)> {
-    let engine = load_engine(&cfg, &conn)?;
-    let last_event_id = db::max_event_seq(&conn)?;
+    let store = SqliteStore::new(conn);
+    let engine = restore(&cfg, &store)?;
+    let last_event_id = store.last_seq()?;
+    let conn = store.conn();
     let mut recent_calls = HashMap::new();
     for site in &cfg.sites {
         let mut calls = VecDeque::new();
-        for (_, e, t) in db::recent_calls(&conn, &site.id, RECENT_CALLS * 2)?.into_iter().rev() {
+        for (_, e, t) in db::recent_calls(conn, &site.id, RECENT_CALLS * 2)?.into_iter().rev() {
             note_call(&cfg, &mut calls, &e, &t);
         }
         recent_calls.insert(site.id.clone(), calls);
     }
     let (tx, rx) = mpsc::channel(16 * 1024);
-    let mut actor = QueueActor { cfg, conn, engine, hub, metrics, clock, recent_calls, last_event_id };
+    let mut actor = QueueActor { cfg, store, engine, hub, metrics, clock, recent_calls, last_event_id };
     let handle = std::thread::Builder::new()
         .name("queue-writer".into())
         .spawn(move || actor.run(rx))
@@ -261,10 +275,6 @@ fn target_status(cmd: &Command) -> Option<(&TicketId, Status)> {
     })
 }
 
-fn command_ticket(cmd: &Command) -> Option<&TicketId> {
-    target_status(cmd).map(|(t, _)| t)
-}
-
 struct Pending {
     reply: Reply,
     result: Result<Outcome, ExecError>,
@@ -282,7 +292,7 @@ impl QueueActor {
         }
         *next = now + std::time::Duration::from_secs(3600);
         let at = (self.clock)();
-        match db::purge_expired(&self.conn, at) {
+        match db::purge_expired(self.store.conn(), at) {
             Ok(n) if n > 0 => tracing::info!(purged = n, "purged old idempotency records and sessions"),
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "housekeeping failed; will retry in an hour"),
@@ -325,7 +335,7 @@ impl QueueActor {
                 let live = Live {
                     cfg: &self.cfg,
                     engine: &self.engine,
-                    conn: &self.conn,
+                    conn: self.store.conn(),
                     recent_calls: &self.recent_calls,
                     last_event_id: self.last_event_id,
                     now: (self.clock)(),
@@ -345,14 +355,13 @@ impl QueueActor {
         let mut msgs: Vec<(SiteId, Msg)> = Vec::new();
         let mut calls: Vec<(SiteId, Event, Ticket)> = Vec::new();
         let mut sites = BTreeSet::new();
-        // IMMEDIATE: take the write lock first (waiting out a login's session insert on its own
-        // connection) rather than fail with SQLITE_BUSY when a read snapshot cannot be upgraded.
-        let tx = match self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate) {
-            Ok(tx) => tx,
+        // One group (`BEGIN IMMEDIATE`) for the whole batch.
+        let mut group = match self.store.begin() {
+            Ok(group) => group,
             Err(e) => {
                 // Logged once per request at the HTTP edge; counted here.
                 self.metrics.commit_failures.inc();
-                let e = Arc::new(db::DbError::from(e));
+                let e = Arc::new(e);
                 for (_, reply) in execs {
                     let _ = reply.send(Err(ExecError::Storage(e.clone())));
                 }
@@ -366,7 +375,7 @@ impl QueueActor {
                 pending.push(Pending { reply, result: Err(ExecError::Storage(f.clone())), changed: true });
                 continue;
             }
-            let step = step(&self.cfg, &mut self.engine, &tx, exec, (self.clock)(), &mut next_seq);
+            let step = step(&self.cfg, &mut self.engine, &mut group, exec, (self.clock)(), &mut next_seq);
             match step {
                 Ok(StepOut { outcome, events, changed }) => {
                     for (seq, e, t, pos, desk) in events {
@@ -396,18 +405,18 @@ impl QueueActor {
             }
         }
         if failure.is_none() {
-            if let Err(e) = tx.commit() {
-                failure = Some(Arc::new(e.into()));
+            if let Err(e) = group.commit() {
+                failure = Some(Arc::new(e));
             }
         } else {
-            // Dropping the transaction rolls it back.
-            drop(tx);
+            // Dropping the group rolls it back.
+            drop(group);
         }
         if let Some(err) = failure {
             // The requests are answered 503 and log the failure at the edge; the reload is logged here.
             tracing::warn!(batch = n, "a batch failed; reloading the state from the database");
             self.metrics.commit_failures.inc();
-            match load_engine(&self.cfg, &self.conn) {
+            match restore(&self.cfg, &self.store) {
                 Ok(engine) => self.engine = engine,
                 Err(e) => tracing::error!(error = %e, "reloading state failed"),
             }
@@ -479,13 +488,13 @@ fn with_token(body: &str, token: &str) -> String {
 fn step(
     cfg: &Config,
     engine: &mut Engine,
-    tx: &rusqlite::Transaction<'_>,
+    group: &mut SqliteGroup<'_>,
     exec: Exec,
     now: Timestamp,
     next_seq: &mut u64,
 ) -> Result<StepOut, StepErr> {
     if let Some(idem) = &exec.idempotency
-        && let Some((status, body, request_hash)) = db::idempotent_reply(tx, &idem.scope, &idem.key)?
+        && let Some((status, body, request_hash)) = db::idempotent_reply(group.tx(), &idem.scope, &idem.key)?
     {
         // Records from before request hashes were kept have none: they answer as they did.
         if !request_hash.is_empty() && request_hash != idem.request_hash {
@@ -497,20 +506,8 @@ fn step(
         };
         return Ok(StepOut { outcome: Outcome::Replay { status, body }, events: vec![], changed: false });
     }
-    let before = command_ticket(&exec.cmd).and_then(|id| engine.ticket(id)).cloned();
-    // Tickets a command may finish, as they are now (the engine lets finished ones go): the one it
-    // names, or every ticket the end of the day may expire.
-    let mut befores: BTreeMap<TicketId, Ticket> = before.iter().map(|t| (t.id.clone(), t.clone())).collect();
-    if let Command::CloseDay { site } = &exec.cmd {
-        befores.extend(
-            engine
-                .state()
-                .tickets
-                .values()
-                .filter(|t| &t.site == site && matches!(t.status, Status::Waiting | Status::OnHold))
-                .map(|t| (t.id.clone(), t.clone())),
-        );
-    }
+    // What the command may change, as it is now (the engine lets finished tickets go).
+    let mut before = core_store::Before::capture(engine, &exec.cmd);
     let desk_cmd = match &exec.cmd {
         Command::OpenDesk { desk, .. }
         | Command::PauseDesk { desk }
@@ -518,19 +515,6 @@ fn step(
         | Command::CallNext { desk, .. } => Some(desk.clone()),
         _ => None,
     };
-    // The desks this command may change, as they are now: a desk whose stored row is already
-    // its state is not written again (a start changes the ticket, not its desk).
-    let transfer_desk = match &exec.cmd {
-        Command::Transfer { desk, .. } => desk.clone(),
-        _ => None,
-    };
-    let mut desks_stored: Vec<queue_core::DeskState> =
-        [desk_cmd.as_ref(), before.as_ref().and_then(|b| b.desk.as_ref())]
-            .into_iter()
-            .chain([transfer_desk.as_ref()])
-            .flatten()
-            .filter_map(|d| engine.desk(d).cloned())
-            .collect();
     let cmd_for_errors = exec.cmd.clone();
     let acked_alert = match &exec.cmd {
         Command::AckAlert { alert } => engine.state().alerts.get(alert).cloned(),
@@ -540,7 +524,7 @@ fn step(
     // transaction (the batch's other commands still commit).
     let claim = match (&exec.claim, &exec.cmd) {
         (Some(booking), Command::CheckIn(req)) => {
-            if !db::appointments::claim(tx, booking, req.id.as_str(), now)? {
+            if !db::appointments::claim(group.tx(), booking, req.id.as_str(), now)? {
                 return Err(StepErr::Refused(ExecError::CodeUsed));
             }
             Some(booking.clone())
@@ -551,14 +535,14 @@ fn step(
     if executed.is_err()
         && let Some(booking) = &claim
     {
-        db::appointments::unclaim(tx, booking, now)?;
+        db::appointments::unclaim(group.tx(), booking, now)?;
     }
     let events = match executed {
         Ok(ev) => ev,
         Err(QueueError::UnknownTicket(id)) => {
             // A finished ticket is not in the engine: explain with its stored state.
             if let (Some((_, to)), Some((number, from))) =
-                (target_status(&cmd_for_errors), db::ticket_status(tx, id.as_str())?)
+                (target_status(&cmd_for_errors), db::ticket_status(group.tx(), id.as_str())?)
             {
                 return Err(StepErr::Refused(QueueError::IllegalTransition { number, from, to }.into()));
             }
@@ -566,106 +550,29 @@ fn step(
         }
         Err(e) => return Err(StepErr::Refused(e.into())),
     };
+    let token_hash = exec.token.as_deref().map(crate::auth::secret_hash);
     let mut out = Vec::with_capacity(events.len());
     let mut touched_ticket: Option<Ticket> = None;
     for e in events {
-        let seq = db::insert_event(tx, &e)?;
+        let seq = group.append(&e)?;
         *next_seq = seq;
-        let ticket = match &e.kind {
-            EventKind::TicketIssued { ticket } => {
-                let token = exec.token.as_deref().ok_or_else(|| {
-                    StepErr::Storage(db::DbError::Inconsistent("an issue came without its token".into()))
-                })?;
-                let t = engine.ticket(&ticket.id).cloned().unwrap_or_else(|| (**ticket).clone());
-                db::insert_ticket(tx, &t, &crate::auth::secret_hash(token))?;
-                if let Some(c) = engine.state().counters.get(&(t.site.clone(), t.service.clone())) {
-                    db::upsert_counter(tx, &t.site, &t.service, c)?;
-                }
-                Some(t)
-            }
-            EventKind::CapLifted { service, .. } => {
-                if let Some(c) = engine.state().counters.get(&(e.site.clone(), service.clone())) {
-                    db::upsert_counter(tx, &e.site, service, c)?;
-                }
-                None
-            }
-            EventKind::AlertRaised { alert } => {
-                if let Some(open) = engine.state().alerts.get(&alert.id) {
-                    db::insert_alert(tx, open)?;
-                }
-                None
-            }
-            EventKind::AlertAcknowledged { alert } => {
-                let by = e.actor.as_ref().map(ToString::to_string).unwrap_or_default();
-                db::ack_alert(tx, alert, e.at, &by)?;
-                None
-            }
-            EventKind::DayClosed { closing } => {
-                db::upsert_day_closed(tx, &e.site, *closing)?;
-                None
-            }
-            kind => match kind.ticket_id() {
-                Some(id) => {
-                    let t = match engine.ticket(id) {
-                        Some(t) => t.clone(),
-                        None => {
-                            // Finished: the engine let it go; store its last state.
-                            let mut t = befores.get(id).cloned().ok_or_else(|| {
-                                StepErr::Storage(db::DbError::Inconsistent(format!("ticket {id} vanished")))
-                            })?;
-                            t.status = match kind {
-                                EventKind::TicketDone { .. } => Status::Done,
-                                EventKind::TicketNoShow { .. } => Status::NoShow,
-                                EventKind::TicketExpired { .. } => Status::Expired,
-                                _ => Status::Cancelled,
-                            };
-                            // A cancellation gives a place under the cap back: the counter changed.
-                            if t.status == Status::Cancelled
-                                && let Some(first) = t.journey.first()
-                                && let Some(c) = engine.state().counters.get(&(t.site.clone(), first.service.clone()))
-                            {
-                                db::upsert_counter(tx, &t.site, &first.service, c)?;
-                            }
-                            if let Some(times) = engine.state().service_times.get(&(t.site.clone(), t.service.clone()))
-                            {
-                                db::upsert_service_times(tx, &t.site, &t.service, times)?;
-                            }
-                            t
-                        }
-                    };
-                    db::update_ticket(tx, &t)?;
-                    Some(t)
-                }
-                None => None,
-            },
-        };
+        let changes = before
+            .changes(engine, &e, token_hash.as_deref())
+            .map_err(|e| StepErr::Storage(db::DbError::Inconsistent(e.0)))?;
+        let ticket = changes.iter().find_map(Change::ticket).cloned();
+        for c in changes {
+            group.put(c)?;
+        }
         // An appointment's no-show frees its booking's slot and counts it missed (undone: kept).
         if let Some(t) = ticket.as_ref().filter(|t| t.priority == queue_core::Priority::Appointment) {
             match &e.kind {
-                EventKind::TicketNoShow { .. } => db::appointments::ticket_outcome(tx, t.id.as_str(), true, e.at)?,
+                EventKind::TicketNoShow { .. } => {
+                    db::appointments::ticket_outcome(group.tx(), t.id.as_str(), true, e.at)?
+                }
                 EventKind::TicketReopened { status: Status::Called, .. } => {
-                    db::appointments::ticket_outcome(tx, t.id.as_str(), false, e.at)?
+                    db::appointments::ticket_outcome(group.tx(), t.id.as_str(), false, e.at)?
                 }
                 _ => {}
-            }
-        }
-        // Desks whose state this event changed: the event's desk and the desk the ticket left.
-        let mut desks: Vec<&queue_core::DeskId> = Vec::new();
-        if let Some(d) = e.kind.desk_id() {
-            desks.push(d);
-        }
-        if let Some(d) = before.as_ref().and_then(|b| b.desk.as_ref()) {
-            desks.push(d);
-        }
-        for d in desks {
-            let Some(state) = engine.desk(d) else { continue };
-            match desks_stored.iter_mut().find(|s| &s.id == d) {
-                Some(stored) if stored == state => {}
-                Some(stored) => {
-                    db::upsert_desk(tx, state)?;
-                    stored.clone_from(state);
-                }
-                None => db::upsert_desk(tx, state)?,
             }
         }
         let pos = match &ticket {
@@ -707,7 +614,7 @@ fn step(
         bare.token = None;
         bare.status_url = String::new();
         db::print_jobs::insert(
-            tx,
+            group.tx(),
             &db::print_jobs::JobRow {
                 id: p.job.clone(),
                 site: view.site.as_str().to_owned(),
@@ -738,7 +645,15 @@ fn step(
             }
             other => other.body(),
         };
-        db::store_idempotent_reply(tx, &idem.scope, &idem.key, &idem.request_hash, outcome.status(), &stored, now)?;
+        db::store_idempotent_reply(
+            group.tx(),
+            &idem.scope,
+            &idem.key,
+            &idem.request_hash,
+            outcome.status(),
+            &stored,
+            now,
+        )?;
     }
     Ok(StepOut { outcome, events: out, changed: changed || exec.idempotency.is_some() })
 }

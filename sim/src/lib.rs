@@ -1,6 +1,9 @@
 //! What-if staffing simulator: a seeded discrete-event simulation that drives the real queue-core
 //! engine (`Engine::execute`, the routing policy, the estimator) with a virtual clock — no HTTP, no
 //! SQLite — and measures the plan with the statistics code the server uses (`queue_core::stats`).
+//! `run_recorded` also records the day through the store boundary the server's writer uses
+//! (`queue_core::store::record` into a `MemoryStore`, one group per command); `run` does not (the
+//! what-if page's replications: recording costs about as much again as the simulation).
 //!
 //! Arrivals are Poisson per service (with a priority and urgent share), service times exponential
 //! around each service's mean, staff take `call_delay_s` between finishing and calling, a share of
@@ -12,6 +15,7 @@ use jiff::Timestamp;
 use queue_core::engine::IssueTicket;
 use queue_core::model::Role;
 use queue_core::stats::{Aggregate, TicketStats, tickets_from_events};
+use queue_core::store::{Group, MemoryStore, Store, record};
 use queue_core::{
     Actor, Command, DeskId, DeskRules, Engine, Event, EventKind, Priority, Rules, ServiceId, ServiceRules, SiteId,
     SiteRules, TicketId,
@@ -199,6 +203,9 @@ impl Plan {
 /// issue 14 would have told (people ahead × mean service time ÷ max(1, open desks)).
 pub struct Run {
     pub events: Vec<Event>,
+    /// With `run_recorded`, the day as stored: events numbered 1, 2, 3 … and the projections
+    /// they left.
+    pub store: Option<MemoryStore>,
     pub old_estimate: BTreeMap<TicketId, u32>,
     /// Seconds each desk was open, and busy with a ticket (called, serving).
     pub desk_open_s: BTreeMap<String, f64>,
@@ -294,6 +301,15 @@ fn add_span(by_hour: &mut Vec<f64>, from: f64, to: f64) {
 
 /// Run a plan through the engine.
 pub fn run(plan: &Plan) -> Run {
+    simulate(plan, None)
+}
+
+/// [`run`], recording the day into a `MemoryStore` through `store::record` (`Run::store`).
+pub fn run_recorded(plan: &Plan) -> Run {
+    simulate(plan, Some(MemoryStore::new()))
+}
+
+fn simulate(plan: &Plan, store: Option<MemoryStore>) -> Run {
     let rules = plan.rules();
     let site = SiteId::from("sim");
     let mut engine = Engine::new(rules);
@@ -330,6 +346,7 @@ pub fn run(plan: &Plan) -> Run {
     let actor = Actor::System;
     let mut out = Run {
         events: Vec::new(),
+        store,
         old_estimate: BTreeMap::new(),
         desk_open_s: BTreeMap::new(),
         desk_busy_s: BTreeMap::new(),
@@ -351,7 +368,21 @@ pub fn run(plan: &Plan) -> Run {
         last_t = t;
         let now = at(t);
         let exec = |engine: &mut Engine, cmd: Command, out: &mut Run| -> Vec<Event> {
-            let evs = engine.execute(cmd, &actor, now).expect("the simulated command is legal");
+            let evs = match &mut out.store {
+                None => engine.execute(cmd, &actor, now).expect("the simulated command is legal"),
+                Some(store) => {
+                    // A new ticket's token hash is only looked up by the server: its id will do.
+                    let hash = match &cmd {
+                        Command::Issue(t) => Some(t.id.to_string()),
+                        _ => None,
+                    };
+                    let mut group = store.begin().expect("a memory store always opens a group");
+                    let evs = record(engine, &mut group, cmd, &actor, now, hash.as_deref())
+                        .expect("the simulated command is legal");
+                    group.commit().expect("nothing injects failures into the simulator's store");
+                    evs.into_iter().map(|(_, e)| e).collect()
+                }
+            };
             out.events.extend(evs.iter().cloned());
             evs
         };
@@ -505,6 +536,12 @@ pub fn run(plan: &Plan) -> Run {
             add_span(&mut out.open_s_by_hour, d.opened_at, last_t);
         }
     }
+    debug_assert!(
+        out.store
+            .as_ref()
+            .is_none_or(|s| s.load().is_ok_and(|p| Engine::restore(plan.rules(), p).state() == engine.state())),
+        "the stored projections give back the simulated state"
+    );
     out
 }
 

@@ -55,6 +55,27 @@ fn the_estimate_is_unbiased_and_rarely_too_short() {
     assert!(worst_old < -0.3, "the old estimator was biased: {worst_old}");
 }
 
+/// The day is recorded through the store boundary: the store holds the run's events numbered 1, 2,
+/// 3 …, and its projections give the final state back (every ticket served: none open).
+#[test]
+fn the_day_is_recorded_through_the_memory_store() {
+    use queue_core::store::Store;
+    let plan = Plan::mmc(2, 0.7, 300.0, 300, 11);
+    let r = run_recorded(&plan);
+    let store = r.store.as_ref().unwrap();
+    let stored: Vec<_> = store.events().map(|(seq, e)| (seq, e.clone())).collect();
+    assert!(stored.len() > 1000);
+    assert!(stored.iter().map(|(seq, _)| *seq).eq(1..=stored.len() as u64));
+    assert!(stored.iter().map(|(_, e)| e).eq(&r.events));
+    assert!(store.events_after(0, usize::MAX).unwrap().eq(&stored));
+    assert_eq!(store.events_after(10, 5).unwrap(), stored[10..15]);
+    assert_eq!(store.last_seq().unwrap(), stored.len() as u64);
+    // Recording changes nothing of the simulation.
+    assert_eq!(run(&plan).events, r.events);
+    let restored = queue_core::Engine::restore(plan.rules(), store.load().unwrap());
+    assert!(restored.state().tickets.is_empty(), "the queue is served out");
+}
+
 /// No desk open: no number; the estimate comes once a desk opens.
 #[test]
 fn no_desk_open_no_estimate() {

@@ -12,6 +12,7 @@ mod display;
 mod faults;
 mod flood;
 mod hub_stats;
+mod ingest;
 mod kiosk;
 mod launcher;
 mod places;

@@ -15,6 +15,7 @@ pub mod appointments;
 pub mod outbox;
 pub mod print_jobs;
 pub mod stats;
+pub mod store;
 use std::collections::{BTreeMap, VecDeque};
 use std::path::Path;
 
