@@ -435,16 +435,7 @@ pub fn fold_days_with(
             let weekday = z.weekday().to_monday_zero_offset() as usize;
             let target = t.target_wait_s.unwrap_or_else(|| services.target_s(site, &t.service));
             let within = t.first_wait_ms.is_some_and(|w| w <= i64::from(target) * 1000);
-            let kinds: Vec<&'static str> = t
-                .served_in
-                .iter()
-                .filter_map(|s| match services.kind(site, s) {
-                    Some("social") => Some("social"),
-                    Some("employment") => Some("employment"),
-                    _ => None,
-                })
-                .collect();
-            let integrated = kinds.contains(&"social") && kinds.contains(&"employment");
+            let integrated = t.integrated(|s| services.kind(site, s), "social", "employment");
             out.entry((site.to_owned(), t.service.as_str().to_owned(), z.date())).or_default().add(
                 &t,
                 weekday,
@@ -496,24 +487,41 @@ pub fn cells_of(
     cells
 }
 
-/// The cross-site figures: per (site, service, month) the merged `Aggregate` of the tickets and its
-/// summary (with the site's area); per site and per area (its sites together) over every service
-/// and month.
-pub fn cross_site(parts: db::Parts, tz: &jiff::tz::TimeZone) -> serde_json::Value {
-    let areas = parts.areas.clone();
-    let cells = cells_of(parts, tz);
-    let mut sites: BTreeMap<String, queue_core::stats::Aggregate> = BTreeMap::new();
-    for ((site, _, _), a) in &cells {
+type Aggregates = BTreeMap<String, queue_core::stats::Aggregate>;
+
+/// Per site, its cells merged.
+fn per_site(cells: &BTreeMap<(String, String, String), queue_core::stats::Aggregate>) -> Aggregates {
+    let mut sites = Aggregates::new();
+    for ((site, _, _), a) in cells {
         sites.entry(site.clone()).or_default().merge(a);
     }
+    sites
+}
+
+/// Per area (site → area), its sites (sorted, those without tickets too) and their merge.
+fn per_area(
+    sites: &Aggregates,
+    areas: &BTreeMap<String, String>,
+) -> BTreeMap<String, (Vec<String>, queue_core::stats::Aggregate)> {
     let mut by_area: BTreeMap<String, (Vec<String>, queue_core::stats::Aggregate)> = BTreeMap::new();
-    for (site, area) in &areas {
+    for (site, area) in areas {
         let e = by_area.entry(area.clone()).or_default();
         e.0.push(site.clone());
         if let Some(a) = sites.get(site) {
             e.1.merge(a);
         }
     }
+    by_area
+}
+
+/// The cross-site figures: per (site, service, month) the merged `Aggregate` of the tickets and its
+/// summary (with the site's area); per site and per area (its sites together) over every service
+/// and month.
+pub fn cross_site(parts: db::Parts, tz: &jiff::tz::TimeZone) -> serde_json::Value {
+    let areas = parts.areas.clone();
+    let cells = cells_of(parts, tz);
+    let sites = per_site(&cells);
+    let by_area = per_area(&sites, &areas);
     let cells: Vec<serde_json::Value> = cells
         .into_iter()
         .map(|((site, service, month), a)| {
@@ -575,34 +583,24 @@ pub fn region_report(
 ) -> RegionReport {
     use queue_core::stats::{Aggregate, FunderFigures};
     let mut region = Aggregate::default();
-    let mut by_area: BTreeMap<String, (Vec<String>, Aggregate)> = BTreeMap::new();
-    for (site, area) in areas {
-        by_area.entry(area.clone()).or_default().0.push(site.clone());
-    }
-    for (site, a) in sites {
+    for a in sites.values() {
         region.merge(a);
-        if let Some(area) = areas.get(site) {
-            by_area.entry(area.clone()).or_default().1.merge(a);
-        }
     }
-    // Reports in one list: the region, the areas, the sites; and the sums between them.
+    let by_area = per_area(sites, areas);
+    // Reports in one list: the region, the areas, the sites; and the sums between them: each area
+    // of its sites, the region of its areas and the sites in none.
     let mut aggs = vec![&region];
     aggs.extend(by_area.values().map(|(_, a)| a));
     aggs.extend(sites.values());
-    let area_index = |name: &str| 1 + by_area.keys().position(|k| k == name).unwrap_or(0);
     let site0 = 1 + by_area.len();
-    let mut groups: Vec<(usize, Vec<usize>)> = Vec::new();
-    let mut region_parts: Vec<usize> = (1..site0).collect();
-    for (i, site) in sites.keys().enumerate() {
-        match areas.get(site) {
-            Some(area) => match groups.iter_mut().find(|(t, _)| *t == area_index(area)) {
-                Some((_, parts)) => parts.push(site0 + i),
-                None => groups.push((area_index(area), vec![site0 + i])),
-            },
-            None => region_parts.push(site0 + i),
-        }
-    }
-    groups.push((0, region_parts));
+    let index: BTreeMap<&str, usize> = sites.keys().enumerate().map(|(i, s)| (s.as_str(), site0 + i)).collect();
+    let mut groups: Vec<(usize, Vec<usize>)> = by_area
+        .values()
+        .enumerate()
+        .map(|(i, (members, _))| (1 + i, members.iter().filter_map(|s| index.get(s.as_str()).copied()).collect()))
+        .collect();
+    let loose = sites.keys().filter(|s| !areas.contains_key(*s)).map(|s| index[s.as_str()]);
+    groups.push((0, (1..site0).chain(loose).collect()));
     let mut figures: Vec<FunderFigures> = aggs.iter().map(|a| FunderFigures::of(a, min)).collect();
     let actual: Vec<FunderFigures> = aggs.iter().map(|a| FunderFigures::of(a, 1)).collect();
     queue_core::stats::protect_sums(&mut figures, &actual, &groups);
@@ -640,10 +638,7 @@ async fn report_of(state: &HubState, month: &str) -> Result<RegionReport, HubApi
     }
     let parts = db::stats_parts(&state.pool, first, first.last_of_month()).await?;
     let areas = parts.areas.clone();
-    let mut sites: BTreeMap<String, queue_core::stats::Aggregate> = BTreeMap::new();
-    for ((site, _, _), a) in cells_of(parts, &rome()) {
-        sites.entry(site).or_default().merge(&a);
-    }
+    let sites = per_site(&cells_of(parts, &rome()));
     Ok(region_report(month, state.min_group_size, &sites, &areas))
 }
 

@@ -310,7 +310,7 @@ impl TicketStats {
     /// An integrated journey: the visit was served by a service of kind `a` and by one of kind `b`
     /// (the One Stop Shop's reason to exist: social and employment). Waiting in a queue, or being
     /// transferred through it, is not being served there.
-    pub fn integrated(&self, kind_of: impl Fn(&ServiceId) -> Option<&'static str>, a: &str, b: &str) -> bool {
+    pub fn integrated<'k>(&self, kind_of: impl Fn(&ServiceId) -> Option<&'k str>, a: &str, b: &str) -> bool {
         let kinds: Vec<_> = self.served_in.iter().filter_map(kind_of).collect();
         kinds.contains(&a) && kinds.contains(&b)
     }
@@ -951,18 +951,16 @@ impl FunderFigures {
 /// `actual` are the same reports' true counts (`FunderFigures::of` with `min` 1), so that the
 /// choice never looks at what it hides.
 pub fn protect_sums(figures: &mut [FunderFigures], actual: &[FunderFigures], groups: &[(usize, Vec<usize>)]) {
-    let mut names = std::collections::BTreeSet::new();
-    for f in figures.iter_mut() {
-        names.extend(f.counts_mut().into_iter().map(|(k, _)| k));
-    }
-    let value = |f: &FunderFigures, name: &str| -> Option<Option<u64>> {
-        let mut f = f.clone();
-        f.counts_mut().into_iter().find(|(k, _)| k == name).map(|(_, v)| *v)
+    let by_name = |f: &mut FunderFigures| -> std::collections::BTreeMap<String, Option<u64>> {
+        f.counts_mut().into_iter().map(|(k, v)| (k, *v)).collect()
     };
+    let shown_now: Vec<_> = figures.iter_mut().map(by_name).collect();
+    let true_counts: Vec<_> = actual.iter().map(|f| by_name(&mut f.clone())).collect();
+    let names: std::collections::BTreeSet<String> = shown_now.iter().flat_map(|m| m.keys().cloned()).collect();
     for name in &names {
         // Per report: Some(n) shown (absent counts are a shown 0), None suppressed; and the truth.
-        let mut shown: Vec<Option<u64>> = figures.iter().map(|f| value(f, name).unwrap_or(Some(0))).collect();
-        let truth: Vec<u64> = actual.iter().map(|f| value(f, name).flatten().unwrap_or(0)).collect();
+        let mut shown: Vec<Option<u64>> = shown_now.iter().map(|m| m.get(name).copied().unwrap_or(Some(0))).collect();
+        let truth: Vec<u64> = true_counts.iter().map(|m| m.get(name).copied().flatten().unwrap_or(0)).collect();
         loop {
             let mut changed = false;
             for (total, parts) in groups {

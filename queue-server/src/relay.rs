@@ -112,7 +112,7 @@ enum Pushed {
 
 /// Why the site is not quiet (a ticket in a queue, at a desk or on hold; a desk open or paused),
 /// or `None`: nobody would notice the server starting again on another configuration.
-pub async fn busy(state: &AppState) -> Option<String> {
+async fn busy(state: &AppState) -> Option<String> {
     use queue_core::Status;
     let counted = state
         .writer

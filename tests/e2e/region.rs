@@ -846,6 +846,40 @@ async fn a_site_enrolled_after_its_retention_forgot_events_catches_up() {
     assert_eq!(e.status(), Some(400), "{e}");
 }
 
+/// The real server binary as Grosseto's site server, enrolled at a hub of its own (database
+/// `name` of `pg`), asking for a newer bundle every second.
+struct LiveSite {
+    db: String,
+    hub_url: String,
+    viewer: String,
+    data: tempfile::TempDir,
+    server: ServerProcess,
+    _hub: ServerProcess,
+    _config: tempfile::TempDir,
+}
+
+impl LiveSite {
+    fn start(pg: &testkit::postgres::PgCluster, name: &str) -> LiveSite {
+        let db = pg.create_database(name).unwrap();
+        let hub_port = free_port();
+        let hub_url = format!("http://127.0.0.1:{hub_port}");
+        let key = hub_cli(&db, &["enrol", "grosseto", "--site", GROSSETO]);
+        let viewer = hub_cli(&db, &["viewer", "regione"]);
+        let hub = start_hub(&db, hub_port);
+        let config = tempfile::tempdir().unwrap();
+        let dir = site_config(config.path(), "grosseto-stazione.toml", GROSSETO, &hub_url, "grosseto", &key);
+        let data = tempfile::tempdir().unwrap();
+        let server = ServerProcess::start(testkit::process::server_command(
+            Path::new(env!("CARGO_BIN_EXE_sportello-test-server")),
+            &["--hub-config-poll", "1"],
+            &dir,
+            data.path(),
+        ))
+        .unwrap_or_else(|e| panic!("{e}"));
+        LiveSite { db, hub_url, viewer, data, server, _hub: hub, _config: config }
+    }
+}
+
 /// Issue 15, a bundle switched to while the server runs: the real server binary pulls a bundle
 /// while the site is busy (a visitor waiting, a desk open) and keeps it pending — nobody at a
 /// desk is disturbed; once the site is quiet it stops everything as for a shutdown and starts
@@ -854,23 +888,7 @@ async fn a_site_enrolled_after_its_retention_forgot_events_catches_up() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_quiet_site_applies_a_bundle_while_it_runs() {
     let Some(pg) = testkit::postgres::require_postgres("the live bundle test") else { return };
-    let db = pg.create_database("live").unwrap();
-    let hub_port = free_port();
-    let hub_url = format!("http://127.0.0.1:{hub_port}");
-    let key = hub_cli(&db, &["enrol", "grosseto", "--site", GROSSETO]);
-    let viewer = hub_cli(&db, &["viewer", "regione"]);
-    let _hub = start_hub(&db, hub_port);
-    let config = tempfile::tempdir().unwrap();
-    let dir = site_config(config.path(), "grosseto-stazione.toml", GROSSETO, &hub_url, "grosseto", &key);
-    let data = tempfile::tempdir().unwrap();
-    let server_bin = Path::new(env!("CARGO_BIN_EXE_sportello-test-server"));
-    let mut server = ServerProcess::start(testkit::process::server_command(
-        server_bin,
-        &["--hub-config-poll", "1"],
-        &dir,
-        data.path(),
-    ))
-    .unwrap_or_else(|e| panic!("{e}"));
+    let LiveSite { db, hub_url, viewer, data, mut server, _hub, _config } = LiveSite::start(&pg, "live");
     let pid = server.pid();
     let anon = Client::new(&server.url);
     let name = || async {
@@ -951,23 +969,8 @@ async fn a_quiet_site_applies_a_bundle_while_it_runs() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn staff_accounts_and_device_keys_come_down_in_the_bundle() {
     let Some(pg) = testkit::postgres::require_postgres("the access bundle test") else { return };
-    let db = pg.create_database("access").unwrap();
-    let hub_port = free_port();
-    let hub_url = format!("http://127.0.0.1:{hub_port}");
-    let key = hub_cli(&db, &["enrol", "grosseto", "--site", GROSSETO]);
-    let viewer = hub_cli(&db, &["viewer", "regione"]);
-    let _hub = start_hub(&db, hub_port);
-    let config = tempfile::tempdir().unwrap();
-    let dir = site_config(config.path(), "grosseto-stazione.toml", GROSSETO, &hub_url, "grosseto", &key);
-    let data = tempfile::tempdir().unwrap();
+    let LiveSite { db, hub_url, viewer, data, server, _hub, _config } = LiveSite::start(&pg, "access");
     let server_bin = Path::new(env!("CARGO_BIN_EXE_sportello-test-server"));
-    let server = ServerProcess::start(testkit::process::server_command(
-        server_bin,
-        &["--hub-config-poll", "1"],
-        &dir,
-        data.path(),
-    ))
-    .unwrap_or_else(|e| panic!("{e}"));
     let anon = Client::new(&server.url);
     let (marco, _) = anon.api.login("marco", tests::PASSWORD).await.unwrap();
     let marco = Client { api: marco };

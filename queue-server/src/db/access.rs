@@ -5,7 +5,7 @@
 //! streams notice at once). And the other way: the database's accounts and keys as an
 //! `access.toml` (`queue-server staff export`, written by `config::access_to_toml`), hashes only.
 
-use super::{Result, bump_auth_epoch, ms, sites_from, sites_to, split};
+use super::{Result, StaffRow, bump_auth_epoch, ms, sites_to};
 use config::{Access, DeviceKey, StaffAccount};
 use jiff::Timestamp;
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
@@ -44,7 +44,32 @@ impl std::fmt::Display for Applied {
     }
 }
 
-type StaffNow = (String, String, String, String, String, bool, String);
+/// An `access.toml` account as the staff table holds it, and back.
+fn row(s: &StaffAccount) -> StaffRow {
+    StaffRow {
+        username: s.username.clone(),
+        display_name: s.name.clone(),
+        role: s.role.clone(),
+        languages: s.languages.clone(),
+        professions: s.professions.clone(),
+        password_hash: s.password_hash.clone(),
+        disabled: s.disabled,
+        sites: s.sites.clone(),
+    }
+}
+
+fn account(r: StaffRow) -> StaffAccount {
+    StaffAccount {
+        username: r.username,
+        name: r.display_name,
+        role: r.role,
+        languages: r.languages,
+        professions: r.professions,
+        sites: r.sites,
+        password_hash: r.password_hash,
+        disabled: r.disabled,
+    }
+}
 
 /// Make the database's accounts and device keys exactly `access`, in one transaction.
 pub fn apply(conn: &Connection, access: &Access, now: Timestamp) -> Result<Applied> {
@@ -55,29 +80,10 @@ pub fn apply(conn: &Connection, access: &Access, now: Timestamp) -> Result<Appli
         Ok(())
     };
     for s in &access.staff {
-        let before: Option<StaffNow> = tx
-            .query_row(
-                "SELECT display_name, role, languages, professions, password_hash, disabled, sites FROM staff WHERE username = ?1",
-                [&s.username],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)),
-            )
-            .optional()?;
-        let want: StaffNow = (
-            s.name.clone(),
-            s.role.clone(),
-            s.languages.join(","),
-            s.professions.join(","),
-            s.password_hash.clone(),
-            s.disabled,
-            sites_to(&s.sites),
-        );
-        match before {
+        let want = row(s);
+        match super::staff(&tx, &s.username)? {
             None => {
-                tx.execute(
-                    "INSERT INTO staff (username, display_name, role, languages, professions, password_hash, disabled, created_ms, sites)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                    params![s.username, want.0, want.1, want.2, want.3, want.4, want.5, ms(now), want.6],
-                )?;
+                super::insert_staff(&tx, &want, now)?;
                 a.staff_added += 1;
             }
             Some(b) if b == want => {}
@@ -85,11 +91,22 @@ pub fn apply(conn: &Connection, access: &Access, now: Timestamp) -> Result<Appli
                 tx.execute(
                     "UPDATE staff SET display_name = ?2, role = ?3, languages = ?4, professions = ?5, password_hash = ?6,
                      disabled = ?7, sites = ?8 WHERE username = ?1",
-                    params![s.username, want.0, want.1, want.2, want.3, want.4, want.5, want.6],
+                    params![
+                        want.username,
+                        want.display_name,
+                        want.role,
+                        want.languages.join(","),
+                        want.professions.join(","),
+                        want.password_hash,
+                        want.disabled,
+                        sites_to(&want.sites)
+                    ],
                 )?;
                 a.staff_changed += 1;
                 // Who may do what changed: the sessions opened under the old terms end.
-                if (b.1, &b.4, b.5, &b.6) != (want.1.clone(), &want.4, want.5, &want.6) {
+                if (&b.role, &b.password_hash, b.disabled, &b.sites)
+                    != (&want.role, &want.password_hash, want.disabled, &want.sites)
+                {
                     end_sessions(&tx, &s.username, &mut a)?;
                 }
             }
@@ -160,23 +177,7 @@ pub fn apply(conn: &Connection, access: &Access, now: Timestamp) -> Result<Appli
 
 /// The database's accounts (disabled ones too) and live device keys, as `access.toml` holds them.
 pub fn export(conn: &Connection) -> Result<Access> {
-    let mut st = conn.prepare(
-        "SELECT username, display_name, role, languages, professions, password_hash, disabled, sites FROM staff ORDER BY username",
-    )?;
-    let staff = st
-        .query_map([], |r| {
-            Ok(StaffAccount {
-                username: r.get(0)?,
-                name: r.get(1)?,
-                role: r.get(2)?,
-                languages: split(r.get(3)?),
-                professions: split(r.get(4)?),
-                password_hash: r.get(5)?,
-                disabled: r.get(6)?,
-                sites: sites_from(r.get(7)?),
-            })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let staff = super::list_staff(conn)?.into_iter().map(account).collect();
     let mut st = conn.prepare(
         "SELECT id, site, kind, name, key_hash FROM devices WHERE revoked_ms IS NULL ORDER BY site, kind, id",
     )?;
